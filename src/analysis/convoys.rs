@@ -1,0 +1,147 @@
+//! Track features into convoys.
+//!
+//! Every `track` feature sharing a `convoy_id` is one convoy, in order of first
+//! appearance. Each LineString (and each line of a MultiLineString) is a part of
+//! its own: no edge is drawn between two features. Point reports of a convoy form
+//! one part, ordered by `time` (equal times keep input order).
+
+use crate::model::{Convoy, Feature, Layer, Role, TrackPart};
+use geo::Geometry;
+use serde_json::Value;
+use std::collections::HashMap;
+
+enum Slot {
+    Part(TrackPart),
+    Reports,
+}
+
+struct Building {
+    convoy: Convoy,
+    slots: Vec<Slot>,
+    reports: Vec<(Option<f64>, geo::Coord)>,
+}
+
+fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
+    match f.properties.get("corridor_ids")? {
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Value::String(s) => Some(
+            s.split([';', ',', '|'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Groups the `track` features of `layers` into convoys.
+pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
+    let mut order: Vec<String> = Vec::new();
+    let mut map: HashMap<String, Building> = HashMap::new();
+    for layer in layers {
+        for f in layer.features.iter().filter(|f| f.role == Role::Track) {
+            let Some(g) = &f.geometry else { continue };
+            let id = f
+                .prop_text("convoy_id")
+                .unwrap_or_else(|| format!("{}#{}", layer.name, f.index));
+            let b = map.entry(id.clone()).or_insert_with(|| {
+                order.push(id.clone());
+                Building {
+                    convoy: Convoy {
+                        convoy_id: id.clone(),
+                        ..Default::default()
+                    },
+                    slots: Vec::new(),
+                    reports: Vec::new(),
+                }
+            });
+            if f.prop_text("convoy_id").is_none() {
+                b.convoy.warnings.push(format!(
+                    "{} feature {}: no convoy_id; named \"{id}\"",
+                    layer.name, f.index
+                ));
+            }
+            if let Some(ids) = corridor_ids_of(f) {
+                match &b.convoy.corridor_ids {
+                    None => b.convoy.corridor_ids = Some(ids),
+                    Some(old) if *old != ids => b.convoy.warnings.push(format!(
+                        "{} feature {}: corridor_ids {:?} differ from the convoy's first {:?}; the first are used",
+                        layer.name, f.index, ids, old
+                    )),
+                    _ => {}
+                }
+            }
+            let times = f.times.as_ref();
+            let add_line = |b: &mut Building, coords: &[geo::Coord], k: usize| {
+                let ts = times
+                    .and_then(|t| t.get(k))
+                    .cloned()
+                    .unwrap_or_else(|| vec![None; coords.len()]);
+                b.slots.push(Slot::Part(TrackPart {
+                    coords: coords.to_vec(),
+                    times: ts,
+                }));
+            };
+            match g {
+                Geometry::LineString(l) => add_line(b, &l.0, 0),
+                Geometry::MultiLineString(m) => {
+                    for (k, l) in m.0.iter().enumerate() {
+                        add_line(b, &l.0, k);
+                    }
+                }
+                Geometry::Point(p) => {
+                    if b.reports.is_empty() {
+                        b.slots.push(Slot::Reports);
+                    }
+                    let t = times.and_then(|t| t.first()).and_then(|t| t.first()).copied().flatten();
+                    b.reports.push((t, p.0));
+                }
+                Geometry::MultiPoint(mp) => {
+                    if b.reports.is_empty() {
+                        b.slots.push(Slot::Reports);
+                    }
+                    b.reports.extend(mp.0.iter().map(|p| (None, p.0)));
+                }
+                _ => b.convoy.warnings.push(format!(
+                    "{} feature {}: a track must be a LineString or Point; this geometry is skipped",
+                    layer.name, f.index
+                )),
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| map.remove(&id))
+        .map(|mut b| {
+            let mut reports = std::mem::take(&mut b.reports);
+            if reports.iter().all(|(t, _)| t.is_some()) {
+                reports.sort_by(|x, y| x.0.unwrap_or(0.0).total_cmp(&y.0.unwrap_or(0.0)));
+            } else if reports.len() > 1 {
+                b.convoy.warnings.push(format!(
+                    "{} position reports have no time; reports are taken in file order",
+                    reports.iter().filter(|r| r.0.is_none()).count()
+                ));
+            }
+            let mut reports = Some(TrackPart {
+                coords: reports.iter().map(|r| r.1).collect(),
+                times: reports.iter().map(|r| r.0).collect(),
+            });
+            for slot in b.slots {
+                match slot {
+                    Slot::Part(p) => b.convoy.parts.push(p),
+                    Slot::Reports => b.convoy.parts.extend(reports.take()),
+                }
+            }
+            b.convoy
+        })
+        .collect()
+}

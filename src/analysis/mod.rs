@@ -1,0 +1,108 @@
+//! Deviation and buffer-zone analysis: pure functions over the model and index.
+
+mod convoys;
+mod scenario;
+mod stretches;
+pub mod zone;
+
+pub use convoys::assemble_convoys;
+pub use scenario::Scenario;
+pub use stretches::{DensePart, Mode, StretchSpan, find_stretches, max_offset_m};
+
+use crate::model::Convoy;
+use crate::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
+use rayon::prelude::*;
+
+/// Options of a check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Stretches shorter than this (metres) are not reported.
+    pub min_length_m: f64,
+}
+
+/// Checks every convoy against its corridors and the buffer zones (in parallel).
+pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Report {
+    Report {
+        convoys: convoys
+            .par_iter()
+            .map(|c| check_convoy(scn, c, opts))
+            .collect(),
+    }
+}
+
+/// Checks one convoy.
+pub fn check_convoy(scn: &Scenario, convoy: &Convoy, opts: &CheckOptions) -> ConvoyReport {
+    let mut warnings = convoy.warnings.clone();
+    let allowed_mask = scn.allowed_mask(convoy.corridor_ids.as_deref(), &mut warnings);
+    let any_allowed = allowed_mask.iter().any(|&b| b);
+    let keep_allowed = |s: u32| allowed_mask[s as usize];
+    let keep_all = |_: u32| true;
+    let mut report = ConvoyReport {
+        convoy_id: convoy.convoy_id.clone(),
+        corridor_ids: convoy.corridor_ids.clone(),
+        ..Default::default()
+    };
+    for part in &convoy.parts {
+        let dense = DensePart::new(part);
+        report.length_m += dense.length_m();
+        let devs = if any_allowed {
+            find_stretches(&dense, &scn.allowed, &keep_allowed, Mode::Outside)
+        } else {
+            // Nothing approved (or no corridors at all): the whole track deviates.
+            dense.whole()
+        };
+        for span in devs {
+            let offset = if any_allowed {
+                Some(max_offset_m(&dense, &span, &|p| {
+                    scn.allowed
+                        .distance_to_area_m(p, &keep_allowed)
+                        .unwrap_or(0.0)
+                }))
+            } else {
+                None
+            };
+            push_stretch(&mut report.deviations, &dense, &span, offset, opts);
+        }
+        if !scn.zone.is_empty() {
+            for span in find_stretches(&dense, &scn.zone, &keep_all, Mode::Inside) {
+                let depth = max_offset_m(&dense, &span, &|p| scn.zone.depth_m(p, &keep_all));
+                push_stretch(
+                    &mut report.buffer_zone_entries,
+                    &dense,
+                    &span,
+                    Some(depth),
+                    opts,
+                );
+            }
+        }
+    }
+    report.length_m = round_m(report.length_m);
+    report.warnings = warnings;
+    report
+}
+
+fn push_stretch(
+    out: &mut Vec<Stretch>,
+    dense: &DensePart,
+    span: &StretchSpan,
+    offset: Option<f64>,
+    opts: &CheckOptions,
+) {
+    let length_m = span.length_m(dense);
+    if length_m < opts.min_length_m {
+        return;
+    }
+    let (s, e) = (dense.coord_at(span.start), dense.coord_at(span.end));
+    out.push(Stretch {
+        start: [round_deg(s.x), round_deg(s.y)],
+        end: [round_deg(e.x), round_deg(e.y)],
+        length_m: round_m(length_m),
+        max_offset_m: offset.map(round_m),
+        start_time: dense
+            .time_at(span.start, true)
+            .and_then(crate::io::time::format_rfc3339),
+        end_time: dense
+            .time_at(span.end, false)
+            .and_then(crate::io::time::format_rfc3339),
+    });
+}

@@ -1,0 +1,341 @@
+//! Cutting a track into maximal stretches outside (or inside) a set of areas.
+//!
+//! A track is a continuous line: its edges are geodesics, densified here to
+//! pieces of at most [`TRACK_DENSIFY_M`] so that each piece is straight in a local
+//! metric frame. Positions along a part are "global parameters" `g = i + t`:
+//! edge `i` of the densified part, fraction `t` along it.
+
+use crate::geodesy::{densify_edge, fast_distance_m, wrap_dlon_deg};
+use crate::index::SpatialIndex;
+use crate::model::TrackPart;
+use geo::Coord;
+use std::collections::BinaryHeap;
+
+/// Longest track piece analysed in one step, metres.
+pub const TRACK_DENSIFY_M: f64 = 2_000.0;
+/// Gaps and stretches shorter than this are numerical noise (a track that only
+/// touches a boundary), metres.
+pub const TOUCH_M: f64 = 0.05;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Stretches outside every area (deviations).
+    Outside,
+    /// Stretches inside any area (buffer-zone entries).
+    Inside,
+}
+
+/// A stretch between two global parameters of a [`DensePart`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StretchSpan {
+    pub start: f64,
+    pub end: f64,
+}
+
+impl StretchSpan {
+    pub fn length_m(&self, dense: &DensePart) -> f64 {
+        dense.s_at(self.end) - dense.s_at(self.start)
+    }
+}
+
+/// A track part densified along its geodesics, with distances and times.
+#[derive(Clone, Debug, Default)]
+pub struct DensePart {
+    pub coords: Vec<Coord>,
+    /// Distance along the part at each vertex, metres.
+    pub cum_m: Vec<f64>,
+    /// (distance along the part, Unix seconds) of each timed input vertex.
+    timed: Vec<(f64, f64)>,
+}
+
+impl DensePart {
+    pub fn new(part: &TrackPart) -> DensePart {
+        let n = part.coords.len();
+        let mut out = DensePart {
+            coords: Vec::with_capacity(n),
+            cum_m: Vec::with_capacity(n),
+            timed: Vec::new(),
+        };
+        let mut s = 0.0;
+        let mut tmp = Vec::new();
+        for (i, &c) in part.coords.iter().enumerate() {
+            if i > 0 {
+                let prev = part.coords[i - 1];
+                let len = fast_distance_m(prev, c);
+                if len > TRACK_DENSIFY_M {
+                    tmp.clear();
+                    densify_edge(prev, c, TRACK_DENSIFY_M, &mut tmp);
+                    let step = len / tmp.len() as f64;
+                    for (k, &q) in tmp.iter().enumerate().skip(1) {
+                        out.coords.push(q);
+                        out.cum_m.push(s + step * k as f64);
+                    }
+                }
+                s += len;
+            }
+            out.coords.push(c);
+            out.cum_m.push(s);
+            if let Some(Some(t)) = part.times.get(i) {
+                if t.is_finite() {
+                    out.timed.push((s, *t));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn edges(&self) -> usize {
+        self.coords.len().saturating_sub(1)
+    }
+
+    pub fn length_m(&self) -> f64 {
+        self.cum_m.last().copied().unwrap_or(0.0)
+    }
+
+    /// The whole part as one stretch (none if it has no edge).
+    pub fn whole(&self) -> Vec<StretchSpan> {
+        if self.edges() == 0 {
+            Vec::new()
+        } else {
+            vec![StretchSpan {
+                start: 0.0,
+                end: self.edges() as f64,
+            }]
+        }
+    }
+
+    fn split(&self, g: f64) -> (usize, f64) {
+        let n = self.edges();
+        if n == 0 {
+            return (0, 0.0);
+        }
+        let i = (g.floor().max(0.0) as usize).min(n - 1);
+        (i, (g - i as f64).clamp(0.0, 1.0))
+    }
+
+    /// Distance along the part at `g`, metres.
+    pub fn s_at(&self, g: f64) -> f64 {
+        if self.edges() == 0 {
+            return 0.0;
+        }
+        let (i, t) = self.split(g);
+        self.cum_m[i] + t * (self.cum_m[i + 1] - self.cum_m[i])
+    }
+
+    /// Position at `g` (straight within a short piece, i.e. on the geodesic).
+    pub fn coord_at(&self, g: f64) -> Coord {
+        if self.edges() == 0 {
+            return self
+                .coords
+                .first()
+                .copied()
+                .unwrap_or(Coord { x: 0.0, y: 0.0 });
+        }
+        let (i, t) = self.split(g);
+        let (a, b) = (self.coords[i], self.coords[i + 1]);
+        let mut x = a.x + t * wrap_dlon_deg(b.x - a.x);
+        if x > 180.0 {
+            x -= 360.0;
+        } else if x < -180.0 {
+            x += 360.0;
+        }
+        Coord {
+            x,
+            y: a.y + t * (b.y - a.y),
+        }
+    }
+
+    /// Time at `g`, interpolated by distance between the neighbouring timed
+    /// vertices. Where several timed vertices sit at that very distance (a halt),
+    /// a stretch start takes the last of them (when the convoy left) and a stretch
+    /// end the first (when it arrived). `None` outside the timed range.
+    pub fn time_at(&self, g: f64, leaving: bool) -> Option<f64> {
+        let s = self.s_at(g);
+        let eps = 1e-6;
+        let first_ge = self.timed.partition_point(|&(cs, _)| cs < s - eps);
+        let first_gt = self.timed.partition_point(|&(cs, _)| cs <= s + eps);
+        if first_gt > first_ge {
+            // Timed vertices exactly here.
+            return Some(if leaving {
+                self.timed[first_gt - 1].1
+            } else {
+                self.timed[first_ge].1
+            });
+        }
+        let (prev, next) = (
+            self.timed.get(first_ge.checked_sub(1)?)?,
+            self.timed.get(first_ge)?,
+        );
+        let span = next.0 - prev.0;
+        if span <= 0.0 {
+            return Some(prev.1);
+        }
+        Some(prev.1 + (next.1 - prev.1) * (s - prev.0) / span)
+    }
+}
+
+/// Maximal stretches of `dense` outside (or inside) the areas of `idx` that `keep`
+/// accepts, in track order.
+pub fn find_stretches(
+    dense: &DensePart,
+    idx: &SpatialIndex,
+    keep: &dyn Fn(u32) -> bool,
+    mode: Mode,
+) -> Vec<StretchSpan> {
+    let mut spans: Vec<StretchSpan> = Vec::new();
+    let mut hint = None;
+    let mut inside = Vec::new();
+    let mut targets = Vec::new();
+    for i in 0..dense.edges() {
+        idx.edge_inside_intervals(
+            dense.coords[i],
+            dense.coords[i + 1],
+            keep,
+            &mut hint,
+            &mut inside,
+        );
+        targets.clear();
+        match mode {
+            Mode::Inside => targets.extend_from_slice(&inside),
+            Mode::Outside => {
+                let mut at = 0.0;
+                for &(lo, hi) in &inside {
+                    if lo > at {
+                        targets.push((at, lo));
+                    }
+                    at = at.max(hi);
+                }
+                if at < 1.0 {
+                    targets.push((at, 1.0));
+                }
+            }
+        }
+        for &(lo, hi) in &targets {
+            let (g0, g1) = (i as f64 + lo, i as f64 + hi);
+            match spans.last_mut() {
+                Some(last) if dense.s_at(g0) - dense.s_at(last.end) <= TOUCH_M => last.end = g1,
+                _ => spans.push(StretchSpan { start: g0, end: g1 }),
+            }
+        }
+    }
+    spans.retain(|s| s.length_m(dense) > TOUCH_M);
+    spans
+}
+
+/// The greatest value of `offset_m` (a 1-Lipschitz function of position, in
+/// metres, such as the distance to an area) along a stretch, by branch and bound:
+/// on a piece of length L with end values f0, f1 it cannot exceed (f0 + f1 + L) / 2.
+pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coord) -> f64) -> f64 {
+    // (upper bound bits, g0, g1, f0, f1); positive f64 bits order like the values.
+    let mut heap: BinaryHeap<(u64, u64, u64, u64, u64)> = BinaryHeap::new();
+    let mut best = 0.0f64;
+    let ub = |f0: f64, f1: f64, len: f64| (0.5 * (f0 + f1 + len)).max(0.0);
+    let push = |heap: &mut BinaryHeap<_>, g0: f64, g1: f64, f0: f64, f1: f64| {
+        let len = dense.s_at(g1) - dense.s_at(g0);
+        heap.push((
+            ub(f0, f1, len).to_bits(),
+            g0.to_bits(),
+            g1.to_bits(),
+            f0.to_bits(),
+            f1.to_bits(),
+        ));
+    };
+    let first = span.start.floor().max(0.0) as usize;
+    let last = (span.end.ceil() as usize).min(dense.edges());
+    let mut evals = 0usize;
+    for i in first..last {
+        let g0 = (i as f64).max(span.start);
+        let g1 = ((i + 1) as f64).min(span.end);
+        if g1 <= g0 {
+            continue;
+        }
+        let (f0, f1) = (offset_m(dense.coord_at(g0)), offset_m(dense.coord_at(g1)));
+        evals += 2;
+        best = best.max(f0).max(f1);
+        push(&mut heap, g0, g1, f0, f1);
+    }
+    while let Some((u, g0, g1, f0, f1)) = heap.pop() {
+        let u = f64::from_bits(u);
+        let tol = (2e-4 * best).max(0.5);
+        if u <= best + tol || evals > 20_000 {
+            break;
+        }
+        let (g0, g1, f0, f1) = (
+            f64::from_bits(g0),
+            f64::from_bits(g1),
+            f64::from_bits(f0),
+            f64::from_bits(f1),
+        );
+        let gm = 0.5 * (g0 + g1);
+        let fm = offset_m(dense.coord_at(gm));
+        evals += 1;
+        best = best.max(fm);
+        push(&mut heap, g0, gm, f0, fm);
+        push(&mut heap, gm, g1, fm, f1);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    fn part(coords: &[(f64, f64)], times: &[Option<f64>]) -> TrackPart {
+        TrackPart {
+            coords: coords.iter().map(|&(x, y)| coord! { x: x, y: y }).collect(),
+            times: times.to_vec(),
+        }
+    }
+
+    #[test]
+    fn times_interpolate_by_distance_and_respect_halts() {
+        let p = part(
+            &[(30.0, 46.0), (30.0, 46.01), (30.0, 46.01), (30.0, 46.025)],
+            &[Some(0.0), Some(100.0), Some(7300.0), Some(7500.0)],
+        );
+        let d = DensePart::new(&p);
+        assert!((d.time_at(0.5, true).unwrap() - 50.0).abs() < 1e-6);
+        // At the halted vertex: arriving at 100, leaving at 7300.
+        assert_eq!(d.time_at(1.0, false), Some(100.0));
+        assert_eq!(d.time_at(2.0, true), Some(7300.0));
+        assert!((d.time_at(2.5, true).unwrap() - 7400.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn untimed_ends_give_no_time() {
+        let d = DensePart::new(&part(
+            &[(30.0, 46.0), (30.0, 46.01), (30.0, 46.02)],
+            &[None, Some(10.0), None],
+        ));
+        assert_eq!(d.time_at(0.5, true), None);
+        assert_eq!(d.time_at(1.0, true), Some(10.0));
+        assert_eq!(d.time_at(1.5, false), None);
+    }
+
+    #[test]
+    fn long_edges_are_densified_with_exact_length() {
+        let d = DensePart::new(&part(&[(30.0, 46.0), (30.0, 46.2)], &[None, None]));
+        assert!(d.edges() >= 12);
+        let exact =
+            crate::geodesy::distance_m(coord! { x: 30.0, y: 46.0 }, coord! { x: 30.0, y: 46.2 });
+        assert!((d.length_m() - exact).abs() < 1e-3);
+    }
+
+    #[test]
+    fn branch_and_bound_finds_an_interior_peak() {
+        // f peaks in the middle of a single long piece; the ends are 0.
+        let d = DensePart::new(&part(&[(30.0, 46.0), (30.0, 46.01)], &[None, None]));
+        let mid = d.coord_at(0.37);
+        let f = |c: Coord| (300.0 - crate::geodesy::distance_m(c, mid)).max(0.0);
+        let best = max_offset_m(
+            &d,
+            &StretchSpan {
+                start: 0.0,
+                end: 1.0,
+            },
+            &f,
+        );
+        assert!((best - 300.0).abs() < 1.0, "{best}");
+    }
+}

@@ -1,0 +1,141 @@
+//! `corridor-watch check`: the deviation and buffer-zone report.
+
+use super::load::load_all;
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use corridor_watch::analysis::{CheckOptions, Scenario, assemble_convoys, check};
+use corridor_watch::report::{Report, Stretch};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Layer and track files (GeoJSON, GPX, CSV); roles come from each feature's `kind`.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// A file whose features lack `kind`, to be read as tracks.
+    #[arg(long)]
+    pub tracks: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Leave out stretches shorter than this, metres.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_length_m: f64,
+}
+
+/// Runs the check; returns whether anything was flagged.
+pub fn run(args: &CheckArgs) -> Result<bool> {
+    let layers = load_all(&args.files, &args.tracks)?;
+    let convoys = assemble_convoys(&layers);
+    let scn = Scenario::new(layers);
+    let opts = CheckOptions {
+        min_length_m: if args.min_length_m.is_finite() {
+            args.min_length_m.max(0.0)
+        } else {
+            0.0
+        },
+    };
+    let report = check(&scn, &convoys, &opts);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Text => write_text(&mut out, &report)?,
+    }
+    out.flush()?;
+    Ok(report.flagged())
+}
+
+fn km(m: f64) -> String {
+    format!("{:.2} km", m / 1000.0)
+}
+
+fn time_range(s: &Stretch) -> String {
+    match (&s.start_time, &s.end_time) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("from {a}"),
+        (None, Some(b)) => format!("until {b}"),
+        (None, None) => "no times".into(),
+    }
+}
+
+fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
+    writeln!(
+        out,
+        "{:<16} {:<10} {:>12} {:>10} {:>12} {:>16}",
+        "convoy", "status", "length", "deviations", "zone entries", "worst offset"
+    )?;
+    for c in &report.convoys {
+        let status = match (c.deviations.is_empty(), c.buffer_zone_entries.is_empty()) {
+            (true, true) => "clean",
+            (false, true) => "deviated",
+            (true, false) => "in zone",
+            (false, false) => "deviated+zone",
+        };
+        let worst = c
+            .worst_offset_m()
+            .map(|m| format!("{m:.0} m"))
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:<16} {:<10} {:>12} {:>10} {:>12} {:>16}",
+            c.convoy_id,
+            status,
+            km(c.length_m),
+            c.deviations.len(),
+            c.buffer_zone_entries.len(),
+            worst
+        )?;
+        for (i, s) in c.deviations.iter().enumerate() {
+            let off = s
+                .max_offset_m
+                .map(|m| format!("{m:.0} m from its corridor"))
+                .unwrap_or_else(|| "no approved corridor".into());
+            writeln!(
+                out,
+                "    deviation {}: {} long, up to {off}; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                i + 1,
+                km(s.length_m),
+                time_range(s),
+                s.start[0],
+                s.start[1],
+                s.end[0],
+                s.end[1]
+            )?;
+        }
+        for (i, s) in c.buffer_zone_entries.iter().enumerate() {
+            writeln!(
+                out,
+                "    zone entry {}: {} long, up to {:.0} m deep; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                i + 1,
+                km(s.length_m),
+                s.max_offset_m.unwrap_or(0.0),
+                time_range(s),
+                s.start[0],
+                s.start[1],
+                s.end[0],
+                s.end[1]
+            )?;
+        }
+        for w in &c.warnings {
+            writeln!(out, "    warning: {w}")?;
+        }
+    }
+    let flagged = report.convoys.iter().filter(|c| c.is_flagged()).count();
+    writeln!(
+        out,
+        "{} convoys, {} flagged (lon/lat in degrees, WGS 84; distances geodesic)",
+        report.convoys.len(),
+        flagged
+    )?;
+    Ok(())
+}

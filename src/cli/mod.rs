@@ -1,0 +1,32 @@
+//! The command line: one file per subcommand.
+
+pub mod check;
+pub mod load;
+pub mod query;
+pub mod zone;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "corridor-watch",
+    version,
+    about = "Humanitarian corridors, convoy tracks and the 30-km buffer zone, checked in metres on WGS 84"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Layer files to open in the desktop app (no subcommand).
+    pub files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check convoy tracks against their corridors and the buffer zone.
+    /// Exit status: 0 nothing flagged, 1 a deviation or zone entry found, 2 error.
+    Check(check::CheckArgs),
+    /// Find features at, near or inside a place; prints GeoJSON.
+    Query(query::QueryArgs),
+    /// Write the buffer zone(s) built from contact lines as GeoJSON polygons.
+    Zone(zone::ZoneArgs),
+}

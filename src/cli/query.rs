@@ -1,0 +1,144 @@
+//! `corridor-watch query`: features at, near or inside a place, as GeoJSON.
+
+use super::load::load_all;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use corridor_watch::index::{IndexItem, SpatialIndex};
+use corridor_watch::model::{FeatureRef, Layer};
+use geo::Coord;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["at", "near", "bbox", "nearest"])))]
+pub struct QueryArgs {
+    /// Layer files (GeoJSON, GPX, CSV).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Features at LON,LAT: inside a polygon, within a corridor's tolerance or
+    /// a contact line's half-width, or within --pick-m of other geometry.
+    #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Features within --within-m metres of LON,LAT.
+    #[arg(
+        long,
+        value_name = "LON,LAT",
+        requires = "within_m",
+        allow_hyphen_values = true
+    )]
+    pub near: Option<String>,
+    #[arg(long, value_name = "METRES")]
+    pub within_m: Option<f64>,
+    /// Features with any part inside the box WEST,SOUTH,EAST,NORTH (degrees).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// The -k features nearest to LON,LAT.
+    #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
+    pub nearest: Option<String>,
+    #[arg(short = 'k', default_value_t = 1)]
+    pub k: usize,
+    /// Pick tolerance for --at around points and lines without a tolerance, metres.
+    #[arg(long, default_value_t = 50.0)]
+    pub pick_m: f64,
+}
+
+fn numbers(text: &str, n: usize, what: &str) -> Result<Vec<f64>> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|s| s.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{what}: \"{text}\" is not {n} comma-separated numbers"))?;
+    if v.len() != n || v.iter().any(|x| !x.is_finite()) {
+        bail!("{what}: \"{text}\" is not {n} comma-separated numbers");
+    }
+    Ok(v)
+}
+
+fn lon_lat(text: &str, what: &str) -> Result<Coord> {
+    let v = numbers(text, 2, what)?;
+    if v[0].abs() > 180.0 || v[1].abs() > 90.0 {
+        bail!(
+            "{what}: {text} is outside longitude -180..180 / latitude -90..90 (the order is LON,LAT)"
+        );
+    }
+    Ok(Coord { x: v[0], y: v[1] })
+}
+
+pub fn run(args: &QueryArgs) -> Result<()> {
+    let layers = load_all(&args.files, &[])?;
+    let items = layers.iter().enumerate().flat_map(|(li, l)| {
+        l.features.iter().enumerate().filter_map(move |(fi, f)| {
+            Some(IndexItem {
+                feature: FeatureRef {
+                    layer: li as u32,
+                    feature: fi as u32,
+                },
+                role: f.role,
+                reach_m: f.reach_m(f.role),
+                geometry: f.geometry.as_ref()?,
+            })
+        })
+    });
+    let idx = SpatialIndex::build(items);
+    let hits: Vec<(u32, Option<f64>)> = if let Some(at) = &args.at {
+        idx.at(lon_lat(at, "--at")?, args.pick_m)
+            .into_iter()
+            .map(|(s, d)| (s, Some(d)))
+            .collect()
+    } else if let Some(near) = &args.near {
+        let r = args.within_m.unwrap_or(0.0);
+        if !(r >= 0.0) || !r.is_finite() {
+            bail!("--within-m must be a distance in metres, 0 or more");
+        }
+        idx.within_m(lon_lat(near, "--near")?, r)
+            .into_iter()
+            .map(|(s, d)| (s, Some(d)))
+            .collect()
+    } else if let Some(b) = &args.bbox {
+        let v = numbers(b, 4, "--bbox")?;
+        if v[0] > v[2] || v[1] > v[3] {
+            bail!("--bbox: west must not exceed east, nor south north (got {b})");
+        }
+        idx.in_bbox(v[0], v[1], v[2], v[3])
+            .into_iter()
+            .map(|s| (s, None))
+            .collect()
+    } else if let Some(n) = &args.nearest {
+        idx.nearest(lon_lat(n, "--nearest")?, args.k)
+            .into_iter()
+            .map(|(s, d)| (s, Some(d)))
+            .collect()
+    } else {
+        bail!("give one of --at, --near, --bbox, --nearest");
+    };
+    let features: Vec<Value> = hits
+        .iter()
+        .map(|&(s, d)| feature_json(&layers, idx.shapes[s as usize].feature, d))
+        .collect();
+    let fc = json!({"type": "FeatureCollection", "features": features});
+    println!("{}", serde_json::to_string_pretty(&fc)?);
+    Ok(())
+}
+
+fn feature_json(layers: &[Layer], r: FeatureRef, distance_m: Option<f64>) -> Value {
+    let layer = &layers[r.layer as usize];
+    let f = &layer.features[r.feature as usize];
+    let mut props = f.properties.clone();
+    if let Some(d) = distance_m {
+        props.insert(
+            "distance_m".into(),
+            json!(corridor_watch::report::round_m(d)),
+        );
+    }
+    props.insert("source".into(), json!(layer.source));
+    props.insert("feature_index".into(), json!(f.index));
+    let geometry = f
+        .geometry
+        .as_ref()
+        .map(|g| serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null));
+    let mut out = json!({"type": "Feature", "properties": props, "geometry": geometry});
+    if let Some(id) = &f.id {
+        out["id"] = json!(id);
+    }
+    out
+}

@@ -1,0 +1,506 @@
+//! The R-tree over a layer set: built once, queried for analysis and identify.
+//!
+//! Every line is densified along its geodesics to pieces of at most
+//! [`DENSIFY_M`] metres, so that a straight segment in lon/lat (and in a local
+//! metric frame) follows the geodesic to well under a metre. Each piece sits in
+//! the tree under its bounding box grown by the shape's reach (a corridor's
+//! `tolerance_m`, half a contact line's `width_km`), so a box query at a point
+//! returns every area that could contain it. Distances are metres on WGS 84.
+
+mod intervals;
+
+pub use intervals::merge_intervals;
+
+use crate::geodesy::{
+    LocalFrame, closest_on_segment_m, densify_line, point_segment_distance_m, reach_in_degrees,
+};
+use crate::model::{FeatureRef, Role};
+use geo::{BoundingRect, Coord, Geometry, Intersects, LineString, Point, Polygon};
+use rstar::{AABB, RTree, RTreeObject};
+use std::collections::HashMap;
+
+/// Longest piece of a line or ring in the index, metres.
+pub const DENSIFY_M: f64 = 2_000.0;
+/// Beyond this distance, point-to-piece distances use the exact geodesic solution.
+const EXACT_BEYOND_M: f64 = 100_000.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PieceKind {
+    /// A piece of a line: the area is every point within the shape's reach.
+    Line,
+    /// A piece of a polygon ring (the area is the polygon).
+    Ring,
+    /// A point feature.
+    Point,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub shape: u32,
+    pub kind: PieceKind,
+    pub a: Coord,
+    pub b: Coord,
+}
+
+/// One feature as the index sees it.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    pub feature: FeatureRef,
+    pub role: Role,
+    /// Half-width of the area around a line, metres (0 for other geometry).
+    pub reach_m: f64,
+    /// Densified polygons (for containment).
+    pub polygons: Vec<Polygon<f64>>,
+    /// This shape's pieces: `pieces[range]`.
+    pub pieces: std::ops::Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    env: AABB<[f64; 2]>,
+    id: u32,
+}
+
+impl RTreeObject for Entry {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
+/// What to index: a feature, its role, its reach in metres and its geometry.
+pub struct IndexItem<'a> {
+    pub feature: FeatureRef,
+    pub role: Role,
+    pub reach_m: f64,
+    pub geometry: &'a Geometry<f64>,
+}
+
+#[derive(Default)]
+pub struct SpatialIndex {
+    pub shapes: Vec<Shape>,
+    pub pieces: Vec<Piece>,
+    tree: RTree<Entry>,
+    /// Bounding boxes of polygon shapes.
+    polygon_tree: RTree<Entry>,
+    max_reach_m: f64,
+}
+
+fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
+    let lat = a.y.abs().max(b.y.abs());
+    let (dlat, dlon) = if reach_m > 0.0 {
+        reach_in_degrees(reach_m, lat)
+    } else {
+        (0.0, 0.0)
+    };
+    AABB::from_corners(
+        [a.x.min(b.x) - dlon, a.y.min(b.y) - dlat],
+        [a.x.max(b.x) + dlon, a.y.max(b.y) + dlat],
+    )
+}
+
+/// A search box of `radius_m` metres around `p`, in degrees.
+pub fn box_around(p: Coord, radius_m: f64) -> AABB<[f64; 2]> {
+    grown(p, p, radius_m)
+}
+
+impl SpatialIndex {
+    /// Builds the index (bulk-loaded R-trees).
+    pub fn build<'a>(items: impl IntoIterator<Item = IndexItem<'a>>) -> SpatialIndex {
+        let mut idx = SpatialIndex::default();
+        let mut entries = Vec::new();
+        let mut poly_entries = Vec::new();
+        for item in items {
+            let shape_id = idx.shapes.len() as u32;
+            let start = idx.pieces.len();
+            let mut polygons = Vec::new();
+            let reach_m = if item.reach_m.is_finite() {
+                item.reach_m.max(0.0)
+            } else {
+                0.0
+            };
+            let add_line = |idx: &mut SpatialIndex, coords: &[Coord], kind: PieceKind| {
+                let dense = densify_line(coords, DENSIFY_M);
+                for w in dense.windows(2) {
+                    idx.pieces.push(Piece {
+                        shape: shape_id,
+                        kind,
+                        a: w[0],
+                        b: w[1],
+                    });
+                }
+            };
+            let mut stack = vec![item.geometry];
+            while let Some(g) = stack.pop() {
+                match g {
+                    Geometry::Point(p) => idx.pieces.push(Piece {
+                        shape: shape_id,
+                        kind: PieceKind::Point,
+                        a: p.0,
+                        b: p.0,
+                    }),
+                    Geometry::MultiPoint(mp) => {
+                        for p in &mp.0 {
+                            idx.pieces.push(Piece {
+                                shape: shape_id,
+                                kind: PieceKind::Point,
+                                a: p.0,
+                                b: p.0,
+                            });
+                        }
+                    }
+                    Geometry::LineString(l) => add_line(&mut idx, &l.0, PieceKind::Line),
+                    Geometry::MultiLineString(m) => {
+                        for l in &m.0 {
+                            add_line(&mut idx, &l.0, PieceKind::Line);
+                        }
+                    }
+                    Geometry::Polygon(p) => polygons.push(p.clone()),
+                    Geometry::MultiPolygon(m) => polygons.extend(m.0.iter().cloned()),
+                    Geometry::GeometryCollection(c) => stack.extend(c.0.iter()),
+                    Geometry::Line(l) => add_line(&mut idx, &[l.start, l.end], PieceKind::Line),
+                    Geometry::Rect(r) => polygons.push(r.to_polygon()),
+                    Geometry::Triangle(t) => polygons.push(t.to_polygon()),
+                }
+            }
+            let polygons: Vec<Polygon<f64>> = polygons
+                .iter()
+                .map(|p| {
+                    let ext = LineString(densify_line(&p.exterior().0, DENSIFY_M));
+                    let ints = p
+                        .interiors()
+                        .iter()
+                        .map(|r| LineString(densify_line(&r.0, DENSIFY_M)))
+                        .collect();
+                    Polygon::new(ext, ints)
+                })
+                .collect();
+            for p in &polygons {
+                for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                    for w in ring.0.windows(2) {
+                        idx.pieces.push(Piece {
+                            shape: shape_id,
+                            kind: PieceKind::Ring,
+                            a: w[0],
+                            b: w[1],
+                        });
+                    }
+                }
+                if let Some(r) = p.bounding_rect() {
+                    poly_entries.push(Entry {
+                        env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        id: shape_id,
+                    });
+                }
+            }
+            let pieces = start..idx.pieces.len();
+            for (i, piece) in idx.pieces[pieces.clone()].iter().enumerate() {
+                let reach = if piece.kind == PieceKind::Line {
+                    reach_m
+                } else {
+                    0.0
+                };
+                entries.push(Entry {
+                    env: grown(piece.a, piece.b, reach),
+                    id: (start + i) as u32,
+                });
+            }
+            idx.max_reach_m = idx.max_reach_m.max(reach_m);
+            idx.shapes.push(Shape {
+                feature: item.feature,
+                role: item.role,
+                reach_m,
+                polygons,
+                pieces,
+            });
+        }
+        idx.tree = RTree::bulk_load(entries);
+        idx.polygon_tree = RTree::bulk_load(poly_entries);
+        idx
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
+    /// Pieces whose (reach-grown) box meets `env`.
+    pub fn pieces_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = (u32, &Piece)> {
+        self.tree
+            .locate_in_envelope_intersecting(env)
+            .map(|e| (e.id, &self.pieces[e.id as usize]))
+    }
+
+    /// Polygon shapes whose bounding box meets `env`.
+    pub fn polygon_shapes_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
+        self.polygon_tree
+            .locate_in_envelope_intersecting(env)
+            .map(|e| e.id)
+    }
+
+    fn polygon_contains(&self, shape: u32, p: Coord) -> bool {
+        let pt = Point(p);
+        self.shapes[shape as usize]
+            .polygons
+            .iter()
+            .any(|poly| poly.intersects(&pt))
+    }
+
+    /// Distance from `p` to a piece's geometry, metres.
+    pub fn piece_distance_m(piece: &Piece, p: Coord) -> f64 {
+        let (d, _) = closest_on_segment_m(p, piece.a, piece.b);
+        if d > EXACT_BEYOND_M {
+            point_segment_distance_m(p, piece.a, piece.b)
+        } else {
+            d
+        }
+    }
+
+    /// Whether `p` lies in the area of any shape that `keep` accepts (a closed
+    /// set: the boundary counts as inside).
+    pub fn contains(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> bool {
+        let env = box_around(p, 0.0);
+        for (_, piece) in self.pieces_in(&env) {
+            if piece.kind == PieceKind::Line && keep(piece.shape) {
+                let reach = self.shapes[piece.shape as usize].reach_m;
+                if Self::piece_distance_m(piece, p) <= reach {
+                    return true;
+                }
+            }
+        }
+        self.polygon_shapes_in(&env)
+            .any(|s| keep(s) && self.polygon_contains(s, p))
+    }
+
+    /// Distance in metres from `p` to the union of the areas `keep` accepts
+    /// (0 inside); `None` when no shape is accepted.
+    pub fn distance_to_area_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
+        if self.contains(p, keep) {
+            return Some(0.0);
+        }
+        let mut radius_m = 5_000.0f64;
+        loop {
+            let env = box_around(p, radius_m + self.max_reach_m);
+            let mut best: Option<f64> = None;
+            for (_, piece) in self.pieces_in(&env) {
+                if piece.kind == PieceKind::Point || !keep(piece.shape) {
+                    continue;
+                }
+                let reach = if piece.kind == PieceKind::Line {
+                    self.shapes[piece.shape as usize].reach_m
+                } else {
+                    0.0
+                };
+                let d = (Self::piece_distance_m(piece, p) - reach).max(0.0);
+                best = Some(best.map_or(d, |b: f64| b.min(d)));
+            }
+            if let Some(b) = best {
+                if b <= radius_m {
+                    return Some(b);
+                }
+            }
+            if radius_m > 2.1e7 {
+                return best;
+            }
+            radius_m *= 4.0;
+        }
+    }
+
+    /// How deep `p` is inside the areas `keep` accepts: the greatest distance from
+    /// `p` to the boundary of an area containing it, metres (0 outside).
+    pub fn depth_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> f64 {
+        let env = box_around(p, 0.0);
+        let mut line_dist: HashMap<u32, f64> = HashMap::new();
+        for (_, piece) in self.pieces_in(&env) {
+            if piece.kind == PieceKind::Line && keep(piece.shape) {
+                let d = Self::piece_distance_m(piece, p);
+                let e = line_dist.entry(piece.shape).or_insert(f64::INFINITY);
+                *e = e.min(d);
+            }
+        }
+        let mut depth = 0.0f64;
+        for (s, d) in line_dist {
+            depth = depth.max(self.shapes[s as usize].reach_m - d);
+        }
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if keep(s) && self.polygon_contains(s, p) {
+                let shape = &self.shapes[s as usize];
+                let d = self.pieces[shape.pieces.clone()]
+                    .iter()
+                    .filter(|pc| pc.kind == PieceKind::Ring)
+                    .map(|pc| Self::piece_distance_m(pc, p))
+                    .fold(f64::INFINITY, f64::min);
+                if d.is_finite() {
+                    depth = depth.max(d);
+                }
+            }
+        }
+        depth.max(0.0)
+    }
+
+    /// The parts of the short edge `a`-`b` inside the areas `keep` accepts, as
+    /// sorted, disjoint parameter intervals in [0, 1] (closed).
+    ///
+    /// `hint` carries the line piece that held the previous edge whole: areas
+    /// around a segment are convex, so if it holds both ends it holds the edge.
+    pub fn edge_inside_intervals(
+        &self,
+        a: Coord,
+        b: Coord,
+        keep: &dyn Fn(u32) -> bool,
+        hint: &mut Option<u32>,
+        out: &mut Vec<(f64, f64)>,
+    ) {
+        out.clear();
+        let frame = LocalFrame::new(a);
+        let pa = [0.0, 0.0];
+        let pb = frame.to_xy(b);
+        if let Some(h) = *hint {
+            let piece = &self.pieces[h as usize];
+            let reach = self.shapes[piece.shape as usize].reach_m;
+            let (ca, cb) = (frame.to_xy(piece.a), frame.to_xy(piece.b));
+            if intervals::inside_capsule(pa, ca, cb, reach)
+                && intervals::inside_capsule(pb, ca, cb, reach)
+            {
+                out.push((0.0, 1.0));
+                return;
+            }
+        }
+        let env = AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
+        let mut ring_pieces: Vec<&Piece> = Vec::new();
+        for (id, piece) in self.pieces_in(&env) {
+            if !keep(piece.shape) {
+                continue;
+            }
+            match piece.kind {
+                PieceKind::Line => {
+                    let reach = self.shapes[piece.shape as usize].reach_m;
+                    let (ca, cb) = (frame.to_xy(piece.a), frame.to_xy(piece.b));
+                    if let Some(iv) = intervals::segment_in_capsule(pa, pb, ca, cb, reach) {
+                        if iv == (0.0, 1.0) {
+                            *hint = Some(id);
+                            out.clear();
+                            out.push(iv);
+                            return;
+                        }
+                        out.push(iv);
+                    }
+                }
+                PieceKind::Ring => ring_pieces.push(piece),
+                PieceKind::Point => {}
+            }
+        }
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if !keep(s) {
+                continue;
+            }
+            let mut cuts: Vec<f64> = vec![0.0, 1.0];
+            for piece in ring_pieces.iter().filter(|p| p.shape == s) {
+                if let Some(t) =
+                    intervals::segment_crossing(pa, pb, frame.to_xy(piece.a), frame.to_xy(piece.b))
+                {
+                    cuts.push(t);
+                }
+            }
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let tm = 0.5 * (w[0] + w[1]);
+                let m = Coord {
+                    x: a.x + tm * crate::geodesy::wrap_dlon_deg(b.x - a.x),
+                    y: a.y + tm * (b.y - a.y),
+                };
+                if self.polygon_contains(s, m) {
+                    out.push((w[0], w[1]));
+                }
+            }
+        }
+        merge_intervals(out);
+    }
+
+    /// Shapes with their distance (metres) from `p`, for those within `radius_m`
+    /// of their geometry (0 inside a polygon); sorted by distance.
+    pub fn within_m(&self, p: Coord, radius_m: f64) -> Vec<(u32, f64)> {
+        let env = box_around(p, radius_m.max(0.0));
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        for (_, piece) in self.pieces_in(&env) {
+            let d = Self::piece_distance_m(piece, p);
+            let e = best.entry(piece.shape).or_insert(f64::INFINITY);
+            *e = e.min(d);
+        }
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if self.polygon_contains(s, p) {
+                best.insert(s, 0.0);
+            }
+        }
+        let mut out: Vec<(u32, f64)> = best.into_iter().filter(|(_, d)| *d <= radius_m).collect();
+        out.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+        out
+    }
+
+    /// The `k` shapes nearest to `p`, with distances in metres.
+    pub fn nearest(&self, p: Coord, k: usize) -> Vec<(u32, f64)> {
+        if k == 0 || self.shapes.is_empty() {
+            return Vec::new();
+        }
+        let mut radius_m = 1_000.0;
+        loop {
+            let found = self.within_m(p, radius_m);
+            if found.len() >= k.min(self.shapes.len()) || radius_m > 4.1e7 {
+                return found.into_iter().take(k).collect();
+            }
+            radius_m *= 4.0;
+        }
+    }
+
+    /// Shapes with any part inside the lon/lat box (west, south, east, north).
+    pub fn in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<u32> {
+        let env = AABB::from_corners([west, south], [east, north]);
+        let rect = geo::Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north });
+        let mut hit: Vec<u32> = Vec::new();
+        for e in self.tree.locate_in_envelope_intersecting(&env) {
+            let piece = &self.pieces[e.id as usize];
+            let inside = if piece.a == piece.b {
+                rect.intersects(&piece.a)
+            } else {
+                rect.intersects(&geo::Line::new(piece.a, piece.b))
+            };
+            if inside {
+                hit.push(piece.shape);
+            }
+        }
+        // A box wholly inside a polygon touches none of its rings.
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if self.polygon_contains(
+                s,
+                Coord {
+                    x: 0.5 * (west + east),
+                    y: 0.5 * (south + north),
+                },
+            ) {
+                hit.push(s);
+            }
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        hit
+    }
+
+    /// The shape's area contains `p`, or its geometry is within `pick_m` metres.
+    pub fn at(&self, p: Coord, pick_m: f64) -> Vec<(u32, f64)> {
+        let mut out: Vec<(u32, f64)> = self
+            .within_m(p, pick_m.max(self.max_reach_m))
+            .into_iter()
+            .filter(|&(s, d)| {
+                let shape = &self.shapes[s as usize];
+                d <= pick_m
+                    || (shape.reach_m > 0.0
+                        && d <= shape.reach_m
+                        && !self.pieces[shape.pieces.clone()]
+                            .iter()
+                            .all(|pc| pc.kind != PieceKind::Line))
+            })
+            .collect();
+        out.sort_by(|x, y| x.1.total_cmp(&y.1));
+        out
+    }
+}

@@ -1,0 +1,556 @@
+//! GeoJSON (RFC 7946) into the model, strictly.
+//!
+//! Accepted: FeatureCollection, Feature, a bare Geometry; every geometry type
+//! including GeometryCollection; 3-D (or longer) positions, with z ignored;
+//! foreign members, ignored. Refused, with the feature index and the problem:
+//! anything RFC 7946 does not define (wrong or mis-cased `type`, coordinates
+//! nested wrongly or not numbers, lines with one position, rings that are short or
+//! open, `properties` not an object, `id` not a string or number, a malformed
+//! `bbox`, duplicate member names). A file with one bad feature is refused whole:
+//! dropping a corridor silently would turn a clean convoy into a false alarm.
+
+use super::time::parse_rfc3339;
+use crate::error::LoadError;
+use crate::model::{Feature, Layer, Role};
+use geo::{
+    Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
+    Point, Polygon,
+};
+use serde_json::{Map, Value};
+
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// Reads a GeoJSON document. `source` names the file in messages.
+pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    let root = super::strict_json::parse(bytes)
+        .map_err(|e| LoadError::invalid(source, format!("not valid JSON: {e}")))?;
+    let mut layer = Layer {
+        source: source.to_string(),
+        ..Default::default()
+    };
+    let obj = root.as_object().ok_or_else(|| {
+        LoadError::invalid(
+            source,
+            format!(
+                "the root of a GeoJSON document must be an object, found {}",
+                json_kind(&root)
+            ),
+        )
+    })?;
+    let ty = type_of(obj).map_err(|e| LoadError::invalid(source, e))?;
+    check_bbox(obj).map_err(|e| LoadError::invalid(source, e))?;
+    let mut warnings = Vec::new();
+    match ty {
+        "FeatureCollection" => {
+            let features = obj
+                .get("features")
+                .ok_or_else(|| {
+                    LoadError::invalid(source, "FeatureCollection without a \"features\" member")
+                })?
+                .as_array()
+                .ok_or_else(|| {
+                    LoadError::invalid(source, "FeatureCollection \"features\" must be an array")
+                })?;
+            layer.features.reserve(features.len());
+            for (index, value) in features.iter().enumerate() {
+                let feature = parse_feature(value, index, &mut warnings)
+                    .map_err(|e| LoadError::invalid(source, format!("feature {index}: {e}")))?;
+                layer.features.extend(feature);
+            }
+        }
+        "Feature" => {
+            let feature = parse_feature(&root, 0, &mut warnings)
+                .map_err(|e| LoadError::invalid(source, format!("feature 0: {e}")))?;
+            layer.features.extend(feature);
+        }
+        t if GEOMETRY_TYPES.contains(&t) => {
+            let geometry = parse_geometry(&root, 0)
+                .map_err(|e| LoadError::invalid(source, format!("geometry: {e}")))?;
+            let feature = Feature {
+                index: 0,
+                role: Role::Unassigned,
+                geometry,
+                properties: Map::new(),
+                id: None,
+                times: None,
+            };
+            layer.features.extend(check_range(feature, &mut warnings));
+        }
+        other => {
+            return Err(LoadError::invalid(source, unknown_type(other)));
+        }
+    }
+    layer.warnings = warnings;
+    Ok(layer)
+}
+
+fn unknown_type(t: &str) -> String {
+    let known = ["FeatureCollection", "Feature"]
+        .iter()
+        .chain(GEOMETRY_TYPES.iter());
+    match known.into_iter().find(|k| k.eq_ignore_ascii_case(t)) {
+        Some(k) => {
+            format!("unknown type \"{t}\" (types are case-sensitive: did you mean \"{k}\"?)")
+        }
+        None => format!("unknown type \"{t}\""),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn type_of(obj: &Map<String, Value>) -> Result<&str, String> {
+    match obj.get("type") {
+        None => Err("missing the \"type\" member".into()),
+        Some(Value::String(s)) => Ok(s),
+        Some(v) => Err(format!("\"type\" must be a string, found {}", json_kind(v))),
+    }
+}
+
+fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
+    let Some(b) = obj.get("bbox") else {
+        return Ok(());
+    };
+    let arr = b.as_array().ok_or_else(|| {
+        format!(
+            "\"bbox\" must be an array of numbers, found {}",
+            json_kind(b)
+        )
+    })?;
+    if arr.iter().any(|v| !v.is_number()) {
+        return Err("every element of \"bbox\" must be a number".into());
+    }
+    if arr.len() != 4 && arr.len() != 6 {
+        return Err(format!(
+            "\"bbox\" must have 4 (2-D) or 6 (3-D) numbers, has {}",
+            arr.len()
+        ));
+    }
+    Ok(())
+}
+
+fn parse_feature(
+    value: &Value,
+    index: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Feature>, String> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| format!("a feature must be an object, found {}", json_kind(value)))?;
+    match type_of(obj)? {
+        "Feature" => {}
+        t => {
+            return Err(format!(
+                "expected type \"Feature\", found {}",
+                if t.eq_ignore_ascii_case("feature") {
+                    format!("\"{t}\" (types are case-sensitive)")
+                } else {
+                    format!("\"{t}\"")
+                }
+            ));
+        }
+    }
+    check_bbox(obj)?;
+    let properties = match obj.get("properties") {
+        None => {
+            warnings.push(format!(
+                "feature {index}: no \"properties\" member; read as null"
+            ));
+            Map::new()
+        }
+        Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(v) => {
+            return Err(format!(
+                "\"properties\" must be an object or null, found {}",
+                json_kind(v)
+            ));
+        }
+    };
+    let id = match obj.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(v) => {
+            return Err(format!(
+                "\"id\" must be a string or a number, found {}",
+                json_kind(v)
+            ));
+        }
+    };
+    let id = id.or_else(|| match properties.get("id") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    });
+    let geometry = match obj.get("geometry") {
+        None => return Err("missing the \"geometry\" member (use null for none)".into()),
+        Some(g) => parse_geometry(g, 0)?,
+    };
+    let role = match properties.get("kind") {
+        None | Some(Value::Null) => Role::Unassigned,
+        Some(Value::String(k)) => {
+            let r = Role::from_kind(k);
+            if r == Role::Other {
+                warnings.push(format!(
+                    "feature {index}: unknown kind \"{k}\"; shown but not analysed"
+                ));
+            }
+            r
+        }
+        Some(v) => {
+            warnings.push(format!(
+                "feature {index}: \"kind\" should be a string, found {}; not analysed",
+                json_kind(v)
+            ));
+            Role::Other
+        }
+    };
+    let mut feature = Feature {
+        index,
+        role,
+        geometry,
+        properties,
+        id,
+        times: None,
+    };
+    feature.times = read_times(&feature)?;
+    Ok(check_range(feature, warnings))
+}
+
+/// Skips (with a warning) a feature whose coordinates are outside WGS 84 ranges.
+fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
+    use geo::CoordsIter;
+    if let Some(g) = &feature.geometry {
+        if let Some(c) = g
+            .coords_iter()
+            .find(|c| !(-90.0..=90.0).contains(&c.y) || !(-180.0..=180.0).contains(&c.x))
+        {
+            warnings.push(format!(
+                "feature {}: position [{}, {}] is outside longitude -180..180 / latitude -90..90; feature skipped",
+                feature.index, c.x, c.y
+            ));
+            return None;
+        }
+    }
+    Some(feature)
+}
+
+/// Per-vertex times of a track: `coordinateProperties.times`, `coordTimes` or
+/// `times` for lines, `time` for a point report.
+fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
+    let parts: Vec<usize> = match &f.geometry {
+        Some(Geometry::LineString(l)) => vec![l.0.len()],
+        Some(Geometry::MultiLineString(m)) => m.0.iter().map(|l| l.0.len()).collect(),
+        Some(Geometry::Point(_)) => {
+            return match f.properties.get("time") {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => Ok(Some(vec![vec![Some(
+                    parse_time_value(v).map_err(|e| format!("\"time\": {e}"))?,
+                )]])),
+            };
+        }
+        _ => return Ok(None),
+    };
+    let (key, value) = match f
+        .properties
+        .get("coordinateProperties")
+        .and_then(|c| c.get("times"))
+        .map(|v| ("coordinateProperties.times", v))
+        .or_else(|| f.properties.get("coordTimes").map(|v| ("coordTimes", v)))
+        .or_else(|| f.properties.get("times").map(|v| ("times", v)))
+    {
+        Some((k, v)) if !v.is_null() => (k, v),
+        _ => return Ok(None),
+    };
+    let arr = value
+        .as_array()
+        .ok_or_else(|| format!("\"{key}\" must be an array"))?;
+    let nested = arr.first().is_some_and(Value::is_array) || (parts.len() > 1 && arr.is_empty());
+    let lists: Vec<&Vec<Value>> = if nested {
+        arr.iter()
+            .map(|v| {
+                v.as_array()
+                    .ok_or_else(|| format!("\"{key}\" mixes arrays and times"))
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        vec![arr]
+    };
+    if lists.len() != parts.len() {
+        return Err(format!(
+            "\"{key}\" has {} lists of times for {} lines",
+            lists.len(),
+            parts.len()
+        ));
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for (list, &n) in lists.iter().zip(&parts) {
+        if list.len() != n {
+            return Err(format!(
+                "\"{key}\" has {} times for {} positions",
+                list.len(),
+                n
+            ));
+        }
+        let mut times = Vec::with_capacity(n);
+        for (i, v) in list.iter().enumerate() {
+            times.push(match v {
+                Value::Null => None,
+                v => Some(parse_time_value(v).map_err(|e| format!("\"{key}\"[{i}]: {e}"))?),
+            });
+        }
+        out.push(times);
+    }
+    Ok(Some(out))
+}
+
+fn parse_time_value(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::String(s) => parse_rfc3339(s),
+        other => Err(format!(
+            "a time must be an RFC 3339 string, found {}",
+            json_kind(other)
+        )),
+    }
+}
+
+const MAX_GEOMETRY_DEPTH: usize = 16;
+
+fn parse_geometry(value: &Value, depth: usize) -> Result<Option<Geometry<f64>>, String> {
+    let obj = match value {
+        Value::Null => return Ok(None),
+        Value::Object(o) => o,
+        v => {
+            return Err(format!(
+                "a geometry must be an object or null, found {}",
+                json_kind(v)
+            ));
+        }
+    };
+    if depth > MAX_GEOMETRY_DEPTH {
+        return Err(format!(
+            "GeometryCollections nested more than {MAX_GEOMETRY_DEPTH} deep"
+        ));
+    }
+    let ty = type_of(obj)?;
+    check_bbox(obj)?;
+    if ty == "GeometryCollection" {
+        let geoms = obj
+            .get("geometries")
+            .ok_or("GeometryCollection without a \"geometries\" member")?
+            .as_array()
+            .ok_or("GeometryCollection \"geometries\" must be an array")?;
+        let mut out = Vec::with_capacity(geoms.len());
+        for (i, g) in geoms.iter().enumerate() {
+            if !g.is_object() {
+                return Err(format!(
+                    "GeometryCollection member {i} must be a geometry object, found {}",
+                    json_kind(g)
+                ));
+            }
+            if let Some(g) = parse_geometry(g, depth + 1)
+                .map_err(|e| format!("GeometryCollection member {i}: {e}"))?
+            {
+                out.push(g);
+            }
+        }
+        return Ok(Some(Geometry::GeometryCollection(GeometryCollection(out))));
+    }
+    if !GEOMETRY_TYPES.contains(&ty) {
+        return Err(format!("geometry: {}", unknown_type(ty)));
+    }
+    let coords = obj
+        .get("coordinates")
+        .ok_or_else(|| format!("{ty} without a \"coordinates\" member"))?;
+    let g = match ty {
+        "Point" => Geometry::Point(Point(position(coords)?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            array(coords, "MultiPoint coordinates")?
+                .iter()
+                .map(|p| position(p).map(Point))
+                .collect::<Result<_, _>>()?,
+        )),
+        "LineString" => Geometry::LineString(line(coords)?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            array(coords, "MultiLineString coordinates")?
+                .iter()
+                .enumerate()
+                .map(|(i, l)| line(l).map_err(|e| format!("line {i}: {e}")))
+                .collect::<Result<_, _>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(coords)?),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
+            array(coords, "MultiPolygon coordinates")?
+                .iter()
+                .enumerate()
+                .map(|(i, p)| polygon(p).map_err(|e| format!("polygon {i}: {e}")))
+                .collect::<Result<_, _>>()?,
+        )),
+        _ => unreachable!("checked against GEOMETRY_TYPES"),
+    };
+    Ok(Some(g))
+}
+
+fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
+    match v {
+        Value::Array(a) => Ok(a),
+        Value::Number(_) => Err(format!(
+            "{what}: a number where an array was expected (nest it one level deeper)"
+        )),
+        other => Err(format!(
+            "{what} must be an array, found {}",
+            json_kind(other)
+        )),
+    }
+}
+
+fn position(v: &Value) -> Result<Coord, String> {
+    let a = array(v, "a position")?;
+    if a.len() < 2 {
+        return Err(format!(
+            "a position needs 2 or more numbers, has {}",
+            a.len()
+        ));
+    }
+    let mut xy = [0.0; 2];
+    for (i, e) in a.iter().enumerate() {
+        let n = e.as_f64().ok_or_else(|| {
+            if e.is_array() {
+                "an array where a number was expected (nested too deeply)".to_string()
+            } else {
+                format!(
+                    "every element of a position must be a number, found {}",
+                    json_kind(e)
+                )
+            }
+        })?;
+        if i < 2 {
+            if !n.is_finite() {
+                return Err("a coordinate is not a finite number".into());
+            }
+            xy[i] = n;
+        }
+    }
+    Ok(Coord { x: xy[0], y: xy[1] })
+}
+
+fn positions(v: &Value, what: &str) -> Result<Vec<Coord>, String> {
+    array(v, what)?
+        .iter()
+        .enumerate()
+        .map(|(i, p)| position(p).map_err(|e| format!("position {i}: {e}")))
+        .collect()
+}
+
+fn line(v: &Value) -> Result<LineString<f64>, String> {
+    let pts = positions(v, "LineString coordinates")?;
+    if pts.len() < 2 {
+        return Err(format!(
+            "a LineString needs 2 or more positions, has {}",
+            pts.len()
+        ));
+    }
+    Ok(LineString(pts))
+}
+
+fn ring(v: &Value) -> Result<LineString<f64>, String> {
+    let pts = positions(v, "a linear ring")?;
+    if pts.len() < 4 {
+        return Err(format!(
+            "a linear ring needs 4 or more positions, has {}",
+            pts.len()
+        ));
+    }
+    if pts.first() != pts.last() {
+        return Err(
+            "a linear ring must end where it starts (first and last positions differ)".into(),
+        );
+    }
+    Ok(LineString(pts))
+}
+
+fn polygon(v: &Value) -> Result<Polygon<f64>, String> {
+    let rings = array(v, "Polygon coordinates")?;
+    let mut it = rings
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ring(r).map_err(|e| format!("ring {i}: {e}")));
+    let exterior = it.next().ok_or("a Polygon needs at least one ring")??;
+    let interiors = it.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str) -> Result<Layer, LoadError> {
+        read_geojson("t.geojson", s.as_bytes())
+    }
+
+    #[test]
+    fn reads_track_with_times_and_kind() {
+        let l = read(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"track","convoy_id":"A",
+            "coordinateProperties":{"times":["2026-03-02T08:00:00Z","2026-03-02T09:00:00+01:00"]}},
+            "geometry":{"type":"LineString","coordinates":[[30,46,12],[30.1,46.1,5]]}}]}"#).unwrap();
+        let f = &l.features[0];
+        assert_eq!(f.role, Role::Track);
+        let t = f.times.as_ref().unwrap();
+        assert_eq!(t[0][0], t[0][1]);
+    }
+
+    #[test]
+    fn errors_name_feature_and_file() {
+        let e = read(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null},
+            {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,2]]}}]}"#).unwrap_err().to_string();
+        assert!(
+            e.contains("feature 1")
+                && e.contains("2 or more positions")
+                && e.ends_with("(in t.geojson)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn case_of_type_matters() {
+        let e = read(r#"{"type":"featurecollection","features":[]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("case-sensitive"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_features_are_skipped_with_a_warning() {
+        let l = read(r#"{"type":"Point","coordinates":[200,10]}"#).unwrap();
+        assert!(l.features.is_empty());
+        assert!(l.warnings[0].contains("outside longitude"));
+    }
+
+    #[test]
+    fn mismatched_times_are_refused() {
+        let e = read(
+            r#"{"type":"Feature","properties":{"kind":"track","times":["2026-03-02T08:00:00Z"]},
+            "geometry":{"type":"LineString","coordinates":[[30,46],[30.1,46.1]]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("1 times for 2 positions"), "{e}");
+    }
+}

@@ -1,0 +1,14 @@
+//! corridor-watch: humanitarian corridors, convoy tracks and a 30-km buffer zone,
+//! checked exactly in metres on the WGS 84 ellipsoid.
+//!
+//! The core (everything but `app`) builds without the `gui` feature and never
+//! names egui. Coordinates are lon/lat degrees (RFC 7946 order), distances metres,
+//! times seconds since the Unix epoch.
+
+pub mod analysis;
+pub mod error;
+pub mod geodesy;
+pub mod index;
+pub mod io;
+pub mod model;
+pub mod report;

@@ -1,0 +1,36 @@
+//! corridor-watch: parse the arguments, then run a subcommand (or the app).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Check(args)) => Ok(if cli::check::run(&args)? {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }),
+        Some(Command::Query(args)) => cli::query::run(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Zone(args)) => cli::zone::run(&args).map(|()| ExitCode::SUCCESS),
+        None => {
+            eprintln!(
+                "The desktop app is not in this build yet. Use a subcommand: corridor-watch check|query|zone (see --help)."
+            );
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Plain data: layers, features, roles and convoy tracks.
+//!
+//! Lon/lat degrees (RFC 7946 order), metres, and seconds since the Unix epoch.
+
+use geo::{Coord, Geometry};
+use serde_json::{Map, Value};
+
+/// A feature's role, from its `kind` property (see `spec/layers.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Corridor,
+    ContactLine,
+    BufferZone,
+    GrainRoute,
+    Track,
+    Incident,
+    Route,
+    /// No `kind`: the layer's role, picked by the user, applies.
+    Unassigned,
+    /// A `kind` this version does not know; kept and shown, not analysed.
+    Other,
+}
+
+impl Role {
+    pub fn from_kind(kind: &str) -> Role {
+        match kind {
+            "corridor" => Role::Corridor,
+            "contact_line" => Role::ContactLine,
+            "buffer_zone" => Role::BufferZone,
+            "grain_route" => Role::GrainRoute,
+            "track" => Role::Track,
+            "incident" => Role::Incident,
+            "route" => Role::Route,
+            _ => Role::Other,
+        }
+    }
+
+    pub fn as_kind(self) -> &'static str {
+        match self {
+            Role::Corridor => "corridor",
+            Role::ContactLine => "contact_line",
+            Role::BufferZone => "buffer_zone",
+            Role::GrainRoute => "grain_route",
+            Role::Track => "track",
+            Role::Incident => "incident",
+            Role::Route => "route",
+            Role::Unassigned => "unassigned",
+            Role::Other => "other",
+        }
+    }
+
+    /// Default half-width in metres of a line of this role (`tolerance_m` or `width_km`/2).
+    pub fn default_reach_m(self) -> f64 {
+        match self {
+            Role::Corridor => 1_000.0,
+            Role::GrainRoute => 5_556.0,
+            Role::ContactLine => 15_000.0,
+            _ => 0.0,
+        }
+    }
+}
+
+/// One feature of a layer.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    /// Position in its file, 0-based (the "feature N" of messages).
+    pub index: usize,
+    pub role: Role,
+    /// `None` for a GeoJSON `null` geometry.
+    pub geometry: Option<Geometry<f64>>,
+    pub properties: Map<String, Value>,
+    /// The feature's `id` member, or else its `id` property, as text.
+    pub id: Option<String>,
+    /// Per-vertex times (Unix seconds) of a line track, one list per line part;
+    /// `None` inside a list where that vertex has no time.
+    pub times: Option<Vec<Vec<Option<f64>>>>,
+}
+
+impl Feature {
+    pub fn prop_str(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).and_then(Value::as_str)
+    }
+
+    /// A property as text, numbers included (e.g. a numeric `convoy_id`).
+    pub fn prop_text(&self, key: &str) -> Option<String> {
+        match self.properties.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn prop_f64(&self, key: &str) -> Option<f64> {
+        self.properties
+            .get(key)
+            .and_then(Value::as_f64)
+            .filter(|v| v.is_finite())
+    }
+
+    /// A human label: `name`, else `id`, else `convoy_id`, else "feature N".
+    pub fn label(&self) -> String {
+        self.prop_text("name")
+            .or_else(|| self.id.clone())
+            .or_else(|| self.prop_text("convoy_id"))
+            .unwrap_or_else(|| format!("feature {}", self.index))
+    }
+
+    /// Half-width in metres of the area a line of this role stands for.
+    pub fn reach_m(&self, role: Role) -> f64 {
+        match role {
+            Role::Corridor | Role::GrainRoute => self
+                .prop_f64("tolerance_m")
+                .filter(|v| *v >= 0.0)
+                .unwrap_or(role.default_reach_m()),
+            Role::ContactLine => self
+                .prop_f64("width_km")
+                .filter(|v| *v >= 0.0)
+                .map(|w| w * 500.0)
+                .unwrap_or(role.default_reach_m()),
+            _ => 0.0,
+        }
+    }
+}
+
+/// A loaded file: its features and what the loader had to say about it.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    /// Display name (the file name).
+    pub name: String,
+    /// Path or URL it came from.
+    pub source: String,
+    pub features: Vec<Feature>,
+    pub warnings: Vec<String>,
+}
+
+impl Layer {
+    /// The role of a feature, with `Unassigned` resolved to `fallback` when given.
+    pub fn assign_role(&mut self, fallback: Role) {
+        for f in &mut self.features {
+            if f.role == Role::Unassigned {
+                f.role = fallback;
+            }
+        }
+    }
+}
+
+/// A feature's place in a layer set: (layer index, feature index in the layer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeatureRef {
+    pub layer: u32,
+    pub feature: u32,
+}
+
+/// One continuous piece of a convoy's path.
+#[derive(Clone, Debug, Default)]
+pub struct TrackPart {
+    pub coords: Vec<Coord>,
+    /// One entry per coordinate; `None` where that vertex has no time.
+    pub times: Vec<Option<f64>>,
+}
+
+/// A convoy (or vessel): every track feature sharing a `convoy_id`.
+#[derive(Clone, Debug, Default)]
+pub struct Convoy {
+    pub convoy_id: String,
+    /// Approved corridor ids; `None` approves every corridor and grain route.
+    pub corridor_ids: Option<Vec<String>>,
+    pub parts: Vec<TrackPart>,
+    pub warnings: Vec<String>,
+}
