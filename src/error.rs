@@ -6,12 +6,8 @@ use thiserror::Error;
 /// (feature index or line), and puts the file last.
 #[derive(Debug, Error)]
 pub enum LoadError {
-    #[error("cannot read the file: {source} (in {path})")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the file: {err} (in {path})")]
+    Io { path: String, err: std::io::Error },
     #[error("{what} (in {path})")]
     Invalid { path: String, what: String },
 }

@@ -102,7 +102,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
                 .unwrap_or_else(|| "no approved corridor".into());
             writeln!(
                 out,
-                "    deviation {}: {} long, up to {off}; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                "    deviation {}: {} long, {off}; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
                 i + 1,
                 km(s.length_m),
                 time_range(s),

@@ -15,7 +15,7 @@ use crate::geodesy::{
     LocalFrame, closest_on_segment_m, densify_line, point_segment_distance_m, reach_in_degrees,
 };
 use crate::model::{FeatureRef, Role};
-use geo::{BoundingRect, Coord, Geometry, Intersects, LineString, Point, Polygon};
+use geo::{BoundingRect, Coord, Geometry, Intersects, LineString, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
 use std::collections::HashMap;
 
@@ -53,6 +53,8 @@ pub struct Shape {
     pub polygons: Vec<Polygon<f64>>,
     /// This shape's pieces: `pieces[range]`.
     pub pieces: std::ops::Range<usize>,
+    /// Easternmost longitude of its polygons (where containment rays end).
+    polygon_max_x: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -206,12 +208,18 @@ impl SpatialIndex {
                 });
             }
             idx.max_reach_m = idx.max_reach_m.max(reach_m);
+            let polygon_max_x = polygons
+                .iter()
+                .filter_map(|poly| poly.bounding_rect())
+                .map(|r| r.max().x)
+                .reduce(f64::max);
             idx.shapes.push(Shape {
                 feature: item.feature,
                 role: item.role,
                 reach_m,
                 polygons,
                 pieces,
+                polygon_max_x,
             });
         }
         idx.tree = RTree::bulk_load(entries);
@@ -237,12 +245,49 @@ impl SpatialIndex {
             .map(|e| e.id)
     }
 
+    /// Even-odd containment by casting a ray east from `p` through the indexed
+    /// ring pieces (an R-tree query on a thin box, not a walk over every vertex).
     fn polygon_contains(&self, shape: u32, p: Coord) -> bool {
-        let pt = Point(p);
-        self.shapes[shape as usize]
-            .polygons
-            .iter()
-            .any(|poly| poly.intersects(&pt))
+        let Some(max_x) = self.shapes[shape as usize].polygon_max_x else {
+            return false;
+        };
+        if p.x > max_x {
+            return false;
+        }
+        let env = AABB::from_corners([p.x, p.y], [max_x, p.y]);
+        let mut inside = false;
+        for e in self.tree.locate_in_envelope_intersecting(&env) {
+            let pc = &self.pieces[e.id as usize];
+            if pc.shape != shape || pc.kind != PieceKind::Ring {
+                continue;
+            }
+            let (a, b) = (pc.a, pc.b);
+            if (a.y > p.y) != (b.y > p.y) {
+                let x = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
+                if x > p.x {
+                    inside = !inside;
+                } else if x == p.x {
+                    return true;
+                }
+            }
+        }
+        inside
+    }
+
+    /// Distance from `p` to the nearest ring piece of a polygon shape, metres.
+    fn ring_distance_m(&self, shape: u32, p: Coord) -> f64 {
+        let mut radius_m = 1_000.0f64;
+        loop {
+            let best = self
+                .pieces_in(&box_around(p, radius_m))
+                .filter(|(_, pc)| pc.shape == shape && pc.kind == PieceKind::Ring)
+                .map(|(_, pc)| Self::piece_distance_m(pc, p))
+                .fold(f64::INFINITY, f64::min);
+            if best <= radius_m || radius_m > 2.1e7 {
+                return best;
+            }
+            radius_m *= 4.0;
+        }
     }
 
     /// Distance from `p` to a piece's geometry, metres.
@@ -323,12 +368,7 @@ impl SpatialIndex {
         }
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
             if keep(s) && self.polygon_contains(s, p) {
-                let shape = &self.shapes[s as usize];
-                let d = self.pieces[shape.pieces.clone()]
-                    .iter()
-                    .filter(|pc| pc.kind == PieceKind::Ring)
-                    .map(|pc| Self::piece_distance_m(pc, p))
-                    .fold(f64::INFINITY, f64::min);
+                let d = self.ring_distance_m(s, p);
                 if d.is_finite() {
                     depth = depth.max(d);
                 }

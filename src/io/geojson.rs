@@ -478,7 +478,16 @@ fn ring(v: &Value) -> Result<LineString<f64>, String> {
             pts.len()
         ));
     }
-    if pts.first() != pts.last() {
+    // Compare whole positions, z included: [100, 0] does not close [100, 0, 4.9].
+    let same = |x: &Value, y: &Value| match (x.as_array(), y.as_array()) {
+        (Some(x), Some(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.as_f64() == q.as_f64())
+        }
+        _ => false,
+    };
+    let raw = v.as_array().map(Vec::as_slice).unwrap_or_default();
+    let closed = raw.len() >= 2 && same(&raw[0], &raw[raw.len() - 1]);
+    if pts.first() != pts.last() || !closed {
         return Err(
             "a linear ring must end where it starts (first and last positions differ)".into(),
         );

@@ -63,7 +63,7 @@ pub fn read_path(path: &Path) -> Result<Layer, LoadError> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
         path: source.clone(),
-        source: e,
+        err: e,
     })?;
     read_bytes(&source, &bytes)
 }

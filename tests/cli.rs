@@ -1,0 +1,431 @@
+//! Integration tests: the `check`, `query` and `zone` commands on the bundled
+//! data, on hand-built cases with independent answers, and on the shared
+//! GeoJSON/GPX fixtures.
+
+mod util;
+
+use serde_json::Value;
+use std::path::Path;
+use util::*;
+
+// ---- hand-built cases (answers from GeographicLib, see tests/fixtures/cases/make_cases.py)
+
+fn compare_stretches(case: &str, got: &Value, want: &Value) {
+    let (g, w) = (got.as_array().unwrap(), want.as_array().unwrap());
+    assert_eq!(g.len(), w.len(), "{case}: stretch count; got {got:#}");
+    for (g, w) in g.iter().zip(w) {
+        assert!(
+            rel(
+                g["length_m"].as_f64().unwrap(),
+                w["length_m"].as_f64().unwrap()
+            ) < 0.005,
+            "{case}: length {g} vs {w}"
+        );
+        match w["max_offset_m"].as_f64() {
+            Some(o) => assert!(
+                rel(g["max_offset_m"].as_f64().unwrap(), o) < 0.005,
+                "{case}: offset {g} vs {w}"
+            ),
+            None => assert!(
+                g["max_offset_m"].is_null(),
+                "{case}: offset should be null: {g}"
+            ),
+        }
+        assert!(
+            metres_apart(&g["start"], &w["start"]) < 10.0,
+            "{case}: start {g} vs {w}"
+        );
+        assert!(
+            metres_apart(&g["end"], &w["end"]) < 10.0,
+            "{case}: end {g} vs {w}"
+        );
+        for k in ["start_time", "end_time"] {
+            if w[k].is_null() {
+                assert!(g[k].is_null(), "{case}: {k} {g}");
+            } else {
+                assert!(seconds_apart(&g[k], &w[k]) <= 5.0, "{case}: {k} {g} vs {w}");
+            }
+        }
+    }
+}
+
+fn check_case(case: &str, tracks: &str) {
+    let dir = fixture("cases").join(case);
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join(tracks)],
+        &["--format", "json"],
+        "check",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{case}: flagged cases exit 1; stderr {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = stdout_json(&out);
+    let want: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let (gc, wc) = (
+        got["convoys"].as_array().unwrap(),
+        want["convoys"].as_array().unwrap(),
+    );
+    assert_eq!(gc.len(), wc.len(), "{case}: convoy count");
+    for (g, w) in gc.iter().zip(wc) {
+        assert_eq!(g["convoy_id"], w["convoy_id"]);
+        assert!(
+            rel(
+                g["length_m"].as_f64().unwrap(),
+                w["length_m"].as_f64().unwrap()
+            ) < 1e-4,
+            "{case}: track length"
+        );
+        compare_stretches(case, &g["deviations"], &w["deviations"]);
+        compare_stretches(case, &g["buffer_zone_entries"], &w["buffer_zone_entries"]);
+        if let Some(s) = w["warnings_contain"].as_str() {
+            assert!(
+                g["warnings"].to_string().contains(s),
+                "{case}: warnings {}",
+                g["warnings"]
+            );
+        }
+    }
+}
+
+#[test]
+fn excursion_from_a_line_corridor() {
+    check_case("excursion", "tracks.geojson");
+}
+
+#[test]
+fn shuffled_csv_reports_give_the_same_answer() {
+    check_case("excursion_reports", "reports.csv");
+}
+
+#[test]
+fn crossing_the_contact_line_zone() {
+    check_case("zone_crossing", "tracks.geojson");
+}
+
+#[test]
+fn leaving_a_polygon_corridor() {
+    check_case("polygon_corridor", "tracks.geojson");
+}
+
+#[test]
+fn empty_and_unknown_corridor_ids() {
+    check_case("corridor_ids", "tracks.geojson");
+}
+
+#[test]
+fn min_length_filters_stretches() {
+    let dir = fixture("cases/excursion");
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join("tracks.geojson")],
+        &["--min-length-m", "20000"],
+        "check",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout_json(&out)["convoys"][0]["deviations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn text_format_is_a_table() {
+    let dir = fixture("cases/excursion");
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join("tracks.geojson")],
+        &["--format", "text"],
+        "check",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("EX-1") && text.contains("deviated") && text.contains("12.25 km"),
+        "{text}"
+    );
+}
+
+// ---- the bundled scenario
+
+fn data(name: &str) -> std::path::PathBuf {
+    root().join("data").join(name)
+}
+
+#[test]
+fn bundled_scenario_flags_what_it_should() {
+    let out = run(
+        &[
+            &data("corridors.geojson"),
+            &data("contact_line.geojson"),
+            &data("grain_routes.geojson"),
+            &data("tracks.geojson"),
+            &data("position_reports.csv"),
+        ],
+        &[],
+        "check",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = stdout_json(&out);
+    let convoys = report["convoys"].as_array().unwrap();
+    assert!(convoys.len() >= 8);
+    let by_id = |id: &str| {
+        convoys
+            .iter()
+            .find(|c| c["convoy_id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    let n = |c: &Value, k: &str| c[k].as_array().unwrap().len();
+    // Clean convoys stay clean; the strays stray as often as the data says.
+    for id in ["UN-01", "UN-02", "WFP-05", "MV-SEA-1"] {
+        assert_eq!(
+            (
+                n(by_id(id), "deviations"),
+                n(by_id(id), "buffer_zone_entries")
+            ),
+            (0, 0),
+            "{id}"
+        );
+    }
+    assert_eq!(n(by_id("UN-03"), "deviations"), 1);
+    assert_eq!(n(by_id("ICRC-04"), "deviations"), 2);
+    assert!(n(by_id("UN-07"), "buffer_zone_entries") >= 1);
+    assert_eq!(
+        n(by_id("MSF-06"), "deviations"),
+        1,
+        "the point-report convoy"
+    );
+    // Deviation offsets are in metres: several km, not fractions of a degree.
+    let off = by_id("UN-03")["deviations"][0]["max_offset_m"]
+        .as_f64()
+        .unwrap();
+    assert!((2_000.0..8_000.0).contains(&off), "{off}");
+}
+
+#[test]
+fn query_at_a_corridor_names_it_with_a_distance_in_metres() {
+    // Poltava, on the Kyiv - Kharkiv corridor.
+    let out = run(
+        &[&data("corridors.geojson")],
+        &["--at", "34.55,49.59"],
+        "query",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fc = stdout_json(&out);
+    let f = &fc["features"][0];
+    assert_eq!(f["properties"]["id"], "HC-01");
+    assert!(f["properties"]["distance_m"].as_f64().unwrap() < 2_000.0);
+}
+
+#[test]
+fn query_near_bbox_and_nearest() {
+    let inc = data("incidents.geojson");
+    let near = stdout_json(&run(
+        &[&inc],
+        &["--near", "37.8,48.6", "--within-m", "50000"],
+        "query",
+    ));
+    let ds: Vec<f64> = near["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(!ds.is_empty() && ds.iter().all(|d| *d <= 50_000.0));
+    assert!(ds.windows(2).all(|w| w[0] <= w[1]), "sorted by distance");
+    let nearest = stdout_json(&run(
+        &[&inc],
+        &["--nearest", "37.8,48.6", "-k", "3"],
+        "query",
+    ));
+    assert_eq!(nearest["features"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        nearest["features"][0]["properties"]["distance_m"],
+        near["features"][0]["properties"]["distance_m"]
+    );
+    let all = stdout_json(&run(&[&inc], &["--bbox", "20,40,45,56"], "query"));
+    let total = std::fs::read_to_string(&inc)
+        .unwrap()
+        .matches("\"incident\"")
+        .count();
+    assert_eq!(all["features"].as_array().unwrap().len(), total);
+    let none = stdout_json(&run(&[&inc], &["--bbox", "0,0,1,1"], "query"));
+    assert_eq!(none["features"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn zone_writes_polygons_at_the_right_distance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_path = tmp.path().join("zone.geojson");
+    let out = util::bin()
+        .arg("zone")
+        .arg(data("contact_line.geojson"))
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    assert_eq!(fc["features"][0]["properties"]["kind"], "buffer_zone");
+    assert_eq!(fc["features"][0]["geometry"]["type"], "MultiPolygon");
+    // The written zone loads back as a buffer_zone layer and gives the same entries.
+    let tracks = data("tracks.geojson");
+    let a = stdout_json(&run(
+        &[&data("contact_line.geojson"), &tracks],
+        &[],
+        "check",
+    ));
+    let b = stdout_json(&run(&[&out_path, &tracks], &[], "check"));
+    let entries = |r: &Value| -> Vec<usize> {
+        r["convoys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["buffer_zone_entries"].as_array().unwrap().len())
+            .collect()
+    };
+    assert_eq!(entries(&a), entries(&b));
+}
+
+// ---- conformance: the shared GeoJSON and GPX fixtures
+
+#[test]
+fn geojson_fixtures_reject_and_accept_as_indexed() {
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(fixture("geojson/invalid/INDEX.json")).unwrap())
+            .unwrap();
+    let mut seen = 0;
+    for (name, entry) in index.as_object().unwrap() {
+        let path = fixture("geojson/invalid").join(name);
+        let out = run(&[&path], &[], "check");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        match entry["class"].as_str().unwrap() {
+            "reject" | "not_json" => {
+                assert_eq!(
+                    out.status.code(),
+                    Some(2),
+                    "{name} must be refused; stderr {stderr}"
+                );
+                assert!(
+                    stderr.contains(name.as_str()) && stderr.starts_with("error: "),
+                    "{name}: message must name the file: {stderr}"
+                );
+            }
+            "lint" => assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name} must be accepted; stderr {stderr}"
+            ),
+            other => panic!("unknown class {other}"),
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 44);
+    for dir in [
+        "geojson/valid/geojsonhint-good",
+        "geojson/valid/geojson-fixtures",
+    ] {
+        for e in std::fs::read_dir(fixture(dir)).unwrap() {
+            let path = e.unwrap().path();
+            let out = run(&[&path], &[], "check");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{} must be accepted: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn refusal_messages_name_the_feature_and_problem() {
+    let path = fixture("geojson/invalid/multiple_problems.geojson");
+    let stderr = String::from_utf8(run(&[&path], &[], "check").stderr).unwrap();
+    assert!(
+        stderr.contains("feature 0") && stderr.contains("\"id\""),
+        "{stderr}"
+    );
+    let path = fixture("geojson/invalid/bad-duplicate-properties.geojson");
+    let stderr = String::from_utf8(run(&[&path], &[], "check").stderr).unwrap();
+    assert!(stderr.contains("duplicate member \"type\""), "{stderr}");
+}
+
+#[test]
+fn every_gpx_fixture_loads() {
+    for e in std::fs::read_dir(fixture("gpx")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().and_then(|x| x.to_str()) != Some("gpx") {
+            continue;
+        }
+        let out = run(&[&path], &[], "check");
+        // Tracks with no corridor loaded deviate whole: exit 1; no tracks: exit 0.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // An unnamed track is named after the file and its index.
+    let out = run(&[&fixture("gpx/Mojstrovka.gpx")], &[], "check");
+    assert_eq!(stdout_json(&out)["convoys"][0]["convoy_id"], "Mojstrovka-1");
+    // Several named tracks, in file order (the first has one point: skipped with a warning).
+    let out = run(&[&fixture("gpx/cerknicko-jezero.gpx")], &[], "check");
+    let convoys = stdout_json(&out)["convoys"].as_array().unwrap().clone();
+    assert_eq!(
+        convoys.len(),
+        7,
+        "the first track has a single point and is skipped"
+    );
+    assert_eq!(convoys[0]["convoy_id"], "ACTIVE LOG #2");
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let out = run(&[Path::new("/nonexistent/x.geojson")], &[], "check");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("/nonexistent/x.geojson") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn tracks_flag_reads_kindless_features_as_tracks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("plain.geojson");
+    std::fs::write(&p, r#"{"type":"Feature","properties":{"convoy_id":"X"},"geometry":{"type":"LineString","coordinates":[[30,46.2],[30,46.3]]}}"#).unwrap();
+    let corr = fixture("cases/excursion/layers.geojson");
+    let without = stdout_json(&run(&[&corr, &p], &[], "check"));
+    assert_eq!(without["convoys"].as_array().unwrap().len(), 0);
+    let mut c = util::bin();
+    let out = c
+        .arg("check")
+        .arg(&corr)
+        .arg("--tracks")
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout_json(&out)["convoys"][0]["convoy_id"], "X");
+}

@@ -1,0 +1,66 @@
+//! Helpers for the integration tests: run the binary, read fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_corridor-watch"))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+pub fn run(args: &[&Path], extra: &[&str], sub: &str) -> Output {
+    let mut c = bin();
+    c.arg(sub);
+    for a in args {
+        c.arg(a);
+    }
+    c.args(extra);
+    c.output().expect("the binary runs")
+}
+
+pub fn stdout_json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// Relative difference, for figures compared to independent truth.
+pub fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-9)
+}
+
+/// Distance in metres between two [lon, lat] points (spherical; fine for checking 10-m agreement).
+pub fn metres_apart(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
+    let (x1, y1, x2, y2) = (
+        a[0].as_f64().unwrap(),
+        a[1].as_f64().unwrap(),
+        b[0].as_f64().unwrap(),
+        b[1].as_f64().unwrap(),
+    );
+    let k = std::f64::consts::PI / 180.0;
+    let dx = (x2 - x1) * k * ((y1 + y2) * 0.5 * k).cos();
+    let dy = (y2 - y1) * k;
+    6_371_000.0 * (dx * dx + dy * dy).sqrt()
+}
+
+pub fn seconds_apart(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
+    let p = |v: &serde_json::Value| {
+        time::OffsetDateTime::parse(
+            v.as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+        .unix_timestamp() as f64
+    };
+    (p(a) - p(b)).abs()
+}
