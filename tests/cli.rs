@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Integration tests: the `check`, `query` and `zone` commands on the bundled
 //! data, on hand-built cases with independent answers, and on the shared
 //! GeoJSON/GPX fixtures.

@@ -75,10 +75,10 @@ impl DensePart {
             }
             out.coords.push(c);
             out.cum_m.push(s);
-            if let Some(Some(t)) = part.times.get(i) {
-                if t.is_finite() {
-                    out.timed.push((s, *t));
-                }
+            if let Some(Some(t)) = part.times.get(i)
+                && t.is_finite()
+            {
+                out.timed.push((s, *t));
             }
         }
         out

@@ -87,7 +87,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
             .collect()
     } else if let Some(near) = &args.near {
         let r = args.within_m.unwrap_or(0.0);
-        if !(r >= 0.0) || !r.is_finite() {
+        if !r.is_finite() || r < 0.0 {
             bail!("--within-m must be a distance in metres, 0 or more");
         }
         idx.within_m(lon_lat(near, "--near")?, r)

@@ -103,7 +103,7 @@ pub fn fast_distance_m(a: Coord, b: Coord) -> f64 {
 pub fn densify_edge(a: Coord, b: Coord, max_edge_m: f64, out: &mut Vec<Coord>) {
     out.push(a);
     let (s12, azi1) = inverse_m(a, b);
-    if !(s12 > max_edge_m) || !max_edge_m.is_finite() || max_edge_m <= 0.0 {
+    if s12.is_nan() || s12 <= max_edge_m || !max_edge_m.is_finite() || max_edge_m <= 0.0 {
         return;
     }
     let pieces = (s12 / max_edge_m).ceil().min(100_000.0) as usize;

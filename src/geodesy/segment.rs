@@ -41,7 +41,7 @@ pub fn closest_on_segment_m(p: Coord, a: Coord, b: Coord) -> (f64, f64) {
 /// ```
 pub fn point_segment_distance_m(p: Coord, a: Coord, b: Coord) -> f64 {
     let (s12, azi1) = inverse_m(a, b);
-    if !(s12 > 1e-6) {
+    if s12.is_nan() || s12 <= 1e-6 {
         return distance_m(p, a);
     }
     let f = |s: f64| distance_m(p, destination(a, azi1, s));

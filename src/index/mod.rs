@@ -338,10 +338,10 @@ impl SpatialIndex {
                 let d = (Self::piece_distance_m(piece, p) - reach).max(0.0);
                 best = Some(best.map_or(d, |b: f64| b.min(d)));
             }
-            if let Some(b) = best {
-                if b <= radius_m {
-                    return Some(b);
-                }
+            if let Some(b) = best
+                && b <= radius_m
+            {
+                return Some(b);
             }
             if radius_m > 2.1e7 {
                 return best;

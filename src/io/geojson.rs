@@ -237,17 +237,16 @@ fn parse_feature(
 /// Skips (with a warning) a feature whose coordinates are outside WGS 84 ranges.
 fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
     use geo::CoordsIter;
-    if let Some(g) = &feature.geometry {
-        if let Some(c) = g
+    if let Some(g) = &feature.geometry
+        && let Some(c) = g
             .coords_iter()
             .find(|c| !(-90.0..=90.0).contains(&c.y) || !(-180.0..=180.0).contains(&c.x))
-        {
-            warnings.push(format!(
+    {
+        warnings.push(format!(
                 "feature {}: position [{}, {}] is outside longitude -180..180 / latitude -90..90; feature skipped",
                 feature.index, c.x, c.y
             ));
-            return None;
-        }
+        return None;
     }
     Some(feature)
 }
