@@ -353,6 +353,21 @@ fn geojson_fixtures_reject_and_accept_as_indexed() {
                 path.display(),
                 String::from_utf8_lossy(&out.stderr)
             );
+            // Read as tracks, every geometry goes through the analysis without a panic.
+            let corr = fixture("cases/zone_crossing/layers.geojson");
+            let out = util::bin()
+                .arg("check")
+                .arg(&corr)
+                .arg("--tracks")
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{} as tracks: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
 }

@@ -145,3 +145,30 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::read_geojson;
+
+    #[test]
+    fn reports_sort_by_time_and_equal_times_keep_input_order() {
+        let l = read_geojson(
+            "r.geojson",
+            br#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","time":"2026-03-02T09:00:00Z"},"geometry":{"type":"Point","coordinates":[30,46.2]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"B","time":"2026-03-02T08:00:00Z"},"geometry":{"type":"Point","coordinates":[31,46]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","time":"2026-03-02T08:00:00Z"},"geometry":{"type":"Point","coordinates":[30,46.0]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","time":"2026-03-02T09:00:00Z"},"geometry":{"type":"Point","coordinates":[30,46.3]}}
+            ]}"#,
+        )
+        .unwrap();
+        let c = assemble_convoys(&[l]);
+        assert_eq!(
+            c.iter().map(|c| c.convoy_id.as_str()).collect::<Vec<_>>(),
+            ["A", "B"]
+        );
+        let ys: Vec<f64> = c[0].parts[0].coords.iter().map(|c| c.y).collect();
+        assert_eq!(ys, [46.0, 46.2, 46.3]);
+    }
+}

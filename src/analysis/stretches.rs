@@ -257,7 +257,7 @@ pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coo
     while let Some((u, g0, g1, f0, f1)) = heap.pop() {
         let u = f64::from_bits(u);
         let tol = (2e-4 * best).max(0.5);
-        if u <= best + tol || evals > 20_000 {
+        if u <= best + tol || evals > 5_000 {
             break;
         }
         let (g0, g1, f0, f1) = (

@@ -49,7 +49,10 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        Format::Text => write_text(&mut out, &report)?,
+        Format::Text => {
+            write_text(&mut out, &report)?;
+            write_incidents(&mut out, &scn)?;
+        }
     }
     out.flush()?;
     Ok(report.flagged())
@@ -137,5 +140,45 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
         report.convoys.len(),
         flagged
     )?;
+    Ok(())
+}
+
+/// Incidents inside a buffer zone, with their depth: the peacekeepers' list.
+fn write_incidents(out: &mut impl Write, scn: &Scenario) -> Result<()> {
+    use corridor_watch::model::Role;
+    let keep = |_: u32| true;
+    let mut rows = Vec::new();
+    let mut total = 0;
+    for layer in &scn.layers {
+        for f in layer.features.iter().filter(|f| f.role == Role::Incident) {
+            let Some(geo::Geometry::Point(p)) = &f.geometry else {
+                continue;
+            };
+            total += 1;
+            if scn.zone.contains(p.0, &keep) {
+                rows.push((
+                    f.label(),
+                    f.prop_text("category").unwrap_or_default(),
+                    f.prop_text("time").unwrap_or_default(),
+                    scn.zone.depth_m(p.0, &keep),
+                ));
+            }
+        }
+    }
+    if total == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{} of {} incidents inside the buffer zone",
+        rows.len(),
+        total
+    )?;
+    for (id, cat, time, depth) in rows {
+        writeln!(
+            out,
+            "    {id:<10} {cat:<22} {time:<22} {depth:>8.0} m inside"
+        )?;
+    }
     Ok(())
 }

@@ -134,7 +134,7 @@ pub fn line_length_m(coords: &[Coord]) -> f64 {
 pub fn reach_in_degrees(reach_m: f64, lat_deg: f64) -> (f64, f64) {
     // The smallest meridional radius (equator) bounds the latitude span from above.
     let m_min = WGS84_A_M * (1.0 - WGS84_E2);
-    let dlat = (reach_m / m_min).to_degrees() * 1.001;
+    let dlat = ((reach_m / m_min).to_degrees() * 1.001).min(180.0);
     let lat_far = (lat_deg.abs() + dlat).min(90.0);
     let (_, n) = radii_m(lat_far);
     let cos = lat_far.to_radians().cos();

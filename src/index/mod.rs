@@ -12,7 +12,8 @@ mod intervals;
 pub use intervals::merge_intervals;
 
 use crate::geodesy::{
-    LocalFrame, closest_on_segment_m, densify_line, point_segment_distance_m, reach_in_degrees,
+    LocalFrame, closest_on_segment_m, densify_line, distance_m, point_segment_distance_m,
+    reach_in_degrees,
 };
 use crate::model::{FeatureRef, Role};
 use geo::{BoundingRect, Coord, Geometry, Intersects, LineString, Polygon};
@@ -326,6 +327,11 @@ impl SpatialIndex {
         loop {
             let env = box_around(p, radius_m + self.max_reach_m);
             let mut best: Option<f64> = None;
+            // Pieces far away (where the local frame is not exact enough) are
+            // bracketed by their end distances first: a piece of length L at end
+            // distance D is between D - L and D away; only the contenders get the
+            // exact (and costly) geodesic solution.
+            let mut far: Vec<(&Piece, f64, f64)> = Vec::new();
             for (_, piece) in self.pieces_in(&env) {
                 if piece.kind == PieceKind::Point || !keep(piece.shape) {
                     continue;
@@ -335,8 +341,25 @@ impl SpatialIndex {
                 } else {
                     0.0
                 };
-                let d = (Self::piece_distance_m(piece, p) - reach).max(0.0);
-                best = Some(best.map_or(d, |b: f64| b.min(d)));
+                let (fast, _) = closest_on_segment_m(p, piece.a, piece.b);
+                if fast <= EXACT_BEYOND_M {
+                    let d = (fast - reach).max(0.0);
+                    best = Some(best.map_or(d, |b: f64| b.min(d)));
+                } else {
+                    let ends = distance_m(p, piece.a).min(distance_m(p, piece.b));
+                    far.push((piece, reach, ends));
+                }
+            }
+            let upper = far
+                .iter()
+                .map(|&(_, reach, ends)| ends - reach)
+                .fold(best.unwrap_or(f64::INFINITY), f64::min);
+            for &(piece, reach, ends) in &far {
+                let len = distance_m(piece.a, piece.b);
+                if ends - len - reach <= upper {
+                    let d = (point_segment_distance_m(p, piece.a, piece.b) - reach).max(0.0);
+                    best = Some(best.map_or(d, |b: f64| b.min(d)));
+                }
             }
             if let Some(b) = best
                 && b <= radius_m
