@@ -102,6 +102,10 @@ pub fn fast_distance_m(a: Coord, b: Coord) -> f64 {
 /// `max_edge_m`; `a` is included, `b` is not.
 pub fn densify_edge(a: Coord, b: Coord, max_edge_m: f64, out: &mut Vec<Coord>) {
     out.push(a);
+    // Most edges are short: skip the exact solution when the fast one is well under the limit.
+    if fast_distance_m(a, b) < 0.999 * max_edge_m {
+        return;
+    }
     let (s12, azi1) = inverse_m(a, b);
     if s12.is_nan() || s12 <= max_edge_m || !max_edge_m.is_finite() || max_edge_m <= 0.0 {
         return;
