@@ -118,6 +118,11 @@ fn empty_and_unknown_corridor_ids() {
 }
 
 #[test]
+fn approved_for_one_corridor_using_another() {
+    check_case("two_corridors", "tracks.geojson");
+}
+
+#[test]
 fn min_length_filters_stretches() {
     let dir = fixture("cases/excursion");
     let out = run(
