@@ -90,11 +90,14 @@ impl Feature {
         }
     }
 
+    /// A numeric property; a number written as text ("1500") is read too.
     pub fn prop_f64(&self, key: &str) -> Option<f64> {
-        self.properties
-            .get(key)
-            .and_then(Value::as_f64)
-            .filter(|v| v.is_finite())
+        match self.properties.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .filter(|v: &f64| v.is_finite())
     }
 
     /// A human label: `name`, else `id`, else `convoy_id`, else "feature N".
