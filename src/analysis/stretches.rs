@@ -339,3 +339,46 @@ mod tests {
         assert!((best - 300.0).abs() < 1.0, "{best}");
     }
 }
+
+#[cfg(test)]
+mod touch_tests {
+    use super::*;
+    use crate::geodesy::destination;
+    use crate::index::{IndexItem, SpatialIndex};
+    use crate::model::{FeatureRef, Role};
+    use geo::{Geometry, LineString, coord};
+
+    /// A track that reaches the corridor's edge at one vertex and turns back has
+    /// no stretch there; one that goes 1 m beyond has one.
+    #[test]
+    fn touching_the_boundary_is_not_a_deviation() {
+        let line = Geometry::LineString(LineString(vec![
+            coord! { x: 30.0, y: 46.0 },
+            coord! { x: 30.0, y: 46.2 },
+        ]));
+        let idx = SpatialIndex::build([IndexItem {
+            feature: FeatureRef {
+                layer: 0,
+                feature: 0,
+            },
+            role: Role::Corridor,
+            reach_m: 1_000.0,
+            geometry: &line,
+        }]);
+        let keep = |_: u32| true;
+        for (peak_m, want) in [(1_000.0, 0usize), (999.0, 0), (1_001.0, 1)] {
+            let base = |s: f64| destination(coord! { x: 30.0, y: 46.05 }, 0.0, s);
+            let coords = vec![
+                base(0.0),
+                destination(base(500.0), 90.0, peak_m),
+                base(1_000.0),
+            ];
+            let part = TrackPart {
+                times: vec![None; coords.len()],
+                coords,
+            };
+            let spans = find_stretches(&DensePart::new(&part), &idx, &keep, Mode::Outside);
+            assert_eq!(spans.len(), want, "peak {peak_m}: {spans:?}");
+        }
+    }
+}
