@@ -12,3 +12,6 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod report;
+
+#[cfg(feature = "gui")]
+pub mod app;

@@ -26,11 +26,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }),
         Some(Command::Query(args)) => cli::query::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Zone(args)) => cli::zone::run(&args).map(|()| ExitCode::SUCCESS),
-        None => {
-            eprintln!(
-                "The desktop app is not in this build yet. Use a subcommand: corridor-watch check|query|zone (see --help)."
-            );
-            Ok(ExitCode::from(2))
-        }
+        None => run_app(cli.files),
     }
+}
+
+#[cfg(feature = "gui")]
+fn run_app(files: Vec<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    corridor_watch::app::run(files)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_app(_files: Vec<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "This build has no desktop app (built without the \"gui\" feature). Use a subcommand: check, query, zone (see --help)."
+    );
+    Ok(ExitCode::from(2))
 }

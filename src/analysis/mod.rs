@@ -32,6 +32,52 @@ pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Report 
 
 /// Checks one convoy.
 pub fn check_convoy(scn: &Scenario, convoy: &Convoy, opts: &CheckOptions) -> ConvoyReport {
+    check_convoy_with_paths(scn, convoy, opts).report
+}
+
+/// A convoy's report with the path of each reported stretch, for drawing.
+#[derive(Clone, Debug, Default)]
+pub struct ConvoyResult {
+    pub report: ConvoyReport,
+    /// One lon/lat path per entry of `report.deviations`.
+    pub deviation_paths: Vec<Vec<geo::Coord>>,
+    /// One lon/lat path per entry of `report.buffer_zone_entries`.
+    pub zone_paths: Vec<Vec<geo::Coord>>,
+}
+
+/// Every convoy's report with stretch paths (in parallel).
+pub fn check_with_paths(
+    scn: &Scenario,
+    convoys: &[Convoy],
+    opts: &CheckOptions,
+) -> Vec<ConvoyResult> {
+    convoys
+        .par_iter()
+        .map(|c| check_convoy_with_paths(scn, c, opts))
+        .collect()
+}
+
+fn span_path(dense: &DensePart, span: &StretchSpan) -> Vec<geo::Coord> {
+    let mut out = vec![dense.coord_at(span.start)];
+    let first = span.start.floor() as usize + 1;
+    let last = span.end.ceil() as usize;
+    for i in first..last {
+        if let Some(c) = dense.coords.get(i) {
+            out.push(*c);
+        }
+    }
+    out.push(dense.coord_at(span.end));
+    out
+}
+
+/// Checks one convoy, keeping the stretch paths.
+pub fn check_convoy_with_paths(
+    scn: &Scenario,
+    convoy: &Convoy,
+    opts: &CheckOptions,
+) -> ConvoyResult {
+    let mut deviation_paths = Vec::new();
+    let mut zone_paths = Vec::new();
     let mut warnings = convoy.warnings.clone();
     let allowed_mask = scn.allowed_mask(convoy.corridor_ids.as_deref(), &mut warnings);
     let any_allowed = allowed_mask.iter().any(|&b| b);
@@ -61,24 +107,32 @@ pub fn check_convoy(scn: &Scenario, convoy: &Convoy, opts: &CheckOptions) -> Con
             } else {
                 None
             };
-            push_stretch(&mut report.deviations, &dense, &span, offset, opts);
+            if push_stretch(&mut report.deviations, &dense, &span, offset, opts) {
+                deviation_paths.push(span_path(&dense, &span));
+            }
         }
         if !scn.zone.is_empty() {
             for span in find_stretches(&dense, &scn.zone, &keep_all, Mode::Inside) {
                 let depth = max_offset_m(&dense, &span, &|p| scn.zone.depth_m(p, &keep_all));
-                push_stretch(
+                if push_stretch(
                     &mut report.buffer_zone_entries,
                     &dense,
                     &span,
                     Some(depth),
                     opts,
-                );
+                ) {
+                    zone_paths.push(span_path(&dense, &span));
+                }
             }
         }
     }
     report.length_m = round_m(report.length_m);
     report.warnings = warnings;
-    report
+    ConvoyResult {
+        report,
+        deviation_paths,
+        zone_paths,
+    }
 }
 
 fn push_stretch(
@@ -87,10 +141,10 @@ fn push_stretch(
     span: &StretchSpan,
     offset: Option<f64>,
     opts: &CheckOptions,
-) {
+) -> bool {
     let length_m = span.length_m(dense);
     if length_m < opts.min_length_m {
-        return;
+        return false;
     }
     let (s, e) = (dense.coord_at(span.start), dense.coord_at(span.end));
     out.push(Stretch {
@@ -105,4 +159,5 @@ fn push_stretch(
             .time_at(span.end, false)
             .and_then(crate::io::time::format_rfc3339),
     });
+    true
 }

@@ -1,0 +1,316 @@
+//! Map overlays (walkers plugins): layers by role, bands of true width, stretches,
+//! incidents, highlights and tool shapes.
+
+use super::model::{Analysis, LoadedLayer};
+use crate::model::Role;
+use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
+use geo::{Coord, Geometry};
+use std::collections::HashSet;
+use walkers::{Plugin, Projector, lon_lat};
+
+pub const DEVIATION: Color32 = Color32::from_rgb(220, 30, 30);
+pub const ZONE_ENTRY: Color32 = Color32::from_rgb(245, 140, 0);
+pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 215, 0);
+pub const CONTACT_LINE: Color32 = Color32::from_rgb(140, 20, 20);
+
+/// The default colour of a role (the legend).
+pub fn role_colour(role: Role) -> Color32 {
+    match role {
+        Role::Corridor => Color32::from_rgb(40, 150, 70),
+        Role::GrainRoute => Color32::from_rgb(30, 90, 210),
+        Role::ContactLine | Role::BufferZone => Color32::from_rgb(230, 120, 30),
+        Role::Track => Color32::from_rgb(20, 120, 50),
+        Role::Incident => Color32::from_rgb(120, 40, 160),
+        Role::Route => Color32::from_rgb(0, 150, 170),
+        Role::Unassigned | Role::Other => Color32::from_rgb(90, 90, 90),
+    }
+}
+
+/// Incident marker colour by category.
+pub fn category_colour(category: &str) -> Color32 {
+    match category {
+        "shelling" => Color32::from_rgb(200, 30, 30),
+        "drone" => Color32::from_rgb(140, 60, 200),
+        "small_arms" => Color32::from_rgb(230, 120, 20),
+        "mine" => Color32::from_rgb(90, 60, 30),
+        "checkpoint" => Color32::from_rgb(30, 110, 200),
+        "ceasefire_violation" => Color32::from_rgb(220, 0, 120),
+        "humanitarian_access" => Color32::from_rgb(20, 150, 120),
+        _ => Color32::from_rgb(80, 80, 80),
+    }
+}
+
+/// The map's visible lon/lat box: [west, south, east, north].
+pub fn viewport_bbox(projector: &Projector) -> [f64; 4] {
+    let r = projector.clip_rect();
+    let a = projector.unproject(r.left_top().to_vec2());
+    let b = projector.unproject(r.right_bottom().to_vec2());
+    [
+        a.x().min(b.x()),
+        a.y().min(b.y()),
+        a.x().max(b.x()),
+        a.y().max(b.y()),
+    ]
+}
+
+pub fn to_screen(projector: &Projector, c: Coord) -> Pos2 {
+    projector
+        .project(lon_lat(c.x, c.y.clamp(-85.0, 85.0)))
+        .to_pos2()
+}
+
+/// Projects a line, dropping vertices within a pixel of the last kept one
+/// (level of detail by zoom: a dense track costs what its screen length needs).
+pub fn project_line(projector: &Projector, coords: &[Coord]) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(coords.len().min(4096));
+    for (i, c) in coords.iter().enumerate() {
+        let p = to_screen(projector, *c);
+        match out.last() {
+            Some(last) if last.distance_sq(p) < 1.0 && i + 1 != coords.len() => {}
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+fn lines_of(g: &Geometry<f64>, out: &mut Vec<Vec<Coord>>) {
+    match g {
+        Geometry::LineString(l) => out.push(l.0.clone()),
+        Geometry::MultiLineString(m) => out.extend(m.0.iter().map(|l| l.0.clone())),
+        Geometry::Polygon(p) => {
+            out.push(p.exterior().0.clone());
+            out.extend(p.interiors().iter().map(|r| r.0.clone()));
+        }
+        Geometry::MultiPolygon(m) => {
+            for p in &m.0 {
+                out.push(p.exterior().0.clone());
+                out.extend(p.interiors().iter().map(|r| r.0.clone()));
+            }
+        }
+        Geometry::GeometryCollection(c) => c.0.iter().for_each(|g| lines_of(g, out)),
+        _ => {}
+    }
+}
+
+fn points_of(g: &Geometry<f64>, out: &mut Vec<Coord>) {
+    match g {
+        Geometry::Point(p) => out.push(p.0),
+        Geometry::MultiPoint(m) => out.extend(m.0.iter().map(|p| p.0)),
+        Geometry::GeometryCollection(c) => c.0.iter().for_each(|g| points_of(g, out)),
+        _ => {}
+    }
+}
+
+/// What is highlighted on the map.
+#[derive(Default, Clone)]
+pub struct Highlight {
+    /// (layer, feature) pairs (identify results, hover, selected rows).
+    pub features: Vec<(usize, usize)>,
+    /// A selected stretch path.
+    pub path: Option<Vec<Coord>>,
+}
+
+/// A tool's shape on the map.
+#[derive(Clone, Debug)]
+pub enum ToolShape {
+    Measure(Vec<Coord>),
+    Box(Coord, Coord),
+    Circle(Coord, f64),
+}
+
+pub struct LayersPlugin<'a> {
+    pub layers: &'a [LoadedLayer],
+    pub analysis: Option<&'a Analysis>,
+    pub highlight: &'a Highlight,
+    pub tool: Option<ToolShape>,
+}
+
+impl Plugin for LayersPlugin<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut egui::Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &walkers::MapMemory,
+    ) {
+        let painter = ui.painter().clone();
+        let view = viewport_bbox(projector);
+        // The R-tree says which features the viewport shows.
+        let visible: Option<HashSet<(usize, usize)>> = self.analysis.map(|a| {
+            a.all
+                .in_bbox(view[0], view[1], view[2], view[3])
+                .into_iter()
+                .map(|s| {
+                    let f = a.all.shapes[s as usize].feature;
+                    (f.layer as usize, f.feature as usize)
+                })
+                .collect()
+        });
+        // 1. Areas: corridor and lane bands of their true width, buffer zones.
+        if let Some(a) = self.analysis {
+            for band in &a.bands {
+                let Some(l) = self.layers.get(band.layer) else {
+                    continue;
+                };
+                if !l.style.visible
+                    || band.bbox[0] > view[2]
+                    || band.bbox[2] < view[0]
+                    || band.bbox[1] > view[3]
+                    || band.bbox[3] < view[1]
+                {
+                    continue;
+                }
+                let base = if matches!(band.role, Role::ContactLine | Role::BufferZone) {
+                    role_colour(band.role)
+                } else {
+                    l.style.colour()
+                };
+                let fill = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), 70);
+                let mut mesh = Mesh::default();
+                for t in &band.triangles {
+                    let i = mesh.vertices.len() as u32;
+                    for c in t {
+                        mesh.colored_vertex(to_screen(projector, *c), fill);
+                    }
+                    mesh.add_triangle(i, i + 1, i + 2);
+                }
+                painter.add(Shape::mesh(mesh));
+                for ring in &band.outline {
+                    painter.add(Shape::line(
+                        project_line(projector, ring),
+                        Stroke::new(1.0, base.gamma_multiply(0.8)),
+                    ));
+                }
+            }
+        }
+        // 2. Lines and points, by role.
+        let mut lines = Vec::new();
+        let mut points = Vec::new();
+        for (li, l) in self.layers.iter().enumerate() {
+            if !l.style.visible {
+                continue;
+            }
+            for (fi, f) in l.layer.features.iter().enumerate() {
+                if let Some(v) = &visible
+                    && !v.contains(&(li, fi))
+                {
+                    continue;
+                }
+                let Some(g) = &f.geometry else { continue };
+                let role = l.effective_role(f.role);
+                let (colour, width) = match role {
+                    Role::ContactLine => (CONTACT_LINE, l.style.width.max(2.5)),
+                    _ => (l.style.colour(), l.style.width),
+                };
+                lines.clear();
+                lines_of(g, &mut lines);
+                for line in &lines {
+                    painter.add(Shape::line(
+                        project_line(projector, line),
+                        Stroke::new(width, colour),
+                    ));
+                }
+                points.clear();
+                points_of(g, &mut points);
+                for p in &points {
+                    let pos = to_screen(projector, *p);
+                    if role == Role::Incident {
+                        let cat = f.prop_text("category").unwrap_or_default();
+                        painter.circle(
+                            pos,
+                            5.0,
+                            category_colour(&cat),
+                            Stroke::new(1.0, Color32::WHITE),
+                        );
+                    } else {
+                        painter.circle_filled(pos, 3.0, colour);
+                    }
+                }
+            }
+        }
+        // 3. Stretches over the tracks; incidents in the zone ringed.
+        if let Some(a) = self.analysis {
+            for r in &a.results {
+                for path in &r.deviation_paths {
+                    painter.add(Shape::line(
+                        project_line(projector, path),
+                        Stroke::new(4.0, DEVIATION),
+                    ));
+                }
+                for path in &r.zone_paths {
+                    painter.add(Shape::line(
+                        project_line(projector, path),
+                        Stroke::new(4.0, ZONE_ENTRY),
+                    ));
+                }
+            }
+            for inc in a.incidents.iter().filter(|i| i.inside) {
+                if self.layers.get(inc.layer).is_some_and(|l| l.style.visible) {
+                    painter.circle_stroke(
+                        to_screen(projector, inc.pos),
+                        9.0,
+                        Stroke::new(2.0, Color32::BLACK),
+                    );
+                }
+            }
+        }
+        // 4. Highlights and tools on top.
+        for &(li, fi) in &self.highlight.features {
+            let Some(f) = self.layers.get(li).and_then(|l| l.layer.features.get(fi)) else {
+                continue;
+            };
+            let Some(g) = &f.geometry else { continue };
+            lines.clear();
+            lines_of(g, &mut lines);
+            for line in &lines {
+                painter.add(Shape::line(
+                    project_line(projector, line),
+                    Stroke::new(3.0, HIGHLIGHT),
+                ));
+            }
+            points.clear();
+            points_of(g, &mut points);
+            for p in &points {
+                painter.circle_stroke(to_screen(projector, *p), 11.0, Stroke::new(3.0, HIGHLIGHT));
+            }
+        }
+        if let Some(path) = &self.highlight.path {
+            painter.add(Shape::line(
+                project_line(projector, path),
+                Stroke::new(7.0, HIGHLIGHT.gamma_multiply(0.8)),
+            ));
+        }
+        match &self.tool {
+            Some(ToolShape::Measure(pts)) => {
+                let screen: Vec<Pos2> = pts.iter().map(|c| to_screen(projector, *c)).collect();
+                painter.add(Shape::line(
+                    screen.clone(),
+                    Stroke::new(2.0, Color32::BLACK),
+                ));
+                for p in screen {
+                    painter.circle(p, 4.0, Color32::WHITE, Stroke::new(1.5, Color32::BLACK));
+                }
+            }
+            Some(ToolShape::Box(a, b)) => {
+                let r =
+                    egui::Rect::from_two_pos(to_screen(projector, *a), to_screen(projector, *b));
+                painter.rect_stroke(
+                    r,
+                    0.0,
+                    Stroke::new(2.0, Color32::BLACK),
+                    egui::StrokeKind::Middle,
+                );
+            }
+            Some(ToolShape::Circle(c, radius_m)) => {
+                let ring: Vec<Coord> = (0..=72)
+                    .map(|k| crate::geodesy::destination(*c, k as f64 * 5.0, *radius_m))
+                    .collect();
+                painter.add(Shape::line(
+                    project_line(projector, &ring),
+                    Stroke::new(2.0, Color32::BLACK),
+                ));
+            }
+            None => {}
+        }
+    }
+}

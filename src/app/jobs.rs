@@ -1,0 +1,126 @@
+//! Worker threads: nothing heavy runs on the UI thread.
+//!
+//! A job runs on its own thread, sends its result over a channel and asks egui
+//! for a repaint. A panic inside a job is caught and comes back as an error.
+
+use eframe::egui;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+/// Shared progress of one job: bytes done (for downloads) and a cancel flag.
+#[derive(Default)]
+pub struct Progress {
+    pub done_bytes: AtomicU64,
+    pub total_bytes: AtomicU64,
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// A running job, as the UI shows it.
+pub struct Running {
+    pub id: u64,
+    pub name: String,
+    pub progress: Arc<Progress>,
+}
+
+pub struct Jobs<T> {
+    tx: Sender<T>,
+    rx: Receiver<T>,
+    running: Arc<Mutex<Vec<Running>>>,
+    next_id: u64,
+    ctx: egui::Context,
+}
+
+impl<T: Send + 'static> Jobs<T> {
+    pub fn new(ctx: egui::Context) -> Self {
+        let (tx, rx) = channel();
+        Self {
+            tx,
+            rx,
+            running: Arc::default(),
+            next_id: 0,
+            ctx,
+        }
+    }
+
+    /// Runs `work` on a new thread; `on_panic` turns a panic message into a result.
+    pub fn spawn(
+        &mut self,
+        name: impl Into<String>,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+        on_panic: impl FnOnce(String) -> T + Send + 'static,
+    ) -> Arc<Progress> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let progress = Arc::new(Progress::default());
+        let name = name.into();
+        if let Ok(mut r) = self.running.lock() {
+            r.push(Running {
+                id,
+                name: name.clone(),
+                progress: progress.clone(),
+            });
+        }
+        let (tx, ctx, running, p) = (
+            self.tx.clone(),
+            self.ctx.clone(),
+            self.running.clone(),
+            progress.clone(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name(format!("job: {name}"))
+            .spawn(move || {
+                let out = match catch_unwind(AssertUnwindSafe(|| work(&p))) {
+                    Ok(out) => out,
+                    Err(panic) => {
+                        let msg = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "unknown panic".into());
+                        on_panic(format!("{name} failed unexpectedly: {msg}"))
+                    }
+                };
+                if let Ok(mut r) = running.lock() {
+                    r.retain(|j| j.id != id);
+                }
+                let _ = tx.send(out);
+                ctx.request_repaint();
+            });
+        if spawned.is_err() {
+            if let Ok(mut r) = self.running.lock() {
+                r.retain(|j| j.id != id);
+            }
+        }
+        progress
+    }
+
+    /// Results that have arrived since the last call.
+    pub fn poll(&self) -> Vec<T> {
+        self.rx.try_iter().collect()
+    }
+
+    /// Names and progress of the jobs still running.
+    pub fn running(&self) -> Vec<(u64, String, Arc<Progress>)> {
+        self.running
+            .lock()
+            .map(|r| {
+                r.iter()
+                    .map(|j| (j.id, j.name.clone(), j.progress.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Blocks until every job has finished (tests and shutdown only).
+    pub fn is_idle(&self) -> bool {
+        self.running.lock().map(|r| r.is_empty()).unwrap_or(true)
+    }
+}

@@ -1,0 +1,356 @@
+//! The app's data: loaded layers with their styles, and the analysis built from
+//! them on a worker thread.
+
+use crate::analysis::{
+    CheckOptions, ConvoyResult, Scenario, assemble_convoys, check_with_paths, zone::zone_outline,
+};
+use crate::index::{IndexItem, PieceKind, SpatialIndex};
+use crate::io::time::parse_rfc3339;
+use crate::model::{Convoy, FeatureRef, Layer, Role};
+use eframe::egui::Color32;
+use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Where a layer came from (saved between runs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Origin {
+    Path(PathBuf),
+    Url(String),
+}
+
+impl Origin {
+    pub fn label(&self) -> String {
+        match self {
+            Origin::Path(p) => p.display().to_string(),
+            Origin::Url(u) => u.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LayerStyle {
+    pub visible: bool,
+    pub rgb: [u8; 3],
+    pub width: f32,
+}
+
+impl Default for LayerStyle {
+    fn default() -> Self {
+        Self {
+            visible: true,
+            rgb: [90, 90, 90],
+            width: 2.0,
+        }
+    }
+}
+
+impl LayerStyle {
+    pub fn colour(&self) -> Color32 {
+        Color32::from_rgb(self.rgb[0], self.rgb[1], self.rgb[2])
+    }
+}
+
+pub struct LoadedLayer {
+    pub layer: Layer,
+    pub origin: Origin,
+    pub style: LayerStyle,
+    /// The role picked for features without `kind`.
+    pub role_pick: Role,
+}
+
+impl LoadedLayer {
+    pub fn new(layer: Layer, origin: Origin) -> Self {
+        let role = dominant_role(&layer);
+        let c = super::draw::role_colour(role);
+        let width = if role == Role::Track { 2.5 } else { 2.0 };
+        Self {
+            layer,
+            origin,
+            style: LayerStyle {
+                visible: true,
+                rgb: [c.r(), c.g(), c.b()],
+                width,
+            },
+            role_pick: Role::Unassigned,
+        }
+    }
+
+    pub fn effective_role(&self, role: Role) -> Role {
+        if role == Role::Unassigned {
+            self.role_pick
+        } else {
+            role
+        }
+    }
+
+    pub fn unassigned(&self) -> usize {
+        self.layer
+            .features
+            .iter()
+            .filter(|f| f.role == Role::Unassigned)
+            .count()
+    }
+
+    /// The layer as the analysis sees it (picked role applied).
+    pub fn for_analysis(&self) -> Layer {
+        let mut l = self.layer.clone();
+        if self.role_pick != Role::Unassigned {
+            l.assign_role(self.role_pick);
+        }
+        l
+    }
+
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        bbox_of_features(
+            self.layer
+                .features
+                .iter()
+                .filter_map(|f| f.geometry.as_ref()),
+        )
+    }
+}
+
+pub fn bbox_of_features<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> Option<[f64; 4]> {
+    geoms
+        .filter_map(|g| g.bounding_rect())
+        .fold(None, |acc, r| {
+            let b = [r.min().x, r.min().y, r.max().x, r.max().y];
+            Some(match acc {
+                None => b,
+                Some(a) => [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ],
+            })
+        })
+}
+
+/// The most common role in a layer (for its default colour).
+pub fn dominant_role(layer: &Layer) -> Role {
+    let mut counts: Vec<(Role, usize)> = Vec::new();
+    for f in &layer.features {
+        match counts.iter_mut().find(|(r, _)| *r == f.role) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f.role, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(r, _)| r)
+        .unwrap_or(Role::Unassigned)
+}
+
+/// An incident as the buffer-zone panel shows it.
+#[derive(Clone, Debug)]
+pub struct IncidentInfo {
+    pub layer: usize,
+    pub feature: usize,
+    pub id: String,
+    pub category: String,
+    pub time: String,
+    pub time_s: Option<f64>,
+    pub pos: Coord,
+    pub inside: bool,
+    /// Distance to the zone boundary when inside, metres.
+    pub depth_m: f64,
+    /// Distance to the nearest contact line, metres.
+    pub contact_line_m: Option<f64>,
+}
+
+/// A filled area in lon/lat (corridor band, lane, zone), triangulated for drawing.
+pub struct Band {
+    pub layer: usize,
+    pub role: Role,
+    pub triangles: Vec<[Coord; 3]>,
+    pub outline: Vec<Vec<Coord>>,
+    pub bbox: [f64; 4],
+}
+
+pub struct Analysis {
+    pub generation: u64,
+    pub scn: Scenario,
+    /// Every feature of every layer, for identify, queries and drawing.
+    pub all: SpatialIndex,
+    pub convoys: Vec<Convoy>,
+    pub results: Vec<ConvoyResult>,
+    pub incidents: Vec<IncidentInfo>,
+    pub bands: Vec<Band>,
+}
+
+fn bands_of(idx: &SpatialIndex, out: &mut Vec<Band>) {
+    for (si, shape) in idx.shapes.iter().enumerate() {
+        let has_lines = idx.pieces[shape.pieces.clone()]
+            .iter()
+            .any(|p| p.kind == PieceKind::Line);
+        let mp = if has_lines && shape.reach_m > 0.0 {
+            zone_outline(idx, si as u32)
+        } else {
+            geo::MultiPolygon(shape.polygons.clone())
+        };
+        let mut triangles = Vec::new();
+        let mut outline = Vec::new();
+        for p in &mp.0 {
+            triangles.extend(
+                p.earcut_triangles()
+                    .into_iter()
+                    .map(|t| [t.v1(), t.v2(), t.v3()]),
+            );
+            outline.push(p.exterior().0.clone());
+            outline.extend(p.interiors().iter().map(|r| r.0.clone()));
+        }
+        let Some(r) = mp.bounding_rect() else {
+            continue;
+        };
+        out.push(Band {
+            layer: shape.feature.layer as usize,
+            role: shape.role,
+            triangles,
+            outline,
+            bbox: [r.min().x, r.min().y, r.max().x, r.max().y],
+        });
+    }
+}
+
+/// Builds everything the panels and the map need (runs on a worker thread).
+pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
+    let convoys = assemble_convoys(&layers);
+    let scn = Scenario::new(layers);
+    let results = check_with_paths(&scn, &convoys, &CheckOptions::default());
+    let all = SpatialIndex::build(scn.layers.iter().enumerate().flat_map(|(li, l)| {
+        l.features.iter().enumerate().filter_map(move |(fi, f)| {
+            Some(IndexItem {
+                feature: FeatureRef {
+                    layer: li as u32,
+                    feature: fi as u32,
+                },
+                role: f.role,
+                reach_m: f.reach_m(f.role),
+                geometry: f.geometry.as_ref()?,
+            })
+        })
+    }));
+    let keep = |_: u32| true;
+    let contact = |s: u32| scn.zone.shapes[s as usize].role == Role::ContactLine;
+    let mut incidents = Vec::new();
+    for (li, l) in scn.layers.iter().enumerate() {
+        for (fi, f) in l.features.iter().enumerate() {
+            let (Role::Incident, Some(Geometry::Point(p))) = (f.role, &f.geometry) else {
+                continue;
+            };
+            let inside = scn.zone.contains(p.0, &keep);
+            let any_contact = scn.zone.shapes.iter().any(|s| s.role == Role::ContactLine);
+            // Distance to the line = distance to its zone + the zone's half-width, or half-width - depth inside.
+            let contact_line_m = any_contact.then(|| {
+                scn.zone
+                    .shapes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.role == Role::ContactLine)
+                    .filter_map(|(si, s)| {
+                        let only = |x: u32| x == si as u32 && contact(x);
+                        if scn.zone.contains(p.0, &only) {
+                            Some(s.reach_m - scn.zone.depth_m(p.0, &only))
+                        } else {
+                            scn.zone
+                                .distance_to_area_m(p.0, &only)
+                                .map(|d| d + s.reach_m)
+                        }
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            });
+            let time = f.prop_text("time").unwrap_or_default();
+            incidents.push(IncidentInfo {
+                layer: li,
+                feature: fi,
+                id: f.id.clone().unwrap_or_else(|| f.label()),
+                category: f
+                    .prop_text("category")
+                    .unwrap_or_else(|| "uncategorised".into()),
+                time_s: parse_rfc3339(&time).ok(),
+                time,
+                pos: p.0,
+                inside,
+                depth_m: if inside {
+                    scn.zone.depth_m(p.0, &keep)
+                } else {
+                    0.0
+                },
+                contact_line_m: contact_line_m.filter(|d| d.is_finite()),
+            });
+        }
+    }
+    let mut bands = Vec::new();
+    bands_of(&scn.allowed, &mut bands);
+    bands_of(&scn.zone, &mut bands);
+    Analysis {
+        generation,
+        scn,
+        all,
+        convoys,
+        results,
+        incidents,
+        bands,
+    }
+}
+
+/// Largest download accepted, bytes.
+pub const MAX_DOWNLOAD_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Downloads a layer over HTTP(S) with timeouts, a size cap and cancel.
+pub fn download(url: &str, progress: &super::jobs::Progress) -> Result<Vec<u8>, String> {
+    use std::sync::atomic::Ordering;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "only http:// and https:// URLs can be opened: {url}"
+        ));
+    }
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(concat!("corridor-watch/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(300))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|e| format!("cannot start an HTTP client: {e}"))?;
+    let mut resp = client
+        .get(url)
+        .send()
+        .map_err(|e| format!("cannot fetch {url}: {e}"))?;
+    if !resp.status().is_success() {
+        return Err(format!("the server answered {} for {url}", resp.status()));
+    }
+    if let Some(n) = resp.content_length() {
+        if n > MAX_DOWNLOAD_BYTES {
+            return Err(format!(
+                "{url} is {n} bytes, over the {MAX_DOWNLOAD_BYTES}-byte limit"
+            ));
+        }
+        progress.total_bytes.store(n, Ordering::Relaxed);
+    }
+    let mut body = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if progress.cancelled() {
+            return Err(format!("download of {url} cancelled"));
+        }
+        let n = resp
+            .read(&mut buf)
+            .map_err(|e| format!("download of {url} broke off: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
+        progress
+            .done_bytes
+            .store(body.len() as u64, Ordering::Relaxed);
+        if body.len() as u64 > MAX_DOWNLOAD_BYTES {
+            return Err(format!("{url} is over the {MAX_DOWNLOAD_BYTES}-byte limit"));
+        }
+    }
+    Ok(body)
+}

@@ -1,0 +1,990 @@
+//! The app: state, jobs, menus and the map. Panels are in `panels.rs`.
+
+use super::basemap::{Basemap, BasemapPlugin};
+use super::draw::{Highlight, LayersPlugin, ToolShape};
+use super::jobs::Jobs;
+use super::model::{
+    Analysis, LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features, download,
+};
+use crate::geodesy::distance_m;
+use crate::io::{read_bytes, read_path};
+use crate::model::{Layer, Role};
+use eframe::egui::{self, Color32};
+use geo::Coord;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use walkers::sources::{Attribution, OpenStreetMap, TileSource};
+use walkers::{HttpOptions, HttpTiles, Map, MapMemory, TileId, Tiles, lon_lat};
+
+const STORAGE_KEY: &str = "corridor-watch-state";
+
+/// What a worker job sends back.
+pub enum JobOut {
+    Loaded {
+        origin: Origin,
+        saved: Option<(LayerStyle, Role)>,
+        result: Result<Layer, String>,
+    },
+    Analysed(Box<Analysis>),
+    Basemap(Result<Basemap, String>),
+    Picked(Vec<PathBuf>),
+    Error(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    Layers,
+    Convoys,
+    Zone,
+    Results,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Identify,
+    Measure,
+    BoxQuery,
+    RadiusQuery,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TileChoice {
+    Offline,
+    OpenStreetMap,
+    Custom(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedLayer {
+    origin: Origin,
+    style: LayerStyle,
+    role_pick: String,
+}
+
+/// What is remembered between runs.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct Saved {
+    layers: Vec<SavedLayer>,
+    centre: Option<[f64; 2]>,
+    zoom: Option<f64>,
+    tiles: Option<TileChoice>,
+    tab: Option<Tab>,
+    show_log: bool,
+    left_width: Option<f32>,
+}
+
+pub struct LogEntry {
+    pub error: bool,
+    pub text: String,
+    pub at: String,
+}
+
+#[derive(Default)]
+pub struct ZoneFilter {
+    pub category: String,
+    pub inside_only: bool,
+    pub from: String,
+    pub to: String,
+}
+
+/// An XYZ tile server given by a URL template with `{z}`, `{x}` and `{y}`.
+pub struct XyzSource {
+    pub template: String,
+}
+
+impl TileSource for XyzSource {
+    fn tile_url(&self, t: TileId) -> String {
+        self.template
+            .replace("{z}", &t.zoom.to_string())
+            .replace("{x}", &t.x.to_string())
+            .replace("{y}", &t.y.to_string())
+    }
+    fn attribution(&self) -> Attribution {
+        Attribution {
+            text: "Custom tiles: see the provider's terms",
+            url: "",
+            logo_light: None,
+            logo_dark: None,
+        }
+    }
+}
+
+pub struct CorridorApp {
+    pub layers: Vec<LoadedLayer>,
+    pub analysis: Option<Analysis>,
+    generation: u64,
+    pending_loads: usize,
+    jobs: Jobs<JobOut>,
+    pub log: Vec<LogEntry>,
+    basemap: Option<Basemap>,
+    map_memory: MapMemory,
+    tiles: Option<HttpTiles>,
+    pub tile_choice: TileChoice,
+    pub custom_url: String,
+    pub tab: Tab,
+    pub tool: Tool,
+    pub highlight: Highlight,
+    pub results: Vec<(usize, usize, Option<f64>)>,
+    pub results_title: String,
+    pub measure: Vec<Coord>,
+    drag_start: Option<Coord>,
+    query_shape: Option<ToolShape>,
+    cursor: Option<Coord>,
+    metres_per_pixel: f64,
+    map_size: egui::Vec2,
+    pub selected_convoy: Option<usize>,
+    pub selected_stretch: Option<(bool, usize)>,
+    pub flagged_only: bool,
+    pub zone_filter: ZoneFilter,
+    pub table_layer: Option<usize>,
+    pub table_sort: (usize, bool),
+    pub show_about: bool,
+    pub show_url: bool,
+    pub url_input: String,
+    pub show_log: bool,
+    pending_fit: bool,
+    pub pending_zoom: Option<[f64; 4]>,
+}
+
+/// The bundled scenario's files, found beside the working directory or the crate.
+pub fn bundled_files() -> Vec<PathBuf> {
+    let dirs = [
+        PathBuf::from("data"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+    ];
+    let Some(dir) = dirs
+        .into_iter()
+        .find(|d| d.join("corridors.geojson").exists())
+    else {
+        return Vec::new();
+    };
+    [
+        "corridors.geojson",
+        "grain_routes.geojson",
+        "contact_line.geojson",
+        "incidents.geojson",
+        "tracks.geojson",
+        "position_reports.csv",
+    ]
+    .iter()
+    .map(|f| dir.join(f))
+    .filter(|p| p.exists())
+    .collect()
+}
+
+fn now_hms() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+}
+
+impl CorridorApp {
+    /// The app on `files`, or on what was open last time, or on the bundled scenario.
+    pub fn new(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> Self {
+        let mut app = Self::blank(cc.egui_ctx.clone());
+        let mut saved: Option<Saved> = None;
+        if let Some(text) = cc.storage.and_then(|s| s.get_string(STORAGE_KEY)) {
+            match serde_json::from_str::<Saved>(&text) {
+                Ok(s) => saved = Some(s),
+                Err(e) => app.warn(format!(
+                    "the saved state could not be read ({e}); starting clean"
+                )),
+            }
+        }
+        if let Some(s) = &saved {
+            if let (Some(c), Some(z)) = (s.centre, s.zoom) {
+                app.map_memory.center_at(lon_lat(c[0], c[1]));
+                let _ = app.map_memory.set_zoom(z);
+                app.pending_fit = false;
+            }
+            app.tab = s.tab.unwrap_or(Tab::Layers);
+            app.show_log = s.show_log;
+            if let Some(t) = s.tiles.clone() {
+                app.set_tiles(t, &cc.egui_ctx);
+            }
+        }
+        if !files.is_empty() {
+            for f in files {
+                app.open_path(f, None);
+            }
+        } else if let Some(s) = saved.filter(|s| !s.layers.is_empty()) {
+            for l in s.layers {
+                let role = crate::model::Role::from_kind(&l.role_pick);
+                let role = if role == Role::Other {
+                    Role::Unassigned
+                } else {
+                    role
+                };
+                match l.origin {
+                    Origin::Path(p) => app.open_path(p, Some((l.style, role))),
+                    Origin::Url(u) => app.open_url(u, Some((l.style, role))),
+                }
+            }
+        } else {
+            for f in bundled_files() {
+                app.open_path(f, None);
+            }
+        }
+        app
+    }
+
+    /// An app with no layers (the basemap still loads).
+    pub fn blank(ctx: egui::Context) -> Self {
+        let mut jobs = Jobs::new(ctx);
+        jobs.spawn(
+            "basemap",
+            |_| JobOut::Basemap(Basemap::load_bundled()),
+            JobOut::Error,
+        );
+        let mut map_memory = MapMemory::default();
+        map_memory.center_at(lon_lat(33.5, 48.3));
+        let _ = map_memory.set_zoom(6.0);
+        Self {
+            layers: Vec::new(),
+            analysis: None,
+            generation: 0,
+            pending_loads: 0,
+            jobs,
+            log: Vec::new(),
+            basemap: None,
+            map_memory,
+            tiles: None,
+            tile_choice: TileChoice::Offline,
+            custom_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            tab: Tab::Layers,
+            tool: Tool::Identify,
+            highlight: Highlight::default(),
+            results: Vec::new(),
+            results_title: String::new(),
+            measure: Vec::new(),
+            drag_start: None,
+            query_shape: None,
+            cursor: None,
+            metres_per_pixel: 0.0,
+            map_size: egui::vec2(800.0, 600.0),
+            selected_convoy: None,
+            selected_stretch: None,
+            flagged_only: false,
+            zone_filter: ZoneFilter {
+                category: "All".into(),
+                ..Default::default()
+            },
+            table_layer: None,
+            table_sort: (0, true),
+            show_about: false,
+            show_url: false,
+            url_input: String::new(),
+            show_log: true,
+            pending_fit: true,
+            pending_zoom: None,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.log.push(LogEntry {
+            error: false,
+            text: text.into(),
+            at: now_hms(),
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.log.push(LogEntry {
+            error: true,
+            text: text.into(),
+            at: now_hms(),
+        });
+        self.show_log = true;
+    }
+
+    /// True while any job (load, download, analysis, basemap) is running.
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_idle()
+    }
+
+    pub fn open_path(&mut self, path: PathBuf, saved: Option<(LayerStyle, Role)>) {
+        self.pending_loads += 1;
+        let origin = Origin::Path(path.clone());
+        let o2 = origin.clone();
+        let s2 = saved.clone();
+        self.jobs.spawn(
+            format!("loading {}", path.display()),
+            move |_| JobOut::Loaded {
+                origin,
+                saved,
+                result: read_path(&path).map_err(|e| e.to_string()),
+            },
+            move |msg| JobOut::Loaded {
+                origin: o2,
+                saved: s2,
+                result: Err(msg),
+            },
+        );
+    }
+
+    pub fn open_url(&mut self, url: String, saved: Option<(LayerStyle, Role)>) {
+        self.pending_loads += 1;
+        let origin = Origin::Url(url.clone());
+        let (o2, s2) = (origin.clone(), saved.clone());
+        self.jobs.spawn(
+            format!("downloading {url}"),
+            move |p| {
+                let result = download(&url, p)
+                    .and_then(|bytes| read_bytes(&url, &bytes).map_err(|e| e.to_string()));
+                JobOut::Loaded {
+                    origin,
+                    saved,
+                    result,
+                }
+            },
+            move |msg| JobOut::Loaded {
+                origin: o2,
+                saved: s2,
+                result: Err(msg),
+            },
+        );
+    }
+
+    pub fn pick_files(&mut self) {
+        self.jobs.spawn(
+            "file dialog",
+            |_| {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open layers")
+                    .add_filter(
+                        "Layers (GeoJSON, GPX, CSV)",
+                        &["geojson", "json", "gpx", "csv"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_files();
+                JobOut::Picked(picked.unwrap_or_default())
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Starts a fresh analysis of the current layers (older results are dropped).
+    pub fn reanalyse(&mut self) {
+        self.generation += 1;
+        self.analysis = None;
+        let generation = self.generation;
+        let layers: Vec<Layer> = self.layers.iter().map(LoadedLayer::for_analysis).collect();
+        self.jobs.spawn(
+            "analysing",
+            move |_| JobOut::Analysed(Box::new(analyse(generation, layers))),
+            JobOut::Error,
+        );
+    }
+
+    pub fn remove_layer(&mut self, i: usize) {
+        if i < self.layers.len() {
+            let l = self.layers.remove(i);
+            self.info(format!("removed {}", l.layer.name));
+            self.highlight = Highlight::default();
+            self.results.clear();
+            self.selected_convoy = None;
+            self.selected_stretch = None;
+            self.table_layer = None;
+            self.reanalyse();
+        }
+    }
+
+    fn apply(&mut self, out: JobOut) {
+        match out {
+            JobOut::Loaded {
+                origin,
+                saved,
+                result,
+            } => {
+                self.pending_loads = self.pending_loads.saturating_sub(1);
+                match result {
+                    Ok(layer) => {
+                        for w in &layer.warnings {
+                            self.log.push(LogEntry {
+                                error: false,
+                                text: format!("{w} (in {})", layer.source),
+                                at: now_hms(),
+                            });
+                        }
+                        self.info(format!(
+                            "loaded {} ({} features)",
+                            layer.name,
+                            layer.features.len()
+                        ));
+                        let mut l = LoadedLayer::new(layer, origin);
+                        if let Some((style, role)) = saved {
+                            l.style = style;
+                            l.role_pick = role;
+                        }
+                        if l.unassigned() > 0 && l.role_pick == Role::Unassigned {
+                            self.warn(format!(
+                                "{}: {} feature(s) have no \"kind\"; pick a role for the layer in the Layers panel",
+                                l.layer.name,
+                                l.unassigned()
+                            ));
+                        }
+                        self.layers.push(l);
+                    }
+                    Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),
+                }
+                if self.pending_loads == 0 {
+                    self.reanalyse();
+                }
+            }
+            JobOut::Analysed(a) => {
+                if a.generation == self.generation {
+                    let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
+                    self.info(format!(
+                        "analysis: {} convoys, {} flagged; {} incidents",
+                        a.results.len(),
+                        flagged,
+                        a.incidents.len()
+                    ));
+                    for r in &a.results {
+                        for w in &r.report.warnings {
+                            self.log.push(LogEntry {
+                                error: false,
+                                text: format!("{}: {w}", r.report.convoy_id),
+                                at: now_hms(),
+                            });
+                        }
+                    }
+                    self.analysis = Some(*a);
+                    if self.pending_fit {
+                        self.pending_fit = false;
+                        self.pending_zoom = bbox_of_features(self.layers.iter().flat_map(|l| {
+                            l.layer.features.iter().filter_map(|f| f.geometry.as_ref())
+                        }));
+                    }
+                }
+            }
+            JobOut::Basemap(Ok(b)) => self.basemap = Some(b),
+            JobOut::Basemap(Err(e)) => {
+                self.warn(format!("the bundled basemap could not be read: {e}"))
+            }
+            JobOut::Picked(paths) => {
+                for p in paths {
+                    self.open_path(p, None);
+                }
+            }
+            JobOut::Error(e) => self.warn(e),
+        }
+    }
+
+    pub fn set_tiles(&mut self, choice: TileChoice, ctx: &egui::Context) {
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir)
+            .join("corridor-watch/tiles");
+        let options = || HttpOptions {
+            cache: Some(cache.clone()),
+            user_agent: walkers::HeaderValue::from_str(concat!(
+                "corridor-watch/",
+                env!("CARGO_PKG_VERSION"),
+                " (humanitarian GIS desktop app)"
+            ))
+            .ok(),
+            ..Default::default()
+        };
+        self.tiles = match &choice {
+            TileChoice::Offline => None,
+            TileChoice::OpenStreetMap => Some(HttpTiles::with_options(
+                OpenStreetMap,
+                options(),
+                ctx.clone(),
+            )),
+            TileChoice::Custom(t) => Some(HttpTiles::with_options(
+                XyzSource {
+                    template: t.clone(),
+                },
+                options(),
+                ctx.clone(),
+            )),
+        };
+        self.tile_choice = choice;
+    }
+
+    /// Zooms the map to a lon/lat box on the next frame.
+    pub fn zoom_to(&mut self, bbox: Option<[f64; 4]>) {
+        if bbox.is_some() {
+            self.pending_zoom = bbox;
+        }
+    }
+
+    fn apply_zoom(&mut self, b: [f64; 4]) {
+        let (w, h) = (
+            self.map_size.x.max(100.0) as f64,
+            self.map_size.y.max(100.0) as f64,
+        );
+        let merc = |lat: f64| {
+            (std::f64::consts::FRAC_PI_4 + lat.clamp(-85.0, 85.0).to_radians() / 2.0)
+                .tan()
+                .ln()
+        };
+        let dlon = (b[2] - b[0]).max(1e-4);
+        let dy = (merc(b[3]) - merc(b[1])).abs().max(1e-6);
+        let zx = (w * 360.0 / (256.0 * dlon)).log2();
+        let zy = (h * std::f64::consts::TAU / (256.0 * dy)).log2();
+        let zoom = (zx.min(zy) - 0.3).clamp(2.0, 17.0);
+        let lat_c = {
+            let y = 0.5 * (merc(b[1]) + merc(b[3]));
+            (2.0 * y.exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees()
+        };
+        self.map_memory
+            .center_at(lon_lat(0.5 * (b[0] + b[2]), lat_c));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    /// Features at a point, within a pick distance that follows the zoom.
+    fn identify_at(&self, c: Coord) -> Vec<(usize, usize, Option<f64>)> {
+        let Some(a) = &self.analysis else {
+            return Vec::new();
+        };
+        let pick_m = (8.0 * self.metres_per_pixel).max(1.0);
+        a.all
+            .at(c, pick_m)
+            .into_iter()
+            .map(|(s, d)| {
+                let f = a.all.shapes[s as usize].feature;
+                (f.layer as usize, f.feature as usize, Some(d))
+            })
+            .filter(|(l, _, _)| self.layers.get(*l).is_some_and(|l| l.style.visible))
+            .collect()
+    }
+
+    fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let tool_shape = match self.tool {
+            Tool::Measure if !self.measure.is_empty() => {
+                Some(ToolShape::Measure(self.measure.clone()))
+            }
+            Tool::BoxQuery | Tool::RadiusQuery => self.query_shape.clone(),
+            _ => None,
+        };
+        let panning = matches!(self.tool, Tool::Identify | Tool::Measure);
+        let fill = self.tiles.is_none();
+        let tiles: Option<&mut dyn Tiles> = self.tiles.as_mut().map(|t| t as &mut dyn Tiles);
+        let map = Map::new(tiles, &mut self.map_memory, lon_lat(33.5, 48.3))
+            .with_plugin(BasemapPlugin {
+                basemap: self.basemap.as_ref(),
+                fill,
+            })
+            .with_plugin(LayersPlugin {
+                layers: &self.layers,
+                analysis: self.analysis.as_ref(),
+                highlight: &self.highlight,
+                tool: tool_shape,
+            })
+            .panning(panning)
+            .double_click_to_zoom(true);
+        let out = map.show(ui, |ui, response, projector, _memory| {
+            let to_coord = |p: egui::Pos2| {
+                let pos = projector.unproject(p.to_vec2());
+                Coord {
+                    x: pos.x(),
+                    y: pos.y(),
+                }
+            };
+            let centre = projector.unproject(projector.clip_rect().center().to_vec2());
+            let mpp = 1.0 / projector.scale_pixel_per_meter(centre).max(1e-9) as f64;
+            let hover = response.hover_pos().map(to_coord);
+            let clicked = if response.clicked() {
+                response.interact_pointer_pos().map(to_coord)
+            } else {
+                None
+            };
+            let drag_start = if response.drag_started() {
+                response.interact_pointer_pos().map(to_coord)
+            } else {
+                None
+            };
+            let dragging = if response.dragged() {
+                response.interact_pointer_pos().map(to_coord)
+            } else {
+                None
+            };
+            let drag_stop = response.drag_stopped();
+            // Attribution, as the sources require.
+            let text = if fill {
+                "Basemap: Natural Earth (public domain)"
+            } else {
+                "© OpenStreetMap contributors / tile provider; Natural Earth"
+            };
+            ui.painter().text(
+                projector.clip_rect().right_bottom() - egui::vec2(6.0, 6.0),
+                egui::Align2::RIGHT_BOTTOM,
+                text,
+                egui::FontId::proportional(11.0),
+                Color32::from_gray(60),
+            );
+            (
+                hover,
+                clicked,
+                drag_start,
+                dragging,
+                drag_stop,
+                mpp,
+                projector.clip_rect().size(),
+            )
+        });
+        let (hover, clicked, drag_start, dragging, drag_stop, mpp, size) = out.inner;
+        self.cursor = hover;
+        self.metres_per_pixel = mpp;
+        self.map_size = size;
+        match self.tool {
+            Tool::Identify => {
+                if let Some(c) = clicked {
+                    self.results = self.identify_at(c);
+                    self.results_title = format!(
+                        "Identify at {:.5}, {:.5}: {} feature(s)",
+                        c.x,
+                        c.y,
+                        self.results.len()
+                    );
+                    self.highlight.features = self.results.iter().map(|r| (r.0, r.1)).collect();
+                    self.tab = Tab::Results;
+                } else if let Some(h) = hover {
+                    if ui.input(|i| i.pointer.delta() != egui::Vec2::ZERO)
+                        && self.tab != Tab::Results
+                    {
+                        self.highlight.features =
+                            self.identify_at(h).iter().map(|r| (r.0, r.1)).collect();
+                    }
+                }
+            }
+            Tool::Measure => {
+                if let Some(c) = clicked {
+                    self.measure.push(c);
+                    self.tab = Tab::Results;
+                }
+            }
+            Tool::BoxQuery | Tool::RadiusQuery => {
+                if let Some(s) = drag_start {
+                    self.drag_start = Some(s);
+                }
+                if let (Some(s), Some(c)) = (self.drag_start, dragging) {
+                    self.query_shape = Some(if self.tool == Tool::BoxQuery {
+                        ToolShape::Box(s, c)
+                    } else {
+                        ToolShape::Circle(s, distance_m(s, c))
+                    });
+                }
+                if drag_stop {
+                    self.drag_start = None;
+                    self.run_area_query();
+                }
+            }
+        }
+        ui.input(|i| {
+            if i.key_pressed(egui::Key::Escape) {
+                self.measure.clear();
+                self.query_shape = None;
+            }
+        });
+    }
+
+    fn run_area_query(&mut self) {
+        let Some(a) = &self.analysis else { return };
+        let visible = |l: usize| self.layers.get(l).is_some_and(|l| l.style.visible);
+        match self.query_shape.clone() {
+            Some(ToolShape::Box(p, q)) => {
+                let (w, s, e, n) = (p.x.min(q.x), p.y.min(q.y), p.x.max(q.x), p.y.max(q.y));
+                self.results = a
+                    .all
+                    .in_bbox(w, s, e, n)
+                    .into_iter()
+                    .map(|sh| a.all.shapes[sh as usize].feature)
+                    .map(|f| (f.layer as usize, f.feature as usize, None))
+                    .filter(|r| visible(r.0))
+                    .collect();
+                self.results_title = format!(
+                    "Box {w:.4}, {s:.4} to {e:.4}, {n:.4}: {} feature(s)",
+                    self.results.len()
+                );
+            }
+            Some(ToolShape::Circle(c, r)) => {
+                self.results = a
+                    .all
+                    .within_m(c, r)
+                    .into_iter()
+                    .map(|(sh, d)| {
+                        let f = a.all.shapes[sh as usize].feature;
+                        (f.layer as usize, f.feature as usize, Some(d))
+                    })
+                    .filter(|r| visible(r.0))
+                    .collect();
+                self.results_title = format!(
+                    "Within {:.2} km of {:.5}, {:.5}: {} feature(s)",
+                    r / 1000.0,
+                    c.x,
+                    c.y,
+                    self.results.len()
+                );
+            }
+            _ => return,
+        }
+        self.highlight.features = self.results.iter().map(|r| (r.0, r.1)).collect();
+        self.tab = Tab::Results;
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            match self.cursor {
+                Some(c) => {
+                    ui.label(format!("lon {:.5}°, lat {:.5}°", c.x, c.y));
+                    let mgrs = geoconvert::LatLon::create(c.y, c.x)
+                        .map(|ll| ll.to_mgrs(5).to_string())
+                        .unwrap_or_else(|_| "-".into());
+                    ui.separator();
+                    ui.label(format!("MGRS {mgrs}"));
+                }
+                None => {
+                    ui.label("lon -, lat - (move the pointer over the map)");
+                }
+            }
+            ui.separator();
+            ui.label(format!("zoom {:.1}", self.map_memory.zoom()));
+            ui.separator();
+            // Scale bar: a round length in metres that fits in 120 pixels.
+            if self.metres_per_pixel > 0.0 {
+                let max_m = 120.0 * self.metres_per_pixel;
+                let p = 10f64.powf(max_m.log10().floor());
+                let len_m = [5.0, 2.0, 1.0]
+                    .iter()
+                    .map(|k| k * p)
+                    .find(|l| *l <= max_m)
+                    .unwrap_or(p);
+                let px = (len_m / self.metres_per_pixel) as f32;
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(px, 12.0), egui::Sense::hover());
+                let stroke = egui::Stroke::new(2.0, ui.visuals().text_color());
+                ui.painter()
+                    .line_segment([rect.left_bottom(), rect.right_bottom()], stroke);
+                ui.painter()
+                    .line_segment([rect.left_top(), rect.left_bottom()], stroke);
+                ui.painter()
+                    .line_segment([rect.right_top(), rect.right_bottom()], stroke);
+                ui.label(if len_m >= 1000.0 {
+                    format!("{} km", len_m / 1000.0)
+                } else {
+                    format!("{len_m} m")
+                });
+            }
+            let running = self.jobs.running();
+            if !running.is_empty() {
+                ui.separator();
+                ui.spinner();
+                for (_, name, progress) in running {
+                    let done = progress
+                        .done_bytes
+                        .load(std::sync::atomic::Ordering::Relaxed);
+                    let text = if done > 0 {
+                        format!("{name} ({:.1} MB)", done as f64 / 1e6)
+                    } else {
+                        name.clone()
+                    };
+                    ui.label(text);
+                    if name.starts_with("downloading") && ui.small_button("Cancel").clicked() {
+                        progress
+                            .cancel
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            }
+        });
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open…").clicked() {
+                    self.pick_files();
+                    ui.close();
+                }
+                if ui.button("Open URL…").clicked() {
+                    self.show_url = true;
+                    ui.close();
+                }
+                if ui.button("Open bundled scenario").clicked() {
+                    for f in bundled_files() {
+                        self.open_path(f, None);
+                    }
+                    ui.close();
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Basemap", |ui| {
+                let ctx = ui.ctx().clone();
+                if ui
+                    .radio(
+                        self.tile_choice == TileChoice::Offline,
+                        "Bundled Natural Earth (offline)",
+                    )
+                    .clicked()
+                {
+                    self.set_tiles(TileChoice::Offline, &ctx);
+                    ui.close();
+                }
+                if ui
+                    .radio(
+                        self.tile_choice == TileChoice::OpenStreetMap,
+                        "OpenStreetMap tiles (online)",
+                    )
+                    .clicked()
+                {
+                    self.set_tiles(TileChoice::OpenStreetMap, &ctx);
+                    ui.close();
+                }
+                ui.horizontal(|ui| {
+                    ui.label("XYZ URL:");
+                    ui.text_edit_singleline(&mut self.custom_url);
+                });
+                if ui.button("Use custom XYZ tiles").clicked() {
+                    if self.custom_url.contains("{z}")
+                        && self.custom_url.contains("{x}")
+                        && self.custom_url.contains("{y}")
+                    {
+                        let t = TileChoice::Custom(self.custom_url.clone());
+                        self.set_tiles(t, &ctx);
+                    } else {
+                        self.warn(format!(
+                            "a tile URL needs {{z}}, {{x}} and {{y}}: {}",
+                            self.custom_url
+                        ));
+                    }
+                    ui.close();
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Zoom to all layers").clicked() {
+                    let b =
+                        bbox_of_features(self.layers.iter().flat_map(|l| {
+                            l.layer.features.iter().filter_map(|f| f.geometry.as_ref())
+                        }));
+                    self.zoom_to(b);
+                    ui.close();
+                }
+                ui.checkbox(&mut self.show_log, "Log panel");
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("About corridor-watch").clicked() {
+                    self.show_about = true;
+                    ui.close();
+                }
+            });
+        });
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.label("Tool:");
+            for (tool, label, tip) in [
+                (
+                    Tool::Identify,
+                    "Identify",
+                    "Click a feature to see its properties; drag to pan",
+                ),
+                (
+                    Tool::Measure,
+                    "Measure",
+                    "Click points: geodesic length of each leg and in all (Esc clears)",
+                ),
+                (
+                    Tool::BoxQuery,
+                    "Box query",
+                    "Drag a box: list what is inside",
+                ),
+                (
+                    Tool::RadiusQuery,
+                    "Radius query",
+                    "Drag from a centre: list what is within that distance",
+                ),
+            ] {
+                if ui
+                    .selectable_label(self.tool == tool, label)
+                    .on_hover_text(tip)
+                    .clicked()
+                {
+                    self.tool = tool;
+                    self.query_shape = None;
+                }
+            }
+            ui.separator();
+            super::panels::legend_ui(ui);
+        });
+    }
+}
+
+impl eframe::App for CorridorApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        for out in self.jobs.poll() {
+            self.apply(out);
+        }
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for p in dropped {
+            self.open_path(p, None);
+        }
+        if let Some(b) = self.pending_zoom.take() {
+            self.apply_zoom(b);
+        }
+        egui::Panel::top("menu").show(ui, |ui| {
+            self.menu_ui(ui);
+            self.toolbar_ui(ui);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        if self.show_log {
+            egui::Panel::bottom("log")
+                .resizable(true)
+                .default_size(110.0)
+                .show(ui, |ui| super::panels::log_ui(self, ui));
+        }
+        egui::Panel::left("side")
+            .resizable(true)
+            .default_size(380.0)
+            .show(ui, |ui| super::panels::side_ui(self, ui));
+        super::panels::windows_ui(self, ui.ctx());
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.map_ui(ui));
+        if self.busy() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let centre = self
+            .map_memory
+            .detached()
+            .map(|p| [p.x(), p.y()])
+            .or(Some([33.5, 48.3]));
+        let saved = Saved {
+            layers: self
+                .layers
+                .iter()
+                .map(|l| SavedLayer {
+                    origin: l.origin.clone(),
+                    style: l.style.clone(),
+                    role_pick: l.role_pick.as_kind().to_string(),
+                })
+                .collect(),
+            centre,
+            zoom: Some(self.map_memory.zoom()),
+            tiles: Some(self.tile_choice.clone()),
+            tab: Some(self.tab),
+            show_log: self.show_log,
+            left_width: None,
+        };
+        if let Ok(text) = serde_json::to_string(&saved) {
+            storage.set_string(STORAGE_KEY, text);
+        }
+    }
+}
