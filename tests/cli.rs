@@ -5,6 +5,9 @@
 
 mod util;
 
+#[cfg(feature = "gui")]
+mod ui;
+
 use serde_json::Value;
 use std::path::Path;
 use util::*;

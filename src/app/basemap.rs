@@ -140,21 +140,7 @@ impl Plugin for BasemapPlugin<'_> {
         let Some(map) = self.basemap else { return };
         let view = viewport_bbox(projector);
         if self.fill {
-            let mut mesh = Mesh::default();
-            for p in map.polys.iter().filter(|p| overlaps(&p.bbox, &view)) {
-                for t in &p.triangles {
-                    let base = mesh.vertices.len() as u32;
-                    for c in t {
-                        let v = projector.project(walkers::lon_lat(c.x, c.y.clamp(-85.0, 85.0)));
-                        mesh.colored_vertex(v.to_pos2(), p.colour);
-                    }
-                    mesh.add_triangle(base, base + 1, base + 2);
-                }
-                if mesh.vertices.len() > 60_000 {
-                    painter.add(Shape::mesh(std::mem::take(&mut mesh)));
-                }
-            }
-            painter.add(Shape::mesh(mesh));
+            paint_land(painter, projector, map);
         }
         for (bbox, line, border) in &map.lines {
             if !overlaps(bbox, &view) {
@@ -169,4 +155,26 @@ impl Plugin for BasemapPlugin<'_> {
             painter.add(Shape::line(pts, stroke));
         }
     }
+}
+
+/// Fills sea and land for the visible part of the map (beneath raster tiles too,
+/// so that a failed tile server never blanks the map).
+pub fn paint_land(painter: &egui::Painter, projector: &Projector, map: &Basemap) {
+    let view = viewport_bbox(projector);
+    painter.rect_filled(projector.clip_rect(), 0.0, SEA);
+    let mut mesh = Mesh::default();
+    for p in map.polys.iter().filter(|p| overlaps(&p.bbox, &view)) {
+        for t in &p.triangles {
+            let base = mesh.vertices.len() as u32;
+            for c in t {
+                let v = projector.project(walkers::lon_lat(c.x, c.y.clamp(-85.0, 85.0)));
+                mesh.colored_vertex(v.to_pos2(), p.colour);
+            }
+            mesh.add_triangle(base, base + 1, base + 2);
+        }
+        if mesh.vertices.len() > 60_000 {
+            painter.add(Shape::mesh(std::mem::take(&mut mesh)));
+        }
+    }
+    painter.add(Shape::mesh(mesh));
 }

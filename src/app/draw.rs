@@ -186,6 +186,7 @@ impl Plugin for LayersPlugin<'_> {
         // 2. Lines and points, by role.
         let mut lines = Vec::new();
         let mut points = Vec::new();
+        let mut marks: Vec<(Coord, Role, Color32, usize, usize)> = Vec::new();
         for (li, l) in self.layers.iter().enumerate() {
             if !l.style.visible {
                 continue;
@@ -212,20 +213,24 @@ impl Plugin for LayersPlugin<'_> {
                 }
                 points.clear();
                 points_of(g, &mut points);
-                for p in &points {
-                    let pos = to_screen(projector, *p);
-                    if role == Role::Incident {
-                        let cat = f.prop_text("category").unwrap_or_default();
-                        painter.circle(
-                            pos,
-                            5.0,
-                            category_colour(&cat),
-                            Stroke::new(1.0, Color32::WHITE),
-                        );
-                    } else {
-                        painter.circle_filled(pos, 3.0, colour);
-                    }
-                }
+                marks.extend(points.drain(..).map(|p| (p, role, colour, li, fi)));
+            }
+        }
+        // Points above every line; incidents coloured by category.
+        for &(p, role, colour, li, fi) in &marks {
+            let pos = to_screen(projector, p);
+            if role == Role::Incident {
+                let cat = self.layers[li].layer.features[fi]
+                    .prop_text("category")
+                    .unwrap_or_default();
+                painter.circle(
+                    pos,
+                    5.0,
+                    category_colour(&cat),
+                    Stroke::new(1.0, Color32::WHITE),
+                );
+            } else {
+                painter.circle_filled(pos, 3.0, colour);
             }
         }
         // 3. Stretches over the tracks; incidents in the zone ringed.

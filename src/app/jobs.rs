@@ -94,10 +94,10 @@ impl<T: Send + 'static> Jobs<T> {
                 let _ = tx.send(out);
                 ctx.request_repaint();
             });
-        if spawned.is_err() {
-            if let Ok(mut r) = self.running.lock() {
-                r.retain(|j| j.id != id);
-            }
+        if spawned.is_err()
+            && let Ok(mut r) = self.running.lock()
+        {
+            r.retain(|j| j.id != id);
         }
         progress
     }

@@ -59,6 +59,8 @@ pub struct LoadedLayer {
     pub style: LayerStyle,
     /// The role picked for features without `kind`.
     pub role_pick: Role,
+    /// Order in which it was asked for.
+    pub seq: u64,
 }
 
 impl LoadedLayer {
@@ -75,6 +77,7 @@ impl LoadedLayer {
                 width,
             },
             role_pick: Role::Unassigned,
+            seq: 0,
         }
     }
 

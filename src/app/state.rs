@@ -21,6 +21,7 @@ const STORAGE_KEY: &str = "corridor-watch-state";
 /// What a worker job sends back.
 pub enum JobOut {
     Loaded {
+        seq: u64,
         origin: Origin,
         saved: Option<(LayerStyle, Role)>,
         result: Result<Layer, String>,
@@ -115,6 +116,8 @@ pub struct CorridorApp {
     pub analysis: Option<Analysis>,
     generation: u64,
     pending_loads: usize,
+    /// Layers are listed in the order they were asked for, whatever order they load in.
+    open_seq: u64,
     jobs: Jobs<JobOut>,
     pub log: Vec<LogEntry>,
     basemap: Option<Basemap>,
@@ -145,6 +148,8 @@ pub struct CorridorApp {
     pub show_log: bool,
     pending_fit: bool,
     pub pending_zoom: Option<[f64; 4]>,
+    /// Where the map was drawn last frame (screen points).
+    pub map_rect: egui::Rect,
 }
 
 /// The bundled scenario's files, found beside the working directory or the crate.
@@ -244,6 +249,7 @@ impl CorridorApp {
             analysis: None,
             generation: 0,
             pending_loads: 0,
+            open_seq: 0,
             jobs,
             log: Vec::new(),
             basemap: None,
@@ -277,6 +283,7 @@ impl CorridorApp {
             show_log: true,
             pending_fit: true,
             pending_zoom: None,
+            map_rect: egui::Rect::NOTHING,
         }
     }
 
@@ -304,17 +311,21 @@ impl CorridorApp {
 
     pub fn open_path(&mut self, path: PathBuf, saved: Option<(LayerStyle, Role)>) {
         self.pending_loads += 1;
+        self.open_seq += 1;
+        let seq = self.open_seq;
         let origin = Origin::Path(path.clone());
         let o2 = origin.clone();
         let s2 = saved.clone();
         self.jobs.spawn(
             format!("loading {}", path.display()),
             move |_| JobOut::Loaded {
+                seq,
                 origin,
                 saved,
                 result: read_path(&path).map_err(|e| e.to_string()),
             },
             move |msg| JobOut::Loaded {
+                seq,
                 origin: o2,
                 saved: s2,
                 result: Err(msg),
@@ -324,6 +335,8 @@ impl CorridorApp {
 
     pub fn open_url(&mut self, url: String, saved: Option<(LayerStyle, Role)>) {
         self.pending_loads += 1;
+        self.open_seq += 1;
+        let seq = self.open_seq;
         let origin = Origin::Url(url.clone());
         let (o2, s2) = (origin.clone(), saved.clone());
         self.jobs.spawn(
@@ -332,12 +345,14 @@ impl CorridorApp {
                 let result = download(&url, p)
                     .and_then(|bytes| read_bytes(&url, &bytes).map_err(|e| e.to_string()));
                 JobOut::Loaded {
+                    seq,
                     origin,
                     saved,
                     result,
                 }
             },
             move |msg| JobOut::Loaded {
+                seq,
                 origin: o2,
                 saved: s2,
                 result: Err(msg),
@@ -392,6 +407,7 @@ impl CorridorApp {
     fn apply(&mut self, out: JobOut) {
         match out {
             JobOut::Loaded {
+                seq,
                 origin,
                 saved,
                 result,
@@ -423,7 +439,9 @@ impl CorridorApp {
                                 l.unassigned()
                             ));
                         }
-                        self.layers.push(l);
+                        l.seq = seq;
+                        let at = self.layers.partition_point(|x| x.seq < seq);
+                        self.layers.insert(at, l);
                     }
                     Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),
                 }
@@ -505,6 +523,14 @@ impl CorridorApp {
         self.tile_choice = choice;
     }
 
+    /// Centres the map on a lon/lat point at a zoom level.
+    pub fn centre_on(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.pending_fit = false;
+        self.pending_zoom = None;
+        self.map_memory.center_at(lon_lat(lon, lat));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
     /// Zooms the map to a lon/lat box on the next frame.
     pub fn zoom_to(&mut self, bbox: Option<[f64; 4]>) {
         if bbox.is_some() {
@@ -562,6 +588,19 @@ impl CorridorApp {
             _ => None,
         };
         let panning = matches!(self.tool, Tool::Identify | Tool::Measure);
+        if self.tiles.is_some()
+            && let Some(b) = &self.basemap
+        {
+            // Beneath the tiles: where a tile is missing or failed, the land still shows.
+            let rect = ui.available_rect_before_wrap();
+            let projector = walkers::Projector::new(
+                rect,
+                &walkers::MercatorProjection,
+                &self.map_memory,
+                lon_lat(33.5, 48.3),
+            );
+            super::basemap::paint_land(&ui.painter().with_clip_rect(rect), &projector, b);
+        }
         let fill = self.tiles.is_none();
         let tiles: Option<&mut dyn Tiles> = self.tiles.as_mut().map(|t| t as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.map_memory, lon_lat(33.5, 48.3))
@@ -624,10 +663,12 @@ impl CorridorApp {
                 dragging,
                 drag_stop,
                 mpp,
-                projector.clip_rect().size(),
+                projector.clip_rect(),
             )
         });
-        let (hover, clicked, drag_start, dragging, drag_stop, mpp, size) = out.inner;
+        let (hover, clicked, drag_start, dragging, drag_stop, mpp, rect) = out.inner;
+        let size = rect.size();
+        self.map_rect = rect;
         self.cursor = hover;
         self.metres_per_pixel = mpp;
         self.map_size = size;
@@ -643,13 +684,12 @@ impl CorridorApp {
                     );
                     self.highlight.features = self.results.iter().map(|r| (r.0, r.1)).collect();
                     self.tab = Tab::Results;
-                } else if let Some(h) = hover {
-                    if ui.input(|i| i.pointer.delta() != egui::Vec2::ZERO)
-                        && self.tab != Tab::Results
-                    {
-                        self.highlight.features =
-                            self.identify_at(h).iter().map(|r| (r.0, r.1)).collect();
-                    }
+                } else if let Some(h) = hover
+                    && ui.input(|i| i.pointer.delta() != egui::Vec2::ZERO)
+                    && self.tab != Tab::Results
+                {
+                    self.highlight.features =
+                        self.identify_at(h).iter().map(|r| (r.0, r.1)).collect();
                 }
             }
             Tool::Measure => {
@@ -733,7 +773,7 @@ impl CorridorApp {
                 Some(c) => {
                     ui.label(format!("lon {:.5}°, lat {:.5}°", c.x, c.y));
                     let mgrs = geoconvert::LatLon::create(c.y, c.x)
-                        .map(|ll| ll.to_mgrs(5).to_string())
+                        .map(|ll| spaced_mgrs(&ll.to_mgrs(5).to_string()))
                         .unwrap_or_else(|_| "-".into());
                     ui.separator();
                     ui.label(format!("MGRS {mgrs}"));
@@ -986,5 +1026,39 @@ impl eframe::App for CorridorApp {
         if let Ok(text) = serde_json::to_string(&saved) {
             storage.set_string(STORAGE_KEY, text);
         }
+    }
+}
+
+/// "35TPL4563318317" as peacekeepers write it: "35T PL 45633 18317".
+pub fn spaced_mgrs(m: &str) -> String {
+    let Some(band) = m.find(|c: char| c.is_ascii_alphabetic()) else {
+        return m.to_string();
+    };
+    let (zone, rest) = m.split_at(band + 1);
+    if rest.len() < 2 || !rest.is_char_boundary(2) {
+        return m.to_string();
+    }
+    let (square, digits) = rest.split_at(2);
+    let half = digits.len() / 2;
+    if digits.is_char_boundary(half) {
+        format!("{zone} {square} {} {}", &digits[..half], &digits[half..])
+    } else {
+        m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mgrs_is_spaced_and_right() {
+        // Kyiv, Maidan Nezalezhnosti (50.4501 N, 30.5234 E) lies in 36U UU.
+        let m = geoconvert::LatLon::create(50.4501, 30.5234)
+            .unwrap()
+            .to_mgrs(5)
+            .to_string();
+        let s = super::spaced_mgrs(&m);
+        assert!(s.starts_with("36U UU "), "{s}");
+        assert_eq!(s.split(' ').count(), 4);
+        assert_eq!(super::spaced_mgrs("35TPL4563318317"), "35T PL 45633 18317");
     }
 }
