@@ -1051,14 +1051,17 @@ pub fn spaced_mgrs(m: &str) -> String {
 mod tests {
     #[test]
     fn mgrs_is_spaced_and_right() {
-        // Kyiv, Maidan Nezalezhnosti (50.4501 N, 30.5234 E) lies in 36U UU.
-        let m = geoconvert::LatLon::create(50.4501, 30.5234)
-            .unwrap()
-            .to_mgrs(5)
-            .to_string();
-        let s = super::spaced_mgrs(&m);
-        assert!(s.starts_with("36U UU "), "{s}");
-        assert_eq!(s.split(' ').count(), 4);
+        // Reference values from the Python `mgrs` package (GeoTrans), not from geoconvert.
+        for (lat, lon, want) in [
+            (50.4501, 30.5234, "36U UA 24182 91607"),
+            (48.1, 37.8, "37U DP 10659 28111"),
+        ] {
+            let m = geoconvert::LatLon::create(lat, lon)
+                .unwrap()
+                .to_mgrs(5)
+                .to_string();
+            assert_eq!(super::spaced_mgrs(&m), want);
+        }
         assert_eq!(super::spaced_mgrs("35TPL4563318317"), "35T PL 45633 18317");
     }
 }
