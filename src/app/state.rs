@@ -614,7 +614,11 @@ impl CorridorApp {
                 highlight: &self.highlight,
                 tool: tool_shape,
             })
-            .panning(panning)
+            .drag_pan_buttons(if panning {
+                egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
+            } else {
+                egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
+            })
             .double_click_to_zoom(true);
         let out = map.show(ui, |ui, response, projector, _memory| {
             let to_coord = |p: egui::Pos2| {

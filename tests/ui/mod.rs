@@ -178,3 +178,36 @@ fn map_overview_snapshot() {
             .max_failed_pixels(4000),
     );
 }
+
+#[test]
+fn open_url_loads_over_http_and_reports_a_404() {
+    let mut h = app_on(vec![data("corridors.geojson")]);
+    let body = std::fs::read(data("incidents.geojson")).unwrap();
+    let ok = crate::util::serve(200, body, 1);
+    h.state_mut()
+        .open_url(format!("{ok}/incidents.geojson"), None);
+    settle(&mut h);
+    assert_eq!(h.state().layers.len(), 2, "the downloaded layer is added");
+    h.get_by_label("incidents.geojson");
+    let missing = crate::util::serve(404, b"not here".to_vec(), 1);
+    h.state_mut()
+        .open_url(format!("{missing}/gone.geojson"), None);
+    settle(&mut h);
+    assert_eq!(
+        h.state().layers.len(),
+        2,
+        "a failed download keeps what was loaded"
+    );
+    let err = h
+        .state()
+        .log
+        .iter()
+        .rev()
+        .find(|e| e.error)
+        .expect("an error in the log");
+    assert!(
+        err.text.contains("404") && err.text.contains("gone.geojson"),
+        "{}",
+        err.text
+    );
+}

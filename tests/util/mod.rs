@@ -64,3 +64,25 @@ pub fn seconds_apart(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
     };
     (p(a) - p(b)).abs()
 }
+
+/// A one-shot-per-connection HTTP server on 127.0.0.1 that answers every request
+/// with `status` and `body`; serves `max_requests` then stops.
+pub fn serve(status: u16, body: Vec<u8>, max_requests: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("local addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max_requests) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: application/geo+json\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
+}
