@@ -310,6 +310,8 @@ impl CorridorApp {
     }
 
     pub fn open_path(&mut self, path: PathBuf, saved: Option<(LayerStyle, Role)>) {
+        // Remembered between runs: keep it valid from any working directory.
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
         self.pending_loads += 1;
         self.open_seq += 1;
         let seq = self.open_seq;
