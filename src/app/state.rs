@@ -29,6 +29,7 @@ pub enum JobOut {
     Analysed(Box<Analysis>),
     Basemap(Result<Basemap, String>),
     Picked(Vec<PathBuf>),
+    PickedPmTiles(Option<PathBuf>),
     Error(String),
 }
 
@@ -53,6 +54,7 @@ pub enum TileChoice {
     Offline,
     OpenStreetMap,
     Custom(String),
+    PmTiles(PathBuf),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -122,7 +124,7 @@ pub struct CorridorApp {
     pub log: Vec<LogEntry>,
     basemap: Option<Basemap>,
     map_memory: MapMemory,
-    tiles: Option<HttpTiles>,
+    tiles: Option<Box<dyn Tiles>>,
     pub tile_choice: TileChoice,
     pub custom_url: String,
     pub tab: Tab,
@@ -150,6 +152,7 @@ pub struct CorridorApp {
     pub pending_zoom: Option<[f64; 4]>,
     /// Where the map was drawn last frame (screen points).
     pub map_rect: egui::Rect,
+    ctx: egui::Context,
 }
 
 /// The bundled scenario's files, found beside the working directory or the crate.
@@ -235,7 +238,7 @@ impl CorridorApp {
 
     /// An app with no layers (the basemap still loads).
     pub fn blank(ctx: egui::Context) -> Self {
-        let mut jobs = Jobs::new(ctx);
+        let mut jobs = Jobs::new(ctx.clone());
         jobs.spawn(
             "basemap",
             |_| JobOut::Basemap(Basemap::load_bundled()),
@@ -284,6 +287,7 @@ impl CorridorApp {
             pending_fit: true,
             pending_zoom: None,
             map_rect: egui::Rect::NOTHING,
+            ctx,
         }
     }
 
@@ -375,6 +379,20 @@ impl CorridorApp {
                     .add_filter("All files", &["*"])
                     .pick_files();
                 JobOut::Picked(picked.unwrap_or_default())
+            },
+            JobOut::Error,
+        );
+    }
+
+    pub fn pick_pmtiles(&mut self) {
+        self.jobs.spawn(
+            "file dialog",
+            |_| {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open a PMTiles basemap")
+                    .add_filter("PMTiles", &["pmtiles"])
+                    .pick_file();
+                JobOut::PickedPmTiles(picked)
             },
             JobOut::Error,
         );
@@ -487,6 +505,11 @@ impl CorridorApp {
                     self.open_path(p, None);
                 }
             }
+            JobOut::PickedPmTiles(Some(p)) => {
+                let ctx = self.ctx.clone();
+                self.set_tiles(TileChoice::PmTiles(p), &ctx);
+            }
+            JobOut::PickedPmTiles(None) => {}
             JobOut::Error(e) => self.warn(e),
         }
     }
@@ -509,18 +532,28 @@ impl CorridorApp {
         };
         self.tiles = match &choice {
             TileChoice::Offline => None,
-            TileChoice::OpenStreetMap => Some(HttpTiles::with_options(
+            TileChoice::OpenStreetMap => Some(Box::new(HttpTiles::with_options(
                 OpenStreetMap,
                 options(),
                 ctx.clone(),
-            )),
-            TileChoice::Custom(t) => Some(HttpTiles::with_options(
+            ))),
+            TileChoice::Custom(t) => Some(Box::new(HttpTiles::with_options(
                 XyzSource {
                     template: t.clone(),
                 },
                 options(),
                 ctx.clone(),
-            )),
+            ))),
+            TileChoice::PmTiles(p) => {
+                if !p.is_file() {
+                    self.warn(format!(
+                        "cannot open the PMTiles file {}: no such file",
+                        p.display()
+                    ));
+                    return;
+                }
+                Some(Box::new(walkers::PmTiles::new(p, ctx.clone())))
+            }
         };
         self.tile_choice = choice;
     }
@@ -604,7 +637,14 @@ impl CorridorApp {
             super::basemap::paint_land(&ui.painter().with_clip_rect(rect), &projector, b);
         }
         let fill = self.tiles.is_none();
-        let tiles: Option<&mut dyn Tiles> = self.tiles.as_mut().map(|t| t as &mut dyn Tiles);
+        let attribution = match &self.tile_choice {
+            TileChoice::Offline => "Basemap: Natural Earth (public domain)",
+            TileChoice::OpenStreetMap => "© OpenStreetMap contributors; Natural Earth",
+            TileChoice::Custom(_) => "Custom XYZ tiles (see the provider's terms); Natural Earth",
+            TileChoice::PmTiles(_) => "Local PMTiles file (see its licence); Natural Earth",
+        };
+        let tiles: Option<&mut dyn Tiles> =
+            self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.map_memory, lon_lat(33.5, 48.3))
             .with_plugin(BasemapPlugin {
                 basemap: self.basemap.as_ref(),
@@ -650,11 +690,7 @@ impl CorridorApp {
             };
             let drag_stop = response.drag_stopped();
             // Attribution, as the sources require.
-            let text = if fill {
-                "Basemap: Natural Earth (public domain)"
-            } else {
-                "© OpenStreetMap contributors / tile provider; Natural Earth"
-            };
+            let text = attribution;
             ui.painter().text(
                 projector.clip_rect().right_bottom() - egui::vec2(6.0, 6.0),
                 egui::Align2::RIGHT_BOTTOM,
@@ -887,6 +923,10 @@ impl CorridorApp {
                     ui.label("XYZ URL:");
                     ui.text_edit_singleline(&mut self.custom_url);
                 });
+                if ui.button("Local PMTiles file…").clicked() {
+                    self.pick_pmtiles();
+                    ui.close();
+                }
                 if ui.button("Use custom XYZ tiles").clicked() {
                     if self.custom_url.contains("{z}")
                         && self.custom_url.contains("{x}")
