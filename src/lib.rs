@@ -12,6 +12,7 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod report;
+pub mod synth;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -133,7 +133,15 @@ impl Plugin for LayersPlugin<'_> {
         projector: &Projector,
         _memory: &walkers::MapMemory,
     ) {
-        let painter = ui.painter().clone();
+        let shapes = self.shapes(projector);
+        ui.painter().extend(shapes);
+    }
+}
+
+impl LayersPlugin<'_> {
+    /// Every shape of one frame for this viewport (what `run` paints).
+    pub fn shapes(&self, projector: &Projector) -> Vec<Shape> {
+        let mut painter = ShapeSink::default();
         let view = viewport_bbox(projector);
         // The R-tree says which features the viewport shows.
         let visible: Option<HashSet<(usize, usize)>> = self.analysis.map(|a| {
@@ -317,5 +325,39 @@ impl Plugin for LayersPlugin<'_> {
             }
             None => {}
         }
+        painter.0
+    }
+}
+
+/// Collects shapes the way `egui::Painter` would paint them.
+#[derive(Default)]
+struct ShapeSink(Vec<Shape>);
+
+impl ShapeSink {
+    fn add(&mut self, s: Shape) {
+        self.0.push(s);
+    }
+    fn circle(&mut self, c: Pos2, r: f32, fill: Color32, stroke: Stroke) {
+        self.0.push(Shape::Circle(egui::epaint::CircleShape {
+            center: c,
+            radius: r,
+            fill,
+            stroke,
+        }));
+    }
+    fn circle_filled(&mut self, c: Pos2, r: f32, fill: Color32) {
+        self.0.push(Shape::circle_filled(c, r, fill));
+    }
+    fn circle_stroke(&mut self, c: Pos2, r: f32, stroke: Stroke) {
+        self.0.push(Shape::circle_stroke(c, r, stroke));
+    }
+    fn rect_stroke(
+        &mut self,
+        r: egui::Rect,
+        rounding: f32,
+        stroke: Stroke,
+        kind: egui::StrokeKind,
+    ) {
+        self.0.push(Shape::rect_stroke(r, rounding, stroke, kind));
     }
 }

@@ -3,8 +3,8 @@
 //! Loading, indexing, analysis and HTTP run on worker threads (`jobs`); the UI
 //! thread only draws. Map overlays are walkers plugins (`draw`, `basemap`).
 
-mod basemap;
-mod draw;
+pub mod basemap;
+pub mod draw;
 mod jobs;
 pub mod model;
 mod panels;

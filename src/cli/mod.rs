@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand.
 
 pub mod check;
+pub mod gen_large;
 pub mod load;
 pub mod query;
 pub mod zone;
@@ -29,4 +30,7 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Write the buffer zone(s) built from contact lines as GeoJSON polygons.
     Zone(zone::ZoneArgs),
+    /// Write the large synthetic timing case (for benchmarks).
+    #[command(hide = true)]
+    GenLarge(gen_large::GenArgs),
 }

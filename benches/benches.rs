@@ -1,0 +1,200 @@
+//! Benchmarks (criterion) on the large synthetic case, generated in Rust
+//! (`corridor_watch::synth`, the recipe of `shared/bench/make_large.py`).
+//! See BENCHMARKS.md for what each one measures and the latest figures.
+//!
+//!     cargo bench                      # all
+//!     cargo bench -- geojson_load      # one
+
+use corridor_watch::analysis::{CheckOptions, Scenario, assemble_convoys, check};
+use corridor_watch::index::{IndexItem, SpatialIndex};
+use corridor_watch::io::read_geojson;
+use corridor_watch::model::{FeatureRef, Role};
+use corridor_watch::synth::{LargeCase, make_large};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn case() -> &'static (String, String) {
+    static CASE: OnceLock<(String, String)> = OnceLock::new();
+    CASE.get_or_init(|| make_large(&LargeCase::default()))
+}
+
+/// The case on disk, for the end-to-end run of the binary.
+fn case_dir() -> &'static std::path::PathBuf {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("corridor-watch-bench-{}", std::process::id()));
+        let (c, t) = case();
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("corridors.geojson"), c).expect("write corridors");
+        std::fs::write(dir.join("tracks.geojson"), t).expect("write tracks");
+        dir
+    })
+}
+
+fn geojson_load(c: &mut Criterion) {
+    let (_, tracks) = case();
+    let mut g = c.benchmark_group("geojson_load");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Bytes(tracks.len() as u64));
+    g.bench_function("tracks_46MB", |b| {
+        b.iter(|| black_box(read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid")))
+    });
+    g.finish();
+}
+
+fn deviation_check(c: &mut Criterion) {
+    let (corr, tracks) = case();
+    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
+    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let convoys = assemble_convoys(&[cl.clone(), tl]);
+    let points: usize = convoys
+        .iter()
+        .flat_map(|c| &c.parts)
+        .map(|p| p.coords.len())
+        .sum();
+    let scn = Scenario::new(vec![cl]);
+    let mut g = c.benchmark_group("deviation_check");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.throughput(Throughput::Elements(points as u64));
+    g.bench_function("1M_points", |b| {
+        b.iter(|| black_box(check(&scn, &convoys, &CheckOptions::default())))
+    });
+    g.finish();
+}
+
+fn check_end_to_end(c: &mut Criterion) {
+    let dir = case_dir();
+    let bin = env!("CARGO_BIN_EXE_corridor-watch");
+    let mut g = c.benchmark_group("check_end_to_end");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("large_case", |b| {
+        b.iter(|| {
+            let out = std::process::Command::new(bin)
+                .arg("check")
+                .arg(dir.join("corridors.geojson"))
+                .arg(dir.join("tracks.geojson"))
+                .output()
+                .expect("the binary runs");
+            assert_eq!(out.status.code(), Some(1), "the large case has deviations");
+            black_box(out.stdout.len())
+        })
+    });
+    g.finish();
+}
+
+fn identify(c: &mut Criterion) {
+    let (_, tracks) = case();
+    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let idx = SpatialIndex::build(tl.features.iter().enumerate().filter_map(|(fi, f)| {
+        Some(IndexItem {
+            feature: FeatureRef {
+                layer: 0,
+                feature: fi as u32,
+            },
+            role: Role::Track,
+            reach_m: 0.0,
+            geometry: f.geometry.as_ref()?,
+        })
+    }));
+    let mut g = c.benchmark_group("identify");
+    g.bench_function(format!("at_point_{}_segments", idx.pieces.len()), |b| {
+        let mut k = 0usize;
+        b.iter(|| {
+            // Walk over track vertices so that each query hits something.
+            k = (k + 7919) % idx.pieces.len();
+            let p = idx.pieces[k].a;
+            black_box(idx.at(p, 50.0))
+        })
+    });
+    g.finish();
+}
+
+#[cfg(feature = "gui")]
+fn frame_shapes(c: &mut Criterion) {
+    use corridor_watch::app::draw::{Highlight, LayersPlugin};
+    use corridor_watch::app::model::{LoadedLayer, Origin};
+    use eframe::egui;
+    let (_, tracks) = case();
+    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let vertices: usize = tl.features.len() * (1_000_000 / 5000);
+    let layers = vec![LoadedLayer::new(tl, Origin::Path("tracks.geojson".into()))];
+    let mut memory = walkers::MapMemory::default();
+    memory.center_at(walkers::lon_lat(31.5, 48.8));
+    let _ = memory.set_zoom(6.5);
+    let rect = egui::Rect::from_min_size(egui::pos2(380.0, 48.0), egui::vec2(1020.0, 680.0));
+    let projector = walkers::Projector::new(
+        rect,
+        &walkers::MercatorProjection,
+        &memory,
+        walkers::lon_lat(31.5, 48.8),
+    );
+    let highlight = Highlight::default();
+    let mut g = c.benchmark_group("frame_shapes");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(vertices as u64));
+    g.bench_function("1M_track_vertices_in_view", |b| {
+        b.iter(|| {
+            let plugin = LayersPlugin {
+                layers: &layers,
+                analysis: None,
+                highlight: &highlight,
+                tool: None,
+            };
+            black_box(plugin.shapes(&projector).len())
+        })
+    });
+    g.finish();
+}
+
+#[cfg(feature = "gui")]
+fn startup(c: &mut Criterion) {
+    use corridor_watch::app::basemap::Basemap;
+    use corridor_watch::app::model::analyse;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    let files = [
+        "corridors.geojson",
+        "grain_routes.geojson",
+        "contact_line.geojson",
+        "incidents.geojson",
+        "tracks.geojson",
+        "position_reports.csv",
+    ];
+    let mut g = c.benchmark_group("startup");
+    g.sample_size(10);
+    // What the worker threads do before the first frame with everything drawn.
+    g.bench_function("bundled_data_loaded_and_analysed", |b| {
+        b.iter(|| {
+            let layers: Vec<_> = files
+                .iter()
+                .map(|f| corridor_watch::io::read_path(&root.join(f)).expect("bundled data loads"))
+                .collect();
+            black_box(analyse(1, layers).results.len())
+        })
+    });
+    g.bench_function("basemap_parsed_and_triangulated", |b| {
+        b.iter(|| black_box(Basemap::load_bundled().is_ok()))
+    });
+    g.finish();
+}
+
+#[cfg(feature = "gui")]
+criterion_group!(
+    benches,
+    geojson_load,
+    deviation_check,
+    check_end_to_end,
+    identify,
+    frame_shapes,
+    startup
+);
+#[cfg(not(feature = "gui"))]
+criterion_group!(
+    benches,
+    geojson_load,
+    deviation_check,
+    check_end_to_end,
+    identify
+);
+criterion_main!(benches);
