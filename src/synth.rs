@@ -62,10 +62,13 @@ impl Default for LargeCase {
 
 const KY: f64 = 110_574.0;
 
+/// (id, centreline lon/lat, tolerance_m)
+type Corridor = (String, Vec<(f64, f64)>, f64);
+
 /// Writes (corridors.geojson, tracks.geojson) as strings.
 pub fn make_large(case: &LargeCase) -> (String, String) {
     let mut rng = Rng::new(case.seed);
-    let mut corr: Vec<(String, Vec<(f64, f64)>, f64)> = Vec::new();
+    let mut corr: Vec<Corridor> = Vec::new();
     for i in 0..case.corridors {
         let (mut lon, mut lat) = (rng.uniform(24.0, 39.0), rng.uniform(46.3, 51.3));
         let mut hd = rng.uniform(0.0, std::f64::consts::TAU);

@@ -1,12 +1,6 @@
 //! Where a straight segment meets a capsule or crosses another segment, in a
 //! local metric frame (metres). Parameters `t` run from 0 at `a` to 1 at `b`.
 
-/// Whether point `p` is within `r` of the segment `c`-`e`.
-#[inline]
-pub fn inside_capsule(p: [f64; 2], c: [f64; 2], e: [f64; 2], r: f64) -> bool {
-    crate::geodesy::planar_closest_pub(p, c, e).0 <= r
-}
-
 /// The closed interval of `t` in [0, 1] where `a + t (b - a)` is within `r` of
 /// the segment `c`-`e`, if any. A capsule is convex, so this is one interval.
 pub fn segment_in_capsule(

@@ -36,6 +36,7 @@ pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         source: source.to_string(),
         ..Default::default()
     };
+    let mut root = root;
     let obj = root.as_object().ok_or_else(|| {
         LoadError::invalid(
             source,
@@ -45,29 +46,29 @@ pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             ),
         )
     })?;
-    let ty = type_of(obj).map_err(|e| LoadError::invalid(source, e))?;
+    let ty = type_of(obj).map_err(|e| LoadError::invalid(source, e))?.to_string();
     check_bbox(obj).map_err(|e| LoadError::invalid(source, e))?;
     let mut warnings = Vec::new();
-    match ty {
+    match ty.as_str() {
         "FeatureCollection" => {
-            let features = obj
-                .get("features")
+            let mut features = root
+                .get_mut("features")
+                .map(Value::take)
                 .ok_or_else(|| {
                     LoadError::invalid(source, "FeatureCollection without a \"features\" member")
-                })?
-                .as_array()
-                .ok_or_else(|| {
-                    LoadError::invalid(source, "FeatureCollection \"features\" must be an array")
                 })?;
+            let features = std::mem::take(features.as_array_mut().ok_or_else(|| {
+                LoadError::invalid(source, "FeatureCollection \"features\" must be an array")
+            })?);
             layer.features.reserve(features.len());
-            for (index, value) in features.iter().enumerate() {
+            for (index, value) in features.into_iter().enumerate() {
                 let feature = parse_feature(value, index, &mut warnings)
                     .map_err(|e| LoadError::invalid(source, format!("feature {index}: {e}")))?;
                 layer.features.extend(feature);
             }
         }
         "Feature" => {
-            let feature = parse_feature(&root, 0, &mut warnings)
+            let feature = parse_feature(root, 0, &mut warnings)
                 .map_err(|e| LoadError::invalid(source, format!("feature 0: {e}")))?;
             layer.features.extend(feature);
         }
@@ -146,13 +147,15 @@ fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
 }
 
 fn parse_feature(
-    value: &Value,
+    mut value: Value,
     index: usize,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Feature>, String> {
+    // Properties are moved out, not copied: a track's times can be most of a file.
+    let taken_properties = value.get_mut("properties").map(Value::take);
     let obj = value
         .as_object()
-        .ok_or_else(|| format!("a feature must be an object, found {}", json_kind(value)))?;
+        .ok_or_else(|| format!("a feature must be an object, found {}", json_kind(&value)))?;
     match type_of(obj)? {
         "Feature" => {}
         t => {
@@ -167,7 +170,7 @@ fn parse_feature(
         }
     }
     check_bbox(obj)?;
-    let properties = match obj.get("properties") {
+    let properties = match taken_properties {
         None => {
             warnings.push(format!(
                 "feature {index}: no \"properties\" member; read as null"
@@ -175,11 +178,11 @@ fn parse_feature(
             Map::new()
         }
         Some(Value::Null) => Map::new(),
-        Some(Value::Object(m)) => m.clone(),
+        Some(Value::Object(m)) => m,
         Some(v) => {
             return Err(format!(
                 "\"properties\" must be an object or null, found {}",
-                json_kind(v)
+                json_kind(&v)
             ));
         }
     };
@@ -231,6 +234,14 @@ fn parse_feature(
         times: None,
     };
     feature.times = read_times(&feature)?;
+    if feature.times.is_some() && !matches!(feature.geometry, Some(Geometry::Point(_))) {
+        // Parsed into `times`; the text copies would double a track's memory.
+        feature.properties.remove("times");
+        feature.properties.remove("coordTimes");
+        if let Some(Value::Object(cp)) = feature.properties.get_mut("coordinateProperties") {
+            cp.remove("times");
+        }
+    }
     Ok(check_range(feature, warnings))
 }
 

@@ -3,8 +3,48 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The common case, "YYYY-MM-DDTHH:MM:SSZ" (optionally with a fraction), without
+/// allocation; `None` sends anything else to the full parser.
+fn fast_utc(s: &[u8]) -> Option<f64> {
+    if s.len() < 20 || s[4] != b'-' || s[7] != b'-' || s[10] != b'T' || s[13] != b':' || s[16] != b':' || s[s.len() - 1] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        s[r].iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > mdays[(mo - 1) as usize] || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    let mut frac = 0.0;
+    let rest = &s[19..s.len() - 1];
+    if !rest.is_empty() {
+        if rest[0] != b'.' || rest.len() < 2 || rest.len() > 10 || !rest[1..].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let digits = &rest[1..];
+        frac = num(20..20 + digits.len())? as f64 / 10f64.powi(digits.len() as i32);
+    }
+    Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se) as f64 + frac)
+}
+
 /// Parses an RFC 3339 timestamp (any offset) into Unix seconds.
 pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
+    if let Some(t) = fast_utc(s.as_bytes()) {
+        return Ok(t);
+    }
     let text = s.trim();
     // RFC 3339 also allows a lowercase "t"/"z" and a space between date and time.
     let t = OffsetDateTime::parse(text, &Rfc3339)
@@ -31,6 +71,19 @@ pub fn format_rfc3339(unix_s: f64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_path_agrees_with_the_time_crate() {
+        for t in ["2026-03-02T08:14:00Z", "2024-02-29T23:59:59.25Z", "1970-01-01T00:00:00Z", "2000-03-01T12:00:00.123456789Z", "1969-12-31T23:59:59Z"] {
+            let fast = fast_utc(t.as_bytes()).unwrap();
+            let slow = OffsetDateTime::parse(t, &Rfc3339).unwrap().unix_timestamp_nanos() as f64 / 1e9;
+            assert!((fast - slow).abs() < 1e-6, "{t}: {fast} vs {slow}");
+        }
+        for bad in ["2026-02-29T08:00:00Z", "2026-13-01T00:00:00Z", "2026-03-02T24:00:00Z", "2026-03-02T08:14:00+02:00", "2026-03-02T08:14:00.Z"] {
+            assert!(fast_utc(bad.as_bytes()).is_none(), "{bad}");
+        }
+        assert!(parse_rfc3339("2026-02-29T08:00:00Z").is_err());
+    }
 
     #[test]
     fn round_trip_in_utc() {
