@@ -101,6 +101,75 @@ fn points_of(g: &Geometry<f64>, out: &mut Vec<Coord>) {
     }
 }
 
+/// Web Mercator in [0, 1] x [0, 1] (x east from -180, y south from 85.05 N).
+pub fn mercator(c: Coord) -> [f64; 2] {
+    let lat = c.y.clamp(-85.0, 85.0).to_radians();
+    [
+        (c.x + 180.0) / 360.0,
+        0.5 - (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln() / std::f64::consts::TAU,
+    ]
+}
+
+/// Every line of every feature in Mercator units (for `ScreenMap`).
+pub fn mercator_lines(layer: &crate::model::Layer) -> Vec<Vec<Vec<[f64; 2]>>> {
+    let mut lines = Vec::new();
+    layer
+        .features
+        .iter()
+        .map(|f| {
+            lines.clear();
+            if let Some(g) = &f.geometry {
+                lines_of(g, &mut lines);
+            }
+            lines
+                .iter()
+                .map(|l| l.iter().map(|c| mercator(*c)).collect())
+                .collect()
+        })
+        .collect()
+}
+
+/// This frame's affine map from Mercator units to screen points, read off the
+/// projector once (walkers draws in Web Mercator).
+pub struct ScreenMap {
+    scale: f64,
+    offset: [f64; 2],
+}
+
+impl ScreenMap {
+    pub fn new(projector: &Projector) -> Self {
+        let p0 = projector.project(lon_lat(0.0, 0.0));
+        let p1 = projector.project(lon_lat(90.0, 0.0));
+        let scale = (p1.x as f64 - p0.x as f64) / 0.25;
+        Self {
+            scale,
+            offset: [p0.x as f64 - 0.5 * scale, p0.y as f64 - 0.5 * scale],
+        }
+    }
+
+    #[inline]
+    pub fn point(&self, m: [f64; 2]) -> Pos2 {
+        Pos2::new(
+            (m[0] * self.scale + self.offset[0]) as f32,
+            (m[1] * self.scale + self.offset[1]) as f32,
+        )
+    }
+
+    /// A line on screen, dropping vertices within a pixel of the last kept one.
+    pub fn line(&self, merc: &[[f64; 2]]) -> Vec<Pos2> {
+        let mut out: Vec<Pos2> = Vec::with_capacity(merc.len().min(4096));
+        let n = merc.len();
+        for (i, m) in merc.iter().enumerate() {
+            let p = self.point(*m);
+            match out.last() {
+                Some(last) if last.distance_sq(p) < 1.0 && i + 1 != n => {}
+                _ => out.push(p),
+            }
+        }
+        out
+    }
+}
+
 /// What is highlighted on the map.
 #[derive(Default, Clone)]
 pub struct Highlight {
@@ -195,6 +264,7 @@ impl LayersPlugin<'_> {
         let mut lines = Vec::new();
         let mut points = Vec::new();
         let mut marks: Vec<(Coord, Role, Color32, usize, usize)> = Vec::new();
+        let screen = ScreenMap::new(projector);
         for (li, l) in self.layers.iter().enumerate() {
             if !l.style.visible {
                 continue;
@@ -211,13 +281,11 @@ impl LayersPlugin<'_> {
                     Role::ContactLine => (CONTACT_LINE, l.style.width.max(2.5)),
                     _ => (l.style.colour(), l.style.width),
                 };
-                lines.clear();
-                lines_of(g, &mut lines);
-                for line in &lines {
-                    painter.add(Shape::line(
-                        project_line(projector, line),
-                        Stroke::new(width, colour),
-                    ));
+                // Lines from the layer's cached Mercator coordinates: two multiply-adds a vertex.
+                if let Some(merc) = l.mercator().get(fi) {
+                    for line in merc {
+                        painter.add(Shape::line(screen.line(line), Stroke::new(width, colour)));
+                    }
                 }
                 points.clear();
                 points_of(g, &mut points);
@@ -359,5 +427,35 @@ impl ShapeSink {
         kind: egui::StrokeKind,
     ) {
         self.0.push(Shape::rect_stroke(r, rounding, stroke, kind));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    #[test]
+    fn screen_map_matches_the_walkers_projector() {
+        let mut memory = walkers::MapMemory::default();
+        memory.center_at(lon_lat(33.3, 48.7));
+        let _ = memory.set_zoom(8.3);
+        let rect = egui::Rect::from_min_size(egui::pos2(380.0, 48.0), egui::vec2(1020.0, 680.0));
+        let projector = Projector::new(
+            rect,
+            &walkers::MercatorProjection,
+            &memory,
+            lon_lat(33.3, 48.7),
+        );
+        let map = ScreenMap::new(&projector);
+        for c in [
+            coord! { x: 33.3, y: 48.7 },
+            coord! { x: 30.5, y: 50.45 },
+            coord! { x: 36.2, y: 46.0 },
+        ] {
+            let a = map.point(mercator(c));
+            let b = to_screen(&projector, c);
+            assert!(a.distance(b) < 0.01, "{c:?}: {a:?} vs {b:?}");
+        }
     }
 }

@@ -61,6 +61,8 @@ pub struct LoadedLayer {
     pub role_pick: Role,
     /// Order in which it was asked for.
     pub seq: u64,
+    /// Lines in Mercator units, made on first draw (see `draw::ScreenMap`).
+    mercator: std::sync::OnceLock<Vec<Vec<Vec<[f64; 2]>>>>,
 }
 
 impl LoadedLayer {
@@ -78,7 +80,14 @@ impl LoadedLayer {
             },
             role_pick: Role::Unassigned,
             seq: 0,
+            mercator: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Per feature, its lines in Mercator units (cached).
+    pub fn mercator(&self) -> &Vec<Vec<Vec<[f64; 2]>>> {
+        self.mercator
+            .get_or_init(|| super::draw::mercator_lines(&self.layer))
     }
 
     pub fn effective_role(&self, role: Role) -> Role {

@@ -230,7 +230,10 @@ impl SpatialIndex {
             .iter()
             .map(|p| {
                 let (m, n) = crate::geodesy::radii_m(p.a.y);
-                [n * p.a.y.to_radians().cos() * std::f64::consts::PI / 180.0, m * std::f64::consts::PI / 180.0]
+                [
+                    n * p.a.y.to_radians().cos() * std::f64::consts::PI / 180.0,
+                    m * std::f64::consts::PI / 180.0,
+                ]
             })
             .collect();
         idx.tree = RTree::bulk_load(entries);
@@ -419,8 +422,14 @@ impl SpatialIndex {
         let piece = &self.pieces[id as usize];
         let [kx, ky] = self.piece_scale[id as usize];
         let reach = self.shapes[piece.shape as usize].reach_m;
-        let q = [crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx, (p.y - piece.a.y) * ky];
-        let e = [crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx, (piece.b.y - piece.a.y) * ky];
+        let q = [
+            crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx,
+            (p.y - piece.a.y) * ky,
+        ];
+        let e = [
+            crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
+            (piece.b.y - piece.a.y) * ky,
+        ];
         crate::geodesy::planar_closest_pub(q, [0.0, 0.0], e).0 <= reach * (1.0 - 2e-3) - 0.5
     }
 

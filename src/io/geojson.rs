@@ -46,17 +46,16 @@ pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             ),
         )
     })?;
-    let ty = type_of(obj).map_err(|e| LoadError::invalid(source, e))?.to_string();
+    let ty = type_of(obj)
+        .map_err(|e| LoadError::invalid(source, e))?
+        .to_string();
     check_bbox(obj).map_err(|e| LoadError::invalid(source, e))?;
     let mut warnings = Vec::new();
     match ty.as_str() {
         "FeatureCollection" => {
-            let mut features = root
-                .get_mut("features")
-                .map(Value::take)
-                .ok_or_else(|| {
-                    LoadError::invalid(source, "FeatureCollection without a \"features\" member")
-                })?;
+            let mut features = root.get_mut("features").map(Value::take).ok_or_else(|| {
+                LoadError::invalid(source, "FeatureCollection without a \"features\" member")
+            })?;
             let features = std::mem::take(features.as_array_mut().ok_or_else(|| {
                 LoadError::invalid(source, "FeatureCollection \"features\" must be an array")
             })?);

@@ -16,22 +16,61 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// The common case, "YYYY-MM-DDTHH:MM:SSZ" (optionally with a fraction), without
 /// allocation; `None` sends anything else to the full parser.
 fn fast_utc(s: &[u8]) -> Option<f64> {
-    if s.len() < 20 || s[4] != b'-' || s[7] != b'-' || s[10] != b'T' || s[13] != b':' || s[16] != b':' || s[s.len() - 1] != b'Z' {
+    if s.len() < 20
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || s[10] != b'T'
+        || s[13] != b':'
+        || s[16] != b':'
+        || s[s.len() - 1] != b'Z'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        s[r].iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
+        s[r].iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64)
+        })
     };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, se) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d < 1 || d > mdays[(mo - 1) as usize] || h > 23 || mi > 59 || se > 59 {
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d < 1
+        || d > mdays[(mo - 1) as usize]
+        || h > 23
+        || mi > 59
+        || se > 59
+    {
         return None;
     }
     let mut frac = 0.0;
     let rest = &s[19..s.len() - 1];
     if !rest.is_empty() {
-        if rest[0] != b'.' || rest.len() < 2 || rest.len() > 10 || !rest[1..].iter().all(u8::is_ascii_digit) {
+        if rest[0] != b'.'
+            || rest.len() < 2
+            || rest.len() > 10
+            || !rest[1..].iter().all(u8::is_ascii_digit)
+        {
             return None;
         }
         let digits = &rest[1..];
@@ -74,12 +113,27 @@ mod tests {
 
     #[test]
     fn fast_path_agrees_with_the_time_crate() {
-        for t in ["2026-03-02T08:14:00Z", "2024-02-29T23:59:59.25Z", "1970-01-01T00:00:00Z", "2000-03-01T12:00:00.123456789Z", "1969-12-31T23:59:59Z"] {
+        for t in [
+            "2026-03-02T08:14:00Z",
+            "2024-02-29T23:59:59.25Z",
+            "1970-01-01T00:00:00Z",
+            "2000-03-01T12:00:00.123456789Z",
+            "1969-12-31T23:59:59Z",
+        ] {
             let fast = fast_utc(t.as_bytes()).unwrap();
-            let slow = OffsetDateTime::parse(t, &Rfc3339).unwrap().unix_timestamp_nanos() as f64 / 1e9;
+            let slow = OffsetDateTime::parse(t, &Rfc3339)
+                .unwrap()
+                .unix_timestamp_nanos() as f64
+                / 1e9;
             assert!((fast - slow).abs() < 1e-6, "{t}: {fast} vs {slow}");
         }
-        for bad in ["2026-02-29T08:00:00Z", "2026-13-01T00:00:00Z", "2026-03-02T24:00:00Z", "2026-03-02T08:14:00+02:00", "2026-03-02T08:14:00.Z"] {
+        for bad in [
+            "2026-02-29T08:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-03-02T24:00:00Z",
+            "2026-03-02T08:14:00+02:00",
+            "2026-03-02T08:14:00.Z",
+        ] {
             assert!(fast_utc(bad.as_bytes()).is_none(), "{bad}");
         }
         assert!(parse_rfc3339("2026-02-29T08:00:00Z").is_err());
