@@ -30,6 +30,19 @@ const GEOMETRY_TYPES: [&str; 7] = [
 
 /// Reads a GeoJSON document. `source` names the file in messages.
 pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    if let Some((features, warnings)) = super::fast_geojson::try_read(bytes) {
+        return Ok(Layer {
+            source: source.to_string(),
+            features,
+            warnings,
+            ..Default::default()
+        });
+    }
+    read_geojson_strict(source, bytes)
+}
+
+/// The strict reader alone (the fast path's referee in tests).
+pub fn read_geojson_strict(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     let root = super::strict_json::parse(bytes)
         .map_err(|e| LoadError::invalid(source, format!("not valid JSON: {e}")))?;
     let mut layer = Layer {
@@ -196,15 +209,29 @@ fn parse_feature(
             ));
         }
     };
+    let geometry = match obj.get("geometry") {
+        None => return Err("missing the \"geometry\" member (use null for none)".into()),
+        Some(g) => parse_geometry(g, 0)?,
+    };
+    finish_feature(index, properties, id, geometry, None, warnings)
+}
+
+/// The steps both readers share once a feature's parts are parsed: id from the
+/// member or the `id` property, role from `kind`, per-vertex times (parsed here
+/// from the properties unless `times` is given), and the WGS 84 range check.
+pub(super) fn finish_feature(
+    index: usize,
+    properties: Map<String, Value>,
+    id: Option<String>,
+    geometry: Option<Geometry<f64>>,
+    times: Option<Vec<Vec<Option<f64>>>>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Feature>, String> {
     let id = id.or_else(|| match properties.get("id") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     });
-    let geometry = match obj.get("geometry") {
-        None => return Err("missing the \"geometry\" member (use null for none)".into()),
-        Some(g) => parse_geometry(g, 0)?,
-    };
     let role = match properties.get("kind") {
         None | Some(Value::Null) => Role::Unassigned,
         Some(Value::String(k)) => {
@@ -230,9 +257,11 @@ fn parse_feature(
         geometry,
         properties,
         id,
-        times: None,
+        times,
     };
-    feature.times = read_times(&feature)?;
+    if feature.times.is_none() {
+        feature.times = read_times(&feature)?;
+    }
     if feature.times.is_some() && !matches!(feature.geometry, Some(Geometry::Point(_))) {
         // Parsed into `times`; the text copies would double a track's memory.
         feature.properties.remove("times");

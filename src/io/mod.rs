@@ -1,6 +1,7 @@
 //! Bytes and paths in, model out: GeoJSON, GPX and CSV position reports.
 
 mod csv;
+mod fast_geojson;
 mod geojson;
 mod gpx;
 pub mod strict_json;
