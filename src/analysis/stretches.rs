@@ -256,7 +256,8 @@ pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coo
     }
     while let Some((u, g0, g1, f0, f1)) = heap.pop() {
         let u = f64::from_bits(u);
-        let tol = (2e-4 * best).max(0.5);
+        // Reported to 0.1 m and held to 0.1 %: stop when no piece can beat the best by more.
+        let tol = (5e-4 * best).max(0.05);
         if u <= best + tol || evals > 5_000 {
             break;
         }

@@ -333,7 +333,12 @@ impl SpatialIndex {
     /// Distance in metres from `p` to the union of the areas `keep` accepts
     /// (0 inside); `None` when no shape is accepted.
     pub fn distance_to_area_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
-        if self.contains(p, keep) {
+        // Inside a polygon area: 0. Inside a line's area shows as 0 in the loop below.
+        let here = box_around(p, 0.0);
+        if self
+            .polygon_shapes_in(&here)
+            .any(|s| keep(s) && self.polygon_contains(s, p))
+        {
             return Some(0.0);
         }
         let mut radius_m = 5_000.0f64;

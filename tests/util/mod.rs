@@ -67,6 +67,7 @@ pub fn seconds_apart(a: &serde_json::Value, b: &serde_json::Value) -> f64 {
 
 /// A one-shot-per-connection HTTP server on 127.0.0.1 that answers every request
 /// with `status` and `body`; serves `max_requests` then stops.
+#[allow(dead_code)] // used by the UI tests only
 pub fn serve(status: u16, body: Vec<u8>, max_requests: usize) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
