@@ -242,17 +242,21 @@ pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coo
     };
     let first = span.start.floor().max(0.0) as usize;
     let last = (span.end.ceil() as usize).min(dense.edges());
-    let mut evals = 0usize;
-    for i in first..last {
-        let g0 = (i as f64).max(span.start);
-        let g1 = ((i + 1) as f64).min(span.end);
-        if g1 <= g0 {
-            continue;
+    // Each vertex once: consecutive pieces share their ends.
+    let mut gs: Vec<f64> = vec![span.start];
+    gs.extend(
+        ((first + 1)..last)
+            .map(|i| i as f64)
+            .filter(|g| *g > span.start && *g < span.end),
+    );
+    gs.push(span.end);
+    let vals: Vec<f64> = gs.iter().map(|g| offset_m(dense.coord_at(*g))).collect();
+    let mut evals = vals.len();
+    for k in 0..gs.len() - 1 {
+        if gs[k + 1] > gs[k] {
+            best = best.max(vals[k]).max(vals[k + 1]);
+            push(&mut heap, gs[k], gs[k + 1], vals[k], vals[k + 1]);
         }
-        let (f0, f1) = (offset_m(dense.coord_at(g0)), offset_m(dense.coord_at(g1)));
-        evals += 2;
-        best = best.max(f0).max(f1);
-        push(&mut heap, g0, g1, f0, f1);
     }
     while let Some((u, g0, g1, f0, f1)) = heap.pop() {
         let u = f64::from_bits(u);

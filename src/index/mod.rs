@@ -350,10 +350,31 @@ impl SpatialIndex {
             // distance D is between D - L and D away; only the contenders get the
             // exact (and costly) geodesic solution.
             let mut far: Vec<(&Piece, f64, f64)> = Vec::new();
-            for (_, piece) in self.pieces_in(&env) {
+            // A cheap plate carrée distance first (no trigonometry); only pieces that
+            // could be the nearest get the accurate local-frame solution.
+            let mut near: Vec<(f64, u32)> = Vec::new();
+            for (id, piece) in self.pieces_in(&env) {
                 if piece.kind == PieceKind::Point || !keep(piece.shape) {
                     continue;
                 }
+                let reach = if piece.kind == PieceKind::Line {
+                    self.shapes[piece.shape as usize].reach_m
+                } else {
+                    0.0
+                };
+                near.push((self.plate_carree_m(id, p) - reach, id));
+            }
+            let min_approx = near.iter().map(|n| n.0).fold(f64::INFINITY, f64::min);
+            // The plate carrée scale is off by about tan(lat) x the latitude span.
+            let slack = min_approx.max(0.0)
+                * (0.01
+                    + 3.0 * min_approx.max(0.0) / 6.371e6 * p.y.to_radians().tan().abs().max(1.0))
+                + 50.0;
+            for &(approx, id) in &near {
+                if approx > min_approx + slack {
+                    continue;
+                }
+                let piece = &self.pieces[id as usize];
                 let reach = if piece.kind == PieceKind::Line {
                     self.shapes[piece.shape as usize].reach_m
                 } else {
@@ -418,6 +439,23 @@ impl SpatialIndex {
         depth.max(0.0)
     }
 
+    /// Distance from `p` to piece `id` in a plate carrée frame scaled at the piece:
+    /// cheap, within about 1 % for nearby points (used to pick candidates only).
+    #[inline]
+    fn plate_carree_m(&self, id: u32, p: Coord) -> f64 {
+        let piece = &self.pieces[id as usize];
+        let [kx, ky] = self.piece_scale[id as usize];
+        let q = [
+            crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx,
+            (p.y - piece.a.y) * ky,
+        ];
+        let e = [
+            crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
+            (piece.b.y - piece.a.y) * ky,
+        ];
+        crate::geodesy::planar_closest_pub(q, [0.0, 0.0], e).0
+    }
+
     /// Whether `p` is inside the capsule of line piece `id` with a safety margin,
     /// in a plate carrée frame scaled at the piece (no trigonometry per point).
     /// Within ~20 km its scale error is below 2e-3, so a point passing this test
@@ -452,12 +490,26 @@ impl SpatialIndex {
         out: &mut Vec<(f64, f64)>,
     ) {
         out.clear();
-        if let Some(h) = *hint
-            && self.clearly_inside(h, a)
-            && self.clearly_inside(h, b)
-        {
-            out.push((0.0, 1.0));
-            return;
+        if let Some(h) = *hint {
+            // A track follows its corridor: try the hinted piece, then its neighbours
+            // along the same line, before asking the R-tree.
+            let shape = self.pieces[h as usize].shape;
+            for id in [Some(h), h.checked_add(1), h.checked_sub(1)]
+                .into_iter()
+                .flatten()
+            {
+                if (id as usize) < self.pieces.len()
+                    && self.pieces[id as usize].shape == shape
+                    && self.pieces[id as usize].kind == PieceKind::Line
+                    && keep(shape)
+                    && self.clearly_inside(id, a)
+                    && self.clearly_inside(id, b)
+                {
+                    *hint = Some(id);
+                    out.push((0.0, 1.0));
+                    return;
+                }
+            }
         }
         let frame = LocalFrame::new(a);
         let pa = [0.0, 0.0];
