@@ -570,6 +570,96 @@ fn feature(p: &mut P, index: usize, warnings: &mut Vec<String>) -> Option<Option
     finish_feature(index, props, id, geometry, times, warnings).ok()
 }
 
+/// The byte span of each element of the features array, found by a scan that
+/// only tracks nesting and strings; `p` is left after the closing bracket.
+fn feature_spans(p: &mut P) -> Option<Vec<(usize, usize)>> {
+    p.eat(b'[')?;
+    let mut spans = Vec::new();
+    if p.eat(b']').is_some() {
+        return Some(spans);
+    }
+    let b = p.b;
+    loop {
+        if p.peek()? != b'{' {
+            return None;
+        }
+        let start = p.i;
+        let mut depth = 0usize;
+        let mut i = start;
+        loop {
+            match *b.get(i)? {
+                b'"' => {
+                    i += 1;
+                    loop {
+                        match *b.get(i)? {
+                            b'\\' => i += 2,
+                            b'"' => break,
+                            _ => i += 1,
+                        }
+                    }
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        spans.push((start, i + 1));
+        p.i = i + 1;
+        match p.peek()? {
+            b',' => p.i += 1,
+            b']' => {
+                p.i += 1;
+                return Some(spans);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Parses the features in parallel (rayon), in order; `None` if any needs the strict reader.
+fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
+    use rayon::prelude::*;
+    let spans = feature_spans(p)?;
+    let bytes = p.b;
+    const CHUNK: usize = 256;
+    let parts: Vec<Option<(Vec<Feature>, Vec<String>)>> = spans
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut out = Vec::with_capacity(chunk.len());
+            let mut warnings = Vec::new();
+            for (k, &(start, end)) in chunk.iter().enumerate() {
+                let mut q = P {
+                    b: &bytes[..end],
+                    i: start,
+                };
+                // Skipped by the range check (inner None): the strict reader words that.
+                let f = feature(&mut q, c * CHUNK + k, &mut warnings)??;
+                q.ws();
+                if q.i != end {
+                    return None;
+                }
+                out.push(f);
+            }
+            Some((out, warnings))
+        })
+        .collect();
+    let mut features = Vec::with_capacity(spans.len());
+    let mut warnings = Vec::new();
+    for part in parts {
+        let (f, w) = part?;
+        features.extend(f);
+        warnings.extend(w);
+    }
+    Some((features, warnings))
+}
+
 /// Reads a FeatureCollection quickly, or `None` to let the strict reader do it.
 pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -588,26 +678,8 @@ pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
         match k.as_ref() {
             "type" => ty_ok = p.string()? == "FeatureCollection",
             "features" => {
-                p.eat(b'[')?;
-                let mut out = Vec::new();
-                if p.eat(b']').is_none() {
-                    loop {
-                        if let Some(f) = feature(&mut p, out.len(), &mut warnings)? {
-                            out.push(f);
-                        } else {
-                            // Skipped by the range check: the strict reader words that.
-                            return None;
-                        }
-                        match p.peek()? {
-                            b',' => p.i += 1,
-                            b']' => {
-                                p.i += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
+                let (out, w) = features_parallel(&mut p)?;
+                warnings.extend(w);
                 features = Some(out);
             }
             "bbox" => return None,
