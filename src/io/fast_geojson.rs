@@ -16,6 +16,11 @@ use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
 const MAX_DEPTH: usize = 64;
+/// Below this many bytes a chunk is not worth a thread (small in tests, to exercise the cuts).
+#[cfg(not(test))]
+const MIN_CHUNK_BYTES: usize = 1 << 20;
+#[cfg(test)]
+const MIN_CHUNK_BYTES: usize = 64;
 
 struct P<'a> {
     b: &'a [u8],
@@ -570,93 +575,100 @@ fn feature(p: &mut P, index: usize, warnings: &mut Vec<String>) -> Option<Option
     finish_feature(index, props, id, geometry, times, warnings).ok()
 }
 
-/// The byte span of each element of the features array, found by a scan that
-/// only tracks nesting and strings; `p` is left after the closing bracket.
-fn feature_spans(p: &mut P) -> Option<Vec<(usize, usize)>> {
-    p.eat(b'[')?;
-    let mut spans = Vec::new();
-    if p.eat(b']').is_some() {
-        return Some(spans);
-    }
-    let b = p.b;
+/// Features from `q.i` on: until `stop` (the start of the next chunk, after a
+/// comma) or, for the last chunk, through the closing bracket. Indices are local.
+fn features_run(
+    q: &mut P,
+    stop: Option<usize>,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<Feature>> {
+    let mut out = Vec::new();
     loop {
-        if p.peek()? != b'{' {
-            return None;
-        }
-        let start = p.i;
-        let mut depth = 0usize;
-        let mut i = start;
-        loop {
-            match *b.get(i)? {
-                b'"' => {
-                    i += 1;
-                    loop {
-                        match *b.get(i)? {
-                            b'\\' => i += 2,
-                            b'"' => break,
-                            _ => i += 1,
-                        }
-                    }
+        // Skipped by the range check (inner None): the strict reader words that.
+        out.push(feature(q, out.len(), warnings)??);
+        match q.peek()? {
+            b',' => {
+                q.i += 1;
+                q.ws();
+                match stop {
+                    Some(s) if q.i == s => return Some(out),
+                    Some(s) if q.i > s => return None,
+                    _ => {}
                 }
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                _ => {}
             }
-            i += 1;
-        }
-        spans.push((start, i + 1));
-        p.i = i + 1;
-        match p.peek()? {
-            b',' => p.i += 1,
-            b']' => {
-                p.i += 1;
-                return Some(spans);
+            b']' if stop.is_none() => {
+                q.i += 1;
+                return Some(out);
             }
             _ => return None,
         }
     }
 }
 
-/// Parses the features in parallel (rayon), in order; `None` if any needs the strict reader.
+/// Parses the features array in parallel (rayon), in order; `None` if any part
+/// needs the strict reader. The array is cut at places that look like the start
+/// of a feature; a cut that falls inside a string cannot tile with the run
+/// before it, so a wrong guess only sends the file to the strict reader.
 fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
     use rayon::prelude::*;
-    let spans = feature_spans(p)?;
+    p.eat(b'[')?;
+    if p.eat(b']').is_some() {
+        return Some((Vec::new(), Vec::new()));
+    }
+    p.ws();
     let bytes = p.b;
-    const CHUNK: usize = 256;
-    let parts: Vec<Option<(Vec<Feature>, Vec<String>)>> = spans
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| {
-            let mut out = Vec::with_capacity(chunk.len());
-            let mut warnings = Vec::new();
-            for (k, &(start, end)) in chunk.iter().enumerate() {
-                let mut q = P {
-                    b: &bytes[..end],
-                    i: start,
-                };
-                // Skipped by the range check (inner None): the strict reader words that.
-                let f = feature(&mut q, c * CHUNK + k, &mut warnings)??;
-                q.ws();
-                if q.i != end {
-                    return None;
-                }
-                out.push(f);
+    let first = p.i;
+    let parts = rayon::current_num_threads().max(1) * 4;
+    let span = (bytes.len() - first) / parts;
+    let finder = memchr::memmem::Finder::new(b"{\"type\":\"Feature\"");
+    let mut cuts = vec![first];
+    if span > MIN_CHUNK_BYTES {
+        for k in 1..parts {
+            let from = first + k * span;
+            if from <= *cuts.last()? {
+                continue;
             }
-            Some((out, warnings))
+            if let Some(off) = finder.find(&bytes[from..]) {
+                let at = from + off;
+                // Preceded by a comma and blanks: the start of an array element.
+                let before = bytes[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
+                if before == Some(&b',') && at > *cuts.last()? {
+                    cuts.push(at);
+                }
+            }
+        }
+    }
+    let runs: Vec<Option<(Vec<Feature>, Vec<String>, usize)>> = (0..cuts.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut q = P {
+                b: bytes,
+                i: cuts[k],
+            };
+            let mut warnings = Vec::new();
+            let out = features_run(&mut q, cuts.get(k + 1).copied(), &mut warnings)?;
+            Some((out, warnings, q.i))
         })
         .collect();
-    let mut features = Vec::with_capacity(spans.len());
+    let mut features = Vec::new();
     let mut warnings = Vec::new();
-    for part in parts {
-        let (f, w) = part?;
+    let mut end = first;
+    for (k, run) in runs.into_iter().enumerate() {
+        let (mut f, w, stop) = run?;
+        if k > 0 {
+            // Indices (and any warning naming one) were counted from the cut.
+            if !w.is_empty() {
+                return None;
+            }
+            let offset = features.len();
+            f.iter_mut().for_each(|x| x.index += offset);
+        } else {
+            warnings = w;
+        }
         features.extend(f);
-        warnings.extend(w);
+        end = stop;
     }
+    p.i = end;
     Some((features, warnings))
 }
 
@@ -780,6 +792,27 @@ mod tests {
         for d in docs {
             assert!(agree(d, d.as_bytes()), "fast path declined: {d}");
         }
+    }
+
+    #[test]
+    fn a_cut_inside_a_string_cannot_mislead() {
+        // Property text that looks like the start of a feature, in every feature.
+        let f = r#"{"type":"Feature","properties":{"note":"x\",\n{\"type\":\"Feature\",{\"type\":\"Feature\"}"},"geometry":{"type":"Point","coordinates":[30,46]}}"#;
+        let doc = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            vec![f; 400].join(",\n")
+        );
+        if let Some((features, _)) = try_read(doc.as_bytes()) {
+            let strict = read_geojson_strict("t", doc.as_bytes()).unwrap();
+            assert_eq!(format!("{features:?}"), format!("{:?}", strict.features));
+        }
+        assert_eq!(
+            crate::io::read_geojson("t", doc.as_bytes())
+                .unwrap()
+                .features
+                .len(),
+            400
+        );
     }
 
     #[test]
