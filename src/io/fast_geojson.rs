@@ -605,6 +605,9 @@ fn features_run(
     }
 }
 
+/// One run's features, warnings, and where it stopped.
+type Run = (Vec<Feature>, Vec<String>, usize);
+
 /// Parses the features array in parallel (rayon), in order; `None` if any part
 /// needs the strict reader. The array is cut at places that look like the start
 /// of a feature; a cut that falls inside a string cannot tile with the run
@@ -638,7 +641,7 @@ fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
             }
         }
     }
-    let runs: Vec<Option<(Vec<Feature>, Vec<String>, usize)>> = (0..cuts.len())
+    let runs: Vec<Option<Run>> = (0..cuts.len())
         .into_par_iter()
         .map(|k| {
             let mut q = P {
