@@ -99,11 +99,16 @@ pub fn check_convoy_with_paths(
         };
         for span in devs {
             let offset = if any_allowed {
-                Some(max_offset_m(&dense, &span, &|p| {
-                    scn.allowed
-                        .distance_to_area_m(p, &keep_allowed)
-                        .unwrap_or(0.0)
-                }))
+                Some(max_offset_m(
+                    &dense,
+                    &span,
+                    &|p| {
+                        scn.allowed
+                            .distance_to_area_with_piece(p, &keep_allowed)
+                            .unwrap_or((0.0, None))
+                    },
+                    Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
+                ))
             } else {
                 None
             };
@@ -113,7 +118,12 @@ pub fn check_convoy_with_paths(
         }
         if !scn.zone.is_empty() {
             for span in find_stretches(&dense, &scn.zone, &keep_all, Mode::Inside) {
-                let depth = max_offset_m(&dense, &span, &|p| scn.zone.depth_m(p, &keep_all));
+                let depth = max_offset_m(
+                    &dense,
+                    &span,
+                    &|p| (scn.zone.depth_m(p, &keep_all), None),
+                    None,
+                );
                 if push_stretch(
                     &mut report.buffer_zone_entries,
                     &dense,

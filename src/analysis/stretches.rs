@@ -222,24 +222,64 @@ pub fn find_stretches(
     spans
 }
 
+/// A value along a stretch and, when known, the index piece nearest there.
+pub type Probe = (f64, Option<u32>);
+
 /// The greatest value of `offset_m` (a 1-Lipschitz function of position, in
 /// metres, such as the distance to an area) along a stretch, by branch and bound:
 /// on a piece of length L with end values f0, f1 it cannot exceed (f0 + f1 + L) / 2.
-pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coord) -> f64) -> f64 {
-    // (upper bound bits, g0, g1, f0, f1); positive f64 bits order like the values.
-    let mut heap: BinaryHeap<(u64, u64, u64, u64, u64)> = BinaryHeap::new();
-    let mut best = 0.0f64;
-    let ub = |f0: f64, f1: f64, len: f64| (0.5 * (f0 + f1 + len)).max(0.0);
-    let push = |heap: &mut BinaryHeap<_>, g0: f64, g1: f64, f0: f64, f1: f64| {
+///
+/// With `piece_m` (the distance to one index piece, a convex function along a
+/// straight piece of track, never below the distance to the whole area): if
+/// piece j is nearest at one end, the offset on the piece cannot exceed
+/// j's distance at either end. That bound is tight where one corridor piece is
+/// nearest throughout, so most pieces need no splitting at all.
+pub fn max_offset_m(
+    dense: &DensePart,
+    span: &StretchSpan,
+    offset_m: &dyn Fn(Coord) -> Probe,
+    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
+) -> f64 {
+    struct Node {
+        ub: f64,
+        g: [f64; 2],
+        f: [Probe; 2],
+    }
+    impl PartialEq for Node {
+        fn eq(&self, o: &Self) -> bool {
+            self.ub == o.ub
+        }
+    }
+    impl Eq for Node {}
+    impl PartialOrd for Node {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Node {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            self.ub.total_cmp(&o.ub)
+        }
+    }
+    let node = |g0: f64, g1: f64, f0: Probe, f1: Probe| {
         let len = dense.s_at(g1) - dense.s_at(g0);
-        heap.push((
-            ub(f0, f1, len).to_bits(),
-            g0.to_bits(),
-            g1.to_bits(),
-            f0.to_bits(),
-            f1.to_bits(),
-        ));
+        let mut ub = (0.5 * (f0.0 + f1.0 + len)).max(0.0);
+        if let Some(pm) = piece_m {
+            if let Some(j) = f0.1 {
+                ub = ub.min(f0.0.max(pm(j, dense.coord_at(g1))));
+            }
+            if let Some(k) = f1.1 {
+                ub = ub.min(f1.0.max(pm(k, dense.coord_at(g0))));
+            }
+        }
+        Node {
+            ub: ub.max(f0.0).max(f1.0),
+            g: [g0, g1],
+            f: [f0, f1],
+        }
     };
+    let mut heap: BinaryHeap<Node> = BinaryHeap::new();
+    let mut best = 0.0f64;
     let first = span.start.floor().max(0.0) as usize;
     let last = (span.end.ceil() as usize).min(dense.edges());
     // Each vertex once: consecutive pieces share their ends.
@@ -250,33 +290,26 @@ pub fn max_offset_m(dense: &DensePart, span: &StretchSpan, offset_m: &dyn Fn(Coo
             .filter(|g| *g > span.start && *g < span.end),
     );
     gs.push(span.end);
-    let vals: Vec<f64> = gs.iter().map(|g| offset_m(dense.coord_at(*g))).collect();
+    let vals: Vec<Probe> = gs.iter().map(|g| offset_m(dense.coord_at(*g))).collect();
     let mut evals = vals.len();
     for k in 0..gs.len() - 1 {
         if gs[k + 1] > gs[k] {
-            best = best.max(vals[k]).max(vals[k + 1]);
-            push(&mut heap, gs[k], gs[k + 1], vals[k], vals[k + 1]);
+            best = best.max(vals[k].0).max(vals[k + 1].0);
+            heap.push(node(gs[k], gs[k + 1], vals[k], vals[k + 1]));
         }
     }
-    while let Some((u, g0, g1, f0, f1)) = heap.pop() {
-        let u = f64::from_bits(u);
+    while let Some(n) = heap.pop() {
         // Reported to 0.1 m and held to 0.1 %: stop when no piece can beat the best by more.
         let tol = (5e-4 * best).max(0.05);
-        if u <= best + tol || evals > 5_000 {
+        if n.ub <= best + tol || evals > 5_000 {
             break;
         }
-        let (g0, g1, f0, f1) = (
-            f64::from_bits(g0),
-            f64::from_bits(g1),
-            f64::from_bits(f0),
-            f64::from_bits(f1),
-        );
-        let gm = 0.5 * (g0 + g1);
+        let gm = 0.5 * (n.g[0] + n.g[1]);
         let fm = offset_m(dense.coord_at(gm));
         evals += 1;
-        best = best.max(fm);
-        push(&mut heap, g0, gm, f0, fm);
-        push(&mut heap, gm, g1, fm, f1);
+        best = best.max(fm.0);
+        heap.push(node(n.g[0], gm, n.f[0], fm));
+        heap.push(node(gm, n.g[1], fm, n.f[1]));
     }
     best
 }
@@ -332,7 +365,7 @@ mod tests {
         // f peaks in the middle of a single long piece; the ends are 0.
         let d = DensePart::new(&part(&[(30.0, 46.0), (30.0, 46.01)], &[None, None]));
         let mid = d.coord_at(0.37);
-        let f = |c: Coord| (300.0 - crate::geodesy::distance_m(c, mid)).max(0.0);
+        let f = |c: Coord| ((300.0 - crate::geodesy::distance_m(c, mid)).max(0.0), None);
         let best = max_offset_m(
             &d,
             &StretchSpan {
@@ -340,6 +373,7 @@ mod tests {
                 end: 1.0,
             },
             &f,
+            None,
         );
         assert!((best - 300.0).abs() < 1.0, "{best}");
     }

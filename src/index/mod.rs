@@ -333,23 +333,46 @@ impl SpatialIndex {
     /// Distance in metres from `p` to the union of the areas `keep` accepts
     /// (0 inside); `None` when no shape is accepted.
     pub fn distance_to_area_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
+        self.distance_to_area_with_piece(p, keep).map(|(d, _)| d)
+    }
+
+    /// Distance from `p` to the area of one piece (0 inside a line's area; for a
+    /// ring piece, the distance to that edge), metres. Never below the distance
+    /// to the whole area, and convex along a straight path.
+    pub fn piece_area_distance_m(&self, id: u32, p: Coord) -> f64 {
+        let piece = &self.pieces[id as usize];
+        let reach = if piece.kind == PieceKind::Line {
+            self.shapes[piece.shape as usize].reach_m
+        } else {
+            0.0
+        };
+        (Self::piece_distance_m(piece, p) - reach).max(0.0)
+    }
+
+    /// [`Self::distance_to_area_m`] with the piece that is nearest (`None`
+    /// inside a polygon area).
+    pub fn distance_to_area_with_piece(
+        &self,
+        p: Coord,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Option<(f64, Option<u32>)> {
         // Inside a polygon area: 0. Inside a line's area shows as 0 in the loop below.
         let here = box_around(p, 0.0);
         if self
             .polygon_shapes_in(&here)
             .any(|s| keep(s) && self.polygon_contains(s, p))
         {
-            return Some(0.0);
+            return Some((0.0, None));
         }
         let mut radius_m = 5_000.0f64;
         loop {
             let env = box_around(p, radius_m + self.max_reach_m);
-            let mut best: Option<f64> = None;
+            let mut best: Option<(f64, Option<u32>)> = None;
             // Pieces far away (where the local frame is not exact enough) are
             // bracketed by their end distances first: a piece of length L at end
             // distance D is between D - L and D away; only the contenders get the
             // exact (and costly) geodesic solution.
-            let mut far: Vec<(&Piece, f64, f64)> = Vec::new();
+            let mut far: Vec<(u32, f64, f64)> = Vec::new();
             // A cheap plate carrée distance first (no trigonometry); only pieces that
             // could be the nearest get the accurate local-frame solution.
             let mut near: Vec<(f64, u32)> = Vec::new();
@@ -383,25 +406,30 @@ impl SpatialIndex {
                 let (fast, _) = closest_on_segment_m(p, piece.a, piece.b);
                 if fast <= EXACT_BEYOND_M {
                     let d = (fast - reach).max(0.0);
-                    best = Some(best.map_or(d, |b: f64| b.min(d)));
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, Some(id)));
+                    }
                 } else {
                     let ends = distance_m(p, piece.a).min(distance_m(p, piece.b));
-                    far.push((piece, reach, ends));
+                    far.push((id, reach, ends));
                 }
             }
             let upper = far
                 .iter()
                 .map(|&(_, reach, ends)| ends - reach)
-                .fold(best.unwrap_or(f64::INFINITY), f64::min);
-            for &(piece, reach, ends) in &far {
+                .fold(best.map_or(f64::INFINITY, |b| b.0), f64::min);
+            for &(id, reach, ends) in &far {
+                let piece = &self.pieces[id as usize];
                 let len = distance_m(piece.a, piece.b);
                 if ends - len - reach <= upper {
                     let d = (point_segment_distance_m(p, piece.a, piece.b) - reach).max(0.0);
-                    best = Some(best.map_or(d, |b: f64| b.min(d)));
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, Some(id)));
+                    }
                 }
             }
             if let Some(b) = best
-                && b <= radius_m
+                && b.0 <= radius_m
             {
                 return Some(b);
             }
