@@ -526,11 +526,12 @@ impl SpatialIndex {
                 .into_iter()
                 .flatten()
             {
+                // The hinted piece held all of the previous edge, whose end is this start.
                 if (id as usize) < self.pieces.len()
                     && self.pieces[id as usize].shape == shape
                     && self.pieces[id as usize].kind == PieceKind::Line
                     && keep(shape)
-                    && self.clearly_inside(id, a)
+                    && (id == h || self.clearly_inside(id, a))
                     && self.clearly_inside(id, b)
                 {
                     *hint = Some(id);
@@ -539,6 +540,8 @@ impl SpatialIndex {
                 }
             }
         }
+        // From here on the hint only survives if a piece holds this whole edge.
+        *hint = None;
         let frame = LocalFrame::new(a);
         let pa = [0.0, 0.0];
         let pb = frame.to_xy(b);
