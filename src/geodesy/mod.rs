@@ -89,9 +89,14 @@ pub fn fast_distance_m(a: Coord, b: Coord) -> f64 {
     let dlon = wrap_dlon_deg(b.x - a.x);
     if dlat.abs() < FAST_SPAN_DEG && dlon.abs() < FAST_SPAN_DEG && a.y.abs() < 85.0 {
         let lat_mid = a.y + 0.5 * dlat;
-        let (m, n) = radii_m(lat_mid);
+        // One sin_cos for both radii and the parallel's scale.
+        let (s, c) = lat_mid.to_radians().sin_cos();
+        let w2 = 1.0 - WGS84_E2 * s * s;
+        let w = w2.sqrt();
+        let n = WGS84_A_M / w;
+        let m = n * (1.0 - WGS84_E2) / w2;
         let dy = dlat.to_radians() * m;
-        let dx = dlon.to_radians() * n * lat_mid.to_radians().cos();
+        let dx = dlon.to_radians() * n * c;
         (dx * dx + dy * dy).sqrt()
     } else {
         distance_m(a, b)
