@@ -10,7 +10,6 @@ use crate::model::{Convoy, FeatureRef, Layer, Role};
 use eframe::egui::Color32;
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
 use serde::{Deserialize, Serialize};
-use std::io::Read;
 use std::path::PathBuf;
 
 /// Where a layer came from (saved between runs).
@@ -311,58 +310,13 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
     }
 }
 
-/// Largest download accepted, bytes.
-pub const MAX_DOWNLOAD_BYTES: u64 = 512 * 1024 * 1024;
-
-/// Downloads a layer over HTTP(S) with timeouts, a size cap and cancel.
+/// Downloads a layer over HTTP(S) with the core's limits, progress and cancel.
 pub fn download(url: &str, progress: &super::jobs::Progress) -> Result<Vec<u8>, String> {
-    use std::sync::atomic::Ordering;
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(format!(
-            "only http:// and https:// URLs can be opened: {url}"
-        ));
-    }
-    let client = reqwest::blocking::Client::builder()
-        .user_agent(concat!("corridor-watch/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(300))
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .map_err(|e| format!("cannot start an HTTP client: {e}"))?;
-    let mut resp = client
-        .get(url)
-        .send()
-        .map_err(|e| format!("cannot fetch {url}: {e}"))?;
-    if !resp.status().is_success() {
-        return Err(format!("the server answered {} for {url}", resp.status()));
-    }
-    if let Some(n) = resp.content_length() {
-        if n > MAX_DOWNLOAD_BYTES {
-            return Err(format!(
-                "{url} is {n} bytes, over the {MAX_DOWNLOAD_BYTES}-byte limit"
-            ));
-        }
-        progress.total_bytes.store(n, Ordering::Relaxed);
-    }
-    let mut body = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        if progress.cancelled() {
-            return Err(format!("download of {url} cancelled"));
-        }
-        let n = resp
-            .read(&mut buf)
-            .map_err(|e| format!("download of {url} broke off: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&buf[..n]);
-        progress
-            .done_bytes
-            .store(body.len() as u64, Ordering::Relaxed);
-        if body.len() as u64 > MAX_DOWNLOAD_BYTES {
-            return Err(format!("{url} is over the {MAX_DOWNLOAD_BYTES}-byte limit"));
-        }
-    }
-    Ok(body)
+    crate::io::http::fetch(
+        url,
+        &crate::io::http::FetchLimits::default(),
+        Some(&progress.done_bytes),
+        Some(&progress.cancel),
+    )
+    .map_err(|e| e.to_string())
 }

@@ -16,7 +16,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Layer and track files (GeoJSON, GPX, CSV); roles come from each feature's `kind`.
+    /// Layer and track files or http(s) URLs (GeoJSON, GPX, CSV); roles come from each feature's `kind`.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// A file whose features lack `kind`, to be read as tracks.
@@ -27,11 +27,22 @@ pub struct CheckArgs {
     /// Leave out stretches shorter than this, metres.
     #[arg(long, default_value_t = 0.0)]
     pub min_length_m: f64,
+    /// Largest layer accepted from a URL, MB.
+    #[arg(long, default_value_t = 512)]
+    pub max_download_mb: u64,
+    /// Give up on a URL that has not been fully read after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    pub http_timeout_s: u64,
 }
 
 /// Runs the check; returns whether anything was flagged.
 pub fn run(args: &CheckArgs) -> Result<bool> {
-    let layers = load_all(&args.files, &args.tracks)?;
+    let limits = corridor_watch::io::http::FetchLimits {
+        max_bytes: args.max_download_mb.saturating_mul(1024 * 1024),
+        total_timeout: std::time::Duration::from_secs(args.http_timeout_s.max(1)),
+        ..Default::default()
+    };
+    let layers = load_all(&args.files, &args.tracks, &limits)?;
     let convoys = assemble_convoys(&layers);
     let scn = Scenario::new(layers);
     let opts = CheckOptions {

@@ -65,7 +65,7 @@ fn lon_lat(text: &str, what: &str) -> Result<Coord> {
 }
 
 pub fn run(args: &QueryArgs) -> Result<()> {
-    let layers = load_all(&args.files, &[])?;
+    let layers = load_all(&args.files, &[], &Default::default())?;
     let items = layers.iter().enumerate().flat_map(|(li, l)| {
         l.features.iter().enumerate().filter_map(move |(fi, f)| {
             Some(IndexItem {

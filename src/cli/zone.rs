@@ -19,7 +19,7 @@ pub struct ZoneArgs {
 }
 
 pub fn run(args: &ZoneArgs) -> Result<()> {
-    let scn = Scenario::new(load_all(&args.files, &[])?);
+    let scn = Scenario::new(load_all(&args.files, &[], &Default::default())?);
     let mut features = Vec::new();
     for (si, shape) in scn.zone.shapes.iter().enumerate() {
         if shape.role != Role::ContactLine {

@@ -4,6 +4,7 @@ mod csv;
 mod fast_geojson;
 mod geojson;
 mod gpx;
+pub mod http;
 pub mod strict_json;
 pub mod time;
 
@@ -57,6 +58,26 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| source.to_string());
     Ok(layer)
+}
+
+/// Reads a layer from a path or an http(s) URL.
+pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
+    if http::is_url(source) {
+        let bytes = http::fetch(source, limits, None, None)?;
+        read_bytes(source, &bytes)
+    } else if source.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    }) {
+        Err(LoadError::invalid(
+            source,
+            "only http:// and https:// URLs can be opened",
+        ))
+    } else {
+        read_path(Path::new(source))
+    }
 }
 
 /// Reads a layer from a file.

@@ -87,3 +87,28 @@ pub fn serve(status: u16, body: Vec<u8>, max_requests: usize) -> String {
     });
     format!("http://{addr}")
 }
+
+/// A server on 127.0.0.1 that hands each of at most `max_conns` connections
+/// (after reading the request) to `handler`; it stops by itself.
+#[allow(dead_code)]
+pub fn serve_with(
+    max_conns: usize,
+    handler: impl Fn(std::net::TcpStream) + Send + Sync + 'static,
+) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("local addr");
+    let handler = std::sync::Arc::new(handler);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max_conns) {
+            let Ok(mut s) = stream else { continue };
+            let h = handler.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                h(s);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
