@@ -652,3 +652,150 @@ fn a_redirect_loop_is_refused() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("only http:// and https://"), "{err}");
 }
+
+// ---- hostile inputs beyond the fixtures (see RELIABILITY.md)
+
+#[test]
+fn hostile_inputs_get_a_clear_error_or_a_documented_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = |coords: &str| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"T"}},"geometry":{{"type":"LineString","coordinates":{coords}}}}}"#
+        )
+    };
+    let cases: Vec<(&str, Vec<u8>, Option<i32>, &str)> = vec![
+        (
+            "nan.geojson",
+            line("[[NaN,46],[30,46.1]]").into_bytes(),
+            Some(2),
+            "not valid JSON",
+        ),
+        (
+            "overflow.geojson",
+            line("[[1e400,46],[30,46.1]]").into_bytes(),
+            Some(2),
+            "not valid JSON",
+        ),
+        (
+            "lat95.geojson",
+            line("[[30,95],[30,46.1]]").into_bytes(),
+            Some(0),
+            "outside longitude -180..180 / latitude -90..90",
+        ),
+        (
+            "huge.geojson",
+            line("[[1e308,46],[30,46.1]]").into_bytes(),
+            Some(0),
+            "feature skipped",
+        ),
+        (
+            "utf16.geojson",
+            [0xFF, 0xFE, b'{', 0].to_vec(),
+            Some(2),
+            "UTF-16",
+        ),
+        (
+            "bom.geojson",
+            [
+                b"\xEF\xBB\xBF".as_slice(),
+                line("[[30,46],[30,46.1]]").as_bytes(),
+            ]
+            .concat(),
+            Some(1),
+            "",
+        ),
+        (
+            "deep.geojson",
+            format!(
+                r#"{{"type":"Feature","properties":{{"x":{}}},"geometry":null}}"#,
+                "[".repeat(5000)
+            )
+            .into_bytes(),
+            Some(2),
+            "not valid JSON",
+        ),
+        (
+            "onepoint.geojson",
+            line("[[30,46]]").into_bytes(),
+            Some(2),
+            "2 or more positions",
+        ),
+        (
+            "empty.geojson",
+            br#"{"type":"FeatureCollection","features":[]}"#.to_vec(),
+            Some(0),
+            "",
+        ),
+        (
+            "truncated.geojson",
+            br#"{"type":"FeatureCollection","features":[{"type":"Fea"#.to_vec(),
+            Some(2),
+            "not valid JSON",
+        ),
+        (
+            "unclosed.geojson",
+            br#"{"type":"Polygon","coordinates":[[[30,46],[31,46],[31,47],[30,46.5]]]}"#.to_vec(),
+            Some(2),
+            "must end where it starts",
+        ),
+        (
+            "missing.csv",
+            b"convoy_id,lat\nA,46\n".to_vec(),
+            Some(2),
+            "missing column(s) time, lon",
+        ),
+    ];
+    for (name, bytes, code, want) in cases {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, &bytes).unwrap();
+        let out = run(&[&p], &[], "check");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), code, "{name}: {stderr}");
+        assert!(
+            stderr.contains(want) && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+        if code == Some(2) {
+            assert!(
+                stderr.contains(name),
+                "{name}: the message names the file: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_self_intersecting_zone_polygon_is_read_even_odd() {
+    // A bow-tie buffer zone: accepted as given; inside means inside an odd number of rings.
+    let tmp = tempfile::tempdir().unwrap();
+    let zone = tmp.path().join("bowtie.geojson");
+    std::fs::write(&zone, r#"{"type":"Feature","properties":{"kind":"buffer_zone"},"geometry":{"type":"Polygon","coordinates":[[[30,46],[31,47],[31,46],[30,47],[30,46]]]}}"#).unwrap();
+    let track = tmp.path().join("t.geojson");
+    std::fs::write(&track, r#"{"type":"Feature","properties":{"kind":"track","convoy_id":"T"},"geometry":{"type":"LineString","coordinates":[[30.25,45.9],[30.25,46.9]]}}"#).unwrap();
+    let out = run(&[&zone, &track], &[], "check");
+    let r = stdout_json(&out);
+    assert_eq!(
+        r["convoys"][0]["buffer_zone_entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "{r}"
+    );
+}
+
+#[test]
+fn the_same_convoy_in_two_files_is_one_convoy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a.geojson");
+    let b = tmp.path().join("b.geojson");
+    std::fs::write(&a, r#"{"type":"Feature","properties":{"kind":"track","convoy_id":"X"},"geometry":{"type":"LineString","coordinates":[[30,46],[30,46.1]]}}"#).unwrap();
+    std::fs::write(&b, r#"{"type":"Feature","properties":{"kind":"track","convoy_id":"X"},"geometry":{"type":"LineString","coordinates":[[30,46.2],[30,46.3]]}}"#).unwrap();
+    let corr = fixture("cases/excursion/layers.geojson");
+    let r = stdout_json(&run(&[&corr, &a, &b], &[], "check"));
+    let convoys = r["convoys"].as_array().unwrap();
+    assert_eq!(convoys.len(), 1);
+    // Two parts, no edge between them: the length is the sum of the two lines.
+    let len = convoys[0]["length_m"].as_f64().unwrap();
+    assert!((len - 2.0 * 11_117.0).abs() < 50.0, "{len}");
+}

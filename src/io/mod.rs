@@ -48,6 +48,12 @@ impl Format {
 
 /// Reads a layer from bytes; `source` (a path or URL) names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(LoadError::invalid(
+            source,
+            "the file is UTF-16 text; GeoJSON, GPX and CSV are read as UTF-8 (save it as UTF-8)",
+        ));
+    }
     let mut layer = match Format::detect(source, bytes) {
         Format::GeoJson => read_geojson(source, bytes)?,
         Format::Gpx => read_gpx(source, bytes)?,
