@@ -171,3 +171,4 @@ fn push_stretch(
     });
     true
 }
+
