@@ -171,4 +171,3 @@ fn push_stretch(
     });
     true
 }
-

@@ -124,3 +124,31 @@ impl<T: Send + 'static> Jobs<T> {
         self.running.lock().map(|r| r.is_empty()).unwrap_or(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_job_comes_back_as_an_error() {
+        let mut jobs: Jobs<Result<u32, String>> = Jobs::new(egui::Context::default());
+        jobs.spawn("exploding job", |_| panic!("boom at feature 7"), Err);
+        jobs.spawn("good job", |_| Ok(42), Err);
+        let start = std::time::Instant::now();
+        let mut out = Vec::new();
+        while out.len() < 2 && start.elapsed() < std::time::Duration::from_secs(10) {
+            out.extend(jobs.poll());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(out.contains(&Ok(42)));
+        let err = out
+            .iter()
+            .find_map(|r| r.clone().err())
+            .expect("the panic is reported");
+        assert!(
+            err.contains("exploding job failed unexpectedly") && err.contains("boom at feature 7"),
+            "{err}"
+        );
+        assert!(jobs.is_idle());
+    }
+}

@@ -194,9 +194,21 @@ impl CorridorApp {
         if let Some(text) = cc.storage.and_then(|s| s.get_string(STORAGE_KEY)) {
             match serde_json::from_str::<Saved>(&text) {
                 Ok(s) => saved = Some(s),
-                Err(e) => app.warn(format!(
-                    "the saved state could not be read ({e}); starting clean"
-                )),
+                Err(e) => {
+                    // Keep the bad copy aside for whoever wants to look at it.
+                    let kept = eframe::storage_dir("corridor-watch").map(|d| {
+                        let t = time::OffsetDateTime::now_utc().unix_timestamp();
+                        let p = d.join(format!("corrupt-state-{t}.json"));
+                        (std::fs::write(&p, &text).is_ok(), p)
+                    });
+                    let aside = match kept {
+                        Some((true, p)) => format!("; the bad copy is kept as {}", p.display()),
+                        _ => String::new(),
+                    };
+                    app.warn(format!(
+                        "the saved state could not be read ({e}); starting clean{aside}"
+                    ));
+                }
             }
         }
         if let Some(s) = &saved {
