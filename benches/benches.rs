@@ -152,15 +152,7 @@ fn frame_shapes(c: &mut Criterion) {
 fn startup(c: &mut Criterion) {
     use corridor_watch::app::basemap::Basemap;
     use corridor_watch::app::model::analyse;
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
-    let files = [
-        "corridors.geojson",
-        "grain_routes.geojson",
-        "contact_line.geojson",
-        "incidents.geojson",
-        "tracks.geojson",
-        "position_reports.csv",
-    ];
+    let files = corridor_watch::app::state::bundled_files();
     let mut g = c.benchmark_group("startup");
     g.sample_size(10);
     // What the worker threads do before the first frame with everything drawn.
@@ -168,7 +160,7 @@ fn startup(c: &mut Criterion) {
         b.iter(|| {
             let layers: Vec<_> = files
                 .iter()
-                .map(|f| corridor_watch::io::read_path(&root.join(f)).expect("bundled data loads"))
+                .map(|f| corridor_watch::io::read_path(f).expect("bundled data loads"))
                 .collect();
             black_box(analyse(1, layers).results.len())
         })

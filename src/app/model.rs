@@ -4,9 +4,9 @@
 use crate::analysis::{
     CheckOptions, ConvoyResult, Scenario, assemble_convoys, check_with_paths, zone::zone_outline,
 };
-use crate::index::{IndexItem, PieceKind, SpatialIndex};
+use crate::index::{PieceKind, SpatialIndex};
 use crate::io::time::parse_rfc3339;
-use crate::model::{Convoy, FeatureRef, Layer, Role};
+use crate::model::{Convoy, Layer, Role};
 use eframe::egui::Color32;
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
 use serde::{Deserialize, Serialize};
@@ -233,19 +233,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
     let convoys = assemble_convoys(&layers);
     let scn = Scenario::new(layers);
     let results = check_with_paths(&scn, &convoys, &CheckOptions::default());
-    let all = SpatialIndex::build(scn.layers.iter().enumerate().flat_map(|(li, l)| {
-        l.features.iter().enumerate().filter_map(move |(fi, f)| {
-            Some(IndexItem {
-                feature: FeatureRef {
-                    layer: li as u32,
-                    feature: fi as u32,
-                },
-                role: f.role,
-                reach_m: f.reach_m(f.role),
-                geometry: f.geometry.as_ref()?,
-            })
-        })
-    }));
+    let all = SpatialIndex::of_layers(&scn.layers);
     let keep = |_: u32| true;
     let contact = |s: u32| scn.zone.shapes[s as usize].role == Role::ContactLine;
     let mut incidents = Vec::new();

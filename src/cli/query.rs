@@ -3,7 +3,7 @@
 use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use corridor_watch::index::{IndexItem, SpatialIndex};
+use corridor_watch::index::SpatialIndex;
 use corridor_watch::model::{FeatureRef, Layer};
 use geo::Coord;
 use serde_json::{Value, json};
@@ -66,20 +66,7 @@ fn lon_lat(text: &str, what: &str) -> Result<Coord> {
 
 pub fn run(args: &QueryArgs) -> Result<()> {
     let layers = load_all(&args.files, &[], &Default::default())?;
-    let items = layers.iter().enumerate().flat_map(|(li, l)| {
-        l.features.iter().enumerate().filter_map(move |(fi, f)| {
-            Some(IndexItem {
-                feature: FeatureRef {
-                    layer: li as u32,
-                    feature: fi as u32,
-                },
-                role: f.role,
-                reach_m: f.reach_m(f.role),
-                geometry: f.geometry.as_ref()?,
-            })
-        })
-    });
-    let idx = SpatialIndex::build(items);
+    let idx = SpatialIndex::of_layers(&layers);
     let hits: Vec<(u32, Option<f64>)> = if let Some(at) = &args.at {
         idx.at(lon_lat(at, "--at")?, args.pick_m)
             .into_iter()

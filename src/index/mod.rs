@@ -241,6 +241,23 @@ impl SpatialIndex {
         idx
     }
 
+    /// Every feature of every layer (for identify, queries and drawing).
+    pub fn of_layers(layers: &[crate::model::Layer]) -> SpatialIndex {
+        SpatialIndex::build(layers.iter().enumerate().flat_map(|(li, l)| {
+            l.features.iter().enumerate().filter_map(move |(fi, f)| {
+                Some(IndexItem {
+                    feature: FeatureRef {
+                        layer: li as u32,
+                        feature: fi as u32,
+                    },
+                    role: f.role,
+                    reach_m: f.reach_m(f.role),
+                    geometry: f.geometry.as_ref()?,
+                })
+            })
+        }))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.shapes.is_empty()
     }

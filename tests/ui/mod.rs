@@ -12,17 +12,10 @@ fn data(name: &str) -> PathBuf {
 }
 
 fn bundled() -> Vec<PathBuf> {
-    [
-        "corridors.geojson",
-        "grain_routes.geojson",
-        "contact_line.geojson",
-        "incidents.geojson",
-        "tracks.geojson",
-        "position_reports.csv",
-    ]
-    .iter()
-    .map(|f| data(f))
-    .collect()
+    // The same list the app opens on a fresh start.
+    let files = corridor_watch::app::state::bundled_files();
+    assert_eq!(files.len(), 6, "the bundled scenario is in data/");
+    files
 }
 
 /// The app on `files`, stepped until its worker jobs are done.
