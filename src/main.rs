@@ -24,6 +24,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         }),
+        Some(Command::Route(args)) => Ok(if cli::route::run(&args)? {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }),
         Some(Command::Query(args)) => cli::query::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Zone(args)) => cli::zone::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::GenLarge(args)) => cli::gen_large::run(&args).map(|()| ExitCode::SUCCESS),

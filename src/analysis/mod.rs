@@ -1,6 +1,8 @@
 //! Deviation and buffer-zone analysis: pure functions over the model and index.
 
 mod convoys;
+pub mod route;
+pub mod routing;
 mod scenario;
 mod stretches;
 pub mod zone;

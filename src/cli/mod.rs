@@ -4,6 +4,7 @@ pub mod check;
 pub mod gen_large;
 pub mod load;
 pub mod query;
+pub mod route;
 pub mod zone;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Find features at, near or inside a place; prints GeoJSON.
     Query(query::QueryArgs),
+    /// Plan a route along the corridors (or check a saved one), leg by leg.
+    /// Exit status: 0 all inside corridors and out of the zone, 1 not, 2 error.
+    Route(route::RouteArgs),
     /// Write the buffer zone(s) built from contact lines as GeoJSON polygons.
     Zone(zone::ZoneArgs),
     /// Write the large synthetic timing case (for benchmarks).

@@ -46,25 +46,8 @@ pub fn run(args: &ZoneArgs) -> Result<()> {
     let text = serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))?;
     match &args.output {
         None => println!("{text}"),
-        Some(path) => write_atomic(path, text.as_bytes())
+        Some(path) => corridor_watch::io::write::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
     }
     Ok(())
-}
-
-/// Writes to a temporary file beside `path`, then renames it over `path`.
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

@@ -5,8 +5,10 @@ mod fast_geojson;
 mod geojson;
 mod gpx;
 pub mod http;
+pub mod route;
 pub mod strict_json;
 pub mod time;
+pub mod write;
 
 pub use self::csv::read_csv;
 pub use self::geojson::read_geojson;

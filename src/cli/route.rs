@@ -1,0 +1,129 @@
+//! `corridor-watch route`: plan the shortest path through the corridor network,
+//! or check a saved route leg by leg.
+
+use super::load::load_all;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use corridor_watch::analysis::Scenario;
+use corridor_watch::analysis::route::{check_route, corridors_used, format_duration_s};
+use corridor_watch::analysis::routing::plan_route;
+use corridor_watch::io::route::{Route, route_from_layer, route_to_geojson};
+use geo::Coord;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct RouteArgs {
+    /// Layer files or http(s) URLs with the corridors (and buffer zone).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Start, "LON,LAT" in degrees.
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "check")]
+    pub from: Option<String>,
+    /// End, "LON,LAT" in degrees.
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "check")]
+    pub to: Option<String>,
+    /// Use only these corridors (comma-separated ids); all by default.
+    #[arg(long, value_delimiter = ',')]
+    pub corridor_ids: Vec<String>,
+    /// Check this saved route (GeoJSON, `kind: route`) instead of planning one.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub check: Option<PathBuf>,
+    /// Planning speed for the ETA, km/h.
+    #[arg(long, default_value_t = 40.0)]
+    pub speed_kmh: f64,
+    /// Write the route GeoJSON here (atomically) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_lon_lat(s: &str) -> Result<Coord> {
+    let (a, b) = s
+        .split_once(',')
+        .with_context(|| format!("\"{s}\" is not LON,LAT"))?;
+    let c = Coord {
+        x: a.trim()
+            .parse::<f64>()
+            .with_context(|| format!("bad longitude in \"{s}\""))?,
+        y: b.trim()
+            .parse::<f64>()
+            .with_context(|| format!("bad latitude in \"{s}\""))?,
+    };
+    if !(c.x.is_finite() && c.y.is_finite() && c.y.abs() <= 90.0 && c.x.abs() <= 180.0) {
+        bail!("\"{s}\" is not a lon/lat position in degrees");
+    }
+    Ok(c)
+}
+
+pub fn run(args: &RouteArgs) -> Result<bool> {
+    let limits = Default::default();
+    let layers = load_all(&args.files, &[], &limits)?;
+    let scn = Scenario::new(layers);
+    let ids = (!args.corridor_ids.is_empty()).then_some(args.corridor_ids.as_slice());
+    let speed = (args.speed_kmh.is_finite() && args.speed_kmh > 0.0).then_some(args.speed_kmh);
+    let route = match &args.check {
+        Some(path) => route_from_layer(&corridor_watch::io::read_path(path)?)?,
+        None => {
+            let (Some(from), Some(to)) = (&args.from, &args.to) else {
+                bail!("give --from and --to, or --check ROUTE");
+            };
+            let planned = plan_route(&scn, parse_lon_lat(from)?, parse_lon_lat(to)?, ids)?;
+            Route {
+                name: "planned route".into(),
+                waypoints: planned.waypoints,
+                corridor_ids: planned.corridor_ids,
+                speed_kmh: speed,
+            }
+        }
+    };
+    let ids_for_check = if route.corridor_ids.is_empty() {
+        ids.map(<[String]>::to_vec)
+    } else {
+        Some(route.corridor_ids.clone())
+    };
+    let legs = check_route(&scn, &route.waypoints, ids_for_check.as_deref());
+    for (i, leg) in legs.legs.iter().enumerate() {
+        let state = if leg.in_corridor() {
+            "inside".to_string()
+        } else {
+            format!(
+                "OUTSIDE for {:.2} km, up to {}",
+                leg.outside_m() / 1000.0,
+                leg.max_offset_m()
+                    .map(|m| format!("{m:.0} m from a corridor"))
+                    .unwrap_or_else(|| "- (no corridor)".into())
+            )
+        };
+        let zone = if leg.zone_entries.is_empty() {
+            String::new()
+        } else {
+            format!("; in the buffer zone for {:.2} km", leg.zone_m() / 1000.0)
+        };
+        eprintln!(
+            "leg {:>3}: {:>9.2} km, {state}{zone}",
+            i + 1,
+            leg.length_m / 1000.0
+        );
+    }
+    eprintln!(
+        "route: {:.2} km, {} in corridors, ETA {} at {} km/h; corridors: {}",
+        legs.length_m() / 1000.0,
+        if legs.all_in_corridor() {
+            "all"
+        } else {
+            "not all"
+        },
+        speed
+            .and_then(|v| legs.eta_s(v))
+            .map(format_duration_s)
+            .unwrap_or_else(|| "-".into()),
+        args.speed_kmh,
+        corridors_used(&scn, &route.waypoints).join(", ")
+    );
+    let text = route_to_geojson(&route);
+    match &args.output {
+        None => println!("{text}"),
+        Some(path) => corridor_watch::io::write::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+    }
+    Ok(!legs.all_in_corridor() || legs.zone_m() > 0.0)
+}

@@ -1,0 +1,127 @@
+//! Planned routes as GeoJSON: one `kind: "route"` LineString feature.
+//!
+//! Properties: `name`, `corridor_ids` (the corridors the route uses), `length_m`
+//! (geodesic), and `speed_kmh` when a planning speed was set. Coordinates are
+//! the waypoints, lon/lat. Any GeoJSON layer with a `route` LineString reads back.
+
+use crate::error::LoadError;
+use crate::model::{Layer, Role};
+use geo::{Coord, Geometry};
+use serde_json::{Value, json};
+
+/// A route as the planner edits it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Route {
+    pub name: String,
+    /// Waypoints, lon/lat degrees.
+    pub waypoints: Vec<Coord>,
+    /// Corridor and grain-route ids the route uses.
+    pub corridor_ids: Vec<String>,
+    /// Planning speed, km/h.
+    pub speed_kmh: Option<f64>,
+}
+
+/// The route as a GeoJSON FeatureCollection (text).
+pub fn route_to_geojson(route: &Route) -> String {
+    let coords: Vec<Value> = route
+        .waypoints
+        .iter()
+        .map(|c| json!([crate::report::round_deg(c.x), crate::report::round_deg(c.y)]))
+        .collect();
+    let length_m = crate::report::round_m(crate::geodesy::line_length_m(&route.waypoints));
+    let mut props = json!({
+        "kind": "route",
+        "name": route.name,
+        "corridor_ids": route.corridor_ids,
+        "length_m": length_m,
+    });
+    if let (Some(v), Some(map)) = (route.speed_kmh, props.as_object_mut()) {
+        map.insert("speed_kmh".into(), json!(v));
+    }
+    let fc = json!({
+        "type": "FeatureCollection",
+        "features": [{
+            "type": "Feature",
+            "properties": props,
+            "geometry": {"type": "LineString", "coordinates": coords},
+        }],
+    });
+    serde_json::to_string_pretty(&fc).unwrap_or_default()
+}
+
+/// The first `route` LineString of a loaded layer.
+pub fn route_from_layer(layer: &Layer) -> Result<Route, LoadError> {
+    let f = layer
+        .features
+        .iter()
+        .find(|f| f.role == Role::Route)
+        .ok_or_else(|| LoadError::invalid(&layer.source, "no feature with \"kind\": \"route\""))?;
+    let Some(Geometry::LineString(line)) = &f.geometry else {
+        return Err(LoadError::invalid(
+            &layer.source,
+            format!("feature {}: a route must be a LineString", f.index),
+        ));
+    };
+    if line.0.len() < 2 {
+        return Err(LoadError::invalid(
+            &layer.source,
+            format!("feature {}: a route needs at least two waypoints", f.index),
+        ));
+    }
+    let corridor_ids = match f.properties.get("corridor_ids") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Route {
+        name: f.prop_text("name").unwrap_or_else(|| layer.name.clone()),
+        waypoints: line.0.clone(),
+        corridor_ids,
+        speed_kmh: f.prop_f64("speed_kmh").filter(|v| *v > 0.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_round_trips_through_geojson() {
+        let r = Route {
+            name: "Kharkiv run".into(),
+            waypoints: vec![
+                Coord {
+                    x: 36.2304,
+                    y: 49.9935,
+                },
+                Coord {
+                    x: 35.0462,
+                    y: 48.4647,
+                },
+            ],
+            corridor_ids: vec!["M03".into(), "H-08".into()],
+            speed_kmh: Some(45.0),
+        };
+        let text = route_to_geojson(&r);
+        let layer = crate::io::read_bytes("r.geojson", text.as_bytes()).expect("reads");
+        assert_eq!(route_from_layer(&layer).expect("a route"), r);
+        assert!(text.contains("\"kind\": \"route\""));
+    }
+
+    #[test]
+    fn a_file_without_a_route_is_refused_by_name() {
+        let text = r#"{"type":"FeatureCollection","features":[]}"#;
+        let layer = crate::io::read_bytes("empty.geojson", text.as_bytes()).expect("reads");
+        let e = route_from_layer(&layer).expect_err("no route").to_string();
+        assert!(
+            e.contains("no feature with \"kind\": \"route\"") && e.contains("empty.geojson"),
+            "{e}"
+        );
+    }
+}
