@@ -29,6 +29,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         }),
+        Some(Command::Watch(args)) => Ok(if cli::watch::run(&args)? {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }),
         Some(Command::Query(args)) => cli::query::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Zone(args)) => cli::zone::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::GenLarge(args)) => cli::gen_large::run(&args).map(|()| ExitCode::SUCCESS),

@@ -799,3 +799,142 @@ fn the_same_convoy_in_two_files_is_one_convoy() {
     let len = convoys[0]["length_m"].as_f64().unwrap();
     assert!((len - 2.0 * 11_117.0).abs() < 50.0, "{len}");
 }
+
+// ---- watch: a live feed from a scripted local server
+
+#[test]
+fn watch_prints_each_new_alert_once_through_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = dir.path().join("layers.geojson");
+    std::fs::write(&layers, util::FEED_LAYERS).unwrap();
+    let url = util::serve_script(util::feed_script());
+    let out = util::bin()
+        .arg("watch")
+        .arg(&layers)
+        .args(["--feed", &format!("{url}/collections/k/items")])
+        .args(["--interval-s", "0.1", "--max-polls", "6"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}\n{stderr}");
+    assert_eq!(lines[0]["convoy_id"], "K-1");
+    assert_eq!(lines[0]["type"], "deviation");
+    // Leaves the 1-km corridor between the 08:20 report (on it) and 08:30 (5.6 km north).
+    let t0 = lines[0]["start_time"].as_str().unwrap();
+    assert!(
+        t0 > "2026-03-02T08:20:00Z" && t0 < "2026-03-02T08:30:00Z",
+        "{t0}"
+    );
+    assert!(lines[0]["max_offset_m"].as_f64().unwrap() > 9_000.0);
+    assert_eq!(lines[1]["type"], "buffer_zone_entry");
+    // Enters the zone (15 km west of 30.8 E, about 30.59 E) between 08:50 and 09:10.
+    let start_lon = lines[1]["start"][0].as_f64().unwrap();
+    assert!((start_lon - 30.59).abs() < 0.01, "{start_lon}");
+    assert!(lines[1]["detected_at"].is_string());
+    // Both faults were reported and survived; the two-page poll was read whole.
+    assert_eq!(stderr.matches("feed retrying").count(), 2, "{stderr}");
+    assert!(stderr.contains("500"), "{stderr}");
+    assert!(stderr.contains("feed live: 3 new report(s)"), "{stderr}");
+    assert!(
+        stderr.contains("2 new report(s), 1 duplicate(s), 1 alert(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn watch_once_on_a_dead_feed_is_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = dir.path().join("layers.geojson");
+    std::fs::write(&layers, util::FEED_LAYERS).unwrap();
+    let url = util::serve_script(vec![(503, b"busy".to_vec())]);
+    let out = util::bin()
+        .arg("watch")
+        .arg(&layers)
+        .args(["--feed", &url, "--once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("503") && stderr.contains(&url), "{stderr}");
+}
+
+// ---- route: along the corridors of data/
+
+#[test]
+fn route_along_corridors_on_the_bundled_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("route.geojson");
+    let layers = [data("corridors.geojson"), data("contact_line.geojson")];
+    // Kyiv to Sloviansk: along HC-01 to Kharkiv, then HC-04.
+    let out = util::bin()
+        .arg("route")
+        .args(&layers)
+        .args(["--from", "30.523,50.45", "--to", "37.605,48.852", "-o"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let route: Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let f = &route["features"][0];
+    assert_eq!(f["properties"]["kind"], "route");
+    assert_eq!(
+        f["properties"]["corridor_ids"],
+        serde_json::json!(["HC-01", "HC-04"])
+    );
+    let len_km = f["properties"]["length_m"].as_f64().unwrap() / 1000.0;
+    // HC-01 and HC-04 centrelines are 600-610 km together (data/make_scenario.py).
+    assert!((550.0..650.0).contains(&len_km), "{len_km}");
+    assert!(stderr.contains("all in corridors"), "{stderr}");
+    // The saved route checks back the same; a hand-made shortcut does not.
+    let again = util::bin()
+        .arg("route")
+        .args(&layers)
+        .arg("--check")
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    let shortcut = dir.path().join("shortcut.geojson");
+    std::fs::write(
+        &shortcut,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"route"},
+        "geometry":{"type":"LineString","coordinates":[[30.523,50.45],[37.605,48.852]]}}]}"#,
+    )
+    .unwrap();
+    let bad = util::bin()
+        .arg("route")
+        .args(&layers)
+        .arg("--check")
+        .arg(&shortcut)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("OUTSIDE"));
+}
+
+#[test]
+fn route_says_so_when_no_corridor_path_exists() {
+    // Kyiv to Zaporizhzhia: HC-01 and HC-02 do not meet.
+    let out = util::bin()
+        .arg("route")
+        .arg(data("corridors.geojson"))
+        .args(["--from", "30.523,50.45", "--to", "35.139,47.838"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("no corridor path joins the start and the end"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("HC-01") && stderr.contains("HC-02"),
+        "{stderr}"
+    );
+}

@@ -5,6 +5,7 @@ pub mod route;
 pub mod routing;
 mod scenario;
 mod stretches;
+pub mod watch;
 pub mod zone;
 
 pub use convoys::assemble_convoys;

@@ -5,6 +5,7 @@ pub mod gen_large;
 pub mod load;
 pub mod query;
 pub mod route;
+pub mod watch;
 pub mod zone;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,9 @@ pub enum Command {
     /// Plan a route along the corridors (or check a saved one), leg by leg.
     /// Exit status: 0 all inside corridors and out of the zone, 1 not, 2 error.
     Route(route::RouteArgs),
+    /// Poll a live feed of position reports; print each new deviation or
+    /// buffer-zone entry as one JSON line.
+    Watch(watch::WatchArgs),
     /// Write the buffer zone(s) built from contact lines as GeoJSON polygons.
     Zone(zone::ZoneArgs),
     /// Write the large synthetic timing case (for benchmarks).

@@ -2,6 +2,7 @@
 
 mod csv;
 mod fast_geojson;
+pub mod feed;
 mod geojson;
 mod gpx;
 pub mod http;

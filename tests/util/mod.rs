@@ -112,3 +112,102 @@ pub fn serve_with(
     });
     format!("http://{addr}")
 }
+
+/// A server on 127.0.0.1 that answers its n-th connection with `script[n]`
+/// (status, body); after the script it repeats the last entry.
+#[allow(dead_code)]
+pub fn serve_script(script: Vec<(u16, Vec<u8>)>) -> String {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let n = AtomicUsize::new(0);
+    serve_with(10_000, move |mut s| {
+        let i = n.fetch_add(1, Ordering::SeqCst);
+        let (status, body) = &script[i.min(script.len() - 1)];
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: application/geo+json\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body);
+    })
+}
+
+/// Corridor C1 along 50 N from 30 to 31 E (1 km each side) and a contact line
+/// along 30.8 E (zone from about 30.59 to 31.01 E), as one GeoJSON text.
+#[allow(dead_code)]
+pub const FEED_LAYERS: &str = r#"{"type":"FeatureCollection","features":[
+  {"type":"Feature","properties":{"kind":"corridor","id":"C1","name":"Corridor C1"},
+   "geometry":{"type":"LineString","coordinates":[[30,50],[30.5,50],[31,50]]}},
+  {"type":"Feature","properties":{"kind":"contact_line","width_km":30},
+   "geometry":{"type":"LineString","coordinates":[[30.8,49.5],[30.8,50.5]]}}]}"#;
+
+/// A feed page of K-1 position reports (lon, lat, time), with an optional OGC `next` link.
+#[allow(dead_code)]
+pub fn feed_page(points: &[(f64, f64, &str)], next: Option<&str>) -> Vec<u8> {
+    let feats: Vec<String> = points
+        .iter()
+        .map(|(x, y, t)| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"K-1","time":"{t}"}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
+            )
+        })
+        .collect();
+    let links = next
+        .map(|h| {
+            format!(r#","links":[{{"rel":"next","href":"{h}","type":"application/geo+json"}}]"#)
+        })
+        .unwrap_or_default();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]{links}}}"#,
+        feats.join(",")
+    )
+    .into_bytes()
+}
+
+/// The scripted feed: two pages on the corridor; a 500; garbage; reports
+/// leaving the corridor (one duplicate, out of order); reports entering the zone.
+#[allow(dead_code)]
+pub fn feed_script() -> Vec<(u16, Vec<u8>)> {
+    vec![
+        (
+            200,
+            feed_page(
+                &[
+                    (30.1, 50.0, "2026-03-02T08:00:00Z"),
+                    (30.2, 50.0, "2026-03-02T08:10:00Z"),
+                ],
+                Some("items?page=2"),
+            ),
+        ),
+        (
+            200,
+            feed_page(&[(30.3, 50.0, "2026-03-02T08:20:00Z")], None),
+        ),
+        (500, b"upstream down".to_vec()),
+        (
+            200,
+            b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":".to_vec(),
+        ),
+        (
+            200,
+            feed_page(
+                &[
+                    (30.4, 50.1, "2026-03-02T08:40:00Z"),
+                    (30.35, 50.05, "2026-03-02T08:30:00Z"),
+                    (30.3, 50.0, "2026-03-02T08:20:00Z"),
+                ],
+                None,
+            ),
+        ),
+        (
+            200,
+            feed_page(
+                &[
+                    (30.5, 50.0, "2026-03-02T08:50:00Z"),
+                    (30.7, 50.0, "2026-03-02T09:10:00Z"),
+                ],
+                None,
+            ),
+        ),
+    ]
+}

@@ -1,0 +1,83 @@
+//! A live feed of position reports over HTTP: one GeoJSON FeatureCollection of
+//! `track` Points (`convoy_id`, `time`), or an OGC API Features
+//! `/collections/{id}/items` response whose `next` links are followed.
+//!
+//! Every page goes through the same hostile-input fetch and the same strict
+//! reader as a layer file; a page that fails fails the whole poll (the caller
+//! keeps its last good data).
+
+use super::http::{FetchLimits, fetch};
+use crate::error::LoadError;
+use crate::model::{Layer, Role};
+use serde_json::Value;
+
+/// At most this many pages are read in one poll (a guard against endless `next` chains).
+pub const MAX_PAGES: usize = 200;
+
+/// The `next` link of an OGC API Features page, resolved against the page's URL.
+fn next_link(page_url: &str, bytes: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(bytes).ok()?;
+    let href = v.get("links")?.as_array()?.iter().find_map(|l| {
+        (l.get("rel")?.as_str()? == "next")
+            .then(|| l.get("href")?.as_str().map(String::from))
+            .flatten()
+    })?;
+    let base = reqwest::Url::parse(page_url).ok()?;
+    base.join(&href).ok().map(|u| u.to_string())
+}
+
+/// Reads every page of the feed at `url` into one layer. Features without a
+/// `kind` are read as `track` reports.
+pub fn fetch_feed(url: &str, limits: &FetchLimits) -> Result<Layer, LoadError> {
+    let mut out = Layer {
+        name: url.to_string(),
+        source: url.to_string(),
+        ..Default::default()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut page_url = url.to_string();
+    for _ in 0..MAX_PAGES {
+        if !seen.insert(page_url.clone()) {
+            out.warnings.push(format!(
+                "the feed's next link returns to {page_url}; stopped there"
+            ));
+            break;
+        }
+        let bytes = fetch(&page_url, limits, None, None)?;
+        let mut page = super::read_bytes(&page_url, &bytes)?;
+        page.assign_role(Role::Track);
+        let base = out.features.len();
+        for mut f in page.features {
+            f.index += base;
+            out.features.push(f);
+        }
+        out.warnings.extend(page.warnings);
+        match next_link(&page_url, &bytes) {
+            Some(next) => page_url = next,
+            None => return Ok(out),
+        }
+    }
+    if seen.len() >= MAX_PAGES {
+        out.warnings.push(format!(
+            "the feed has more than {MAX_PAGES} pages; read the first {MAX_PAGES}"
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_resolve_against_the_page() {
+        let page = br#"{"type":"FeatureCollection","features":[],
+          "links":[{"rel":"self","href":"items"},{"rel":"next","href":"items?offset=10"}]}"#;
+        assert_eq!(
+            next_link("http://h:1/collections/c/items?offset=0", page).as_deref(),
+            Some("http://h:1/collections/c/items?offset=10")
+        );
+        assert_eq!(next_link("http://h/x", br#"{"links":[]}"#), None);
+        assert_eq!(next_link("http://h/x", b"garbage"), None);
+    }
+}
