@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod export;
 pub mod geodesy;
 pub mod index;
 pub mod io;

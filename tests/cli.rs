@@ -938,3 +938,105 @@ fn route_says_so_when_no_corridor_path_exists() {
         "{stderr}"
     );
 }
+
+// ---- exports, read back and compared with the report
+
+#[test]
+fn check_exports_read_back_equal_to_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let out = util::bin()
+        .arg("check")
+        .args([
+            data("corridors.geojson"),
+            data("contact_line.geojson"),
+            data("grain_routes.geojson"),
+            data("tracks.geojson"),
+            data("position_reports.csv"),
+            data("incidents.geojson"),
+        ])
+        .arg("--csv")
+        .arg(p("stretches.csv"))
+        .arg("--geojson")
+        .arg(p("stretches.geojson"))
+        .arg("--incidents-csv")
+        .arg(p("incidents.csv"))
+        .arg("-o")
+        .arg(p("report.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout_json(&out);
+    let saved: Value = serde_json::from_slice(&std::fs::read(p("report.json")).unwrap()).unwrap();
+    assert_eq!(saved, report);
+
+    // Every stretch of the report, in order, as CSV rows and as GeoJSON features.
+    let mut want = Vec::new();
+    for c in report["convoys"].as_array().unwrap() {
+        for (kind, key) in [
+            ("deviation", "deviations"),
+            ("buffer_zone_entry", "buffer_zone_entries"),
+        ] {
+            for s in c[key].as_array().unwrap() {
+                want.push((
+                    c["convoy_id"].as_str().unwrap().to_string(),
+                    kind,
+                    s.clone(),
+                ));
+            }
+        }
+    }
+    assert_eq!(want.len(), 7); // 6 deviations and 1 zone entry (see the bundled-scenario test)
+    let mut rdr = csv::Reader::from_path(p("stretches.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), want.len());
+    let num = |s: &str| s.parse::<f64>().ok();
+    for (row, (convoy, kind, s)) in rows.iter().zip(&want) {
+        assert_eq!(&row[0], convoy);
+        assert_eq!(&row[1], *kind);
+        assert_eq!(num(&row[3]), s["start"][0].as_f64());
+        assert_eq!(num(&row[4]), s["start"][1].as_f64());
+        assert_eq!(num(&row[6]), s["end"][1].as_f64());
+        assert_eq!(num(&row[7]), s["length_m"].as_f64());
+        assert_eq!(num(&row[8]), s["max_offset_m"].as_f64());
+        assert_eq!(&row[9], s["start_time"].as_str().unwrap_or(""));
+        assert_eq!(&row[10], s["end_time"].as_str().unwrap_or(""));
+    }
+    let gj: Value =
+        serde_json::from_slice(&std::fs::read(p("stretches.geojson")).unwrap()).unwrap();
+    let feats = gj["features"].as_array().unwrap();
+    assert_eq!(feats.len(), want.len());
+    for (f, (convoy, kind, s)) in feats.iter().zip(&want) {
+        assert_eq!(f["properties"]["convoy_id"], convoy.as_str());
+        assert_eq!(f["properties"]["type"], *kind);
+        assert_eq!(f["properties"]["length_m"], s["length_m"]);
+        assert_eq!(f["properties"]["start_time"], s["start_time"]);
+        let coords = f["geometry"]["coordinates"].as_array().unwrap();
+        assert_eq!(coords[0], s["start"]);
+        assert_eq!(coords[coords.len() - 1], s["end"]);
+    }
+    // The geometry file loads back as a layer of 2-point-or-longer lines.
+    let back = util::bin()
+        .arg("query")
+        .arg(p("stretches.geojson"))
+        .args(["--bbox", "20,40,45,55"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        back.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+
+    // 10 of the 26 bundled incidents are inside the zone (data/README.md).
+    let mut rdr = csv::Reader::from_path(p("incidents.csv")).unwrap();
+    let inc: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(inc.len(), 10);
+    for r in &inc {
+        let depth: f64 = r[5].parse().unwrap();
+        let line: f64 = r[6].parse().unwrap();
+        assert!(depth > 0.0 && depth <= 15_000.0);
+        assert!((depth + line - 15_000.0).abs() < 5.0, "{depth} + {line}");
+    }
+}

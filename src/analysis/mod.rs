@@ -1,6 +1,7 @@
 //! Deviation and buffer-zone analysis: pure functions over the model and index.
 
 mod convoys;
+pub mod incidents;
 pub mod route;
 pub mod routing;
 mod scenario;

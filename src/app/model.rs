@@ -1,11 +1,11 @@
 //! The app's data: loaded layers with their styles, and the analysis built from
 //! them on a worker thread.
 
+pub use crate::analysis::incidents::IncidentInfo;
 use crate::analysis::{
     CheckOptions, ConvoyResult, Scenario, assemble_convoys, check_with_paths, zone::zone_outline,
 };
 use crate::index::{PieceKind, SpatialIndex};
-use crate::io::time::parse_rfc3339;
 use crate::model::{Convoy, Layer, Role};
 use eframe::egui::Color32;
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
@@ -157,23 +157,6 @@ pub fn dominant_role(layer: &Layer) -> Role {
         .unwrap_or(Role::Unassigned)
 }
 
-/// An incident as the buffer-zone panel shows it.
-#[derive(Clone, Debug)]
-pub struct IncidentInfo {
-    pub layer: usize,
-    pub feature: usize,
-    pub id: String,
-    pub category: String,
-    pub time: String,
-    pub time_s: Option<f64>,
-    pub pos: Coord,
-    pub inside: bool,
-    /// Distance to the zone boundary when inside, metres.
-    pub depth_m: f64,
-    /// Distance to the nearest contact line, metres.
-    pub contact_line_m: Option<f64>,
-}
-
 /// A filled area in lon/lat (corridor band, lane, zone), triangulated for drawing.
 pub struct Band {
     pub layer: usize,
@@ -234,56 +217,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
     let scn = Scenario::new(layers);
     let results = check_with_paths(&scn, &convoys, &CheckOptions::default());
     let all = SpatialIndex::of_layers(&scn.layers);
-    let keep = |_: u32| true;
-    let contact = |s: u32| scn.zone.shapes[s as usize].role == Role::ContactLine;
-    let mut incidents = Vec::new();
-    for (li, l) in scn.layers.iter().enumerate() {
-        for (fi, f) in l.features.iter().enumerate() {
-            let (Role::Incident, Some(Geometry::Point(p))) = (f.role, &f.geometry) else {
-                continue;
-            };
-            let inside = scn.zone.contains(p.0, &keep);
-            let any_contact = scn.zone.shapes.iter().any(|s| s.role == Role::ContactLine);
-            // Distance to the line = distance to its zone + the zone's half-width, or half-width - depth inside.
-            let contact_line_m = any_contact.then(|| {
-                scn.zone
-                    .shapes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.role == Role::ContactLine)
-                    .filter_map(|(si, s)| {
-                        let only = |x: u32| x == si as u32 && contact(x);
-                        if scn.zone.contains(p.0, &only) {
-                            Some(s.reach_m - scn.zone.depth_m(p.0, &only))
-                        } else {
-                            scn.zone
-                                .distance_to_area_m(p.0, &only)
-                                .map(|d| d + s.reach_m)
-                        }
-                    })
-                    .fold(f64::INFINITY, f64::min)
-            });
-            let time = f.prop_text("time").unwrap_or_default();
-            incidents.push(IncidentInfo {
-                layer: li,
-                feature: fi,
-                id: f.id.clone().unwrap_or_else(|| f.label()),
-                category: f
-                    .prop_text("category")
-                    .unwrap_or_else(|| "uncategorised".into()),
-                time_s: parse_rfc3339(&time).ok(),
-                time,
-                pos: p.0,
-                inside,
-                depth_m: if inside {
-                    scn.zone.depth_m(p.0, &keep)
-                } else {
-                    0.0
-                },
-                contact_line_m: contact_line_m.filter(|d| d.is_finite()),
-            });
-        }
-    }
+    let incidents = crate::analysis::incidents::incidents(&scn);
     let mut bands = Vec::new();
     bands_of(&scn.allowed, &mut bands);
     bands_of(&scn.zone, &mut bands);

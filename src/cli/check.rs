@@ -1,9 +1,12 @@
 //! `corridor-watch check`: the deviation and buffer-zone report.
 
 use super::load::load_all;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use corridor_watch::analysis::{CheckOptions, Scenario, assemble_convoys, check};
+use corridor_watch::analysis::{
+    CheckOptions, Scenario, assemble_convoys, check, check_with_paths, incidents,
+};
+use corridor_watch::export;
 use corridor_watch::report::{Report, Stretch};
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +36,23 @@ pub struct CheckArgs {
     /// Give up on a URL that has not been fully read after this many seconds.
     #[arg(long, default_value_t = 300)]
     pub http_timeout_s: u64,
+    /// Also write the report JSON to this file (atomically).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write every deviation and zone entry as CSV to this file.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write every deviation and zone entry as GeoJSON LineStrings to this file.
+    #[arg(long)]
+    pub geojson: Option<PathBuf>,
+    /// Write the incidents inside the buffer zone as CSV to this file.
+    #[arg(long)]
+    pub incidents_csv: Option<PathBuf>,
+}
+
+fn save(path: &std::path::Path, text: &str) -> Result<()> {
+    corridor_watch::io::write::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Runs the check; returns whether anything was flagged.
@@ -52,7 +72,25 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             0.0
         },
     };
-    let report = check(&scn, &convoys, &opts);
+    let report = match &args.geojson {
+        None => check(&scn, &convoys, &opts),
+        Some(path) => {
+            let results = check_with_paths(&scn, &convoys, &opts);
+            save(path, &export::stretches_geojson(&results))?;
+            Report {
+                convoys: results.into_iter().map(|r| r.report).collect(),
+            }
+        }
+    };
+    if let Some(path) = &args.csv {
+        save(path, &export::stretches_csv(report.convoys.iter()))?;
+    }
+    if let Some(path) = &args.incidents_csv {
+        save(path, &export::incidents_csv(&incidents::incidents(&scn)))?;
+    }
+    if let Some(path) = &args.output {
+        save(path, &export::report_json(&report))?;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
@@ -156,39 +194,22 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
 
 /// Incidents inside a buffer zone, with their depth: the peacekeepers' list.
 fn write_incidents(out: &mut impl Write, scn: &Scenario) -> Result<()> {
-    use corridor_watch::model::Role;
-    let keep = |_: u32| true;
-    let mut rows = Vec::new();
-    let mut total = 0;
-    for layer in &scn.layers {
-        for f in layer.features.iter().filter(|f| f.role == Role::Incident) {
-            let Some(geo::Geometry::Point(p)) = &f.geometry else {
-                continue;
-            };
-            total += 1;
-            if scn.zone.contains(p.0, &keep) {
-                rows.push((
-                    f.label(),
-                    f.prop_text("category").unwrap_or_default(),
-                    f.prop_text("time").unwrap_or_default(),
-                    scn.zone.depth_m(p.0, &keep),
-                ));
-            }
-        }
-    }
-    if total == 0 {
+    let all = corridor_watch::analysis::incidents::incidents(scn);
+    if all.is_empty() {
         return Ok(());
     }
+    let inside: Vec<_> = all.iter().filter(|i| i.inside).collect();
     writeln!(
         out,
         "\n{} of {} incidents inside the buffer zone",
-        rows.len(),
-        total
+        inside.len(),
+        all.len()
     )?;
-    for (id, cat, time, depth) in rows {
+    for i in inside {
         writeln!(
             out,
-            "    {id:<10} {cat:<22} {time:<22} {depth:>8.0} m inside"
+            "    {:<10} {:<22} {:<22} {:>8.0} m inside",
+            i.id, i.category, i.time, i.depth_m
         )?;
     }
     Ok(())
