@@ -1040,3 +1040,53 @@ fn check_exports_read_back_equal_to_the_report() {
         assert!((depth + line - 15_000.0).abs() < 5.0, "{depth} + {line}");
     }
 }
+
+// ---- no data lost: a writer killed mid-write
+
+#[test]
+fn a_writer_killed_mid_write_leaves_the_old_file_intact() {
+    // Child mode: write forever through the atomic writer until killed.
+    if let Ok(path) = std::env::var("CW_SLOW_WRITER") {
+        let _ = corridor_watch::io::write::write_atomic_with(std::path::Path::new(&path), |w| {
+            loop {
+                w.write_all(&[b'x'; 65_536])?;
+                w.flush()?;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    std::fs::write(&target, b"{\"the\": \"old, good report\"}").unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_writer_killed_mid_write_leaves_the_old_file_intact",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("CW_SLOW_WRITER", &target)
+        .spawn()
+        .unwrap();
+    // Wait until the temporary file holds over 1 MB of the new content, then kill -9.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let grown = loop {
+        let big = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                e.path() != target && e.metadata().map(|m| m.len() > 1_000_000).unwrap_or(false)
+            });
+        if big || std::time::Instant::now() > deadline {
+            break big;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(grown, "the writer never got going");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        b"{\"the\": \"old, good report\"}"
+    );
+}
