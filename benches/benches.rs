@@ -137,6 +137,7 @@ fn frame_shapes(c: &mut Criterion) {
     g.bench_function("1M_track_vertices_in_view", |b| {
         b.iter(|| {
             let plugin = LayersPlugin {
+                hide_tracks: false,
                 layers: &layers,
                 analysis: None,
                 highlight: &highlight,

@@ -192,6 +192,51 @@ pub struct LayersPlugin<'a> {
     pub analysis: Option<&'a Analysis>,
     pub highlight: &'a Highlight,
     pub tool: Option<ToolShape>,
+    /// While replaying, tracks and their stretches are drawn by the replay.
+    pub hide_tracks: bool,
+}
+
+/// The route being edited, the replay and flashing alerts, over the layers.
+pub struct OverlayPlugin<'a> {
+    pub route: Option<&'a super::route::RouteEditor>,
+    pub replay: Option<&'a super::replay::Replay>,
+    /// Stretch paths of new alerts with their age in seconds.
+    pub flashes: Vec<(Vec<Coord>, f32)>,
+}
+
+impl Plugin for OverlayPlugin<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut egui::Ui,
+        _response: &egui::Response,
+        projector: &Projector,
+        _memory: &walkers::MapMemory,
+    ) {
+        let painter = ui.painter();
+        if let Some(r) = self.replay {
+            r.paint(projector, painter);
+        }
+        if let Some(r) = self.route {
+            r.paint(projector, painter);
+        }
+        for (path, age_s) in &self.flashes {
+            let pulse = (age_s * 6.0).sin().abs();
+            painter.add(Shape::line(
+                project_line(projector, path),
+                Stroke::new(
+                    6.0 + 4.0 * pulse,
+                    DEVIATION.gamma_multiply(0.5 + 0.5 * pulse),
+                ),
+            ));
+            if let Some(c) = path.first() {
+                painter.circle_stroke(
+                    to_screen(projector, *c),
+                    10.0 + 14.0 * pulse,
+                    Stroke::new(3.0, DEVIATION),
+                );
+            }
+        }
+    }
 }
 
 impl Plugin for LayersPlugin<'_> {
@@ -277,6 +322,9 @@ impl LayersPlugin<'_> {
                 }
                 let Some(g) = &f.geometry else { continue };
                 let role = l.effective_role(f.role);
+                if self.hide_tracks && role == Role::Track {
+                    continue;
+                }
                 let (colour, width) = match role {
                     Role::ContactLine => (CONTACT_LINE, l.style.width.max(2.5)),
                     _ => (l.style.colour(), l.style.width),
@@ -311,7 +359,7 @@ impl LayersPlugin<'_> {
         }
         // 3. Stretches over the tracks; incidents in the zone ringed.
         if let Some(a) = self.analysis {
-            for r in &a.results {
+            for r in a.results.iter().filter(|_| !self.hide_tracks) {
                 for path in &r.deviation_paths {
                     painter.add(Shape::line(
                         project_line(projector, path),

@@ -50,6 +50,11 @@ impl<T: Send + 'static> Jobs<T> {
         }
     }
 
+    /// A sender for results that arrive outside a job (e.g. a screenshot callback).
+    pub fn sender(&self) -> Sender<T> {
+        self.tx.clone()
+    }
+
     /// Runs `work` on a new thread; `on_panic` turns a panic message into a result.
     pub fn spawn(
         &mut self,

@@ -5,9 +5,14 @@
 
 pub mod basemap;
 pub mod draw;
+pub mod export;
+pub mod feed;
 mod jobs;
 pub mod model;
+mod ops_panels;
 mod panels;
+pub mod replay;
+pub mod route;
 pub mod state;
 
 pub use state::{CorridorApp, Tab, Tool};

@@ -17,6 +17,8 @@ use std::path::PathBuf;
 pub enum Origin {
     Path(PathBuf),
     Url(String),
+    /// Reports received from a live feed (not reopened on the next start).
+    Feed(String),
 }
 
 impl Origin {
@@ -24,6 +26,7 @@ impl Origin {
         match self {
             Origin::Path(p) => p.display().to_string(),
             Origin::Url(u) => u.clone(),
+            Origin::Feed(u) => format!("live feed {u}"),
         }
     }
 }
@@ -83,6 +86,18 @@ impl LoadedLayer {
         }
     }
 
+    /// Adds features (e.g. reports from a live feed) and drops the drawing cache.
+    pub fn extend(&mut self, features: Vec<crate::model::Feature>) {
+        let base = self.layer.features.len();
+        self.layer
+            .features
+            .extend(features.into_iter().enumerate().map(|(i, mut f)| {
+                f.index = base + i;
+                f
+            }));
+        self.mercator = std::sync::OnceLock::new();
+    }
+
     /// Per feature, its lines in Mercator units (cached).
     pub fn mercator(&self) -> &Vec<Vec<Vec<[f64; 2]>>> {
         self.mercator
@@ -122,6 +137,18 @@ impl LoadedLayer {
                 .filter_map(|f| f.geometry.as_ref()),
         )
     }
+}
+
+/// Lon/lat box [west, south, east, north] of some points.
+pub fn bbox_of_coords(coords: &[Coord]) -> Option<[f64; 4]> {
+    let first = coords.first()?;
+    Some(
+        coords
+            .iter()
+            .fold([first.x, first.y, first.x, first.y], |b, c| {
+                [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)]
+            }),
+    )
 }
 
 pub fn bbox_of_features<'a>(geoms: impl Iterator<Item = &'a Geometry<f64>>) -> Option<[f64; 4]> {

@@ -59,6 +59,8 @@ pub fn side_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
             (Tab::Convoys, "Convoys"),
             (Tab::Zone, "Buffer zone"),
             (Tab::Results, "Results"),
+            (Tab::Route, "Route"),
+            (Tab::Live, "Live"),
         ] {
             if ui.selectable_label(app.tab == tab, label).clicked() {
                 app.tab = tab;
@@ -73,6 +75,8 @@ pub fn side_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
             Tab::Convoys => convoys_ui(app, ui),
             Tab::Zone => zone_ui(app, ui),
             Tab::Results => results_ui(app, ui),
+            Tab::Route => super::ops_panels::route_ui(app, ui),
+            Tab::Live => super::ops_panels::live_ui(app, ui),
         });
 }
 
@@ -537,6 +541,7 @@ pub fn log_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
 }
 
 pub fn windows_ui(app: &mut CorridorApp, ctx: &egui::Context) {
+    super::ops_panels::feed_window(app, ctx);
     let mut open = app.show_about;
     egui::Window::new("About corridor-watch").open(&mut open).collapsible(false).show(ctx, |ui| {
         ui.strong(format!("corridor-watch {}", env!("CARGO_PKG_VERSION")));

@@ -1,11 +1,15 @@
 //! The app: state, jobs, menus and the map. Panels are in `panels.rs`.
 
 use super::basemap::{Basemap, BasemapPlugin};
-use super::draw::{Highlight, LayersPlugin, ToolShape};
+use super::draw::{Highlight, LayersPlugin, OverlayPlugin, ToolShape};
+use super::export::{ExportKind, export_text, png_of_region};
+use super::feed::{FeedAlert, FeedMsg, FeedWatch};
 use super::jobs::Jobs;
 use super::model::{
-    Analysis, LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features, download,
+    Analysis, LayerStyle, LoadedLayer, Origin, analyse, bbox_of_coords, bbox_of_features, download,
 };
+use super::replay::Replay;
+use super::route::RouteEditor;
 use crate::geodesy::distance_m;
 use crate::io::{read_bytes, read_path};
 use crate::model::{Layer, Role};
@@ -30,6 +34,13 @@ pub enum JobOut {
     Basemap(Result<Basemap, String>),
     Picked(Vec<PathBuf>),
     PickedPmTiles(Option<PathBuf>),
+    /// A route planned along the corridors (or why not).
+    Planned(Result<crate::analysis::routing::PlannedRoute, String>),
+    RouteLoaded(Result<crate::io::route::Route, String>),
+    RoutePicked(Option<PathBuf>),
+    SavePicked(ExportKind, Option<PathBuf>),
+    /// A file written (log text) or why not.
+    Wrote(Result<String, String>),
     Error(String),
 }
 
@@ -39,6 +50,8 @@ pub enum Tab {
     Convoys,
     Zone,
     Results,
+    Route,
+    Live,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +60,7 @@ pub enum Tool {
     Measure,
     BoxQuery,
     RadiusQuery,
+    Route,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +167,15 @@ pub struct CorridorApp {
     /// Where the map was drawn last frame (screen points).
     pub map_rect: egui::Rect,
     ctx: egui::Context,
+    pub route: RouteEditor,
+    pub planning: bool,
+    pub feed: Option<FeedWatch>,
+    pub alerts: Vec<FeedAlert>,
+    pub selected_alert: Option<usize>,
+    pub show_feed: bool,
+    pub feed_url_input: String,
+    pub feed_interval_s: f64,
+    pub replay: Replay,
 }
 
 /// The bundled scenario's files, found beside the working directory or the crate.
@@ -238,6 +261,7 @@ impl CorridorApp {
                 match l.origin {
                     Origin::Path(p) => app.open_path(p, Some((l.style, role))),
                     Origin::Url(u) => app.open_url(u, Some((l.style, role))),
+                    Origin::Feed(_) => {}
                 }
             }
         } else {
@@ -300,6 +324,15 @@ impl CorridorApp {
             pending_zoom: None,
             map_rect: egui::Rect::NOTHING,
             ctx,
+            route: RouteEditor::default(),
+            planning: false,
+            feed: None,
+            alerts: Vec::new(),
+            selected_alert: None,
+            show_feed: false,
+            feed_url_input: String::new(),
+            feed_interval_s: 30.0,
+            replay: Replay::default(),
         }
     }
 
@@ -522,6 +555,56 @@ impl CorridorApp {
                 self.set_tiles(TileChoice::PmTiles(p), &ctx);
             }
             JobOut::PickedPmTiles(None) => {}
+            JobOut::Planned(result) => {
+                self.planning = false;
+                match result {
+                    Ok(p) => {
+                        let text = format!(
+                            "route along corridors: {:.2} km through {} ({} waypoints)",
+                            p.length_m / 1000.0,
+                            p.corridor_ids.join(", "),
+                            p.waypoints.len()
+                        );
+                        self.info(text.clone());
+                        self.route.message = Some((false, text));
+                        let name = self.route.route.name.clone();
+                        self.route.replace(crate::io::route::Route {
+                            name,
+                            waypoints: p.waypoints,
+                            corridor_ids: p.corridor_ids,
+                            speed_kmh: None,
+                        });
+                    }
+                    Err(e) => {
+                        self.route.message = Some((true, e.clone()));
+                        self.warn(format!("route along corridors: {e}"));
+                    }
+                }
+            }
+            JobOut::RoutePicked(Some(p)) => self.load_route(p),
+            JobOut::RoutePicked(None) => {}
+            JobOut::RouteLoaded(Ok(r)) => {
+                let text = format!(
+                    "loaded route \"{}\" ({} waypoints)",
+                    r.name,
+                    r.waypoints.len()
+                );
+                self.info(text.clone());
+                self.route.message = Some((false, text));
+                self.route.replace(r);
+                self.tab = Tab::Route;
+                self.tool = Tool::Route;
+                let wps = self.route.waypoints().to_vec();
+                self.zoom_to(bbox_of_coords(&wps));
+            }
+            JobOut::RouteLoaded(Err(e)) => {
+                self.route.message = Some((true, e.clone()));
+                self.warn(format!("could not open the route: {e}"));
+            }
+            JobOut::SavePicked(kind, Some(p)) => self.export_to(kind, p),
+            JobOut::SavePicked(_, None) => {}
+            JobOut::Wrote(Ok(text)) => self.info(text),
+            JobOut::Wrote(Err(e)) => self.warn(e),
             JobOut::Error(e) => self.warn(e),
         }
     }
@@ -635,6 +718,28 @@ impl CorridorApp {
             _ => None,
         };
         let panning = matches!(self.tool, Tool::Identify | Tool::Measure);
+        self.route.refresh(
+            self.analysis.as_ref().map(|a| &a.scn),
+            self.analysis_generation(),
+        );
+        if self.replay.enabled {
+            self.replay.refresh(self.analysis.as_ref());
+            if let Some(c) = self.replay.followed_position() {
+                self.map_memory.center_at(lon_lat(c.x, c.y));
+            }
+        }
+        // Alerts flash on the map for six seconds after they arrive.
+        let flashes: Vec<(Vec<Coord>, f32)> = self
+            .alerts
+            .iter()
+            .filter_map(|a| {
+                let age = a.received.elapsed().as_secs_f32();
+                (age < 6.0).then(|| (a.alert.path.clone(), age))
+            })
+            .collect();
+        if !flashes.is_empty() {
+            ui.ctx().request_repaint();
+        }
         if self.tiles.is_some()
             && let Some(b) = &self.basemap
         {
@@ -667,6 +772,13 @@ impl CorridorApp {
                 analysis: self.analysis.as_ref(),
                 highlight: &self.highlight,
                 tool: tool_shape,
+                hide_tracks: self.replay.enabled,
+            })
+            .with_plugin(OverlayPlugin {
+                route: (self.tool == Tool::Route || !self.route.waypoints().is_empty())
+                    .then_some(&self.route),
+                replay: self.replay.enabled.then_some(&self.replay),
+                flashes,
             })
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
@@ -701,6 +813,16 @@ impl CorridorApp {
                 None
             };
             let drag_stop = response.drag_stopped();
+            let click_px = if response.clicked() {
+                response.interact_pointer_pos()
+            } else {
+                None
+            };
+            let press_px = if response.drag_started() {
+                response.interact_pointer_pos()
+            } else {
+                None
+            };
             // Attribution, as the sources require.
             let text = attribution;
             ui.painter().text(
@@ -718,9 +840,11 @@ impl CorridorApp {
                 drag_stop,
                 mpp,
                 projector.clip_rect(),
+                (click_px, press_px),
             )
         });
-        let (hover, clicked, drag_start, dragging, drag_stop, mpp, rect) = out.inner;
+        let (hover, clicked, drag_start, dragging, drag_stop, mpp, rect, (click_px, press_px)) =
+            out.inner;
         let size = rect.size();
         self.map_rect = rect;
         self.cursor = hover;
@@ -750,6 +874,50 @@ impl CorridorApp {
                 if let Some(c) = clicked {
                     self.measure.push(c);
                     self.tab = Tab::Results;
+                }
+            }
+            Tool::Route => {
+                let projector = walkers::Projector::new(
+                    rect,
+                    &walkers::MercatorProjection,
+                    &self.map_memory,
+                    lon_lat(33.5, 48.3),
+                );
+                if let Some(p) = press_px
+                    && let Some(i) = self.route.waypoint_at(&projector, p)
+                {
+                    self.route.begin_drag(i);
+                }
+                if let Some(c) = dragging {
+                    self.route.drag_to(c);
+                }
+                if drag_stop {
+                    self.route.end_drag();
+                }
+                if let (Some(p), Some(c)) = (click_px, clicked) {
+                    self.route.click(&projector, p, c);
+                    self.tab = Tab::Route;
+                }
+                let (undo, redo, delete) = ui.input(|i| {
+                    (
+                        i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                        i.modifiers.command
+                            && (i.key_pressed(egui::Key::Y)
+                                || (i.modifiers.shift && i.key_pressed(egui::Key::Z))),
+                        i.key_pressed(egui::Key::Delete) || i.key_pressed(egui::Key::Backspace),
+                    )
+                });
+                if undo {
+                    self.route.undo();
+                }
+                if redo {
+                    self.route.redo();
+                }
+                if delete
+                    && !ui.ctx().egui_wants_keyboard_input()
+                    && let Some(i) = self.route.selected
+                {
+                    self.route.delete(i);
                 }
             }
             Tool::BoxQuery | Tool::RadiusQuery => {
@@ -905,6 +1073,34 @@ impl CorridorApp {
                     ui.close();
                 }
                 ui.separator();
+                if ui.button("Watch feed URL…").clicked() {
+                    self.show_feed = true;
+                    ui.close();
+                }
+                if self.feed.as_ref().is_some_and(FeedWatch::is_running)
+                    && ui.button("Stop watching the feed").clicked()
+                {
+                    self.stop_feed();
+                    ui.close();
+                }
+                ui.separator();
+                if ui.button("Open route…").clicked() {
+                    self.pick_route_file();
+                    ui.close();
+                }
+                if ui.button("Save route…").clicked() {
+                    self.pick_export(ExportKind::Route);
+                    ui.close();
+                }
+                ui.menu_button("Export", |ui| {
+                    for kind in ExportKind::MENU {
+                        if ui.button(kind.menu_label()).clicked() {
+                            self.pick_export(kind);
+                            ui.close();
+                        }
+                    }
+                });
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
@@ -965,6 +1161,7 @@ impl CorridorApp {
                     ui.close();
                 }
                 ui.checkbox(&mut self.show_log, "Log panel");
+                ui.checkbox(&mut self.replay.enabled, "Replay (time slider)");
             });
             ui.menu_button("Help", |ui| {
                 if ui.button("About corridor-watch").clicked() {
@@ -999,6 +1196,11 @@ impl CorridorApp {
                     "Radius query",
                     "Drag from a centre: list what is within that distance",
                 ),
+                (
+                    Tool::Route,
+                    "Route",
+                    "Click to add waypoints, click a leg to insert one, drag a waypoint to move it; select one and press Delete; Ctrl+Z / Ctrl+Y undo and redo; right-drag pans",
+                ),
             ] {
                 if ui
                     .selectable_label(self.tool == tool, label)
@@ -1007,6 +1209,9 @@ impl CorridorApp {
                 {
                     self.tool = tool;
                     self.query_shape = None;
+                    if tool == Tool::Route {
+                        self.tab = Tab::Route;
+                    }
                 }
             }
             ui.separator();
@@ -1019,6 +1224,10 @@ impl eframe::App for CorridorApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         for out in self.jobs.poll() {
             self.apply(out);
+        }
+        self.poll_feed();
+        if self.replay.enabled {
+            self.replay.tick(ui.ctx());
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -1038,6 +1247,9 @@ impl eframe::App for CorridorApp {
             self.toolbar_ui(ui);
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        if self.replay.enabled {
+            egui::Panel::bottom("replay").show(ui, |ui| super::ops_panels::replay_ui(self, ui));
+        }
         if self.show_log {
             egui::Panel::bottom("log")
                 .resizable(true)
@@ -1068,6 +1280,7 @@ impl eframe::App for CorridorApp {
             layers: self
                 .layers
                 .iter()
+                .filter(|l| !matches!(l.origin, Origin::Feed(_)))
                 .map(|l| SavedLayer {
                     origin: l.origin.clone(),
                     style: l.style.clone(),
@@ -1084,6 +1297,284 @@ impl eframe::App for CorridorApp {
         if let Ok(text) = serde_json::to_string(&saved) {
             storage.set_string(STORAGE_KEY, text);
         }
+    }
+}
+
+/// Routes, the live feed, replay and exports.
+impl CorridorApp {
+    /// Where a lon/lat point is on screen (as the map drew it last frame).
+    pub fn screen_pos(&self, c: Coord) -> egui::Pos2 {
+        let projector = walkers::Projector::new(
+            self.map_rect,
+            &walkers::MercatorProjection,
+            &self.map_memory,
+            lon_lat(33.5, 48.3),
+        );
+        super::draw::to_screen(&projector, c)
+    }
+
+    fn analysis_generation(&self) -> u64 {
+        self.analysis.as_ref().map(|a| a.generation).unwrap_or(0)
+    }
+
+    /// Plans the shortest corridor path from the route's first to its last waypoint (worker).
+    pub fn plan_along_corridors(&mut self) {
+        let wps = self.route.waypoints();
+        let (Some(&from), Some(&to)) = (wps.first(), wps.last()) else {
+            return;
+        };
+        if wps.len() < 2 {
+            self.route.message = Some((true, "place a start and an end first".into()));
+            return;
+        }
+        let layers: Vec<Layer> = self.layers.iter().map(LoadedLayer::for_analysis).collect();
+        let layers = super::route::planning_layers(&layers);
+        self.planning = true;
+        self.jobs.spawn(
+            "routing along corridors",
+            move |_| {
+                let scn = crate::analysis::Scenario::new(layers);
+                JobOut::Planned(
+                    crate::analysis::routing::plan_route(&scn, from, to, None)
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            |e| JobOut::Planned(Err(e)),
+        );
+    }
+
+    pub fn load_route(&mut self, path: PathBuf) {
+        self.jobs.spawn(
+            format!("opening route {}", path.display()),
+            move |_| {
+                JobOut::RouteLoaded(
+                    read_path(&path)
+                        .and_then(|l| crate::io::route::route_from_layer(&l))
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            |e| JobOut::RouteLoaded(Err(e)),
+        );
+    }
+
+    pub fn pick_route_file(&mut self) {
+        self.jobs.spawn(
+            "file dialog",
+            |_| {
+                JobOut::RoutePicked(
+                    rfd::FileDialog::new()
+                        .set_title("Open a route")
+                        .add_filter("Route (GeoJSON)", &["geojson", "json"])
+                        .pick_file(),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Asks where to save an export, then writes it.
+    pub fn pick_export(&mut self, kind: ExportKind) {
+        self.jobs.spawn(
+            "file dialog",
+            move |_| {
+                JobOut::SavePicked(
+                    kind,
+                    rfd::FileDialog::new()
+                        .set_title(kind.menu_label().trim_end_matches('…'))
+                        .set_file_name(kind.default_name())
+                        .add_filter(kind.extension(), &[kind.extension()])
+                        .save_file(),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Writes an export to `path` (atomically, on a worker; the map PNG after the next frame).
+    pub fn export_to(&mut self, kind: ExportKind, path: PathBuf) {
+        let shown = path.display().to_string();
+        let text = match kind {
+            ExportKind::Route => {
+                if self.route.waypoints().len() < 2 {
+                    self.warn("the route needs at least two waypoints to be saved");
+                    return;
+                }
+                let mut r = self.route.route.clone();
+                r.speed_kmh = Some(self.route.speed_kmh);
+                if r.corridor_ids.is_empty()
+                    && let Some(a) = &self.analysis
+                {
+                    r.corridor_ids = crate::analysis::route::corridors_used(&a.scn, &r.waypoints);
+                }
+                (
+                    crate::io::route::route_to_geojson(&r),
+                    format!("route, {} waypoints", r.waypoints.len()),
+                )
+            }
+            ExportKind::MapPng => {
+                let rect = self.map_rect;
+                let tx = self.jobs.sender();
+                let ctx = self.ctx.clone();
+                let ppp = self.ctx.pixels_per_point();
+                self.ctx
+                    .send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                        egui::ScreenshotCallback::new(move |img| {
+                            let px = [
+                                rect.min.x * ppp,
+                                rect.min.y * ppp,
+                                rect.max.x * ppp,
+                                rect.max.y * ppp,
+                            ];
+                            let result = png_of_region(&img, px)
+                                .and_then(|png| {
+                                    crate::io::write::write_atomic(&path, &png).map_err(|e| {
+                                        format!("cannot write {}: {e}", path.display())
+                                    })
+                                })
+                                .map(|()| format!("exported the map to {}", path.display()));
+                            let _ = tx.send(JobOut::Wrote(result));
+                            ctx.request_repaint();
+                        }),
+                    ));
+                self.ctx.request_repaint();
+                return;
+            }
+            _ => match self.analysis.as_ref().and_then(|a| export_text(kind, a)) {
+                Some(t) => t,
+                None => {
+                    self.warn("nothing to export yet: the analysis is still running");
+                    return;
+                }
+            },
+        };
+        let (body, what) = text;
+        self.jobs.spawn(
+            format!("writing {shown}"),
+            move |_| {
+                JobOut::Wrote(
+                    crate::io::write::write_atomic(&path, body.as_bytes())
+                        .map(|()| format!("exported {what} to {}", path.display()))
+                        .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Starts watching a feed against the layers loaded now (stops any other).
+    pub fn start_feed(&mut self, url: String, interval_s: f64) {
+        if !crate::io::http::is_url(&url) {
+            self.warn(format!("a feed must be an http:// or https:// URL: {url}"));
+            return;
+        }
+        if let Some(mut f) = self.feed.take() {
+            f.stop();
+        }
+        let layers: Vec<Layer> = self
+            .layers
+            .iter()
+            .filter(|l| !matches!(l.origin, Origin::Feed(_)))
+            .map(LoadedLayer::for_analysis)
+            .collect();
+        self.info(format!("watching feed {url} every {interval_s} s"));
+        self.feed = Some(FeedWatch::start(url, interval_s, layers, self.ctx.clone()));
+        self.tab = Tab::Live;
+    }
+
+    pub fn stop_feed(&mut self) {
+        if let Some(f) = &mut self.feed {
+            f.stop();
+            let text = format!("stopped watching {}", f.url);
+            self.info(text);
+        }
+    }
+
+    fn poll_feed(&mut self) {
+        let Some(feed) = &mut self.feed else { return };
+        let url = feed.url.clone();
+        let msgs = feed.poll();
+        let mut grew = false;
+        for m in msgs {
+            match m {
+                FeedMsg::Polled {
+                    new_reports,
+                    alerts,
+                    warnings,
+                    ..
+                } => {
+                    for w in warnings {
+                        self.info(format!("{w} (in {url})"));
+                    }
+                    if !new_reports.is_empty() {
+                        grew = true;
+                        let origin = Origin::Feed(url.clone());
+                        match self.layers.iter_mut().find(|l| l.origin == origin) {
+                            Some(l) => l.extend(new_reports),
+                            None => {
+                                let mut l = LoadedLayer::new(
+                                    Layer {
+                                        name: format!("Live feed ({})", url),
+                                        source: url.clone(),
+                                        ..Default::default()
+                                    },
+                                    origin,
+                                );
+                                let c = super::draw::role_colour(Role::Track);
+                                l.style.rgb = [c.r(), c.g(), c.b()];
+                                l.style.width = 2.5;
+                                l.extend(new_reports);
+                                self.open_seq += 1;
+                                l.seq = self.open_seq;
+                                self.layers.push(l);
+                            }
+                        }
+                    }
+                    let hms = now_hms();
+                    for a in alerts {
+                        let what = match a.alert_type {
+                            crate::analysis::watch::AlertType::Deviation => "left its corridors",
+                            crate::analysis::watch::AlertType::BufferZoneEntry => {
+                                "entered the buffer zone"
+                            }
+                        };
+                        self.log.push(LogEntry {
+                            error: true,
+                            text: format!("ALERT {}: {what}", a.convoy_id),
+                            at: hms.clone(),
+                        });
+                        self.alerts.push(FeedAlert {
+                            alert: a,
+                            received: std::time::Instant::now(),
+                            received_hms: hms.clone(),
+                        });
+                    }
+                }
+                FeedMsg::Failed {
+                    error,
+                    attempt,
+                    retry_in_s,
+                } => {
+                    self.info(format!(
+                        "feed {url}: {error}; attempt {attempt} failed, retrying in {retry_in_s:.0} s"
+                    ));
+                }
+            }
+        }
+        if grew {
+            self.reanalyse();
+        }
+    }
+
+    /// Selects an alert: zoom to its stretch and highlight it.
+    pub fn select_alert(&mut self, i: usize) {
+        let Some(a) = self.alerts.get(i) else { return };
+        let path = a.alert.path.clone();
+        self.selected_alert = Some(i);
+        self.zoom_to(bbox_of_coords(&path).map(|b| {
+            let pad = 0.05;
+            [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]
+        }));
+        self.highlight.path = Some(path);
     }
 }
 

@@ -1,0 +1,334 @@
+//! Replay: a time slider over all track times. Each convoy is drawn at its
+//! position at time t with its trail; stretches appear as they happen.
+//! Positions are interpolated in time between timed vertices; vertices without
+//! a time get one in proportion to the distance along the track.
+
+use super::draw::{DEVIATION, ZONE_ENTRY, project_line, to_screen};
+use super::model::Analysis;
+use crate::geodesy::fast_distance_m;
+use crate::io::time::parse_rfc3339;
+use eframe::egui::{self, Color32, Stroke};
+use geo::Coord;
+use walkers::Projector;
+
+/// One convoy's timed path: per part, (Unix seconds, position) in time order.
+pub struct ReplayTrack {
+    pub convoy_id: String,
+    pub parts: Vec<Vec<(f64, Coord)>>,
+}
+
+/// A stretch with its times, for drawing as it happens.
+pub struct ReplayStretch {
+    pub path: Vec<Coord>,
+    /// Distance along `path` at each vertex, metres.
+    cum_m: Vec<f64>,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub deviation: bool,
+}
+
+pub struct ReplayData {
+    pub generation: u64,
+    pub tracks: Vec<ReplayTrack>,
+    pub stretches: Vec<ReplayStretch>,
+    pub t_min: f64,
+    pub t_max: f64,
+}
+
+fn timed_part(coords: &[Coord], times: &[Option<f64>]) -> Vec<(f64, Coord)> {
+    let mut cum = vec![0.0; coords.len()];
+    for i in 1..coords.len() {
+        cum[i] = cum[i - 1] + fast_distance_m(coords[i - 1], coords[i]);
+    }
+    let timed: Vec<usize> = (0..coords.len())
+        .filter(|&i| times.get(i).copied().flatten().is_some_and(f64::is_finite))
+        .collect();
+    let mut out = Vec::new();
+    for w in timed.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (ta, tb) = (times[a].unwrap_or(0.0), times[b].unwrap_or(0.0));
+        for i in a..b {
+            let f = if cum[b] > cum[a] {
+                (cum[i] - cum[a]) / (cum[b] - cum[a])
+            } else {
+                0.0
+            };
+            out.push((ta + f * (tb - ta), coords[i]));
+        }
+    }
+    if let Some(&last) = timed.last() {
+        out.push((times[last].unwrap_or(0.0), coords[last]));
+    }
+    out
+}
+
+impl ReplayData {
+    pub fn new(a: &Analysis) -> ReplayData {
+        let mut tracks = Vec::new();
+        let (mut t_min, mut t_max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for c in &a.convoys {
+            let parts: Vec<Vec<(f64, Coord)>> = c
+                .parts
+                .iter()
+                .map(|p| timed_part(&p.coords, &p.times))
+                .filter(|p| !p.is_empty())
+                .collect();
+            for p in &parts {
+                t_min = t_min.min(p[0].0);
+                t_max = t_max.max(p[p.len() - 1].0);
+            }
+            if !parts.is_empty() {
+                tracks.push(ReplayTrack {
+                    convoy_id: c.convoy_id.clone(),
+                    parts,
+                });
+            }
+        }
+        let mut stretches = Vec::new();
+        for r in &a.results {
+            let lists = [
+                (true, &r.report.deviations, &r.deviation_paths),
+                (false, &r.report.buffer_zone_entries, &r.zone_paths),
+            ];
+            for (deviation, list, paths) in lists {
+                for (s, path) in list.iter().zip(paths) {
+                    let t = |v: &Option<String>| v.as_deref().and_then(|x| parse_rfc3339(x).ok());
+                    let (Some(start_s), Some(end_s)) = (t(&s.start_time), t(&s.end_time)) else {
+                        continue;
+                    };
+                    let mut cum_m = vec![0.0; path.len()];
+                    for i in 1..path.len() {
+                        cum_m[i] = cum_m[i - 1] + fast_distance_m(path[i - 1], path[i]);
+                    }
+                    stretches.push(ReplayStretch {
+                        path: path.clone(),
+                        cum_m,
+                        start_s,
+                        end_s,
+                        deviation,
+                    });
+                }
+            }
+        }
+        if !t_min.is_finite() {
+            (t_min, t_max) = (0.0, 0.0);
+        }
+        ReplayData {
+            generation: a.generation,
+            tracks,
+            stretches,
+            t_min,
+            t_max,
+        }
+    }
+}
+
+/// Where a part is at `t`: the trail so far (ending at the position), or `None` before it starts.
+pub fn trail_at(part: &[(f64, Coord)], t: f64) -> Option<Vec<Coord>> {
+    let first = part.first()?;
+    if t < first.0 {
+        return None;
+    }
+    let k = part.partition_point(|(ts, _)| *ts <= t);
+    let mut trail: Vec<Coord> = part[..k].iter().map(|p| p.1).collect();
+    if let (Some(a), Some(b)) = (part.get(k.wrapping_sub(1)), part.get(k))
+        && b.0 > a.0
+    {
+        let f = (t - a.0) / (b.0 - a.0);
+        trail.push(Coord {
+            x: a.1.x + f * (b.1.x - a.1.x),
+            y: a.1.y + f * (b.1.y - a.1.y),
+        });
+    }
+    Some(trail)
+}
+
+/// The convoy's position at `t` (its last known one after it ends).
+pub fn position_at(track: &ReplayTrack, t: f64) -> Option<Coord> {
+    track
+        .parts
+        .iter()
+        .filter_map(|p| {
+            trail_at(p, t)
+                .and_then(|tr| tr.last().copied())
+                .map(|c| (p[0].0, c))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|x| x.1)
+}
+
+pub struct Replay {
+    pub enabled: bool,
+    pub playing: bool,
+    pub t: f64,
+    /// Track seconds per real second.
+    pub speed: f64,
+    pub follow: Option<String>,
+    pub data: Option<ReplayData>,
+    last_frame: Option<std::time::Instant>,
+}
+
+impl Default for Replay {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            playing: false,
+            t: 0.0,
+            speed: 600.0,
+            follow: None,
+            data: None,
+            last_frame: None,
+        }
+    }
+}
+
+pub fn format_time(t: f64) -> String {
+    crate::io::time::format_rfc3339(t)
+        .map(|s| s.replace('T', " ").replace('Z', " UTC"))
+        .unwrap_or_else(|| "-".into())
+}
+
+impl Replay {
+    /// Rebuilds the timeline when the analysis changed; keeps t inside it.
+    pub fn refresh(&mut self, a: Option<&Analysis>) {
+        let Some(a) = a else { return };
+        if self
+            .data
+            .as_ref()
+            .is_none_or(|d| d.generation != a.generation)
+        {
+            let d = ReplayData::new(a);
+            if self.data.is_none() {
+                self.t = d.t_min;
+            }
+            self.t = self.t.clamp(d.t_min, d.t_max.max(d.t_min));
+            self.data = Some(d);
+        }
+    }
+
+    /// Advances t while playing.
+    pub fn tick(&mut self, ctx: &egui::Context) {
+        let now = std::time::Instant::now();
+        if self.playing
+            && let Some(d) = &self.data
+        {
+            if let Some(prev) = self.last_frame {
+                self.t += (now - prev).as_secs_f64() * self.speed;
+            }
+            if self.t >= d.t_max {
+                self.t = d.t_max;
+                self.playing = false;
+            }
+            ctx.request_repaint();
+        }
+        self.last_frame = Some(now);
+    }
+
+    /// Where the followed convoy is now.
+    pub fn followed_position(&self) -> Option<Coord> {
+        let id = self.follow.as_ref()?;
+        let d = self.data.as_ref()?;
+        d.tracks
+            .iter()
+            .find(|tr| &tr.convoy_id == id)
+            .and_then(|tr| position_at(tr, self.t))
+    }
+
+    pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
+        let Some(d) = &self.data else { return };
+        let trail_colour = Color32::from_rgb(20, 120, 50);
+        for tr in &d.tracks {
+            for p in &tr.parts {
+                if let Some(trail) = trail_at(p, self.t) {
+                    painter.add(egui::Shape::line(
+                        project_line(projector, &trail),
+                        Stroke::new(2.5, trail_colour),
+                    ));
+                }
+            }
+        }
+        for s in &d.stretches {
+            if self.t < s.start_s {
+                continue;
+            }
+            let f = if s.end_s > s.start_s {
+                ((self.t - s.start_s) / (s.end_s - s.start_s)).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let total = s.cum_m.last().copied().unwrap_or(0.0);
+            let upto = f * total;
+            let k = s.cum_m.partition_point(|c| *c <= upto);
+            let mut path: Vec<Coord> = s.path[..k].to_vec();
+            if let (Some(a), Some(b)) =
+                (k.checked_sub(1).and_then(|i| s.path.get(i)), s.path.get(k))
+            {
+                let (ca, cb) = (s.cum_m[k - 1], s.cum_m[k]);
+                let g = if cb > ca {
+                    (upto - ca) / (cb - ca)
+                } else {
+                    0.0
+                };
+                path.push(Coord {
+                    x: a.x + g * (b.x - a.x),
+                    y: a.y + g * (b.y - a.y),
+                });
+            }
+            let colour = if s.deviation { DEVIATION } else { ZONE_ENTRY };
+            painter.add(egui::Shape::line(
+                project_line(projector, &path),
+                Stroke::new(4.0, colour),
+            ));
+        }
+        for tr in &d.tracks {
+            if let Some(c) = position_at(tr, self.t) {
+                let p = to_screen(projector, c);
+                let followed = self.follow.as_deref() == Some(tr.convoy_id.as_str());
+                painter.circle(
+                    p,
+                    if followed { 8.0 } else { 6.0 },
+                    Color32::WHITE,
+                    Stroke::new(
+                        2.5,
+                        if followed {
+                            super::draw::HIGHLIGHT
+                        } else {
+                            trail_colour
+                        },
+                    ),
+                );
+                painter.text(
+                    p + egui::vec2(9.0, -9.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    &tr.convoy_id,
+                    egui::FontId::proportional(12.0),
+                    Color32::BLACK,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_interpolated_in_time() {
+        let coords = [
+            Coord { x: 30.0, y: 50.0 },
+            Coord { x: 30.1, y: 50.0 },
+            Coord { x: 30.2, y: 50.0 },
+        ];
+        // The middle vertex has no time: it gets one by distance (half-way).
+        let part = timed_part(&coords, &[Some(0.0), None, Some(100.0)]);
+        assert_eq!(part.len(), 3);
+        assert!((part[1].0 - 50.0).abs() < 0.1);
+        let trail = trail_at(&part, 75.0).expect("started");
+        let at = trail.last().copied().expect("a position");
+        assert!((at.x - 30.15).abs() < 1e-3, "{at:?}");
+        assert!(trail_at(&part, -1.0).is_none());
+        let end = trail_at(&part, 500.0).expect("finished").last().copied();
+        assert_eq!(end, Some(coords[2]));
+    }
+}

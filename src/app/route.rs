@@ -1,0 +1,329 @@
+//! The route tool: waypoints placed, dragged, inserted and deleted on the map,
+//! undo/redo, every leg checked at once against the corridors and the zone,
+//! "route along corridors", and routes saved and loaded as GeoJSON.
+
+use super::draw::{DEVIATION, ZONE_ENTRY, to_screen};
+use crate::analysis::Scenario;
+use crate::analysis::route::{RouteCheck, check_route};
+use crate::io::route::Route;
+use eframe::egui::{self, Color32, Pos2, Shape, Stroke};
+use geo::Coord;
+use walkers::Projector;
+
+pub const LEG_INSIDE: Color32 = Color32::from_rgb(0, 160, 60);
+pub const ROUTE_LINE: Color32 = Color32::from_rgb(0, 120, 140);
+/// Screen distance (points) within which a click or press hits a waypoint or leg.
+pub const HIT_PX: f32 = 9.0;
+
+/// Most undo steps kept.
+const UNDO_DEPTH: usize = 200;
+
+pub struct RouteEditor {
+    pub route: Route,
+    undo: Vec<Vec<Coord>>,
+    redo: Vec<Vec<Coord>>,
+    pub selected: Option<usize>,
+    pub dragging: Option<usize>,
+    /// The check of the current waypoints (`None` until corridors are loaded).
+    pub check: Option<RouteCheck>,
+    checked: Option<(Vec<Coord>, u64)>,
+    /// The last planning or file message: (is an error, text).
+    pub message: Option<(bool, String)>,
+    pub speed_kmh: f64,
+    /// Leg paths along their geodesics (for drawing and hit tests), per leg.
+    pub leg_paths: Vec<Vec<Coord>>,
+}
+
+impl Default for RouteEditor {
+    fn default() -> Self {
+        Self {
+            route: Route {
+                name: "New route".into(),
+                ..Default::default()
+            },
+            undo: Vec::new(),
+            redo: Vec::new(),
+            selected: None,
+            dragging: None,
+            check: None,
+            checked: None,
+            message: None,
+            speed_kmh: 40.0,
+            leg_paths: Vec::new(),
+        }
+    }
+}
+
+impl RouteEditor {
+    pub fn waypoints(&self) -> &[Coord] {
+        &self.route.waypoints
+    }
+
+    /// Changes the waypoints as one undoable step.
+    pub fn edit(&mut self, f: impl FnOnce(&mut Vec<Coord>)) {
+        let before = self.route.waypoints.clone();
+        f(&mut self.route.waypoints);
+        if self.route.waypoints != before {
+            self.undo.push(before);
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+            self.route.corridor_ids.clear();
+        }
+    }
+
+    /// Starts a drag of waypoint `i` (one undo step for the whole drag).
+    pub fn begin_drag(&mut self, i: usize) {
+        self.undo.push(self.route.waypoints.clone());
+        self.redo.clear();
+        self.dragging = Some(i);
+        self.selected = Some(i);
+    }
+
+    pub fn drag_to(&mut self, c: Coord) {
+        if let Some(w) = self.dragging.and_then(|i| self.route.waypoints.get_mut(i)) {
+            *w = c;
+        }
+    }
+
+    pub fn end_drag(&mut self) {
+        if self.dragging.take().is_some() && self.undo.last() == Some(&self.route.waypoints) {
+            self.undo.pop(); // a press without a move changes nothing
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo(&mut self) {
+        if let Some(prev) = self.undo.pop() {
+            self.redo
+                .push(std::mem::replace(&mut self.route.waypoints, prev));
+            self.selected = None;
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(next) = self.redo.pop() {
+            self.undo
+                .push(std::mem::replace(&mut self.route.waypoints, next));
+            self.selected = None;
+        }
+    }
+
+    pub fn delete(&mut self, i: usize) {
+        if i < self.route.waypoints.len() {
+            self.edit(|w| {
+                w.remove(i);
+            });
+            self.selected = None;
+        }
+    }
+
+    /// Replaces the whole route (planned or loaded) as one undoable step.
+    pub fn replace(&mut self, route: Route) {
+        let ids = route.corridor_ids.clone();
+        let speed = route.speed_kmh;
+        self.edit(|w| *w = route.waypoints.clone());
+        self.route.name = route.name;
+        self.route.corridor_ids = ids;
+        if let Some(s) = speed {
+            self.speed_kmh = s;
+        }
+        self.selected = None;
+    }
+
+    /// Re-checks the legs when the waypoints or the analysis changed.
+    pub fn refresh(&mut self, scn: Option<&Scenario>, generation: u64) {
+        let Some(scn) = scn else {
+            self.check = None;
+            self.checked = None;
+            return;
+        };
+        let key = (self.route.waypoints.clone(), generation);
+        if self.checked.as_ref() == Some(&key) {
+            return;
+        }
+        self.check = Some(check_route(scn, &self.route.waypoints, None));
+        self.leg_paths = self
+            .route
+            .waypoints
+            .windows(2)
+            .map(|w| {
+                let mut out = Vec::new();
+                crate::geodesy::densify_edge(w[0], w[1], 5_000.0, &mut out);
+                out.push(w[1]);
+                out
+            })
+            .collect();
+        self.checked = Some(key);
+    }
+
+    /// The waypoint under a screen position.
+    pub fn waypoint_at(&self, projector: &Projector, p: Pos2) -> Option<usize> {
+        self.route
+            .waypoints
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, to_screen(projector, *c).distance(p)))
+            .filter(|(_, d)| *d <= HIT_PX)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    }
+
+    /// The leg under a screen position (index of its first waypoint).
+    pub fn leg_at(&self, projector: &Projector, p: Pos2) -> Option<usize> {
+        let mut best: Option<(usize, f32)> = None;
+        for (i, path) in self.leg_paths.iter().enumerate() {
+            let pts: Vec<Pos2> = path.iter().map(|c| to_screen(projector, *c)).collect();
+            for w in pts.windows(2) {
+                let d = segment_distance(p, w[0], w[1]);
+                if d <= HIT_PX && best.is_none_or(|b| d < b.1) {
+                    best = Some((i, d));
+                }
+            }
+        }
+        best.map(|b| b.0)
+    }
+
+    /// A click with the route tool: select a waypoint, insert on a leg, or append.
+    pub fn click(&mut self, projector: &Projector, p: Pos2, at: Coord) {
+        if let Some(i) = self.waypoint_at(projector, p) {
+            self.selected = Some(i);
+        } else if let Some(leg) = self.leg_at(projector, p) {
+            self.edit(|w| w.insert(leg + 1, at));
+            self.selected = Some(leg + 1);
+        } else {
+            self.edit(|w| w.push(at));
+            self.selected = Some(self.route.waypoints.len() - 1);
+        }
+    }
+
+    /// The route's shapes: legs green inside, red outside, orange in the zone; waypoints numbered.
+    pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
+        let mut out: Vec<Shape> = Vec::new();
+        for (i, path) in self.leg_paths.iter().enumerate() {
+            let leg = self.check.as_ref().and_then(|c| c.legs.get(i));
+            let colour = match leg {
+                Some(l) if l.in_corridor() => LEG_INSIDE,
+                Some(_) => DEVIATION,
+                None => ROUTE_LINE,
+            };
+            let pts: Vec<Pos2> = path.iter().map(|c| to_screen(projector, *c)).collect();
+            out.push(Shape::line(pts, Stroke::new(3.0, colour)));
+            if let Some(l) = leg {
+                for z in &l.zone_paths {
+                    let pts: Vec<Pos2> = z.iter().map(|c| to_screen(projector, *c)).collect();
+                    out.extend(Shape::dashed_line(
+                        &pts,
+                        Stroke::new(6.0, ZONE_ENTRY),
+                        8.0,
+                        6.0,
+                    ));
+                }
+                for d in &l.deviation_paths {
+                    let pts: Vec<Pos2> = d.iter().map(|c| to_screen(projector, *c)).collect();
+                    out.push(Shape::line(pts, Stroke::new(5.0, DEVIATION)));
+                }
+            }
+        }
+        for (i, c) in self.route.waypoints.iter().enumerate() {
+            let p = to_screen(projector, *c);
+            let selected = self.selected == Some(i);
+            out.push(Shape::circle_filled(
+                p,
+                7.0,
+                if selected {
+                    super::draw::HIGHLIGHT
+                } else {
+                    Color32::WHITE
+                },
+            ));
+            out.push(Shape::circle_stroke(p, 7.0, Stroke::new(2.0, ROUTE_LINE)));
+        }
+        painter.extend(out);
+        for (i, c) in self.route.waypoints.iter().enumerate() {
+            painter.text(
+                to_screen(projector, *c),
+                egui::Align2::CENTER_CENTER,
+                (i + 1).to_string(),
+                egui::FontId::proportional(9.0),
+                Color32::BLACK,
+            );
+        }
+    }
+}
+
+fn segment_distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let len2 = ab.length_sq();
+    let t = if len2 > 0.0 {
+        ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (a + ab * t).distance(p)
+}
+
+/// The corridor and zone layers of a layer set (what planning needs), for a worker.
+pub fn planning_layers(layers: &[crate::model::Layer]) -> Vec<crate::model::Layer> {
+    use crate::model::Role;
+    layers
+        .iter()
+        .map(|l| crate::model::Layer {
+            name: l.name.clone(),
+            source: l.source.clone(),
+            features: l
+                .features
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.role,
+                        Role::Corridor | Role::GrainRoute | Role::ContactLine | Role::BufferZone
+                    )
+                })
+                .cloned()
+                .collect(),
+            warnings: Vec::new(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undo_and_redo_walk_the_edits() {
+        let mut r = RouteEditor::default();
+        let a = Coord { x: 30.0, y: 50.0 };
+        let b = Coord { x: 31.0, y: 50.0 };
+        r.edit(|w| w.push(a));
+        r.edit(|w| w.push(b));
+        r.delete(0);
+        assert_eq!(r.waypoints(), &[b]);
+        r.undo();
+        assert_eq!(r.waypoints(), &[a, b]);
+        r.undo();
+        assert_eq!(r.waypoints(), &[a]);
+        r.redo();
+        assert_eq!(r.waypoints(), &[a, b]);
+        // A drag is one step; a press without a move is none.
+        r.begin_drag(1);
+        r.drag_to(Coord { x: 31.0, y: 50.5 });
+        r.drag_to(Coord { x: 31.0, y: 51.0 });
+        r.end_drag();
+        r.undo();
+        assert_eq!(r.waypoints(), &[a, b]);
+        let depth = r.undo.len();
+        r.begin_drag(0);
+        r.end_drag();
+        assert_eq!(r.undo.len(), depth);
+    }
+}
