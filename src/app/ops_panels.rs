@@ -188,7 +188,7 @@ pub fn route_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                 select = Some(i);
             }
             if ui
-                .small_button("✕")
+                .small_button("Delete")
                 .on_hover_text(format!("Delete waypoint {}", i + 1))
                 .clicked()
             {

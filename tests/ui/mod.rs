@@ -204,3 +204,275 @@ fn open_url_loads_over_http_and_reports_a_404() {
         err.text
     );
 }
+
+// ---- route tool, routing, live feed, replay, exports
+
+fn hc01_vertex(i: usize) -> geo::Coord {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data("corridors.geojson")).unwrap()).unwrap();
+    let f = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == "HC-01")
+        .unwrap();
+    let c = &f["geometry"]["coordinates"][i];
+    geo::Coord {
+        x: c[0].as_f64().unwrap(),
+        y: c[1].as_f64().unwrap(),
+    }
+}
+
+fn click_map(h: &mut Harness<'static, CorridorApp>, c: geo::Coord) {
+    let p = h.state().screen_pos(c);
+    h.hover_at(p);
+    h.drag_at(p);
+    h.drop_at(p);
+    h.run_steps(3);
+}
+
+#[test]
+fn route_tool_places_waypoints_shows_a_red_leg_and_undoes() {
+    let mut h = app_on(bundled());
+    let (a, b) = (hc01_vertex(100), hc01_vertex(112));
+    let off = geo::Coord {
+        x: b.x + 0.05,
+        y: b.y + 0.25,
+    };
+    h.state_mut().centre_on(b.x, b.y + 0.1, 9.0);
+    h.run_steps(3);
+    h.get_all_by_label("Route").next().unwrap().click();
+    h.run_steps(2);
+    assert_eq!(h.state().tool, corridor_watch::app::Tool::Route);
+    for c in [a, b, off] {
+        click_map(&mut h, c);
+    }
+    assert_eq!(h.state().route.waypoints().len(), 3);
+    // Leg 1 runs along HC-01; leg 2 leaves it (and is drawn red).
+    assert_eq!(h.query_all_by_label_contains(", inside").count(), 1);
+    assert_eq!(h.query_all_by_label_contains("OUTSIDE for").count(), 1);
+    h.get_by_label_contains("Leg 2:");
+    let legs = h.state().route.check.clone().expect("legs checked");
+    assert!(legs.legs[0].in_corridor() && !legs.legs[1].in_corridor());
+    h.get_by_label_contains("1 leg(s) leave the corridors");
+    h.get_by_label_contains("ETA");
+    hide_log(&mut h);
+    h.snapshot_options(
+        "route_tool",
+        &SnapshotOptions::new()
+            .threshold(1.5)
+            .max_failed_pixels(4000),
+    );
+    click(&mut h, "Undo");
+    h.run_steps(2);
+    assert_eq!(h.state().route.waypoints().len(), 2);
+    h.get_by_label("Every leg stays inside the corridors");
+    click(&mut h, "Redo");
+    assert_eq!(h.state().route.waypoints().len(), 3);
+}
+
+#[test]
+fn route_along_corridors_on_the_bundled_data() {
+    let mut h = app_on(bundled());
+    h.get_all_by_label("Route").last().unwrap().click(); // the Route tab
+    h.run_steps(2);
+    let kyiv = geo::Coord {
+        x: 30.523,
+        y: 50.45,
+    };
+    let sloviansk = geo::Coord {
+        x: 37.605,
+        y: 48.852,
+    };
+    h.state_mut().route.edit(|w| *w = vec![kyiv, sloviansk]);
+    h.run_steps(3);
+    h.get_by_label_contains("1 leg(s) leave the corridors");
+    click(&mut h, "Route along corridors");
+    settle(&mut h);
+    h.get_by_label("Every leg stays inside the corridors");
+    h.get_by_label("Corridors: HC-01, HC-04");
+    assert!(h.state().route.waypoints().len() > 5);
+    // Kyiv to Zaporizhzhia: the corridor network does not join them.
+    let zap = geo::Coord {
+        x: 35.139,
+        y: 47.838,
+    };
+    h.state_mut().route.edit(|w| *w = vec![kyiv, zap]);
+    h.run_steps(2);
+    click(&mut h, "Route along corridors");
+    settle(&mut h);
+    // Said in the Route panel (and in the log).
+    assert_eq!(
+        h.query_all_by_label_contains("no corridor path joins the start and the end")
+            .count(),
+        2
+    );
+    assert!(h.state().route.message.as_ref().is_some_and(|m| m.0));
+    assert_eq!(
+        h.state().route.waypoints().len(),
+        2,
+        "the route is kept as it was"
+    );
+}
+
+#[test]
+fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = dir.path().join("layers.geojson");
+    std::fs::write(&layers, crate::util::FEED_LAYERS).unwrap();
+    let mut h = app_on(vec![layers]);
+    let url = crate::util::serve_script(crate::util::feed_script());
+    h.state_mut()
+        .start_feed(format!("{url}/collections/k/items"), 0.1);
+    let start = Instant::now();
+    while h.state().alerts.len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no alerts arrived"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    settle(&mut h);
+    h.get_by_label_contains("K-1 DEVIATION: left its corridors");
+    h.get_by_label_contains("K-1 ZONE ENTRY: entered the buffer zone");
+    h.get_by_label_contains("Feed: live (7 reports");
+    assert!(
+        h.state()
+            .log
+            .iter()
+            .any(|e| e.text.contains("500") && e.text.contains("retrying")),
+        "the 500 was reported and retried"
+    );
+    // The reports became a track layer and the analysis flags K-1.
+    let a = h.state().analysis.as_ref().unwrap();
+    assert_eq!(a.results.len(), 1);
+    assert_eq!(a.results[0].report.deviations.len(), 1);
+    h.get_by_label_contains("K-1 DEVIATION").click();
+    h.run_steps(3);
+    assert!(
+        h.state().highlight.path.is_some(),
+        "selecting an alert highlights it"
+    );
+    click(&mut h, "Stop watching");
+    h.get_by_label_contains("Feed: stopped (7 reports kept)");
+}
+
+#[test]
+fn replay_shows_convoys_at_a_given_time() {
+    use corridor_watch::app::replay::position_at;
+    let mut h = app_on(bundled());
+    h.state_mut().replay.enabled = true;
+    h.run_steps(3);
+    h.get_by_label("Play");
+    let (t_min, t_max, n) = {
+        let d = h.state().replay.data.as_ref().expect("a timeline");
+        (d.t_min, d.t_max, d.tracks.len())
+    };
+    assert_eq!(n, 9, "every bundled convoy has times");
+    assert!(t_max > t_min);
+    // At a time between UN-07's first and last report it is somewhere on its track.
+    let tr = {
+        let d = h.state().replay.data.as_ref().unwrap();
+        let tr = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
+        (tr.parts[0][0], *tr.parts[0].last().unwrap())
+    };
+    let t_mid = 0.5 * (tr.0.0 + tr.1.0);
+    h.state_mut().replay.t = t_mid;
+    h.state_mut().replay.follow = Some("UN-07".into());
+    h.run_steps(3);
+    let d = h.state().replay.data.as_ref().unwrap();
+    let un07 = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
+    let at = position_at(un07, t_mid).unwrap();
+    assert_ne!(at, tr.0.1);
+    assert_ne!(at, tr.1.1);
+    assert_eq!(
+        position_at(un07, tr.0.0),
+        Some(tr.0.1),
+        "at its first report it is there"
+    );
+    // Following UN-07 centres the map on it.
+    let centre = h.state().map_rect.center();
+    let seen = h.state().screen_pos(at);
+    assert!(seen.distance(centre) < 3.0, "{seen:?} vs {centre:?}");
+    let shown = corridor_watch::app::replay::format_time(t_mid);
+    h.get_by_label(&shown);
+    hide_log(&mut h);
+    h.snapshot_options(
+        "replay",
+        &SnapshotOptions::new()
+            .threshold(1.5)
+            .max_failed_pixels(4000),
+    );
+    click(&mut h, "Play");
+    h.run_steps(5);
+    assert!(h.state().replay.t > t_mid, "playing moves time on");
+}
+
+#[test]
+fn exports_from_the_app_read_back() {
+    use corridor_watch::app::export::ExportKind;
+    let mut h = app_on(bundled());
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    for (kind, name) in [
+        (ExportKind::StretchesCsv, "s.csv"),
+        (ExportKind::StretchesGeojson, "s.geojson"),
+        (ExportKind::IncidentsCsv, "i.csv"),
+        (ExportKind::ReportJson, "r.json"),
+    ] {
+        h.state_mut().export_to(kind, p(name));
+    }
+    let kyiv = geo::Coord {
+        x: 30.523,
+        y: 50.45,
+    };
+    let poltava = geo::Coord {
+        x: 34.551,
+        y: 49.589,
+    };
+    h.state_mut().route.edit(|w| *w = vec![kyiv, poltava]);
+    h.state_mut()
+        .export_to(ExportKind::Route, p("route.geojson"));
+    settle(&mut h);
+    let a = h.state().analysis.as_ref().unwrap();
+    let stretches: usize = a
+        .results
+        .iter()
+        .map(|r| r.report.deviations.len() + r.report.buffer_zone_entries.len())
+        .sum();
+    assert_eq!(stretches, 7);
+    let rows = csv::Reader::from_path(p("s.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(rows, stretches);
+    let gj: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p("s.geojson")).unwrap()).unwrap();
+    assert_eq!(gj["features"].as_array().unwrap().len(), stretches);
+    let inc = csv::Reader::from_path(p("i.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(inc, 10);
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p("r.json")).unwrap()).unwrap();
+    assert_eq!(r["convoys"].as_array().unwrap().len(), 9);
+    assert_eq!(
+        r["convoys"][0]["convoy_id"],
+        a.results[0].report.convoy_id.as_str()
+    );
+    let route = corridor_watch::io::read_path(&p("route.geojson")).unwrap();
+    let back = corridor_watch::io::route::route_from_layer(&route).unwrap();
+    assert_eq!(back.waypoints, vec![kyiv, poltava]);
+    assert_eq!(back.corridor_ids, vec!["HC-01".to_string()]);
+    assert!(
+        h.state()
+            .log
+            .iter()
+            .filter(|e| e.text.starts_with("exported"))
+            .count()
+            >= 5,
+        "each export is logged"
+    );
+}
