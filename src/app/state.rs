@@ -818,8 +818,10 @@ impl CorridorApp {
             } else {
                 None
             };
+            // Where the button went down (the drag starts only after a few pixels of motion).
             let press_px = if response.drag_started() {
-                response.interact_pointer_pos()
+                ui.input(|i| i.pointer.press_origin())
+                    .or(response.interact_pointer_pos())
             } else {
                 None
             };
@@ -898,13 +900,20 @@ impl CorridorApp {
                     self.route.click(&projector, p, c);
                     self.tab = Tab::Route;
                 }
-                let (undo, redo, delete) = ui.input(|i| {
+                // Shortcuts match the modifiers sent with the key (not the state at frame end).
+                let (undo, redo, delete) = ui.input_mut(|i| {
+                    use egui::{Key, KeyboardShortcut, Modifiers};
+                    let redo = i.consume_shortcut(&KeyboardShortcut::new(
+                        Modifiers::COMMAND | Modifiers::SHIFT,
+                        Key::Z,
+                    )) || i
+                        .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                    let undo =
+                        i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
                     (
-                        i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
-                        i.modifiers.command
-                            && (i.key_pressed(egui::Key::Y)
-                                || (i.modifiers.shift && i.key_pressed(egui::Key::Z))),
-                        i.key_pressed(egui::Key::Delete) || i.key_pressed(egui::Key::Backspace),
+                        undo,
+                        redo,
+                        i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
                     )
                 });
                 if undo {

@@ -2,6 +2,7 @@
 //! Snapshots (wgpu on Mesa's CPU Vulkan driver) are in tests/snapshots/.
 
 use corridor_watch::app::CorridorApp;
+use eframe::egui;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use std::path::PathBuf;
@@ -269,6 +270,16 @@ fn route_tool_places_waypoints_shows_a_red_leg_and_undoes() {
     h.get_by_label("Every leg stays inside the corridors");
     click(&mut h, "Redo");
     assert_eq!(h.state().route.waypoints().len(), 3);
+    // Keyboard: click waypoint 2 to select it, Delete removes it, Ctrl+Z brings it back.
+    let placed = h.state().route.waypoints().to_vec();
+    click_map(&mut h, b);
+    assert_eq!(h.state().route.selected, Some(1));
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert_eq!(h.state().route.waypoints(), &[placed[0], placed[2]]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().route.waypoints(), &placed[..]);
 }
 
 #[test]
