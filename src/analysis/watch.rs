@@ -5,8 +5,9 @@
 //! time, or its start position to ~1 m when the track has no times), so a
 //! stretch that grows as reports arrive is alerted once. Duplicate reports
 //! (same convoy, time and position) are dropped; reports out of order are put
-//! in time order (see `assemble_convoys`). Everything present at the first
-//! check is new to the watcher, so the first check alerts on it.
+//! in time order (see `assemble_convoys`). Stretches already in the tracks
+//! the watch starts with (from files) are known, not alerted: alerts are for
+//! what the feed brings.
 
 use super::{CheckOptions, Scenario, assemble_convoys, check_convoy_with_paths};
 use crate::model::{Feature, Layer, Role};
@@ -74,14 +75,17 @@ impl Watcher {
                 .features
                 .extend(l.features.iter().filter(|f| f.role == Role::Track).cloned());
         }
-        Watcher {
+        let mut w = Watcher {
             scn: Scenario::new(layers),
             tracks,
             report_keys: HashSet::new(),
             changed: HashSet::new(),
             known: HashSet::new(),
             first: true,
-        }
+        };
+        // What the files already show is known, not news.
+        let _ = w.check();
+        w
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -194,6 +198,28 @@ mod tests {
             feats.join(",")
         );
         read_bytes("feed", text.as_bytes()).expect("reports")
+    }
+
+    #[test]
+    fn stretches_in_the_starting_tracks_are_not_alerted() {
+        let with_track = format!(
+            "{},{}]}}",
+            &CORRIDOR[..CORRIDOR.len() - 2],
+            r#"{"type":"Feature","properties":{"kind":"track","convoy_id":"OLD"},
+             "geometry":{"type":"LineString","coordinates":[[30.1,50],[30.2,50.2]]}}"#
+        );
+        let mut w = Watcher::new(vec![
+            read_bytes("c.geojson", with_track.as_bytes()).expect("c"),
+        ]);
+        assert!(w.check().is_empty());
+        let batch = reports(&[
+            (30.1, 50.0, "2026-03-02T08:00:00Z"),
+            (30.1, 50.2, "2026-03-02T08:10:00Z"),
+        ]);
+        w.ingest(&batch);
+        let alerts = w.check();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].convoy_id, "K-1");
     }
 
     #[test]

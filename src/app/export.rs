@@ -30,7 +30,7 @@ impl ExportKind {
             ExportKind::StretchesCsv => "Deviations and zone entries (CSV)…",
             ExportKind::StretchesGeojson => "Deviations and zone entries (GeoJSON)…",
             ExportKind::IncidentsCsv => "Incidents in the zone (CSV)…",
-            ExportKind::ReportJson => "Report (JSON, as `check`)…",
+            ExportKind::ReportJson => "Report (JSON, as the check command writes it)…",
             ExportKind::MapPng => "Map as PNG…",
             ExportKind::Route => "Route (GeoJSON)…",
         }
