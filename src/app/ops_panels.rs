@@ -117,7 +117,7 @@ pub fn route_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
         .map(format_duration_s)
         .unwrap_or_else(|| "-".into());
     ui.strong(format!(
-        "Total {} in {} legs; ETA {eta} at {:.0} km/h",
+        "Total {} in {} leg(s); ETA {eta} at {:.0} km/h",
         km(check.length_m()),
         check.legs.len(),
         app.route.speed_kmh

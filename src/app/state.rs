@@ -89,6 +89,17 @@ struct Saved {
     tab: Option<Tab>,
     show_log: bool,
     left_width: Option<f32>,
+    /// The route being planned: name, waypoints [lon, lat], speed (km/h).
+    route: Option<SavedRoute>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct SavedRoute {
+    name: String,
+    waypoints: Vec<[f64; 2]>,
+    corridor_ids: Vec<String>,
+    speed_kmh: f64,
 }
 
 pub struct LogEntry {
@@ -242,6 +253,23 @@ impl CorridorApp {
             }
             app.tab = s.tab.unwrap_or(Tab::Layers);
             app.show_log = s.show_log;
+            if let Some(r) = &s.route {
+                let waypoints: Vec<Coord> = r
+                    .waypoints
+                    .iter()
+                    .filter(|c| c[0].is_finite() && c[1].is_finite() && c[1].abs() <= 90.0)
+                    .map(|c| Coord { x: c[0], y: c[1] })
+                    .collect();
+                app.route.route = crate::io::route::Route {
+                    name: r.name.clone(),
+                    waypoints,
+                    corridor_ids: r.corridor_ids.clone(),
+                    speed_kmh: None,
+                };
+                if r.speed_kmh.is_finite() && r.speed_kmh > 0.0 {
+                    app.route.speed_kmh = r.speed_kmh;
+                }
+            }
             if let Some(t) = s.tiles.clone() {
                 app.set_tiles(t, &cc.egui_ctx);
             }
@@ -1302,6 +1330,12 @@ impl eframe::App for CorridorApp {
             tab: Some(self.tab),
             show_log: self.show_log,
             left_width: None,
+            route: (!self.route.waypoints().is_empty()).then(|| SavedRoute {
+                name: self.route.route.name.clone(),
+                waypoints: self.route.waypoints().iter().map(|c| [c.x, c.y]).collect(),
+                corridor_ids: self.route.route.corridor_ids.clone(),
+                speed_kmh: self.route.speed_kmh,
+            }),
         };
         if let Ok(text) = serde_json::to_string(&saved) {
             storage.set_string(STORAGE_KEY, text);
