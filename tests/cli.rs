@@ -1090,3 +1090,73 @@ fn a_writer_killed_mid_write_leaves_the_old_file_intact() {
         b"{\"the\": \"old, good report\"}"
     );
 }
+
+// ---- the antimeridian
+
+#[test]
+fn tracks_and_layers_across_the_antimeridian() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = dir.path().join("layers.geojson");
+    // A corridor along 65 N split at 180 as RFC 7946 asks, and a buffer zone
+    // polygon split the same way: 179.8 E to 179.8 W.
+    std::fs::write(
+        &layers,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kind":"corridor","id":"BERING","tolerance_m":1000},
+         "geometry":{"type":"MultiLineString","coordinates":[[[179.0,65.0],[180.0,65.0]],[[-180.0,65.0],[-179.0,65.0]]]}},
+        {"type":"Feature","properties":{"kind":"buffer_zone","id":"Z"},
+         "geometry":{"type":"MultiPolygon","coordinates":[
+           [[[179.8,64.5],[180.0,64.5],[180.0,65.5],[179.8,65.5],[179.8,64.5]]],
+           [[[-180.0,64.5],[-179.8,64.5],[-179.8,65.5],[-180.0,65.5],[-180.0,64.5]]]]}}]}"#,
+    )
+    .unwrap();
+    let tracks = dir.path().join("tracks.geojson");
+    // ALONG stays on the corridor across 180 (unsplit, as GPS tools write it);
+    // OFF leaves it 0.1 degree north (about 11 km) just east of 180.
+    std::fs::write(
+        &tracks,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kind":"track","convoy_id":"ALONG"},
+         "geometry":{"type":"LineString","coordinates":[[179.2,65.0],[179.99,65.0],[-179.99,65.0],[-179.2,65.0]]}},
+        {"type":"Feature","properties":{"kind":"track","convoy_id":"OFF"},
+         "geometry":{"type":"LineString","coordinates":[[179.2,65.0],[179.999,65.0],[-179.9,65.1],[-179.2,65.0]]}}]}"#,
+    )
+    .unwrap();
+    let out = run(&[&layers, &tracks], &[], "check");
+    let r = stdout_json(&out);
+    let along = &r["convoys"][0];
+    assert_eq!(along["convoy_id"], "ALONG");
+    assert_eq!(along["deviations"].as_array().unwrap().len(), 0, "{along}");
+    // Its length is 1.6 degrees of longitude at 65 N, about 75.6 km, not the long way round.
+    let len = along["length_m"].as_f64().unwrap();
+    assert!((len - 75_560.0).abs() < 200.0, "{len}");
+    // It crosses the zone (0.4 degree of longitude, about 18.9 km) once, as one stretch.
+    let z = along["buffer_zone_entries"].as_array().unwrap();
+    assert_eq!(z.len(), 1, "{z:?}");
+    let zl = z[0]["length_m"].as_f64().unwrap();
+    assert!((zl - 18_890.0).abs() < 100.0, "{zl}");
+    let off = &r["convoys"][1];
+    let devs = off["deviations"].as_array().unwrap();
+    assert_eq!(devs.len(), 1, "{off}");
+    let m = devs[0]["max_offset_m"].as_f64().unwrap();
+    // Queries look across the line too: a point 0.002 degree away on the other side (~94 m).
+    let pts = dir.path().join("points.geojson");
+    std::fs::write(
+        &pts,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"incident","id":"W"},
+        "geometry":{"type":"Point","coordinates":[-179.999,65.0]}}]}"#,
+    )
+    .unwrap();
+    let q = run(
+        &[&pts],
+        &["--near", "179.999,65", "--within-m", "500"],
+        "query",
+    );
+    let found = stdout_json(&q);
+    let d = found["features"][0]["properties"]["distance_m"]
+        .as_f64()
+        .unwrap();
+    assert!((d - 94.5).abs() < 1.0, "{d}");
+    // The peak at 65.1 N is about 11.1 km north of the corridor's centreline.
+    assert!((m - 10_140.0).abs() < 150.0, "{m}");
+}

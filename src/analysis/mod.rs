@@ -13,6 +13,7 @@ pub use convoys::assemble_convoys;
 pub use scenario::Scenario;
 pub use stretches::{DensePart, Mode, StretchSpan, find_stretches, max_offset_m};
 
+use crate::geodesy::wrap_dlon_deg;
 use crate::model::Convoy;
 use crate::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
 use rayon::prelude::*;
@@ -162,8 +163,8 @@ fn push_stretch(
     }
     let (s, e) = (dense.coord_at(span.start), dense.coord_at(span.end));
     out.push(Stretch {
-        start: [round_deg(s.x), round_deg(s.y)],
-        end: [round_deg(e.x), round_deg(e.y)],
+        start: [round_deg(wrap_dlon_deg(s.x)), round_deg(s.y)],
+        end: [round_deg(wrap_dlon_deg(e.x)), round_deg(e.y)],
         length_m: round_m(length_m),
         max_offset_m: offset.map(round_m),
         start_time: dense

@@ -117,7 +117,11 @@ pub fn densify_edge(a: Coord, b: Coord, max_edge_m: f64, out: &mut Vec<Coord>) {
     }
     let pieces = (s12 / max_edge_m).ceil().min(100_000.0) as usize;
     for k in 1..pieces {
-        out.push(destination(a, azi1, s12 * k as f64 / pieces as f64));
+        let mut c = destination(a, azi1, s12 * k as f64 / pieces as f64);
+        // Keep longitudes continuous from `a` (a meridian at 180 must not flip to
+        // -180; an edge across the antimeridian runs on past 180).
+        c.x = a.x + wrap_dlon_deg(c.x - a.x);
+        out.push(c);
     }
 }
 

@@ -91,7 +91,13 @@ pub struct SpatialIndex {
     max_reach_m: f64,
 }
 
+/// The piece's box grown by `reach_m`; an edge across the antimeridian is taken
+/// the short way (its box may run past +/-180: queries look on both sides).
 fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
+    let b = Coord {
+        x: a.x + crate::geodesy::wrap_dlon_deg(b.x - a.x),
+        y: b.y,
+    };
     let lat = a.y.abs().max(b.y.abs());
     let (dlat, dlon) = if reach_m > 0.0 {
         reach_in_degrees(reach_m, lat)
@@ -102,6 +108,17 @@ fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
         [a.x.min(b.x) - dlon, a.y.min(b.y) - dlat],
         [a.x.max(b.x) + dlon, a.y.max(b.y) + dlat],
     )
+}
+
+/// `env` and, where it runs past +/-180, its copy shifted by 360 degrees.
+fn wrapped(env: &AABB<[f64; 2]>) -> [Option<AABB<[f64; 2]>>; 3] {
+    let (lo, hi) = (env.lower(), env.upper());
+    let shift = |dx: f64| AABB::from_corners([lo[0] + dx, lo[1]], [hi[0] + dx, hi[1]]);
+    [
+        Some(*env),
+        (hi[0] > 180.0).then(|| shift(-360.0)),
+        (lo[0] < -180.0).then(|| shift(360.0)),
+    ]
 }
 
 /// A search box of `radius_m` metres around `p`, in degrees.
@@ -264,15 +281,19 @@ impl SpatialIndex {
 
     /// Pieces whose (reach-grown) box meets `env`.
     pub fn pieces_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = (u32, &Piece)> {
-        self.tree
-            .locate_in_envelope_intersecting(env)
+        wrapped(env)
+            .into_iter()
+            .flatten()
+            .flat_map(|e| self.tree.locate_in_envelope_intersecting(&e))
             .map(|e| (e.id, &self.pieces[e.id as usize]))
     }
 
     /// Polygon shapes whose bounding box meets `env`.
     pub fn polygon_shapes_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
-        self.polygon_tree
-            .locate_in_envelope_intersecting(env)
+        wrapped(env)
+            .into_iter()
+            .flatten()
+            .flat_map(|e| self.polygon_tree.locate_in_envelope_intersecting(&e))
             .map(|e| e.id)
     }
 
@@ -281,6 +302,12 @@ impl SpatialIndex {
     fn polygon_contains(&self, shape: u32, p: Coord) -> bool {
         let Some(max_x) = self.shapes[shape as usize].polygon_max_x else {
             return false;
+        };
+        // Points past +/-180 (a track edge running across the antimeridian) are
+        // tested where they are on the globe: polygons come split at 180 (RFC 7946).
+        let p = Coord {
+            x: crate::geodesy::wrap_dlon_deg(p.x),
+            y: p.y,
         };
         if p.x > max_x {
             return false;
@@ -562,7 +589,7 @@ impl SpatialIndex {
         let frame = LocalFrame::new(a);
         let pa = [0.0, 0.0];
         let pb = frame.to_xy(b);
-        let env = AABB::from_corners([a.x.min(b.x), a.y.min(b.y)], [a.x.max(b.x), a.y.max(b.y)]);
+        let env = grown(a, b, 0.0);
         let mut ring_pieces: Vec<&Piece> = Vec::new();
         for (id, piece) in self.pieces_in(&env) {
             if !keep(piece.shape) {
