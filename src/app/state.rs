@@ -397,11 +397,17 @@ impl CorridorApp {
         let s2 = saved.clone();
         self.jobs.spawn(
             format!("loading {}", path.display()),
-            move |_| JobOut::Loaded {
+            move |p| JobOut::Loaded {
                 seq,
                 origin,
                 saved,
-                result: read_path(&path).map_err(|e| e.to_string()),
+                result: crate::io::read_path_with(
+                    &path,
+                    Some(&p.done_bytes),
+                    Some(&p.total_bytes),
+                    Some(&p.cancel),
+                )
+                .map_err(|e| e.to_string()),
             },
             move |msg| JobOut::Loaded {
                 seq,
@@ -1076,13 +1082,25 @@ impl CorridorApp {
                     let done = progress
                         .done_bytes
                         .load(std::sync::atomic::Ordering::Relaxed);
-                    let text = if done > 0 {
+                    let total = progress
+                        .total_bytes
+                        .load(std::sync::atomic::Ordering::Relaxed);
+                    let text = if done > 0 && total > 0 {
+                        format!(
+                            "{name} ({:.1} of {:.1} MB, {:.0} %)",
+                            done as f64 / 1e6,
+                            total as f64 / 1e6,
+                            100.0 * done as f64 / total as f64
+                        )
+                    } else if done > 0 {
                         format!("{name} ({:.1} MB)", done as f64 / 1e6)
                     } else {
                         name.clone()
                     };
                     ui.label(text);
-                    if name.starts_with("downloading") && ui.small_button("Cancel").clicked() {
+                    if (name.starts_with("downloading") || name.starts_with("loading"))
+                        && ui.small_button("Cancel").clicked()
+                    {
                         progress
                             .cancel
                             .store(true, std::sync::atomic::Ordering::Relaxed);

@@ -675,6 +675,19 @@ fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
     Some((features, warnings))
 }
 
+/// One feature's text (a streamed FeatureCollection's element), or `None` to
+/// let the strict reader do it (and word the error).
+pub fn read_feature(
+    bytes: &[u8],
+    index: usize,
+    warnings: &mut Vec<String>,
+) -> Option<Option<Feature>> {
+    let mut p = P { b: bytes, i: 0 };
+    let f = feature(&mut p, index, warnings)?;
+    p.ws();
+    (p.i == bytes.len()).then_some(f)
+}
+
 /// Reads a FeatureCollection quickly, or `None` to let the strict reader do it.
 pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -158,7 +158,7 @@ fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_feature(
+pub(crate) fn parse_feature(
     mut value: Value,
     index: usize,
     warnings: &mut Vec<String>,

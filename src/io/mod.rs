@@ -7,6 +7,7 @@ mod geojson;
 mod gpx;
 pub mod http;
 pub mod route;
+pub mod stream;
 pub mod strict_json;
 pub mod time;
 pub mod write;
@@ -17,7 +18,9 @@ pub use self::gpx::read_gpx;
 
 use crate::error::LoadError;
 use crate::model::Layer;
+use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The formats we read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,11 +94,65 @@ pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, Lo
 
 /// Reads a layer from a file.
 pub fn read_path(path: &Path) -> Result<Layer, LoadError> {
+    read_path_with(path, None, None, None)
+}
+
+/// Reads a layer from a file, reporting the bytes read (and the file's size)
+/// and stopping when `cancel` is set. A GeoJSON file over
+/// [`stream::STREAM_ABOVE_BYTES`] is streamed: its text is never held whole.
+pub fn read_path_with(
+    path: &Path,
+    done_bytes: Option<&AtomicU64>,
+    total_bytes: Option<&AtomicU64>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Layer, LoadError> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+    let io_err = |e: std::io::Error| LoadError::Io {
         path: source.clone(),
         err: e,
-    })?;
+    };
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let len = file.metadata().map_err(io_err)?.len();
+    if let Some(t) = total_bytes {
+        t.store(len, Ordering::Relaxed);
+    }
+    let mut head = [0u8; 4096];
+    let n = file.read(&mut head).map_err(io_err)?;
+    let reader = std::io::Cursor::new(head[..n].to_vec()).chain(file);
+    if len > stream::STREAM_ABOVE_BYTES
+        && Format::detect(&source, &head[..n]) == Format::GeoJson
+        && !head.starts_with(&[0xFF, 0xFE])
+        && !head.starts_with(&[0xFE, 0xFF])
+    {
+        let mut layer = stream::read_geojson_stream(
+            &source,
+            std::io::BufReader::new(reader),
+            stream::CHUNK_BYTES,
+            done_bytes,
+            cancel,
+        )?;
+        layer.name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.clone());
+        return Ok(layer);
+    }
+    let mut bytes = Vec::with_capacity(len.min(1 << 32) as usize);
+    let mut reader = reader;
+    let mut chunk = vec![0u8; 8 << 20];
+    loop {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(LoadError::invalid(&source, "cancelled"));
+        }
+        let k = reader.read(&mut chunk).map_err(io_err)?;
+        if k == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..k]);
+        if let Some(d) = done_bytes {
+            d.store(bytes.len() as u64, Ordering::Relaxed);
+        }
+    }
     read_bytes(&source, &bytes)
 }
 
