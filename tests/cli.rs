@@ -548,6 +548,17 @@ fn http_faults_are_named_errors() {
             "broke off",
         ),
         (
+            "png",
+            Box::new(|mut s| {
+                let _ = s.write_all(&reply(
+                    "200 OK",
+                    "Content-Length: 12\r\nContent-Type: image/png\r\n",
+                    b"\x89PNG\r\n\x1a\n\0\0\0\r",
+                ));
+            }),
+            "a PNG image, not GeoJSON",
+        ),
+        (
             "garbage",
             Box::new(|mut s| {
                 let _ = s.write_all(&reply("200 OK", "Content-Length: 9\r\n", b"{not json"));

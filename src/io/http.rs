@@ -79,11 +79,12 @@ pub fn fetch(
             limits.max_bytes
         )));
     }
-    let html = resp
+    let content_type = resp
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     let mut body = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -110,6 +111,14 @@ pub fn fetch(
             )));
         }
     }
+    sniff(&body, &content_type).map_err(err)?;
+    Ok(body)
+}
+
+/// What a body is, when it is plainly not GeoJSON, GPX or CSV: judged by its
+/// first bytes (HTML, images, PDF, archives, compressed or binary data) and by
+/// the Content-Type the server gave.
+pub fn sniff(body: &[u8], content_type: &str) -> Result<(), String> {
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -117,10 +126,82 @@ pub fn fetch(
         .unwrap_or(&[]);
     let looks_html = start.len() >= 5
         && (start[..5].eq_ignore_ascii_case(b"<!doc") || start[..5].eq_ignore_ascii_case(b"<html"));
-    if looks_html || (html && start.first() == Some(&b'<')) {
-        return Err(err(
-            "the server sent an HTML page, not GeoJSON, GPX or CSV".into()
-        ));
+    if looks_html || (content_type.contains("text/html") && start.first() == Some(&b'<')) {
+        return Err("the server sent an HTML page, not GeoJSON, GPX or CSV".into());
     }
-    Ok(body)
+    let magic: [(&[u8], &str); 8] = [
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (a KMZ or zipped shapefile? unzip it first)",
+        ),
+        (b"\x1F\x8B", "gzip-compressed data (decompress it first)"),
+        (b"\xFD7zXZ", "xz-compressed data (decompress it first)"),
+        (
+            b"PMTiles",
+            "a PMTiles basemap (open it from the Basemap menu)",
+        ),
+    ];
+    if let Some((_, what)) = magic.iter().find(|(m, _)| body.starts_with(m)) {
+        return Err(format!("the server sent {what}, not GeoJSON, GPX or CSV"));
+    }
+    let declared_binary = [
+        "image/",
+        "audio/",
+        "video/",
+        "application/pdf",
+        "application/zip",
+        "font/",
+    ]
+    .iter()
+    .any(|t| content_type.starts_with(t));
+    let binary = body.iter().take(4096).any(|&b| b == 0);
+    if declared_binary || binary {
+        let what = if content_type.is_empty() {
+            "binary data".to_string()
+        } else {
+            format!("{content_type} data")
+        };
+        return Err(format!("the server sent {what}, not GeoJSON, GPX or CSV"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff;
+
+    #[test]
+    fn bodies_that_are_plainly_something_else_are_named() {
+        assert!(sniff(b"{\"type\":\"FeatureCollection\"}", "application/geo+json").is_ok());
+        assert!(sniff(b"<?xml version=\"1.0\"?><gpx/>", "application/gpx+xml").is_ok());
+        assert!(sniff(b"convoy_id,time,lat,lon\n", "text/csv").is_ok());
+        // A server that calls everything octet-stream still serves good GeoJSON.
+        assert!(
+            sniff(
+                b"{\"type\":\"FeatureCollection\"}",
+                "application/octet-stream"
+            )
+            .is_ok()
+        );
+        for (body, ct, want) in [
+            (&b"\x89PNG\r\n\x1a\n...."[..], "image/png", "a PNG image"),
+            (
+                b"PK\x03\x04....",
+                "application/vnd.google-earth.kmz",
+                "ZIP archive",
+            ),
+            (b"\x1F\x8B\x08....", "application/json", "gzip"),
+            (b"%PDF-1.7", "application/pdf", "PDF"),
+            (b"<!DOCTYPE html><p>login</p>", "text/html", "HTML page"),
+            (b"{ almost json", "image/svg+xml", "image/svg+xml data"),
+            (b"ab\x00cd", "", "binary data"),
+        ] {
+            let e = sniff(body, ct).expect_err(want);
+            assert!(e.contains(want), "{e}");
+        }
+    }
 }

@@ -127,7 +127,9 @@ pub fn read_geojson_stream(
                         return Err(err("text after the end of the FeatureCollection".into()));
                     }
                     if s.depth == 0 && c != b'{' {
-                        return Err(err("the root of a GeoJSON document must be an object".into()));
+                        return Err(err(
+                            "the root of a GeoJSON document must be an object".into()
+                        ));
                     }
                     if s.depth == 1 && c == b'[' && s.key.as_deref() == Some("features") {
                         if s.seen_features {
@@ -176,7 +178,9 @@ pub fn read_geojson_stream(
                     )));
                 }
                 _ if s.depth == 0 => {
-                    return Err(err("the root of a GeoJSON document must be an object".into()));
+                    return Err(err(
+                        "the root of a GeoJSON document must be an object".into()
+                    ));
                 }
                 _ => {}
             }
@@ -195,7 +199,10 @@ pub fn read_geojson_stream(
             layer.features.extend(f);
         }
         // Drop the text already turned into features.
-        let keep_from = s.feature_start.unwrap_or(pos).min(s.string_start.unwrap_or(pos));
+        let keep_from = s
+            .feature_start
+            .unwrap_or(pos)
+            .min(s.string_start.unwrap_or(pos));
         buf.drain(..keep_from);
         pos -= keep_from;
         if let Some(st) = s.feature_start.as_mut() {
@@ -211,7 +218,9 @@ pub fn read_geojson_stream(
         )));
     }
     if !s.type_ok {
-        return Err(err("the root object's \"type\" must be \"FeatureCollection\" to be streamed".into()));
+        return Err(err(
+            "the root object's \"type\" must be \"FeatureCollection\" to be streamed".into(),
+        ));
     }
     if !s.features_done {
         return Err(err("FeatureCollection without a \"features\" array".into()));
@@ -254,7 +263,9 @@ mod tests {
     fn truncated_wrong_and_cancelled_streams_are_named_errors() {
         let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
         assert_eq!(streamed(text, 5).expect("ok").features.len(), 2);
-        let e = streamed(&text[..text.len() - 30], 5).expect_err("cut").to_string();
+        let e = streamed(&text[..text.len() - 30], 5)
+            .expect_err("cut")
+            .to_string();
         assert!(e.contains("truncated"), "{e}");
         let bad = String::from_utf8_lossy(text).replace("[1,2]}},{", "[1,\"x\"]}},{");
         let e = streamed(bad.as_bytes(), 5).expect_err("bad").to_string();
@@ -263,7 +274,9 @@ mod tests {
             .expect_err("not an object")
             .to_string();
         assert!(e.contains("feature 0: a feature must be an object"), "{e}");
-        let e = streamed(br#"{"type":"Feature","features":[]}"#, 5).expect_err("type").to_string();
+        let e = streamed(br#"{"type":"Feature","features":[]}"#, 5)
+            .expect_err("type")
+            .to_string();
         assert!(e.contains("FeatureCollection"), "{e}");
         let cancel = AtomicBool::new(true);
         let e = read_geojson_stream("t.geojson", &text[..], 5, None, Some(&cancel))
