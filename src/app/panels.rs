@@ -521,6 +521,7 @@ pub fn log_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
             "{} messages, {errors} errors or warnings",
             app.log.len()
         ));
+        ui.checkbox(&mut app.log_errors_only, "Errors and warnings only");
         if ui.small_button("Clear").clicked() {
             app.log.clear();
         }
@@ -529,7 +530,7 @@ pub fn log_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
         .stick_to_bottom(true)
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for e in &app.log {
+            for e in app.log.iter().filter(|e| e.error || !app.log_errors_only) {
                 let text = format!("{}  {}", e.at, e.text);
                 if e.error {
                     ui.colored_label(Color32::from_rgb(190, 40, 30), text);

@@ -173,6 +173,8 @@ pub struct CorridorApp {
     pub show_url: bool,
     pub url_input: String,
     pub show_log: bool,
+    /// The log shows only errors and warnings (they do not scroll away under info lines).
+    pub log_errors_only: bool,
     pending_fit: bool,
     pub pending_zoom: Option<[f64; 4]>,
     /// Where the map was drawn last frame (screen points).
@@ -348,6 +350,7 @@ impl CorridorApp {
             show_url: false,
             url_input: String::new(),
             show_log: true,
+            log_errors_only: false,
             pending_fit: true,
             pending_zoom: None,
             map_rect: egui::Rect::NOTHING,
