@@ -545,6 +545,9 @@ impl CorridorApp {
                         let at = self.layers.partition_point(|x| x.seq < seq);
                         self.layers.insert(at, l);
                     }
+                    Err(e) if e.starts_with("cancelled") => {
+                        self.info(format!("stopped loading {} (cancelled)", origin.label()))
+                    }
                     Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),
                 }
                 if self.pending_loads == 0 {
