@@ -5,7 +5,7 @@
 //! metric frame. Positions along a part are "global parameters" `g = i + t`:
 //! edge `i` of the densified part, fraction `t` along it.
 
-use crate::geodesy::{densify_edge, fast_distance_m, wrap_dlon_deg};
+use crate::geodesy::{densify_edge, wrap_dlon_deg};
 use crate::index::SpatialIndex;
 use crate::model::TrackPart;
 use geo::Coord;
@@ -58,10 +58,11 @@ impl DensePart {
         };
         let mut s = 0.0;
         let mut tmp = Vec::new();
+        let mut chain = crate::geodesy::FastChain::default();
         for (i, &c) in part.coords.iter().enumerate() {
             if i > 0 {
                 let prev = part.coords[i - 1];
-                let len = fast_distance_m(prev, c);
+                let len = chain.distance_m(prev, c);
                 if len > TRACK_DENSIFY_M {
                     tmp.clear();
                     densify_edge(prev, c, TRACK_DENSIFY_M, &mut tmp);

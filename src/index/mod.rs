@@ -110,15 +110,23 @@ fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
     )
 }
 
-/// `env` and, where it runs past +/-180, its copy shifted by 360 degrees.
-fn wrapped(env: &AABB<[f64; 2]>) -> [Option<AABB<[f64; 2]>>; 3] {
+thread_local! {
+    /// Candidate pieces of one distance query, reused (see `distance_to_area_with_piece`).
+    static NEAR_BUF: std::cell::RefCell<Vec<(f64, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Where `env` runs past +/-180, its copy shifted by 360 degrees (else `None`).
+#[inline]
+fn wrapped(env: &AABB<[f64; 2]>) -> Option<AABB<[f64; 2]>> {
     let (lo, hi) = (env.lower(), env.upper());
     let shift = |dx: f64| AABB::from_corners([lo[0] + dx, lo[1]], [hi[0] + dx, hi[1]]);
-    [
-        Some(*env),
-        (hi[0] > 180.0).then(|| shift(-360.0)),
-        (lo[0] < -180.0).then(|| shift(360.0)),
-    ]
+    if hi[0] > 180.0 {
+        Some(shift(-360.0))
+    } else if lo[0] < -180.0 {
+        Some(shift(360.0))
+    } else {
+        None
+    }
 }
 
 /// A search box of `radius_m` metres around `p`, in degrees.
@@ -281,19 +289,26 @@ impl SpatialIndex {
 
     /// Pieces whose (reach-grown) box meets `env`.
     pub fn pieces_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = (u32, &Piece)> {
-        wrapped(env)
-            .into_iter()
-            .flatten()
-            .flat_map(|e| self.tree.locate_in_envelope_intersecting(&e))
+        // The common case is one plain R-tree query; the copy across 180 is rare.
+        self.tree
+            .locate_in_envelope_intersecting(env)
+            .chain(
+                wrapped(env)
+                    .into_iter()
+                    .flat_map(|e| self.tree.locate_in_envelope_intersecting(&e)),
+            )
             .map(|e| (e.id, &self.pieces[e.id as usize]))
     }
 
     /// Polygon shapes whose bounding box meets `env`.
     pub fn polygon_shapes_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = u32> + '_ {
-        wrapped(env)
-            .into_iter()
-            .flatten()
-            .flat_map(|e| self.polygon_tree.locate_in_envelope_intersecting(&e))
+        self.polygon_tree
+            .locate_in_envelope_intersecting(env)
+            .chain(
+                wrapped(env)
+                    .into_iter()
+                    .flat_map(|e| self.polygon_tree.locate_in_envelope_intersecting(&e)),
+            )
             .map(|e| e.id)
     }
 
@@ -418,8 +433,10 @@ impl SpatialIndex {
             // exact (and costly) geodesic solution.
             let mut far: Vec<(u32, f64, f64)> = Vec::new();
             // A cheap plate carrée distance first (no trigonometry); only pieces that
-            // could be the nearest get the accurate local-frame solution.
-            let mut near: Vec<(f64, u32)> = Vec::new();
+            // could be the nearest get the accurate local-frame solution. The buffer
+            // is reused per thread: this runs for every probe of every max offset.
+            let mut near: Vec<(f64, u32)> = NEAR_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
+            near.clear();
             for (id, piece) in self.pieces_in(&env) {
                 if piece.kind == PieceKind::Point || !keep(piece.shape) {
                     continue;
@@ -472,6 +489,7 @@ impl SpatialIndex {
                     }
                 }
             }
+            NEAR_BUF.with(|b| *b.borrow_mut() = near);
             if let Some(b) = best
                 && b.0 <= radius_m
             {
