@@ -103,14 +103,23 @@ pub fn check_convoy_with_paths(
             dense.whole()
         };
         for span in devs {
+            // The distance to the area is 1-Lipschitz: the last probe bounds the next
+            // one, so each search starts at the right radius.
+            let last: std::cell::Cell<Option<(geo::Coord, f64)>> = std::cell::Cell::new(None);
             let offset = if any_allowed {
                 Some(max_offset_m(
                     &dense,
                     &span,
                     &|p| {
-                        scn.allowed
-                            .distance_to_area_with_piece(p, &keep_allowed)
-                            .unwrap_or((0.0, None))
+                        let start = last.get().map_or(5_000.0, |(q, d)| {
+                            d + crate::geodesy::fast_distance_m(q, p) * 1.001 + 1.0
+                        });
+                        let r = scn
+                            .allowed
+                            .distance_to_area_from(p, &keep_allowed, start)
+                            .unwrap_or((0.0, None));
+                        last.set(Some((p, r.0)));
+                        r
                     },
                     Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
                 ))

@@ -415,6 +415,17 @@ impl SpatialIndex {
         p: Coord,
         keep: &dyn Fn(u32) -> bool,
     ) -> Option<(f64, Option<u32>)> {
+        self.distance_to_area_from(p, keep, 5_000.0)
+    }
+
+    /// [`Self::distance_to_area_with_piece`], searching first within
+    /// `start_radius_m` (a known upper bound on the answer saves a widening pass).
+    pub fn distance_to_area_from(
+        &self,
+        p: Coord,
+        keep: &dyn Fn(u32) -> bool,
+        start_radius_m: f64,
+    ) -> Option<(f64, Option<u32>)> {
         // Inside a polygon area: 0. Inside a line's area shows as 0 in the loop below.
         let here = box_around(p, 0.0);
         if self
@@ -423,7 +434,11 @@ impl SpatialIndex {
         {
             return Some((0.0, None));
         }
-        let mut radius_m = 5_000.0f64;
+        let mut radius_m = if start_radius_m.is_finite() {
+            start_radius_m.clamp(50.0, 2.1e7)
+        } else {
+            5_000.0
+        };
         loop {
             let env = box_around(p, radius_m + self.max_reach_m);
             let mut best: Option<(f64, Option<u32>)> = None;
