@@ -147,10 +147,11 @@ impl FastChain {
         let (s, c) = (sa * ch + ca * sh, ca * ch - sa * sh);
         self.at = Some((b.y, s * ch + c * sh, c * ch - s * sh));
         self.steps += 1;
+        // Prime-vertical and meridian radii with one division: n = a/w, m = a(1-e2)/w^3.
         let w2 = 1.0 - WGS84_E2 * s * s;
-        let w = w2.sqrt();
-        let n = WGS84_A_M / w;
-        let m = n * (1.0 - WGS84_E2) / w2;
+        let inv_w = 1.0 / w2.sqrt();
+        let n = WGS84_A_M * inv_w;
+        let m = WGS84_A_M * (1.0 - WGS84_E2) * inv_w * inv_w * inv_w;
         let dy = dlat.to_radians() * m;
         let dx = dlon.to_radians() * n * c;
         (dx * dx + dy * dy).sqrt()

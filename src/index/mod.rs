@@ -578,7 +578,25 @@ impl SpatialIndex {
             crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
             (piece.b.y - piece.a.y) * ky,
         ];
-        crate::geodesy::planar_closest_pub(q, [0.0, 0.0], e).0 <= reach * (1.0 - 2e-3) - 0.5
+        let limit = reach * (1.0 - 2e-3) - 0.5;
+        if limit <= 0.0 {
+            return false;
+        }
+        // Squared distances, no division or square root: |q - t e| <= limit.
+        let (qq, dot, ee) = (
+            q[0] * q[0] + q[1] * q[1],
+            q[0] * e[0] + q[1] * e[1],
+            e[0] * e[0] + e[1] * e[1],
+        );
+        let l2 = limit * limit;
+        if dot <= 0.0 || ee <= 0.0 {
+            qq <= l2
+        } else if dot >= ee {
+            let (dx, dy) = (q[0] - e[0], q[1] - e[1]);
+            dx * dx + dy * dy <= l2
+        } else {
+            qq * ee - dot * dot <= l2 * ee
+        }
     }
 
     /// The parts of the short edge `a`-`b` inside the areas `keep` accepts, as
