@@ -139,7 +139,7 @@ pub fn read_path_with(
     }
     let mut bytes = Vec::with_capacity(len.min(1 << 32) as usize);
     let mut reader = reader;
-    let mut chunk = vec![0u8; 8 << 20];
+    let mut chunk = vec![0u8; 1 << 20];
     loop {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(LoadError::invalid(&source, "cancelled"));
