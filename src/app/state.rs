@@ -189,6 +189,8 @@ pub struct CorridorApp {
     pub feed_url_input: String,
     pub feed_interval_s: f64,
     pub replay: Replay,
+    /// Where the state file goes (`None`: nowhere; tests and headless runs).
+    pub state_dir: Option<PathBuf>,
 }
 
 /// The bundled scenario's files, found beside the working directory or the crate.
@@ -217,6 +219,20 @@ pub fn bundled_files() -> Vec<PathBuf> {
     .collect()
 }
 
+/// Where the app keeps its state (`CORRIDOR_WATCH_STATE_DIR` overrides it).
+pub fn state_dir() -> Option<PathBuf> {
+    std::env::var_os("CORRIDOR_WATCH_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| eframe::storage_dir("corridor-watch"))
+}
+
+/// The state file, written atomically on save (eframe's own storage is not).
+pub fn state_file() -> Option<PathBuf> {
+    state_dir().map(|d| d.join(STATE_FILE))
+}
+
+const STATE_FILE: &str = "corridor-watch-state.json";
+
 fn now_hms() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
@@ -225,14 +241,32 @@ fn now_hms() -> String {
 impl CorridorApp {
     /// The app on `files`, or on what was open last time, or on the bundled scenario.
     pub fn new(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> Self {
+        // Our own state file (written atomically) first; eframe's storage as a fallback.
+        let text = cc.storage.and_then(|s| {
+            state_file()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .or_else(|| s.get_string(STORAGE_KEY))
+        });
+        Self::new_with_state(cc, files, text, state_dir())
+    }
+
+    /// The app on `files`, restoring the saved state `text` (JSON) when given.
+    /// The app keeps its state (and any corrupt copy) in `state_dir`.
+    pub fn new_with_state(
+        cc: &eframe::CreationContext<'_>,
+        files: Vec<PathBuf>,
+        text: Option<String>,
+        state_dir: Option<PathBuf>,
+    ) -> Self {
         let mut app = Self::blank(cc.egui_ctx.clone());
+        app.state_dir = state_dir;
         let mut saved: Option<Saved> = None;
-        if let Some(text) = cc.storage.and_then(|s| s.get_string(STORAGE_KEY)) {
+        if let Some(text) = text {
             match serde_json::from_str::<Saved>(&text) {
                 Ok(s) => saved = Some(s),
                 Err(e) => {
                     // Keep the bad copy aside for whoever wants to look at it.
-                    let kept = eframe::storage_dir("corridor-watch").map(|d| {
+                    let kept = app.state_dir.clone().map(|d| {
                         let t = time::OffsetDateTime::now_utc().unix_timestamp();
                         let p = d.join(format!("corrupt-state-{t}.json"));
                         (std::fs::write(&p, &text).is_ok(), p)
@@ -364,6 +398,7 @@ impl CorridorApp {
             feed_url_input: String::new(),
             feed_interval_s: 30.0,
             replay: Replay::default(),
+            state_dir: None,
         }
     }
 
@@ -1361,9 +1396,22 @@ impl eframe::App for CorridorApp {
                 speed_kmh: self.route.speed_kmh,
             }),
         };
-        if let Ok(text) = serde_json::to_string(&saved) {
-            storage.set_string(STORAGE_KEY, text);
+        let Ok(text) = serde_json::to_string(&saved) else {
+            return;
+        };
+        if let Some(path) = self.state_dir.as_ref().map(|d| d.join(STATE_FILE)) {
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| crate::io::write::write_atomic(&path, text.as_bytes()));
+            if let Err(e) = written {
+                self.warn(format!(
+                    "could not save the app state to {}: {e}",
+                    path.display()
+                ));
+            }
         }
+        storage.set_string(STORAGE_KEY, text);
     }
 }
 

@@ -228,7 +228,10 @@ mod chain_tests {
                 y: prev.y + 0.004 * (((k * 13) % 11) as f64 - 5.0) / 5.0,
             };
             let (want, got) = (fast_distance_m(prev, next), chain.distance_m(prev, next));
-            assert!((want - got).abs() <= 1e-9 * want.max(1.0), "{k}: {want} vs {got}");
+            assert!(
+                (want - got).abs() <= 1e-9 * want.max(1.0),
+                "{k}: {want} vs {got}"
+            );
             prev = next;
         }
     }

@@ -487,3 +487,86 @@ fn exports_from_the_app_read_back() {
         "each export is logged"
     );
 }
+
+/// An in-memory eframe storage, for calling the app's `save` in a test.
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_dir = dir.path().to_path_buf();
+    let (files, sd) = (bundled(), state_dir.clone());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 860.0])
+        .build_eframe(move |cc| CorridorApp::new_with_state(cc, files, None, Some(sd)));
+    settle(&mut h);
+    let kyiv = geo::Coord {
+        x: 30.523,
+        y: 50.45,
+    };
+    let poltava = geo::Coord {
+        x: 34.551,
+        y: 49.589,
+    };
+    h.state_mut().route.edit(|w| *w = vec![kyiv, poltava]);
+    let mut storage = MemStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let file = state_dir.join("corridor-watch-state.json");
+    let text = std::fs::read_to_string(&file).expect("the state file is written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("whole JSON");
+    assert_eq!(v["layers"].as_array().unwrap().len(), 6);
+    assert_eq!(v["route"]["waypoints"][1][0], 34.551);
+    // Only the state file is left in the folder: the temporary one was renamed.
+    assert_eq!(std::fs::read_dir(&state_dir).unwrap().count(), 1);
+
+    // A fresh start on that state restores the layers and the route.
+    let (t, sd) = (text.clone(), state_dir.clone());
+    let mut h2 = Harness::builder()
+        .with_size([1400.0, 860.0])
+        .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(t), Some(sd)));
+    settle(&mut h2);
+    assert_eq!(h2.state().layers.len(), 6);
+    assert_eq!(h2.state().route.waypoints(), &[kyiv, poltava]);
+
+    // A corrupt state: start clean with a warning, and keep the bad copy aside.
+    let bad = text[..text.len() / 2].to_string();
+    let sd = state_dir.clone();
+    let mut h3 = Harness::builder()
+        .with_size([1400.0, 860.0])
+        .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(bad), Some(sd)));
+    settle(&mut h3);
+    assert!(
+        h3.state().log.iter().any(|e| e.error
+            && e.text.contains("starting clean")
+            && e.text.contains("corrupt-state-")),
+        "a warning names the kept copy"
+    );
+    assert!(h3.state().route.waypoints().is_empty());
+    let kept = std::fs::read_dir(&state_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("corrupt-state-")
+        })
+        .expect("the bad copy is kept");
+    assert_eq!(
+        std::fs::read_to_string(kept.path()).unwrap().len(),
+        text.len() / 2
+    );
+}
