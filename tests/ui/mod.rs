@@ -208,6 +208,24 @@ fn open_url_loads_over_http_and_reports_a_404() {
 
 // ---- route tool, routing, live feed, replay, exports
 
+/// Towns at the ends of the bundled corridors (lon, lat).
+const KYIV: geo::Coord = geo::Coord {
+    x: 30.523,
+    y: 50.45,
+};
+const POLTAVA: geo::Coord = geo::Coord {
+    x: 34.551,
+    y: 49.589,
+};
+const SLOVIANSK: geo::Coord = geo::Coord {
+    x: 37.605,
+    y: 48.852,
+};
+const ZAPORIZHZHIA: geo::Coord = geo::Coord {
+    x: 35.139,
+    y: 47.838,
+};
+
 fn hc01_vertex(i: usize) -> geo::Coord {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data("corridors.geojson")).unwrap()).unwrap();
@@ -287,15 +305,7 @@ fn route_along_corridors_on_the_bundled_data() {
     let mut h = app_on(bundled());
     h.get_all_by_label("Route").last().unwrap().click(); // the Route tab
     h.run_steps(2);
-    let kyiv = geo::Coord {
-        x: 30.523,
-        y: 50.45,
-    };
-    let sloviansk = geo::Coord {
-        x: 37.605,
-        y: 48.852,
-    };
-    h.state_mut().route.edit(|w| *w = vec![kyiv, sloviansk]);
+    h.state_mut().route.edit(|w| *w = vec![KYIV, SLOVIANSK]);
     h.run_steps(3);
     h.get_by_label_contains("1 leg(s) leave the corridors");
     click(&mut h, "Route along corridors");
@@ -304,11 +314,7 @@ fn route_along_corridors_on_the_bundled_data() {
     h.get_by_label("Corridors: HC-01, HC-04");
     assert!(h.state().route.waypoints().len() > 5);
     // Kyiv to Zaporizhzhia: the corridor network does not join them.
-    let zap = geo::Coord {
-        x: 35.139,
-        y: 47.838,
-    };
-    h.state_mut().route.edit(|w| *w = vec![kyiv, zap]);
+    h.state_mut().route.edit(|w| *w = vec![KYIV, ZAPORIZHZHIA]);
     h.run_steps(2);
     click(&mut h, "Route along corridors");
     settle(&mut h);
@@ -434,15 +440,7 @@ fn exports_from_the_app_read_back() {
     ] {
         h.state_mut().export_to(kind, p(name));
     }
-    let kyiv = geo::Coord {
-        x: 30.523,
-        y: 50.45,
-    };
-    let poltava = geo::Coord {
-        x: 34.551,
-        y: 49.589,
-    };
-    h.state_mut().route.edit(|w| *w = vec![kyiv, poltava]);
+    h.state_mut().route.edit(|w| *w = vec![KYIV, POLTAVA]);
     h.state_mut()
         .export_to(ExportKind::Route, p("route.geojson"));
     settle(&mut h);
@@ -475,7 +473,7 @@ fn exports_from_the_app_read_back() {
     );
     let route = corridor_watch::io::read_path(&p("route.geojson")).unwrap();
     let back = corridor_watch::io::route::route_from_layer(&route).unwrap();
-    assert_eq!(back.waypoints, vec![kyiv, poltava]);
+    assert_eq!(back.waypoints, vec![KYIV, POLTAVA]);
     assert_eq!(back.corridor_ids, vec!["HC-01".to_string()]);
     assert!(
         h.state()
@@ -514,15 +512,7 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, files, None, Some(sd)));
     settle(&mut h);
-    let kyiv = geo::Coord {
-        x: 30.523,
-        y: 50.45,
-    };
-    let poltava = geo::Coord {
-        x: 34.551,
-        y: 49.589,
-    };
-    h.state_mut().route.edit(|w| *w = vec![kyiv, poltava]);
+    h.state_mut().route.edit(|w| *w = vec![KYIV, POLTAVA]);
     let mut storage = MemStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
     let file = state_dir.join("corridor-watch-state.json");
@@ -540,7 +530,7 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(t), Some(sd)));
     settle(&mut h2);
     assert_eq!(h2.state().layers.len(), 6);
-    assert_eq!(h2.state().route.waypoints(), &[kyiv, poltava]);
+    assert_eq!(h2.state().route.waypoints(), &[KYIV, POLTAVA]);
 
     // A corrupt state: start clean with a warning, and keep the bad copy aside.
     let bad = text[..text.len() / 2].to_string();
