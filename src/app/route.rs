@@ -146,10 +146,14 @@ impl RouteEditor {
             self.checked = None;
             return;
         };
-        let key = (self.route.waypoints.clone(), generation);
-        if self.checked.as_ref() == Some(&key) {
+        if self
+            .checked
+            .as_ref()
+            .is_some_and(|(w, g)| *g == generation && *w == self.route.waypoints)
+        {
             return;
         }
+        let key = (self.route.waypoints.clone(), generation);
         self.check = Some(check_route(scn, &self.route.waypoints, None));
         self.leg_paths = self
             .route
