@@ -41,6 +41,8 @@ pub enum JobOut {
     SavePicked(ExportKind, Option<PathBuf>),
     /// A file written (log text) or why not.
     Wrote(Result<String, String>),
+    /// The window's screenshot for File > Export > Map as PNG: (target, image, map rect in pixels).
+    Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
     Error(String),
 }
 
@@ -678,6 +680,23 @@ impl CorridorApp {
             }
             JobOut::SavePicked(kind, Some(p)) => self.export_to(kind, p),
             JobOut::SavePicked(_, None) => {}
+            JobOut::Screenshot(path, img, px) => {
+                self.jobs.spawn(
+                    format!("writing {}", path.display()),
+                    move |_| {
+                        JobOut::Wrote(
+                            png_of_region(&img, px)
+                                .and_then(|png| {
+                                    crate::io::write::write_atomic(&path, &png).map_err(|e| {
+                                        format!("cannot write {}: {e}", path.display())
+                                    })
+                                })
+                                .map(|()| format!("exported the map to {}", path.display())),
+                        )
+                    },
+                    JobOut::Error,
+                );
+            }
             JobOut::Wrote(Ok(text)) => self.info(text),
             JobOut::Wrote(Err(e)) => self.warn(e),
             JobOut::Error(e) => self.warn(e),
@@ -1540,14 +1559,8 @@ impl CorridorApp {
                                 rect.max.x * ppp,
                                 rect.max.y * ppp,
                             ];
-                            let result = png_of_region(&img, px)
-                                .and_then(|png| {
-                                    crate::io::write::write_atomic(&path, &png).map_err(|e| {
-                                        format!("cannot write {}: {e}", path.display())
-                                    })
-                                })
-                                .map(|()| format!("exported the map to {}", path.display()));
-                            let _ = tx.send(JobOut::Wrote(result));
+                            // Encoding and writing run on a worker, not in the frame.
+                            let _ = tx.send(JobOut::Screenshot(path, img, px));
                             ctx.request_repaint();
                         }),
                     ));
