@@ -147,14 +147,13 @@ impl FastChain {
         let (s, c) = (sa * ch + ca * sh, ca * ch - sa * sh);
         self.at = Some((b.y, s * ch + c * sh, c * ch - s * sh));
         self.steps += 1;
-        // Prime-vertical and meridian radii with one division: n = a/w, m = a(1-e2)/w^3.
-        let w2 = 1.0 - WGS84_E2 * s * s;
-        let inv_w = 1.0 / w2.sqrt();
-        let n = WGS84_A_M * inv_w;
-        let m = WGS84_A_M * (1.0 - WGS84_E2) * inv_w * inv_w * inv_w;
-        let dy = dlat.to_radians() * m;
-        let dx = dlon.to_radians() * n * c;
-        (dx * dx + dy * dy).sqrt()
+        // With n = a/w and m = a(1-e2)/w^3 (w^2 = 1 - e2 sin^2), the length
+        // sqrt((dlon n cos)^2 + (dlat m)^2) = a sqrt(((dlon cos)^2 + (dlat (1-e2)/w^2)^2) / w^2):
+        // one division and one square root per edge.
+        let inv_w2 = 1.0 / (1.0 - WGS84_E2 * s * s);
+        let ex = dlon.to_radians() * c;
+        let ny = dlat.to_radians() * (1.0 - WGS84_E2) * inv_w2;
+        WGS84_A_M * ((ex * ex + ny * ny) * inv_w2).sqrt()
     }
 }
 
