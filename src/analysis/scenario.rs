@@ -33,8 +33,10 @@ impl Scenario {
                 })
             })
         };
-        let allowed = SpatialIndex::build(items(&[Role::Corridor, Role::GrainRoute]));
-        let zone = SpatialIndex::build(items(&[Role::ContactLine, Role::BufferZone]));
+        let mut allowed = SpatialIndex::build(items(&[Role::Corridor, Role::GrainRoute]));
+        let mut zone = SpatialIndex::build(items(&[Role::ContactLine, Role::BufferZone]));
+        allowed.prepare_hints();
+        zone.prepare_hints();
         let mut ids: HashMap<String, Vec<u32>> = HashMap::new();
         for (si, shape) in allowed.shapes.iter().enumerate() {
             let f = &layers[shape.feature.layer as usize].features[shape.feature.feature as usize];

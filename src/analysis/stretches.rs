@@ -54,7 +54,11 @@ impl DensePart {
         let mut out = DensePart {
             coords: Vec::with_capacity(n),
             cum_m: Vec::with_capacity(n),
-            timed: Vec::with_capacity(if part.times.iter().any(Option::is_some) { n } else { 0 }),
+            timed: Vec::with_capacity(if part.times.iter().any(Option::is_some) {
+                n
+            } else {
+                0
+            }),
         };
         let mut s = 0.0;
         let mut tmp = Vec::new();

@@ -79,6 +79,18 @@ pub struct IndexItem<'a> {
     pub geometry: &'a Geometry<f64>,
 }
 
+/// What the corridor hint needs of one line piece, in one cache line: its start,
+/// the plate carrée scale there, the piece as a vector in that frame, and the
+/// squared inner limit of its area (`limit2 <= 0`: never "clearly inside").
+#[derive(Clone, Copy, Debug, Default)]
+struct HintPiece {
+    a: [f64; 2],
+    k: [f64; 2],
+    e: [f64; 2],
+    ee: f64,
+    limit2: f64,
+}
+
 #[derive(Default)]
 pub struct SpatialIndex {
     pub shapes: Vec<Shape>,
@@ -89,6 +101,8 @@ pub struct SpatialIndex {
     /// Bounding boxes of polygon shapes.
     polygon_tree: RTree<Entry>,
     max_reach_m: f64,
+    /// Per piece, for the corridor hint (filled by [`SpatialIndex::prepare_hints`]).
+    hint_pieces: Vec<HintPiece>,
 }
 
 /// The piece's box grown by `reach_m`; an edge across the antimeridian is taken
@@ -264,6 +278,36 @@ impl SpatialIndex {
         idx.tree = RTree::bulk_load(entries);
         idx.polygon_tree = RTree::bulk_load(poly_entries);
         idx
+    }
+
+    /// Precomputes what the corridor hint of [`Self::edge_inside_intervals`]
+    /// tests per piece (64 bytes a piece: for the analysis indexes, not the
+    /// app's index of every feature). Without it the hint always falls through.
+    pub fn prepare_hints(&mut self) {
+        self.hint_pieces = self
+            .pieces
+            .iter()
+            .zip(&self.piece_scale)
+            .map(|(piece, &[kx, ky])| {
+                let e = [
+                    crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
+                    (piece.b.y - piece.a.y) * ky,
+                ];
+                let reach = self.shapes[piece.shape as usize].reach_m;
+                let limit = reach * (1.0 - 2e-3) - 0.5;
+                HintPiece {
+                    a: [piece.a.x, piece.a.y],
+                    k: [kx, ky],
+                    e,
+                    ee: e[0] * e[0] + e[1] * e[1],
+                    limit2: if limit > 0.0 && piece.kind == PieceKind::Line {
+                        limit * limit
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
     }
 
     /// Every feature of every layer (for identify, queries and drawing).
@@ -567,28 +611,19 @@ impl SpatialIndex {
     /// is inside; one failing it gets the exact test.
     #[inline]
     fn clearly_inside(&self, id: u32, p: Coord) -> bool {
-        let piece = &self.pieces[id as usize];
-        let [kx, ky] = self.piece_scale[id as usize];
-        let reach = self.shapes[piece.shape as usize].reach_m;
-        let q = [
-            crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx,
-            (p.y - piece.a.y) * ky,
-        ];
-        let e = [
-            crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
-            (piece.b.y - piece.a.y) * ky,
-        ];
-        let limit = reach * (1.0 - 2e-3) - 0.5;
-        if limit <= 0.0 {
+        let Some(h) = self.hint_pieces.get(id as usize) else {
+            return false;
+        };
+        if h.limit2 <= 0.0 {
             return false;
         }
+        let q = [
+            crate::geodesy::wrap_dlon_deg(p.x - h.a[0]) * h.k[0],
+            (p.y - h.a[1]) * h.k[1],
+        ];
+        let (e, ee, l2) = (h.e, h.ee, h.limit2);
         // Squared distances, no division or square root: |q - t e| <= limit.
-        let (qq, dot, ee) = (
-            q[0] * q[0] + q[1] * q[1],
-            q[0] * e[0] + q[1] * e[1],
-            e[0] * e[0] + e[1] * e[1],
-        );
-        let l2 = limit * limit;
+        let (qq, dot) = (q[0] * q[0] + q[1] * q[1], q[0] * e[0] + q[1] * e[1]);
         if dot <= 0.0 || ee <= 0.0 {
             qq <= l2
         } else if dot >= ee {
