@@ -38,7 +38,10 @@ struct Scan {
     root_done: bool,
 }
 
-fn parse_one(bytes: &[u8], index: usize) -> Result<(Option<Feature>, Vec<String>), String> {
+/// One feature's answer: the feature (or `None` when skipped) and its warnings.
+type Parsed = Result<(Option<Feature>, Vec<String>), String>;
+
+fn parse_one(bytes: &[u8], index: usize) -> Parsed {
     let mut warnings = Vec::new();
     if let Some(f) = super::fast_geojson::read_feature(bytes, index, &mut warnings) {
         return Ok((f, warnings));
@@ -188,7 +191,7 @@ pub fn read_geojson_stream(
         }
         // Parse the complete features of this chunk in parallel, in order.
         let base = layer.features.len();
-        let parsed: Vec<Result<(Option<Feature>, Vec<String>), String>> = ranges
+        let parsed: Vec<Parsed> = ranges
             .par_iter()
             .enumerate()
             .map(|(k, &(a, b))| parse_one(&buf[a..b], base + k))
