@@ -5,6 +5,8 @@
 
 mod util;
 
+mod exactness;
+
 #[cfg(feature = "gui")]
 mod ui;
 

@@ -34,26 +34,8 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
                 continue;
             };
             let inside = scn.zone.contains(p.0, &keep);
-            let any_contact = scn.zone.shapes.iter().any(|s| s.role == Role::ContactLine);
-            // Distance to the line = distance to its zone + the zone's half-width, or half-width - depth inside.
-            let contact_line_m = any_contact.then(|| {
-                scn.zone
-                    .shapes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.role == Role::ContactLine)
-                    .filter_map(|(si, s)| {
-                        let only = |x: u32| x == si as u32 && contact(x);
-                        if scn.zone.contains(p.0, &only) {
-                            Some(s.reach_m - scn.zone.depth_m(p.0, &only))
-                        } else {
-                            scn.zone
-                                .distance_to_area_m(p.0, &only)
-                                .map(|d| d + s.reach_m)
-                        }
-                    })
-                    .fold(f64::INFINITY, f64::min)
-            });
+            // The distance to the nearest contact line itself (not to its zone).
+            let contact_line_m = scn.zone.line_distance_m(p.0, &contact);
             let time = f.prop_text("time").unwrap_or_default();
             incidents.push(IncidentInfo {
                 layer: li,
@@ -71,7 +53,7 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
                 } else {
                     0.0
                 },
-                contact_line_m: contact_line_m.filter(|d| d.is_finite()),
+                contact_line_m,
             });
         }
     }

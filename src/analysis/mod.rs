@@ -122,6 +122,7 @@ pub fn check_convoy_with_paths(
                         r
                     },
                     Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
+                    stretches::DEVIATION_REL_TOL,
                 ))
             } else {
                 None
@@ -137,6 +138,7 @@ pub fn check_convoy_with_paths(
                     &span,
                     &|p| (scn.zone.depth_m(p, &keep_all), None),
                     None,
+                    stretches::DEPTH_REL_TOL,
                 );
                 if push_stretch(
                     &mut report.buffer_zone_entries,

@@ -17,6 +17,13 @@ pub const TRACK_DENSIFY_M: f64 = 2_000.0;
 /// touches a boundary), metres.
 pub const TOUCH_M: f64 = 0.05;
 
+/// Deviations' greatest offsets are held to 0.05 % (they are kilometres off a
+/// corridor whose own width is uncertain by more).
+pub const DEVIATION_REL_TOL: f64 = 5e-4;
+/// Zone depths are held to 0.002 % (0.3 m at 15 km): peacekeepers compare them
+/// with surveyed figures.
+pub const DEPTH_REL_TOL: f64 = 2e-5;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// Stretches outside every area (deviations).
@@ -239,11 +246,15 @@ pub type Probe = (f64, Option<u32>);
 /// piece j is nearest at one end, the offset on the piece cannot exceed
 /// j's distance at either end. That bound is tight where one corridor piece is
 /// nearest throughout, so most pieces need no splitting at all.
+///
+/// The search stops when no part of the stretch can beat the best value found by
+/// more than `rel_tol` of it ([`DEVIATION_REL_TOL`], [`DEPTH_REL_TOL`]).
 pub fn max_offset_m(
     dense: &DensePart,
     span: &StretchSpan,
     offset_m: &dyn Fn(Coord) -> Probe,
     piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
+    rel_tol: f64,
 ) -> f64 {
     struct Node {
         ub: f64,
@@ -304,8 +315,9 @@ pub fn max_offset_m(
         }
     }
     while let Some(n) = heap.pop() {
-        // Reported to 0.1 m and held to 0.1 %: stop when no piece can beat the best by more.
-        let tol = (5e-4 * best).max(0.05);
+        // Reported to 0.1 m: stop when no piece can beat the best by more than
+        // `rel_tol` of it (or 5 cm).
+        let tol = (rel_tol * best).max(0.05);
         if n.ub <= best + tol || evals > 5_000 {
             break;
         }
@@ -379,6 +391,7 @@ mod tests {
             },
             &f,
             None,
+            DEVIATION_REL_TOL,
         );
         assert!((best - 300.0).abs() < 1.0, "{best}");
     }

@@ -7,6 +7,7 @@
 //! `tolerance_m`, half a contact line's `width_km`), so a box query at a point
 //! returns every area that could contain it. Distances are metres on WGS 84.
 
+mod depth;
 mod intervals;
 
 pub use intervals::merge_intervals;
@@ -561,8 +562,9 @@ impl SpatialIndex {
         }
     }
 
-    /// How deep `p` is inside the areas `keep` accepts: the greatest distance from
-    /// `p` to the boundary of an area containing it, metres (0 outside).
+    /// How deep `p` is inside the areas `keep` accepts: the distance from `p` to
+    /// the boundary of their union, metres (0 outside). Where a contact line bends
+    /// or areas overlap this is more than the depth inside any one of them.
     pub fn depth_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> f64 {
         let env = box_around(p, 0.0);
         let mut line_dist: HashMap<u32, f64> = HashMap::new();
@@ -573,19 +575,52 @@ impl SpatialIndex {
                 *e = e.min(d);
             }
         }
-        let mut depth = 0.0f64;
+        // The depth inside the deepest single area: a lower bound of the union's.
+        let mut lower_m = 0.0f64;
+        let mut inside = false;
         for (s, d) in line_dist {
-            depth = depth.max(self.shapes[s as usize].reach_m - d);
+            let depth = self.shapes[s as usize].reach_m - d;
+            inside |= depth > 0.0;
+            lower_m = lower_m.max(depth);
         }
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
             if keep(s) && self.polygon_contains(s, p) {
+                inside = true;
                 let d = self.ring_distance_m(s, p);
                 if d.is_finite() {
-                    depth = depth.max(d);
+                    lower_m = lower_m.max(d);
                 }
             }
         }
-        depth.max(0.0)
+        if !inside {
+            return 0.0;
+        }
+        self.union_depth_m(p, keep, lower_m.max(0.0))
+    }
+
+    /// Distance from `p` to the nearest geometry (not area) of the line shapes
+    /// `keep` accepts, metres; `None` when there is none.
+    pub fn line_distance_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
+        if !self.shapes.iter().enumerate().any(|(s, sh)| {
+            keep(s as u32)
+                && self.pieces[sh.pieces.clone()]
+                    .iter()
+                    .any(|pc| pc.kind == PieceKind::Line)
+        }) {
+            return None;
+        }
+        let mut radius_m = 1_000.0f64;
+        loop {
+            let best = self
+                .pieces_in(&box_around(p, radius_m))
+                .filter(|(_, pc)| pc.kind == PieceKind::Line && keep(pc.shape))
+                .map(|(_, pc)| Self::piece_distance_m(pc, p))
+                .fold(f64::INFINITY, f64::min);
+            if best <= radius_m || radius_m > 2.1e7 {
+                return best.is_finite().then_some(best);
+            }
+            radius_m *= 4.0;
+        }
     }
 
     /// Distance from `p` to piece `id` in a plate carrée frame scaled at the piece:

@@ -1,0 +1,131 @@
+//! Wrong numbers found by an independent check (issue 16), each pinned by a
+//! case whose answer was computed outside this code: GeographicLib, PROJ's
+//! azimuthal equidistant projection and shapely (see
+//! `tests/fixtures/reference/depth_reference.py`, which wrote
+//! `depth_expected.json`), or the tester's own figures quoted in the issue.
+
+use crate::util::*;
+use serde_json::Value;
+
+fn expected(key: &str) -> f64 {
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(fixture("reference/depth_expected.json")).unwrap())
+            .unwrap();
+    v[key].as_f64().unwrap()
+}
+
+/// The zone entries' `max_offset_m` of the first convoy.
+fn zone_depths(out: &std::process::Output) -> Vec<f64> {
+    stdout_json(out)["convoys"][0]["buffer_zone_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["max_offset_m"].as_f64().unwrap())
+        .collect()
+}
+
+/// Incidents CSV rows: (id, depth_m, contact_line_m).
+fn incident_rows(path: &std::path::Path) -> Vec<(String, f64, Option<f64>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].to_string(), c[5].parse().unwrap(), c[6].parse().ok())
+        })
+        .collect()
+}
+
+/// Regression (issue 16.1): where a contact line bends, the depth is the
+/// distance to the zone's boundary, not half the width minus the distance to
+/// the line (14,996 m before; the tester measured 22,420 m, our reference 22,428 m).
+#[test]
+fn depth_at_a_bend_of_the_contact_line_is_to_the_zone_boundary() {
+    let out = run(&[&fixture("depth/v_line.geojson")], &[], "check");
+    let d = zone_depths(&out);
+    assert_eq!(d.len(), 1, "one zone entry: {d:?}");
+    let want = expected("v_line_track_max_depth_m");
+    assert!((d[0] - want).abs() < 3.0, "{} vs {want}", d[0]);
+    assert!(
+        (d[0] - 22_420.0).abs() < 15.0,
+        "the tester's figure: {}",
+        d[0]
+    );
+}
+
+/// Regression (issue 16.1): an incident in the middle of a closed contact line
+/// whose zone covers it is as deep as the outer boundary is far (9,931 m before).
+#[test]
+fn depth_inside_a_closed_contact_line_reaches_the_outer_boundary() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("incidents.csv");
+    let out = run(
+        &[&fixture("depth/square.geojson")],
+        &["--incidents-csv", csv.to_str().unwrap()],
+        "check",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = incident_rows(&csv);
+    assert_eq!(rows.len(), 1);
+    let want = expected("square_centre_depth_m");
+    assert!((rows[0].1 - want).abs() < 2.0, "{:?} vs {want}", rows[0]);
+    // The distance to the contact line itself is unchanged by the fix: 14.4 km.
+    let line = rows[0].2.unwrap();
+    assert!((line - (want - 25_000.0)).abs() < 2.0, "{line}");
+}
+
+/// Regression (issue 16.2): overlapping buffer-zone polygons are measured to
+/// the boundary of their union, for incidents and for zone entries alike.
+#[test]
+fn overlapping_buffer_zones_are_measured_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("incidents.csv");
+    let out = run(
+        &[&fixture("depth/overlap.geojson")],
+        &["--incidents-csv", csv.to_str().unwrap()],
+        "check",
+    );
+    let d = zone_depths(&out);
+    assert_eq!(d.len(), 1, "the overlapping zones give one entry: {d:?}");
+    let want = expected("overlap_track_max_depth_m");
+    assert!((d[0] - want).abs() < 2.0, "{} vs {want}", d[0]);
+    let rows = incident_rows(&csv);
+    let want = expected("overlap_incident_depth_m");
+    assert!((rows[0].1 - want).abs() < 2.0, "{:?} vs {want}", rows[0]);
+}
+
+/// Issue 16.1: our own `zone` output, read back as a `buffer_zone`, gives the
+/// same depth as the contact line it was built from (to the outline's chords).
+#[test]
+fn zone_output_read_back_gives_the_same_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("zone.geojson");
+    let out = run(
+        &[&fixture("depth/v_line.geojson")],
+        &["-o", zone.to_str().unwrap()],
+        "zone",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The track alone, beside the polygon zone.
+    let track = dir.path().join("track.geojson");
+    std::fs::write(
+        &track,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"track","convoy_id":"V-1"},"geometry":{"type":"LineString","coordinates":[[35.6,48.1],[36.7,48.15]]}}]}"#,
+    )
+    .unwrap();
+    let from_polygon = zone_depths(&run(&[&zone, &track], &[], "check"));
+    let from_line = zone_depths(&run(&[&fixture("depth/v_line.geojson")], &[], "check"));
+    assert_eq!(from_polygon.len(), 1);
+    assert!(
+        (from_polygon[0] - from_line[0]).abs() < 5.0,
+        "polygon {from_polygon:?} vs line {from_line:?}"
+    );
+}
