@@ -1,5 +1,5 @@
 //! Benchmarks (criterion) on the large synthetic case, generated in Rust
-//! (`corridor_watch::synth`, the recipe of `shared/bench/make_large.py`).
+//! (`corridor_watch::synth`, the recipe of the shared benchmark generator `make_large.py`, outside this repository).
 //! See BENCHMARKS.md for what each one measures and the latest figures.
 //!
 //!     cargo bench                      # all

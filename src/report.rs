@@ -1,4 +1,4 @@
-//! The check report, exactly as `spec/layers.md` ("Report") lays it out.
+//! The check report, exactly as `docs/layers.md` ("Report") lays it out.
 
 use serde::Serialize;
 

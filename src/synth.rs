@@ -1,5 +1,5 @@
 //! The large synthetic timing case, generated in Rust so that `cargo bench`
-//! needs no Python: the same recipe as `shared/bench/make_large.py` (road-like
+//! needs no Python: the same recipe as the shared benchmark generator `make_large.py` (road-like
 //! corridors over Ukraine, convoys following them at ~500 m spacing with lateral
 //! noise, 15 % straying 3-15 km once, per-vertex times, a third with
 //! `corridor_ids`), written one feature per line. Deterministic for a seed; the

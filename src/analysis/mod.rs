@@ -96,6 +96,31 @@ pub fn check_convoy_with_paths(
     for part in &convoy.parts {
         let dense = DensePart::new(part);
         report.length_m += dense.length_m();
+        if dense.length_m() <= stretches::TOUCH_M {
+            // A convoy that does not move (one report, or a halt with no travel).
+            if let Some(&at) = dense.coords.first() {
+                let times = (dense.time_at(0.0, false), dense.time_at(0.0, true));
+                let parked = Parked { at, times, opts };
+                if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
+                    let offset = any_allowed
+                        .then(|| scn.allowed.distance_to_area_m(at, &keep_allowed))
+                        .flatten();
+                    if parked.push(&mut report.deviations, offset) {
+                        deviation_paths.push(vec![at, at]);
+                    }
+                }
+                if !scn.zone.is_empty()
+                    && scn.zone.contains(at, &keep_all)
+                    && parked.push(
+                        &mut report.buffer_zone_entries,
+                        Some(scn.zone.depth_m(at, &keep_all)),
+                    )
+                {
+                    zone_paths.push(vec![at, at]);
+                }
+            }
+            continue;
+        }
         let devs = if any_allowed {
             find_stretches(&dense, &scn.allowed, &keep_allowed, Mode::Outside)
         } else {
@@ -158,6 +183,32 @@ pub fn check_convoy_with_paths(
         report,
         deviation_paths,
         zone_paths,
+    }
+}
+
+/// A convoy parked at one place (from its first to its last time there): a
+/// zero-length stretch.
+struct Parked<'a> {
+    at: geo::Coord,
+    times: (Option<f64>, Option<f64>),
+    opts: &'a CheckOptions,
+}
+
+impl Parked<'_> {
+    fn push(&self, out: &mut Vec<Stretch>, offset: Option<f64>) -> bool {
+        if self.opts.min_length_m > 0.0 {
+            return false;
+        }
+        let pos = [round_deg(wrap_dlon_deg(self.at.x)), round_deg(self.at.y)];
+        out.push(Stretch {
+            start: pos,
+            end: pos,
+            length_m: 0.0,
+            max_offset_m: offset.map(round_m),
+            start_time: self.times.0.and_then(crate::io::time::format_rfc3339),
+            end_time: self.times.1.and_then(crate::io::time::format_rfc3339),
+        });
+        true
     }
 }
 

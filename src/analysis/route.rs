@@ -2,7 +2,7 @@
 //!
 //! A route is a list of waypoints (lon/lat degrees); each leg is the geodesic
 //! between two waypoints, checked exactly as a convoy track is (see
-//! `spec/layers.md`, "Deviation"): where it leaves the allowed area, how far,
+//! `docs/layers.md`, "Deviation"): where it leaves the allowed area, how far,
 //! and where it enters a buffer zone. Lengths in metres, speeds in km/h.
 //!
 //! ```

@@ -5,7 +5,7 @@
 use geo::{Coord, Geometry};
 use serde_json::{Map, Value};
 
-/// A feature's role, from its `kind` property (see `spec/layers.md`).
+/// A feature's role, from its `kind` property (see `docs/layers.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     Corridor,

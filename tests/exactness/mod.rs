@@ -41,7 +41,7 @@ fn incident_rows(path: &std::path::Path) -> Vec<(String, f64, Option<f64>)> {
 /// the line (14,996 m before; the tester measured 22,420 m, our reference 22,428 m).
 #[test]
 fn depth_at_a_bend_of_the_contact_line_is_to_the_zone_boundary() {
-    let out = run(&[&fixture("depth/v_line.geojson")], &[], "check");
+    let out = run(&[&fixture("exactness/v_line.geojson")], &[], "check");
     let d = zone_depths(&out);
     assert_eq!(d.len(), 1, "one zone entry: {d:?}");
     let want = expected("v_line_track_max_depth_m");
@@ -60,7 +60,7 @@ fn depth_inside_a_closed_contact_line_reaches_the_outer_boundary() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("incidents.csv");
     let out = run(
-        &[&fixture("depth/square.geojson")],
+        &[&fixture("exactness/square.geojson")],
         &["--incidents-csv", csv.to_str().unwrap()],
         "check",
     );
@@ -85,7 +85,7 @@ fn overlapping_buffer_zones_are_measured_as_one() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("incidents.csv");
     let out = run(
-        &[&fixture("depth/overlap.geojson")],
+        &[&fixture("exactness/overlap.geojson")],
         &["--incidents-csv", csv.to_str().unwrap()],
         "check",
     );
@@ -105,7 +105,7 @@ fn zone_output_read_back_gives_the_same_depth() {
     let dir = tempfile::tempdir().unwrap();
     let zone = dir.path().join("zone.geojson");
     let out = run(
-        &[&fixture("depth/v_line.geojson")],
+        &[&fixture("exactness/v_line.geojson")],
         &["-o", zone.to_str().unwrap()],
         "zone",
     );
@@ -122,10 +122,50 @@ fn zone_output_read_back_gives_the_same_depth() {
     )
     .unwrap();
     let from_polygon = zone_depths(&run(&[&zone, &track], &[], "check"));
-    let from_line = zone_depths(&run(&[&fixture("depth/v_line.geojson")], &[], "check"));
+    let from_line = zone_depths(&run(&[&fixture("exactness/v_line.geojson")], &[], "check"));
     assert_eq!(from_polygon.len(), 1);
     assert!(
         (from_polygon[0] - from_line[0]).abs() < 5.0,
         "polygon {from_polygon:?} vs line {from_line:?}"
     );
+}
+
+/// Regression (issue 16.3): a convoy that does not move, 15.7 km outside its
+/// corridor and on the contact line, was "clean". As two identical timed
+/// vertices, and as a single Point report, it gives a zero-length deviation
+/// (with its offset and times) and a zero-length zone entry (with its depth).
+/// Figures from GeographicLib (`make_cases.dist_to_geodesic_segment`):
+/// 15,667.73 m from the corridor's area, 14,969.76 m deep.
+#[test]
+fn a_parked_convoy_is_a_zero_length_deviation_and_zone_entry() {
+    let out = run(
+        &[
+            &fixture("exactness/parked_layers.geojson"),
+            &fixture("exactness/parked_tracks.geojson"),
+        ],
+        &[],
+        "check",
+    );
+    assert_eq!(out.status.code(), Some(1), "flagged");
+    let report = stdout_json(&out);
+    let convoys = report["convoys"].as_array().unwrap();
+    assert_eq!(convoys.len(), 2);
+    for (c, end_time) in convoys
+        .iter()
+        .zip(["2026-03-02T12:00:00Z", "2026-03-02T08:00:00Z"])
+    {
+        let dev = &c["deviations"].as_array().unwrap()[..];
+        let zone = &c["buffer_zone_entries"].as_array().unwrap()[..];
+        assert_eq!((dev.len(), zone.len()), (1, 1), "{c:#}");
+        for s in [&dev[0], &zone[0]] {
+            assert_eq!(s["length_m"].as_f64(), Some(0.0));
+            assert_eq!(s["start"], s["end"]);
+            assert_eq!(s["start_time"], "2026-03-02T08:00:00Z");
+            assert_eq!(s["end_time"], end_time);
+        }
+        let offset = dev[0]["max_offset_m"].as_f64().unwrap();
+        assert!((offset - 15_667.73).abs() < 1.0, "{offset}");
+        let depth = zone[0]["max_offset_m"].as_f64().unwrap();
+        assert!((depth - 14_969.76).abs() < 1.0, "{depth}");
+    }
 }
