@@ -2,12 +2,26 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.is_none()
+        && let Some(word) = cli.files.first().and_then(|f| cli::mistyped_subcommand(f))
+    {
+        // A word that is no file and looks like a command: say so, never open the window.
+        let mut cmd = Cli::command();
+        let tip = cli::closest_subcommand(&cmd, &word)
+            .map(|s| format!("\n\n  tip: a similar subcommand exists: '{s}'"))
+            .unwrap_or_default();
+        cmd.error(
+            clap::error::ErrorKind::InvalidSubcommand,
+            format!("unrecognized subcommand '{word}' (and no file of that name){tip}"),
+        )
+        .exit();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

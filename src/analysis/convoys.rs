@@ -44,6 +44,26 @@ fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
 }
 
 /// Groups the `track` features of `layers` into convoys.
+/// Where per-vertex times run backwards, a description of the first place.
+fn backwards(times: &[Option<f64>]) -> Option<String> {
+    let fmt = |t: f64| crate::io::time::format_rfc3339(t).unwrap_or_else(|| t.to_string());
+    let mut last: Option<(usize, f64)> = None;
+    for (i, t) in times.iter().enumerate() {
+        let Some(t) = *t else { continue };
+        if let Some((j, prev)) = last
+            && t < prev
+        {
+            return Some(format!(
+                "per-vertex times run backwards: vertex {i} is at {} but vertex {j} at {}",
+                fmt(t),
+                fmt(prev)
+            ));
+        }
+        last = Some((i, t));
+    }
+    None
+}
+
 pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
     let mut order: Vec<String> = Vec::new();
     let mut map: HashMap<String, Building> = HashMap::new();
@@ -82,10 +102,17 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
             }
             let times = f.times.as_ref();
             let add_line = |b: &mut Building, coords: &[geo::Coord], k: usize| {
-                let ts = times
+                let mut ts = times
                     .and_then(|t| t.get(k))
                     .cloned()
                     .unwrap_or_else(|| vec![None; coords.len()]);
+                if let Some(w) = backwards(&ts) {
+                    b.convoy.warnings.push(format!(
+                        "{} feature {}: {w}; this part's times are ignored",
+                        layer.name, f.index
+                    ));
+                    ts = vec![None; coords.len()];
+                }
                 b.slots.push(Slot::Part(TrackPart {
                     coords: coords.to_vec(),
                     times: ts,

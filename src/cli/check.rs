@@ -1,7 +1,7 @@
 //! `corridor-watch check`: the deviation and buffer-zone report.
 
 use super::load::load_all;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use corridor_watch::analysis::{
     CheckOptions, Scenario, assemble_convoys, check, check_with_paths, incidents,
@@ -28,7 +28,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
     /// Leave out stretches shorter than this, metres.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub min_length_m: f64,
     /// Largest layer accepted from a URL, MB.
     #[arg(long, default_value_t = 512)]
@@ -62,15 +62,22 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         total_timeout: std::time::Duration::from_secs(args.http_timeout_s.max(1)),
         ..Default::default()
     };
+    if !args.min_length_m.is_finite() || args.min_length_m < 0.0 {
+        bail!(
+            "--min-length-m must be a length in metres, 0 or more (got {})",
+            args.min_length_m
+        );
+    }
     let layers = load_all(&args.files, &args.tracks, &limits)?;
     let convoys = assemble_convoys(&layers);
+    if convoys.is_empty() {
+        eprintln!(
+            "warning: no tracks in the input (no feature of kind \"track\", no GPX or CSV reports, no --tracks file): no convoy was checked"
+        );
+    }
     let scn = Scenario::new(layers);
     let opts = CheckOptions {
-        min_length_m: if args.min_length_m.is_finite() {
-            args.min_length_m.max(0.0)
-        } else {
-            0.0
-        },
+        min_length_m: args.min_length_m,
     };
     let report = match &args.geojson {
         None => check(&scn, &convoys, &opts),

@@ -42,3 +42,39 @@ pub enum Command {
     #[command(hide = true)]
     GenLarge(gen_large::GenArgs),
 }
+
+/// A first app argument that is no file, no URL and no path: a mistyped subcommand.
+pub fn mistyped_subcommand(arg: &std::path::Path) -> Option<String> {
+    let text = arg.to_str()?;
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (plain && !arg.exists()).then(|| text.to_string())
+}
+
+/// The visible subcommand nearest to `word` (edit distance at most 3).
+pub fn closest_subcommand(cmd: &clap::Command, word: &str) -> Option<String> {
+    cmd.get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| (edit_distance(s.get_name(), word), s.get_name().to_string()))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -69,6 +69,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| source.to_string());
+    layer.warn_unusable_reaches();
     Ok(layer)
 }
 
@@ -135,6 +136,7 @@ pub fn read_path_with(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| source.clone());
+        layer.warn_unusable_reaches();
         return Ok(layer);
     }
     // Straight into the buffer (no copy through a chunk), 8 MB at a time for

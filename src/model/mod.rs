@@ -137,6 +137,30 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Warns of every `tolerance_m` or `width_km` that is given but cannot be
+    /// used (negative, not a number), naming the feature and the default taken.
+    pub fn warn_unusable_reaches(&mut self) {
+        for f in &self.features {
+            let (key, unit, scale) = match f.role {
+                Role::Corridor | Role::GrainRoute => ("tolerance_m", "m", 1.0),
+                Role::ContactLine => ("width_km", "km", 0.002),
+                _ => continue,
+            };
+            let Some(v) = f.properties.get(key) else {
+                continue;
+            };
+            if v.is_null() || f.prop_f64(key).is_some_and(|x| x >= 0.0) {
+                continue;
+            }
+            self.warnings.push(format!(
+                "feature {} ({}): {key} {v} is not a distance of 0 or more; the default {} {unit} is used",
+                f.index,
+                f.label(),
+                f.role.default_reach_m() * scale
+            ));
+        }
+    }
+
     /// The role of a feature, with `Unassigned` resolved to `fallback` when given.
     pub fn assign_role(&mut self, fallback: Role) {
         for f in &mut self.features {

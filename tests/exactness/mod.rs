@@ -169,3 +169,96 @@ fn a_parked_convoy_is_a_zero_length_deviation_and_zone_entry() {
         assert!((depth - 14_969.76).abs() < 1.0, "{depth}");
     }
 }
+
+// ---- issue 16.10: command-line edges
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A mistyped subcommand opened the window (and printed a winit error).
+#[test]
+fn a_mistyped_subcommand_is_a_usage_error_with_a_suggestion() {
+    let out = bin().args(["chek", "f.geojson"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("unrecognized subcommand 'chek'"), "{err}");
+    assert!(err.contains("'check'"), "{err}");
+}
+
+#[test]
+fn check_with_no_tracks_says_so() {
+    let out = run(&[&root().join("data/contact_line.geojson")], &[], "check");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("no tracks in the input"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_min_length_that_is_no_length_is_refused() {
+    for bad in ["inf", "NaN", "-5"] {
+        let out = run(
+            &[
+                &root().join("data/corridors.geojson"),
+                &root().join("data/tracks.geojson"),
+            ],
+            &["--min-length-m", bad],
+            "check",
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&out).contains("--min-length-m"),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// Layers written to a temporary file.
+fn temp_layer(dir: &tempfile::TempDir, name: &str, body: &str) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn a_negative_tolerance_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_layer(
+        &dir,
+        "c.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"corridor","id":"NEG","tolerance_m":-2000},"geometry":{"type":"LineString","coordinates":[[30,47],[30.1,47]]}}]}"#,
+    );
+    let out = run(&[&p], &[], "check");
+    let err = stderr(&out);
+    assert!(
+        err.contains("feature 0 (NEG): tolerance_m -2000") && err.contains("default 1000 m"),
+        "{err}"
+    );
+}
+
+#[test]
+fn per_vertex_times_running_backwards_are_refused_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_layer(
+        &dir,
+        "t.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},"geometry":{"type":"LineString","coordinates":[[30,47],[30.2,47]]}},
+{"type":"Feature","properties":{"kind":"track","convoy_id":"BACK","coordinateProperties":{"times":["2026-03-02T10:00:00Z","2026-03-02T09:00:00Z","2026-03-02T08:00:00Z"]}},"geometry":{"type":"LineString","coordinates":[[30,47],[30.1,47.05],[30.2,47]]}}]}"#,
+    );
+    let out = run(&[&p], &[], "check");
+    let c = &stdout_json(&out)["convoys"][0];
+    assert!(
+        c["warnings"].to_string().contains("times run backwards"),
+        "{c:#}"
+    );
+    let dev = &c["deviations"][0];
+    assert!(
+        dev["start_time"].is_null() && dev["end_time"].is_null(),
+        "{dev}"
+    );
+}
