@@ -64,6 +64,29 @@ fn lon_lat(text: &str, what: &str) -> Result<Coord> {
     Ok(Coord { x: v[0], y: v[1] })
 }
 
+/// WEST,SOUTH,EAST,NORTH in degrees. West above east means across 180 (RFC
+/// 7946's way); an east past 180 (`179,-1,181,1`) is read the same way.
+fn bbox(text: &str) -> Result<[f64; 4]> {
+    let v = numbers(text, 4, "--bbox")?;
+    let (mut west, south, mut east, north) = (v[0], v[1], v[2], v[3]);
+    if east > 180.0 && east - 360.0 >= -180.0 && west <= 180.0 {
+        east -= 360.0;
+    }
+    if west < -180.0 && west + 360.0 <= 180.0 && east >= -180.0 {
+        west += 360.0;
+    }
+    if [west, east].iter().any(|x| x.abs() > 180.0) || [south, north].iter().any(|y| y.abs() > 90.0)
+    {
+        bail!(
+            "--bbox: {text} is outside longitude -180..180 / latitude -90..90 (the order is WEST,SOUTH,EAST,NORTH)"
+        );
+    }
+    if south > north {
+        bail!("--bbox: south must not exceed north (got {text})");
+    }
+    Ok([west, south, east, north])
+}
+
 pub fn run(args: &QueryArgs) -> Result<()> {
     let layers = load_all(&args.files, &[], &Default::default())?;
     let idx = SpatialIndex::of_layers(&layers);
@@ -82,11 +105,8 @@ pub fn run(args: &QueryArgs) -> Result<()> {
             .map(|(s, d)| (s, Some(d)))
             .collect()
     } else if let Some(b) = &args.bbox {
-        let v = numbers(b, 4, "--bbox")?;
-        if v[0] > v[2] || v[1] > v[3] {
-            bail!("--bbox: west must not exceed east, nor south north (got {b})");
-        }
-        idx.in_bbox(v[0], v[1], v[2], v[3])
+        let [west, south, east, north] = bbox(b)?;
+        idx.in_bbox(west, south, east, north)
             .into_iter()
             .map(|s| (s, None))
             .collect()

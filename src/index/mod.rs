@@ -55,14 +55,43 @@ pub struct Shape {
     pub polygons: Vec<Polygon<f64>>,
     /// This shape's pieces: `pieces[range]`.
     pub pieces: std::ops::Range<usize>,
-    /// Easternmost longitude of its polygons (where containment rays end).
-    polygon_max_x: Option<f64>,
+    /// West- and easternmost longitude of its polygons (continuous across 180,
+    /// so possibly past it; containment rays end at the east one).
+    polygon_x: Option<(f64, f64)>,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     env: AABB<[f64; 2]>,
     id: u32,
+    /// A copy shifted by 360 degrees of an entry whose box runs past +/-180.
+    copy: bool,
+}
+
+/// `entry`, and its copy shifted by 360 degrees when its box runs past +/-180,
+/// so that a query on either side of the antimeridian finds it.
+fn push_entry(out: &mut Vec<Entry>, env: AABB<[f64; 2]>, id: u32) {
+    out.push(Entry {
+        env,
+        id,
+        copy: false,
+    });
+    if let Some(env) = wrapped(&env) {
+        out.push(Entry {
+            env,
+            id,
+            copy: true,
+        });
+    }
+}
+
+/// Longitudes made continuous along a line or ring (each step taken the short
+/// way), so that a line across the antimeridian runs on past +/-180.
+fn unwrap_lon(coords: &mut [Coord]) {
+    for i in 1..coords.len() {
+        let prev = coords[i - 1].x;
+        coords[i].x = prev + crate::geodesy::wrap_dlon_deg(coords[i].x - prev);
+    }
 }
 
 impl RTreeObject for Entry {
@@ -165,7 +194,8 @@ impl SpatialIndex {
                 0.0
             };
             let add_line = |idx: &mut SpatialIndex, coords: &[Coord], kind: PieceKind| {
-                let dense = densify_line(coords, DENSIFY_M);
+                let mut dense = densify_line(coords, DENSIFY_M);
+                unwrap_lon(&mut dense);
                 for w in dense.windows(2) {
                     idx.pieces.push(Piece {
                         shape: shape_id,
@@ -211,11 +241,25 @@ impl SpatialIndex {
             let polygons: Vec<Polygon<f64>> = polygons
                 .iter()
                 .map(|p| {
-                    let ext = LineString(densify_line(&p.exterior().0, DENSIFY_M));
+                    let ring = |r: &LineString<f64>| {
+                        let mut dense = densify_line(&r.0, DENSIFY_M);
+                        unwrap_lon(&mut dense);
+                        LineString(dense)
+                    };
+                    let ext = ring(p.exterior());
+                    // Holes continue from the exterior's side of 180.
+                    let x0 = ext.0.first().map_or(0.0, |c| c.x);
                     let ints = p
                         .interiors()
                         .iter()
-                        .map(|r| LineString(densify_line(&r.0, DENSIFY_M)))
+                        .map(|r| {
+                            let mut h = ring(r);
+                            if let Some(first) = h.0.first().map(|c| c.x) {
+                                let shift = x0 + crate::geodesy::wrap_dlon_deg(first - x0) - first;
+                                h.0.iter_mut().for_each(|c| c.x += shift);
+                            }
+                            h
+                        })
                         .collect();
                     Polygon::new(ext, ints)
                 })
@@ -232,10 +276,11 @@ impl SpatialIndex {
                     }
                 }
                 if let Some(r) = p.bounding_rect() {
-                    poly_entries.push(Entry {
-                        env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        id: shape_id,
-                    });
+                    push_entry(
+                        &mut poly_entries,
+                        AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        shape_id,
+                    );
                 }
             }
             let pieces = start..idx.pieces.len();
@@ -245,24 +290,25 @@ impl SpatialIndex {
                 } else {
                     0.0
                 };
-                entries.push(Entry {
-                    env: grown(piece.a, piece.b, reach),
-                    id: (start + i) as u32,
-                });
+                push_entry(
+                    &mut entries,
+                    grown(piece.a, piece.b, reach),
+                    (start + i) as u32,
+                );
             }
             idx.max_reach_m = idx.max_reach_m.max(reach_m);
-            let polygon_max_x = polygons
+            let polygon_x = polygons
                 .iter()
                 .filter_map(|poly| poly.bounding_rect())
-                .map(|r| r.max().x)
-                .reduce(f64::max);
+                .map(|r| (r.min().x, r.max().x))
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
             idx.shapes.push(Shape {
                 feature: item.feature,
                 role: item.role,
                 reach_m,
                 polygons,
                 pieces,
-                polygon_max_x,
+                polygon_x,
             });
         }
         idx.piece_scale = idx
@@ -359,24 +405,25 @@ impl SpatialIndex {
 
     /// Even-odd containment by casting a ray east from `p` through the indexed
     /// ring pieces (an R-tree query on a thin box, not a walk over every vertex).
+    /// Rings are continuous in longitude, so a polygon across 180 may run past
+    /// it: `p` is tried at its longitude and 360 degrees either side.
     fn polygon_contains(&self, shape: u32, p: Coord) -> bool {
-        let Some(max_x) = self.shapes[shape as usize].polygon_max_x else {
+        let Some((min_x, max_x)) = self.shapes[shape as usize].polygon_x else {
             return false;
         };
-        // Points past +/-180 (a track edge running across the antimeridian) are
-        // tested where they are on the globe: polygons come split at 180 (RFC 7946).
-        let p = Coord {
-            x: crate::geodesy::wrap_dlon_deg(p.x),
-            y: p.y,
-        };
-        if p.x > max_x {
-            return false;
-        }
+        let x = crate::geodesy::wrap_dlon_deg(p.x);
+        [x, x + 360.0, x - 360.0]
+            .into_iter()
+            .filter(|x| (min_x..=max_x).contains(x))
+            .any(|x| self.ray_cast(shape, Coord { x, y: p.y }, max_x))
+    }
+
+    fn ray_cast(&self, shape: u32, p: Coord, max_x: f64) -> bool {
         let env = AABB::from_corners([p.x, p.y], [max_x, p.y]);
         let mut inside = false;
         for e in self.tree.locate_in_envelope_intersecting(&env) {
             let pc = &self.pieces[e.id as usize];
-            if pc.shape != shape || pc.kind != PieceKind::Ring {
+            if e.copy || pc.shape != shape || pc.kind != PieceKind::Ring {
                 continue;
             }
             let (a, b) = (pc.a, pc.b);
@@ -798,30 +845,47 @@ impl SpatialIndex {
     }
 
     /// Shapes with any part inside the lon/lat box (west, south, east, north).
+    /// A box with `west > east` runs across the antimeridian (RFC 7946, 5.2).
     pub fn in_bbox(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<u32> {
+        let east = if west > east { east + 360.0 } else { east };
         let env = AABB::from_corners([west, south], [east, north]);
         let rect = geo::Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north });
         let mut hit: Vec<u32> = Vec::new();
-        for e in self.tree.locate_in_envelope_intersecting(&env) {
-            let piece = &self.pieces[e.id as usize];
-            let inside = if piece.a == piece.b {
-                rect.intersects(&piece.a)
-            } else {
-                rect.intersects(&geo::Line::new(piece.a, piece.b))
+        for (_, piece) in self.pieces_in(&env) {
+            let a = piece.a;
+            let b = Coord {
+                x: a.x + crate::geodesy::wrap_dlon_deg(piece.b.x - a.x),
+                y: piece.b.y,
             };
+            // The piece where it is, and 360 degrees either side of it.
+            let inside = [0.0, 360.0, -360.0].into_iter().any(|dx| {
+                let (a, b) = (
+                    Coord {
+                        x: a.x + dx,
+                        y: a.y,
+                    },
+                    Coord {
+                        x: b.x + dx,
+                        y: b.y,
+                    },
+                );
+                if a == b {
+                    rect.intersects(&a)
+                } else {
+                    rect.intersects(&geo::Line::new(a, b))
+                }
+            });
             if inside {
                 hit.push(piece.shape);
             }
         }
         // A box wholly inside a polygon touches none of its rings.
+        let centre = Coord {
+            x: 0.5 * (west + east),
+            y: 0.5 * (south + north),
+        };
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
-            if self.polygon_contains(
-                s,
-                Coord {
-                    x: 0.5 * (west + east),
-                    y: 0.5 * (south + north),
-                },
-            ) {
+            if self.polygon_contains(s, centre) {
                 hit.push(s);
             }
         }

@@ -262,3 +262,82 @@ fn per_vertex_times_running_backwards_are_refused_with_a_warning() {
         "{dev}"
     );
 }
+
+// ---- issue 16.4 and 16.6: one antimeridian model (lines and polygons given
+// unsplit across 180 are taken the short way, everywhere)
+
+fn query_hits(args: &[&str]) -> Vec<u64> {
+    let out = run(&[&fixture("exactness/antimeridian.geojson")], args, "query");
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout_json(&out)["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["feature_index"].as_u64().unwrap())
+        .collect()
+}
+
+/// Regression: a track on the centreline of a corridor `[[179,0],[-179,0]]` was a
+/// 33.4 km deviation "0 m" from its corridor.
+#[test]
+fn a_track_on_a_corridor_across_180_is_clean() {
+    let out = run(&[&fixture("exactness/antimeridian.geojson")], &[], "check");
+    let report = stdout_json(&out);
+    let on_line = &report["convoys"][0];
+    assert_eq!(on_line["convoy_id"], "ON-LINE");
+    assert_eq!(
+        on_line["deviations"].as_array().unwrap().len(),
+        0,
+        "{on_line:#}"
+    );
+    // An unsplit contact line across 180, crossed west of it along a meridian:
+    // 30 km inside (15 km either side), 15 km deep on the line.
+    let across = &report["convoys"][1]["buffer_zone_entries"];
+    assert_eq!(across.as_array().unwrap().len(), 1, "{across:#}");
+    assert!(
+        (across[0]["length_m"].as_f64().unwrap() - 30_000.0).abs() < 1.0,
+        "{across}"
+    );
+    assert!((across[0]["max_offset_m"].as_f64().unwrap() - 15_000.0).abs() < 0.5);
+}
+
+#[test]
+fn queries_find_what_lies_across_180() {
+    // Regression: --at, --near and --bbox found nothing at -179.5 (--nearest did).
+    assert!(query_hits(&["--at", "-179.5,0"]).contains(&0));
+    assert!(query_hits(&["--near", "-179.5,0", "--within-m", "100"]).contains(&0));
+    assert_eq!(query_hits(&["--nearest", "-179.5,0"]), vec![0]);
+    assert!(query_hits(&["--bbox", "-179.6,-0.1,-179.4,0.1"]).contains(&0));
+    // RFC 7946's box across 180 (west > east) was refused; 181 dropped the west side.
+    for b in ["179,-0.1,-179,0.1", "179,-0.1,181,0.1"] {
+        let hits = query_hits(&["--bbox", b]);
+        assert_eq!(
+            hits,
+            vec![0, 3],
+            "{b}: the corridor and the track at -179.5"
+        );
+    }
+    // East of 180 only: the corridor, not the track (which is all west of it).
+    assert_eq!(query_hits(&["--bbox", "179.5,-0.1,179.9,0.1"]), vec![0]);
+}
+
+/// A buffer-zone polygon given unsplit across 180: incidents on both sides are
+/// inside, 0.1 degree of longitude from its meridian edges (GeographicLib:
+/// 11,131.68 m at 0.4 S); one west of it is outside.
+#[test]
+fn an_unsplit_polygon_across_180_holds_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("incidents.csv");
+    let out = run(
+        &[&fixture("exactness/antimeridian.geojson")],
+        &["--incidents-csv", csv.to_str().unwrap()],
+        "check",
+    );
+    assert!(out.status.code().is_some());
+    let rows = incident_rows(&csv);
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["W", "E"], "only the two inside are listed");
+    for r in &rows {
+        assert!((r.1 - 11_131.68).abs() < 0.5, "{r:?}");
+    }
+}
