@@ -145,6 +145,12 @@ impl DensePart {
         }
         let (i, t) = self.split(g);
         let (a, b) = (self.coords[i], self.coords[i + 1]);
+        if a.y.abs().max(b.y.abs()) > crate::geodesy::POLAR_LAT_DEG {
+            // Straight in the azimuthal frame: the piece may run over the pole.
+            let f = crate::geodesy::LocalFrame::new(a);
+            let [x, y] = f.to_xy(b);
+            return f.to_lon_lat([t * x, t * y]);
+        }
         let mut x = a.x + t * wrap_dlon_deg(b.x - a.x);
         if x > 180.0 {
             x -= 360.0;

@@ -10,7 +10,7 @@
 mod frame;
 mod segment;
 
-pub use frame::LocalFrame;
+pub use frame::{LocalFrame, POLAR_LAT_DEG};
 pub use segment::{
     closest_on_segment_m, planar_closest as planar_closest_pub, point_segment_distance_m,
 };

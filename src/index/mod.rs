@@ -13,8 +13,8 @@ mod intervals;
 pub use intervals::merge_intervals;
 
 use crate::geodesy::{
-    LocalFrame, closest_on_segment_m, densify_line, distance_m, point_segment_distance_m,
-    reach_in_degrees,
+    LocalFrame, POLAR_LAT_DEG, closest_on_segment_m, densify_line, distance_m,
+    point_segment_distance_m, reach_in_degrees,
 };
 use crate::model::{FeatureRef, Role};
 use geo::{BoundingRect, Coord, Geometry, Intersects, LineString, Polygon};
@@ -148,6 +148,15 @@ fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
     } else {
         (0.0, 0.0)
     };
+    if lat > POLAR_LAT_DEG && (lat + dlat >= 89.99 || (b.x - a.x).abs() > 90.0) {
+        // Near a pole a piece may run over it, and a reach may span every
+        // longitude: the box is the whole cap.
+        return if a.y + b.y > 0.0 {
+            AABB::from_corners([-180.0, a.y.min(b.y) - dlat], [180.0, 90.0])
+        } else {
+            AABB::from_corners([-180.0, -90.0], [180.0, a.y.max(b.y) + dlat])
+        };
+    }
     AABB::from_corners(
         [a.x.min(b.x) - dlon, a.y.min(b.y) - dlat],
         [a.x.max(b.x) + dlon, a.y.max(b.y) + dlat],
@@ -347,7 +356,10 @@ impl SpatialIndex {
                     k: [kx, ky],
                     e,
                     ee: e[0] * e[0] + e[1] * e[1],
-                    limit2: if limit > 0.0 && piece.kind == PieceKind::Line {
+                    limit2: if limit > 0.0
+                        && piece.kind == PieceKind::Line
+                        && piece.a.y.abs().max(piece.b.y.abs()) < POLAR_LAT_DEG - 1.0
+                    {
                         limit * limit
                     } else {
                         0.0
@@ -675,6 +687,10 @@ impl SpatialIndex {
     #[inline]
     fn plate_carree_m(&self, id: u32, p: Coord) -> f64 {
         let piece = &self.pieces[id as usize];
+        if p.y.abs().max(piece.a.y.abs()) > POLAR_LAT_DEG - 1.0 {
+            // Plate carrée is no guide near a pole.
+            return closest_on_segment_m(p, piece.a, piece.b).0;
+        }
         let [kx, ky] = self.piece_scale[id as usize];
         let q = [
             crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx,

@@ -341,3 +341,33 @@ fn an_unsplit_polygon_across_180_holds_both_sides() {
         assert!((r.1 - 11_131.68).abs() < 0.5, "{r:?}");
     }
 }
+
+/// Regression (issue 16.7): a corridor over the pole (`[[-90,89],[90,89]]`, the
+/// geodesic runs over 90 N) and a track on its centreline was 67 km "off" at
+/// 0 m; near 89 N the 1,000 m boundary was off by metres (999 m flagged).
+#[test]
+fn corridors_near_and_over_the_pole_are_exact() {
+    let out = run(&[&fixture("exactness/pole.geojson")], &[], "check");
+    let report = stdout_json(&out);
+    let by_id = |id: &str| {
+        report["convoys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["convoy_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    for clean in ["OVER-POLE", "PEAK-999"] {
+        let c = by_id(clean);
+        assert_eq!(c["deviations"].as_array().unwrap().len(), 0, "{c:#}");
+    }
+    // 1 m beyond the boundary at the apex of a V whose legs rise 1,001 m over
+    // ~5.6 km: about 2 x 1 m / sin(10.2 deg) = 11 m outside, 1 m off.
+    let c = by_id("PEAK-1001");
+    let dev = &c["deviations"].as_array().unwrap()[..];
+    assert_eq!(dev.len(), 1, "{c:#}");
+    let len = dev[0]["length_m"].as_f64().unwrap();
+    assert!((5.0..20.0).contains(&len), "{len}");
+    assert!((dev[0]["max_offset_m"].as_f64().unwrap() - 1.0).abs() <= 0.1);
+}
