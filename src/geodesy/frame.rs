@@ -1,19 +1,19 @@
 //! A local metric frame centred on one point.
 //!
-//! `x` is metres east and `y` metres north of the centre. The east scale is taken
-//! at the latitude midway between the centre and the mapped point, so distances
-//! *from the centre* agree with the geodesic to second order (relative error about
-//! 1e-6 at 20 km, 1e-4 at 200 km; see tests). Distances between two points that are
-//! both away from the centre carry a first-order error of about
-//! `tan(lat) * offset / (2 R)`; callers keep such points within a few kilometres of
-//! the centre.
+//! `x` is metres east and `y` metres north of the centre: an azimuthal
+//! equidistant projection about the centre, on the sphere whose latitudes are
+//! the geodetic ones, scaled by the ellipsoid's radii of curvature (`N` east,
+//! `M` north) at the latitude midway between the centre and the mapped point.
+//! Distances *from the centre* agree with the geodesic to second order
+//! (relative error about 1e-6 at 20 km, 1e-4 at 200 km; see tests), and, since
+//! meridians converge in it as on the globe, so do distances between two points
+//! near the centre (a plate carrée frame, with parallel meridians, was off by
+//! `tan(lat) * offset / (2 R)` of such a distance: centimetres at a corridor's
+//! edge). Near the centre it needs no trigonometry: short series stand in.
 //!
-//! Above [`POLAR_LAT_DEG`] (north or south) longitudes converge too fast for
-//! that: a piece of line may even run over the pole. There the frame is an
-//! azimuthal equidistant projection about the centre, on the sphere, scaled by
-//! the ellipsoid's radii of curvature at the centre (`N` east, `M` north), which
-//! are within 5e-5 of each other up there: distances from the centre within
-//! ~1e-5 at 20 km, and lines over the pole stay straight.
+//! Above [`POLAR_LAT_DEG`] (north or south) the radii are taken at the centre,
+//! where they are within 5e-5 of each other, so that lines over the pole stay
+//! straight.
 
 use super::{radii_m, wrap_dlon_deg};
 use geo::Coord;
@@ -25,21 +25,26 @@ pub const POLAR_LAT_DEG: f64 = 85.0;
 pub struct LocalFrame {
     pub lon0: f64,
     pub lat0: f64,
-    /// Azimuthal about the centre: (sin, cos) of the centre latitude and the
-    /// radii (N east, M north) in metres.
-    polar: Option<([f64; 2], [f64; 2])>,
+    /// sin and cos of the centre latitude.
+    sc0: [f64; 2],
+    /// Near a pole: the radii (N east, M north) at the centre, metres.
+    polar: Option<[f64; 2]>,
 }
+
+/// Below this (radians, ~0.57 degree) offsets use the series.
+const SERIES_RAD: f64 = 0.01;
 
 impl LocalFrame {
     pub fn new(centre: Coord) -> Self {
+        let (s, c) = centre.y.to_radians().sin_cos();
         let polar = (centre.y.abs() > POLAR_LAT_DEG).then(|| {
-            let (s, c) = centre.y.to_radians().sin_cos();
             let (m, n) = radii_m(centre.y);
-            ([s, c], [n, m])
+            [n, m]
         });
         Self {
             lon0: centre.x,
             lat0: centre.y,
+            sc0: [s, c],
             polar,
         }
     }
@@ -47,62 +52,98 @@ impl LocalFrame {
     /// Lon/lat degrees to metres east/north of the centre.
     #[inline]
     pub fn to_xy(&self, c: Coord) -> [f64; 2] {
-        if let Some(polar) = self.polar {
-            return self.azimuthal_xy(polar, c);
-        }
         let dlat = c.y - self.lat0;
-        let lat_mid = self.lat0 + 0.5 * dlat;
-        let (m, n) = radii_m(lat_mid);
-        let x = wrap_dlon_deg(c.x - self.lon0).to_radians() * n * lat_mid.to_radians().cos();
-        let y = dlat.to_radians() * m;
-        [x, y]
+        let (dp, dl) = (
+            dlat.to_radians(),
+            wrap_dlon_deg(c.x - self.lon0).to_radians(),
+        );
+        let [s0, c0] = self.sc0;
+        // Orthographic (u, v) on the unit sphere, then scaled to equidistant.
+        let (u, v) = if dp.abs() < SERIES_RAD && dl.abs() < SERIES_RAD {
+            let (dp2, dl2) = (dp * dp, dl * dl);
+            let sin_dp = dp * (1.0 - dp2 / 6.0 * (1.0 - dp2 / 20.0));
+            let cos_dp = 1.0 - dp2 / 2.0 * (1.0 - dp2 / 12.0);
+            let sin_dl = dl * (1.0 - dl2 / 6.0 * (1.0 - dl2 / 20.0));
+            let vers_dl = dl2 / 2.0 * (1.0 - dl2 / 12.0 * (1.0 - dl2 / 30.0));
+            let cos_lat = c0 * cos_dp - s0 * sin_dp;
+            let (u, v) = (cos_lat * sin_dl, sin_dp + s0 * cos_lat * vers_dl);
+            let s2 = u * u + v * v;
+            let k = 1.0 + s2 * (1.0 / 6.0 + s2 * 3.0 / 40.0);
+            if self.polar.is_some() {
+                return self.scaled([k * u, k * v], dlat);
+            }
+            // The radii at the mid-latitude, its sine by the same series (no trigonometry).
+            let h = 0.5 * dp;
+            let h2 = h * h;
+            let sin_mid = s0 * (1.0 - h2 / 2.0 * (1.0 - h2 / 12.0)) + c0 * h * (1.0 - h2 / 6.0);
+            let w2 = 1.0 - super::WGS84_E2 * sin_mid * sin_mid;
+            let n = super::WGS84_A_M / w2.sqrt();
+            let m = n * (1.0 - super::WGS84_E2) / w2;
+            return [k * u * n, k * v * m];
+        } else {
+            let (s, co) = c.y.to_radians().sin_cos();
+            let (sl, cl) = dl.sin_cos();
+            let u = co * sl;
+            let v = c0 * s - s0 * co * cl;
+            if s0 * s + c0 * co * cl < 0.0 {
+                // Beyond a quarter of the globe: the far hemisphere.
+                let sin_c = u.hypot(v).max(1e-300);
+                let k = (std::f64::consts::PI - sin_c.min(1.0).asin()) / sin_c;
+                return self.scaled([k * u, k * v], dlat);
+            }
+            (u, v)
+        };
+        let s2 = u * u + v * v;
+        let k = if s2 < 1e-4 {
+            // asin(s) / s
+            1.0 + s2 * (1.0 / 6.0 + s2 * (3.0 / 40.0 + s2 * 5.0 / 112.0))
+        } else {
+            let s = s2.sqrt().min(1.0);
+            s.asin() / s
+        };
+        self.scaled([k * u, k * v], dlat)
     }
 
-    fn azimuthal_xy(&self, ([s0, c0], [n, m]): ([f64; 2], [f64; 2]), c: Coord) -> [f64; 2] {
-        let (s, co) = c.y.to_radians().sin_cos();
-        let (sl, cl) = wrap_dlon_deg(c.x - self.lon0).to_radians().sin_cos();
-        let u = co * sl;
-        let v = c0 * s - s0 * co * cl;
-        let cos_c = s0 * s + c0 * co * cl;
-        let sin_c = u.hypot(v);
-        let ang = sin_c.atan2(cos_c);
-        let k = if sin_c > 1e-15 { ang / sin_c } else { 1.0 };
-        [k * u * n, k * v * m]
+    #[inline]
+    fn radii(&self, dlat: f64) -> [f64; 2] {
+        self.polar.unwrap_or_else(|| {
+            let (m, n) = radii_m(self.lat0 + 0.5 * dlat);
+            [n, m]
+        })
+    }
+
+    #[inline]
+    fn scaled(&self, [x, y]: [f64; 2], dlat: f64) -> [f64; 2] {
+        let [n, m] = self.radii(dlat);
+        [x * n, y * m]
     }
 
     /// Metres east/north of the centre back to lon/lat degrees (inverse of [`Self::to_xy`]).
     pub fn to_lon_lat(&self, xy: [f64; 2]) -> Coord {
-        if let Some(([s0, c0], [n, m])) = self.polar {
+        let [s0, c0] = self.sc0;
+        // The radii depend on the latitude sought: a few fixed-point steps.
+        let mut dlat = 0.0;
+        let mut out = Coord {
+            x: self.lon0,
+            y: self.lat0,
+        };
+        for _ in 0..4 {
+            let [n, m] = self.radii(dlat);
             let (x, y) = (xy[0] / n, xy[1] / m);
             let ang = x.hypot(y);
             if ang < 1e-15 {
-                return Coord {
-                    x: self.lon0,
-                    y: self.lat0,
-                };
+                return out;
             }
             let (sc, cc) = ang.sin_cos();
             let lat = (cc * s0 + y * sc * c0 / ang).clamp(-1.0, 1.0).asin();
             let dlon = (x * sc).atan2(ang * c0 * cc - y * s0 * sc);
-            return Coord {
+            out = Coord {
                 x: wrap_dlon_deg(self.lon0 + dlon.to_degrees()),
                 y: lat.to_degrees(),
             };
+            dlat = out.y - self.lat0;
         }
-        // y depends only on latitude; two fixed-point steps reach sub-millimetre.
-        let mut lat = self.lat0 + (xy[1] / radii_m(self.lat0).0).to_degrees();
-        for _ in 0..3 {
-            let lat_mid = 0.5 * (self.lat0 + lat);
-            lat = self.lat0 + (xy[1] / radii_m(lat_mid).0).to_degrees();
-        }
-        let lat_mid = 0.5 * (self.lat0 + lat);
-        let (_, n) = radii_m(lat_mid);
-        let cos = lat_mid.to_radians().cos().max(1e-12);
-        let lon = self.lon0 + (xy[0] / (n * cos)).to_degrees();
-        Coord {
-            x: wrap_dlon_deg(lon),
-            y: lat,
-        }
+        out
     }
 }
 
@@ -152,6 +193,28 @@ mod tests {
                     let q = f.to_lon_lat([x, y]);
                     assert!(distance_m(p, q) < 1e-3, "round trip {p:?} {q:?}");
                 }
+            }
+        }
+    }
+
+    /// Regression (issue 16.9): plate carrée put two points near a corridor's edge
+    /// centimetres too close (an inward bias); now within a millimetre.
+    #[test]
+    fn distances_between_points_away_from_the_centre_match_karney() {
+        for lat0 in [0.0, 48.0, 70.0, 84.0] {
+            let c = coord! { x: 33.0, y: lat0 };
+            let f = LocalFrame::new(c);
+            for k in 0..16 {
+                let az = k as f64 * 22.5;
+                let p = crate::geodesy::destination(c, az, 2_000.0);
+                let q = crate::geodesy::destination(p, az + 75.0, 1_000.0);
+                let ([px, py], [qx, qy]) = (f.to_xy(p), f.to_xy(q));
+                let d = (px - qx).hypot(py - qy);
+                let exact = distance_m(p, q);
+                assert!(
+                    (d - exact).abs() < 1e-3,
+                    "lat0 {lat0} az {az}: {d} vs {exact}"
+                );
             }
         }
     }

@@ -371,3 +371,23 @@ fn corridors_near_and_over_the_pole_are_exact() {
     assert!((5.0..20.0).contains(&len), "{len}");
     assert!((dev[0]["max_offset_m"].as_f64().unwrap() - 1.0).abs() <= 0.1);
 }
+
+/// Regression (issue 16.9): a vertex 999.99 m from a 1,000 m corridor's
+/// centreline (placed by GeographicLib's direct problem, beside a meridian and
+/// a diagonal centreline) was flagged: the local frame put it 1-2 cm too far.
+/// At exactly 1,000 m it touches (no stretch); at 1,000.5 m it is 0.5 m off.
+#[test]
+fn no_inward_bias_at_the_corridor_edge() {
+    let out = run(&[&fixture("exactness/edge.geojson")], &[], "check");
+    for c in stdout_json(&out)["convoys"].as_array().unwrap() {
+        let id = c["convoy_id"].as_str().unwrap();
+        let devs = c["deviations"].as_array().unwrap();
+        if id.contains("-1000.5-") {
+            assert_eq!(devs.len(), 1, "{c:#}");
+            let off = devs[0]["max_offset_m"].as_f64().unwrap();
+            assert!((off - 0.5).abs() <= 0.1, "{id}: {off}");
+        } else {
+            assert!(devs.is_empty(), "{c:#}");
+        }
+    }
+}
