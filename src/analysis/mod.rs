@@ -99,7 +99,10 @@ pub fn check_convoy_with_paths(
         if dense.length_m() <= stretches::TOUCH_M {
             // A convoy that does not move (one report, or a halt with no travel).
             if let Some(&at) = dense.coords.first() {
-                let times = (dense.time_at(0.0, false), dense.time_at(0.0, true));
+                let times = (
+                    dense.time_text_at(0.0, false),
+                    dense.time_text_at(0.0, true),
+                );
                 let parked = Parked { at, times, opts };
                 if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
                     let offset = any_allowed
@@ -190,7 +193,7 @@ pub fn check_convoy_with_paths(
 /// zero-length stretch.
 struct Parked<'a> {
     at: geo::Coord,
-    times: (Option<f64>, Option<f64>),
+    times: (Option<String>, Option<String>),
     opts: &'a CheckOptions,
 }
 
@@ -205,8 +208,8 @@ impl Parked<'_> {
             end: pos,
             length_m: 0.0,
             max_offset_m: offset.map(round_m),
-            start_time: self.times.0.and_then(crate::io::time::format_rfc3339),
-            end_time: self.times.1.and_then(crate::io::time::format_rfc3339),
+            start_time: self.times.0.clone(),
+            end_time: self.times.1.clone(),
         });
         true
     }
@@ -229,12 +232,8 @@ fn push_stretch(
         end: [round_deg(wrap_dlon_deg(e.x)), round_deg(e.y)],
         length_m: round_m(length_m),
         max_offset_m: offset.map(round_m),
-        start_time: dense
-            .time_at(span.start, true)
-            .and_then(crate::io::time::format_rfc3339),
-        end_time: dense
-            .time_at(span.end, false)
-            .and_then(crate::io::time::format_rfc3339),
+        start_time: dense.time_text_at(span.start, true),
+        end_time: dense.time_text_at(span.end, false),
     });
     true
 }

@@ -53,6 +53,8 @@ pub struct DensePart {
     pub cum_m: Vec<f64>,
     /// (distance along the part, Unix seconds) of each timed input vertex.
     timed: Vec<(f64, f64)>,
+    /// Some input time has a fraction of a second: times are reported to the millisecond.
+    pub fractional_times: bool,
 }
 
 impl DensePart {
@@ -66,6 +68,11 @@ impl DensePart {
             } else {
                 0
             }),
+            fractional_times: part
+                .times
+                .iter()
+                .flatten()
+                .any(|t| t.is_finite() && t.fract() != 0.0),
         };
         let mut s = 0.0;
         let mut tmp = Vec::new();
@@ -160,6 +167,17 @@ impl DensePart {
         Coord {
             x,
             y: a.y + t * (b.y - a.y),
+        }
+    }
+
+    /// [`Self::time_at`] as RFC 3339: to the second, or to the millisecond when
+    /// the input times carry fractions.
+    pub fn time_text_at(&self, g: f64, leaving: bool) -> Option<String> {
+        let t = self.time_at(g, leaving)?;
+        if self.fractional_times {
+            crate::io::time::format_rfc3339_ms(t)
+        } else {
+            crate::io::time::format_rfc3339(t)
         }
     }
 

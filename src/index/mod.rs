@@ -24,7 +24,7 @@ use std::collections::HashMap;
 /// Longest piece of a line or ring in the index, metres.
 pub const DENSIFY_M: f64 = 2_000.0;
 /// Beyond this distance, point-to-piece distances use the exact geodesic solution.
-const EXACT_BEYOND_M: f64 = 100_000.0;
+const EXACT_BEYOND_M: f64 = 20_000.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PieceKind {
@@ -469,6 +469,9 @@ impl SpatialIndex {
 
     /// Distance from `p` to a piece's geometry, metres.
     pub fn piece_distance_m(piece: &Piece, p: Coord) -> f64 {
+        if piece.a == piece.b {
+            return distance_m(p, piece.a);
+        }
         let (d, _) = closest_on_segment_m(p, piece.a, piece.b);
         if d > EXACT_BEYOND_M {
             point_segment_distance_m(p, piece.a, piece.b)
@@ -826,14 +829,30 @@ impl SpatialIndex {
     }
 
     /// Shapes with their distance (metres) from `p`, for those within `radius_m`
-    /// of their geometry (0 inside a polygon); sorted by distance.
+    /// of their geometry (0 inside a polygon); sorted by distance. The distances
+    /// are Karney's (exact geodesics): the local frame picks the candidates.
     pub fn within_m(&self, p: Coord, radius_m: f64) -> Vec<(u32, f64)> {
         let env = box_around(p, radius_m.max(0.0));
-        let mut best: HashMap<u32, f64> = HashMap::new();
-        for (_, piece) in self.pieces_in(&env) {
+        // Per shape: the fast distance of each nearby piece.
+        let mut near: HashMap<u32, Vec<(f64, u32)>> = HashMap::new();
+        for (id, piece) in self.pieces_in(&env) {
             let d = Self::piece_distance_m(piece, p);
-            let e = best.entry(piece.shape).or_insert(f64::INFINITY);
-            *e = e.min(d);
+            near.entry(piece.shape).or_default().push((d, id));
+        }
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        for (shape, pieces) in near {
+            let fast = pieces.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+            // The frame is within ~4e-6 of Karney to 20 km, exact beyond.
+            let slack = 1e-5 * fast + 0.1;
+            if fast > radius_m + slack {
+                continue;
+            }
+            let exact = pieces
+                .iter()
+                .filter(|c| c.0 <= fast + slack)
+                .map(|&(_, id)| self.piece_distance_exact_m(id, p))
+                .fold(f64::INFINITY, f64::min);
+            best.insert(shape, exact);
         }
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
             if self.polygon_contains(s, p) {
@@ -843,6 +862,16 @@ impl SpatialIndex {
         let mut out: Vec<(u32, f64)> = best.into_iter().filter(|(_, d)| *d <= radius_m).collect();
         out.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
         out
+    }
+
+    /// Distance from `p` to piece `id`'s geometry on the geodesic, metres (Karney).
+    pub fn piece_distance_exact_m(&self, id: u32, p: Coord) -> f64 {
+        let piece = &self.pieces[id as usize];
+        if piece.a == piece.b {
+            distance_m(p, piece.a)
+        } else {
+            point_segment_distance_m(p, piece.a, piece.b)
+        }
     }
 
     /// The `k` shapes nearest to `p`, with distances in metres.

@@ -107,6 +107,26 @@ pub fn format_rfc3339(unix_s: f64) -> Option<String> {
     t.format(&Rfc3339).ok()
 }
 
+/// Formats Unix seconds as RFC 3339 in UTC to the millisecond, without
+/// trailing zeros ("2026-03-02T08:41:06.75Z"; a whole second has no fraction).
+pub fn format_rfc3339_ms(unix_s: f64) -> Option<String> {
+    if !unix_s.is_finite() {
+        return None;
+    }
+    let ms = (unix_s * 1000.0).round() as i128;
+    let (secs, frac_ms) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let whole = format_rfc3339(secs as f64)?;
+    if frac_ms == 0 {
+        return Some(whole);
+    }
+    let frac = format!("{frac_ms:03}");
+    Some(format!(
+        "{}.{}Z",
+        whole.trim_end_matches('Z'),
+        frac.trim_end_matches('0')
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +157,19 @@ mod tests {
             assert!(fast_utc(bad.as_bytes()).is_none(), "{bad}");
         }
         assert!(parse_rfc3339("2026-02-29T08:00:00Z").is_err());
+    }
+
+    #[test]
+    fn fractions_to_the_millisecond() {
+        let t = parse_rfc3339("2026-03-02T08:41:06.75Z").unwrap();
+        assert_eq!(format_rfc3339_ms(t).unwrap(), "2026-03-02T08:41:06.75Z");
+        assert_eq!(format_rfc3339(t).unwrap(), "2026-03-02T08:41:07Z");
+        let w = parse_rfc3339("2026-03-02T08:41:06Z").unwrap();
+        assert_eq!(format_rfc3339_ms(w).unwrap(), "2026-03-02T08:41:06Z");
+        assert_eq!(
+            format_rfc3339_ms(w - 0.001).unwrap(),
+            "2026-03-02T08:41:05.999Z"
+        );
     }
 
     #[test]

@@ -391,3 +391,70 @@ fn no_inward_bias_at_the_corridor_edge() {
         }
     }
 }
+
+/// Regression (issue 16.9): `query` point-to-point distances were up to 1.45 m
+/// off between 30 and 100 km. Probes placed by GeographicLib's direct problem
+/// at known distances from a point and, square to its middle, from a line.
+#[test]
+fn query_distances_are_karney() {
+    let layer = fixture("exactness/distances.geojson");
+    let probes: Value = serde_json::from_slice(
+        &std::fs::read(fixture("exactness/distances_expected.json")).unwrap(),
+    )
+    .unwrap();
+    for probe in probes.as_array().unwrap() {
+        let at = format!("{},{}", probe["lon"], probe["lat"]);
+        let out = run(&[&layer], &["--near", &at, "--within-m", "200000"], "query");
+        let fc = stdout_json(&out);
+        let want = probe["distance_m"].as_f64().unwrap();
+        let got = fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == probe["target"])
+            .map(|f| f["properties"]["distance_m"].as_f64().unwrap())
+            .unwrap_or_else(|| panic!("{probe}: not found in {fc}"));
+        assert!((got - want).abs() <= 0.051, "{probe}: {got}");
+    }
+}
+
+/// Regression (issue 16.9): fractional seconds were rounded away
+/// (08:41:06.75 printed as 08:41:07).
+#[test]
+fn fractional_seconds_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_layer(
+        &dir,
+        "f.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},"geometry":{"type":"LineString","coordinates":[[30,47],[30.2,47]]}},
+{"type":"Feature","properties":{"kind":"track","convoy_id":"F","coordinateProperties":{"times":["2026-03-02T08:40:00Z","2026-03-02T08:41:06.75Z","2026-03-02T08:42:00Z"]}},"geometry":{"type":"LineString","coordinates":[[30.05,47],[30.1,47.05],[30.15,47]]}}]}"#,
+    );
+    let out = run(&[&p], &[], "check");
+    let dev = &stdout_json(&out)["convoys"][0]["deviations"][0];
+    let (start, end) = (
+        dev["start_time"].as_str().unwrap(),
+        dev["end_time"].as_str().unwrap(),
+    );
+    // The stretch runs from before the 08:41:06.75 vertex to after it, and the
+    // times carry milliseconds, as the input did.
+    assert!(
+        start.starts_with("2026-03-02T08:40:") && start.contains('.'),
+        "{start}"
+    );
+    assert!(
+        end.starts_with("2026-03-02T08:41:") && end.contains('.'),
+        "{end}"
+    );
+    let parked = temp_layer(
+        &dir,
+        "p.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},"geometry":{"type":"LineString","coordinates":[[30,47],[30.2,47]]}},
+{"type":"Feature","properties":{"kind":"track","convoy_id":"P","time":"2026-03-02T08:41:06.75Z"},"geometry":{"type":"Point","coordinates":[30.1,47.1]}}]}"#,
+    );
+    let out = run(&[&parked], &[], "check");
+    let dev = &stdout_json(&out)["convoys"][0]["deviations"][0];
+    assert_eq!(dev["start_time"], "2026-03-02T08:41:06.75Z");
+    assert_eq!(dev["end_time"], "2026-03-02T08:41:06.75Z");
+}
