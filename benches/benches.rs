@@ -149,6 +149,35 @@ fn frame_shapes(c: &mut Criterion) {
     g.finish();
 }
 
+/// `zone` on a 50,000-vertex contact line (issue 16: was quadratic, 89 s at
+/// 16k vertices and out of memory at 50k; target < 5 s and < 1 GB).
+fn zone(c: &mut Criterion) {
+    use geo::{Geometry, LineString};
+    let line = Geometry::LineString(LineString(corridor_watch::synth::contact_line(50_000, 1)));
+    let idx = SpatialIndex::build([IndexItem {
+        feature: FeatureRef {
+            layer: 0,
+            feature: 0,
+        },
+        role: Role::ContactLine,
+        reach_m: 15_000.0,
+        geometry: &line,
+    }]);
+    let mut g = c.benchmark_group("zone");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("50k_vertex_contact_line", |b| {
+        b.iter(|| {
+            black_box(
+                corridor_watch::analysis::zone::zone_outline(&idx, 0)
+                    .0
+                    .len(),
+            )
+        })
+    });
+    g.finish();
+}
+
 #[cfg(feature = "gui")]
 fn startup(c: &mut Criterion) {
     use corridor_watch::app::basemap::Basemap;
@@ -180,7 +209,8 @@ criterion_group!(
     check_end_to_end,
     identify,
     frame_shapes,
-    startup
+    startup,
+    zone
 );
 #[cfg(not(feature = "gui"))]
 criterion_group!(
@@ -188,6 +218,7 @@ criterion_group!(
     geojson_load,
     deviation_check,
     check_end_to_end,
-    identify
+    identify,
+    zone
 );
 criterion_main!(benches);

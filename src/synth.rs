@@ -234,3 +234,33 @@ mod tests {
         assert!((1..30).contains(&flagged), "{flagged} of 60 flagged");
     }
 }
+
+/// A long, wiggly contact line of `vertices` vertices (lon/lat), for the zone
+/// benchmark: from near Kherson to near Kharkiv (~800 km), a vertex every
+/// ~16 m on 50,000, meandering a few kilometres either side with the odd sharp
+/// zigzag. Deterministic for a seed.
+pub fn contact_line(vertices: usize, seed: u64) -> Vec<geo::Coord> {
+    let mut rng = Rng::new(seed);
+    let n = vertices.max(2);
+    let (start, end) = ((32.6, 46.6), (37.0, 50.0));
+    let mut lateral = 0.0f64;
+    let mut drift = 0.0f64;
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / (n - 1) as f64;
+            drift = 0.995 * drift + rng.normal(0.0, 2e-4);
+            lateral = (lateral + drift).clamp(-0.08, 0.08);
+            let zig = if rng.below(2000) == 0 {
+                rng.normal(0.0, 0.02)
+            } else {
+                0.0
+            };
+            // Across the line's direction (south-east / north-west).
+            let off = lateral + zig;
+            geo::Coord {
+                x: start.0 + t * (end.0 - start.0) + off * 0.6,
+                y: start.1 + t * (end.1 - start.1) - off * 0.8,
+            }
+        })
+        .collect()
+}

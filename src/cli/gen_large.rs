@@ -21,6 +21,9 @@ pub struct GenArgs {
     pub seed: u64,
     #[arg(long)]
     pub no_times: bool,
+    /// Also write contact_line.geojson, a wiggly contact line of this many vertices (zone benchmark).
+    #[arg(long)]
+    pub contact_line_vertices: Option<usize>,
 }
 
 pub fn run(a: &GenArgs) -> Result<()> {
@@ -37,6 +40,17 @@ pub fn run(a: &GenArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", a.dir.display()))?;
     std::fs::write(a.dir.join("corridors.geojson"), c).context("cannot write corridors.geojson")?;
     std::fs::write(a.dir.join("tracks.geojson"), &t).context("cannot write tracks.geojson")?;
+    if let Some(n) = a.contact_line_vertices {
+        let line = corridor_watch::synth::contact_line(n, a.seed);
+        let coords: Vec<[f64; 2]> = line.iter().map(|c| [c.x, c.y]).collect();
+        let fc = serde_json::json!({"type": "FeatureCollection", "features": [{
+            "type": "Feature",
+            "properties": {"kind": "contact_line", "id": "CL-synthetic", "width_km": 30},
+            "geometry": {"type": "LineString", "coordinates": coords},
+        }]});
+        std::fs::write(a.dir.join("contact_line.geojson"), fc.to_string())
+            .context("cannot write contact_line.geojson")?;
+    }
     eprintln!(
         "large case written to {}: {} corridors x {} segments, {} convoys, {:.1} MB of tracks",
         a.dir.display(),

@@ -458,3 +458,34 @@ fn fractional_seconds_are_kept() {
     assert_eq!(dev["start_time"], "2026-03-02T08:41:06.75Z");
     assert_eq!(dev["end_time"], "2026-03-02T08:41:06.75Z");
 }
+
+/// Regression (issue 16.5): `zone` for a contact line split properly at 180
+/// wrote 3,142 slivers totalling 955 km²; the true zone is 7,386 km²
+/// (222.64 km of equator x 30 km + a 15-km disc, GeographicLib lengths), one
+/// polygon either side of 180, and both sides are covered.
+#[test]
+fn the_zone_of_a_line_split_at_180_is_whole() {
+    use geo::GeodesicArea;
+    let dir = tempfile::tempdir().unwrap();
+    let zone = dir.path().join("zone.geojson");
+    let out = run(
+        &[&fixture("exactness/am_split_line.geojson")],
+        &["-o", zone.to_str().unwrap()],
+        "zone",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&zone).unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    let geom: geo::Geometry<f64> = fc.features[0].geometry.clone().unwrap().try_into().unwrap();
+    let geo::Geometry::MultiPolygon(mp) = geom else {
+        panic!("a MultiPolygon")
+    };
+    assert_eq!(mp.0.len(), 2, "one polygon either side of 180");
+    let area_km2 = mp.geodesic_area_unsigned() / 1e6;
+    assert!((area_km2 - 7_386.1).abs() < 5.0, "{area_km2} km2");
+    for at in ["179.5,0", "-179.5,0", "179.99,0.1", "-179.99,-0.1"] {
+        let out = run(&[&zone], &["--at", at], "query");
+        let n = stdout_json(&out)["features"].as_array().unwrap().len();
+        assert_eq!(n, 1, "{at} is in the zone");
+    }
+}
