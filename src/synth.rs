@@ -207,34 +207,6 @@ pub fn make_large(case: &LargeCase) -> (String, String) {
     (c, t)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_case_loads_and_flags_some_convoys() {
-        let case = LargeCase {
-            corridors: 5,
-            segments: 10,
-            convoys: 60,
-            points: 6_000,
-            seed: 3,
-            times: true,
-        };
-        let (c, t) = make_large(&case);
-        let a = make_large(&case);
-        assert_eq!((c.clone(), t.clone()), a, "deterministic");
-        let cl = crate::io::read_geojson("c", c.as_bytes()).unwrap();
-        let tl = crate::io::read_geojson("t", t.as_bytes()).unwrap();
-        assert_eq!((cl.features.len(), tl.features.len()), (5, 60));
-        let convoys = crate::analysis::assemble_convoys(&[cl.clone(), tl]);
-        let scn = crate::analysis::Scenario::new(vec![cl]);
-        let r = crate::analysis::check(&scn, &convoys, &Default::default());
-        let flagged = r.convoys.iter().filter(|c| c.is_flagged()).count();
-        assert!((1..30).contains(&flagged), "{flagged} of 60 flagged");
-    }
-}
-
 /// A long, wiggly contact line of `vertices` vertices (lon/lat), for the zone
 /// benchmark: from near Kherson to near Kharkiv (~800 km), a vertex every
 /// ~16 m on 50,000, meandering a few kilometres either side with the odd sharp
@@ -263,4 +235,32 @@ pub fn contact_line(vertices: usize, seed: u64) -> Vec<geo::Coord> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_case_loads_and_flags_some_convoys() {
+        let case = LargeCase {
+            corridors: 5,
+            segments: 10,
+            convoys: 60,
+            points: 6_000,
+            seed: 3,
+            times: true,
+        };
+        let (c, t) = make_large(&case);
+        let a = make_large(&case);
+        assert_eq!((c.clone(), t.clone()), a, "deterministic");
+        let cl = crate::io::read_geojson("c", c.as_bytes()).unwrap();
+        let tl = crate::io::read_geojson("t", t.as_bytes()).unwrap();
+        assert_eq!((cl.features.len(), tl.features.len()), (5, 60));
+        let convoys = crate::analysis::assemble_convoys(&[cl.clone(), tl]);
+        let scn = crate::analysis::Scenario::new(vec![cl]);
+        let r = crate::analysis::check(&scn, &convoys, &Default::default());
+        let flagged = r.convoys.iter().filter(|c| c.is_flagged()).count();
+        assert!((1..30).contains(&flagged), "{flagged} of 60 flagged");
+    }
 }
