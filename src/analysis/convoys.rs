@@ -46,6 +46,18 @@ fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
 /// Groups the `track` features of `layers` into convoys.
 /// Where per-vertex times run backwards, a description of the first place.
 fn backwards(times: &[Option<f64>]) -> Option<String> {
+    // The common case (in order) in one tight pass; the message only when needed.
+    let mut prev = f64::NEG_INFINITY;
+    if times.iter().all(|t| match *t {
+        Some(t) if t < prev => false,
+        Some(t) => {
+            prev = t;
+            true
+        }
+        None => true,
+    }) {
+        return None;
+    }
     let fmt = |t: f64| crate::io::time::format_rfc3339(t).unwrap_or_else(|| t.to_string());
     let mut last: Option<(usize, f64)> = None;
     for (i, t) in times.iter().enumerate() {

@@ -53,8 +53,6 @@ pub struct DensePart {
     pub cum_m: Vec<f64>,
     /// (distance along the part, Unix seconds) of each timed input vertex.
     timed: Vec<(f64, f64)>,
-    /// Some input time has a fraction of a second: times are reported to the millisecond.
-    pub fractional_times: bool,
 }
 
 impl DensePart {
@@ -68,11 +66,6 @@ impl DensePart {
             } else {
                 0
             }),
-            fractional_times: part
-                .times
-                .iter()
-                .flatten()
-                .any(|t| t.is_finite() && t.fract() != 0.0),
         };
         let mut s = 0.0;
         let mut tmp = Vec::new();
@@ -174,7 +167,7 @@ impl DensePart {
     /// the input times carry fractions.
     pub fn time_text_at(&self, g: f64, leaving: bool) -> Option<String> {
         let t = self.time_at(g, leaving)?;
-        if self.fractional_times {
+        if self.timed.iter().any(|&(_, t)| t.fract() != 0.0) {
             crate::io::time::format_rfc3339_ms(t)
         } else {
             crate::io::time::format_rfc3339(t)

@@ -58,41 +58,47 @@ impl LocalFrame {
             wrap_dlon_deg(c.x - self.lon0).to_radians(),
         );
         let [s0, c0] = self.sc0;
-        // Orthographic (u, v) on the unit sphere, then scaled to equidistant.
-        let (u, v) = if dp.abs() < SERIES_RAD && dl.abs() < SERIES_RAD {
-            let (dp2, dl2) = (dp * dp, dl * dl);
-            let sin_dp = dp * (1.0 - dp2 / 6.0 * (1.0 - dp2 / 20.0));
-            let cos_dp = 1.0 - dp2 / 2.0 * (1.0 - dp2 / 12.0);
-            let sin_dl = dl * (1.0 - dl2 / 6.0 * (1.0 - dl2 / 20.0));
-            let vers_dl = dl2 / 2.0 * (1.0 - dl2 / 12.0 * (1.0 - dl2 / 30.0));
-            let cos_lat = c0 * cos_dp - s0 * sin_dp;
-            let (u, v) = (cos_lat * sin_dl, sin_dp + s0 * cos_lat * vers_dl);
-            let s2 = u * u + v * v;
-            let k = 1.0 + s2 * (1.0 / 6.0 + s2 * 3.0 / 40.0);
-            if self.polar.is_some() {
-                return self.scaled([k * u, k * v], dlat);
-            }
-            // The radii at the mid-latitude, its sine by the same series (no trigonometry).
-            let h = 0.5 * dp;
-            let h2 = h * h;
-            let sin_mid = s0 * (1.0 - h2 / 2.0 * (1.0 - h2 / 12.0)) + c0 * h * (1.0 - h2 / 6.0);
-            let w2 = 1.0 - super::WGS84_E2 * sin_mid * sin_mid;
-            let n = super::WGS84_A_M / w2.sqrt();
-            let m = n * (1.0 - super::WGS84_E2) / w2;
-            return [k * u * n, k * v * m];
-        } else {
-            let (s, co) = c.y.to_radians().sin_cos();
-            let (sl, cl) = dl.sin_cos();
-            let u = co * sl;
-            let v = c0 * s - s0 * co * cl;
-            if s0 * s + c0 * co * cl < 0.0 {
-                // Beyond a quarter of the globe: the far hemisphere.
-                let sin_c = u.hypot(v).max(1e-300);
-                let k = (std::f64::consts::PI - sin_c.min(1.0).asin()) / sin_c;
-                return self.scaled([k * u, k * v], dlat);
-            }
-            (u, v)
-        };
+        if dp.abs() >= SERIES_RAD || dl.abs() >= SERIES_RAD {
+            return self.far_xy(c, dl, dlat);
+        }
+        // Orthographic (u, v) on the unit sphere by series, then scaled to equidistant.
+        let (dp2, dl2) = (dp * dp, dl * dl);
+        let sin_dp = dp * (1.0 - dp2 / 6.0 * (1.0 - dp2 / 20.0));
+        let cos_dp = 1.0 - dp2 / 2.0 * (1.0 - dp2 / 12.0);
+        let sin_dl = dl * (1.0 - dl2 / 6.0 * (1.0 - dl2 / 20.0));
+        let vers_dl = dl2 / 2.0 * (1.0 - dl2 / 12.0 * (1.0 - dl2 / 30.0));
+        let cos_lat = c0 * cos_dp - s0 * sin_dp;
+        let (u, v) = (cos_lat * sin_dl, sin_dp + s0 * cos_lat * vers_dl);
+        let s2 = u * u + v * v;
+        let k = 1.0 + s2 * (1.0 / 6.0 + s2 * 3.0 / 40.0);
+        if self.polar.is_some() {
+            return self.scaled([k * u, k * v], dlat);
+        }
+        // The radii at the mid-latitude, its sine by the same series (no trigonometry).
+        let h = 0.5 * dp;
+        let h2 = h * h;
+        let sin_mid = s0 * (1.0 - h2 / 2.0 * (1.0 - h2 / 12.0)) + c0 * h * (1.0 - h2 / 6.0);
+        let w2 = 1.0 - super::WGS84_E2 * sin_mid * sin_mid;
+        let n = super::WGS84_A_M / w2.sqrt();
+        let m = n * (1.0 - super::WGS84_E2) / w2;
+        [k * u * n, k * v * m]
+    }
+
+    /// [`Self::to_xy`] away from the centre (over ~0.57 degree): trigonometry.
+    #[cold]
+    #[inline(never)]
+    fn far_xy(&self, c: Coord, dl: f64, dlat: f64) -> [f64; 2] {
+        let [s0, c0] = self.sc0;
+        let (s, co) = c.y.to_radians().sin_cos();
+        let (sl, cl) = dl.sin_cos();
+        let u = co * sl;
+        let v = c0 * s - s0 * co * cl;
+        if s0 * s + c0 * co * cl < 0.0 {
+            // Beyond a quarter of the globe: the far hemisphere.
+            let sin_c = u.hypot(v).max(1e-300);
+            let k = (std::f64::consts::PI - sin_c.min(1.0).asin()) / sin_c;
+            return self.scaled([k * u, k * v], dlat);
+        }
         let s2 = u * u + v * v;
         let k = if s2 < 1e-4 {
             // asin(s) / s

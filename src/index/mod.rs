@@ -63,25 +63,20 @@ pub struct Shape {
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     env: AABB<[f64; 2]>,
+    /// The piece (or shape) id; with [`COPY`] set, a copy shifted by 360
+    /// degrees of an entry whose box runs past +/-180.
     id: u32,
-    /// A copy shifted by 360 degrees of an entry whose box runs past +/-180.
-    copy: bool,
 }
+
+/// The bit of an entry's id that marks a copy across the antimeridian.
+const COPY: u32 = 1 << 31;
 
 /// `entry`, and its copy shifted by 360 degrees when its box runs past +/-180,
 /// so that a query on either side of the antimeridian finds it.
 fn push_entry(out: &mut Vec<Entry>, env: AABB<[f64; 2]>, id: u32) {
-    out.push(Entry {
-        env,
-        id,
-        copy: false,
-    });
+    out.push(Entry { env, id });
     if let Some(env) = wrapped(&env) {
-        out.push(Entry {
-            env,
-            id,
-            copy: true,
-        });
+        out.push(Entry { env, id: id | COPY });
     }
 }
 
@@ -149,18 +144,29 @@ fn grown(a: Coord, b: Coord, reach_m: f64) -> AABB<[f64; 2]> {
         (0.0, 0.0)
     };
     if lat > POLAR_LAT_DEG && (lat + dlat >= 89.99 || (b.x - a.x).abs() > 90.0) {
-        // Near a pole a piece may run over it, and a reach may span every
-        // longitude: the box is the whole cap.
-        return if a.y + b.y > 0.0 {
-            AABB::from_corners([-180.0, a.y.min(b.y) - dlat], [180.0, 90.0])
-        } else {
-            AABB::from_corners([-180.0, -90.0], [180.0, a.y.max(b.y) + dlat])
-        };
+        return polar_cap(a, b, dlat);
     }
     AABB::from_corners(
         [a.x.min(b.x) - dlon, a.y.min(b.y) - dlat],
         [a.x.max(b.x) + dlon, a.y.max(b.y) + dlat],
     )
+}
+
+/// Near a pole a piece may run over it, and a reach may span every longitude:
+/// the box is the whole cap.
+/// Plate carrée is no guide near a pole: the local (azimuthal) frame's distance.
+#[cold]
+fn polar_distance_m(piece: &Piece, p: Coord) -> f64 {
+    closest_on_segment_m(p, piece.a, piece.b).0
+}
+
+#[cold]
+fn polar_cap(a: Coord, b: Coord, dlat: f64) -> AABB<[f64; 2]> {
+    if a.y + b.y > 0.0 {
+        AABB::from_corners([-180.0, a.y.min(b.y) - dlat], [180.0, 90.0])
+    } else {
+        AABB::from_corners([-180.0, -90.0], [180.0, a.y.max(b.y) + dlat])
+    }
 }
 
 thread_local! {
@@ -391,6 +397,7 @@ impl SpatialIndex {
     }
 
     /// Pieces whose (reach-grown) box meets `env`.
+    #[inline]
     pub fn pieces_in(&self, env: &AABB<[f64; 2]>) -> impl Iterator<Item = (u32, &Piece)> {
         // The common case is one plain R-tree query; the copy across 180 is rare.
         self.tree
@@ -400,7 +407,10 @@ impl SpatialIndex {
                     .into_iter()
                     .flat_map(|e| self.tree.locate_in_envelope_intersecting(&e)),
             )
-            .map(|e| (e.id, &self.pieces[e.id as usize]))
+            .map(|e| {
+                let id = e.id & !COPY;
+                (id, &self.pieces[id as usize])
+            })
     }
 
     /// Polygon shapes whose bounding box meets `env`.
@@ -412,7 +422,7 @@ impl SpatialIndex {
                     .into_iter()
                     .flat_map(|e| self.polygon_tree.locate_in_envelope_intersecting(&e)),
             )
-            .map(|e| e.id)
+            .map(|e| e.id & !COPY)
     }
 
     /// Even-odd containment by casting a ray east from `p` through the indexed
@@ -434,8 +444,11 @@ impl SpatialIndex {
         let env = AABB::from_corners([p.x, p.y], [max_x, p.y]);
         let mut inside = false;
         for e in self.tree.locate_in_envelope_intersecting(&env) {
+            if e.id & COPY != 0 {
+                continue;
+            }
             let pc = &self.pieces[e.id as usize];
-            if e.copy || pc.shape != shape || pc.kind != PieceKind::Ring {
+            if pc.shape != shape || pc.kind != PieceKind::Ring {
                 continue;
             }
             let (a, b) = (pc.a, pc.b);
@@ -691,8 +704,7 @@ impl SpatialIndex {
     fn plate_carree_m(&self, id: u32, p: Coord) -> f64 {
         let piece = &self.pieces[id as usize];
         if p.y.abs().max(piece.a.y.abs()) > POLAR_LAT_DEG - 1.0 {
-            // Plate carrée is no guide near a pole.
-            return closest_on_segment_m(p, piece.a, piece.b).0;
+            return polar_distance_m(piece, p);
         }
         let [kx, ky] = self.piece_scale[id as usize];
         let q = [
