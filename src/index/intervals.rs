@@ -106,6 +106,104 @@ pub fn merge_intervals(v: &mut Vec<(f64, f64)>) {
     *v = out;
 }
 
+use super::{LocalFrame, Piece, PieceKind, SpatialIndex, grown};
+use geo::Coord;
+
+impl SpatialIndex {
+    /// The parts of the short edge `a`-`b` inside the areas `keep` accepts, as
+    /// sorted, disjoint parameter intervals in [0, 1] (closed).
+    ///
+    /// `hint` carries the line piece that held the previous edge whole: areas
+    /// around a segment are convex, so if it holds both ends it holds the edge.
+    pub fn edge_inside_intervals(
+        &self,
+        a: Coord,
+        b: Coord,
+        keep: &dyn Fn(u32) -> bool,
+        hint: &mut Option<u32>,
+        out: &mut Vec<(f64, f64)>,
+    ) {
+        out.clear();
+        if let Some(h) = *hint {
+            // A track follows its corridor: try the hinted piece, then its neighbours
+            // along the same line, before asking the R-tree.
+            let shape = self.pieces[h as usize].shape;
+            for id in [Some(h), h.checked_add(1), h.checked_sub(1)]
+                .into_iter()
+                .flatten()
+            {
+                // The hinted piece held all of the previous edge, whose end is this start.
+                if (id as usize) < self.pieces.len()
+                    && self.pieces[id as usize].shape == shape
+                    && self.pieces[id as usize].kind == PieceKind::Line
+                    && keep(shape)
+                    && (id == h || self.clearly_inside(id, a))
+                    && self.clearly_inside(id, b)
+                {
+                    *hint = Some(id);
+                    out.push((0.0, 1.0));
+                    return;
+                }
+            }
+        }
+        // From here on the hint only survives if a piece holds this whole edge.
+        *hint = None;
+        let frame = LocalFrame::new(a);
+        let pa = [0.0, 0.0];
+        let pb = frame.to_xy(b);
+        let env = grown(a, b, 0.0);
+        let mut ring_pieces: Vec<&Piece> = Vec::new();
+        for (id, piece) in self.pieces_in(&env) {
+            if !keep(piece.shape) {
+                continue;
+            }
+            match piece.kind {
+                PieceKind::Line => {
+                    let reach = self.shapes[piece.shape as usize].reach_m;
+                    let (ca, cb) = (frame.to_xy(piece.a), frame.to_xy(piece.b));
+                    if let Some(iv) = segment_in_capsule(pa, pb, ca, cb, reach) {
+                        if iv == (0.0, 1.0) {
+                            *hint = Some(id);
+                            out.clear();
+                            out.push(iv);
+                            return;
+                        }
+                        out.push(iv);
+                    }
+                }
+                PieceKind::Ring => ring_pieces.push(piece),
+                PieceKind::Point => {}
+            }
+        }
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if !keep(s) {
+                continue;
+            }
+            let mut cuts: Vec<f64> = vec![0.0, 1.0];
+            for piece in ring_pieces.iter().filter(|p| p.shape == s) {
+                if let Some(t) =
+                    segment_crossing(pa, pb, frame.to_xy(piece.a), frame.to_xy(piece.b))
+                {
+                    cuts.push(t);
+                }
+            }
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let tm = 0.5 * (w[0] + w[1]);
+                let m = Coord {
+                    x: a.x + tm * crate::geodesy::wrap_dlon_deg(b.x - a.x),
+                    y: a.y + tm * (b.y - a.y),
+                };
+                if self.polygon_contains(s, m) {
+                    out.push((w[0], w[1]));
+                }
+            }
+        }
+        merge_intervals(out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,313 @@
+//! Areas: containment, distances to areas and to their pieces, depth inside.
+//! Metres on WGS 84; lon/lat in degrees.
+
+use super::*;
+
+/// Beyond this distance, point-to-piece distances use the exact geodesic solution.
+const EXACT_BEYOND_M: f64 = 20_000.0;
+
+thread_local! {
+    /// Candidate pieces of one distance query, reused (see `distance_to_area_with_piece`).
+    static NEAR_BUF: std::cell::RefCell<Vec<(f64, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Plate carrée is no guide near a pole: the local (azimuthal) frame's distance.
+#[cold]
+fn polar_distance_m(piece: &Piece, p: Coord) -> f64 {
+    closest_on_segment_m(p, piece.a, piece.b).0
+}
+
+impl SpatialIndex {
+    /// Even-odd containment by casting a ray east from `p` through the indexed
+    /// ring pieces (an R-tree query on a thin box, not a walk over every vertex).
+    /// Rings are continuous in longitude, so a polygon across 180 may run past
+    /// it: `p` is tried at its longitude and 360 degrees either side.
+    pub(super) fn polygon_contains(&self, shape: u32, p: Coord) -> bool {
+        let Some((min_x, max_x)) = self.shapes[shape as usize].polygon_x else {
+            return false;
+        };
+        let x = crate::geodesy::wrap_dlon_deg(p.x);
+        [x, x + 360.0, x - 360.0]
+            .into_iter()
+            .filter(|x| (min_x..=max_x).contains(x))
+            .any(|x| self.ray_cast(shape, Coord { x, y: p.y }, max_x))
+    }
+
+    pub(super) fn ray_cast(&self, shape: u32, p: Coord, max_x: f64) -> bool {
+        let env = AABB::from_corners([p.x, p.y], [max_x, p.y]);
+        let mut inside = false;
+        for e in self.tree.locate_in_envelope_intersecting(&env) {
+            if e.id & COPY != 0 {
+                continue;
+            }
+            let pc = &self.pieces[e.id as usize];
+            if pc.shape != shape || pc.kind != PieceKind::Ring {
+                continue;
+            }
+            let (a, b) = (pc.a, pc.b);
+            if (a.y > p.y) != (b.y > p.y) {
+                let x = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
+                if x > p.x {
+                    inside = !inside;
+                } else if x == p.x {
+                    return true;
+                }
+            }
+        }
+        inside
+    }
+
+    /// Distance from `p` to the nearest ring piece of a polygon shape, metres.
+    pub(super) fn ring_distance_m(&self, shape: u32, p: Coord) -> f64 {
+        let mut radius_m = 1_000.0f64;
+        loop {
+            let best = self
+                .pieces_in(&box_around(p, radius_m))
+                .filter(|(_, pc)| pc.shape == shape && pc.kind == PieceKind::Ring)
+                .map(|(_, pc)| Self::piece_distance_m(pc, p))
+                .fold(f64::INFINITY, f64::min);
+            if best <= radius_m || radius_m > 2.1e7 {
+                return best;
+            }
+            radius_m *= 4.0;
+        }
+    }
+
+    /// Distance from `p` to a piece's geometry, metres.
+    pub fn piece_distance_m(piece: &Piece, p: Coord) -> f64 {
+        if piece.a == piece.b {
+            return distance_m(p, piece.a);
+        }
+        let (d, _) = closest_on_segment_m(p, piece.a, piece.b);
+        if d > EXACT_BEYOND_M {
+            point_segment_distance_m(p, piece.a, piece.b)
+        } else {
+            d
+        }
+    }
+
+    /// Whether `p` lies in the area of any shape that `keep` accepts (a closed
+    /// set: the boundary counts as inside).
+    pub fn contains(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> bool {
+        let env = box_around(p, 0.0);
+        for (_, piece) in self.pieces_in(&env) {
+            if piece.kind == PieceKind::Line && keep(piece.shape) {
+                let reach = self.shapes[piece.shape as usize].reach_m;
+                if Self::piece_distance_m(piece, p) <= reach {
+                    return true;
+                }
+            }
+        }
+        self.polygon_shapes_in(&env)
+            .any(|s| keep(s) && self.polygon_contains(s, p))
+    }
+
+    /// Distance in metres from `p` to the union of the areas `keep` accepts
+    /// (0 inside); `None` when no shape is accepted.
+    pub fn distance_to_area_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
+        self.distance_to_area_with_piece(p, keep).map(|(d, _)| d)
+    }
+
+    /// Distance from `p` to the area of one piece (0 inside a line's area; for a
+    /// ring piece, the distance to that edge), metres. Never below the distance
+    /// to the whole area, and convex along a straight path.
+    pub fn piece_area_distance_m(&self, id: u32, p: Coord) -> f64 {
+        let piece = &self.pieces[id as usize];
+        let reach = if piece.kind == PieceKind::Line {
+            self.shapes[piece.shape as usize].reach_m
+        } else {
+            0.0
+        };
+        (Self::piece_distance_m(piece, p) - reach).max(0.0)
+    }
+
+    /// [`Self::distance_to_area_m`] with the piece that is nearest (`None`
+    /// inside a polygon area).
+    pub fn distance_to_area_with_piece(
+        &self,
+        p: Coord,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Option<(f64, Option<u32>)> {
+        self.distance_to_area_from(p, keep, 5_000.0)
+    }
+
+    /// [`Self::distance_to_area_with_piece`], searching first within
+    /// `start_radius_m` (a known upper bound on the answer saves a widening pass).
+    pub fn distance_to_area_from(
+        &self,
+        p: Coord,
+        keep: &dyn Fn(u32) -> bool,
+        start_radius_m: f64,
+    ) -> Option<(f64, Option<u32>)> {
+        // Inside a polygon area: 0. Inside a line's area shows as 0 in the loop below.
+        let here = box_around(p, 0.0);
+        if self
+            .polygon_shapes_in(&here)
+            .any(|s| keep(s) && self.polygon_contains(s, p))
+        {
+            return Some((0.0, None));
+        }
+        let mut radius_m = if start_radius_m.is_finite() {
+            start_radius_m.clamp(50.0, 2.1e7)
+        } else {
+            5_000.0
+        };
+        loop {
+            let env = box_around(p, radius_m + self.max_reach_m);
+            let mut best: Option<(f64, Option<u32>)> = None;
+            // Pieces far away (where the local frame is not exact enough) are
+            // bracketed by their end distances first: a piece of length L at end
+            // distance D is between D - L and D away; only the contenders get the
+            // exact (and costly) geodesic solution.
+            let mut far: Vec<(u32, f64, f64)> = Vec::new();
+            // A cheap plate carrée distance first (no trigonometry); only pieces that
+            // could be the nearest get the accurate local-frame solution. The buffer
+            // is reused per thread: this runs for every probe of every max offset.
+            let mut near: Vec<(f64, u32)> = NEAR_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
+            near.clear();
+            for (id, piece) in self.pieces_in(&env) {
+                if piece.kind == PieceKind::Point || !keep(piece.shape) {
+                    continue;
+                }
+                let reach = if piece.kind == PieceKind::Line {
+                    self.shapes[piece.shape as usize].reach_m
+                } else {
+                    0.0
+                };
+                near.push((self.plate_carree_m(id, p) - reach, id));
+            }
+            let min_approx = near.iter().map(|n| n.0).fold(f64::INFINITY, f64::min);
+            // The plate carrée scale is off by about tan(lat) x the latitude span.
+            let slack = min_approx.max(0.0)
+                * (0.01
+                    + 3.0 * min_approx.max(0.0) / 6.371e6 * p.y.to_radians().tan().abs().max(1.0))
+                + 50.0;
+            for &(approx, id) in &near {
+                if approx > min_approx + slack {
+                    continue;
+                }
+                let piece = &self.pieces[id as usize];
+                let reach = if piece.kind == PieceKind::Line {
+                    self.shapes[piece.shape as usize].reach_m
+                } else {
+                    0.0
+                };
+                let (fast, _) = closest_on_segment_m(p, piece.a, piece.b);
+                if fast <= EXACT_BEYOND_M {
+                    let d = (fast - reach).max(0.0);
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, Some(id)));
+                    }
+                } else {
+                    let ends = distance_m(p, piece.a).min(distance_m(p, piece.b));
+                    far.push((id, reach, ends));
+                }
+            }
+            let upper = far
+                .iter()
+                .map(|&(_, reach, ends)| ends - reach)
+                .fold(best.map_or(f64::INFINITY, |b| b.0), f64::min);
+            for &(id, reach, ends) in &far {
+                let piece = &self.pieces[id as usize];
+                let len = distance_m(piece.a, piece.b);
+                if ends - len - reach <= upper {
+                    let d = (point_segment_distance_m(p, piece.a, piece.b) - reach).max(0.0);
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, Some(id)));
+                    }
+                }
+            }
+            NEAR_BUF.with(|b| *b.borrow_mut() = near);
+            if let Some(b) = best
+                && b.0 <= radius_m
+            {
+                return Some(b);
+            }
+            if radius_m > 2.1e7 {
+                return best;
+            }
+            radius_m *= 4.0;
+        }
+    }
+
+    /// How deep `p` is inside the areas `keep` accepts: the distance from `p` to
+    /// the boundary of their union, metres (0 outside). Where a contact line bends
+    /// or areas overlap this is more than the depth inside any one of them.
+    pub fn depth_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> f64 {
+        let env = box_around(p, 0.0);
+        let mut line_dist: HashMap<u32, f64> = HashMap::new();
+        for (_, piece) in self.pieces_in(&env) {
+            if piece.kind == PieceKind::Line && keep(piece.shape) {
+                let d = Self::piece_distance_m(piece, p);
+                let e = line_dist.entry(piece.shape).or_insert(f64::INFINITY);
+                *e = e.min(d);
+            }
+        }
+        // The depth inside the deepest single area: a lower bound of the union's.
+        let mut lower_m = 0.0f64;
+        let mut inside = false;
+        for (s, d) in line_dist {
+            let depth = self.shapes[s as usize].reach_m - d;
+            inside |= depth > 0.0;
+            lower_m = lower_m.max(depth);
+        }
+        for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
+            if keep(s) && self.polygon_contains(s, p) {
+                inside = true;
+                let d = self.ring_distance_m(s, p);
+                if d.is_finite() {
+                    lower_m = lower_m.max(d);
+                }
+            }
+        }
+        if !inside {
+            return 0.0;
+        }
+        self.union_depth_m(p, keep, lower_m.max(0.0))
+    }
+
+    /// Distance from `p` to the nearest geometry (not area) of the line shapes
+    /// `keep` accepts, metres; `None` when there is none.
+    pub fn line_distance_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
+        if !self.shapes.iter().enumerate().any(|(s, sh)| {
+            keep(s as u32)
+                && self.pieces[sh.pieces.clone()]
+                    .iter()
+                    .any(|pc| pc.kind == PieceKind::Line)
+        }) {
+            return None;
+        }
+        let mut radius_m = 1_000.0f64;
+        loop {
+            let best = self
+                .pieces_in(&box_around(p, radius_m))
+                .filter(|(_, pc)| pc.kind == PieceKind::Line && keep(pc.shape))
+                .map(|(_, pc)| Self::piece_distance_m(pc, p))
+                .fold(f64::INFINITY, f64::min);
+            if best <= radius_m || radius_m > 2.1e7 {
+                return best.is_finite().then_some(best);
+            }
+            radius_m *= 4.0;
+        }
+    }
+
+    /// Distance from `p` to piece `id` in a plate carrée frame scaled at the piece:
+    /// cheap, within about 1 % for nearby points (used to pick candidates only).
+    #[inline]
+    pub(super) fn plate_carree_m(&self, id: u32, p: Coord) -> f64 {
+        let piece = &self.pieces[id as usize];
+        if p.y.abs().max(piece.a.y.abs()) > POLAR_LAT_DEG - 1.0 {
+            return polar_distance_m(piece, p);
+        }
+        let [kx, ky] = self.piece_scale[id as usize];
+        let q = [
+            crate::geodesy::wrap_dlon_deg(p.x - piece.a.x) * kx,
+            (p.y - piece.a.y) * ky,
+        ];
+        let e = [
+            crate::geodesy::wrap_dlon_deg(piece.b.x - piece.a.x) * kx,
+            (piece.b.y - piece.a.y) * ky,
+        ];
+        crate::geodesy::planar_closest_pub(q, [0.0, 0.0], e).0
+    }
+}
