@@ -10,9 +10,23 @@ pub enum LoadError {
     Io { path: String, err: std::io::Error },
     #[error("{what} (in {path})")]
     Invalid { path: String, what: String },
+    /// The user's own Cancel: not a problem with the file.
+    #[error("cancelled (in {path})")]
+    Cancelled { path: String },
 }
 
 impl LoadError {
+    pub fn cancelled(path: &str) -> Self {
+        LoadError::Cancelled {
+            path: path.to_string(),
+        }
+    }
+
+    /// Whether this is the user's own Cancel (an info line, not an error).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, LoadError::Cancelled { .. })
+    }
+
     pub fn invalid(path: &str, what: impl Into<String>) -> Self {
         LoadError::Invalid {
             path: path.to_string(),

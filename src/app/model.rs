@@ -260,12 +260,14 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
 }
 
 /// Downloads a layer over HTTP(S) with the core's limits, progress and cancel.
-pub fn download(url: &str, progress: &super::jobs::Progress) -> Result<Vec<u8>, String> {
+pub fn download(
+    url: &str,
+    progress: &super::jobs::Progress,
+) -> Result<Vec<u8>, crate::error::LoadError> {
     crate::io::http::fetch(
         url,
         &crate::io::http::FetchLimits::default(),
         Some(&progress.done_bytes),
         Some(&progress.cancel),
     )
-    .map_err(|e| e.to_string())
 }

@@ -28,7 +28,7 @@ pub enum JobOut {
         seq: u64,
         origin: Origin,
         saved: Option<(LayerStyle, Role)>,
-        result: Result<Layer, String>,
+        result: Result<Layer, crate::error::LoadError>,
     },
     Analysed(Box<Analysis>),
     Basemap(Result<Basemap, String>),
@@ -446,14 +446,13 @@ impl CorridorApp {
                     Some(&p.done_bytes),
                     Some(&p.total_bytes),
                     Some(&p.cancel),
-                )
-                .map_err(|e| e.to_string()),
+                ),
             },
             move |msg| JobOut::Loaded {
                 seq,
-                origin: o2,
+                origin: o2.clone(),
                 saved: s2,
-                result: Err(msg),
+                result: Err(crate::error::LoadError::invalid(&o2.label(), msg)),
             },
         );
     }
@@ -467,8 +466,7 @@ impl CorridorApp {
         self.jobs.spawn(
             format!("downloading {url}"),
             move |p| {
-                let result = download(&url, p)
-                    .and_then(|bytes| read_bytes(&url, &bytes).map_err(|e| e.to_string()));
+                let result = download(&url, p).and_then(|bytes| read_bytes(&url, &bytes));
                 JobOut::Loaded {
                     seq,
                     origin,
@@ -478,9 +476,9 @@ impl CorridorApp {
             },
             move |msg| JobOut::Loaded {
                 seq,
-                origin: o2,
+                origin: o2.clone(),
                 saved: s2,
-                result: Err(msg),
+                result: Err(crate::error::LoadError::invalid(&o2.label(), msg)),
             },
         );
     }
@@ -582,7 +580,7 @@ impl CorridorApp {
                         let at = self.layers.partition_point(|x| x.seq < seq);
                         self.layers.insert(at, l);
                     }
-                    Err(e) if e.starts_with("cancelled") => {
+                    Err(e) if e.is_cancelled() => {
                         self.info(format!("stopped loading {} (cancelled)", origin.label()))
                     }
                     Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),

@@ -89,7 +89,7 @@ pub fn fetch(
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(err("download cancelled".into()));
+            return Err(LoadError::cancelled(url));
         }
         let n = resp.read(&mut buf).map_err(|e| {
             err(format!(

@@ -145,7 +145,7 @@ pub fn read_path_with(
     let mut reader = reader;
     loop {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(LoadError::invalid(&source, "cancelled"));
+            return Err(LoadError::cancelled(&source));
         }
         let k = (&mut reader)
             .take(8 << 20)

@@ -74,7 +74,7 @@ pub fn read_geojson_stream(
     let mut eof = false;
     while !eof {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(err("cancelled".into()));
+            return Err(LoadError::cancelled(source));
         }
         let n = reader.read(&mut chunk).map_err(|e| LoadError::Io {
             path: source.to_string(),

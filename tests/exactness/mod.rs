@@ -489,3 +489,28 @@ fn the_zone_of_a_line_split_at_180_is_whole() {
         assert_eq!(n, 1, "{at} is in the zone");
     }
 }
+
+/// Issue 10: a user's Cancel is typed, not read from a message. A cancelled
+/// download read "download cancelled (...)", which the app's check for
+/// "cancelled" missed, so it was logged as an error.
+#[test]
+fn a_cancelled_load_is_typed_as_cancelled() {
+    use std::sync::atomic::AtomicBool;
+    let cancel = AtomicBool::new(true);
+    let url = serve(
+        200,
+        b"{\"type\":\"FeatureCollection\",\"features\":[]}".to_vec(),
+        1,
+    );
+    let e = corridor_watch::io::http::fetch(&url, &Default::default(), None, Some(&cancel))
+        .expect_err("cancelled");
+    assert!(e.is_cancelled(), "{e}");
+    let e = corridor_watch::io::read_path_with(
+        &root().join("data/tracks.geojson"),
+        None,
+        None,
+        Some(&cancel),
+    )
+    .expect_err("cancelled");
+    assert!(e.is_cancelled(), "{e}");
+}
