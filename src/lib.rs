@@ -14,6 +14,7 @@ pub mod io;
 pub mod model;
 pub mod report;
 pub mod synth;
+pub mod text;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -160,19 +160,6 @@ pub fn corridors_used(scn: &Scenario, waypoints: &[Coord]) -> Vec<String> {
     out
 }
 
-/// Formats a duration in seconds as "5 h 07 min".
-pub fn format_duration_s(s: f64) -> String {
-    if !s.is_finite() || s < 0.0 {
-        return "-".into();
-    }
-    let min = (s / 60.0).round() as u64;
-    if min < 60 {
-        format!("{min} min")
-    } else {
-        format!("{} h {:02} min", min / 60, min % 60)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,7 +219,5 @@ mod tests {
         };
         assert_eq!(r.eta_s(40.0), Some(10_800.0));
         assert_eq!(r.eta_s(0.0), None);
-        assert_eq!(format_duration_s(10_800.0), "3 h 00 min");
-        assert_eq!(format_duration_s(420.0), "7 min");
     }
 }

@@ -6,13 +6,9 @@ use super::feed::FeedState;
 use super::replay::format_time;
 use super::route::LEG_INSIDE;
 use super::state::{CorridorApp, Tool};
-use crate::analysis::route::format_duration_s;
 use crate::analysis::watch::AlertType;
+use crate::text::{format_duration_s, format_length_m as km};
 use eframe::egui::{self, Color32, RichText};
-
-fn km(m: f64) -> String {
-    format!("{:.2} km", m / 1000.0)
-}
 
 pub fn route_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {

@@ -147,15 +147,6 @@ fn layers_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
     app.zoom_to(zoom);
 }
 
-fn fmt_duration(s: f64) -> String {
-    let m = (s / 60.0).round() as i64;
-    if m >= 60 {
-        format!("{}h {:02}m", m / 60, m % 60)
-    } else {
-        format!("{m} min")
-    }
-}
-
 fn stretch_seconds(s: &crate::report::Stretch) -> Option<f64> {
     let a = parse_rfc3339(s.start_time.as_deref()?).ok()?;
     let b = parse_rfc3339(s.end_time.as_deref()?).ok()?;
@@ -190,15 +181,13 @@ fn convoys_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                 if app.flagged_only && !rep.is_flagged() {
                     continue;
                 }
-                let status = match (
-                    rep.deviations.is_empty(),
-                    rep.buffer_zone_entries.is_empty(),
-                ) {
-                    (true, true) => RichText::new("clean").color(Color32::from_rgb(20, 130, 50)),
-                    (false, true) => RichText::new("deviated").color(DEVIATION),
-                    (true, false) => RichText::new("in zone").color(ZONE_ENTRY),
-                    (false, false) => RichText::new("deviated, in zone").color(DEVIATION),
-                };
+                use crate::text::ConvoyStatus;
+                let st = ConvoyStatus::of(rep);
+                let status = RichText::new(st.label()).color(match st {
+                    ConvoyStatus::Clean => Color32::from_rgb(20, 130, 50),
+                    ConvoyStatus::InZone => ZONE_ENTRY,
+                    ConvoyStatus::Deviated | ConvoyStatus::DeviatedInZone => DEVIATION,
+                });
                 if ui
                     .selectable_label(app.selected_convoy == Some(i), &rep.convoy_id)
                     .clicked()
@@ -209,14 +198,14 @@ fn convoys_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                 ui.label((rep.deviations.len() + rep.buffer_zone_entries.len()).to_string());
                 ui.label(
                     rep.worst_offset_m()
-                        .map(|m| format!("{:.2} km", m / 1000.0))
+                        .map(crate::text::format_length_m)
                         .unwrap_or_else(|| "-".into()),
                 );
                 let off: f64 = rep.deviations.iter().filter_map(stretch_seconds).sum();
                 ui.label(if rep.deviations.is_empty() {
                     "-".into()
                 } else {
-                    fmt_duration(off)
+                    crate::text::format_duration_s(off)
                 });
                 ui.end_row();
             }
@@ -227,7 +216,10 @@ fn convoys_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
         let r = &a.results[ci];
         ui.separator();
         ui.heading(format!("Convoy {}", r.report.convoy_id));
-        ui.label(format!("Track length {:.2} km", r.report.length_m / 1000.0));
+        ui.label(format!(
+            "Track length {}",
+            crate::text::format_length_m(r.report.length_m)
+        ));
         if let Some(ids) = &r.report.corridor_ids {
             ui.label(format!(
                 "Approved corridors: {}",
@@ -250,8 +242,8 @@ fn convoys_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
             for (k, s) in list.iter().enumerate() {
                 let what = if zone { "Zone entry" } else { "Deviation" };
                 let offset = match (zone, s.max_offset_m) {
-                    (true, Some(m)) => format!("{:.2} km deep", m / 1000.0),
-                    (false, Some(m)) => format!("{:.2} km off", m / 1000.0),
+                    (true, Some(m)) => format!("{} deep", crate::text::format_length_m(m)),
+                    (false, Some(m)) => format!("{} off", crate::text::format_length_m(m)),
                     (_, None) => "no approved corridor".into(),
                 };
                 let times = match (&s.start_time, &s.end_time) {
@@ -404,13 +396,13 @@ fn zone_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                     RichText::new("outside")
                 });
                 ui.label(if i.inside {
-                    format!("{:.2} km", i.depth_m / 1000.0)
+                    crate::text::format_length_m(i.depth_m)
                 } else {
                     "-".into()
                 });
                 ui.label(
                     i.contact_line_m
-                        .map(|d| format!("{:.2} km", d / 1000.0))
+                        .map(crate::text::format_length_m)
                         .unwrap_or_else(|| "-".into()),
                 );
                 ui.end_row();
@@ -452,7 +444,11 @@ fn results_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
         for (k, w) in app.measure.windows(2).enumerate() {
             let d = distance_m(w[0], w[1]);
             total += d;
-            ui.label(format!("Leg {}: {:.3} km", k + 1, d / 1000.0));
+            ui.label(format!(
+                "Leg {}: {}",
+                k + 1,
+                crate::text::format_length_m(d)
+            ));
         }
         ui.strong(format!(
             "Total: {:.3} km over {} points",
@@ -484,7 +480,7 @@ fn results_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                 if d < 1000.0 {
                     format!(", {d:.0} m away")
                 } else {
-                    format!(", {:.2} km away", d / 1000.0)
+                    format!(", {} away", crate::text::format_length_m(d))
                 }
             })
             .unwrap_or_default();

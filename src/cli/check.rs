@@ -114,9 +114,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     Ok(report.flagged())
 }
 
-fn km(m: f64) -> String {
-    format!("{:.2} km", m / 1000.0)
-}
+use corridor_watch::text::{ConvoyStatus, format_length_m as km};
 
 fn time_range(s: &Stretch) -> String {
     match (&s.start_time, &s.end_time) {
@@ -130,23 +128,15 @@ fn time_range(s: &Stretch) -> String {
 fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
     writeln!(
         out,
-        "{:<16} {:<10} {:>12} {:>10} {:>12} {:>16}",
+        "{:<16} {:<17} {:>12} {:>10} {:>12} {:>16}",
         "convoy", "status", "length", "deviations", "zone entries", "worst offset"
     )?;
     for c in &report.convoys {
-        let status = match (c.deviations.is_empty(), c.buffer_zone_entries.is_empty()) {
-            (true, true) => "clean",
-            (false, true) => "deviated",
-            (true, false) => "in zone",
-            (false, false) => "deviated+zone",
-        };
-        let worst = c
-            .worst_offset_m()
-            .map(|m| format!("{m:.0} m"))
-            .unwrap_or_else(|| "-".into());
+        let status = ConvoyStatus::of(c).label();
+        let worst = c.worst_offset_m().map(km).unwrap_or_else(|| "-".into());
         writeln!(
             out,
-            "{:<16} {:<10} {:>12} {:>10} {:>12} {:>16}",
+            "{:<16} {:<17} {:>12} {:>10} {:>12} {:>16}",
             c.convoy_id,
             status,
             km(c.length_m),
@@ -157,7 +147,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
         for (i, s) in c.deviations.iter().enumerate() {
             let off = s
                 .max_offset_m
-                .map(|m| format!("{m:.0} m from its corridor"))
+                .map(|m| format!("{} from its corridor", km(m)))
                 .unwrap_or_else(|| "no approved corridor".into());
             writeln!(
                 out,
@@ -174,10 +164,10 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
         for (i, s) in c.buffer_zone_entries.iter().enumerate() {
             writeln!(
                 out,
-                "    zone entry {}: {} long, up to {:.0} m deep; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                "    zone entry {}: {} long, up to {} deep; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
                 i + 1,
                 km(s.length_m),
-                s.max_offset_m.unwrap_or(0.0),
+                km(s.max_offset_m.unwrap_or(0.0)),
                 time_range(s),
                 s.start[0],
                 s.start[1],
@@ -215,8 +205,11 @@ fn write_incidents(out: &mut impl Write, scn: &Scenario) -> Result<()> {
     for i in inside {
         writeln!(
             out,
-            "    {:<10} {:<22} {:<22} {:>8.0} m inside",
-            i.id, i.category, i.time, i.depth_m
+            "    {:<10} {:<22} {:<22} {:>10} inside",
+            i.id,
+            i.category,
+            i.time,
+            km(i.depth_m)
         )?;
     }
     Ok(())

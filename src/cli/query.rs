@@ -55,13 +55,7 @@ fn numbers(text: &str, n: usize, what: &str) -> Result<Vec<f64>> {
 }
 
 fn lon_lat(text: &str, what: &str) -> Result<Coord> {
-    let v = numbers(text, 2, what)?;
-    if v[0].abs() > 180.0 || v[1].abs() > 90.0 {
-        bail!(
-            "{what}: {text} is outside longitude -180..180 / latitude -90..90 (the order is LON,LAT)"
-        );
-    }
-    Ok(Coord { x: v[0], y: v[1] })
+    corridor_watch::text::parse_lon_lat(text, what).map_err(anyhow::Error::msg)
 }
 
 /// WEST,SOUTH,EAST,NORTH in degrees. West above east means across 180 (RFC

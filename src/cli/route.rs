@@ -5,10 +5,10 @@ use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use corridor_watch::analysis::Scenario;
-use corridor_watch::analysis::route::{check_route, corridors_used, format_duration_s};
+use corridor_watch::analysis::route::{check_route, corridors_used};
 use corridor_watch::analysis::routing::plan_route;
 use corridor_watch::io::route::{Route, route_from_layer, route_to_geojson};
-use geo::Coord;
+use corridor_watch::text::{format_duration_s, parse_lon_lat};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -36,24 +36,6 @@ pub struct RouteArgs {
     pub output: Option<PathBuf>,
 }
 
-fn parse_lon_lat(s: &str) -> Result<Coord> {
-    let (a, b) = s
-        .split_once(',')
-        .with_context(|| format!("\"{s}\" is not LON,LAT"))?;
-    let c = Coord {
-        x: a.trim()
-            .parse::<f64>()
-            .with_context(|| format!("bad longitude in \"{s}\""))?,
-        y: b.trim()
-            .parse::<f64>()
-            .with_context(|| format!("bad latitude in \"{s}\""))?,
-    };
-    if !(c.x.is_finite() && c.y.is_finite() && c.y.abs() <= 90.0 && c.x.abs() <= 180.0) {
-        bail!("\"{s}\" is not a lon/lat position in degrees");
-    }
-    Ok(c)
-}
-
 pub fn run(args: &RouteArgs) -> Result<bool> {
     let limits = Default::default();
     let layers = load_all(&args.files, &[], &limits)?;
@@ -66,7 +48,12 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
             let (Some(from), Some(to)) = (&args.from, &args.to) else {
                 bail!("give --from and --to, or --check ROUTE");
             };
-            let planned = plan_route(&scn, parse_lon_lat(from)?, parse_lon_lat(to)?, ids)?;
+            let planned = plan_route(
+                &scn,
+                parse_lon_lat(from, "--from").map_err(anyhow::Error::msg)?,
+                parse_lon_lat(to, "--to").map_err(anyhow::Error::msg)?,
+                ids,
+            )?;
             Route {
                 name: "planned route".into(),
                 waypoints: planned.waypoints,

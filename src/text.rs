@@ -1,0 +1,115 @@
+//! How figures are written and read, in one place for the command line and
+//! the app: lengths and offsets (metres under a kilometre, kilometres above),
+//! durations, a convoy's status, and `LON,LAT` positions.
+
+use crate::report::ConvoyReport;
+use geo::Coord;
+
+/// A length or an offset: "840 m" under a kilometre, "27.52 km" from one.
+///
+/// ```
+/// use corridor_watch::text::format_length_m;
+/// assert_eq!(format_length_m(840.4), "840 m");
+/// assert_eq!(format_length_m(27_519.0), "27.52 km");
+/// ```
+pub fn format_length_m(m: f64) -> String {
+    if !m.is_finite() {
+        "-".into()
+    } else if m.abs() < 999.5 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.2} km", m / 1000.0)
+    }
+}
+
+/// A duration in seconds: "7 min", "5 h 07 min".
+pub fn format_duration_s(s: f64) -> String {
+    if !s.is_finite() || s < 0.0 {
+        return "-".into();
+    }
+    let min = (s / 60.0).round() as u64;
+    if min < 60 {
+        format!("{min} min")
+    } else {
+        format!("{} h {:02} min", min / 60, min % 60)
+    }
+}
+
+/// What a convoy's report says, in a word or three.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvoyStatus {
+    Clean,
+    Deviated,
+    InZone,
+    DeviatedInZone,
+}
+
+impl ConvoyStatus {
+    pub fn of(report: &ConvoyReport) -> Self {
+        match (
+            report.deviations.is_empty(),
+            report.buffer_zone_entries.is_empty(),
+        ) {
+            (true, true) => ConvoyStatus::Clean,
+            (false, true) => ConvoyStatus::Deviated,
+            (true, false) => ConvoyStatus::InZone,
+            (false, false) => ConvoyStatus::DeviatedInZone,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConvoyStatus::Clean => "clean",
+            ConvoyStatus::Deviated => "deviated",
+            ConvoyStatus::InZone => "in zone",
+            ConvoyStatus::DeviatedInZone => "deviated, in zone",
+        }
+    }
+}
+
+/// `LON,LAT` in degrees (that order), checked to be on the globe; `what` names
+/// the option or field in the message.
+pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, String> {
+    let bad = || format!("{what}: \"{text}\" is not LON,LAT (two numbers, degrees)");
+    let (a, b) = text.split_once(',').ok_or_else(bad)?;
+    let (x, y) = (
+        a.trim().parse::<f64>().map_err(|_| bad())?,
+        b.trim().parse::<f64>().map_err(|_| bad())?,
+    );
+    if !(x.is_finite() && y.is_finite()) {
+        return Err(bad());
+    }
+    if x.abs() > 180.0 || y.abs() > 90.0 {
+        return Err(format!(
+            "{what}: {text} is outside longitude -180..180 / latitude -90..90 (the order is LON,LAT)"
+        ));
+    }
+    Ok(Coord { x, y })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_durations_and_positions() {
+        assert_eq!(format_length_m(0.0), "0 m");
+        assert_eq!(format_length_m(999.4), "999 m");
+        assert_eq!(format_length_m(999.6), "1.00 km");
+        assert_eq!(format_length_m(126_250.0), "126.25 km");
+        assert_eq!(format_duration_s(10_800.0), "3 h 00 min");
+        assert_eq!(format_duration_s(420.0), "7 min");
+        assert_eq!(format_duration_s(3_900.0), "1 h 05 min");
+        assert_eq!(
+            parse_lon_lat(" 36.2, 49.9", "--at").unwrap(),
+            Coord { x: 36.2, y: 49.9 }
+        );
+        assert!(parse_lon_lat("49.9", "--at").is_err());
+        assert!(parse_lon_lat("inf,3", "--at").is_err());
+        assert!(
+            parse_lon_lat("49.9,136.2", "--at")
+                .unwrap_err()
+                .contains("LON,LAT")
+        );
+    }
+}
