@@ -1,19 +1,18 @@
 //! Bytes and paths in, model out: GeoJSON, GPX and CSV position reports.
 
 mod csv;
-mod fast_geojson;
 pub mod feed;
 mod geojson;
 mod gpx;
 pub mod http;
 pub mod route;
-pub mod stream;
 pub mod strict_json;
 pub mod time;
 pub mod write;
 
 pub use self::csv::read_csv;
 pub use self::geojson::read_geojson;
+pub use self::geojson::stream;
 pub use self::gpx::read_gpx;
 
 use crate::error::LoadError;

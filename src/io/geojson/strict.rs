@@ -1,4 +1,5 @@
-//! GeoJSON (RFC 7946) into the model, strictly.
+//! GeoJSON (RFC 7946) into the model, strictly: the reference reader (the
+//! fast one falls back to it, and must agree with it).
 //!
 //! Accepted: FeatureCollection, Feature, a bare Geometry; every geometry type
 //! including GeometryCollection; 3-D (or longer) positions, with z ignored;
@@ -9,7 +10,7 @@
 //! `bbox`, duplicate member names). A file with one bad feature is refused whole:
 //! dropping a corridor silently would turn a clean convoy into a false alarm.
 
-use super::time::parse_rfc3339;
+use super::feature::{check_range, finish_feature, json_kind};
 use crate::error::LoadError;
 use crate::model::{Feature, Layer, Role};
 use geo::{
@@ -28,22 +29,9 @@ const GEOMETRY_TYPES: [&str; 7] = [
     "GeometryCollection",
 ];
 
-/// Reads a GeoJSON document. `source` names the file in messages.
-pub fn read_geojson(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
-    if let Some((features, warnings)) = super::fast_geojson::try_read(bytes) {
-        return Ok(Layer {
-            source: source.to_string(),
-            features,
-            warnings,
-            ..Default::default()
-        });
-    }
-    read_geojson_strict(source, bytes)
-}
-
 /// The strict reader alone (the fast path's referee in tests).
 pub fn read_geojson_strict(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
-    let root = super::strict_json::parse(bytes)
+    let root = crate::io::strict_json::parse(bytes)
         .map_err(|e| LoadError::invalid(source, format!("not valid JSON: {e}")))?;
     let mut layer = Layer {
         source: source.to_string(),
@@ -114,17 +102,6 @@ fn unknown_type(t: &str) -> String {
             format!("unknown type \"{t}\" (types are case-sensitive: did you mean \"{k}\"?)")
         }
         None => format!("unknown type \"{t}\""),
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -214,159 +191,6 @@ pub(crate) fn parse_feature(
         Some(g) => parse_geometry(g, 0)?,
     };
     finish_feature(index, properties, id, geometry, None, warnings)
-}
-
-/// The steps both readers share once a feature's parts are parsed: id from the
-/// member or the `id` property, role from `kind`, per-vertex times (parsed here
-/// from the properties unless `times` is given), and the WGS 84 range check.
-pub(super) fn finish_feature(
-    index: usize,
-    properties: Map<String, Value>,
-    id: Option<String>,
-    geometry: Option<Geometry<f64>>,
-    times: Option<Vec<Vec<Option<f64>>>>,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Feature>, String> {
-    let id = id.or_else(|| match properties.get("id") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    });
-    let role = match properties.get("kind") {
-        None | Some(Value::Null) => Role::Unassigned,
-        Some(Value::String(k)) => {
-            let r = Role::from_kind(k);
-            if r == Role::Other {
-                warnings.push(format!(
-                    "feature {index}: unknown kind \"{k}\"; shown but not analysed"
-                ));
-            }
-            r
-        }
-        Some(v) => {
-            warnings.push(format!(
-                "feature {index}: \"kind\" should be a string, found {}; not analysed",
-                json_kind(v)
-            ));
-            Role::Other
-        }
-    };
-    let mut feature = Feature {
-        index,
-        role,
-        geometry,
-        properties,
-        id,
-        times,
-    };
-    if feature.times.is_none() {
-        feature.times = read_times(&feature)?;
-    }
-    if feature.times.is_some() && !matches!(feature.geometry, Some(Geometry::Point(_))) {
-        // Parsed into `times`; the text copies would double a track's memory.
-        feature.properties.remove("times");
-        feature.properties.remove("coordTimes");
-        if let Some(Value::Object(cp)) = feature.properties.get_mut("coordinateProperties") {
-            cp.remove("times");
-        }
-    }
-    Ok(check_range(feature, warnings))
-}
-
-/// Skips (with a warning) a feature whose coordinates are outside WGS 84 ranges.
-fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
-    use geo::CoordsIter;
-    if let Some(g) = &feature.geometry
-        && let Some(c) = g
-            .coords_iter()
-            .find(|c| !(-90.0..=90.0).contains(&c.y) || !(-180.0..=180.0).contains(&c.x))
-    {
-        warnings.push(format!(
-                "feature {}: position [{}, {}] is outside longitude -180..180 / latitude -90..90; feature skipped",
-                feature.index, c.x, c.y
-            ));
-        return None;
-    }
-    Some(feature)
-}
-
-/// Per-vertex times of a track: `coordinateProperties.times`, `coordTimes` or
-/// `times` for lines, `time` for a point report.
-fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
-    let parts: Vec<usize> = match &f.geometry {
-        Some(Geometry::LineString(l)) => vec![l.0.len()],
-        Some(Geometry::MultiLineString(m)) => m.0.iter().map(|l| l.0.len()).collect(),
-        Some(Geometry::Point(_)) => {
-            return match f.properties.get("time") {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => Ok(Some(vec![vec![Some(
-                    parse_time_value(v).map_err(|e| format!("\"time\": {e}"))?,
-                )]])),
-            };
-        }
-        _ => return Ok(None),
-    };
-    let (key, value) = match f
-        .properties
-        .get("coordinateProperties")
-        .and_then(|c| c.get("times"))
-        .map(|v| ("coordinateProperties.times", v))
-        .or_else(|| f.properties.get("coordTimes").map(|v| ("coordTimes", v)))
-        .or_else(|| f.properties.get("times").map(|v| ("times", v)))
-    {
-        Some((k, v)) if !v.is_null() => (k, v),
-        _ => return Ok(None),
-    };
-    let arr = value
-        .as_array()
-        .ok_or_else(|| format!("\"{key}\" must be an array"))?;
-    let nested = arr.first().is_some_and(Value::is_array) || (parts.len() > 1 && arr.is_empty());
-    let lists: Vec<&Vec<Value>> = if nested {
-        arr.iter()
-            .map(|v| {
-                v.as_array()
-                    .ok_or_else(|| format!("\"{key}\" mixes arrays and times"))
-            })
-            .collect::<Result<_, _>>()?
-    } else {
-        vec![arr]
-    };
-    if lists.len() != parts.len() {
-        return Err(format!(
-            "\"{key}\" has {} lists of times for {} lines",
-            lists.len(),
-            parts.len()
-        ));
-    }
-    let mut out = Vec::with_capacity(parts.len());
-    for (list, &n) in lists.iter().zip(&parts) {
-        if list.len() != n {
-            return Err(format!(
-                "\"{key}\" has {} times for {} positions",
-                list.len(),
-                n
-            ));
-        }
-        let mut times = Vec::with_capacity(n);
-        for (i, v) in list.iter().enumerate() {
-            times.push(match v {
-                Value::Null => None,
-                v => Some(parse_time_value(v).map_err(|e| format!("\"{key}\"[{i}]: {e}"))?),
-            });
-        }
-        out.push(times);
-    }
-    Ok(Some(out))
-}
-
-fn parse_time_value(v: &Value) -> Result<f64, String> {
-    match v {
-        Value::String(s) => parse_rfc3339(s),
-        other => Err(format!(
-            "a time must be an RFC 3339 string, found {}",
-            json_kind(other)
-        )),
-    }
 }
 
 const MAX_GEOMETRY_DEPTH: usize = 16;
@@ -547,6 +371,7 @@ fn polygon(v: &Value) -> Result<Polygon<f64>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::read_geojson;
 
     fn read(s: &str) -> Result<Layer, LoadError> {
         read_geojson("t.geojson", s.as_bytes())

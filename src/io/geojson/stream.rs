@@ -43,12 +43,12 @@ type Parsed = Result<(Option<Feature>, Vec<String>), String>;
 
 fn parse_one(bytes: &[u8], index: usize) -> Parsed {
     let mut warnings = Vec::new();
-    if let Some(f) = super::fast_geojson::read_feature(bytes, index, &mut warnings) {
+    if let Some(f) = super::fast::read_feature(bytes, index, &mut warnings) {
         return Ok((f, warnings));
     }
     warnings.clear();
-    let value = super::strict_json::parse(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
-    let f = super::geojson::parse_feature(value, index, &mut warnings)?;
+    let value = crate::io::strict_json::parse(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    let f = super::strict::parse_feature(value, index, &mut warnings)?;
     Ok((f, warnings))
 }
 

@@ -8,8 +8,8 @@
 //! decides what is valid; it only has to be right on what it accepts, which the
 //! tests check against the strict reader on every fixture.
 
-use super::geojson::finish_feature;
-use super::time::parse_rfc3339;
+use super::feature::finish_feature;
+use crate::io::time::parse_rfc3339;
 use crate::model::Feature;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde_json::{Map, Number, Value};
