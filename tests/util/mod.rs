@@ -11,6 +11,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A file of the bundled scenario (`data/`).
+pub fn data(name: &str) -> PathBuf {
+    root().join("data").join(name)
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }

@@ -1,0 +1,282 @@
+//! `check` on hand-built cases with independent answers (GeoJSON, CSV) and on
+//! the bundled scenario; lines and layers across the antimeridian.
+
+#[allow(unused_imports)]
+use crate::util::*;
+#[allow(unused_imports)]
+use serde_json::Value;
+#[allow(unused_imports)]
+use std::path::Path;
+
+// ---- hand-built cases (answers from GeographicLib, see tests/fixtures/cases/make_cases.py)
+
+fn compare_stretches(case: &str, got: &Value, want: &Value) {
+    let (g, w) = (got.as_array().unwrap(), want.as_array().unwrap());
+    assert_eq!(g.len(), w.len(), "{case}: stretch count; got {got:#}");
+    for (g, w) in g.iter().zip(w) {
+        assert!(
+            rel(
+                g["length_m"].as_f64().unwrap(),
+                w["length_m"].as_f64().unwrap()
+            ) < 0.005,
+            "{case}: length {g} vs {w}"
+        );
+        match w["max_offset_m"].as_f64() {
+            Some(o) => assert!(
+                rel(g["max_offset_m"].as_f64().unwrap(), o) < 0.005,
+                "{case}: offset {g} vs {w}"
+            ),
+            None => assert!(
+                g["max_offset_m"].is_null(),
+                "{case}: offset should be null: {g}"
+            ),
+        }
+        assert!(
+            metres_apart(&g["start"], &w["start"]) < 10.0,
+            "{case}: start {g} vs {w}"
+        );
+        assert!(
+            metres_apart(&g["end"], &w["end"]) < 10.0,
+            "{case}: end {g} vs {w}"
+        );
+        for k in ["start_time", "end_time"] {
+            if w[k].is_null() {
+                assert!(g[k].is_null(), "{case}: {k} {g}");
+            } else {
+                assert!(seconds_apart(&g[k], &w[k]) <= 5.0, "{case}: {k} {g} vs {w}");
+            }
+        }
+    }
+}
+
+fn check_case(case: &str, tracks: &str) {
+    let dir = fixture("cases").join(case);
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join(tracks)],
+        &["--format", "json"],
+        "check",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{case}: flagged cases exit 1; stderr {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = stdout_json(&out);
+    let want: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let (gc, wc) = (
+        got["convoys"].as_array().unwrap(),
+        want["convoys"].as_array().unwrap(),
+    );
+    assert_eq!(gc.len(), wc.len(), "{case}: convoy count");
+    for (g, w) in gc.iter().zip(wc) {
+        assert_eq!(g["convoy_id"], w["convoy_id"]);
+        assert!(
+            rel(
+                g["length_m"].as_f64().unwrap(),
+                w["length_m"].as_f64().unwrap()
+            ) < 1e-4,
+            "{case}: track length"
+        );
+        compare_stretches(case, &g["deviations"], &w["deviations"]);
+        compare_stretches(case, &g["buffer_zone_entries"], &w["buffer_zone_entries"]);
+        if let Some(s) = w["warnings_contain"].as_str() {
+            assert!(
+                g["warnings"].to_string().contains(s),
+                "{case}: warnings {}",
+                g["warnings"]
+            );
+        }
+    }
+}
+
+#[test]
+fn excursion_from_a_line_corridor() {
+    check_case("excursion", "tracks.geojson");
+}
+
+#[test]
+fn shuffled_csv_reports_give_the_same_answer() {
+    check_case("excursion_reports", "reports.csv");
+}
+
+#[test]
+fn crossing_the_contact_line_zone() {
+    check_case("zone_crossing", "tracks.geojson");
+}
+
+#[test]
+fn leaving_a_polygon_corridor() {
+    check_case("polygon_corridor", "tracks.geojson");
+}
+
+#[test]
+fn empty_and_unknown_corridor_ids() {
+    check_case("corridor_ids", "tracks.geojson");
+}
+
+#[test]
+fn approved_for_one_corridor_using_another() {
+    check_case("two_corridors", "tracks.geojson");
+}
+
+#[test]
+fn min_length_filters_stretches() {
+    let dir = fixture("cases/excursion");
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join("tracks.geojson")],
+        &["--min-length-m", "20000"],
+        "check",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout_json(&out)["convoys"][0]["deviations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn text_format_is_a_table() {
+    let dir = fixture("cases/excursion");
+    let out = run(
+        &[&dir.join("layers.geojson"), &dir.join("tracks.geojson")],
+        &["--format", "text"],
+        "check",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("EX-1") && text.contains("deviated") && text.contains("12.25 km"),
+        "{text}"
+    );
+}
+
+// ---- the bundled scenario
+
+#[test]
+fn bundled_scenario_flags_what_it_should() {
+    let out = run(
+        &[
+            &data("corridors.geojson"),
+            &data("contact_line.geojson"),
+            &data("grain_routes.geojson"),
+            &data("tracks.geojson"),
+            &data("position_reports.csv"),
+        ],
+        &[],
+        "check",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = stdout_json(&out);
+    let convoys = report["convoys"].as_array().unwrap();
+    assert!(convoys.len() >= 8);
+    let by_id = |id: &str| {
+        convoys
+            .iter()
+            .find(|c| c["convoy_id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    let n = |c: &Value, k: &str| c[k].as_array().unwrap().len();
+    // Clean convoys stay clean; the strays stray as often as the data says.
+    for id in ["UN-01", "UN-02", "WFP-05", "MV-SEA-1"] {
+        assert_eq!(
+            (
+                n(by_id(id), "deviations"),
+                n(by_id(id), "buffer_zone_entries")
+            ),
+            (0, 0),
+            "{id}"
+        );
+    }
+    assert_eq!(n(by_id("UN-03"), "deviations"), 1);
+    assert_eq!(n(by_id("ICRC-04"), "deviations"), 2);
+    assert!(n(by_id("UN-07"), "buffer_zone_entries") >= 1);
+    assert_eq!(
+        n(by_id("MSF-06"), "deviations"),
+        1,
+        "the point-report convoy"
+    );
+    // Deviation offsets are in metres: several km, not fractions of a degree.
+    let off = by_id("UN-03")["deviations"][0]["max_offset_m"]
+        .as_f64()
+        .unwrap();
+    assert!((2_000.0..8_000.0).contains(&off), "{off}");
+}
+
+// ---- the antimeridian
+
+#[test]
+fn tracks_and_layers_across_the_antimeridian() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = dir.path().join("layers.geojson");
+    // A corridor along 65 N split at 180 as RFC 7946 asks, and a buffer zone
+    // polygon split the same way: 179.8 E to 179.8 W.
+    std::fs::write(
+        &layers,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kind":"corridor","id":"BERING","tolerance_m":1000},
+         "geometry":{"type":"MultiLineString","coordinates":[[[179.0,65.0],[180.0,65.0]],[[-180.0,65.0],[-179.0,65.0]]]}},
+        {"type":"Feature","properties":{"kind":"buffer_zone","id":"Z"},
+         "geometry":{"type":"MultiPolygon","coordinates":[
+           [[[179.8,64.5],[180.0,64.5],[180.0,65.5],[179.8,65.5],[179.8,64.5]]],
+           [[[-180.0,64.5],[-179.8,64.5],[-179.8,65.5],[-180.0,65.5],[-180.0,64.5]]]]}}]}"#,
+    )
+    .unwrap();
+    let tracks = dir.path().join("tracks.geojson");
+    // ALONG stays on the corridor across 180 (unsplit, as GPS tools write it);
+    // OFF leaves it 0.1 degree north (about 11 km) just east of 180.
+    std::fs::write(
+        &tracks,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kind":"track","convoy_id":"ALONG"},
+         "geometry":{"type":"LineString","coordinates":[[179.2,65.0],[179.99,65.0],[-179.99,65.0],[-179.2,65.0]]}},
+        {"type":"Feature","properties":{"kind":"track","convoy_id":"OFF"},
+         "geometry":{"type":"LineString","coordinates":[[179.2,65.0],[179.999,65.0],[-179.9,65.1],[-179.2,65.0]]}}]}"#,
+    )
+    .unwrap();
+    let out = run(&[&layers, &tracks], &[], "check");
+    let r = stdout_json(&out);
+    let along = &r["convoys"][0];
+    assert_eq!(along["convoy_id"], "ALONG");
+    assert_eq!(along["deviations"].as_array().unwrap().len(), 0, "{along}");
+    // Its length is 1.6 degrees of longitude at 65 N, about 75.6 km, not the long way round.
+    let len = along["length_m"].as_f64().unwrap();
+    assert!((len - 75_560.0).abs() < 200.0, "{len}");
+    // It crosses the zone (0.4 degree of longitude, about 18.9 km) once, as one stretch.
+    let z = along["buffer_zone_entries"].as_array().unwrap();
+    assert_eq!(z.len(), 1, "{z:?}");
+    let zl = z[0]["length_m"].as_f64().unwrap();
+    assert!((zl - 18_890.0).abs() < 100.0, "{zl}");
+    let off = &r["convoys"][1];
+    let devs = off["deviations"].as_array().unwrap();
+    assert_eq!(devs.len(), 1, "{off}");
+    let m = devs[0]["max_offset_m"].as_f64().unwrap();
+    // Queries look across the line too: a point 0.002 degree away on the other side (~94 m).
+    let pts = dir.path().join("points.geojson");
+    std::fs::write(
+        &pts,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"incident","id":"W"},
+        "geometry":{"type":"Point","coordinates":[-179.999,65.0]}}]}"#,
+    )
+    .unwrap();
+    let q = run(
+        &[&pts],
+        &["--near", "179.999,65", "--within-m", "500"],
+        "query",
+    );
+    let found = stdout_json(&q);
+    let d = found["features"][0]["properties"]["distance_m"]
+        .as_f64()
+        .unwrap();
+    assert!((d - 94.5).abs() < 1.0, "{d}");
+    // The peak at 65.1 N is about 11.1 km north of the corridor's centreline.
+    assert!((m - 10_140.0).abs() < 150.0, "{m}");
+}

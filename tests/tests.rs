@@ -1,0 +1,17 @@
+#![allow(clippy::unwrap_used)]
+//! The integration tests, one binary: the commands on the bundled data, on
+//! hand-built cases with independent answers, on the shared GeoJSON/GPX
+//! fixtures and over HTTP; the app driven headless (feature "gui").
+
+mod util;
+
+mod check;
+mod conformance;
+mod exactness;
+mod export;
+mod http;
+mod query;
+mod route;
+#[cfg(feature = "gui")]
+mod ui;
+mod watch;
