@@ -360,17 +360,25 @@ impl LayersPlugin<'_> {
         // 3. Stretches over the tracks; incidents in the zone ringed.
         if let Some(a) = self.analysis {
             for r in a.results.iter().filter(|_| !self.hide_tracks) {
-                for path in &r.deviation_paths {
-                    painter.add(Shape::line(
-                        project_line(projector, path),
-                        Stroke::new(4.0, DEVIATION),
-                    ));
-                }
-                for path in &r.zone_paths {
-                    painter.add(Shape::line(
-                        project_line(projector, path),
-                        Stroke::new(4.0, ZONE_ENTRY),
-                    ));
+                // A parked convoy's stretch has no length: a ring where it stands
+                // (zone entry inside, deviation outside).
+                for (paths, colour, ring) in [
+                    (&r.zone_paths, ZONE_ENTRY, 6.0),
+                    (&r.deviation_paths, DEVIATION, 9.0),
+                ] {
+                    for path in paths {
+                        if path.windows(2).all(|w| w[0] == w[1]) {
+                            if let Some(&at) = path.first() {
+                                let pos = to_screen(projector, at);
+                                painter.circle_stroke(pos, ring, Stroke::new(3.0, colour));
+                            }
+                        } else {
+                            painter.add(Shape::line(
+                                project_line(projector, path),
+                                Stroke::new(4.0, colour),
+                            ));
+                        }
+                    }
                 }
             }
             for inc in a.incidents.iter().filter(|i| i.inside) {

@@ -251,9 +251,9 @@ fn convoys_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
                     _ => "no times".into(),
                 };
                 let text = format!(
-                    "{what} {}: {:.2} km long, {offset}; {times}",
+                    "{what} {}: {} long, {offset}; {times}",
                     k + 1,
-                    s.length_m / 1000.0
+                    crate::text::format_length_m(s.length_m)
                 );
                 let selected = app.selected_stretch == Some((zone, k));
                 let label = RichText::new(text).color(if zone { ZONE_ENTRY } else { DEVIATION });
@@ -451,8 +451,8 @@ fn results_ui(app: &mut CorridorApp, ui: &mut egui::Ui) {
             ));
         }
         ui.strong(format!(
-            "Total: {:.3} km over {} points",
-            total / 1000.0,
+            "Total: {} over {} points",
+            crate::text::format_length_m(total),
             app.measure.len()
         ));
         if ui.button("Clear measurement").clicked() {

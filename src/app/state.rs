@@ -635,8 +635,8 @@ impl CorridorApp {
                 match result {
                     Ok(p) => {
                         let text = format!(
-                            "route along corridors: {:.2} km through {} ({} waypoints)",
-                            p.length_m / 1000.0,
+                            "route along corridors: {} through {} ({} waypoints)",
+                            crate::text::format_length_m(p.length_m),
                             p.corridor_ids.join(", "),
                             p.waypoints.len()
                         );
@@ -1077,8 +1077,8 @@ impl CorridorApp {
                     .filter(|r| visible(r.0))
                     .collect();
                 self.results_title = format!(
-                    "Within {:.2} km of {:.5}, {:.5}: {} feature(s)",
-                    r / 1000.0,
+                    "Within {} of {:.5}, {:.5}: {} feature(s)",
+                    crate::text::format_length_m(r),
                     c.x,
                     c.y,
                     self.results.len()
