@@ -5,7 +5,7 @@
 //! `data/basemap/prepare_basemap.py`, which puts Crimea inside Ukraine per UN GA
 //! resolution 68/262). Polygons are triangulated once (earcut) off the UI thread.
 
-use super::draw::{project_line, viewport_bbox};
+use super::projection::{project_line, viewport_bbox};
 use crate::io::read_geojson;
 use eframe::egui::{self, Color32, Mesh, Shape, Stroke};
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};

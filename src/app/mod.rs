@@ -11,9 +11,11 @@ mod jobs;
 pub mod model;
 mod ops_panels;
 mod panels;
+mod projection;
 pub mod replay;
 pub mod route;
 pub mod state;
+pub mod style;
 
 pub use state::{CorridorApp, Tab, Tool};
 

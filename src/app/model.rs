@@ -63,14 +63,14 @@ pub struct LoadedLayer {
     pub role_pick: Role,
     /// Order in which it was asked for.
     pub seq: u64,
-    /// Lines in Mercator units, made on first draw (see `draw::ScreenMap`).
+    /// Lines in Mercator units, made on first draw (see `projection::ScreenMap`).
     mercator: std::sync::OnceLock<Vec<Vec<Vec<[f64; 2]>>>>,
 }
 
 impl LoadedLayer {
     pub fn new(layer: Layer, origin: Origin) -> Self {
         let role = dominant_role(&layer);
-        let c = super::draw::role_colour(role);
+        let c = super::style::role_colour(role);
         let width = if role == Role::Track { 2.5 } else { 2.0 };
         Self {
             layer,
@@ -101,7 +101,7 @@ impl LoadedLayer {
     /// Per feature, its lines in Mercator units (cached).
     pub fn mercator(&self) -> &Vec<Vec<Vec<[f64; 2]>>> {
         self.mercator
-            .get_or_init(|| super::draw::mercator_lines(&self.layer))
+            .get_or_init(|| super::projection::mercator_lines(&self.layer))
     }
 
     pub fn effective_role(&self, role: Role) -> Role {

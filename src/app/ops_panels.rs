@@ -1,11 +1,11 @@
 //! The Route and Live panels, the replay bar and the Watch feed window.
 
-use super::draw::{DEVIATION, ZONE_ENTRY};
 use super::export::ExportKind;
 use super::feed::FeedState;
 use super::replay::format_time;
 use super::route::LEG_INSIDE;
 use super::state::{CorridorApp, Tool};
+use super::style::{DEVIATION, ZONE_ENTRY};
 use crate::analysis::watch::AlertType;
 use crate::text::{format_duration_s, format_length_m as km};
 use eframe::egui::{self, Color32, RichText};

@@ -1,8 +1,8 @@
 //! Side panels, the log, the legend and the windows (about, open URL, attribute table).
 
-use super::draw::{DEVIATION, ZONE_ENTRY, category_colour, role_colour};
 use super::model::bbox_of_features;
 use super::state::{CorridorApp, Tab};
+use super::style::{DEVIATION, ZONE_ENTRY, category_colour, role_colour};
 use crate::geodesy::distance_m;
 use crate::io::time::parse_rfc3339;
 use crate::model::Role;

@@ -3,8 +3,9 @@
 //! Positions are interpolated in time between timed vertices; vertices without
 //! a time get one in proportion to the distance along the track.
 
-use super::draw::{DEVIATION, ZONE_ENTRY, project_line, to_screen};
 use super::model::Analysis;
+use super::projection::{project_line, to_screen};
+use super::style::{DEVIATION, ZONE_ENTRY};
 use crate::geodesy::fast_distance_m;
 use crate::io::time::parse_rfc3339;
 use eframe::egui::{self, Color32, Stroke};
@@ -291,7 +292,7 @@ impl Replay {
                     Stroke::new(
                         2.5,
                         if followed {
-                            super::draw::HIGHLIGHT
+                            super::style::HIGHLIGHT
                         } else {
                             trail_colour
                         },

@@ -1442,7 +1442,7 @@ impl CorridorApp {
             &self.map_memory,
             lon_lat(33.5, 48.3),
         );
-        super::draw::to_screen(&projector, c)
+        super::projection::to_screen(&projector, c)
     }
 
     fn analysis_generation(&self) -> u64 {
@@ -1645,7 +1645,7 @@ impl CorridorApp {
                                     },
                                     origin,
                                 );
-                                let c = super::draw::role_colour(Role::Track);
+                                let c = super::style::role_colour(Role::Track);
                                 l.style.rgb = [c.r(), c.g(), c.b()];
                                 l.style.width = 2.5;
                                 l.extend(new_reports);
