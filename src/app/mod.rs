@@ -16,6 +16,7 @@ pub mod replay;
 pub mod route;
 pub mod state;
 pub mod style;
+mod windows;
 
 pub use state::{CorridorApp, Tab, Tool};
 

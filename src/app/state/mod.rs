@@ -425,13 +425,13 @@ impl eframe::App for CorridorApp {
             egui::Panel::bottom("log")
                 .resizable(true)
                 .default_size(110.0)
-                .show(ui, |ui| super::panels::log_ui(self, ui));
+                .show(ui, |ui| super::windows::log_ui(self, ui));
         }
         egui::Panel::left("side")
             .resizable(true)
             .default_size(380.0)
             .show(ui, |ui| super::panels::side_ui(self, ui));
-        super::panels::windows_ui(self, ui.ctx());
+        super::windows::windows_ui(self, ui.ctx());
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));

@@ -4,6 +4,7 @@
 
 mod fast;
 mod feature;
+mod scan;
 pub mod stream;
 mod strict;
 
