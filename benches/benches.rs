@@ -182,7 +182,7 @@ fn zone(c: &mut Criterion) {
 fn startup(c: &mut Criterion) {
     use corridor_watch::app::basemap::Basemap;
     use corridor_watch::app::model::analyse;
-    let files = corridor_watch::app::state::bundled_files();
+    let files = corridor_watch::io::bundled_files();
     let mut g = c.benchmark_group("startup");
     g.sample_size(10);
     // What the worker threads do before the first frame with everything drawn.

@@ -103,7 +103,7 @@ pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
             }
         }
     }
-    serde_json::to_string_pretty(&json!({"type": "FeatureCollection", "features": features}))
+    serde_json::to_string_pretty(&crate::io::write::feature_collection(features))
         .unwrap_or_default()
 }
 

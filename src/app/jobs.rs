@@ -5,7 +5,7 @@
 
 use eframe::egui;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -15,12 +15,6 @@ pub struct Progress {
     pub done_bytes: AtomicU64,
     pub total_bytes: AtomicU64,
     pub cancel: AtomicBool,
-}
-
-impl Progress {
-    pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
 }
 
 /// A running job, as the UI shows it.

@@ -43,11 +43,11 @@ pub fn run(a: &GenArgs) -> Result<()> {
     if let Some(n) = a.contact_line_vertices {
         let line = corridor_watch::synth::contact_line(n, a.seed);
         let coords: Vec<[f64; 2]> = line.iter().map(|c| [c.x, c.y]).collect();
-        let fc = serde_json::json!({"type": "FeatureCollection", "features": [{
+        let fc = corridor_watch::io::write::feature_collection(vec![serde_json::json!({
             "type": "Feature",
             "properties": {"kind": "contact_line", "id": "CL-synthetic", "width_km": 30},
             "geometry": {"type": "LineString", "coordinates": coords},
-        }]});
+        })]);
         std::fs::write(a.dir.join("contact_line.geojson"), fc.to_string())
             .context("cannot write contact_line.geojson")?;
     }

@@ -116,7 +116,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
         .iter()
         .map(|&(s, d)| feature_json(&layers, idx.shapes[s as usize].feature, d))
         .collect();
-    let fc = json!({"type": "FeatureCollection", "features": features});
+    let fc = corridor_watch::io::write::feature_collection(features);
     println!("{}", serde_json::to_string_pretty(&fc)?);
     Ok(())
 }

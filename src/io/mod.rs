@@ -160,6 +160,32 @@ pub fn read_path_with(
     read_bytes(&source, &bytes)
 }
 
+/// The bundled scenario's files, found beside the working directory or the crate.
+pub fn bundled_files() -> Vec<std::path::PathBuf> {
+    let dirs = [
+        std::path::PathBuf::from("data"),
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
+    ];
+    let Some(dir) = dirs
+        .into_iter()
+        .find(|d| d.join("corridors.geojson").exists())
+    else {
+        return Vec::new();
+    };
+    [
+        "corridors.geojson",
+        "grain_routes.geojson",
+        "contact_line.geojson",
+        "incidents.geojson",
+        "tracks.geojson",
+        "position_reports.csv",
+    ]
+    .iter()
+    .map(|f| dir.join(f))
+    .filter(|p| p.exists())
+    .collect()
+}
+
 #[cfg(test)]
 mod hostile_tests {
     use super::*;

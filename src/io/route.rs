@@ -38,14 +38,11 @@ pub fn route_to_geojson(route: &Route) -> String {
     if let (Some(v), Some(map)) = (route.speed_kmh, props.as_object_mut()) {
         map.insert("speed_kmh".into(), json!(v));
     }
-    let fc = json!({
-        "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            "properties": props,
-            "geometry": {"type": "LineString", "coordinates": coords},
-        }],
-    });
+    let fc = super::write::feature_collection(vec![json!({
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "LineString", "coordinates": coords},
+    })]);
     serde_json::to_string_pretty(&fc).unwrap_or_default()
 }
 

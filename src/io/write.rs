@@ -45,6 +45,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
+/// A GeoJSON FeatureCollection of `features` (each a GeoJSON Feature object):
+/// the one place every writer of ours builds one.
+pub fn feature_collection(features: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({"type": "FeatureCollection", "features": features})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,31 +147,7 @@ pub struct CorridorApp {
     pub state_dir: Option<PathBuf>,
 }
 
-/// The bundled scenario's files, found beside the working directory or the crate.
-pub fn bundled_files() -> Vec<PathBuf> {
-    let dirs = [
-        PathBuf::from("data"),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"),
-    ];
-    let Some(dir) = dirs
-        .into_iter()
-        .find(|d| d.join("corridors.geojson").exists())
-    else {
-        return Vec::new();
-    };
-    [
-        "corridors.geojson",
-        "grain_routes.geojson",
-        "contact_line.geojson",
-        "incidents.geojson",
-        "tracks.geojson",
-        "position_reports.csv",
-    ]
-    .iter()
-    .map(|f| dir.join(f))
-    .filter(|p| p.exists())
-    .collect()
-}
+pub use crate::io::bundled_files;
 
 fn now_hms() -> String {
     let t = time::OffsetDateTime::now_utc();
