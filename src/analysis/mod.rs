@@ -25,6 +25,64 @@ pub struct CheckOptions {
     pub min_length_m: f64,
 }
 
+/// What a front end wants of a layer set besides the reports.
+#[derive(Clone, Debug, Default)]
+pub struct OverviewOptions {
+    pub check: CheckOptions,
+    /// The lon/lat path of every stretch (for drawing and GeoJSON export).
+    pub paths: bool,
+    /// Every incident with its zone depth and distance to the contact line.
+    pub incidents: bool,
+}
+
+/// A layer set checked: the pipeline `check`, the app and the exports share.
+pub struct Overview {
+    pub scn: Scenario,
+    pub convoys: Vec<Convoy>,
+    /// One per convoy, in input order (paths empty unless asked for).
+    pub results: Vec<ConvoyResult>,
+    /// Empty unless asked for.
+    pub incidents: Vec<incidents::IncidentInfo>,
+}
+
+impl Overview {
+    /// Tracks into convoys, the indexes, every convoy checked, the incidents.
+    pub fn build(layers: Vec<crate::model::Layer>, opts: &OverviewOptions) -> Overview {
+        let convoys = assemble_convoys(&layers);
+        let scn = Scenario::new(layers);
+        let results = if opts.paths {
+            check_with_paths(&scn, &convoys, &opts.check)
+        } else {
+            check(&scn, &convoys, &opts.check)
+                .convoys
+                .into_iter()
+                .map(|report| ConvoyResult {
+                    report,
+                    ..Default::default()
+                })
+                .collect()
+        };
+        let incidents = if opts.incidents {
+            incidents::incidents(&scn)
+        } else {
+            Vec::new()
+        };
+        Overview {
+            scn,
+            convoys,
+            results,
+            incidents,
+        }
+    }
+
+    /// The report (`docs/layers.md`, "Report").
+    pub fn report(&self) -> Report {
+        Report {
+            convoys: self.results.iter().map(|r| r.report.clone()).collect(),
+        }
+    }
+}
+
 /// Checks every convoy against its corridors and the buffer zones (in parallel).
 pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Report {
     Report {

@@ -61,10 +61,7 @@ pub struct FeedWatch {
     pub duplicates: usize,
 }
 
-/// Wait before the next poll: the interval, doubled per failure up to 16 intervals.
-pub fn backoff_s(interval_s: f64, failures: u32) -> f64 {
-    interval_s * f64::from(1u32 << failures.min(4))
-}
+pub use crate::io::feed::backoff_s;
 
 impl FeedWatch {
     /// Starts polling `url` every `interval_s` seconds against `layers`.
@@ -73,11 +70,7 @@ impl FeedWatch {
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         let url2 = url.clone();
-        let interval_s = if interval_s.is_finite() {
-            interval_s.clamp(0.05, 86_400.0)
-        } else {
-            30.0
-        };
+        let interval_s = crate::io::feed::poll_interval_s(interval_s);
         let spawned = std::thread::Builder::new()
             .name("feed".into())
             .spawn(move || {

@@ -2,9 +2,7 @@
 //! them on a worker thread.
 
 pub use crate::analysis::incidents::IncidentInfo;
-use crate::analysis::{
-    CheckOptions, ConvoyResult, Scenario, assemble_convoys, check_with_paths, zone::zone_outline,
-};
+use crate::analysis::{ConvoyResult, Overview, OverviewOptions, Scenario, zone::zone_outline};
 use crate::index::{PieceKind, SpatialIndex};
 use crate::model::{Convoy, Layer, Role};
 use eframe::egui::Color32;
@@ -240,11 +238,20 @@ fn bands_of(idx: &SpatialIndex, out: &mut Vec<Band>) {
 
 /// Builds everything the panels and the map need (runs on a worker thread).
 pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
-    let convoys = assemble_convoys(&layers);
-    let scn = Scenario::new(layers);
-    let results = check_with_paths(&scn, &convoys, &CheckOptions::default());
+    let Overview {
+        scn,
+        convoys,
+        results,
+        incidents,
+    } = Overview::build(
+        layers,
+        &OverviewOptions {
+            paths: true,
+            incidents: true,
+            ..Default::default()
+        },
+    );
     let all = SpatialIndex::of_layers(&scn.layers);
-    let incidents = crate::analysis::incidents::incidents(&scn);
     let mut bands = Vec::new();
     bands_of(&scn.allowed, &mut bands);
     bands_of(&scn.zone, &mut bands);

@@ -3,9 +3,8 @@
 use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use corridor_watch::analysis::{
-    CheckOptions, Scenario, assemble_convoys, check, check_with_paths, incidents,
-};
+use corridor_watch::analysis::incidents::IncidentInfo;
+use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
 use corridor_watch::export;
 use corridor_watch::report::{Report, Stretch};
 use std::io::Write;
@@ -69,31 +68,35 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         );
     }
     let layers = load_all(&args.files, &args.tracks, &limits)?;
-    let convoys = assemble_convoys(&layers);
-    if convoys.is_empty() {
+    let mut overview = Overview::build(
+        layers,
+        &OverviewOptions {
+            check: CheckOptions {
+                min_length_m: args.min_length_m,
+            },
+            paths: args.geojson.is_some(),
+            incidents: args.incidents_csv.is_some() || matches!(args.format, Format::Text),
+        },
+    );
+    if overview.convoys.is_empty() {
         eprintln!(
             "warning: no tracks in the input (no feature of kind \"track\", no GPX or CSV reports, no --tracks file): no convoy was checked"
         );
     }
-    let scn = Scenario::new(layers);
-    let opts = CheckOptions {
-        min_length_m: args.min_length_m,
-    };
-    let report = match &args.geojson {
-        None => check(&scn, &convoys, &opts),
-        Some(path) => {
-            let results = check_with_paths(&scn, &convoys, &opts);
-            save(path, &export::stretches_geojson(&results))?;
-            Report {
-                convoys: results.into_iter().map(|r| r.report).collect(),
-            }
-        }
+    if let Some(path) = &args.geojson {
+        save(path, &export::stretches_geojson(&overview.results))?;
+    }
+    let report = Report {
+        convoys: std::mem::take(&mut overview.results)
+            .into_iter()
+            .map(|r| r.report)
+            .collect(),
     };
     if let Some(path) = &args.csv {
         save(path, &export::stretches_csv(report.convoys.iter()))?;
     }
     if let Some(path) = &args.incidents_csv {
-        save(path, &export::incidents_csv(&incidents::incidents(&scn)))?;
+        save(path, &export::incidents_csv(&overview.incidents))?;
     }
     if let Some(path) = &args.output {
         save(path, &export::report_json(&report))?;
@@ -107,7 +110,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         }
         Format::Text => {
             write_text(&mut out, &report)?;
-            write_incidents(&mut out, &scn)?;
+            write_incidents(&mut out, &overview.incidents)?;
         }
     }
     out.flush()?;
@@ -190,8 +193,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
 }
 
 /// Incidents inside a buffer zone, with their depth: the peacekeepers' list.
-fn write_incidents(out: &mut impl Write, scn: &Scenario) -> Result<()> {
-    let all = corridor_watch::analysis::incidents::incidents(scn);
+fn write_incidents(out: &mut impl Write, all: &[IncidentInfo]) -> Result<()> {
     if all.is_empty() {
         return Ok(());
     }

@@ -8,7 +8,7 @@ use super::load::load_all;
 use anyhow::Result;
 use clap::Args;
 use corridor_watch::analysis::watch::Watcher;
-use corridor_watch::io::feed::fetch_feed;
+use corridor_watch::io::feed::{backoff_s, fetch_feed};
 use corridor_watch::io::http::FetchLimits;
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,11 +53,7 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         max_bytes: 256 * 1024 * 1024,
         ..Default::default()
     };
-    let interval_s = if args.interval_s.is_finite() {
-        args.interval_s.clamp(0.05, 86_400.0)
-    } else {
-        30.0
-    };
+    let interval_s = corridor_watch::io::feed::poll_interval_s(args.interval_s);
     let mut failures: u32 = 0;
     let mut any = false;
     let mut polls: u64 = 0;
@@ -110,9 +106,4 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         }
         std::thread::sleep(Duration::from_secs_f64(backoff_s(interval_s, failures)));
     }
-}
-
-/// Wait before the next poll: the interval, doubled per failure up to 16 intervals.
-fn backoff_s(interval_s: f64, failures: u32) -> f64 {
-    interval_s * f64::from(1u32 << failures.min(4))
 }

@@ -65,6 +65,20 @@ pub fn fetch_feed(url: &str, limits: &FetchLimits) -> Result<Layer, LoadError> {
     Ok(out)
 }
 
+/// The poll interval asked for, kept to 0.05 s .. 1 day (30 s when it is not a number).
+pub fn poll_interval_s(asked_s: f64) -> f64 {
+    if asked_s.is_finite() {
+        asked_s.clamp(0.05, 86_400.0)
+    } else {
+        30.0
+    }
+}
+
+/// Wait before the next poll: the interval, doubled per failure up to 16 intervals.
+pub fn backoff_s(interval_s: f64, failures: u32) -> f64 {
+    interval_s * f64::from(1u32 << failures.min(4))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
