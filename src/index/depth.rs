@@ -265,8 +265,11 @@ impl SpatialIndex {
                 });
             }
         }
-        for (_, piece) in self.pieces_in(&box_around(p, radius_m)) {
-            if !keep(piece.shape) {
+        // A box across 180 can meet a piece and its copy: each piece once (a ring
+        // edge counted twice would flip the containment parity).
+        let mut seen = std::collections::HashSet::new();
+        for (id, piece) in self.pieces_in(&box_around(p, radius_m)) {
+            if !keep(piece.shape) || !seen.insert(id) {
                 continue;
             }
             match piece.kind {
