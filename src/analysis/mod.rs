@@ -11,7 +11,7 @@ pub mod zone;
 
 pub use convoys::assemble_convoys;
 pub use scenario::Scenario;
-pub use stretches::{DensePart, Mode, StretchSpan, find_stretches, max_offset_m};
+pub use stretches::{DensePart, Mode, StretchSpan, find_stretches, max_offset_m, time_at_distance};
 
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::Convoy;

@@ -179,28 +179,34 @@ impl DensePart {
     /// a stretch start takes the last of them (when the convoy left) and a stretch
     /// end the first (when it arrived). `None` outside the timed range.
     pub fn time_at(&self, g: f64, leaving: bool) -> Option<f64> {
-        let s = self.s_at(g);
-        let eps = 1e-6;
-        let first_ge = self.timed.partition_point(|&(cs, _)| cs < s - eps);
-        let first_gt = self.timed.partition_point(|&(cs, _)| cs <= s + eps);
-        if first_gt > first_ge {
-            // Timed vertices exactly here.
-            return Some(if leaving {
-                self.timed[first_gt - 1].1
-            } else {
-                self.timed[first_ge].1
-            });
-        }
-        let (prev, next) = (
-            self.timed.get(first_ge.checked_sub(1)?)?,
-            self.timed.get(first_ge)?,
-        );
-        let span = next.0 - prev.0;
-        if span <= 0.0 {
-            return Some(prev.1);
-        }
-        Some(prev.1 + (next.1 - prev.1) * (s - prev.0) / span)
+        time_at_distance(&self.timed, self.s_at(g), leaving)
     }
+}
+
+/// The time at distance `s_m` along a part, from its timed vertices
+/// `(distance along the part in metres, Unix seconds)` in order: interpolated
+/// by distance between the neighbouring ones; where several sit at `s_m` (a
+/// halt), the last when `leaving`, else the first; `None` outside their range.
+/// The one rule for times along a track (stretches, replay).
+pub fn time_at_distance(timed: &[(f64, f64)], s_m: f64, leaving: bool) -> Option<f64> {
+    let s = s_m;
+    let eps = 1e-6;
+    let first_ge = timed.partition_point(|&(cs, _)| cs < s - eps);
+    let first_gt = timed.partition_point(|&(cs, _)| cs <= s + eps);
+    if first_gt > first_ge {
+        // Timed vertices exactly here.
+        return Some(if leaving {
+            timed[first_gt - 1].1
+        } else {
+            timed[first_ge].1
+        });
+    }
+    let (prev, next) = (timed.get(first_ge.checked_sub(1)?)?, timed.get(first_ge)?);
+    let span = next.0 - prev.0;
+    if span <= 0.0 {
+        return Some(prev.1);
+    }
+    Some(prev.1 + (next.1 - prev.1) * (s - prev.0) / span)
 }
 
 /// Maximal stretches of `dense` outside (or inside) the areas of `idx` that `keep`

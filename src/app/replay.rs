@@ -6,6 +6,7 @@
 use super::model::Analysis;
 use super::projection::{project_line, to_screen};
 use super::style::{DEVIATION, ZONE_ENTRY};
+use crate::analysis::time_at_distance;
 use crate::geodesy::fast_distance_m;
 use crate::io::time::parse_rfc3339;
 use eframe::egui::{self, Color32, Stroke};
@@ -36,31 +37,30 @@ pub struct ReplayData {
     pub t_max: f64,
 }
 
+/// Each vertex with its time, by the core's rule for times along a track
+/// (interpolated by distance between timed vertices; none outside them).
 fn timed_part(coords: &[Coord], times: &[Option<f64>]) -> Vec<(f64, Coord)> {
     let mut cum = vec![0.0; coords.len()];
     for i in 1..coords.len() {
         cum[i] = cum[i - 1] + fast_distance_m(coords[i - 1], coords[i]);
     }
-    let timed: Vec<usize> = (0..coords.len())
-        .filter(|&i| times.get(i).copied().flatten().is_some_and(f64::is_finite))
+    let timed: Vec<(f64, f64)> = (0..coords.len())
+        .filter_map(|i| {
+            let t = times.get(i).copied().flatten()?;
+            t.is_finite().then_some((cum[i], t))
+        })
         .collect();
-    let mut out = Vec::new();
-    for w in timed.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let (ta, tb) = (times[a].unwrap_or(0.0), times[b].unwrap_or(0.0));
-        for i in a..b {
-            let f = if cum[b] > cum[a] {
-                (cum[i] - cum[a]) / (cum[b] - cum[a])
-            } else {
-                0.0
-            };
-            out.push((ta + f * (tb - ta), coords[i]));
-        }
-    }
-    if let Some(&last) = timed.last() {
-        out.push((times[last].unwrap_or(0.0), coords[last]));
-    }
-    out
+    // A timed vertex keeps its own time (a halt has two); the others take the
+    // rule's time between their timed neighbours.
+    (0..coords.len())
+        .filter_map(|i| {
+            let own = times.get(i).copied().flatten().filter(|t| t.is_finite());
+            Some((
+                own.or_else(|| time_at_distance(&timed, cum[i], true))?,
+                coords[i],
+            ))
+        })
+        .collect()
 }
 
 impl ReplayData {
@@ -331,5 +331,13 @@ mod tests {
         assert!(trail_at(&part, -1.0).is_none());
         let end = trail_at(&part, 500.0).expect("finished").last().copied();
         assert_eq!(end, Some(coords[2]));
+        // A halt: two timed vertices at one place keep their own times.
+        let halt = [coords[0], coords[1], coords[1], coords[2]];
+        let part = timed_part(
+            &halt,
+            &[Some(0.0), Some(100.0), Some(7_300.0), Some(7_400.0)],
+        );
+        let times: Vec<f64> = part.iter().map(|p| p.0).collect();
+        assert_eq!(times, [0.0, 100.0, 7_300.0, 7_400.0]);
     }
 }
