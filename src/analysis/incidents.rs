@@ -48,11 +48,7 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
                 time,
                 pos: p.0,
                 inside,
-                depth_m: if inside {
-                    scn.zone.depth_m(p.0, &keep)
-                } else {
-                    0.0
-                },
+                depth_m: if inside { scn.zone.depth_m(p.0) } else { 0.0 },
                 contact_line_m,
             });
         }

@@ -172,10 +172,7 @@ pub fn check_convoy_with_paths(
                 }
                 if !scn.zone.is_empty()
                     && scn.zone.contains(at, &keep_all)
-                    && parked.push(
-                        &mut report.buffer_zone_entries,
-                        Some(scn.zone.depth_m(at, &keep_all)),
-                    )
+                    && parked.push(&mut report.buffer_zone_entries, Some(scn.zone.depth_m(at)))
                 {
                     zone_paths.push(vec![at, at]);
                 }
@@ -222,7 +219,7 @@ pub fn check_convoy_with_paths(
                 let depth = max_offset_m(
                     &dense,
                     &span,
-                    &|p| (scn.zone.depth_m(p, &keep_all), None),
+                    &|p| (scn.zone.depth_m(p), None),
                     None,
                     stretches::DEPTH_REL_TOL,
                 );

@@ -230,40 +230,60 @@ impl SpatialIndex {
         }
     }
 
-    /// How deep `p` is inside the areas `keep` accepts: the distance from `p` to
+    /// How deep `p` is inside the areas of this index: the distance from `p` to
     /// the boundary of their union, metres (0 outside). Where a contact line bends
     /// or areas overlap this is more than the depth inside any one of them.
-    pub fn depth_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> f64 {
+    pub fn depth_m(&self, p: Coord) -> f64 {
         let env = box_around(p, 0.0);
-        let mut line_dist: HashMap<u32, f64> = HashMap::new();
-        for (_, piece) in self.pieces_in(&env) {
-            if piece.kind == PieceKind::Line && keep(piece.shape) {
-                let d = Self::piece_distance_m(piece, p);
-                let e = line_dist.entry(piece.shape).or_insert(f64::INFINITY);
-                *e = e.min(d);
+        // The depth inside the deepest single area (a lower bound) and its witness.
+        let mut best: Option<(f64, super::depth::Witness)> = None;
+        for (id, piece) in self.pieces_in(&env) {
+            if piece.kind != PieceKind::Line {
+                continue;
             }
-        }
-        // The depth inside the deepest single area: a lower bound of the union's.
-        let mut lower_m = 0.0f64;
-        let mut inside = false;
-        for (s, d) in line_dist {
-            let depth = self.shapes[s as usize].reach_m - d;
-            inside |= depth > 0.0;
-            lower_m = lower_m.max(depth);
+            let (d_m, t) = closest_on_segment_m(p, piece.a, piece.b);
+            let d_m = if d_m > EXACT_BEYOND_M {
+                point_segment_distance_m(p, piece.a, piece.b)
+            } else {
+                d_m
+            };
+            let depth = self.shapes[piece.shape as usize].reach_m - d_m;
+            if depth > 0.0 && best.as_ref().is_none_or(|b| depth > b.0) {
+                best = Some((depth, super::depth::Witness::Line { id, d_m, t }));
+            }
         }
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
-            if keep(s) && self.polygon_contains(s, p) {
-                inside = true;
-                let d = self.ring_distance_m(s, p);
-                if d.is_finite() {
-                    lower_m = lower_m.max(d);
-                }
+            if self.polygon_contains(s, p)
+                && let Some((d, id, t)) = self.nearest_ring_piece(s, p)
+                && best.as_ref().is_none_or(|b| d > b.0)
+            {
+                best = Some((d, super::depth::Witness::Ring { id, t }));
             }
         }
-        if !inside {
-            return 0.0;
+        match best {
+            None => 0.0,
+            Some((lower_m, witness)) => self.union_depth_m(p, lower_m, witness),
         }
-        self.union_depth_m(p, keep, lower_m.max(0.0))
+    }
+
+    /// The ring piece of a polygon shape nearest `p`: (metres, piece, fraction along it).
+    fn nearest_ring_piece(&self, shape: u32, p: Coord) -> Option<(f64, u32, f64)> {
+        let mut radius_m = 1_000.0f64;
+        loop {
+            let best = self
+                .pieces_in(&box_around(p, radius_m))
+                .filter(|(_, pc)| pc.shape == shape && pc.kind == PieceKind::Ring)
+                .map(|(id, pc)| {
+                    let (d, t) = closest_on_segment_m(p, pc.a, pc.b);
+                    (d, id, t)
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0));
+            match best {
+                Some(b) if b.0 <= radius_m => return Some(b),
+                _ if radius_m > 2.1e7 => return best,
+                _ => radius_m *= 4.0,
+            }
+        }
     }
 
     /// Distance from `p` to the nearest geometry (not area) of the line shapes

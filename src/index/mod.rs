@@ -11,6 +11,7 @@ mod area;
 mod depth;
 mod hint;
 mod intervals;
+pub mod outline;
 mod query;
 
 pub use intervals::merge_intervals;
@@ -117,6 +118,8 @@ pub struct SpatialIndex {
     max_reach_m: f64,
     /// Per piece, for the corridor hint (filled by [`SpatialIndex::prepare_hints`]).
     hint_pieces: Vec<hint::HintPiece>,
+    /// The outline of the union of all areas, built on first need (depth).
+    boundary: std::sync::OnceLock<depth::Boundary>,
 }
 
 /// The piece's box grown by `reach_m`; an edge across the antimeridian is taken
