@@ -74,13 +74,6 @@ impl Overview {
             incidents,
         }
     }
-
-    /// The report (`docs/layers.md`, "Report").
-    pub fn report(&self) -> Report {
-        Report {
-            convoys: self.results.iter().map(|r| r.report.clone()).collect(),
-        }
-    }
 }
 
 /// Checks every convoy against its corridors and the buffer zones (in parallel).

@@ -5,7 +5,7 @@
 use crate::index::{PieceKind, SpatialIndex};
 use geo::{Coord, MultiPolygon};
 
-pub use crate::index::outline::{ARC_SAG_M, capsule, line_zone};
+pub use crate::index::outline::line_zone;
 
 /// The zone around one indexed line shape, as polygons (a polygon shape: its polygons).
 pub fn zone_outline(idx: &SpatialIndex, shape: u32) -> MultiPolygon<f64> {
@@ -24,27 +24,8 @@ pub fn zone_outline(idx: &SpatialIndex, shape: u32) -> MultiPolygon<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geodesy::{distance_m, point_segment_distance_m};
+    use crate::geodesy::point_segment_distance_m;
     use geo::coord;
-
-    #[test]
-    fn capsule_boundary_is_at_the_radius() {
-        let a = coord! { x: 37.0, y: 48.0 };
-        let b = coord! { x: 37.02, y: 48.015 };
-        let c = capsule(a, b, 15_000.0);
-        for v in &c.exterior().0 {
-            let d = point_segment_distance_m(*v, a, b);
-            assert!((d - 15_000.0).abs() < 1.0, "{d}");
-        }
-        // Chord midpoints sag at most ~0.5 m inside the circle.
-        for w in c.exterior().0.windows(2) {
-            let m = coord! { x: 0.5 * (w[0].x + w[1].x), y: 0.5 * (w[0].y + w[1].y) };
-            assert!(point_segment_distance_m(m, a, b) > 15_000.0 - 1.0);
-        }
-        assert!(distance_m(a, b) > 0.0);
-        use geo::Winding;
-        assert!(c.exterior().is_ccw());
-    }
 
     /// The outline of a V with a 200-km zone: every vertex at 100 km from the
     /// line (to a metre), every chord's middle within 3 m of it (issue 16.8:

@@ -59,17 +59,37 @@ impl SpatialIndex {
 
     /// Distance from `p` to the nearest ring piece of a polygon shape, metres.
     pub(super) fn ring_distance_m(&self, shape: u32, p: Coord) -> f64 {
+        self.nearest_piece(p, &|pc| pc.shape == shape && pc.kind == PieceKind::Ring)
+            .map_or(f64::INFINITY, |n| n.0)
+    }
+
+    /// The piece nearest `p` among those `accept` takes: (metres, piece, fraction
+    /// along it), searching ever wider boxes; `None` when there is none.
+    pub(super) fn nearest_piece(
+        &self,
+        p: Coord,
+        accept: &dyn Fn(&Piece) -> bool,
+    ) -> Option<(f64, u32, f64)> {
         let mut radius_m = 1_000.0f64;
         loop {
             let best = self
                 .pieces_in(&box_around(p, radius_m))
-                .filter(|(_, pc)| pc.shape == shape && pc.kind == PieceKind::Ring)
-                .map(|(_, pc)| Self::piece_distance_m(pc, p))
-                .fold(f64::INFINITY, f64::min);
-            if best <= radius_m || radius_m > 2.1e7 {
-                return best;
+                .filter(|(_, pc)| accept(pc))
+                .map(|(id, pc)| {
+                    let (d, t) = closest_on_segment_m(p, pc.a, pc.b);
+                    let d = if d > EXACT_BEYOND_M {
+                        Self::piece_distance_m(pc, p)
+                    } else {
+                        d
+                    };
+                    (d, id, t)
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0));
+            match best {
+                Some(b) if b.0 <= radius_m => return Some(b),
+                _ if radius_m > 2.1e7 => return best,
+                _ => radius_m *= 4.0,
             }
-            radius_m *= 4.0;
         }
     }
 
@@ -254,7 +274,8 @@ impl SpatialIndex {
         }
         for s in self.polygon_shapes_in(&env).collect::<Vec<_>>() {
             if self.polygon_contains(s, p)
-                && let Some((d, id, t)) = self.nearest_ring_piece(s, p)
+                && let Some((d, id, t)) =
+                    self.nearest_piece(p, &|pc| pc.shape == s && pc.kind == PieceKind::Ring)
                 && best.as_ref().is_none_or(|b| d > b.0)
             {
                 best = Some((d, super::depth::Witness::Ring { id, t }));
@@ -266,49 +287,11 @@ impl SpatialIndex {
         }
     }
 
-    /// The ring piece of a polygon shape nearest `p`: (metres, piece, fraction along it).
-    fn nearest_ring_piece(&self, shape: u32, p: Coord) -> Option<(f64, u32, f64)> {
-        let mut radius_m = 1_000.0f64;
-        loop {
-            let best = self
-                .pieces_in(&box_around(p, radius_m))
-                .filter(|(_, pc)| pc.shape == shape && pc.kind == PieceKind::Ring)
-                .map(|(id, pc)| {
-                    let (d, t) = closest_on_segment_m(p, pc.a, pc.b);
-                    (d, id, t)
-                })
-                .min_by(|x, y| x.0.total_cmp(&y.0));
-            match best {
-                Some(b) if b.0 <= radius_m => return Some(b),
-                _ if radius_m > 2.1e7 => return best,
-                _ => radius_m *= 4.0,
-            }
-        }
-    }
-
     /// Distance from `p` to the nearest geometry (not area) of the line shapes
     /// `keep` accepts, metres; `None` when there is none.
     pub fn line_distance_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
-        if !self.shapes.iter().enumerate().any(|(s, sh)| {
-            keep(s as u32)
-                && self.pieces[sh.pieces.clone()]
-                    .iter()
-                    .any(|pc| pc.kind == PieceKind::Line)
-        }) {
-            return None;
-        }
-        let mut radius_m = 1_000.0f64;
-        loop {
-            let best = self
-                .pieces_in(&box_around(p, radius_m))
-                .filter(|(_, pc)| pc.kind == PieceKind::Line && keep(pc.shape))
-                .map(|(_, pc)| Self::piece_distance_m(pc, p))
-                .fold(f64::INFINITY, f64::min);
-            if best <= radius_m || radius_m > 2.1e7 {
-                return best.is_finite().then_some(best);
-            }
-            radius_m *= 4.0;
-        }
+        self.nearest_piece(p, &|pc| pc.kind == PieceKind::Line && keep(pc.shape))
+            .map(|n| n.0)
     }
 
     /// Distance from `p` to piece `id` in a plate carrée frame scaled at the piece:

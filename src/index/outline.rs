@@ -56,24 +56,6 @@ fn geodesic(a: Coord, b: Coord) -> (f64, f64, f64) {
     (s12, azi1, azi2)
 }
 
-/// The capsule of radius `r_m` around the geodesic `a`-`b`, counter-clockwise.
-pub fn capsule(a: Coord, b: Coord, r_m: f64) -> Polygon<f64> {
-    let mut ring = Vec::new();
-    let (s12, azi1, azi2) = geodesic(a, b);
-    if s12 < 1e-3 {
-        arc(a, 0.0, 360.0, r_m, ARC_SAG_M, &mut ring);
-    } else {
-        // Clockwise in azimuth: left of a, left of b, round the front, right side, round the back.
-        arc(b, azi2 - 90.0, azi2 + 90.0, r_m, ARC_SAG_M, &mut ring);
-        arc(a, azi1 + 90.0, azi1 + 270.0, r_m, ARC_SAG_M, &mut ring);
-    }
-    ring.reverse(); // increasing azimuth is clockwise on the map; RFC 7946 wants counter-clockwise
-    if let Some(&first) = ring.first() {
-        ring.push(first);
-    }
-    Polygon::new(LineString(ring), vec![])
-}
-
 /// The bands, sectors and caps of one part (a run of joined pieces) of a line,
 /// as lon/lat rings, in line order.
 fn part_pieces(part: &[(Coord, Coord)], r_m: f64, sag_m: f64, out: &mut Vec<Vec<Coord>>) {

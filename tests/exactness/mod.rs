@@ -24,16 +24,26 @@ fn zone_depths(out: &std::process::Output) -> Vec<f64> {
         .collect()
 }
 
-/// Incidents CSV rows: (id, depth_m, contact_line_m).
-fn incident_rows(path: &std::path::Path) -> Vec<(String, f64, Option<f64>)> {
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
+/// `check` on a fixture with `--incidents-csv`: the run and the CSV's rows
+/// (id, depth_m, contact_line_m).
+fn check_with_incidents(rel: &str) -> (std::process::Output, Vec<(String, f64, Option<f64>)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("incidents.csv");
+    let out = run(
+        &[&fixture(rel)],
+        &["--incidents-csv", csv.to_str().unwrap()],
+        "check",
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows = text
+        .lines()
         .skip(1)
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
             (c[0].to_string(), c[5].parse().unwrap(), c[6].parse().ok())
         })
-        .collect()
+        .collect();
+    (out, rows)
 }
 
 /// Regression (issue 16.1): where a contact line bends, the depth is the
@@ -57,19 +67,12 @@ fn depth_at_a_bend_of_the_contact_line_is_to_the_zone_boundary() {
 /// whose zone covers it is as deep as the outer boundary is far (9,931 m before).
 #[test]
 fn depth_inside_a_closed_contact_line_reaches_the_outer_boundary() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("incidents.csv");
-    let out = run(
-        &[&fixture("exactness/square.geojson")],
-        &["--incidents-csv", csv.to_str().unwrap()],
-        "check",
-    );
+    let (out, rows) = check_with_incidents("exactness/square.geojson");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows = incident_rows(&csv);
     assert_eq!(rows.len(), 1);
     let want = expected("square_centre_depth_m");
     assert!((rows[0].1 - want).abs() < 2.0, "{:?} vs {want}", rows[0]);
@@ -82,18 +85,11 @@ fn depth_inside_a_closed_contact_line_reaches_the_outer_boundary() {
 /// the boundary of their union, for incidents and for zone entries alike.
 #[test]
 fn overlapping_buffer_zones_are_measured_as_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("incidents.csv");
-    let out = run(
-        &[&fixture("exactness/overlap.geojson")],
-        &["--incidents-csv", csv.to_str().unwrap()],
-        "check",
-    );
+    let (out, rows) = check_with_incidents("exactness/overlap.geojson");
     let d = zone_depths(&out);
     assert_eq!(d.len(), 1, "the overlapping zones give one entry: {d:?}");
     let want = expected("overlap_track_max_depth_m");
     assert!((d[0] - want).abs() < 2.0, "{} vs {want}", d[0]);
-    let rows = incident_rows(&csv);
     let want = expected("overlap_incident_depth_m");
     assert!((rows[0].1 - want).abs() < 2.0, "{:?} vs {want}", rows[0]);
 }
@@ -326,15 +322,8 @@ fn queries_find_what_lies_across_180() {
 /// 11,131.68 m at 0.4 S); one west of it is outside.
 #[test]
 fn an_unsplit_polygon_across_180_holds_both_sides() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("incidents.csv");
-    let out = run(
-        &[&fixture("exactness/antimeridian.geojson")],
-        &["--incidents-csv", csv.to_str().unwrap()],
-        "check",
-    );
+    let (out, rows) = check_with_incidents("exactness/antimeridian.geojson");
     assert!(out.status.code().is_some());
-    let rows = incident_rows(&csv);
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(ids, ["W", "E"], "only the two inside are listed");
     for r in &rows {
