@@ -113,7 +113,7 @@ fn identify(c: &mut Criterion) {
 
 #[cfg(feature = "gui")]
 fn frame_shapes(c: &mut Criterion) {
-    use corridor_watch::app::draw::{Highlight, LayersPlugin};
+    use corridor_watch::app::map::draw::{Highlight, LayersPlugin};
     use corridor_watch::app::model::{LoadedLayer, Origin};
     use eframe::egui;
     let (_, tracks) = case();
@@ -180,7 +180,7 @@ fn zone(c: &mut Criterion) {
 
 #[cfg(feature = "gui")]
 fn startup(c: &mut Criterion) {
-    use corridor_watch::app::basemap::Basemap;
+    use corridor_watch::app::map::basemap::Basemap;
     use corridor_watch::app::model::analyse;
     let files = corridor_watch::io::bundled_files();
     let mut g = c.benchmark_group("startup");

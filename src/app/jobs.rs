@@ -3,11 +3,40 @@
 //! A job runs on its own thread, sends its result over a channel and asks egui
 //! for a repaint. A panic inside a job is caught and comes back as an error.
 
+use super::export::ExportKind;
+use super::map::basemap::Basemap;
+use super::model::{Analysis, LayerStyle, Origin};
+use crate::model::{Layer, Role};
 use eframe::egui;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
+
+/// What a worker job sends back.
+pub enum JobOut {
+    Loaded {
+        seq: u64,
+        origin: Origin,
+        saved: Option<(LayerStyle, Role)>,
+        result: Result<Layer, crate::error::LoadError>,
+    },
+    Analysed(Box<Analysis>),
+    Basemap(Result<Basemap, String>),
+    Picked(Vec<PathBuf>),
+    PickedPmTiles(Option<PathBuf>),
+    /// A route planned along the corridors (or why not).
+    Planned(Result<crate::analysis::routing::PlannedRoute, String>),
+    RouteLoaded(Result<crate::io::route::Route, String>),
+    RoutePicked(Option<PathBuf>),
+    SavePicked(ExportKind, Option<PathBuf>),
+    /// A file written (log text) or why not.
+    Wrote(Result<String, String>),
+    /// The window's screenshot for File > Export > Map as PNG: (target, image, map rect in pixels).
+    Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
+    Error(String),
+}
 
 /// Shared progress of one job: bytes done (for downloads) and a cancel flag.
 #[derive(Default)]
@@ -17,10 +46,13 @@ pub struct Progress {
     pub cancel: AtomicBool,
 }
 
-/// A running job, as the UI shows it.
+/// A running job, as the status bar shows it.
+#[derive(Clone)]
 pub struct Running {
     pub id: u64,
     pub name: String,
+    /// The user may stop it (loads and downloads check `progress.cancel`).
+    pub cancellable: bool,
     pub progress: Arc<Progress>,
 }
 
@@ -56,14 +88,34 @@ impl<T: Send + 'static> Jobs<T> {
         work: impl FnOnce(&Progress) -> T + Send + 'static,
         on_panic: impl FnOnce(String) -> T + Send + 'static,
     ) -> Arc<Progress> {
+        self.start(name.into(), false, work, on_panic)
+    }
+
+    /// As `spawn`, for work that watches `Progress::cancel` (the status bar offers Cancel).
+    pub fn spawn_cancellable(
+        &mut self,
+        name: impl Into<String>,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+        on_panic: impl FnOnce(String) -> T + Send + 'static,
+    ) -> Arc<Progress> {
+        self.start(name.into(), true, work, on_panic)
+    }
+
+    fn start(
+        &mut self,
+        name: String,
+        cancellable: bool,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+        on_panic: impl FnOnce(String) -> T + Send + 'static,
+    ) -> Arc<Progress> {
         let id = self.next_id;
         self.next_id += 1;
         let progress = Arc::new(Progress::default());
-        let name = name.into();
         if let Ok(mut r) = self.running.lock() {
             r.push(Running {
                 id,
                 name: name.clone(),
+                cancellable,
                 progress: progress.clone(),
             });
         }
@@ -106,19 +158,23 @@ impl<T: Send + 'static> Jobs<T> {
         self.rx.try_iter().collect()
     }
 
-    /// Names and progress of the jobs still running.
-    pub fn running(&self) -> Vec<(u64, String, Arc<Progress>)> {
-        self.running
-            .lock()
-            .map(|r| {
-                r.iter()
-                    .map(|j| (j.id, j.name.clone(), j.progress.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The jobs still running.
+    pub fn running(&self) -> Vec<Running> {
+        self.running.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
-    /// Blocks until every job has finished (tests and shutdown only).
+    /// Asks a cancellable job to stop (it reports `LoadError::Cancelled`).
+    pub fn cancel(&self, id: u64) {
+        if let Ok(r) = self.running.lock()
+            && let Some(j) = r.iter().find(|j| j.id == id && j.cancellable)
+        {
+            j.progress
+                .cancel
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// True when no job is running.
     pub fn is_idle(&self) -> bool {
         self.running.lock().map(|r| r.is_empty()).unwrap_or(true)
     }
@@ -149,5 +205,35 @@ mod tests {
             "{err}"
         );
         assert!(jobs.is_idle());
+    }
+
+    #[test]
+    fn only_a_cancellable_job_can_be_cancelled() {
+        let mut jobs: Jobs<bool> = Jobs::new(egui::Context::default());
+        let wait = |p: &Progress| {
+            let start = std::time::Instant::now();
+            while !p.cancel.load(std::sync::atomic::Ordering::Relaxed)
+                && start.elapsed() < std::time::Duration::from_millis(300)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            p.cancel.load(std::sync::atomic::Ordering::Relaxed)
+        };
+        jobs.spawn("analysing", wait, |_| false);
+        jobs.spawn_cancellable("loading x", wait, |_| false);
+        let running = jobs.running();
+        assert_eq!(running.len(), 2);
+        for j in &running {
+            assert_eq!(j.cancellable, j.name == "loading x");
+            jobs.cancel(j.id);
+        }
+        let start = std::time::Instant::now();
+        let mut out = Vec::new();
+        while out.len() < 2 && start.elapsed() < std::time::Duration::from_secs(10) {
+            out.extend(jobs.poll());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        out.sort();
+        assert_eq!(out, vec![false, true], "only the load saw its cancel flag");
     }
 }

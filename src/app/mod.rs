@@ -1,25 +1,39 @@
 //! The desktop app (feature `gui`): egui, eframe and walkers live only here.
 //!
-//! Loading, indexing, analysis and HTTP run on worker threads (`jobs`); the UI
-//! thread only draws. Map overlays are walkers plugins (`draw`, `basemap`).
+//! The app is three parts: `Settings` (the user's choices, partly saved),
+//! `Session` (layers, analysis, selection) and `Runtime` (workers, map, feed).
+//! A frame is poll → draw → apply: workers' results and the feed are taken
+//! in, the chrome, panels and map are drawn from the session and push
+//! `Command`s, and the commands are applied after drawing (`apply`).
+//! Loading, indexing, analysis and HTTP run on worker threads (`jobs`).
 
-pub mod basemap;
-pub mod draw;
+mod actions;
+mod apply;
+mod chrome;
+pub mod command;
 pub mod export;
 pub mod feed;
 mod jobs;
+mod live;
+mod loading;
+pub mod map;
 pub mod model;
-mod ops_panels;
 mod panels;
-mod projection;
+mod persist;
 pub mod replay;
-pub mod route;
-pub mod state;
-pub mod style;
-mod windows;
+pub mod route_editor;
+mod runtime;
+pub mod session;
+pub mod settings;
 
-pub use state::{CorridorApp, Tab, Tool};
+pub use command::Command;
+pub use persist::{state_dir, state_file};
+pub use session::{Session, Tool};
+pub use settings::{Settings, Tab};
 
+pub use crate::io::bundled_files;
+use eframe::egui;
+use runtime::Runtime;
 use std::path::PathBuf;
 
 /// Opens the window on `files` (or the last session, or the bundled scenario).
@@ -37,4 +51,169 @@ pub fn run(files: Vec<PathBuf>) -> anyhow::Result<()> {
         Box::new(move |cc| Ok(Box::new(CorridorApp::new(cc, files)))),
     )
     .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}
+
+pub struct CorridorApp {
+    pub settings: Settings,
+    pub session: Session,
+    runtime: Runtime,
+}
+
+impl CorridorApp {
+    /// An app with no layers (the basemap still loads).
+    pub fn blank(ctx: egui::Context) -> Self {
+        let mut runtime = Runtime::new(ctx);
+        runtime.jobs.spawn(
+            "basemap",
+            |_| jobs::JobOut::Basemap(map::basemap::Basemap::load_bundled()),
+            jobs::JobOut::Error,
+        );
+        Self {
+            settings: Settings::default(),
+            session: Session::default(),
+            runtime,
+        }
+    }
+
+    /// True while any job (load, download, analysis, basemap) is running.
+    pub fn busy(&self) -> bool {
+        !self.runtime.jobs.is_idle()
+    }
+
+    /// An info line in the log.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.session.info(text);
+    }
+
+    /// An error or warning in the log, which opens the log panel.
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.session.warn(text);
+        self.settings.show_log = true;
+    }
+
+    /// Centres the map on a lon/lat point at a zoom level.
+    pub fn centre_on(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.runtime.map.centre_on(lon, lat, zoom);
+    }
+
+    /// Where the map was drawn last frame (screen points).
+    pub fn map_rect(&self) -> egui::Rect {
+        self.runtime.map.rect
+    }
+
+    /// Where a lon/lat point is on screen (as the map drew it last frame).
+    pub fn screen_pos(&self, c: geo::Coord) -> egui::Pos2 {
+        self.runtime.map.screen_pos(c)
+    }
+
+    /// Takes in what the workers and the feed sent, and moves the replay on.
+    fn poll(&mut self, ui: &egui::Ui) {
+        for out in self.runtime.jobs.poll() {
+            self.apply_job(out);
+        }
+        self.poll_feed();
+        let s = &mut self.session;
+        let generation = s.analysis_generation();
+        s.route
+            .refresh(s.analysis.as_ref().map(|a| &a.scn), generation);
+        if s.replay.enabled {
+            s.replay.tick(ui.ctx());
+            s.replay.refresh(s.analysis.as_ref());
+        }
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for p in dropped {
+            self.open_path(p, None);
+        }
+    }
+
+    /// Draws everything from the session; what the user asks for goes to `out`.
+    fn draw(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+        let (settings, session, runtime) = (&mut self.settings, &self.session, &mut self.runtime);
+        egui::Panel::top("menu").show(ui, |ui| {
+            chrome::menu_ui(ui, settings, session, runtime.feed.as_ref(), out);
+            chrome::toolbar_ui(ui, session, out);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| chrome::status_ui(ui, runtime, out));
+        if session.replay.enabled {
+            egui::Panel::bottom("replay").show(ui, |ui| panels::replay_bar_ui(ui, session, out));
+        }
+        if settings.show_log {
+            egui::Panel::bottom("log")
+                .resizable(true)
+                .default_size(110.0)
+                .show(ui, |ui| panels::log_ui(ui, session, settings, out));
+        }
+        egui::Panel::left("side")
+            .resizable(true)
+            .default_size(380.0)
+            .show(ui, |ui| {
+                panels::side_ui(ui, session, settings, runtime.feed.as_ref(), out)
+            });
+        panels::windows_ui(ui.ctx(), session, settings, out);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| runtime.map.show(ui, session, settings, out));
+    }
+}
+
+impl eframe::App for CorridorApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll(ui);
+        let mut commands = Vec::new();
+        self.draw(ui, &mut commands);
+        for c in commands {
+            self.apply(c);
+        }
+        if self.busy() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.save_state(storage);
+    }
+}
+
+/// "35TPL4563318317" as peacekeepers write it: "35T PL 45633 18317".
+pub fn spaced_mgrs(m: &str) -> String {
+    let Some(band) = m.find(|c: char| c.is_ascii_alphabetic()) else {
+        return m.to_string();
+    };
+    let (zone, rest) = m.split_at(band + 1);
+    if rest.len() < 2 || !rest.is_char_boundary(2) {
+        return m.to_string();
+    }
+    let (square, digits) = rest.split_at(2);
+    let half = digits.len() / 2;
+    if digits.is_char_boundary(half) {
+        format!("{zone} {square} {} {}", &digits[..half], &digits[half..])
+    } else {
+        m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mgrs_is_spaced_and_right() {
+        // Reference values from the Python `mgrs` package (GeoTrans), not from geoconvert.
+        for (lat, lon, want) in [
+            (50.4501, 30.5234, "36U UA 24182 91607"),
+            (48.1, 37.8, "37U DP 10659 28111"),
+        ] {
+            let m = geoconvert::LatLon::create(lat, lon)
+                .unwrap()
+                .to_mgrs(5)
+                .to_string();
+            assert_eq!(super::spaced_mgrs(&m), want);
+        }
+        assert_eq!(super::spaced_mgrs("35TPL4563318317"), "35T PL 45633 18317");
+    }
 }

@@ -68,7 +68,7 @@ pub struct LoadedLayer {
 impl LoadedLayer {
     pub fn new(layer: Layer, origin: Origin) -> Self {
         let role = dominant_role(&layer);
-        let c = super::style::role_colour(role);
+        let c = super::map::style::role_colour(role);
         let width = if role == Role::Track { 2.5 } else { 2.0 };
         Self {
             layer,
@@ -99,7 +99,7 @@ impl LoadedLayer {
     /// Per feature, its lines in Mercator units (cached).
     pub fn mercator(&self) -> &Vec<Vec<Vec<[f64; 2]>>> {
         self.mercator
-            .get_or_init(|| super::projection::mercator_lines(&self.layer))
+            .get_or_init(|| super::map::projection::mercator_lines(&self.layer))
     }
 
     pub fn effective_role(&self, role: Role) -> Role {

@@ -3,9 +3,9 @@
 //! Positions are interpolated in time between timed vertices; vertices without
 //! a time get one in proportion to the distance along the track.
 
+use super::map::projection::{project_line, to_screen};
+use super::map::style::{DEVIATION, ZONE_ENTRY};
 use super::model::Analysis;
-use super::projection::{project_line, to_screen};
-use super::style::{DEVIATION, ZONE_ENTRY};
 use crate::analysis::time_at_distance;
 use crate::geodesy::fast_distance_m;
 use crate::io::time::parse_rfc3339;
@@ -207,6 +207,17 @@ impl Replay {
         }
     }
 
+    /// Play or pause; playing from the end starts again from the beginning.
+    pub fn play_pause(&mut self) {
+        if let Some(d) = &self.data
+            && !self.playing
+            && self.t >= d.t_max
+        {
+            self.t = d.t_min;
+        }
+        self.playing = !self.playing;
+    }
+
     /// Advances t while playing.
     pub fn tick(&mut self, ctx: &egui::Context) {
         let now = std::time::Instant::now();
@@ -292,7 +303,7 @@ impl Replay {
                     Stroke::new(
                         2.5,
                         if followed {
-                            super::style::HIGHLIGHT
+                            super::map::style::HIGHLIGHT
                         } else {
                             trail_colour
                         },

@@ -14,7 +14,7 @@ fn data(name: &str) -> PathBuf {
 
 fn bundled() -> Vec<PathBuf> {
     // The same list the app opens on a fresh start.
-    let files = corridor_watch::app::state::bundled_files();
+    let files = corridor_watch::app::bundled_files();
     assert_eq!(files.len(), 6, "the bundled scenario is in data/");
     files
 }
@@ -32,7 +32,7 @@ fn settle(h: &mut Harness<'static, CorridorApp>) {
     let start = Instant::now();
     loop {
         h.step();
-        if !h.state().busy() && h.state().analysis.is_some() {
+        if !h.state().busy() && h.state().session.analysis.is_some() {
             break;
         }
         assert!(
@@ -46,7 +46,7 @@ fn settle(h: &mut Harness<'static, CorridorApp>) {
 
 /// The log shows wall-clock times: keep it out of snapshots.
 fn hide_log(h: &mut Harness<'static, CorridorApp>) {
-    h.state_mut().show_log = false;
+    h.state_mut().settings.show_log = false;
     h.run_steps(2);
 }
 
@@ -68,9 +68,9 @@ fn starts_on_the_bundled_data_with_its_layers() {
     ] {
         h.get_by_label(name);
     }
-    assert_eq!(h.state().layers.len(), 6);
+    assert_eq!(h.state().session.layers.len(), 6);
     assert!(
-        h.state().log.iter().all(|e| !e.error),
+        h.state().session.log.iter().all(|e| !e.error),
         "no errors on the bundled data"
     );
 }
@@ -97,7 +97,7 @@ fn convoys_panel_lists_the_flagged_convoys_and_their_stretches() {
     h.get_by_label_contains("Deviation 2:").click();
     h.run_steps(3);
     assert!(
-        h.state().highlight.path.is_some(),
+        h.state().session.highlight.path.is_some(),
         "selecting a stretch highlights it"
     );
     hide_log(&mut h);
@@ -114,7 +114,7 @@ fn identify_at_poltava_names_the_corridor() {
     let mut h = app_on(bundled());
     h.state_mut().centre_on(34.551, 49.589, 11.0);
     h.run_steps(3);
-    let centre = h.state().map_rect.center();
+    let centre = h.state().map_rect().center();
     h.hover_at(centre);
     h.drag_at(centre);
     h.drop_at(centre);
@@ -129,9 +129,10 @@ fn an_invalid_file_is_logged_and_the_other_layers_stay() {
     let bad = crate::util::fixture("geojson/invalid/short-line.geojson");
     h.state_mut().open_path(bad, None);
     settle(&mut h);
-    assert_eq!(h.state().layers.len(), 6);
+    assert_eq!(h.state().session.layers.len(), 6);
     let err = h
         .state()
+        .session
         .log
         .iter()
         .find(|e| e.error)
@@ -181,19 +182,24 @@ fn open_url_loads_over_http_and_reports_a_404() {
     h.state_mut()
         .open_url(format!("{ok}/incidents.geojson"), None);
     settle(&mut h);
-    assert_eq!(h.state().layers.len(), 2, "the downloaded layer is added");
+    assert_eq!(
+        h.state().session.layers.len(),
+        2,
+        "the downloaded layer is added"
+    );
     h.get_by_label("incidents.geojson");
     let missing = crate::util::serve(404, b"not here".to_vec(), 1);
     h.state_mut()
         .open_url(format!("{missing}/gone.geojson"), None);
     settle(&mut h);
     assert_eq!(
-        h.state().layers.len(),
+        h.state().session.layers.len(),
         2,
         "a failed download keeps what was loaded"
     );
     let err = h
         .state()
+        .session
         .log
         .iter()
         .rev()
@@ -262,16 +268,16 @@ fn route_tool_places_waypoints_shows_a_red_leg_and_undoes() {
     h.run_steps(3);
     h.get_all_by_label("Route").next().unwrap().click();
     h.run_steps(2);
-    assert_eq!(h.state().tool, corridor_watch::app::Tool::Route);
+    assert_eq!(h.state().session.tool, corridor_watch::app::Tool::Route);
     for c in [a, b, off] {
         click_map(&mut h, c);
     }
-    assert_eq!(h.state().route.waypoints().len(), 3);
+    assert_eq!(h.state().session.route.waypoints().len(), 3);
     // Leg 1 runs along HC-01; leg 2 leaves it (and is drawn red).
     assert_eq!(h.query_all_by_label_contains(", inside").count(), 1);
     assert_eq!(h.query_all_by_label_contains("OUTSIDE for").count(), 1);
     h.get_by_label_contains("Leg 2:");
-    let legs = h.state().route.check.clone().expect("legs checked");
+    let legs = h.state().session.route.check.clone().expect("legs checked");
     assert!(legs.legs[0].in_corridor() && !legs.legs[1].in_corridor());
     h.get_by_label_contains("1 leg(s) leave the corridors");
     h.get_by_label_contains("ETA");
@@ -284,20 +290,20 @@ fn route_tool_places_waypoints_shows_a_red_leg_and_undoes() {
     );
     click(&mut h, "Undo");
     h.run_steps(2);
-    assert_eq!(h.state().route.waypoints().len(), 2);
+    assert_eq!(h.state().session.route.waypoints().len(), 2);
     h.get_by_label("Every leg stays inside the corridors");
     click(&mut h, "Redo");
-    assert_eq!(h.state().route.waypoints().len(), 3);
+    assert_eq!(h.state().session.route.waypoints().len(), 3);
     // Keyboard: click waypoint 2 to select it, Delete removes it, Ctrl+Z brings it back.
-    let placed = h.state().route.waypoints().to_vec();
+    let placed = h.state().session.route.waypoints().to_vec();
     click_map(&mut h, b);
-    assert_eq!(h.state().route.selected, Some(1));
+    assert_eq!(h.state().session.route.selected, Some(1));
     h.key_press(egui::Key::Delete);
     h.run_steps(2);
-    assert_eq!(h.state().route.waypoints(), &[placed[0], placed[2]]);
+    assert_eq!(h.state().session.route.waypoints(), &[placed[0], placed[2]]);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().route.waypoints(), &placed[..]);
+    assert_eq!(h.state().session.route.waypoints(), &placed[..]);
 }
 
 #[test]
@@ -305,16 +311,22 @@ fn route_along_corridors_on_the_bundled_data() {
     let mut h = app_on(bundled());
     h.get_all_by_label("Route").last().unwrap().click(); // the Route tab
     h.run_steps(2);
-    h.state_mut().route.edit(|w| *w = vec![KYIV, SLOVIANSK]);
+    h.state_mut()
+        .session
+        .route
+        .edit(|w| *w = vec![KYIV, SLOVIANSK]);
     h.run_steps(3);
     h.get_by_label_contains("1 leg(s) leave the corridors");
     click(&mut h, "Route along corridors");
     settle(&mut h);
     h.get_by_label("Every leg stays inside the corridors");
     h.get_by_label("Corridors: HC-01, HC-04");
-    assert!(h.state().route.waypoints().len() > 5);
+    assert!(h.state().session.route.waypoints().len() > 5);
     // Kyiv to Zaporizhzhia: the corridor network does not join them.
-    h.state_mut().route.edit(|w| *w = vec![KYIV, ZAPORIZHZHIA]);
+    h.state_mut()
+        .session
+        .route
+        .edit(|w| *w = vec![KYIV, ZAPORIZHZHIA]);
     h.run_steps(2);
     click(&mut h, "Route along corridors");
     settle(&mut h);
@@ -324,9 +336,16 @@ fn route_along_corridors_on_the_bundled_data() {
             .count(),
         2
     );
-    assert!(h.state().route.message.as_ref().is_some_and(|m| m.0));
+    assert!(
+        h.state()
+            .session
+            .route
+            .message
+            .as_ref()
+            .is_some_and(|m| m.0)
+    );
     assert_eq!(
-        h.state().route.waypoints().len(),
+        h.state().session.route.waypoints().len(),
         2,
         "the route is kept as it was"
     );
@@ -342,7 +361,7 @@ fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
     h.state_mut()
         .start_feed(format!("{url}/collections/k/items"), 0.1);
     let start = Instant::now();
-    while h.state().alerts.len() < 2 {
+    while h.state().session.alerts.len() < 2 {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "no alerts arrived"
@@ -356,19 +375,20 @@ fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
     h.get_by_label_contains("Feed: live (7 reports");
     assert!(
         h.state()
+            .session
             .log
             .iter()
             .any(|e| e.text.contains("500") && e.text.contains("retrying")),
         "the 500 was reported and retried"
     );
     // The reports became a track layer and the analysis flags K-1.
-    let a = h.state().analysis.as_ref().unwrap();
+    let a = h.state().session.analysis.as_ref().unwrap();
     assert_eq!(a.results.len(), 1);
     assert_eq!(a.results[0].report.deviations.len(), 1);
     h.get_by_label_contains("K-1 DEVIATION").click();
     h.run_steps(3);
     assert!(
-        h.state().highlight.path.is_some(),
+        h.state().session.highlight.path.is_some(),
         "selecting an alert highlights it"
     );
     click(&mut h, "Stop watching");
@@ -379,26 +399,26 @@ fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
 fn replay_shows_convoys_at_a_given_time() {
     use corridor_watch::app::replay::position_at;
     let mut h = app_on(bundled());
-    h.state_mut().replay.enabled = true;
+    h.state_mut().session.replay.enabled = true;
     h.run_steps(3);
     h.get_by_label("Play");
     let (t_min, t_max, n) = {
-        let d = h.state().replay.data.as_ref().expect("a timeline");
+        let d = h.state().session.replay.data.as_ref().expect("a timeline");
         (d.t_min, d.t_max, d.tracks.len())
     };
     assert_eq!(n, 9, "every bundled convoy has times");
     assert!(t_max > t_min);
     // At a time between UN-07's first and last report it is somewhere on its track.
     let tr = {
-        let d = h.state().replay.data.as_ref().unwrap();
+        let d = h.state().session.replay.data.as_ref().unwrap();
         let tr = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
         (tr.parts[0][0], *tr.parts[0].last().unwrap())
     };
     let t_mid = 0.5 * (tr.0.0 + tr.1.0);
-    h.state_mut().replay.t = t_mid;
-    h.state_mut().replay.follow = Some("UN-07".into());
+    h.state_mut().session.replay.t = t_mid;
+    h.state_mut().session.replay.follow = Some("UN-07".into());
     h.run_steps(3);
-    let d = h.state().replay.data.as_ref().unwrap();
+    let d = h.state().session.replay.data.as_ref().unwrap();
     let un07 = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
     let at = position_at(un07, t_mid).unwrap();
     assert_ne!(at, tr.0.1);
@@ -409,7 +429,7 @@ fn replay_shows_convoys_at_a_given_time() {
         "at its first report it is there"
     );
     // Following UN-07 centres the map on it.
-    let centre = h.state().map_rect.center();
+    let centre = h.state().map_rect().center();
     let seen = h.state().screen_pos(at);
     assert!(seen.distance(centre) < 3.0, "{seen:?} vs {centre:?}");
     let shown = corridor_watch::app::replay::format_time(t_mid);
@@ -423,7 +443,7 @@ fn replay_shows_convoys_at_a_given_time() {
     );
     click(&mut h, "Play");
     h.run_steps(5);
-    assert!(h.state().replay.t > t_mid, "playing moves time on");
+    assert!(h.state().session.replay.t > t_mid, "playing moves time on");
 }
 
 #[test]
@@ -440,11 +460,14 @@ fn exports_from_the_app_read_back() {
     ] {
         h.state_mut().export_to(kind, p(name));
     }
-    h.state_mut().route.edit(|w| *w = vec![KYIV, POLTAVA]);
+    h.state_mut()
+        .session
+        .route
+        .edit(|w| *w = vec![KYIV, POLTAVA]);
     h.state_mut()
         .export_to(ExportKind::Route, p("route.geojson"));
     settle(&mut h);
-    let a = h.state().analysis.as_ref().unwrap();
+    let a = h.state().session.analysis.as_ref().unwrap();
     let stretches: usize = a
         .results
         .iter()
@@ -477,6 +500,7 @@ fn exports_from_the_app_read_back() {
     assert_eq!(back.corridor_ids, vec!["HC-01".to_string()]);
     assert!(
         h.state()
+            .session
             .log
             .iter()
             .filter(|e| e.text.starts_with("exported"))
@@ -512,7 +536,10 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, files, None, Some(sd)));
     settle(&mut h);
-    h.state_mut().route.edit(|w| *w = vec![KYIV, POLTAVA]);
+    h.state_mut()
+        .session
+        .route
+        .edit(|w| *w = vec![KYIV, POLTAVA]);
     let mut storage = MemStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
     let file = state_dir.join("corridor-watch-state.json");
@@ -529,8 +556,8 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(t), Some(sd)));
     settle(&mut h2);
-    assert_eq!(h2.state().layers.len(), 6);
-    assert_eq!(h2.state().route.waypoints(), &[KYIV, POLTAVA]);
+    assert_eq!(h2.state().session.layers.len(), 6);
+    assert_eq!(h2.state().session.route.waypoints(), &[KYIV, POLTAVA]);
 
     // A corrupt state: start clean with a warning, and keep the bad copy aside.
     let bad = text[..text.len() / 2].to_string();
@@ -540,12 +567,12 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(bad), Some(sd)));
     settle(&mut h3);
     assert!(
-        h3.state().log.iter().any(|e| e.error
+        h3.state().session.log.iter().any(|e| e.error
             && e.text.contains("starting clean")
             && e.text.contains("corrupt-state-")),
         "a warning names the kept copy"
     );
-    assert!(h3.state().route.waypoints().is_empty());
+    assert!(h3.state().session.route.waypoints().is_empty());
     let kept = std::fs::read_dir(&state_dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -11,13 +11,13 @@ use eframe::egui::{self, Color32, Mesh, Shape, Stroke};
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
 use walkers::{Plugin, Projector};
 
-const WORLD_50M: &[u8] = include_bytes!("../../data/basemap/countries-50m.prepared.geojson");
+const WORLD_50M: &[u8] = include_bytes!("../../../data/basemap/countries-50m.prepared.geojson");
 const REGION_10M: &[u8] =
-    include_bytes!("../../data/basemap/countries-10m-ukraine-region.prepared.geojson");
+    include_bytes!("../../../data/basemap/countries-10m-ukraine-region.prepared.geojson");
 const COAST_10M: &[u8] =
-    include_bytes!("../../data/basemap/coastline-10m-black-sea-region.geojson");
+    include_bytes!("../../../data/basemap/coastline-10m-black-sea-region.geojson");
 const BORDERS_10M: &[u8] =
-    include_bytes!("../../data/basemap/boundary-lines-land-10m.prepared.geojson");
+    include_bytes!("../../../data/basemap/boundary-lines-land-10m.prepared.geojson");
 
 pub const SEA: Color32 = Color32::from_rgb(170, 205, 222);
 const LAND: Color32 = Color32::from_rgb(238, 235, 225);

@@ -1,7 +1,10 @@
 //! The live feed: start, stop, poll, and alerts.
 
-#[allow(unused_imports)]
-use super::*;
+use super::CorridorApp;
+use super::feed::{FeedAlert, FeedMsg, FeedWatch};
+use super::model::{LoadedLayer, Origin, bbox_of_coords};
+use super::settings::Tab;
+use crate::model::{Layer, Role};
 
 impl CorridorApp {
     /// Starts watching a feed against the layers loaded now (stops any other).
@@ -10,22 +13,24 @@ impl CorridorApp {
             self.warn(format!("a feed must be an http:// or https:// URL: {url}"));
             return;
         }
-        if let Some(mut f) = self.feed.take() {
+        if let Some(mut f) = self.runtime.feed.take() {
             f.stop();
         }
         let layers: Vec<Layer> = self
+            .session
             .layers
             .iter()
             .filter(|l| !matches!(l.origin, Origin::Feed(_)))
             .map(LoadedLayer::for_analysis)
             .collect();
         self.info(format!("watching feed {url} every {interval_s} s"));
-        self.feed = Some(FeedWatch::start(url, interval_s, layers, self.ctx.clone()));
-        self.tab = Tab::Live;
+        let ctx = self.runtime.ctx.clone();
+        self.runtime.feed = Some(FeedWatch::start(url, interval_s, layers, ctx));
+        self.settings.tab = Tab::Live;
     }
 
     pub fn stop_feed(&mut self) {
-        if let Some(f) = &mut self.feed {
+        if let Some(f) = &mut self.runtime.feed {
             f.stop();
             let text = format!("stopped watching {}", f.url);
             self.info(text);
@@ -33,7 +38,9 @@ impl CorridorApp {
     }
 
     pub(super) fn poll_feed(&mut self) {
-        let Some(feed) = &mut self.feed else { return };
+        let Some(feed) = &mut self.runtime.feed else {
+            return;
+        };
         let url = feed.url.clone();
         let msgs = feed.poll();
         let mut grew = false;
@@ -51,7 +58,8 @@ impl CorridorApp {
                     if !new_reports.is_empty() {
                         grew = true;
                         let origin = Origin::Feed(url.clone());
-                        match self.layers.iter_mut().find(|l| l.origin == origin) {
+                        let layers = &mut self.session.layers;
+                        match layers.iter_mut().find(|l| l.origin == origin) {
                             Some(l) => l.extend(new_reports),
                             None => {
                                 let mut l = LoadedLayer::new(
@@ -62,17 +70,16 @@ impl CorridorApp {
                                     },
                                     origin,
                                 );
-                                let c = crate::app::style::role_colour(Role::Track);
+                                let c = super::map::style::role_colour(Role::Track);
                                 l.style.rgb = [c.r(), c.g(), c.b()];
                                 l.style.width = 2.5;
                                 l.extend(new_reports);
-                                self.open_seq += 1;
-                                l.seq = self.open_seq;
-                                self.layers.push(l);
+                                self.runtime.open_seq += 1;
+                                l.seq = self.runtime.open_seq;
+                                layers.push(l);
                             }
                         }
                     }
-                    let hms = now_hms();
                     for a in alerts {
                         let what = match a.alert_type {
                             crate::analysis::watch::AlertType::Deviation => "left its corridors",
@@ -80,15 +87,12 @@ impl CorridorApp {
                                 "entered the buffer zone"
                             }
                         };
-                        self.log.push(LogEntry {
-                            error: true,
-                            text: format!("ALERT {}: {what}", a.convoy_id),
-                            at: hms.clone(),
-                        });
-                        self.alerts.push(FeedAlert {
+                        self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
+                        let received_hms = self.session.log.last().map(|e| e.at.clone());
+                        self.session.alerts.push(FeedAlert {
                             alert: a,
                             received: std::time::Instant::now(),
-                            received_hms: hms.clone(),
+                            received_hms: received_hms.unwrap_or_default(),
                         });
                     }
                 }
@@ -110,13 +114,17 @@ impl CorridorApp {
 
     /// Selects an alert: zoom to its stretch and highlight it.
     pub fn select_alert(&mut self, i: usize) {
-        let Some(a) = self.alerts.get(i) else { return };
+        let Some(a) = self.session.alerts.get(i) else {
+            return;
+        };
         let path = a.alert.path.clone();
-        self.selected_alert = Some(i);
-        self.zoom_to(bbox_of_coords(&path).map(|b| {
+        self.session.selection.alert = Some(i);
+        if let Some(b) = bbox_of_coords(&path) {
             let pad = 0.05;
-            [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]
-        }));
-        self.highlight.path = Some(path);
+            self.runtime
+                .map
+                .zoom_to([b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]);
+        }
+        self.session.highlight.path = Some(path);
     }
 }

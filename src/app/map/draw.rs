@@ -1,9 +1,9 @@
 //! Map overlays (walkers plugins): layers by role, bands of true width, stretches,
 //! incidents, highlights and tool shapes.
 
-use super::model::{Analysis, LoadedLayer};
 use super::projection::{ScreenMap, lines_of, points_of, project_line, to_screen, viewport_bbox};
 use super::style::{CONTACT_LINE, DEVIATION, HIGHLIGHT, ZONE_ENTRY, category_colour, role_colour};
+use crate::app::model::{Analysis, LoadedLayer};
 use crate::model::Role;
 use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
 use geo::Coord;
@@ -38,8 +38,8 @@ pub struct LayersPlugin<'a> {
 
 /// The route being edited, the replay and flashing alerts, over the layers.
 pub struct OverlayPlugin<'a> {
-    pub route: Option<&'a super::route::RouteEditor>,
-    pub replay: Option<&'a super::replay::Replay>,
+    pub route: Option<&'a crate::app::route_editor::RouteEditor>,
+    pub replay: Option<&'a crate::app::replay::Replay>,
     /// Stretch paths of new alerts with their age in seconds.
     pub flashes: Vec<(Vec<Coord>, f32)>,
 }
@@ -329,7 +329,7 @@ impl ShapeSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::projection::mercator;
+    use crate::app::map::projection::mercator;
     use geo::coord;
     use walkers::lon_lat;
 

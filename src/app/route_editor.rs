@@ -2,8 +2,8 @@
 //! undo/redo, every leg checked at once against the corridors and the zone,
 //! "route along corridors", and routes saved and loaded as GeoJSON.
 
-use super::projection::to_screen;
-use super::style::{DEVIATION, ZONE_ENTRY};
+use super::map::projection::to_screen;
+use super::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::analysis::Scenario;
 use crate::analysis::route::{RouteCheck, check_route};
 use crate::io::route::Route;
@@ -245,7 +245,7 @@ impl RouteEditor {
                 p,
                 7.0,
                 if selected {
-                    super::style::HIGHLIGHT
+                    super::map::style::HIGHLIGHT
                 } else {
                     Color32::WHITE
                 },

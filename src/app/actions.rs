@@ -1,0 +1,243 @@
+//! Routes (plan along corridors, open, save) and exports.
+
+use super::CorridorApp;
+use super::export::{ExportKind, export_text, png_of_region};
+use super::jobs::JobOut;
+use super::model::{LoadedLayer, bbox_of_coords};
+use super::session::Tool;
+use super::settings::Tab;
+use crate::io::read_path;
+use crate::model::Layer;
+use eframe::egui;
+use std::path::PathBuf;
+
+impl CorridorApp {
+    /// Plans the shortest corridor path from the route's first to its last waypoint (worker).
+    pub fn plan_along_corridors(&mut self) {
+        let wps = self.session.route.waypoints();
+        let (Some(&from), Some(&to)) = (wps.first(), wps.last()) else {
+            return;
+        };
+        if wps.len() < 2 {
+            self.session.route.message = Some((true, "place a start and an end first".into()));
+            return;
+        }
+        let layers: Vec<Layer> = self
+            .session
+            .layers
+            .iter()
+            .map(LoadedLayer::for_analysis)
+            .collect();
+        let layers = super::route_editor::planning_layers(&layers);
+        self.session.planning = true;
+        self.runtime.jobs.spawn(
+            "routing along corridors",
+            move |_| {
+                let scn = crate::analysis::Scenario::new(layers);
+                JobOut::Planned(
+                    crate::analysis::routing::plan_route(&scn, from, to, None)
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            |e| JobOut::Planned(Err(e)),
+        );
+    }
+
+    pub fn load_route(&mut self, path: PathBuf) {
+        self.runtime.jobs.spawn(
+            format!("opening route {}", path.display()),
+            move |_| {
+                JobOut::RouteLoaded(
+                    read_path(&path)
+                        .and_then(|l| crate::io::route::route_from_layer(&l))
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            |e| JobOut::RouteLoaded(Err(e)),
+        );
+    }
+
+    pub fn pick_route_file(&mut self) {
+        self.runtime.jobs.spawn(
+            "file dialog",
+            |_| {
+                JobOut::RoutePicked(
+                    rfd::FileDialog::new()
+                        .set_title("Open a route")
+                        .add_filter("Route (GeoJSON)", &["geojson", "json"])
+                        .pick_file(),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Asks where to save an export, then writes it.
+    pub fn pick_export(&mut self, kind: ExportKind) {
+        self.runtime.jobs.spawn(
+            "file dialog",
+            move |_| {
+                JobOut::SavePicked(
+                    kind,
+                    rfd::FileDialog::new()
+                        .set_title(kind.menu_label().trim_end_matches('…'))
+                        .set_file_name(kind.default_name())
+                        .add_filter(kind.extension(), &[kind.extension()])
+                        .save_file(),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// Writes an export to `path` (atomically, on a worker; the map PNG after the next frame).
+    pub fn export_to(&mut self, kind: ExportKind, path: PathBuf) {
+        let shown = path.display().to_string();
+        let text = match kind {
+            ExportKind::Route => {
+                let route = &self.session.route;
+                if route.waypoints().len() < 2 {
+                    self.warn("the route needs at least two waypoints to be saved");
+                    return;
+                }
+                let mut r = route.route.clone();
+                r.speed_kmh = Some(route.speed_kmh);
+                if r.corridor_ids.is_empty()
+                    && let Some(a) = &self.session.analysis
+                {
+                    r.corridor_ids = crate::analysis::route::corridors_used(&a.scn, &r.waypoints);
+                }
+                (
+                    crate::io::route::route_to_geojson(&r),
+                    format!("route, {} waypoints", r.waypoints.len()),
+                )
+            }
+            ExportKind::MapPng => {
+                let rect = self.runtime.map.rect;
+                let tx = self.runtime.jobs.sender();
+                let ctx = self.runtime.ctx.clone();
+                let ppp = ctx.pixels_per_point();
+                ctx.clone()
+                    .send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                        egui::ScreenshotCallback::new(move |img| {
+                            let px = [
+                                rect.min.x * ppp,
+                                rect.min.y * ppp,
+                                rect.max.x * ppp,
+                                rect.max.y * ppp,
+                            ];
+                            // Encoding and writing run on a worker, not in the frame.
+                            let _ = tx.send(JobOut::Screenshot(path, img, px));
+                            ctx.request_repaint();
+                        }),
+                    ));
+                self.runtime.ctx.request_repaint();
+                return;
+            }
+            _ => match self
+                .session
+                .analysis
+                .as_ref()
+                .and_then(|a| export_text(kind, a))
+            {
+                Some(t) => t,
+                None => {
+                    self.warn("nothing to export yet: the analysis is still running");
+                    return;
+                }
+            },
+        };
+        let (body, what) = text;
+        self.runtime.jobs.spawn(
+            format!("writing {shown}"),
+            move |_| {
+                JobOut::Wrote(
+                    crate::io::write::write_atomic(&path, body.as_bytes())
+                        .map(|()| format!("exported {what} to {}", path.display()))
+                        .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+
+    pub(super) fn planned(
+        &mut self,
+        result: Result<crate::analysis::routing::PlannedRoute, String>,
+    ) {
+        self.session.planning = false;
+        match result {
+            Ok(p) => {
+                let text = format!(
+                    "route along corridors: {} through {} ({} waypoints)",
+                    crate::text::format_length_m(p.length_m),
+                    p.corridor_ids.join(", "),
+                    p.waypoints.len()
+                );
+                self.info(text.clone());
+                let route = &mut self.session.route;
+                route.message = Some((false, text));
+                let name = route.route.name.clone();
+                route.replace(crate::io::route::Route {
+                    name,
+                    waypoints: p.waypoints,
+                    corridor_ids: p.corridor_ids,
+                    speed_kmh: None,
+                });
+            }
+            Err(e) => {
+                self.session.route.message = Some((true, e.clone()));
+                self.warn(format!("route along corridors: {e}"));
+            }
+        }
+    }
+
+    pub(super) fn route_loaded(&mut self, result: Result<crate::io::route::Route, String>) {
+        match result {
+            Ok(r) => {
+                let text = format!(
+                    "loaded route \"{}\" ({} waypoints)",
+                    r.name,
+                    r.waypoints.len()
+                );
+                self.info(text.clone());
+                let route = &mut self.session.route;
+                route.message = Some((false, text));
+                route.replace(r);
+                let b = bbox_of_coords(route.waypoints());
+                self.settings.tab = Tab::Route;
+                self.session.tool = Tool::Route;
+                if let Some(b) = b {
+                    self.runtime.map.zoom_to(b);
+                }
+            }
+            Err(e) => {
+                self.session.route.message = Some((true, e.clone()));
+                self.warn(format!("could not open the route: {e}"));
+            }
+        }
+    }
+
+    /// Encodes and writes the map's part of a screenshot (on a worker).
+    pub(super) fn write_screenshot(
+        &mut self,
+        path: PathBuf,
+        img: std::sync::Arc<egui::ColorImage>,
+        px: [f32; 4],
+    ) {
+        self.runtime.jobs.spawn(
+            format!("writing {}", path.display()),
+            move |_| {
+                JobOut::Wrote(
+                    png_of_region(&img, px)
+                        .and_then(|png| {
+                            crate::io::write::write_atomic(&path, &png)
+                                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                        })
+                        .map(|()| format!("exported the map to {}", path.display())),
+                )
+            },
+            JobOut::Error,
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Applying commands, after the frame is drawn. Each arm does one thing or
+//! hands over to the method that owns it.
+
+use super::CorridorApp;
+use super::command::{Command, ReplayControl, RouteEdit};
+use super::model::{bbox_of_coords, bbox_of_features};
+use super::session::Tool;
+use super::session::{QueryResults, StretchRef};
+use super::settings::Tab;
+
+impl CorridorApp {
+    pub fn apply(&mut self, c: Command) {
+        match c {
+            Command::PickFiles => self.pick_files(),
+            Command::OpenPath(p) => self.open_path(p, None),
+            Command::OpenUrl(u) => self.open_url(u, None),
+            Command::OpenBundled => {
+                for f in super::bundled_files() {
+                    self.open_path(f, None);
+                }
+            }
+            Command::RemoveLayer(i) => self.remove_layer(i),
+            Command::SetLayerStyle(i, style) => {
+                if let Some(l) = self.session.layers.get_mut(i) {
+                    l.style = style;
+                }
+            }
+            Command::SetLayerRole(i, role) => {
+                if let Some(l) = self.session.layers.get_mut(i) {
+                    l.role_pick = role;
+                    self.reanalyse();
+                }
+            }
+            Command::ShowTable(t) => self.session.selection.table_layer = t,
+            Command::ZoomTo(b) => self.runtime.map.zoom_to(b),
+            Command::ZoomToAll => self.zoom_to_all(),
+            Command::ShowTab(t) => self.settings.tab = t,
+            Command::UseTool(t) => self.use_tool(t),
+            Command::SetTiles(t) => self.set_tiles(t),
+            Command::PickPmTiles => self.pick_pmtiles(),
+            Command::SelectConvoy(i) => self.select_convoy(i),
+            Command::SelectStretch(s) => self.select_stretch(s),
+            Command::SelectAlert(i) => self.select_alert(i),
+            Command::ShowFeature { layer, feature } => self.show_feature(layer, feature),
+            Command::Highlight(f) => self.session.highlight.features = f,
+            Command::Hover(f) => {
+                // The Results tab keeps its own highlight while the pointer moves.
+                if self.settings.tab != Tab::Results {
+                    self.session.highlight.features = f;
+                }
+            }
+            Command::Identify { at, pick_m } => {
+                let hits = self.session.features_at(at, pick_m);
+                let title = format!(
+                    "Identify at {:.5}, {:.5}: {} feature(s)",
+                    at.x,
+                    at.y,
+                    hits.len()
+                );
+                self.show_results(QueryResults { title, hits });
+            }
+            Command::DragQuery(shape) => self.session.query_shape = Some(shape),
+            Command::AreaQuery(shape) => {
+                if let Some(r) = self.session.features_in(&shape) {
+                    self.show_results(r);
+                }
+            }
+            Command::Measure(c) => {
+                self.session.measure.push(c);
+                self.settings.tab = Tab::Results;
+            }
+            Command::ClearMeasure => self.session.measure.clear(),
+            Command::ClearToolShapes => {
+                self.session.measure.clear();
+                self.session.query_shape = None;
+            }
+            Command::Route(e) => self.edit_route(e),
+            Command::PlanRoute => self.plan_along_corridors(),
+            Command::PickRouteFile => self.pick_route_file(),
+            Command::ShowFeedWindow => self.settings.windows.feed = true,
+            Command::StartFeed { url, interval_s } => self.start_feed(url, interval_s),
+            Command::StopFeed => self.stop_feed(),
+            Command::Replay(r) => self.control_replay(r),
+            Command::PickExport(kind) => self.pick_export(kind),
+            Command::CancelJob(id) => self.runtime.jobs.cancel(id),
+            Command::ClearLog => self.session.log.clear(),
+            Command::Warn(text) => self.warn(text),
+        }
+    }
+
+    fn zoom_to_all(&mut self) {
+        let b = bbox_of_features(
+            self.session
+                .layers
+                .iter()
+                .flat_map(|l| l.layer.features.iter().filter_map(|f| f.geometry.as_ref())),
+        );
+        if let Some(b) = b {
+            self.runtime.map.zoom_to(b);
+        }
+    }
+
+    fn use_tool(&mut self, tool: Tool) {
+        self.session.tool = tool;
+        self.session.query_shape = None;
+        if tool == Tool::Route {
+            self.settings.tab = Tab::Route;
+        }
+    }
+
+    fn show_results(&mut self, r: QueryResults) {
+        self.session.highlight.features = r.hits.iter().map(|h| (h.layer, h.feature)).collect();
+        self.session.results = r;
+        self.settings.tab = Tab::Results;
+    }
+
+    /// Selects a convoy and zooms to all its parts.
+    fn select_convoy(&mut self, i: usize) {
+        let s = &mut self.session;
+        let Some(convoy) = s.analysis.as_ref().and_then(|a| a.convoys.get(i)) else {
+            return;
+        };
+        let coords: Vec<geo::Coord> = convoy
+            .parts
+            .iter()
+            .flat_map(|p| p.coords.iter().copied())
+            .collect();
+        let b = bbox_of_coords(&coords);
+        s.selection.convoy = Some(i);
+        s.selection.stretch = None;
+        s.highlight.path = None;
+        s.highlight.features.clear();
+        if let Some(b) = b {
+            self.runtime.map.zoom_to_padded(b, 0.15);
+        }
+    }
+
+    /// Selects a stretch of the selected convoy: highlighted and zoomed to.
+    fn select_stretch(&mut self, st: StretchRef) {
+        let s = &mut self.session;
+        let Some(ci) = s.selection.convoy else { return };
+        s.selection.stretch = Some(st);
+        if let Some(p) = s.stretch_path(ci, st).cloned() {
+            let b = bbox_of_coords(&p);
+            s.highlight.path = Some(p);
+            if let Some(b) = b {
+                self.runtime.map.zoom_to_padded(b, 0.15);
+            }
+        }
+    }
+
+    /// A feature picked in a table or a list: highlighted and zoomed to.
+    fn show_feature(&mut self, layer: usize, feature: usize) {
+        let s = &mut self.session;
+        let Some(f) = s
+            .layers
+            .get(layer)
+            .and_then(|l| l.layer.features.get(feature))
+        else {
+            return;
+        };
+        let b = f
+            .geometry
+            .as_ref()
+            .and_then(|g| bbox_of_features(std::iter::once(g)));
+        s.highlight.features = vec![(layer, feature)];
+        if let Some(b) = b {
+            self.runtime.map.zoom_to_padded(b, 0.2);
+        }
+    }
+
+    fn edit_route(&mut self, e: RouteEdit) {
+        let r = &mut self.session.route;
+        match e {
+            RouteEdit::Rename(name) => r.route.name = name,
+            RouteEdit::SetSpeed(v) => r.speed_kmh = v,
+            RouteEdit::Select(i) => r.selected = Some(i),
+            RouteEdit::Append(at) => {
+                r.edit(|w| w.push(at));
+                r.selected = Some(r.waypoints().len() - 1);
+            }
+            RouteEdit::Insert { leg, at } => {
+                if leg < r.waypoints().len() {
+                    r.edit(|w| w.insert(leg + 1, at));
+                    r.selected = Some(leg + 1);
+                }
+            }
+            RouteEdit::BeginDrag(i) => r.begin_drag(i),
+            RouteEdit::DragTo(c) => r.drag_to(c),
+            RouteEdit::EndDrag => r.end_drag(),
+            RouteEdit::Delete(i) => r.delete(i),
+            RouteEdit::Undo => r.undo(),
+            RouteEdit::Redo => r.redo(),
+            RouteEdit::Clear => {
+                r.edit(Vec::clear);
+                r.message = None;
+            }
+            RouteEdit::Reverse => r.edit(|w| w.reverse()),
+        }
+    }
+
+    fn control_replay(&mut self, c: ReplayControl) {
+        let r = &mut self.session.replay;
+        match c {
+            ReplayControl::Show(on) => {
+                r.enabled = on;
+                r.playing &= on;
+            }
+            ReplayControl::PlayPause => r.play_pause(),
+            ReplayControl::SetSpeed(s) => r.speed = s,
+            ReplayControl::SetTime(t) => r.t = t,
+            ReplayControl::Follow(id) => r.follow = id,
+        }
+    }
+}

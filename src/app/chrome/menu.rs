@@ -1,0 +1,101 @@
+//! The menu bar: File, Basemap, View, Help.
+
+use crate::app::command::{Command, ReplayControl};
+use crate::app::export::ExportKind;
+use crate::app::feed::FeedWatch;
+use crate::app::map::TileChoice;
+use crate::app::session::Session;
+use crate::app::settings::Settings;
+use eframe::egui;
+
+pub fn menu_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    session: &Session,
+    feed: Option<&FeedWatch>,
+    out: &mut Vec<Command>,
+) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| file_menu_ui(ui, settings, feed, out));
+        ui.menu_button("Basemap", |ui| basemap_menu_ui(ui, settings, out));
+        ui.menu_button("View", |ui| {
+            if ui.button("Zoom to all layers").clicked() {
+                out.push(Command::ZoomToAll);
+                ui.close();
+            }
+            ui.checkbox(&mut settings.show_log, "Log panel");
+            let mut replay = session.replay.enabled;
+            if ui.checkbox(&mut replay, "Replay (time slider)").changed() {
+                out.push(Command::Replay(ReplayControl::Show(replay)));
+            }
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("About corridor-watch").clicked() {
+                settings.windows.about = true;
+                ui.close();
+            }
+        });
+    });
+}
+
+fn file_menu_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    feed: Option<&FeedWatch>,
+    out: &mut Vec<Command>,
+) {
+    let mut item = |ui: &mut egui::Ui, label: &str, c: Command| {
+        if ui.button(label).clicked() {
+            out.push(c);
+            ui.close();
+        }
+    };
+    item(ui, "Open…", Command::PickFiles);
+    if ui.button("Open URL…").clicked() {
+        settings.windows.open_url = true;
+        ui.close();
+    }
+    item(ui, "Open bundled scenario", Command::OpenBundled);
+    ui.separator();
+    item(ui, "Watch feed URL…", Command::ShowFeedWindow);
+    if feed.is_some_and(FeedWatch::is_running) {
+        item(ui, "Stop watching the feed", Command::StopFeed);
+    }
+    ui.separator();
+    item(ui, "Open route…", Command::PickRouteFile);
+    item(ui, "Save route…", Command::PickExport(ExportKind::Route));
+    ui.menu_button("Export", |ui| {
+        for kind in ExportKind::MENU {
+            item(ui, kind.menu_label(), Command::PickExport(kind));
+        }
+    });
+    ui.separator();
+    if ui.button("Quit").clicked() {
+        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+fn basemap_menu_ui(ui: &mut egui::Ui, settings: &mut Settings, out: &mut Vec<Command>) {
+    for (choice, label) in [
+        (TileChoice::Offline, "Bundled Natural Earth (offline)"),
+        (TileChoice::OpenStreetMap, "OpenStreetMap tiles (online)"),
+    ] {
+        if ui.radio(settings.tile_choice == choice, label).clicked() {
+            out.push(Command::SetTiles(choice));
+            ui.close();
+        }
+    }
+    ui.horizontal(|ui| {
+        ui.label("XYZ URL:");
+        ui.text_edit_singleline(&mut settings.custom_tile_url);
+    });
+    if ui.button("Local PMTiles file…").clicked() {
+        out.push(Command::PickPmTiles);
+        ui.close();
+    }
+    if ui.button("Use custom XYZ tiles").clicked() {
+        let url = settings.custom_tile_url.clone();
+        out.push(Command::SetTiles(TileChoice::Custom(url)));
+        ui.close();
+    }
+}

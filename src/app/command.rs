@@ -1,0 +1,103 @@
+//! What panels, menus and map tools ask for. They read the session and push
+//! commands; the frame applies them after drawing (`CorridorApp::apply`).
+
+use super::export::ExportKind;
+use super::map::TileChoice;
+use super::map::draw::ToolShape;
+use super::model::LayerStyle;
+use super::session::{StretchRef, Tool};
+use super::settings::Tab;
+use crate::model::Role;
+use geo::Coord;
+use std::path::PathBuf;
+
+pub enum Command {
+    // Layers.
+    PickFiles,
+    OpenPath(PathBuf),
+    OpenUrl(String),
+    OpenBundled,
+    RemoveLayer(usize),
+    SetLayerStyle(usize, LayerStyle),
+    /// The role read for a layer's features without `kind` (re-analyses).
+    SetLayerRole(usize, Role),
+    ShowTable(Option<usize>),
+    // The map.
+    ZoomTo([f64; 4]),
+    ZoomToAll,
+    ShowTab(Tab),
+    UseTool(Tool),
+    SetTiles(TileChoice),
+    PickPmTiles,
+    // Selection and queries.
+    SelectConvoy(usize),
+    SelectStretch(StretchRef),
+    SelectAlert(usize),
+    /// A feature picked in a table: highlight it and zoom to it.
+    ShowFeature {
+        layer: usize,
+        feature: usize,
+    },
+    /// Features highlighted (a row picked).
+    Highlight(Vec<(usize, usize)>),
+    /// Features highlighted while the pointer is over them on the map.
+    Hover(Vec<(usize, usize)>),
+    Identify {
+        at: Coord,
+        pick_m: f64,
+    },
+    /// A query box or circle being dragged.
+    DragQuery(ToolShape),
+    AreaQuery(ToolShape),
+    Measure(Coord),
+    ClearMeasure,
+    /// Esc: the measure and the query shape go.
+    ClearToolShapes,
+    // The route.
+    Route(RouteEdit),
+    PlanRoute,
+    PickRouteFile,
+    // Live feed and replay.
+    ShowFeedWindow,
+    StartFeed {
+        url: String,
+        interval_s: f64,
+    },
+    StopFeed,
+    Replay(ReplayControl),
+    // Files out, jobs, the log.
+    PickExport(ExportKind),
+    CancelJob(u64),
+    ClearLog,
+    Warn(String),
+}
+
+/// An edit of the route being planned.
+pub enum RouteEdit {
+    Rename(String),
+    SetSpeed(f64),
+    Select(usize),
+    Append(Coord),
+    /// A waypoint inserted on leg `leg` (after waypoint `leg`).
+    Insert {
+        leg: usize,
+        at: Coord,
+    },
+    BeginDrag(usize),
+    DragTo(Coord),
+    EndDrag,
+    Delete(usize),
+    Undo,
+    Redo,
+    Clear,
+    Reverse,
+}
+
+/// The replay bar's controls.
+pub enum ReplayControl {
+    Show(bool),
+    PlayPause,
+    SetSpeed(f64),
+    SetTime(f64),
+    Follow(Option<String>),
+}

@@ -1,0 +1,252 @@
+//! Layers in and out: files and URLs loaded on workers, the analysis
+//! started when they are in, layers removed, and the basemap's tiles.
+
+use super::CorridorApp;
+use super::jobs::JobOut;
+use super::map::TileChoice;
+use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features, download};
+use crate::io::read_bytes;
+use crate::model::{Layer, Role};
+use std::path::PathBuf;
+
+impl CorridorApp {
+    pub fn open_path(&mut self, path: PathBuf, saved: Option<(LayerStyle, Role)>) {
+        // Remembered between runs: keep it valid from any working directory.
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        let seq = self.next_load();
+        let origin = Origin::Path(path.clone());
+        let o2 = origin.clone();
+        let s2 = saved.clone();
+        self.runtime.jobs.spawn_cancellable(
+            format!("loading {}", path.display()),
+            move |p| JobOut::Loaded {
+                seq,
+                origin,
+                saved,
+                result: crate::io::read_path_with(
+                    &path,
+                    Some(&p.done_bytes),
+                    Some(&p.total_bytes),
+                    Some(&p.cancel),
+                ),
+            },
+            move |msg| JobOut::Loaded {
+                seq,
+                origin: o2.clone(),
+                saved: s2,
+                result: Err(crate::error::LoadError::invalid(&o2.label(), msg)),
+            },
+        );
+    }
+
+    pub fn open_url(&mut self, url: String, saved: Option<(LayerStyle, Role)>) {
+        let seq = self.next_load();
+        let origin = Origin::Url(url.clone());
+        let (o2, s2) = (origin.clone(), saved.clone());
+        self.runtime.jobs.spawn_cancellable(
+            format!("downloading {url}"),
+            move |p| {
+                let result = download(&url, p).and_then(|bytes| read_bytes(&url, &bytes));
+                JobOut::Loaded {
+                    seq,
+                    origin,
+                    saved,
+                    result,
+                }
+            },
+            move |msg| JobOut::Loaded {
+                seq,
+                origin: o2.clone(),
+                saved: s2,
+                result: Err(crate::error::LoadError::invalid(&o2.label(), msg)),
+            },
+        );
+    }
+
+    pub fn pick_files(&mut self) {
+        self.runtime.jobs.spawn(
+            "file dialog",
+            |_| {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open layers")
+                    .add_filter(
+                        "Layers (GeoJSON, GPX, CSV)",
+                        &["geojson", "json", "gpx", "csv"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_files();
+                JobOut::Picked(picked.unwrap_or_default())
+            },
+            JobOut::Error,
+        );
+    }
+
+    pub fn pick_pmtiles(&mut self) {
+        self.runtime.jobs.spawn(
+            "file dialog",
+            |_| {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open a PMTiles basemap")
+                    .add_filter("PMTiles", &["pmtiles"])
+                    .pick_file();
+                JobOut::PickedPmTiles(picked)
+            },
+            JobOut::Error,
+        );
+    }
+
+    /// A sequence number for a new load (layers are listed in the order asked for).
+    fn next_load(&mut self) -> u64 {
+        self.runtime.pending_loads += 1;
+        self.runtime.open_seq += 1;
+        self.runtime.open_seq
+    }
+
+    /// Starts a fresh analysis of the current layers (older results are dropped).
+    pub fn reanalyse(&mut self) {
+        self.runtime.generation += 1;
+        self.session.analysis = None;
+        let generation = self.runtime.generation;
+        let layers: Vec<Layer> = self
+            .session
+            .layers
+            .iter()
+            .map(LoadedLayer::for_analysis)
+            .collect();
+        self.runtime.jobs.spawn(
+            "analysing",
+            move |_| JobOut::Analysed(Box::new(analyse(generation, layers))),
+            JobOut::Error,
+        );
+    }
+
+    pub fn remove_layer(&mut self, i: usize) {
+        if i < self.session.layers.len() {
+            let l = self.session.layers.remove(i);
+            self.info(format!("removed {}", l.layer.name));
+            self.session.clear_selection();
+            self.reanalyse();
+        }
+    }
+
+    /// Switches the basemap's tiles (a bad choice is a warning; the old tiles stay).
+    pub fn set_tiles(&mut self, choice: TileChoice) {
+        match choice.tiles(&self.runtime.ctx) {
+            Ok(tiles) => {
+                self.runtime.map.set_tiles(tiles);
+                self.settings.tile_choice = choice;
+            }
+            Err(e) => self.warn(e),
+        }
+    }
+
+    /// A worker's result.
+    pub(super) fn apply_job(&mut self, out: JobOut) {
+        match out {
+            JobOut::Loaded {
+                seq,
+                origin,
+                saved,
+                result,
+            } => self.loaded(seq, origin, saved, result),
+            JobOut::Analysed(a) => self.analysed(*a),
+            JobOut::Basemap(Ok(b)) => self.runtime.map.basemap = Some(b),
+            JobOut::Basemap(Err(e)) => {
+                self.warn(format!("the bundled basemap could not be read: {e}"))
+            }
+            JobOut::Picked(paths) => {
+                for p in paths {
+                    self.open_path(p, None);
+                }
+            }
+            JobOut::PickedPmTiles(Some(p)) => self.set_tiles(TileChoice::PmTiles(p)),
+            JobOut::Planned(result) => self.planned(result),
+            JobOut::RoutePicked(Some(p)) => self.load_route(p),
+            JobOut::RouteLoaded(result) => self.route_loaded(result),
+            JobOut::SavePicked(kind, Some(p)) => self.export_to(kind, p),
+            JobOut::Screenshot(path, img, px) => self.write_screenshot(path, img, px),
+            JobOut::PickedPmTiles(None)
+            | JobOut::RoutePicked(None)
+            | JobOut::SavePicked(_, None) => {}
+            JobOut::Wrote(Ok(text)) => self.info(text),
+            JobOut::Wrote(Err(e)) | JobOut::Error(e) => self.warn(e),
+        }
+    }
+
+    fn loaded(
+        &mut self,
+        seq: u64,
+        origin: Origin,
+        saved: Option<(LayerStyle, Role)>,
+        result: Result<Layer, crate::error::LoadError>,
+    ) {
+        self.runtime.pending_loads = self.runtime.pending_loads.saturating_sub(1);
+        match result {
+            Ok(layer) => {
+                for w in &layer.warnings {
+                    self.info(format!("{w} (in {})", layer.source));
+                }
+                self.info(format!(
+                    "loaded {} ({} features)",
+                    layer.name,
+                    layer.features.len()
+                ));
+                let mut l = LoadedLayer::new(layer, origin);
+                if let Some((style, role)) = saved {
+                    l.style = style;
+                    l.role_pick = role;
+                }
+                if l.unassigned() > 0 && l.role_pick == Role::Unassigned {
+                    self.warn(format!(
+                        "{}: {} feature(s) have no \"kind\"; pick a role for the layer in the Layers panel",
+                        l.layer.name,
+                        l.unassigned()
+                    ));
+                }
+                l.seq = seq;
+                let layers = &mut self.session.layers;
+                let at = layers.partition_point(|x| x.seq < seq);
+                layers.insert(at, l);
+            }
+            Err(e) if e.is_cancelled() => {
+                self.info(format!("stopped loading {} (cancelled)", origin.label()))
+            }
+            Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),
+        }
+        if self.runtime.pending_loads == 0 {
+            self.reanalyse();
+        }
+    }
+
+    fn analysed(&mut self, a: super::model::Analysis) {
+        if a.generation != self.runtime.generation {
+            return;
+        }
+        let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
+        self.info(format!(
+            "analysis: {} convoys, {} flagged; {} incidents",
+            a.results.len(),
+            flagged,
+            a.incidents.len()
+        ));
+        for r in &a.results {
+            for w in &r.report.warnings {
+                self.info(format!("{}: {w}", r.report.convoy_id));
+            }
+        }
+        self.session.analysis = Some(a);
+        let map = &mut self.runtime.map;
+        if map.pending_fit {
+            map.pending_fit = false;
+            let b = bbox_of_features(
+                self.session
+                    .layers
+                    .iter()
+                    .flat_map(|l| l.layer.features.iter().filter_map(|f| f.geometry.as_ref())),
+            );
+            if let Some(b) = b {
+                map.zoom_to(b);
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The map: the camera and tiles (`MapView`, a runtime handle), the walkers
+//! map with its plugins, and the tools that turn clicks and drags into
+//! commands (`tools`). Palette, projection helpers, the layers and overlay
+//! plugins and the bundled basemap live beside it.
+
+pub mod basemap;
+mod camera;
+pub mod draw;
+pub mod projection;
+pub mod style;
+mod tiles;
+mod tools;
+
+pub use camera::MAP_ORIGIN;
+pub use tiles::{TileChoice, XyzSource};
+
+use super::command::Command;
+use super::session::{Session, Tool};
+use super::settings::Settings;
+use basemap::{Basemap, BasemapPlugin};
+use draw::{LayersPlugin, OverlayPlugin, ToolShape};
+use eframe::egui::{self, Color32};
+use geo::Coord;
+use walkers::{Map, MapMemory, Tiles, lon_lat};
+
+/// The map's runtime side: camera, tiles, the bundled basemap, and what the
+/// last frame learnt about the map on screen.
+pub struct MapView {
+    pub memory: MapMemory,
+    tiles: Option<Box<dyn Tiles>>,
+    pub basemap: Option<Basemap>,
+    /// Where the map was drawn last frame (screen points).
+    pub rect: egui::Rect,
+    size: egui::Vec2,
+    /// The lon/lat under the pointer.
+    pub cursor: Option<Coord>,
+    /// Metres per screen point at the map's centre (0 before the first frame).
+    pub metres_per_pixel: f64,
+    pending_zoom: Option<[f64; 4]>,
+    /// Fit the map to the layers once the first analysis arrives.
+    pub pending_fit: bool,
+    /// Where a query drag started.
+    drag_start: Option<Coord>,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        let mut memory = MapMemory::default();
+        memory.center_at(lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1));
+        let _ = memory.set_zoom(6.0);
+        Self {
+            memory,
+            tiles: None,
+            basemap: None,
+            rect: egui::Rect::NOTHING,
+            size: egui::vec2(800.0, 600.0),
+            cursor: None,
+            metres_per_pixel: 0.0,
+            pending_zoom: None,
+            pending_fit: true,
+            drag_start: None,
+        }
+    }
+}
+
+/// What the pointer did on the map this frame, in lon/lat and screen points.
+pub(super) struct Interaction {
+    hover: Option<Coord>,
+    clicked: Option<Coord>,
+    click_px: Option<egui::Pos2>,
+    /// Where the button went down, on the frame a drag starts.
+    press_px: Option<egui::Pos2>,
+    drag_start: Option<Coord>,
+    dragging: Option<Coord>,
+    drag_stop: bool,
+}
+
+impl MapView {
+    /// Swaps the tile source (the offline basemap stays beneath).
+    pub fn set_tiles(&mut self, tiles: Option<Box<dyn Tiles>>) {
+        self.tiles = tiles;
+    }
+
+    /// Draws the map with the session's layers and tools; clicks and drags become commands.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        settings: &Settings,
+        out: &mut Vec<Command>,
+    ) {
+        self.apply_pending_zoom();
+        if session.replay.enabled
+            && let Some(c) = session.replay.followed_position()
+        {
+            self.memory.center_at(lon_lat(c.x, c.y));
+        }
+        let tool_shape = match session.tool {
+            Tool::Measure if !session.measure.is_empty() => {
+                Some(ToolShape::Measure(session.measure.clone()))
+            }
+            Tool::BoxQuery | Tool::RadiusQuery => session.query_shape.clone(),
+            _ => None,
+        };
+        // Alerts flash on the map for six seconds after they arrive.
+        let flashes: Vec<(Vec<Coord>, f32)> = session
+            .alerts
+            .iter()
+            .filter_map(|a| {
+                let age = a.received.elapsed().as_secs_f32();
+                (age < 6.0).then(|| (a.alert.path.clone(), age))
+            })
+            .collect();
+        if !flashes.is_empty() {
+            ui.ctx().request_repaint();
+        }
+        if self.tiles.is_some()
+            && let Some(b) = &self.basemap
+        {
+            // Beneath the tiles: where a tile is missing or failed, the land still shows.
+            let rect = ui.available_rect_before_wrap();
+            let projector = walkers::Projector::new(
+                rect,
+                &walkers::MercatorProjection,
+                &self.memory,
+                lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1),
+            );
+            basemap::paint_land(&ui.painter().with_clip_rect(rect), &projector, b);
+        }
+        let panning = matches!(session.tool, Tool::Identify | Tool::Measure);
+        let fill = self.tiles.is_none();
+        let attribution = settings.tile_choice.attribution();
+        let tiles: Option<&mut dyn Tiles> =
+            self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
+        let map = Map::new(tiles, &mut self.memory, lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1))
+            .with_plugin(BasemapPlugin {
+                basemap: self.basemap.as_ref(),
+                fill,
+            })
+            .with_plugin(LayersPlugin {
+                layers: &session.layers,
+                analysis: session.analysis.as_ref(),
+                highlight: &session.highlight,
+                tool: tool_shape,
+                hide_tracks: session.replay.enabled,
+            })
+            .with_plugin(OverlayPlugin {
+                route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
+                    .then_some(&session.route),
+                replay: session.replay.enabled.then_some(&session.replay),
+                flashes,
+            })
+            .drag_pan_buttons(if panning {
+                egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
+            } else {
+                egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
+            })
+            .double_click_to_zoom(true);
+        let shown = map.show(ui, |ui, response, projector, _memory| {
+            // Attribution, as the sources require.
+            ui.painter().text(
+                projector.clip_rect().right_bottom() - egui::vec2(6.0, 6.0),
+                egui::Align2::RIGHT_BOTTOM,
+                attribution,
+                egui::FontId::proportional(11.0),
+                Color32::from_gray(60),
+            );
+            let centre = projector.unproject(projector.clip_rect().center().to_vec2());
+            let mpp = 1.0 / projector.scale_pixel_per_meter(centre).max(1e-9) as f64;
+            (
+                interaction(ui, response, projector),
+                mpp,
+                projector.clip_rect(),
+            )
+        });
+        let (input, mpp, rect) = shown.inner;
+        self.rect = rect;
+        self.size = rect.size();
+        self.cursor = input.hover;
+        self.metres_per_pixel = mpp;
+        self.tool_commands(ui, session, &input, out);
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            out.push(Command::ClearToolShapes);
+        }
+    }
+}
+
+fn interaction(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    projector: &walkers::Projector,
+) -> Interaction {
+    let to_coord = |p: egui::Pos2| {
+        let pos = projector.unproject(p.to_vec2());
+        Coord {
+            x: pos.x(),
+            y: pos.y(),
+        }
+    };
+    let pointer = response.interact_pointer_pos();
+    let clicked = response.clicked();
+    let started = response.drag_started();
+    Interaction {
+        hover: response.hover_pos().map(to_coord),
+        clicked: pointer.filter(|_| clicked).map(to_coord),
+        click_px: pointer.filter(|_| clicked),
+        // The drag starts only after a few pixels of motion: take the press origin.
+        press_px: if started {
+            ui.input(|i| i.pointer.press_origin()).or(pointer)
+        } else {
+            None
+        },
+        drag_start: pointer.filter(|_| started).map(to_coord),
+        dragging: pointer.filter(|_| response.dragged()).map(to_coord),
+        drag_stop: response.drag_stopped(),
+    }
+}

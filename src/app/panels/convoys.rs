@@ -1,0 +1,138 @@
+//! The Convoys tab: every convoy's status, and the selected convoy's
+//! deviations and zone entries.
+
+use crate::app::command::Command;
+use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
+use crate::app::session::{Session, StretchKind, StretchRef};
+use crate::app::settings::Settings;
+use crate::io::time::parse_rfc3339;
+use crate::report::{ConvoyReport, Stretch};
+use crate::text::{ConvoyStatus, format_duration_s, format_length_m};
+use eframe::egui::{self, Color32, RichText};
+
+fn stretch_seconds(s: &Stretch) -> Option<f64> {
+    let a = parse_rfc3339(s.start_time.as_deref()?).ok()?;
+    let b = parse_rfc3339(s.end_time.as_deref()?).ok()?;
+    Some(b - a)
+}
+
+pub fn convoys_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    settings: &mut Settings,
+    out: &mut Vec<Command>,
+) {
+    let Some(a) = &session.analysis else {
+        super::analysing_ui(ui);
+        return;
+    };
+    let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
+    ui.label(format!("{} convoys, {} flagged", a.results.len(), flagged));
+    ui.checkbox(&mut settings.flagged_only, "Flagged only");
+    ui.separator();
+    let selected = session.selection.convoy;
+    egui::Grid::new("convoys")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for h in [
+                "Convoy",
+                "Status",
+                "Stretches",
+                "Worst offset",
+                "Time off corridor",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (i, r) in a.results.iter().enumerate() {
+                if settings.flagged_only && !r.report.is_flagged() {
+                    continue;
+                }
+                if convoy_row_ui(ui, &r.report, selected == Some(i)) {
+                    out.push(Command::SelectConvoy(i));
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(r) = selected.and_then(|i| a.results.get(i)) {
+        ui.separator();
+        convoy_detail_ui(ui, &r.report, session.selection.stretch, out);
+    }
+}
+
+/// One row of the table; true when its name was clicked.
+fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyReport, selected: bool) -> bool {
+    let st = ConvoyStatus::of(rep);
+    let status = RichText::new(st.label()).color(match st {
+        ConvoyStatus::Clean => Color32::from_rgb(20, 130, 50),
+        ConvoyStatus::InZone => ZONE_ENTRY,
+        ConvoyStatus::Deviated | ConvoyStatus::DeviatedInZone => DEVIATION,
+    });
+    let clicked = ui.selectable_label(selected, &rep.convoy_id).clicked();
+    ui.label(status);
+    ui.label((rep.deviations.len() + rep.buffer_zone_entries.len()).to_string());
+    ui.label(
+        rep.worst_offset_m()
+            .map(format_length_m)
+            .unwrap_or_else(|| "-".into()),
+    );
+    let off: f64 = rep.deviations.iter().filter_map(stretch_seconds).sum();
+    ui.label(if rep.deviations.is_empty() {
+        "-".into()
+    } else {
+        format_duration_s(off)
+    });
+    clicked
+}
+
+fn convoy_detail_ui(
+    ui: &mut egui::Ui,
+    rep: &ConvoyReport,
+    selected: Option<StretchRef>,
+    out: &mut Vec<Command>,
+) {
+    ui.heading(format!("Convoy {}", rep.convoy_id));
+    ui.label(format!("Track length {}", format_length_m(rep.length_m)));
+    ui.label(match &rep.corridor_ids {
+        Some(ids) if ids.is_empty() => "Approved corridors: none".to_string(),
+        Some(ids) => format!("Approved corridors: {}", ids.join(", ")),
+        None => "Approved corridors: any corridor or grain route".to_string(),
+    });
+    for w in &rep.warnings {
+        ui.colored_label(Color32::from_rgb(180, 90, 0), format!("⚠ {w}"));
+    }
+    for (kind, list) in [
+        (StretchKind::Deviation, &rep.deviations),
+        (StretchKind::ZoneEntry, &rep.buffer_zone_entries),
+    ] {
+        for (index, s) in list.iter().enumerate() {
+            let (what, colour) = match kind {
+                StretchKind::Deviation => ("Deviation", DEVIATION),
+                StretchKind::ZoneEntry => ("Zone entry", ZONE_ENTRY),
+            };
+            let offset = match (kind, s.max_offset_m) {
+                (StretchKind::ZoneEntry, Some(m)) => format!("{} deep", format_length_m(m)),
+                (StretchKind::Deviation, Some(m)) => format!("{} off", format_length_m(m)),
+                (_, None) => "no approved corridor".into(),
+            };
+            let times = match (&s.start_time, &s.end_time) {
+                (Some(a), Some(b)) => format!("{a} – {b}"),
+                _ => "no times".into(),
+            };
+            let text = format!(
+                "{what} {}: {} long, {offset}; {times}",
+                index + 1,
+                format_length_m(s.length_m)
+            );
+            let this = StretchRef { kind, index };
+            let label = RichText::new(text).color(colour);
+            if ui.selectable_label(selected == Some(this), label).clicked() {
+                out.push(Command::SelectStretch(this));
+            }
+        }
+    }
+    if rep.deviations.is_empty() && rep.buffer_zone_entries.is_empty() {
+        ui.label("No deviation and no buffer-zone entry.");
+    }
+}

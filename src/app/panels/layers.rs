@@ -1,0 +1,84 @@
+//! The Layers tab: visibility, colour and width, zoom, table, remove, and the
+//! role read for features without `kind`.
+
+use crate::app::command::Command;
+use crate::app::session::Session;
+use crate::model::Role;
+use eframe::egui;
+
+const ROLES: [Role; 8] = [
+    Role::Unassigned,
+    Role::Corridor,
+    Role::GrainRoute,
+    Role::ContactLine,
+    Role::BufferZone,
+    Role::Track,
+    Role::Incident,
+    Role::Route,
+];
+
+pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+    if session.layers.is_empty() {
+        ui.label("No layers. File > Open, File > Open URL, or drop files on the window.");
+    }
+    for (i, l) in session.layers.iter().enumerate() {
+        let mut style = l.style.clone();
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            changed |= ui
+                .checkbox(&mut style.visible, &l.layer.name)
+                .on_hover_text(l.origin.label())
+                .changed();
+            ui.label(format!("{} features", l.layer.features.len()));
+        });
+        ui.horizontal(|ui| {
+            changed |= ui
+                .color_edit_button_srgb(&mut style.rgb)
+                .on_hover_text("Colour")
+                .changed();
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut style.width)
+                        .range(0.5..=10.0)
+                        .speed(0.1)
+                        .suffix(" px"),
+                )
+                .on_hover_text(
+                    "Line width in pixels (corridor bands are drawn at their true width in metres)",
+                )
+                .changed();
+            if ui.small_button("Zoom to").clicked()
+                && let Some(b) = l.bbox()
+            {
+                out.push(Command::ZoomTo(b));
+            }
+            if ui.small_button("Table").clicked() {
+                out.push(Command::ShowTable(Some(i)));
+            }
+            if ui.small_button("Remove").clicked() {
+                out.push(Command::RemoveLayer(i));
+            }
+        });
+        if changed {
+            out.push(Command::SetLayerStyle(i, style));
+        }
+        let unassigned = l.unassigned();
+        if unassigned > 0 {
+            ui.horizontal(|ui| {
+                ui.label(format!("{unassigned} without kind, read as:"));
+                egui::ComboBox::from_id_salt(("role", i))
+                    .selected_text(l.role_pick.as_kind())
+                    .show_ui(ui, |ui| {
+                        for r in ROLES {
+                            if ui.selectable_label(l.role_pick == r, r.as_kind()).clicked()
+                                && r != l.role_pick
+                            {
+                                out.push(Command::SetLayerRole(i, r));
+                            }
+                        }
+                    });
+            });
+        }
+        ui.separator();
+    }
+}

@@ -1,0 +1,77 @@
+//! The Live tab: the feed's state and the alerts it raised.
+
+use crate::analysis::watch::AlertType;
+use crate::app::command::Command;
+use crate::app::feed::{FeedAlert, FeedState, FeedWatch};
+use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
+use crate::app::route_editor::LEG_INSIDE;
+use crate::app::session::Session;
+use eframe::egui::{self, Color32, RichText};
+
+pub fn live_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    feed: Option<&FeedWatch>,
+    out: &mut Vec<Command>,
+) {
+    let Some(feed) = feed else {
+        ui.label("No feed is watched. File > Watch feed URL… polls an endpoint of position reports (GeoJSON track points, or OGC API Features items).");
+        if ui.button("Watch feed URL…").clicked() {
+            out.push(Command::ShowFeedWindow);
+        }
+        return;
+    };
+    let colour = match feed.state {
+        FeedState::Live if feed.status_text().contains("stale") => ZONE_ENTRY,
+        FeedState::Live => LEG_INSIDE,
+        FeedState::Retrying { .. } => ZONE_ENTRY,
+        FeedState::Connecting | FeedState::Stopped => Color32::GRAY,
+    };
+    ui.colored_label(colour, feed.status_text());
+    ui.label(RichText::new(&feed.url).small());
+    if feed.is_running() {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs(1));
+        if ui.button("Stop watching").clicked() {
+            out.push(Command::StopFeed);
+        }
+    }
+    ui.separator();
+    ui.strong(format!("{} alert(s)", session.alerts.len()));
+    for (i, a) in session.alerts.iter().enumerate().rev() {
+        let selected = session.selection.alert == Some(i);
+        if ui.selectable_label(selected, alert_text(a)).clicked() {
+            out.push(Command::SelectAlert(i));
+        }
+    }
+}
+
+fn alert_text(a: &FeedAlert) -> RichText {
+    let s = &a.alert.stretch;
+    let (kind, what, colour) = match a.alert.alert_type {
+        AlertType::Deviation => (
+            "DEVIATION",
+            format!(
+                "left its corridors{}",
+                s.max_offset_m
+                    .map(|m| format!(", up to {m:.0} m"))
+                    .unwrap_or_default()
+            ),
+            DEVIATION,
+        ),
+        AlertType::BufferZoneEntry => (
+            "ZONE ENTRY",
+            format!(
+                "entered the buffer zone, {:.0} m deep",
+                s.max_offset_m.unwrap_or(0.0)
+            ),
+            ZONE_ENTRY,
+        ),
+    };
+    let when = s.start_time.as_deref().unwrap_or("no time");
+    RichText::new(format!(
+        "{} {kind}: {what} at {when} (received {})",
+        a.alert.convoy_id, a.received_hms
+    ))
+    .color(colour)
+}

@@ -1,0 +1,64 @@
+//! The side panel's tabs, the replay bar, the log and the windows. Each reads
+//! the session, edits only its own settings, and pushes commands.
+
+mod convoys;
+mod layers;
+mod live;
+mod log;
+mod replay_bar;
+mod results;
+mod route;
+mod windows;
+mod zone;
+
+pub use log::log_ui;
+pub use replay_bar::replay_bar_ui;
+pub use windows::windows_ui;
+
+use super::command::Command;
+use super::feed::FeedWatch;
+use super::session::Session;
+use super::settings::{Settings, Tab};
+use eframe::egui;
+
+pub fn side_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    settings: &mut Settings,
+    feed: Option<&FeedWatch>,
+    out: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        for (tab, label) in [
+            (Tab::Layers, "Layers"),
+            (Tab::Convoys, "Convoys"),
+            (Tab::Zone, "Buffer zone"),
+            (Tab::Results, "Results"),
+            (Tab::Route, "Route"),
+            (Tab::Live, "Live"),
+        ] {
+            if ui.selectable_label(settings.tab == tab, label).clicked() {
+                settings.tab = tab;
+            }
+        }
+    });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| match settings.tab {
+            Tab::Layers => layers::layers_ui(ui, session, out),
+            Tab::Convoys => convoys::convoys_ui(ui, session, settings, out),
+            Tab::Zone => zone::zone_ui(ui, session, settings, out),
+            Tab::Results => results::results_ui(ui, session, out),
+            Tab::Route => route::route_ui(ui, session, out),
+            Tab::Live => live::live_ui(ui, session, feed, out),
+        });
+}
+
+/// "Analysing…" with a spinner, while there is no analysis to show.
+fn analysing_ui(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label("Analysing…");
+    });
+}

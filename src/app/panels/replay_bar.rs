@@ -1,0 +1,82 @@
+//! The replay bar: play, speed, the time slider, and a convoy to follow.
+
+use crate::app::command::{Command, ReplayControl};
+use crate::app::replay::format_time;
+use crate::app::session::Session;
+use eframe::egui;
+
+pub fn replay_bar_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+    let replay = &session.replay;
+    let Some(d) = &replay.data else {
+        ui.label("Replay: waiting for the analysis…");
+        return;
+    };
+    let (t_min, t_max) = (d.t_min, d.t_max);
+    let mut push = |c| out.push(Command::Replay(c));
+    ui.horizontal(|ui| {
+        ui.strong("Replay");
+        if t_max <= t_min {
+            ui.label("no track has times to replay");
+            return;
+        }
+        let label = if replay.playing { "Pause" } else { "Play" };
+        if ui.button(label).clicked() {
+            push(ReplayControl::PlayPause);
+        }
+        egui::ComboBox::from_id_salt("replay speed")
+            .selected_text(speed_label(replay.speed))
+            .show_ui(ui, |ui| {
+                for s in [60.0, 600.0, 3600.0, 6.0 * 3600.0] {
+                    if ui
+                        .selectable_label(replay.speed == s, speed_label(s))
+                        .clicked()
+                    {
+                        push(ReplayControl::SetSpeed(s));
+                    }
+                }
+            });
+        ui.label(format_time(replay.t));
+        ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(100.0);
+        let mut t = replay.t;
+        let slider = egui::Slider::new(&mut t, t_min..=t_max)
+            .show_value(false)
+            .text("time");
+        if ui.add(slider).changed() {
+            push(ReplayControl::SetTime(t));
+        }
+        egui::ComboBox::from_id_salt("replay follow")
+            .selected_text(
+                replay
+                    .follow
+                    .as_ref()
+                    .map(|f| format!("Follow {f}"))
+                    .unwrap_or_else(|| "Follow: none".into()),
+            )
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(replay.follow.is_none(), "none")
+                    .clicked()
+                {
+                    push(ReplayControl::Follow(None));
+                }
+                for tr in &d.tracks {
+                    let id = &tr.convoy_id;
+                    let on = replay.follow.as_ref() == Some(id);
+                    if ui.selectable_label(on, id).clicked() {
+                        push(ReplayControl::Follow(Some(id.clone())));
+                    }
+                }
+            });
+        if ui.button("Close").clicked() {
+            push(ReplayControl::Show(false));
+        }
+    });
+}
+
+fn speed_label(s: f64) -> String {
+    if s >= 3600.0 {
+        format!("{:.0} h per second", s / 3600.0)
+    } else {
+        format!("{:.0} min per second", s / 60.0)
+    }
+}

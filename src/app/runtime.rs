@@ -1,0 +1,38 @@
+//! Runtime handles: worker jobs, the map's camera and tiles, the live feed,
+//! and the bookkeeping of loads and analyses. Nothing here is saved.
+
+use super::feed::FeedWatch;
+use super::jobs::{JobOut, Jobs};
+use super::map::MapView;
+use eframe::egui;
+use std::path::PathBuf;
+
+pub struct Runtime {
+    pub jobs: Jobs<JobOut>,
+    pub map: MapView,
+    pub feed: Option<FeedWatch>,
+    pub ctx: egui::Context,
+    /// The analysis asked for last; older results are dropped when they arrive.
+    pub generation: u64,
+    /// Loads still running (the analysis starts when they are all in).
+    pub pending_loads: usize,
+    /// Layers are listed in the order they were asked for, whatever order they load in.
+    pub open_seq: u64,
+    /// Where the state file goes (`None`: nowhere; tests and headless runs).
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Runtime {
+    pub fn new(ctx: egui::Context) -> Self {
+        Self {
+            jobs: Jobs::new(ctx.clone()),
+            map: MapView::default(),
+            feed: None,
+            ctx,
+            generation: 0,
+            pending_loads: 0,
+            open_seq: 0,
+            state_dir: None,
+        }
+    }
+}
