@@ -87,6 +87,24 @@ pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, String> {
     Ok(Coord { x, y })
 }
 
+/// "35TPL4563318317" as peacekeepers write it: "35T PL 45633 18317".
+pub fn spaced_mgrs(m: &str) -> String {
+    let Some(band) = m.find(|c: char| c.is_ascii_alphabetic()) else {
+        return m.to_string();
+    };
+    let (zone, rest) = m.split_at(band + 1);
+    if rest.len() < 2 || !rest.is_char_boundary(2) {
+        return m.to_string();
+    }
+    let (square, digits) = rest.split_at(2);
+    let half = digits.len() / 2;
+    if digits.is_char_boundary(half) {
+        format!("{zone} {square} {} {}", &digits[..half], &digits[half..])
+    } else {
+        m.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Incidents and the buffer zone: which are inside, how deep, how far from the
 //! contact line. Distances in metres (geodesic), positions lon/lat.
 
-use super::Scenario;
+use super::scenario::Scenario;
 use crate::io::time::parse_rfc3339;
 use crate::model::Role;
 use geo::{Coord, Geometry};

@@ -2,11 +2,9 @@
 //! commands; the frame applies them after drawing (`CorridorApp::apply`).
 
 use super::export::ExportKind;
-use super::map::TileChoice;
-use super::map::draw::ToolShape;
 use super::model::LayerStyle;
-use super::session::{StretchRef, Tool};
-use super::settings::Tab;
+use super::session::{StretchRef, Tool, ToolShape};
+use super::settings::{Tab, TileChoice};
 use crate::model::Role;
 use geo::Coord;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 
 use super::CorridorApp;
 use super::jobs::JobOut;
-use super::map::TileChoice;
-use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features, download};
+use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features};
+use super::settings::TileChoice;
 use crate::io::read_bytes;
 use crate::model::{Layer, Role};
 use std::path::PathBuf;
@@ -46,7 +46,10 @@ impl CorridorApp {
         self.runtime.jobs.spawn_cancellable(
             format!("downloading {url}"),
             move |p| {
-                let result = download(&url, p).and_then(|bytes| read_bytes(&url, &bytes));
+                let limits = crate::io::http::FetchLimits::default();
+                let result =
+                    crate::io::http::fetch(&url, &limits, Some(&p.done_bytes), Some(&p.cancel))
+                        .and_then(|bytes| read_bytes(&url, &bytes));
                 JobOut::Loaded {
                     seq,
                     origin,

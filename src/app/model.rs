@@ -265,16 +265,3 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         bands,
     }
 }
-
-/// Downloads a layer over HTTP(S) with the core's limits, progress and cancel.
-pub fn download(
-    url: &str,
-    progress: &super::jobs::Progress,
-) -> Result<Vec<u8>, crate::error::LoadError> {
-    crate::io::http::fetch(
-        url,
-        &crate::io::http::FetchLimits::default(),
-        Some(&progress.done_bytes),
-        Some(&progress.cancel),
-    )
-}

@@ -151,7 +151,7 @@ impl CorridorApp {
         }
         let tiles = s.settings.tile_choice.clone();
         self.settings = s.settings;
-        self.settings.tile_choice = super::map::TileChoice::Offline;
+        self.settings.tile_choice = super::settings::TileChoice::Offline;
         self.set_tiles(tiles);
         s.layers
     }

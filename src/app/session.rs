@@ -3,11 +3,27 @@
 //! the replay and the log. Panels read it; only commands change it.
 
 use super::feed::FeedAlert;
-use super::map::draw::{Highlight, ToolShape};
 use super::model::{Analysis, LoadedLayer};
 use super::replay::Replay;
 use super::route_editor::RouteEditor;
 use geo::Coord;
+
+/// What is highlighted on the map.
+#[derive(Default, Clone)]
+pub struct Highlight {
+    /// (layer, feature) pairs (identify results, hover, selected rows).
+    pub features: Vec<(usize, usize)>,
+    /// A selected stretch path.
+    pub path: Option<Vec<Coord>>,
+}
+
+/// A tool's shape on the map.
+#[derive(Clone, Debug)]
+pub enum ToolShape {
+    Measure(Vec<Coord>),
+    Box(Coord, Coord),
+    Circle(Coord, f64),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {

@@ -2,8 +2,8 @@
 //! typed into filters and forms. Panels edit these directly (they are theirs);
 //! the saved part is written between runs by `persist`.
 
-use super::map::TileChoice;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tab {
@@ -13,6 +13,15 @@ pub enum Tab {
     Results,
     Route,
     Live,
+}
+
+/// The basemap: the bundled offline one, or tiles over it (see `map::tiles`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TileChoice {
+    Offline,
+    OpenStreetMap,
+    Custom(String),
+    PmTiles(PathBuf),
 }
 
 /// The Buffer zone tab's filter of incidents.

@@ -12,7 +12,7 @@
 //! box queries a point, whatever the line's length.
 
 use super::outline::union_of;
-use super::{COPY, Entry, LocalFrame, PieceKind, SpatialIndex, box_around, grown, push_entry};
+use super::{Boundary, COPY, LocalFrame, PieceKind, SpatialIndex, box_around, grown, push_entry};
 use crate::geodesy::closest_on_segment_m;
 use geo::Coord;
 use rstar::RTree;
@@ -22,12 +22,6 @@ pub const DEPTH_SAG_M: f64 = 0.05;
 /// How far inside another area (metres) a witness must be to count as covered;
 /// below that the depth differs from the lower bound by centimetres.
 const COVER_EPS_M: f64 = 0.1;
-
-/// The outline of the union of all zones, as edges in an R-tree.
-pub(super) struct Boundary {
-    edges: Vec<(Coord, Coord)>,
-    tree: RTree<Entry>,
-}
 
 impl Boundary {
     fn build(idx: &SpatialIndex) -> Boundary {

@@ -14,8 +14,6 @@ mod intervals;
 pub mod outline;
 mod query;
 
-pub use intervals::merge_intervals;
-
 use crate::geodesy::{
     LocalFrame, POLAR_LAT_DEG, closest_on_segment_m, densify_line, distance_m,
     point_segment_distance_m, reach_in_degrees,
@@ -119,7 +117,13 @@ pub struct SpatialIndex {
     /// Per piece, for the corridor hint (filled by [`SpatialIndex::prepare_hints`]).
     hint_pieces: Vec<hint::HintPiece>,
     /// The outline of the union of all areas, built on first need (depth).
-    boundary: std::sync::OnceLock<depth::Boundary>,
+    boundary: std::sync::OnceLock<Boundary>,
+}
+
+/// The outline of the union of all zones, as edges in an R-tree (built in `depth`).
+struct Boundary {
+    edges: Vec<(Coord, Coord)>,
+    tree: RTree<Entry>,
 }
 
 /// The piece's box grown by `reach_m`; an edge across the antimeridian is taken

@@ -3,9 +3,9 @@
 use crate::app::command::{Command, ReplayControl};
 use crate::app::export::ExportKind;
 use crate::app::feed::FeedWatch;
-use crate::app::map::TileChoice;
 use crate::app::session::Session;
 use crate::app::settings::Settings;
+use crate::app::settings::TileChoice;
 use eframe::egui;
 
 pub fn menu_ui(

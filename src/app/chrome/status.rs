@@ -3,7 +3,7 @@
 
 use crate::app::command::Command;
 use crate::app::runtime::Runtime;
-use crate::app::spaced_mgrs;
+use crate::text::spaced_mgrs;
 use eframe::egui;
 use std::sync::atomic::Ordering;
 
@@ -83,5 +83,26 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
         if job.cancellable && ui.small_button("Cancel").clicked() {
             out.push(Command::CancelJob(job.id));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spaced_mgrs;
+
+    #[test]
+    fn mgrs_is_spaced_and_right() {
+        // Reference values from the Python `mgrs` package (GeoTrans), not from geoconvert.
+        for (lat, lon, want) in [
+            (50.4501, 30.5234, "36U UA 24182 91607"),
+            (48.1, 37.8, "37U DP 10659 28111"),
+        ] {
+            let m = geoconvert::LatLon::create(lat, lon)
+                .unwrap()
+                .to_mgrs(5)
+                .to_string();
+            assert_eq!(spaced_mgrs(&m), want);
+        }
+        assert_eq!(spaced_mgrs("35TPL4563318317"), "35T PL 45633 18317");
     }
 }

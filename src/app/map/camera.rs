@@ -1,12 +1,9 @@
 //! The camera: where the map looks, boxes to fit on the next frame, and where
 //! a lon/lat point falls on screen.
 
-use super::MapView;
+use super::{MAP_ORIGIN, MapView};
 use geo::Coord;
 use walkers::lon_lat;
-
-/// The map's reference point for walkers (any point works; this is the region's middle).
-pub const MAP_ORIGIN: (f64, f64) = (33.5, 48.3);
 
 impl MapView {
     /// Centres the map on a lon/lat point at a zoom level (no pending fit overrides it).

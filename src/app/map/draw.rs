@@ -4,28 +4,12 @@
 use super::projection::{ScreenMap, lines_of, points_of, project_line, to_screen, viewport_bbox};
 use super::style::{CONTACT_LINE, DEVIATION, HIGHLIGHT, ZONE_ENTRY, category_colour, role_colour};
 use crate::app::model::{Analysis, LoadedLayer};
+pub use crate::app::session::{Highlight, ToolShape};
 use crate::model::Role;
 use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
 use geo::Coord;
 use std::collections::HashSet;
 use walkers::{Plugin, Projector};
-
-/// What is highlighted on the map.
-#[derive(Default, Clone)]
-pub struct Highlight {
-    /// (layer, feature) pairs (identify results, hover, selected rows).
-    pub features: Vec<(usize, usize)>,
-    /// A selected stretch path.
-    pub path: Option<Vec<Coord>>,
-}
-
-/// A tool's shape on the map.
-#[derive(Clone, Debug)]
-pub enum ToolShape {
-    Measure(Vec<Coord>),
-    Box(Coord, Coord),
-    Circle(Coord, f64),
-}
 
 pub struct LayersPlugin<'a> {
     pub layers: &'a [LoadedLayer],

@@ -11,17 +11,20 @@ pub mod style;
 mod tiles;
 mod tools;
 
-pub use camera::MAP_ORIGIN;
-pub use tiles::{TileChoice, XyzSource};
+pub use tiles::XyzSource;
 
 use super::command::Command;
+use super::session::ToolShape;
 use super::session::{Session, Tool};
 use super::settings::Settings;
 use basemap::{Basemap, BasemapPlugin};
-use draw::{LayersPlugin, OverlayPlugin, ToolShape};
+use draw::{LayersPlugin, OverlayPlugin};
 use eframe::egui::{self, Color32};
 use geo::Coord;
 use walkers::{Map, MapMemory, Tiles, lon_lat};
+
+/// The map's reference point for walkers (any point works; this is the region's middle).
+pub const MAP_ORIGIN: (f64, f64) = (33.5, 48.3);
 
 /// The map's runtime side: camera, tiles, the bundled basemap, and what the
 /// last frame learnt about the map on screen.

@@ -1,19 +1,11 @@
 //! Tile sources: the bundled offline basemap (no tiles), OpenStreetMap, a
 //! custom XYZ template, or a local PMTiles file; and the credit each needs.
 
+pub use crate::app::settings::TileChoice;
 use eframe::egui;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use walkers::sources::{Attribution, OpenStreetMap, TileSource};
 use walkers::{HttpOptions, HttpTiles, TileId, Tiles};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum TileChoice {
-    Offline,
-    OpenStreetMap,
-    Custom(String),
-    PmTiles(PathBuf),
-}
 
 impl TileChoice {
     /// The credit line drawn on the map.

@@ -1,8 +1,8 @@
 //! The map tools: what a click, a drag or a key on the map asks for, per tool.
 
-use super::draw::ToolShape;
 use super::{Interaction, MapView};
 use crate::app::command::{Command, RouteEdit};
+use crate::app::session::ToolShape;
 use crate::app::session::{Session, Tool};
 use crate::app::settings::Tab;
 use crate::geodesy::distance_m;

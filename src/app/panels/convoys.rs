@@ -23,7 +23,7 @@ pub fn convoys_ui(
     out: &mut Vec<Command>,
 ) {
     let Some(a) = &session.analysis else {
-        super::analysing_ui(ui);
+        super::widgets::analysing_ui(ui);
         return;
     };
     let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();

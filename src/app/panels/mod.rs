@@ -8,6 +8,7 @@ mod log;
 mod replay_bar;
 mod results;
 mod route;
+mod widgets;
 mod windows;
 mod zone;
 
@@ -53,12 +54,4 @@ pub fn side_ui(
             Tab::Route => route::route_ui(ui, session, out),
             Tab::Live => live::live_ui(ui, session, feed, out),
         });
-}
-
-/// "Analysing…" with a spinner, while there is no analysis to show.
-fn analysing_ui(ui: &mut egui::Ui) {
-    ui.horizontal(|ui| {
-        ui.spinner();
-        ui.label("Analysing…");
-    });
 }

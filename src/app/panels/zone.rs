@@ -17,7 +17,7 @@ pub fn zone_ui(
     out: &mut Vec<Command>,
 ) {
     let Some(a) = &session.analysis else {
-        super::analysing_ui(ui);
+        super::widgets::analysing_ui(ui);
         return;
     };
     let mut categories: Vec<String> = a.incidents.iter().map(|i| i.category.clone()).collect();
