@@ -10,6 +10,7 @@ mod conformance;
 mod exactness;
 mod export;
 mod http;
+mod layout;
 mod query;
 mod route;
 #[cfg(feature = "gui")]

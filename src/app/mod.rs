@@ -27,7 +27,6 @@ pub mod session;
 pub mod settings;
 
 pub use command::Command;
-pub use persist::{state_dir, state_file};
 pub use session::{Session, Tool};
 pub use settings::{Settings, Tab};
 

@@ -15,7 +15,7 @@
 //! where they are within 5e-5 of each other, so that lines over the pole stay
 //! straight.
 
-use super::{radii_m, wrap_dlon_deg};
+use super::ellipsoid::{radii_m, wrap_dlon_deg};
 use geo::Coord;
 
 /// Latitude (degrees, either hemisphere) above which frames are azimuthal.
@@ -78,9 +78,9 @@ impl LocalFrame {
         let h = 0.5 * dp;
         let h2 = h * h;
         let sin_mid = s0 * (1.0 - h2 / 2.0 * (1.0 - h2 / 12.0)) + c0 * h * (1.0 - h2 / 6.0);
-        let w2 = 1.0 - super::WGS84_E2 * sin_mid * sin_mid;
-        let n = super::WGS84_A_M / w2.sqrt();
-        let m = n * (1.0 - super::WGS84_E2) / w2;
+        let w2 = 1.0 - super::ellipsoid::WGS84_E2 * sin_mid * sin_mid;
+        let n = super::ellipsoid::WGS84_A_M / w2.sqrt();
+        let m = n * (1.0 - super::ellipsoid::WGS84_E2) / w2;
         [k * u * n, k * v * m]
     }
 

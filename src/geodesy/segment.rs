@@ -1,6 +1,7 @@
 //! Distance from a point to a geodesic segment, metres.
 
-use super::{LocalFrame, destination, distance_m, inverse_m};
+use super::ellipsoid::{destination, distance_m, inverse_m};
+use super::frame::LocalFrame;
 use geo::Coord;
 
 /// Closest point of the planar segment `a`-`b` to `p` (all in one local frame):
