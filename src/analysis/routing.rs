@@ -144,7 +144,60 @@ pub fn plan_route(
         return Err(RouteError::NoNetwork);
     };
 
-    // Split points along each piece: (t, point); junction links between points.
+    let (mut splits, links) = junctions(idx, &usable);
+    let from_at = {
+        let pc = &idx.pieces[snap_from.0 as usize];
+        lerp(pc.a, pc.b, snap_from.1)
+    };
+    let to_at = {
+        let pc = &idx.pieces[snap_to.0 as usize];
+        lerp(pc.a, pc.b, snap_to.1)
+    };
+    splits
+        .entry(snap_from.0)
+        .or_default()
+        .push((snap_from.1, from_at));
+    splits
+        .entry(snap_to.0)
+        .or_default()
+        .push((snap_to.1, to_at));
+
+    let mut b = build_graph(idx, &usable, &mut splits, links);
+    let (start, goal) = (b.node(from_at), b.node(to_at));
+    let Some((net_m, path)) = petgraph::algo::astar(
+        &b.graph,
+        start,
+        |n| n == goal,
+        |e| e.weight().length_m,
+        |_| 0.0,
+    ) else {
+        return Err(RouteError::NoPath {
+            from: shape_label(scn, idx.pieces[snap_from.0 as usize].shape),
+            to: shape_label(scn, idx.pieces[snap_to.0 as usize].shape),
+        });
+    };
+
+    let (points, corridor_ids, min_reach_m) = path_points(scn, &b, &path, from, to);
+    // Fewer waypoints: drop vertices within a quarter of the narrowest reach
+    // (at most 100 m) of the geodesic that replaces them.
+    let tol_m = (0.25 * min_reach_m).clamp(1.0, 100.0);
+    let waypoints = simplify_keeping(&points, tol_m);
+    let access_m = [snap_from.2, snap_to.2];
+    Ok(PlannedRoute {
+        length_m: net_m + access_m[0] + access_m[1],
+        waypoints,
+        corridor_ids,
+        access_m,
+    })
+}
+
+/// Split points along each usable piece, (t, point), and the junction links
+/// (point, point, metres) where another shape's piece lies within both reaches.
+#[allow(clippy::type_complexity)]
+fn junctions(
+    idx: &crate::index::SpatialIndex,
+    usable: &dyn Fn(u32) -> bool,
+) -> (HashMap<u32, Vec<(f64, Coord)>>, Vec<(Coord, Coord, f64)>) {
     let mut splits: HashMap<u32, Vec<(f64, Coord)>> = HashMap::new();
     let mut links: Vec<(Coord, Coord, f64)> = Vec::new();
     for (sid, shape) in idx.shapes.iter().enumerate() {
@@ -183,23 +236,16 @@ pub fn plan_route(
             }
         }
     }
-    let from_at = {
-        let pc = &idx.pieces[snap_from.0 as usize];
-        lerp(pc.a, pc.b, snap_from.1)
-    };
-    let to_at = {
-        let pc = &idx.pieces[snap_to.0 as usize];
-        lerp(pc.a, pc.b, snap_to.1)
-    };
-    splits
-        .entry(snap_from.0)
-        .or_default()
-        .push((snap_from.1, from_at));
-    splits
-        .entry(snap_to.0)
-        .or_default()
-        .push((snap_to.1, to_at));
+    (splits, links)
+}
 
+/// The network: each usable piece cut at its split points, plus the junction links.
+fn build_graph(
+    idx: &crate::index::SpatialIndex,
+    usable: &dyn Fn(u32) -> bool,
+    splits: &mut HashMap<u32, Vec<(f64, Coord)>>,
+    links: Vec<(Coord, Coord, f64)>,
+) -> Builder {
     let mut b = Builder {
         graph: UnGraph::default(),
         nodes: HashMap::new(),
@@ -247,22 +293,20 @@ pub fn plan_route(
             );
         }
     }
-    let (start, goal) = (b.node(from_at), b.node(to_at));
-    let Some((net_m, path)) = petgraph::algo::astar(
-        &b.graph,
-        start,
-        |n| n == goal,
-        |e| e.weight().length_m,
-        |_| 0.0,
-    ) else {
-        return Err(RouteError::NoPath {
-            from: shape_label(scn, idx.pieces[snap_from.0 as usize].shape),
-            to: shape_label(scn, idx.pieces[snap_to.0 as usize].shape),
-        });
-    };
+    b
+}
 
+/// The path's points, each with whether it must stay (ends, junctions,
+/// corridor changes); the corridors it runs along; the narrowest reach used.
+fn path_points(
+    scn: &Scenario,
+    b: &Builder,
+    path: &[NodeIndex],
+    from: Coord,
+    to: Coord,
+) -> (Vec<(Coord, bool)>, Vec<String>, f64) {
+    let idx = &scn.allowed;
     let mut corridor_ids: Vec<String> = Vec::new();
-    // Path points with whether each must stay (ends, junctions, corridor changes).
     let mut points: Vec<(Coord, bool)> = vec![(from, true)];
     let mut min_reach_m = f64::INFINITY;
     for (i, n) in path.iter().enumerate() {
@@ -295,17 +339,7 @@ pub fn plan_route(
     if let Some(last) = points.last_mut() {
         last.1 = true;
     }
-    // Fewer waypoints: drop vertices within a quarter of the narrowest reach
-    // (at most 100 m) of the geodesic that replaces them.
-    let tol_m = (0.25 * min_reach_m).clamp(1.0, 100.0);
-    let waypoints = simplify_keeping(&points, tol_m);
-    let access_m = [snap_from.2, snap_to.2];
-    Ok(PlannedRoute {
-        length_m: net_m + access_m[0] + access_m[1],
-        waypoints,
-        corridor_ids,
-        access_m,
-    })
+    (points, corridor_ids, min_reach_m)
 }
 
 /// Douglas-Peucker on geodesics between the points marked to stay: a dropped

@@ -81,7 +81,61 @@ impl LayersPlugin<'_> {
     pub fn shapes(&self, projector: &Projector) -> Vec<Shape> {
         let mut painter = ShapeSink::default();
         let view = viewport_bbox(projector);
-        // The R-tree says which features the viewport shows.
+        if let Some(a) = self.analysis {
+            self.areas(a, projector, view, &mut painter);
+        }
+        self.features(projector, view, &mut painter);
+        if let Some(a) = self.analysis {
+            self.stretches(a, projector, &mut painter);
+        }
+        self.highlights(projector, &mut painter);
+        if let Some(t) = &self.tool {
+            tool_shapes(t, projector, &mut painter);
+        }
+        painter.0
+    }
+
+    /// Corridor and lane bands of their true width, buffer zones.
+    fn areas(&self, a: &Analysis, projector: &Projector, view: [f64; 4], painter: &mut ShapeSink) {
+        for band in &a.bands {
+            let Some(l) = self.layers.get(band.layer) else {
+                continue;
+            };
+            if !l.style.visible
+                || band.bbox[0] > view[2]
+                || band.bbox[2] < view[0]
+                || band.bbox[1] > view[3]
+                || band.bbox[3] < view[1]
+            {
+                continue;
+            }
+            let base = if matches!(band.role, Role::ContactLine | Role::BufferZone) {
+                role_colour(band.role)
+            } else {
+                l.style.colour()
+            };
+            let fill = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), 70);
+            let mut mesh = Mesh::default();
+            for t in &band.triangles {
+                let i = mesh.vertices.len() as u32;
+                for c in t {
+                    mesh.colored_vertex(to_screen(projector, *c), fill);
+                }
+                mesh.add_triangle(i, i + 1, i + 2);
+            }
+            painter.add(Shape::mesh(mesh));
+            for ring in &band.outline {
+                painter.add(Shape::line(
+                    project_line(projector, ring),
+                    Stroke::new(1.0, base.gamma_multiply(0.8)),
+                ));
+            }
+        }
+    }
+
+    /// Lines and points by role (only features the R-tree finds in view);
+    /// points above every line, incidents coloured by category.
+    fn features(&self, projector: &Projector, view: [f64; 4], painter: &mut ShapeSink) {
         let visible: Option<HashSet<(usize, usize)>> = self.analysis.map(|a| {
             a.all
                 .in_bbox(view[0], view[1], view[2], view[3])
@@ -92,45 +146,6 @@ impl LayersPlugin<'_> {
                 })
                 .collect()
         });
-        // 1. Areas: corridor and lane bands of their true width, buffer zones.
-        if let Some(a) = self.analysis {
-            for band in &a.bands {
-                let Some(l) = self.layers.get(band.layer) else {
-                    continue;
-                };
-                if !l.style.visible
-                    || band.bbox[0] > view[2]
-                    || band.bbox[2] < view[0]
-                    || band.bbox[1] > view[3]
-                    || band.bbox[3] < view[1]
-                {
-                    continue;
-                }
-                let base = if matches!(band.role, Role::ContactLine | Role::BufferZone) {
-                    role_colour(band.role)
-                } else {
-                    l.style.colour()
-                };
-                let fill = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), 70);
-                let mut mesh = Mesh::default();
-                for t in &band.triangles {
-                    let i = mesh.vertices.len() as u32;
-                    for c in t {
-                        mesh.colored_vertex(to_screen(projector, *c), fill);
-                    }
-                    mesh.add_triangle(i, i + 1, i + 2);
-                }
-                painter.add(Shape::mesh(mesh));
-                for ring in &band.outline {
-                    painter.add(Shape::line(
-                        project_line(projector, ring),
-                        Stroke::new(1.0, base.gamma_multiply(0.8)),
-                    ));
-                }
-            }
-        }
-        // 2. Lines and points, by role.
-        let mut lines = Vec::new();
         let mut points = Vec::new();
         let mut marks: Vec<(Coord, Role, Color32, usize, usize)> = Vec::new();
         let screen = ScreenMap::new(projector);
@@ -181,41 +196,46 @@ impl LayersPlugin<'_> {
                 painter.circle_filled(pos, 3.0, colour);
             }
         }
-        // 3. Stretches over the tracks; incidents in the zone ringed.
-        if let Some(a) = self.analysis {
-            for r in a.results.iter().filter(|_| !self.hide_tracks) {
-                // A parked convoy's stretch has no length: a ring where it stands
-                // (zone entry inside, deviation outside).
-                for (paths, colour, ring) in [
-                    (&r.zone_paths, ZONE_ENTRY, 6.0),
-                    (&r.deviation_paths, DEVIATION, 9.0),
-                ] {
-                    for path in paths {
-                        if path.windows(2).all(|w| w[0] == w[1]) {
-                            if let Some(&at) = path.first() {
-                                let pos = to_screen(projector, at);
-                                painter.circle_stroke(pos, ring, Stroke::new(3.0, colour));
-                            }
-                        } else {
-                            painter.add(Shape::line(
-                                project_line(projector, path),
-                                Stroke::new(4.0, colour),
-                            ));
+    }
+
+    /// Stretches over the tracks; incidents in the zone ringed.
+    fn stretches(&self, a: &Analysis, projector: &Projector, painter: &mut ShapeSink) {
+        for r in a.results.iter().filter(|_| !self.hide_tracks) {
+            // A parked convoy's stretch has no length: a ring where it stands
+            // (zone entry inside, deviation outside).
+            for (paths, colour, ring) in [
+                (&r.zone_paths, ZONE_ENTRY, 6.0),
+                (&r.deviation_paths, DEVIATION, 9.0),
+            ] {
+                for path in paths {
+                    if path.windows(2).all(|w| w[0] == w[1]) {
+                        if let Some(&at) = path.first() {
+                            let pos = to_screen(projector, at);
+                            painter.circle_stroke(pos, ring, Stroke::new(3.0, colour));
                         }
+                    } else {
+                        painter.add(Shape::line(
+                            project_line(projector, path),
+                            Stroke::new(4.0, colour),
+                        ));
                     }
                 }
             }
-            for inc in a.incidents.iter().filter(|i| i.inside) {
-                if self.layers.get(inc.layer).is_some_and(|l| l.style.visible) {
-                    painter.circle_stroke(
-                        to_screen(projector, inc.pos),
-                        9.0,
-                        Stroke::new(2.0, Color32::BLACK),
-                    );
-                }
+        }
+        for inc in a.incidents.iter().filter(|i| i.inside) {
+            if self.layers.get(inc.layer).is_some_and(|l| l.style.visible) {
+                painter.circle_stroke(
+                    to_screen(projector, inc.pos),
+                    9.0,
+                    Stroke::new(2.0, Color32::BLACK),
+                );
             }
         }
-        // 4. Highlights and tools on top.
+    }
+
+    /// Highlighted features and the selected stretch, on top.
+    fn highlights(&self, projector: &Projector, painter: &mut ShapeSink) {
+        let (mut lines, mut points) = (Vec::new(), Vec::new());
         for &(li, fi) in &self.highlight.features {
             let Some(f) = self.layers.get(li).and_then(|l| l.layer.features.get(fi)) else {
                 continue;
@@ -241,39 +261,40 @@ impl LayersPlugin<'_> {
                 Stroke::new(7.0, HIGHLIGHT.gamma_multiply(0.8)),
             ));
         }
-        match &self.tool {
-            Some(ToolShape::Measure(pts)) => {
-                let screen: Vec<Pos2> = pts.iter().map(|c| to_screen(projector, *c)).collect();
-                painter.add(Shape::line(
-                    screen.clone(),
-                    Stroke::new(2.0, Color32::BLACK),
-                ));
-                for p in screen {
-                    painter.circle(p, 4.0, Color32::WHITE, Stroke::new(1.5, Color32::BLACK));
-                }
+    }
+}
+
+/// The measure line, the query box or circle.
+fn tool_shapes(tool: &ToolShape, projector: &Projector, painter: &mut ShapeSink) {
+    match tool {
+        ToolShape::Measure(pts) => {
+            let screen: Vec<Pos2> = pts.iter().map(|c| to_screen(projector, *c)).collect();
+            painter.add(Shape::line(
+                screen.clone(),
+                Stroke::new(2.0, Color32::BLACK),
+            ));
+            for p in screen {
+                painter.circle(p, 4.0, Color32::WHITE, Stroke::new(1.5, Color32::BLACK));
             }
-            Some(ToolShape::Box(a, b)) => {
-                let r =
-                    egui::Rect::from_two_pos(to_screen(projector, *a), to_screen(projector, *b));
-                painter.rect_stroke(
-                    r,
-                    0.0,
-                    Stroke::new(2.0, Color32::BLACK),
-                    egui::StrokeKind::Middle,
-                );
-            }
-            Some(ToolShape::Circle(c, radius_m)) => {
-                let ring: Vec<Coord> = (0..=72)
-                    .map(|k| crate::geodesy::destination(*c, k as f64 * 5.0, *radius_m))
-                    .collect();
-                painter.add(Shape::line(
-                    project_line(projector, &ring),
-                    Stroke::new(2.0, Color32::BLACK),
-                ));
-            }
-            None => {}
         }
-        painter.0
+        ToolShape::Box(a, b) => {
+            let r = egui::Rect::from_two_pos(to_screen(projector, *a), to_screen(projector, *b));
+            painter.rect_stroke(
+                r,
+                0.0,
+                Stroke::new(2.0, Color32::BLACK),
+                egui::StrokeKind::Middle,
+            );
+        }
+        ToolShape::Circle(c, radius_m) => {
+            let ring: Vec<Coord> = (0..=72)
+                .map(|k| crate::geodesy::destination(*c, k as f64 * 5.0, *radius_m))
+                .collect();
+            painter.add(Shape::line(
+                project_line(projector, &ring),
+                Stroke::new(2.0, Color32::BLACK),
+            ));
+        }
     }
 }
 

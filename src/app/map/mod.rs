@@ -105,31 +105,11 @@ impl MapView {
             Tool::BoxQuery | Tool::RadiusQuery => session.query_shape.clone(),
             _ => None,
         };
-        // Alerts flash on the map for six seconds after they arrive.
-        let flashes: Vec<(Vec<Coord>, f32)> = session
-            .alerts
-            .iter()
-            .filter_map(|a| {
-                let age = a.received.elapsed().as_secs_f32();
-                (age < 6.0).then(|| (a.alert.path.clone(), age))
-            })
-            .collect();
+        let flashes = flashes(session);
         if !flashes.is_empty() {
             ui.ctx().request_repaint();
         }
-        if self.tiles.is_some()
-            && let Some(b) = &self.basemap
-        {
-            // Beneath the tiles: where a tile is missing or failed, the land still shows.
-            let rect = ui.available_rect_before_wrap();
-            let projector = walkers::Projector::new(
-                rect,
-                &walkers::MercatorProjection,
-                &self.memory,
-                lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1),
-            );
-            basemap::paint_land(&ui.painter().with_clip_rect(rect), &projector, b);
-        }
+        self.paint_land_beneath_tiles(ui);
         let panning = matches!(session.tool, Tool::Identify | Tool::Measure);
         let fill = self.tiles.is_none();
         let attribution = settings.tile_choice.attribution();
@@ -185,6 +165,35 @@ impl MapView {
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.push(Command::ClearToolShapes);
         }
+    }
+}
+
+/// Alerts flash on the map for six seconds after they arrive: (path, age in seconds).
+fn flashes(session: &Session) -> Vec<(Vec<Coord>, f32)> {
+    session
+        .alerts
+        .iter()
+        .filter_map(|a| {
+            let age = a.received.elapsed().as_secs_f32();
+            (age < 6.0).then(|| (a.alert.path.clone(), age))
+        })
+        .collect()
+}
+
+impl MapView {
+    /// Beneath the tiles: where a tile is missing or failed, the land still shows.
+    fn paint_land_beneath_tiles(&self, ui: &egui::Ui) {
+        let (Some(_), Some(b)) = (&self.tiles, &self.basemap) else {
+            return;
+        };
+        let rect = ui.available_rect_before_wrap();
+        let projector = walkers::Projector::new(
+            rect,
+            &walkers::MercatorProjection,
+            &self.memory,
+            lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1),
+        );
+        basemap::paint_land(&ui.painter().with_clip_rect(rect), &projector, b);
     }
 }
 

@@ -34,36 +34,7 @@ pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
         );
     }
     let n = route.waypoints().len();
-    ui.horizontal(|ui| {
-        for (enabled, label, e) in [
-            (route.can_undo(), "Undo", RouteEdit::Undo),
-            (route.can_redo(), "Redo", RouteEdit::Redo),
-            (n > 0, "Clear", RouteEdit::Clear),
-            (n >= 2, "Reverse", RouteEdit::Reverse),
-        ] {
-            if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
-                edit(out, e);
-            }
-        }
-    });
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(n >= 2 && !session.planning, egui::Button::new("Route along corridors"))
-            .on_hover_text("Replace the route with the shortest path through the corridor network from its first to its last waypoint")
-            .clicked()
-        {
-            out.push(Command::PlanRoute);
-        }
-        if session.planning {
-            ui.spinner();
-        }
-        if ui.button("Open…").clicked() {
-            out.push(Command::PickRouteFile);
-        }
-        if ui.add_enabled(n >= 2, egui::Button::new("Save…")).clicked() {
-            out.push(Command::PickExport(ExportKind::Route));
-        }
-    });
+    edit_buttons_ui(ui, session, out);
     if let Some((error, text)) = &route.message {
         if *error {
             ui.colored_label(DEVIATION, text);
@@ -95,6 +66,42 @@ pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
     legs_ui(ui, check);
     ui.separator();
     waypoints_ui(ui, route, out);
+}
+
+/// Undo, redo, clear, reverse; plan along corridors, open, save.
+fn edit_buttons_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+    let route = &session.route;
+    let n = route.waypoints().len();
+    ui.horizontal(|ui| {
+        for (enabled, label, e) in [
+            (route.can_undo(), "Undo", RouteEdit::Undo),
+            (route.can_redo(), "Redo", RouteEdit::Redo),
+            (n > 0, "Clear", RouteEdit::Clear),
+            (n >= 2, "Reverse", RouteEdit::Reverse),
+        ] {
+            if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+                out.push(Command::Route(e));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(n >= 2 && !session.planning, egui::Button::new("Route along corridors"))
+            .on_hover_text("Replace the route with the shortest path through the corridor network from its first to its last waypoint")
+            .clicked()
+        {
+            out.push(Command::PlanRoute);
+        }
+        if session.planning {
+            ui.spinner();
+        }
+        if ui.button("Open…").clicked() {
+            out.push(Command::PickRouteFile);
+        }
+        if ui.add_enabled(n >= 2, egui::Button::new("Save…")).clicked() {
+            out.push(Command::PickExport(ExportKind::Route));
+        }
+    });
 }
 
 /// Total, ETA, and how much runs outside the corridors or inside the zone.

@@ -5,6 +5,7 @@ use crate::app::map::style::DEVIATION;
 use crate::app::model::LoadedLayer;
 use crate::app::session::Session;
 use crate::app::settings::{Settings, TableSort};
+use crate::model::Feature;
 use eframe::egui;
 use serde_json::Value;
 
@@ -102,14 +103,8 @@ pub(super) fn value_text(v: &Value, max: usize) -> String {
     }
 }
 
-fn table_window(
-    ctx: &egui::Context,
-    li: usize,
-    l: &LoadedLayer,
-    sort: &mut TableSort,
-    out: &mut Vec<Command>,
-) {
-    let features = &l.layer.features;
+/// The first 12 property names, in the order they first appear.
+fn columns_of(features: &[Feature]) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
     for f in features {
         for k in f.properties.keys() {
@@ -118,23 +113,44 @@ fn table_window(
             }
         }
     }
-    let cell = |f: &crate::model::Feature, k: &str| -> String {
+    columns
+}
+
+/// Row order by a column: numbers as numbers, anything else as text.
+fn sorted_rows(features: &[Feature], column: Option<&String>, ascending: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..features.len()).collect();
+    let text = |f: &Feature, k: &str| f.properties.get(k).map(|v| value_text(v, 60));
+    if let Some(k) = column {
+        order.sort_by(|&a, &b| {
+            let (fa, fb) = (&features[a], &features[b]);
+            let o = match (fa.prop_f64(k), fb.prop_f64(k)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => text(fa, k)
+                    .unwrap_or_default()
+                    .cmp(&text(fb, k).unwrap_or_default()),
+            };
+            if ascending { o } else { o.reverse() }
+        });
+    }
+    order
+}
+
+fn table_window(
+    ctx: &egui::Context,
+    li: usize,
+    l: &LoadedLayer,
+    sort: &mut TableSort,
+    out: &mut Vec<Command>,
+) {
+    let features = &l.layer.features;
+    let columns = columns_of(features);
+    let cell = |f: &Feature, k: &str| -> String {
         f.properties
             .get(k)
             .map(|v| value_text(v, 60))
             .unwrap_or_default()
     };
-    let mut order: Vec<usize> = (0..features.len()).collect();
-    if let Some(k) = columns.get(sort.column) {
-        order.sort_by(|&a, &b| {
-            let (fa, fb) = (&features[a], &features[b]);
-            let o = match (fa.prop_f64(k), fb.prop_f64(k)) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                _ => cell(fa, k).cmp(&cell(fb, k)),
-            };
-            if sort.ascending { o } else { o.reverse() }
-        });
-    }
+    let order = sorted_rows(features, columns.get(sort.column), sort.ascending);
     let mut open = true;
     egui::Window::new(format!("Attribute table: {}", l.layer.name))
         .open(&mut open)
