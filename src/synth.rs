@@ -211,6 +211,24 @@ pub fn make_large(case: &LargeCase) -> (String, String) {
 /// benchmark: from near Kherson to near Kharkiv (~800 km), a vertex every
 /// ~16 m on 50,000, meandering a few kilometres either side with the odd sharp
 /// zigzag. Deterministic for a seed.
+/// Position reports of one convoy, (lon, lat, RFC 3339 time), as a GeoJSON
+/// FeatureCollection of track Points; `extra` goes after the features (for
+/// example an OGC API `"links"` member, with its leading comma).
+pub fn position_reports(convoy_id: &str, points: &[(f64, f64, &str)], extra: &str) -> String {
+    let feats: Vec<String> = points
+        .iter()
+        .map(|(x, y, t)| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"{convoy_id}","time":"{t}"}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]{extra}}}"#,
+        feats.join(",")
+    )
+}
+
 pub fn contact_line(vertices: usize, seed: u64) -> Vec<geo::Coord> {
     let mut rng = Rng::new(seed);
     let n = vertices.max(2);

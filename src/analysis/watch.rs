@@ -185,18 +185,7 @@ mod tests {
        "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#;
 
     fn reports(points: &[(f64, f64, &str)]) -> Layer {
-        let feats: Vec<String> = points
-            .iter()
-            .map(|(x, y, t)| {
-                format!(
-                    r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"K-1","time":"{t}"}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
-                )
-            })
-            .collect();
-        let text = format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            feats.join(",")
-        );
+        let text = crate::synth::position_reports("K-1", points, "");
         read_bytes("feed", text.as_bytes()).expect("reports")
     }
 

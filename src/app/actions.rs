@@ -3,11 +3,10 @@
 use super::CorridorApp;
 use super::export::{ExportKind, export_text, png_of_region};
 use super::jobs::JobOut;
-use super::model::{LoadedLayer, bbox_of_coords};
+use super::model::bbox_of_coords;
 use super::session::Tool;
 use super::settings::Tab;
 use crate::io::read_path;
-use crate::model::Layer;
 use eframe::egui;
 use std::path::PathBuf;
 
@@ -22,13 +21,7 @@ impl CorridorApp {
             self.session.route.message = Some((true, "place a start and an end first".into()));
             return;
         }
-        let layers: Vec<Layer> = self
-            .session
-            .layers
-            .iter()
-            .map(LoadedLayer::for_analysis)
-            .collect();
-        let layers = super::route_editor::planning_layers(&layers);
+        let layers = super::route_editor::planning_layers(&self.session.layers_for_analysis(true));
         self.session.planning = true;
         self.runtime.jobs.spawn(
             "routing along corridors",
@@ -54,39 +47,6 @@ impl CorridorApp {
                 )
             },
             |e| JobOut::RouteLoaded(Err(e)),
-        );
-    }
-
-    pub fn pick_route_file(&mut self) {
-        self.runtime.jobs.spawn(
-            "file dialog",
-            |_| {
-                JobOut::RoutePicked(
-                    rfd::FileDialog::new()
-                        .set_title("Open a route")
-                        .add_filter("Route (GeoJSON)", &["geojson", "json"])
-                        .pick_file(),
-                )
-            },
-            JobOut::Error,
-        );
-    }
-
-    /// Asks where to save an export, then writes it.
-    pub fn pick_export(&mut self, kind: ExportKind) {
-        self.runtime.jobs.spawn(
-            "file dialog",
-            move |_| {
-                JobOut::SavePicked(
-                    kind,
-                    rfd::FileDialog::new()
-                        .set_title(kind.menu_label().trim_end_matches('…'))
-                        .set_file_name(kind.default_name())
-                        .add_filter(kind.extension(), &[kind.extension()])
-                        .save_file(),
-                )
-            },
-            JobOut::Error,
         );
     }
 

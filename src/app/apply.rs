@@ -89,13 +89,7 @@ impl CorridorApp {
     }
 
     fn zoom_to_all(&mut self) {
-        let b = bbox_of_features(
-            self.session
-                .layers
-                .iter()
-                .flat_map(|l| l.layer.features.iter().filter_map(|f| f.geometry.as_ref())),
-        );
-        if let Some(b) = b {
+        if let Some(b) = self.session.bbox_of_all() {
             self.runtime.map.zoom_to(b);
         }
     }

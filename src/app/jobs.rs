@@ -46,6 +46,31 @@ pub struct Progress {
     pub cancel: AtomicBool,
 }
 
+/// A job's name, and whether the user may cancel it.
+pub struct Job {
+    pub name: String,
+    pub cancellable: bool,
+}
+
+impl Job {
+    /// A job that watches `Progress::cancel` (loads and downloads): the status bar offers Cancel.
+    pub fn cancellable(name: impl Into<String>) -> Job {
+        Job {
+            name: name.into(),
+            cancellable: true,
+        }
+    }
+}
+
+impl<S: Into<String>> From<S> for Job {
+    fn from(name: S) -> Job {
+        Job {
+            name: name.into(),
+            cancellable: false,
+        }
+    }
+}
+
 /// A running job, as the status bar shows it.
 #[derive(Clone)]
 pub struct Running {
@@ -82,32 +107,14 @@ impl<T: Send + 'static> Jobs<T> {
     }
 
     /// Runs `work` on a new thread; `on_panic` turns a panic message into a result.
+    /// A job named by text alone cannot be cancelled (see [`Job::cancellable`]).
     pub fn spawn(
         &mut self,
-        name: impl Into<String>,
+        job: impl Into<Job>,
         work: impl FnOnce(&Progress) -> T + Send + 'static,
         on_panic: impl FnOnce(String) -> T + Send + 'static,
     ) -> Arc<Progress> {
-        self.start(name.into(), false, work, on_panic)
-    }
-
-    /// As `spawn`, for work that watches `Progress::cancel` (the status bar offers Cancel).
-    pub fn spawn_cancellable(
-        &mut self,
-        name: impl Into<String>,
-        work: impl FnOnce(&Progress) -> T + Send + 'static,
-        on_panic: impl FnOnce(String) -> T + Send + 'static,
-    ) -> Arc<Progress> {
-        self.start(name.into(), true, work, on_panic)
-    }
-
-    fn start(
-        &mut self,
-        name: String,
-        cancellable: bool,
-        work: impl FnOnce(&Progress) -> T + Send + 'static,
-        on_panic: impl FnOnce(String) -> T + Send + 'static,
-    ) -> Arc<Progress> {
+        let Job { name, cancellable } = job.into();
         let id = self.next_id;
         self.next_id += 1;
         let progress = Arc::new(Progress::default());
@@ -220,7 +227,7 @@ mod tests {
             p.cancel.load(std::sync::atomic::Ordering::Relaxed)
         };
         jobs.spawn("analysing", wait, |_| false);
-        jobs.spawn_cancellable("loading x", wait, |_| false);
+        jobs.spawn(Job::cancellable("loading x"), wait, |_| false);
         let running = jobs.running();
         assert_eq!(running.len(), 2);
         for j in &running {

@@ -16,13 +16,7 @@ impl CorridorApp {
         if let Some(mut f) = self.runtime.feed.take() {
             f.stop();
         }
-        let layers: Vec<Layer> = self
-            .session
-            .layers
-            .iter()
-            .filter(|l| !matches!(l.origin, Origin::Feed(_)))
-            .map(LoadedLayer::for_analysis)
-            .collect();
+        let layers = self.session.layers_for_analysis(false);
         self.info(format!("watching feed {url} every {interval_s} s"));
         let ctx = self.runtime.ctx.clone();
         self.runtime.feed = Some(FeedWatch::start(url, interval_s, layers, ctx));

@@ -2,7 +2,7 @@
 //! started when they are in, layers removed, and the basemap's tiles.
 
 use super::CorridorApp;
-use super::jobs::JobOut;
+use super::jobs::{Job, JobOut};
 use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features};
 use super::settings::TileChoice;
 use crate::io::read_bytes;
@@ -17,8 +17,8 @@ impl CorridorApp {
         let origin = Origin::Path(path.clone());
         let o2 = origin.clone();
         let s2 = saved.clone();
-        self.runtime.jobs.spawn_cancellable(
-            format!("loading {}", path.display()),
+        self.runtime.jobs.spawn(
+            Job::cancellable(format!("loading {}", path.display())),
             move |p| JobOut::Loaded {
                 seq,
                 origin,
@@ -43,8 +43,8 @@ impl CorridorApp {
         let seq = self.next_load();
         let origin = Origin::Url(url.clone());
         let (o2, s2) = (origin.clone(), saved.clone());
-        self.runtime.jobs.spawn_cancellable(
-            format!("downloading {url}"),
+        self.runtime.jobs.spawn(
+            Job::cancellable(format!("downloading {url}")),
             move |p| {
                 let limits = crate::io::http::FetchLimits::default();
                 let result =
@@ -66,38 +66,6 @@ impl CorridorApp {
         );
     }
 
-    pub fn pick_files(&mut self) {
-        self.runtime.jobs.spawn(
-            "file dialog",
-            |_| {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open layers")
-                    .add_filter(
-                        "Layers (GeoJSON, GPX, CSV)",
-                        &["geojson", "json", "gpx", "csv"],
-                    )
-                    .add_filter("All files", &["*"])
-                    .pick_files();
-                JobOut::Picked(picked.unwrap_or_default())
-            },
-            JobOut::Error,
-        );
-    }
-
-    pub fn pick_pmtiles(&mut self) {
-        self.runtime.jobs.spawn(
-            "file dialog",
-            |_| {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open a PMTiles basemap")
-                    .add_filter("PMTiles", &["pmtiles"])
-                    .pick_file();
-                JobOut::PickedPmTiles(picked)
-            },
-            JobOut::Error,
-        );
-    }
-
     /// A sequence number for a new load (layers are listed in the order asked for).
     fn next_load(&mut self) -> u64 {
         self.runtime.pending_loads += 1;
@@ -110,12 +78,7 @@ impl CorridorApp {
         self.runtime.generation += 1;
         self.session.analysis = None;
         let generation = self.runtime.generation;
-        let layers: Vec<Layer> = self
-            .session
-            .layers
-            .iter()
-            .map(LoadedLayer::for_analysis)
-            .collect();
+        let layers = self.session.layers_for_analysis(true);
         self.runtime.jobs.spawn(
             "analysing",
             move |_| JobOut::Analysed(Box::new(analyse(generation, layers))),

@@ -11,6 +11,7 @@ mod actions;
 mod apply;
 mod chrome;
 pub mod command;
+mod dialogs;
 pub mod export;
 pub mod feed;
 mod jobs;

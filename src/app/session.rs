@@ -224,6 +224,24 @@ impl Session {
         }
     }
 
+    /// The layers as the analysis reads them (picked roles applied), live feeds too or not.
+    pub fn layers_for_analysis(&self, with_feeds: bool) -> Vec<crate::model::Layer> {
+        self.layers
+            .iter()
+            .filter(|l| with_feeds || !matches!(l.origin, super::model::Origin::Feed(_)))
+            .map(LoadedLayer::for_analysis)
+            .collect()
+    }
+
+    /// The lon/lat box of every feature of every layer.
+    pub fn bbox_of_all(&self) -> Option<[f64; 4]> {
+        super::model::bbox_of_features(
+            self.layers
+                .iter()
+                .flat_map(|l| l.layer.features.iter().filter_map(|f| f.geometry.as_ref())),
+        )
+    }
+
     /// Forgets what points into the layer list (after a layer is removed).
     pub fn clear_selection(&mut self) {
         self.highlight = Highlight::default();

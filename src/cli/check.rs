@@ -147,36 +147,34 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
             c.buffer_zone_entries.len(),
             worst
         )?;
-        for (i, s) in c.deviations.iter().enumerate() {
+        let deviations = c.deviations.iter().map(|s| {
             let off = s
                 .max_offset_m
                 .map(|m| format!("{} from its corridor", km(m)))
                 .unwrap_or_else(|| "no approved corridor".into());
-            writeln!(
-                out,
-                "    deviation {}: {} long, {off}; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
-                i + 1,
-                km(s.length_m),
-                time_range(s),
-                s.start[0],
-                s.start[1],
-                s.end[0],
-                s.end[1]
-            )?;
-        }
-        for (i, s) in c.buffer_zone_entries.iter().enumerate() {
-            writeln!(
-                out,
-                "    zone entry {}: {} long, up to {} deep; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
-                i + 1,
-                km(s.length_m),
-                km(s.max_offset_m.unwrap_or(0.0)),
-                time_range(s),
-                s.start[0],
-                s.start[1],
-                s.end[0],
-                s.end[1]
-            )?;
+            (s, off)
+        });
+        let entries = c.buffer_zone_entries.iter().map(|s| {
+            let deep = format!("up to {} deep", km(s.max_offset_m.unwrap_or(0.0)));
+            (s, deep)
+        });
+        for (what, list) in [
+            ("deviation", deviations.collect::<Vec<_>>()),
+            ("zone entry", entries.collect()),
+        ] {
+            for (i, (s, how)) in list.iter().enumerate() {
+                writeln!(
+                    out,
+                    "    {what} {}: {} long, {how}; {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                    i + 1,
+                    km(s.length_m),
+                    time_range(s),
+                    s.start[0],
+                    s.start[1],
+                    s.end[0],
+                    s.end[1]
+                )?;
+            }
         }
         for w in &c.warnings {
             writeln!(out, "    warning: {w}")?;

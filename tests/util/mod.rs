@@ -149,24 +149,12 @@ pub const FEED_LAYERS: &str = r#"{"type":"FeatureCollection","features":[
 /// A feed page of K-1 position reports (lon, lat, time), with an optional OGC `next` link.
 #[allow(dead_code)]
 pub fn feed_page(points: &[(f64, f64, &str)], next: Option<&str>) -> Vec<u8> {
-    let feats: Vec<String> = points
-        .iter()
-        .map(|(x, y, t)| {
-            format!(
-                r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"K-1","time":"{t}"}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
-            )
-        })
-        .collect();
     let links = next
         .map(|h| {
             format!(r#","links":[{{"rel":"next","href":"{h}","type":"application/geo+json"}}]"#)
         })
         .unwrap_or_default();
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]{links}}}"#,
-        feats.join(",")
-    )
-    .into_bytes()
+    corridor_watch::synth::position_reports("K-1", points, &links).into_bytes()
 }
 
 /// The scripted feed: two pages on the corridor; a 500; garbage; reports

@@ -5,11 +5,12 @@
 //! `data/basemap/prepare_basemap.py`, which puts Crimea inside Ukraine per UN GA
 //! resolution 68/262). Polygons are triangulated once (earcut) off the UI thread.
 
+use super::plugin::Paint;
 use super::projection::{project_line, viewport_bbox};
 use crate::io::read_geojson;
 use eframe::egui::{self, Color32, Mesh, Shape, Stroke};
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
-use walkers::{Plugin, Projector};
+use walkers::Projector;
 
 const WORLD_50M: &[u8] = include_bytes!("../../../data/basemap/countries-50m.prepared.geojson");
 const REGION_10M: &[u8] =
@@ -124,15 +125,8 @@ pub struct BasemapPlugin<'a> {
     pub fill: bool,
 }
 
-impl Plugin for BasemapPlugin<'_> {
-    fn run(
-        self: Box<Self>,
-        ui: &mut egui::Ui,
-        _response: &egui::Response,
-        projector: &Projector,
-        _memory: &walkers::MapMemory,
-    ) {
-        let painter = ui.painter();
+impl Paint for BasemapPlugin<'_> {
+    fn paint(&self, painter: &egui::Painter, projector: &Projector) {
         let rect = projector.clip_rect();
         if self.fill {
             painter.rect_filled(rect, 0.0, SEA);

@@ -1,6 +1,7 @@
 //! Map overlays (walkers plugins): layers by role, bands of true width, stretches,
 //! incidents, highlights and tool shapes.
 
+use super::plugin::Paint;
 use super::projection::{ScreenMap, lines_of, points_of, project_line, to_screen, viewport_bbox};
 use super::style::{CONTACT_LINE, DEVIATION, HIGHLIGHT, ZONE_ENTRY, category_colour, role_colour};
 use crate::app::model::{Analysis, LoadedLayer};
@@ -9,7 +10,7 @@ use crate::model::Role;
 use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
 use geo::Coord;
 use std::collections::HashSet;
-use walkers::{Plugin, Projector};
+use walkers::Projector;
 
 pub struct LayersPlugin<'a> {
     pub layers: &'a [LoadedLayer],
@@ -28,15 +29,8 @@ pub struct OverlayPlugin<'a> {
     pub flashes: Vec<(Vec<Coord>, f32)>,
 }
 
-impl Plugin for OverlayPlugin<'_> {
-    fn run(
-        self: Box<Self>,
-        ui: &mut egui::Ui,
-        _response: &egui::Response,
-        projector: &Projector,
-        _memory: &walkers::MapMemory,
-    ) {
-        let painter = ui.painter();
+impl Paint for OverlayPlugin<'_> {
+    fn paint(&self, painter: &egui::Painter, projector: &Projector) {
         if let Some(r) = self.replay {
             r.paint(projector, painter);
         }
@@ -63,16 +57,9 @@ impl Plugin for OverlayPlugin<'_> {
     }
 }
 
-impl Plugin for LayersPlugin<'_> {
-    fn run(
-        self: Box<Self>,
-        ui: &mut egui::Ui,
-        _response: &egui::Response,
-        projector: &Projector,
-        _memory: &walkers::MapMemory,
-    ) {
-        let shapes = self.shapes(projector);
-        ui.painter().extend(shapes);
+impl Paint for LayersPlugin<'_> {
+    fn paint(&self, painter: &egui::Painter, projector: &Projector) {
+        painter.extend(self.shapes(projector));
     }
 }
 

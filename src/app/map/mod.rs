@@ -6,6 +6,7 @@
 pub mod basemap;
 mod camera;
 pub mod draw;
+mod plugin;
 pub mod projection;
 pub mod style;
 mod tiles;
@@ -21,6 +22,7 @@ use basemap::{Basemap, BasemapPlugin};
 use draw::{LayersPlugin, OverlayPlugin};
 use eframe::egui::{self, Color32};
 use geo::Coord;
+use plugin::Painted;
 use walkers::{Map, MapMemory, Tiles, lon_lat};
 
 /// The map's reference point for walkers (any point works; this is the region's middle).
@@ -116,23 +118,23 @@ impl MapView {
         let tiles: Option<&mut dyn Tiles> =
             self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.memory, lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1))
-            .with_plugin(BasemapPlugin {
+            .with_plugin(Painted(BasemapPlugin {
                 basemap: self.basemap.as_ref(),
                 fill,
-            })
-            .with_plugin(LayersPlugin {
+            }))
+            .with_plugin(Painted(LayersPlugin {
                 layers: &session.layers,
                 analysis: session.analysis.as_ref(),
                 highlight: &session.highlight,
                 tool: tool_shape,
                 hide_tracks: session.replay.enabled,
-            })
-            .with_plugin(OverlayPlugin {
+            }))
+            .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
                 replay: session.replay.enabled.then_some(&session.replay),
                 flashes,
-            })
+            }))
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
             } else {

@@ -22,10 +22,7 @@ pub fn convoys_ui(
     settings: &mut Settings,
     out: &mut Vec<Command>,
 ) {
-    let Some(a) = &session.analysis else {
-        super::widgets::analysing_ui(ui);
-        return;
-    };
+    let Some(a) = &session.analysis else { return };
     let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
     ui.label(format!("{} convoys, {} flagged", a.results.len(), flagged));
     ui.checkbox(&mut settings.flagged_only, "Flagged only");

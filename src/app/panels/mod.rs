@@ -48,6 +48,7 @@ pub fn side_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| match settings.tab {
             Tab::Layers => layers::layers_ui(ui, session, out),
+            Tab::Convoys | Tab::Zone if session.analysis.is_none() => widgets::analysing_ui(ui),
             Tab::Convoys => convoys::convoys_ui(ui, session, settings, out),
             Tab::Zone => zone::zone_ui(ui, session, settings, out),
             Tab::Results => results::results_ui(ui, session, out),

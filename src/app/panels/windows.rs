@@ -37,52 +37,69 @@ fn about_window(ctx: &egui::Context, open: &mut bool) {
     });
 }
 
-fn url_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
-    let mut open = settings.windows.open_url;
-    let mut done = false;
-    egui::Window::new("Open URL")
-        .open(&mut open)
+/// A small window with a form; true on the frame its button is pressed (it then closes).
+fn form_window(
+    ctx: &egui::Context,
+    title: &str,
+    open: &mut bool,
+    button: &str,
+    body: impl FnOnce(&mut egui::Ui),
+) -> bool {
+    let mut pressed = false;
+    egui::Window::new(title)
+        .open(open)
         .collapsible(false)
         .show(ctx, |ui| {
-            ui.label("GeoJSON, GPX or CSV over http(s):");
-            ui.text_edit_singleline(&mut settings.forms.url);
-            if ui.button("Open").clicked() {
-                out.push(Command::OpenUrl(settings.forms.url.trim().to_string()));
-                done = true;
-            }
+            body(ui);
+            pressed = ui.button(button).clicked();
         });
-    settings.windows.open_url = open && !done;
+    *open &= !pressed;
+    pressed
+}
+
+fn url_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
+    let Settings { windows, forms, .. } = settings;
+    let open = form_window(ctx, "Open URL", &mut windows.open_url, "Open", |ui| {
+        ui.label("GeoJSON, GPX or CSV over http(s):");
+        ui.text_edit_singleline(&mut forms.url);
+    });
+    if open {
+        out.push(Command::OpenUrl(forms.url.trim().to_string()));
+    }
 }
 
 fn feed_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
-    let mut open = settings.windows.feed;
-    let mut start = false;
-    egui::Window::new("Watch feed URL")
-        .open(&mut open)
-        .collapsible(false)
-        .show(ctx, |ui| {
+    let Settings {
+        windows,
+        forms,
+        feed_interval_s,
+        ..
+    } = settings;
+    let start = form_window(
+        ctx,
+        "Watch feed URL",
+        &mut windows.feed,
+        "Start watching",
+        |ui| {
             ui.label("Position reports over http(s): GeoJSON track Points with convoy_id and time, or an OGC API Features /collections/{id}/items URL.");
             ui.horizontal(|ui| {
                 ui.label("Feed URL:");
-                ui.text_edit_singleline(&mut settings.forms.feed_url);
+                ui.text_edit_singleline(&mut forms.feed_url);
             });
             ui.horizontal(|ui| {
                 ui.label("Poll every");
                 ui.add(
-                    egui::DragValue::new(&mut settings.feed_interval_s)
+                    egui::DragValue::new(feed_interval_s)
                         .range(1.0..=3600.0)
                         .suffix(" s"),
                 );
             });
-            if ui.button("Start watching").clicked() {
-                start = true;
-            }
-        });
-    settings.windows.feed = open && !start;
+        },
+    );
     if start {
         out.push(Command::StartFeed {
-            url: settings.forms.feed_url.trim().to_string(),
-            interval_s: settings.feed_interval_s,
+            url: forms.feed_url.trim().to_string(),
+            interval_s: *feed_interval_s,
         });
     }
 }

@@ -16,10 +16,7 @@ pub fn zone_ui(
     settings: &mut Settings,
     out: &mut Vec<Command>,
 ) {
-    let Some(a) = &session.analysis else {
-        super::widgets::analysing_ui(ui);
-        return;
-    };
+    let Some(a) = &session.analysis else { return };
     let mut categories: Vec<String> = a.incidents.iter().map(|i| i.category.clone()).collect();
     categories.sort();
     categories.dedup();

@@ -13,104 +13,30 @@ use super::scan::{MIN_CHUNK_BYTES, P};
 use crate::model::Feature;
 use geo::Geometry;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 fn feature(p: &mut P, index: usize, warnings: &mut Vec<String>) -> Option<Option<Feature>> {
-    p.eat(b'{')?;
     let mut ty_ok = false;
     let mut props: Option<Map<String, Value>> = None;
     let mut props_seen = false;
     let mut geometry: Option<Option<Geometry<f64>>> = None;
     let mut id: Option<String> = None;
     let mut times: Option<Vec<Option<f64>>> = None;
-    let mut seen: Vec<Cow<str>> = Vec::new();
-    if p.eat(b'}').is_some() {
-        return None;
-    }
-    loop {
-        let k = p.string()?;
-        if seen.contains(&k) {
-            return None;
-        }
-        p.eat(b':')?;
-        match k.as_ref() {
+    p.members(|p, k| {
+        match k {
             "type" => ty_ok = p.string()? == "Feature",
             "geometry" => geometry = Some(p.geometry()?),
-            "id" => {
-                id = match p.peek()? {
-                    b'"' => Some(p.string()?.into_owned()),
-                    b'n' => {
-                        p.lit(b"null")?;
-                        None
-                    }
-                    _ => {
-                        let (_, integer, text) = p.number()?;
-                        // Beyond 64-bit integers serde_json words the number differently.
-                        if !integer
-                            || (text.parse::<u64>().is_err() && text.parse::<i64>().is_err())
-                        {
-                            return None;
-                        }
-                        Some(text.to_string())
-                    }
-                }
-            }
+            "id" => id = feature_id(p)?,
             "properties" => {
                 props_seen = true;
-                if p.peek()? == b'n' {
-                    p.lit(b"null")?;
-                    props = Some(Map::new());
-                } else {
-                    p.eat(b'{')?;
-                    let mut m = Map::new();
-                    if p.eat(b'}').is_none() {
-                        loop {
-                            let pk = p.string()?.into_owned();
-                            p.eat(b':')?;
-                            if (pk == "times" || pk == "coordTimes") && p.peek()? == b'[' {
-                                // Per-vertex times, parsed as read; two sources: let the strict reader choose.
-                                if times.is_some() {
-                                    return None;
-                                }
-                                times = Some(p.times()?);
-                                if m.contains_key(&pk) {
-                                    return None;
-                                }
-                                m.insert(pk, Value::Null);
-                            } else {
-                                let v = p.value(2)?;
-                                if m.insert(pk, v).is_some() {
-                                    return None;
-                                }
-                            }
-                            match p.peek()? {
-                                b',' => p.i += 1,
-                                b'}' => {
-                                    p.i += 1;
-                                    break;
-                                }
-                                _ => return None,
-                            }
-                        }
-                    }
-                    props = Some(m);
-                }
+                props = Some(properties(p, &mut times)?);
             }
             "bbox" => return None,
             _ => {
                 p.value(1)?;
             }
         }
-        seen.push(k);
-        match p.peek()? {
-            b',' => p.i += 1,
-            b'}' => {
-                p.i += 1;
-                break;
-            }
-            _ => return None,
-        }
-    }
+        Some(())
+    })?;
     if !ty_ok || !props_seen {
         return None;
     }
@@ -251,25 +177,62 @@ pub fn read_feature(
     (p.i == bytes.len()).then_some(f)
 }
 
+/// A feature's `id`: a string, null, or an integer serde_json words the same way.
+fn feature_id(p: &mut P) -> Option<Option<String>> {
+    Some(match p.peek()? {
+        b'"' => Some(p.string()?.into_owned()),
+        b'n' => {
+            p.lit(b"null")?;
+            None
+        }
+        _ => {
+            let (_, integer, text) = p.number()?;
+            // Beyond 64-bit integers serde_json words the number differently.
+            if !integer || (text.parse::<u64>().is_err() && text.parse::<i64>().is_err()) {
+                return None;
+            }
+            Some(text.to_string())
+        }
+    })
+}
+
+/// A feature's properties (null reads as none); per-vertex `times` or
+/// `coordTimes` are parsed as read into `times`, their member kept as null.
+fn properties(p: &mut P, times: &mut Option<Vec<Option<f64>>>) -> Option<Map<String, Value>> {
+    let mut m = Map::new();
+    if p.peek()? == b'n' {
+        p.lit(b"null")?;
+        return Some(m);
+    }
+    p.members(|p, pk| {
+        if (pk == "times" || pk == "coordTimes") && p.peek()? == b'[' {
+            // Per-vertex times from two sources: let the strict reader choose.
+            if times.is_some() {
+                return None;
+            }
+            *times = Some(p.times()?);
+            m.insert(pk.to_string(), Value::Null);
+        } else {
+            let v = p.value(2)?;
+            m.insert(pk.to_string(), v);
+        }
+        Some(())
+    })?;
+    Some(m)
+}
+
 /// Reads a FeatureCollection quickly, or `None` to let the strict reader do it.
 pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut p = P { b: bytes, i: 0 };
-    p.eat(b'{')?;
     let mut ty_ok = false;
     let mut features = None;
     let mut warnings = Vec::new();
-    let mut seen: Vec<Cow<str>> = Vec::new();
-    loop {
-        let k = p.string()?;
-        if seen.contains(&k) {
-            return None;
-        }
-        p.eat(b':')?;
-        match k.as_ref() {
+    p.members(|p, k| {
+        match k {
             "type" => ty_ok = p.string()? == "FeatureCollection",
             "features" => {
-                let (out, w) = features_parallel(&mut p)?;
+                let (out, w) = features_parallel(p)?;
                 warnings.extend(w);
                 features = Some(out);
             }
@@ -278,16 +241,8 @@ pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
                 p.value(1)?;
             }
         }
-        seen.push(k);
-        match p.peek()? {
-            b',' => p.i += 1,
-            b'}' => {
-                p.i += 1;
-                break;
-            }
-            _ => return None,
-        }
-    }
+        Some(())
+    })?;
     p.ws();
     if p.i != bytes.len() || !ty_ok {
         return None;

@@ -7,6 +7,8 @@ use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
 pub(super) const MAX_DEPTH: usize = 64;
+/// Most members of an object the fast path reads (its duplicate check is quadratic).
+pub(super) const MAX_MEMBERS: usize = 64;
 /// Below this many bytes a chunk is not worth a thread (small in tests, to exercise the cuts).
 #[cfg(not(test))]
 pub(super) const MIN_CHUNK_BYTES: usize = 1 << 20;
@@ -45,6 +47,49 @@ impl<'a> P<'a> {
     #[inline]
     pub(super) fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// After an item of an array or object: true after a comma (more follow),
+    /// false after `close` (consumed), `None` on anything else.
+    #[inline]
+    pub(super) fn more(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// An object of known shape, member by member: `member(p, key)` reads each
+    /// value. `None` (the strict reader decides) on a repeated key, on more than
+    /// `MAX_MEMBERS` members, or on anything malformed.
+    pub(super) fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &str) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        let mut seen: Vec<Cow<'a, str>> = Vec::new();
+        loop {
+            let k = self.string()?;
+            if seen.contains(&k) || seen.len() >= MAX_MEMBERS {
+                return None;
+            }
+            self.eat(b':')?;
+            member(self, &k)?;
+            seen.push(k);
+            if !self.more(b'}')? {
+                return Some(());
+            }
+        }
     }
 
     pub(super) fn lit(&mut self, word: &[u8]) -> Option<()> {
@@ -220,13 +265,8 @@ impl<'a> P<'a> {
                     if m.insert(k, v).is_some() {
                         return None;
                     }
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b'}' => {
-                            self.i += 1;
-                            return Some(Value::Object(m));
-                        }
-                        _ => return None,
+                    if !self.more(b'}')? {
+                        return Some(Value::Object(m));
                     }
                 }
             }
@@ -238,13 +278,8 @@ impl<'a> P<'a> {
                 }
                 loop {
                     a.push(self.value(depth + 1)?);
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(Value::Array(a));
-                        }
-                        _ => return None,
+                    if !self.more(b']')? {
+                        return Some(Value::Array(a));
                     }
                 }
             }
@@ -282,13 +317,8 @@ impl<'a> P<'a> {
                 let mut list = Vec::new();
                 loop {
                     list.push(self.coords(depth + 1)?);
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(C::List(list));
-                        }
-                        _ => return None,
+                    if !self.more(b']')? {
+                        return Some(C::List(list));
                     }
                 }
             }
@@ -301,13 +331,8 @@ impl<'a> P<'a> {
                         xyz[n] = v;
                     }
                     n += 1;
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(C::Pos(xyz, n));
-                        }
-                        _ => return None,
+                    if !self.more(b']')? {
+                        return Some(C::Pos(xyz, n));
                     }
                 }
             }
@@ -333,13 +358,8 @@ impl<'a> P<'a> {
                 }
                 _ => return None,
             }
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(out);
-                }
-                _ => return None,
+            if !self.more(b']')? {
+                return Some(out);
             }
         }
     }
@@ -349,36 +369,18 @@ impl<'a> P<'a> {
             self.lit(b"null")?;
             return Some(None);
         }
-        self.eat(b'{')?;
         let (mut ty, mut coords) = (None, None);
-        let mut seen: Vec<Cow<str>> = Vec::new();
-        if self.eat(b'}').is_some() {
-            return None;
-        }
-        loop {
-            let k = self.string()?;
-            if seen.contains(&k) {
-                return None;
-            }
-            self.eat(b':')?;
-            match k.as_ref() {
-                "type" => ty = Some(self.string()?),
-                "coordinates" => coords = Some(self.coords(0)?),
+        self.members(|p, k| {
+            match k {
+                "type" => ty = Some(p.string()?),
+                "coordinates" => coords = Some(p.coords(0)?),
                 "bbox" | "geometries" => return None,
                 _ => {
-                    self.value(1)?;
+                    p.value(1)?;
                 }
             }
-            seen.push(k);
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
+            Some(())
+        })?;
         build_geometry(ty?.as_ref(), coords?).map(Some)
     }
 }

@@ -1,0 +1,61 @@
+//! File dialogs. Each runs on a worker (it blocks until the user answers)
+//! and sends back what was picked.
+
+use super::CorridorApp;
+use super::export::ExportKind;
+use super::jobs::JobOut;
+use rfd::FileDialog;
+
+impl CorridorApp {
+    fn dialog(&mut self, ask: impl FnOnce() -> JobOut + Send + 'static) {
+        self.runtime
+            .jobs
+            .spawn("file dialog", move |_| ask(), JobOut::Error);
+    }
+
+    pub fn pick_files(&mut self) {
+        self.dialog(|| {
+            let picked = FileDialog::new()
+                .set_title("Open layers")
+                .add_filter(
+                    "Layers (GeoJSON, GPX, CSV)",
+                    &["geojson", "json", "gpx", "csv"],
+                )
+                .add_filter("All files", &["*"])
+                .pick_files();
+            JobOut::Picked(picked.unwrap_or_default())
+        });
+    }
+
+    pub fn pick_pmtiles(&mut self) {
+        self.dialog(|| {
+            let picked = FileDialog::new()
+                .set_title("Open a PMTiles basemap")
+                .add_filter("PMTiles", &["pmtiles"])
+                .pick_file();
+            JobOut::PickedPmTiles(picked)
+        });
+    }
+
+    pub fn pick_route_file(&mut self) {
+        self.dialog(|| {
+            let picked = FileDialog::new()
+                .set_title("Open a route")
+                .add_filter("Route (GeoJSON)", &["geojson", "json"])
+                .pick_file();
+            JobOut::RoutePicked(picked)
+        });
+    }
+
+    /// Asks where to save an export (then `export_to` writes it).
+    pub fn pick_export(&mut self, kind: ExportKind) {
+        self.dialog(move || {
+            let picked = FileDialog::new()
+                .set_title(kind.menu_label().trim_end_matches('…'))
+                .set_file_name(kind.default_name())
+                .add_filter(kind.extension(), &[kind.extension()])
+                .save_file();
+            JobOut::SavePicked(kind, picked)
+        });
+    }
+}
