@@ -396,16 +396,21 @@ mod tests {
       {"type":"Feature","properties":{"kind":"corridor","id":"C"},
        "geometry":{"type":"LineString","coordinates":[[35,45],[35.5,45]]}}]}"#;
 
+    /// Plans from (lon, lat) to (lon, lat).
+    fn plan(
+        s: &Scenario,
+        from: (f64, f64),
+        to: (f64, f64),
+        ids: Option<&[String]>,
+    ) -> Result<PlannedRoute, RouteError> {
+        let c = |p: (f64, f64)| Coord { x: p.0, y: p.1 };
+        plan_route(s, c(from), c(to), ids)
+    }
+
     #[test]
     fn turns_from_one_corridor_into_another_where_they_meet() {
         let s = scn(NET);
-        let r = plan_route(
-            &s,
-            Coord { x: 30.0, y: 50.0 },
-            Coord { x: 30.5, y: 51.0 },
-            None,
-        )
-        .expect("a path");
+        let r = plan(&s, (30.0, 50.0), (30.5, 51.0), None).expect("a path");
         assert_eq!(r.corridor_ids, vec!["A".to_string(), "B".to_string()]);
         // Half of A (about 35.8 km) plus B (about 110.6 km) plus the 556-m gap.
         let expect = distance_m(Coord { x: 30.0, y: 50.0 }, Coord { x: 30.5, y: 50.0 })
@@ -427,13 +432,7 @@ mod tests {
     #[test]
     fn says_so_when_no_corridor_path_exists() {
         let s = scn(NET);
-        let e = plan_route(
-            &s,
-            Coord { x: 30.0, y: 50.0 },
-            Coord { x: 35.5, y: 45.0 },
-            None,
-        )
-        .expect_err("no path");
+        let e = plan(&s, (30.0, 50.0), (35.5, 45.0), None).expect_err("no path");
         assert_eq!(
             e,
             RouteError::NoPath {
@@ -448,13 +447,7 @@ mod tests {
     fn keeps_to_the_allowed_corridors() {
         let s = scn(NET);
         let only_a = vec!["A".to_string()];
-        let r = plan_route(
-            &s,
-            Coord { x: 30.0, y: 50.0 },
-            Coord { x: 30.5, y: 51.0 },
-            Some(&only_a),
-        )
-        .expect("snaps to A");
+        let r = plan(&s, (30.0, 50.0), (30.5, 51.0), Some(&only_a)).expect("snaps to A");
         // B is not allowed: the path goes along A and a long access leg north.
         assert_eq!(r.corridor_ids, vec!["A".to_string()]);
         assert!(r.access_m[1] > 100_000.0);

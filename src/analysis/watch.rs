@@ -189,6 +189,12 @@ mod tests {
         read_bytes("feed", text.as_bytes()).expect("reports")
     }
 
+    /// The alert's stretch starts at a time beginning with `prefix`.
+    fn assert_starts(a: &Alert, prefix: &str) {
+        let t = a.stretch.start_time.as_deref().unwrap_or("");
+        assert!(t.starts_with(prefix), "{t}");
+    }
+
     #[test]
     fn stretches_in_the_starting_tracks_are_not_alerted() {
         let with_track = format!(
@@ -234,13 +240,7 @@ mod tests {
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(alerts[0].alert_type, AlertType::Deviation);
         assert_eq!(alerts[0].convoy_id, "K-1");
-        assert!(
-            alerts[0]
-                .stretch
-                .start_time
-                .as_deref()
-                .is_some_and(|t| t.starts_with("2026-03-02T08:1"))
-        );
+        assert_starts(&alerts[0], "2026-03-02T08:1");
         // The same deviation grows: no new alert. Re-entering and leaving again: a new one.
         assert!(w.ingest(&batch2).new == 0);
         let batch3 = reports(&[(30.35, 50.12, "2026-03-02T08:40:00Z")]);
@@ -254,13 +254,7 @@ mod tests {
         w.ingest(&batch4);
         let alerts = w.check();
         assert_eq!(alerts.len(), 1);
-        assert!(
-            alerts[0]
-                .stretch
-                .start_time
-                .as_deref()
-                .is_some_and(|t| t.starts_with("2026-03-02T09:1"))
-        );
+        assert_starts(&alerts[0], "2026-03-02T09:1");
         let line = serde_json::to_value(&alerts[0]).expect("json");
         assert_eq!(line["type"], "deviation");
         assert!(line["max_offset_m"].as_f64().is_some_and(|m| m > 5_000.0));

@@ -1,12 +1,8 @@
 //! `check` on hand-built cases with independent answers (GeoJSON, CSV) and on
 //! the bundled scenario; lines and layers across the antimeridian.
 
-#[allow(unused_imports)]
 use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
-use std::path::Path;
 
 // ---- hand-built cases (answers from GeographicLib, see tests/fixtures/cases/make_cases.py)
 
@@ -56,12 +52,7 @@ fn check_case(case: &str, tracks: &str) {
         &["--format", "json"],
         "check",
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{case}: flagged cases exit 1; stderr {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1, &format!("{case}: flagged cases exit 1"));
     let got = stdout_json(&out);
     let want: Value =
         serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
@@ -130,13 +121,7 @@ fn min_length_filters_stretches() {
         "check",
     );
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stdout_json(&out)["convoys"][0]["deviations"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(deviation_count(&out, 0), 0);
 }
 
 #[test]
@@ -169,12 +154,7 @@ fn bundled_scenario_flags_what_it_should() {
         &[],
         "check",
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1, "");
     let report = stdout_json(&out);
     let convoys = report["convoys"].as_array().unwrap();
     assert!(convoys.len() >= 8);

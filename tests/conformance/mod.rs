@@ -1,10 +1,7 @@
 //! The shared GeoJSON and GPX fixtures, and hostile inputs beyond them.
 
-#[allow(unused_imports)]
 use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
 use std::path::Path;
 
 // ---- conformance: the shared GeoJSON and GPX fixtures

@@ -1,11 +1,7 @@
 //! Exports read back, and a writer killed mid-write.
 
-#[allow(unused_imports)]
 use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
-use std::path::Path;
 
 // ---- exports, read back and compared with the report
 
@@ -90,12 +86,7 @@ fn check_exports_read_back_equal_to_the_report() {
         .args(["--bbox", "20,40,45,55"])
         .output()
         .unwrap();
-    assert_eq!(
-        back.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&back.stderr)
-    );
+    assert_exit(&back, 0, "");
 
     // 10 of the 26 bundled incidents are inside the zone (data/README.md).
     let mut rdr = csv::Reader::from_path(p("incidents.csv")).unwrap();

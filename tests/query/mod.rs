@@ -1,11 +1,7 @@
 //! `query` and `zone` on the bundled data.
 
-#[allow(unused_imports)]
 use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
-use std::path::Path;
 
 #[test]
 fn query_at_a_corridor_names_it_with_a_distance_in_metres() {

@@ -1,11 +1,7 @@
 //! `route`: along the corridors of data/.
 
-#[allow(unused_imports)]
 use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
-use std::path::Path;
 
 // ---- route: along the corridors of data/
 

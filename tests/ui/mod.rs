@@ -45,6 +45,17 @@ fn settle(h: &mut Harness<'static, CorridorApp>) {
 }
 
 /// The log shows wall-clock times: keep it out of snapshots.
+/// The latest error in the app's log says all of `words`.
+fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&str]) {
+    let log = &h.state().session.log;
+    let err = log
+        .iter()
+        .rev()
+        .find(|e| e.error)
+        .expect("an error in the log");
+    assert!(words.iter().all(|w| err.text.contains(w)), "{}", err.text);
+}
+
 fn hide_log(h: &mut Harness<'static, CorridorApp>) {
     h.state_mut().settings.show_log = false;
     h.run_steps(2);
@@ -130,18 +141,7 @@ fn an_invalid_file_is_logged_and_the_other_layers_stay() {
     h.state_mut().open_path(bad, None);
     settle(&mut h);
     assert_eq!(h.state().session.layers.len(), 6);
-    let err = h
-        .state()
-        .session
-        .log
-        .iter()
-        .find(|e| e.error)
-        .expect("an error in the log");
-    assert!(
-        err.text.contains("short-line.geojson") && err.text.contains("2 or more positions"),
-        "{}",
-        err.text
-    );
+    assert_logged_error(&h, &["short-line.geojson", "2 or more positions"]);
     h.get_by_label_contains("could not open");
     h.get_by_label("tracks.geojson");
 }
@@ -197,19 +197,7 @@ fn open_url_loads_over_http_and_reports_a_404() {
         2,
         "a failed download keeps what was loaded"
     );
-    let err = h
-        .state()
-        .session
-        .log
-        .iter()
-        .rev()
-        .find(|e| e.error)
-        .expect("an error in the log");
-    assert!(
-        err.text.contains("404") && err.text.contains("gone.geojson"),
-        "{}",
-        err.text
-    );
+    assert_logged_error(&h, &["404", "gone.geojson"]);
 }
 
 // ---- route tool, routing, live feed, replay, exports
@@ -354,8 +342,7 @@ fn route_along_corridors_on_the_bundled_data() {
 #[test]
 fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
     let dir = tempfile::tempdir().unwrap();
-    let layers = dir.path().join("layers.geojson");
-    std::fs::write(&layers, crate::util::FEED_LAYERS).unwrap();
+    let layers = crate::util::feed_layers(dir.path());
     let mut h = app_on(vec![layers]);
     let url = crate::util::serve_script(crate::util::feed_script());
     h.state_mut()

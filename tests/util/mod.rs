@@ -30,6 +30,33 @@ pub fn run(args: &[&Path], extra: &[&str], sub: &str) -> Output {
     c.output().expect("the binary runs")
 }
 
+/// Asserts the exit status, showing `context` and standard error when it differs.
+#[allow(dead_code)]
+pub fn assert_exit(out: &Output, code: i32, context: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{context} stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// How many deviations `check --format json` reported for convoy `i`.
+#[allow(dead_code)]
+pub fn deviation_count(out: &Output, i: usize) -> usize {
+    stdout_json(out)["convoys"][i]["deviations"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// `FEED_LAYERS` written to `dir/layers.geojson`.
+#[allow(dead_code)]
+pub fn feed_layers(dir: &Path) -> PathBuf {
+    let p = dir.join("layers.geojson");
+    std::fs::write(&p, FEED_LAYERS).unwrap();
+    p
+}
+
 pub fn stdout_json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(

@@ -1,19 +1,13 @@
 //! `watch`: a live feed from a scripted local server.
 
-#[allow(unused_imports)]
-use crate::util::*;
-#[allow(unused_imports)]
 use serde_json::Value;
-#[allow(unused_imports)]
-use std::path::Path;
 
 // ---- watch: a live feed from a scripted local server
 
 #[test]
 fn watch_prints_each_new_alert_once_through_faults() {
     let dir = tempfile::tempdir().unwrap();
-    let layers = dir.path().join("layers.geojson");
-    std::fs::write(&layers, crate::util::FEED_LAYERS).unwrap();
+    let layers = crate::util::feed_layers(dir.path());
     let url = crate::util::serve_script(crate::util::feed_script());
     let out = crate::util::bin()
         .arg("watch")
@@ -56,8 +50,7 @@ fn watch_prints_each_new_alert_once_through_faults() {
 #[test]
 fn watch_once_on_a_dead_feed_is_a_named_error() {
     let dir = tempfile::tempdir().unwrap();
-    let layers = dir.path().join("layers.geojson");
-    std::fs::write(&layers, crate::util::FEED_LAYERS).unwrap();
+    let layers = crate::util::feed_layers(dir.path());
     let url = crate::util::serve_script(vec![(503, b"busy".to_vec())]);
     let out = crate::util::bin()
         .arg("watch")

@@ -22,36 +22,33 @@ pub fn convoys_ui(
     settings: &mut Settings,
     out: &mut Vec<Command>,
 ) {
-    let Some(a) = &session.analysis else { return };
+    let Some(a) = &session.analysis else {
+        super::widgets::analysing_ui(ui);
+        return;
+    };
     let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
     ui.label(format!("{} convoys, {} flagged", a.results.len(), flagged));
     ui.checkbox(&mut settings.flagged_only, "Flagged only");
     ui.separator();
     let selected = session.selection.convoy;
-    egui::Grid::new("convoys")
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            for h in [
-                "Convoy",
-                "Status",
-                "Stretches",
-                "Worst offset",
-                "Time off corridor",
-            ] {
-                ui.strong(h);
+    let headers = [
+        "Convoy",
+        "Status",
+        "Stretches",
+        "Worst offset",
+        "Time off corridor",
+    ];
+    super::widgets::table_ui(ui, "convoys", &headers, |ui| {
+        for (i, r) in a.results.iter().enumerate() {
+            if settings.flagged_only && !r.report.is_flagged() {
+                continue;
+            }
+            if convoy_row_ui(ui, &r.report, selected == Some(i)) {
+                out.push(Command::SelectConvoy(i));
             }
             ui.end_row();
-            for (i, r) in a.results.iter().enumerate() {
-                if settings.flagged_only && !r.report.is_flagged() {
-                    continue;
-                }
-                if convoy_row_ui(ui, &r.report, selected == Some(i)) {
-                    out.push(Command::SelectConvoy(i));
-                }
-                ui.end_row();
-            }
-        });
+        }
+    });
     if let Some(r) = selected.and_then(|i| a.results.get(i)) {
         ui.separator();
         convoy_detail_ui(ui, &r.report, session.selection.stretch, out);

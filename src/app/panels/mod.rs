@@ -48,9 +48,11 @@ pub fn side_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| match settings.tab {
             Tab::Layers => layers::layers_ui(ui, session, out),
-            Tab::Convoys | Tab::Zone if session.analysis.is_none() => widgets::analysing_ui(ui),
             Tab::Convoys => convoys::convoys_ui(ui, session, settings, out),
-            Tab::Zone => zone::zone_ui(ui, session, settings, out),
+            Tab::Zone => match &session.analysis {
+                Some(a) => zone::zone_ui(ui, a, &mut settings.zone_filter, out),
+                None => widgets::analysing_ui(ui),
+            },
             Tab::Results => results::results_ui(ui, session, out),
             Tab::Route => route::route_ui(ui, session, out),
             Tab::Live => live::live_ui(ui, session, feed, out),

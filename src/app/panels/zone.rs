@@ -3,24 +3,16 @@
 
 use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
-use crate::app::model::IncidentInfo;
-use crate::app::session::Session;
-use crate::app::settings::{Settings, ZoneFilter};
+use crate::app::model::{Analysis, IncidentInfo};
+use crate::app::settings::ZoneFilter;
 use crate::io::time::parse_rfc3339;
 use crate::text::format_length_m;
 use eframe::egui::{self, RichText};
 
-pub fn zone_ui(
-    ui: &mut egui::Ui,
-    session: &Session,
-    settings: &mut Settings,
-    out: &mut Vec<Command>,
-) {
-    let Some(a) = &session.analysis else { return };
+pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Vec<Command>) {
     let mut categories: Vec<String> = a.incidents.iter().map(|i| i.category.clone()).collect();
     categories.sort();
     categories.dedup();
-    let f = &mut settings.zone_filter;
     filter_ui(ui, f, &categories);
     let from = parse_rfc3339(&f.from).ok();
     let to = parse_rfc3339(&f.to).ok();
@@ -46,36 +38,30 @@ pub fn zone_ui(
         a.incidents.len()
     ));
     ui.separator();
-    egui::Grid::new("incidents")
-        .striped(true)
-        .num_columns(6)
-        .show(ui, |ui| {
-            for h in [
-                "Incident",
-                "Category",
-                "Time (UTC)",
-                "Zone",
-                "Depth",
-                "To contact line",
-            ] {
-                ui.strong(h);
+    let headers = [
+        "Incident",
+        "Category",
+        "Time (UTC)",
+        "Zone",
+        "Depth",
+        "To contact line",
+    ];
+    super::widgets::table_ui(ui, "incidents", &headers, |ui| {
+        for i in &shown {
+            if ui.selectable_label(false, &i.id).clicked() {
+                let p = i.pos;
+                out.push(Command::Highlight(vec![(i.layer, i.feature)]));
+                out.push(Command::ZoomTo([
+                    p.x - 0.15,
+                    p.y - 0.1,
+                    p.x + 0.15,
+                    p.y + 0.1,
+                ]));
             }
+            incident_row_ui(ui, i);
             ui.end_row();
-            for i in &shown {
-                if ui.selectable_label(false, &i.id).clicked() {
-                    let p = i.pos;
-                    out.push(Command::Highlight(vec![(i.layer, i.feature)]));
-                    out.push(Command::ZoomTo([
-                        p.x - 0.15,
-                        p.y - 0.1,
-                        p.x + 0.15,
-                        p.y + 0.1,
-                    ]));
-                }
-                incident_row_ui(ui, i);
-                ui.end_row();
-            }
-        });
+        }
+    });
 }
 
 fn filter_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, categories: &[String]) {

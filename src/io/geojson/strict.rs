@@ -250,24 +250,30 @@ fn parse_geometry(value: &Value, depth: usize) -> Result<Option<Geometry<f64>>, 
                 .collect::<Result<_, _>>()?,
         )),
         "LineString" => Geometry::LineString(line(coords)?),
-        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-            array(coords, "MultiLineString coordinates")?
-                .iter()
-                .enumerate()
-                .map(|(i, l)| line(l).map_err(|e| format!("line {i}: {e}")))
-                .collect::<Result<_, _>>()?,
-        )),
+        "MultiLineString" => {
+            Geometry::MultiLineString(MultiLineString(each(coords, ty, "line", line)?))
+        }
         "Polygon" => Geometry::Polygon(polygon(coords)?),
-        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
-            array(coords, "MultiPolygon coordinates")?
-                .iter()
-                .enumerate()
-                .map(|(i, p)| polygon(p).map_err(|e| format!("polygon {i}: {e}")))
-                .collect::<Result<_, _>>()?,
-        )),
+        "MultiPolygon" => {
+            Geometry::MultiPolygon(MultiPolygon(each(coords, ty, "polygon", polygon)?))
+        }
         _ => unreachable!("checked against GEOMETRY_TYPES"),
     };
     Ok(Some(g))
+}
+
+/// Each member of a Multi* geometry's coordinates read by `read`; errors say which ("line 2: …").
+fn each<T>(
+    coords: &Value,
+    ty: &str,
+    member: &str,
+    read: impl Fn(&Value) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    array(coords, &format!("{ty} coordinates"))?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read(v).map_err(|e| format!("{member} {i}: {e}")))
+        .collect()
 }
 
 fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
