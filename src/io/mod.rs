@@ -1,5 +1,7 @@
 //! Bytes and paths in, model out: GeoJSON, GPX and CSV position reports.
 
+mod archive;
+pub mod crs;
 mod csv;
 pub mod feed;
 mod geojson;

@@ -79,12 +79,42 @@ fn fast_utc(s: &[u8]) -> Option<f64> {
     Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se) as f64 + frac)
 }
 
-/// Parses an RFC 3339 timestamp (any offset) into Unix seconds.
+/// GDAL's text form of a date-time, as it writes them to KML, shapefiles and
+/// CSV: `YYYY/MM/DD HH:MM:SS[.sss][+HH[MM]]` (no offset: UTC, as for GPX),
+/// turned into RFC 3339; `None` when `s` is not in that form.
+fn gdal_to_rfc3339(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'/' || b[7] != b'/' || b[10] != b' ' {
+        return None;
+    }
+    let (date_time, zone) = match s[19..].find(['+', '-']) {
+        Some(k) => s.split_at(19 + k),
+        None => (s, ""),
+    };
+    let zone = match zone.len() {
+        0 => "Z".to_string(),
+        3 => format!("{zone}:00"),
+        5 => format!("{}:{}", &zone[..3], &zone[3..]),
+        6 if zone.as_bytes()[3] == b':' => zone.to_string(),
+        _ => return None,
+    };
+    Some(format!(
+        "{}T{}{zone}",
+        date_time[..10].replace('/', "-"),
+        &date_time[11..]
+    ))
+}
+
+/// Parses an RFC 3339 timestamp (any offset) into Unix seconds; GDAL's text
+/// form (`2026/03/02 10:00:00+00`) is read too.
 pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Ok(t);
     }
     let text = s.trim();
+    if let Some(rfc) = gdal_to_rfc3339(text) {
+        return parse_rfc3339(&rfc).map_err(|_| format!("\"{s}\" is not a valid time"));
+    }
     // RFC 3339 also allows a lowercase "t"/"z" and a space between date and time.
     let t = OffsetDateTime::parse(text, &Rfc3339)
         .or_else(|e| {
@@ -170,6 +200,21 @@ mod tests {
             format_rfc3339_ms(w - 0.001).unwrap(),
             "2026-03-02T08:41:05.999Z"
         );
+    }
+
+    #[test]
+    fn gdal_text_times_are_times() {
+        let t = parse_rfc3339("2026-03-02T10:00:00Z").unwrap();
+        assert_eq!(parse_rfc3339("2026/03/02 10:00:00+00").unwrap(), t);
+        assert_eq!(parse_rfc3339("2026/03/02 10:00:00").unwrap(), t);
+        assert_eq!(parse_rfc3339("2026/03/02 12:30:00+0230").unwrap(), t);
+        assert_eq!(parse_rfc3339("2026/03/02 08:00:00-02").unwrap(), t);
+        assert_eq!(
+            parse_rfc3339("2026/03/02 10:00:00.500+00").unwrap(),
+            t + 0.5
+        );
+        assert!(parse_rfc3339("2026/02/30 10:00:00+00").is_err());
+        assert!(parse_rfc3339("2026/03/02 10:00:00+1").is_err());
     }
 
     #[test]
