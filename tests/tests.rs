@@ -9,6 +9,7 @@ mod check;
 mod conformance;
 mod exactness;
 mod export;
+mod formats;
 mod http;
 mod layout;
 mod query;

@@ -18,8 +18,8 @@ impl CorridorApp {
             let picked = FileDialog::new()
                 .set_title("Open layers")
                 .add_filter(
-                    "Layers (GeoJSON, GPX, CSV)",
-                    &["geojson", "json", "gpx", "csv"],
+                    "Layers (GeoJSON, GPX, CSV, KML, KMZ, shapefile, zip)",
+                    &["geojson", "json", "gpx", "csv", "kml", "kmz", "shp", "zip"],
                 )
                 .add_filter("All files", &["*"])
                 .pick_files();

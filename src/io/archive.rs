@@ -17,6 +17,16 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
+/// The names of an archive's members.
+pub fn names(source: &str, bytes: &[u8]) -> Result<Vec<String>, LoadError> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| LoadError::invalid(source, format!("not a readable zip archive ({e})")))?;
+    Ok(zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect())
+}
+
 /// The members whose names `wanted` accepts, unzipped: (name, bytes), in the
 /// archive's order.
 pub fn unzip(

@@ -144,7 +144,7 @@ type CoordFn<'a> = dyn FnMut(&mut Coord) -> Result<(), String> + 'a;
 /// Calls `f` on every coordinate of `g`, stopping at the first error.
 fn each_coord(g: &mut Geometry<f64>, f: &mut CoordFn) -> Result<(), String> {
     fn line(l: &mut geo::LineString<f64>, f: &mut CoordFn) -> Result<(), String> {
-        l.0.iter_mut().try_for_each(|c| f(c))
+        l.0.iter_mut().try_for_each(f)
     }
     fn poly(p: &mut geo::Polygon<f64>, f: &mut CoordFn) -> Result<(), String> {
         let mut outer = Ok(());

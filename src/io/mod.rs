@@ -3,11 +3,15 @@
 mod archive;
 pub mod crs;
 mod csv;
+mod feature;
 pub mod feed;
+mod fields;
 mod geojson;
 mod gpx;
 pub mod http;
+mod kml;
 pub mod route;
+mod shp;
 pub mod strict_json;
 pub mod time;
 pub mod write;
@@ -29,26 +33,43 @@ pub enum Format {
     GeoJson,
     Gpx,
     Csv,
+    Kml,
+    /// A zip: a KMZ, or zipped shapefiles.
+    Zip,
+    Shapefile,
 }
 
 impl Format {
-    /// From the file extension, else by sniffing the first non-blank byte.
+    /// By content where the bytes say it (zip, shapefile, KML's root
+    /// element), else by the extension, else by the first non-blank byte.
     pub fn detect(source: &str, bytes: &[u8]) -> Format {
         let ext = Path::new(source.split(['?', '#']).next().unwrap_or(source))
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if archive::is_zip(bytes) {
+            return Format::Zip;
+        }
+        if bytes.starts_with(&[0x00, 0x00, 0x27, 0x0A]) {
+            return Format::Shapefile;
+        }
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let head = &body[..body.len().min(2048)];
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'<') && memchr::memmem::find(head, b"<kml").is_some() {
+            return Format::Kml;
+        }
         match ext.as_deref() {
             Some("gpx") => Format::Gpx,
             Some("csv") => Format::Csv,
             Some("geojson" | "json") => Format::GeoJson,
-            _ => {
-                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-                match body.iter().find(|b| !b.is_ascii_whitespace()) {
-                    Some(b'<') => Format::Gpx,
-                    Some(b'{' | b'[') | None => Format::GeoJson,
-                    _ => Format::Csv,
-                }
-            }
+            Some("kml") => Format::Kml,
+            Some("kmz" | "zip") => Format::Zip,
+            Some("shp") => Format::Shapefile,
+            _ => match first {
+                Some(b'<') => Format::Gpx,
+                Some(b'{' | b'[') | None => Format::GeoJson,
+                _ => Format::Csv,
+            },
         }
     }
 }
@@ -65,6 +86,16 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         Format::GeoJson => read_geojson(source, bytes)?,
         Format::Gpx => read_gpx(source, bytes)?,
         Format::Csv => read_csv(source, bytes)?,
+        Format::Kml => kml::read_kml(source, bytes)?,
+        Format::Zip => read_zip(source, bytes)?,
+        // A .shp alone (from a URL): shapes without properties, in lon/lat.
+        Format::Shapefile => shp::read_shapefile(
+            source,
+            shp::Parts {
+                shp: bytes.to_vec(),
+                ..Default::default()
+            },
+        )?,
     };
     layer.name = Path::new(source)
         .file_name()
@@ -72,6 +103,19 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .unwrap_or_else(|| source.to_string());
     layer.warn_unusable_reaches();
     Ok(layer)
+}
+
+/// A zip holding a `.kml` is a KMZ; else its shapefiles are read.
+fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    let names = archive::names(source, bytes)?;
+    if names
+        .iter()
+        .any(|n| n.to_ascii_lowercase().ends_with(".kml"))
+    {
+        kml::read_kmz(source, bytes)
+    } else {
+        shp::read_shp_zip(source, bytes)
+    }
 }
 
 /// Reads a layer from a path or an http(s) URL.
@@ -109,6 +153,19 @@ pub fn read_path_with(
     cancel: Option<&AtomicBool>,
 ) -> Result<Layer, LoadError> {
     let source = path.display().to_string();
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+    {
+        // A shapefile is several files: read the ones beside it too.
+        let mut layer = shp::read_shp_path(path)?;
+        layer.name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.clone());
+        layer.warn_unusable_reaches();
+        return Ok(layer);
+    }
     let io_err = |e: std::io::Error| LoadError::Io {
         path: source.clone(),
         err: e,

@@ -8,8 +8,8 @@
 //! decides what is valid; it only has to be right on what it accepts, which the
 //! tests check against the strict reader on every fixture.
 
-use super::feature::finish_feature;
 use super::scan::{MIN_CHUNK_BYTES, P};
+use crate::io::feature::finish_feature;
 use crate::model::Feature;
 use geo::Geometry;
 use serde_json::{Map, Value};

@@ -3,7 +3,6 @@
 //! and the feature finishing they share.
 
 mod fast;
-mod feature;
 mod scan;
 pub mod stream;
 mod strict;

@@ -10,8 +10,8 @@
 //! `bbox`, duplicate member names). A file with one bad feature is refused whole:
 //! dropping a corridor silently would turn a clean convoy into a false alarm.
 
-use super::feature::{check_range, finish_feature, json_kind};
 use crate::error::LoadError;
+use crate::io::feature::{check_range, finish_feature, json_kind};
 use crate::model::{Feature, Layer, Role};
 use geo::{
     Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,

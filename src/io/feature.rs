@@ -1,4 +1,4 @@
-//! What every GeoJSON reader does with a feature once parsed: its role, id,
+//! What every reader does with a feature once parsed: its role, id,
 //! per-vertex times and the range check on its positions.
 
 use crate::io::time::parse_rfc3339;
@@ -64,7 +64,7 @@ pub(crate) fn finish_feature(
 }
 
 /// Skips (with a warning) a feature whose coordinates are outside WGS 84 ranges.
-pub(super) fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
+pub(crate) fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
     use geo::CoordsIter;
     if let Some(g) = &feature.geometry
         && let Some(c) = g
@@ -159,7 +159,7 @@ fn parse_time_value(v: &Value) -> Result<f64, String> {
     }
 }
 
-pub(super) fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

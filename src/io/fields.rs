@@ -1,0 +1,115 @@
+//! Features from the field's formats other than GeoJSON (KML, shapefiles,
+//! GeoPackage, FlatGeobuf): property names as the conventions spell them, and
+//! the finishing every reader shares (role, id, times, the WGS 84 range check).
+//! A feature that cannot be read is skipped with a warning naming it, as GDAL
+//! and QGIS do; the rest of the file loads.
+
+use crate::model::Layer;
+use geo::Geometry;
+use serde_json::{Map, Value};
+
+/// The property names of `docs/layers.md`.
+pub const CONVENTION_NAMES: [&str; 13] = [
+    "kind",
+    "id",
+    "name",
+    "tolerance_m",
+    "width_km",
+    "convoy_id",
+    "corridor_ids",
+    "time",
+    "times",
+    "category",
+    "description",
+    "report_interval_s",
+    "coordTimes",
+];
+
+/// dBASE cuts field names to 10 characters. A 10-character name that is the
+/// cut of exactly one conventions name reads as that name (`tolerance_` ->
+/// `tolerance_m`, `corridor_i` -> `corridor_ids`); any other stays as it is.
+pub fn expand_cut_name(name: &str) -> String {
+    if name.len() != 10 {
+        return name.to_string();
+    }
+    let mut matches = CONVENTION_NAMES
+        .iter()
+        .filter(|c| c.len() > 10 && c.starts_with(name));
+    match (matches.next(), matches.next()) {
+        (Some(full), None) => full.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Collects a reader's features into a layer.
+pub struct Collector {
+    pub layer: Layer,
+    next_index: usize,
+}
+
+impl Collector {
+    pub fn new(source: &str) -> Collector {
+        Collector {
+            layer: Layer {
+                source: source.to_string(),
+                ..Default::default()
+            },
+            next_index: 0,
+        }
+    }
+
+    /// Adds a feature (numbered in file order), or skips it with a warning
+    /// naming it when it cannot be used. `what` says where it came from
+    /// ("placemark 3", "table lines, row 7") for the warning.
+    pub fn push(
+        &mut self,
+        what: &str,
+        properties: Map<String, Value>,
+        geometry: Result<Option<Geometry<f64>>, String>,
+        times: Option<Vec<Vec<Option<f64>>>>,
+    ) {
+        let index = self.next_index;
+        self.next_index += 1;
+        let warnings = &mut self.layer.warnings;
+        let finished = geometry.and_then(|g| {
+            super::feature::finish_feature(index, properties, None, g, times, warnings)
+        });
+        match finished {
+            Ok(Some(f)) => self.layer.features.push(f),
+            Ok(None) => {}
+            Err(e) => warnings.push(format!("feature {index} ({what}) skipped: {e}")),
+        }
+    }
+
+    /// Adds a warning that is not about one feature.
+    pub fn warn(&mut self, text: String) {
+        self.layer.warnings.push(text);
+    }
+
+    pub fn finish(self) -> Layer {
+        self.layer
+    }
+}
+
+/// A finished feature, for the readers' unit tests.
+#[cfg(test)]
+pub fn only_feature(layer: &Layer) -> &crate::model::Feature {
+    assert_eq!(layer.features.len(), 1, "{:?}", layer.warnings);
+    &layer.features[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_dbase_names_read_as_the_conventions_names() {
+        assert_eq!(expand_cut_name("tolerance_"), "tolerance_m");
+        assert_eq!(expand_cut_name("corridor_i"), "corridor_ids");
+        assert_eq!(expand_cut_name("descriptio"), "description");
+        assert_eq!(expand_cut_name("report_int"), "report_interval_s");
+        // Not a cut of a conventions name, or a short name: unchanged.
+        assert_eq!(expand_cut_name("population"), "population");
+        assert_eq!(expand_cut_name("kind"), "kind");
+    }
+}

@@ -1,0 +1,318 @@
+//! KML and KMZ, as Google Earth, GDAL and UNOSAT write them.
+//!
+//! Parsed by the `kml` crate (georust; quick-xml underneath: no DTD, no
+//! entity but the five XML ones, so no external entities and no "billion
+//! laughs"). Every Placemark in any Document or Folder is a feature: its
+//! `name` and `description`, and its ExtendedData (`Data`/`value` and
+//! `SchemaData`/`SimpleData`) become properties; `TimeStamp/when` gives
+//! `time` (and `TimeSpan/begin` when there is no `when`); a `gx:Track` is a
+//! LineString with one time per vertex. A KMZ is a zip holding `doc.kml`, or
+//! else its first `.kml`.
+
+use super::fields::Collector;
+use crate::error::LoadError;
+use crate::model::Layer;
+use geo::{Coord, Geometry, GeometryCollection, LineString, MultiLineString};
+use kml::Kml;
+use kml::types::{Element, Placemark};
+use serde_json::{Map, Value};
+
+/// Reads a KML document.
+pub fn read_kml(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|e| LoadError::invalid(source, format!("KML must be UTF-8 text ({e})")))?;
+    let doc: Kml<f64> = text
+        .parse()
+        .map_err(|e| LoadError::invalid(source, format!("not readable KML: {e}")))?;
+    let mut out = Collector::new(source);
+    let mut placemarks = 0usize;
+    walk(&doc, &mut out, &mut placemarks);
+    if placemarks == 0 {
+        out.warn("no Placemark or geometry in this KML".into());
+    }
+    Ok(out.finish())
+}
+
+/// Reads a KMZ: the zip's `doc.kml`, or else its first `.kml`.
+pub fn read_kmz(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    let members =
+        super::archive::unzip(source, bytes, |n| n.to_ascii_lowercase().ends_with(".kml"))?;
+    let doc = members
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("doc.kml"))
+        .or_else(|| members.first())
+        .ok_or_else(|| LoadError::invalid(source, "this KMZ holds no .kml file"))?;
+    read_kml(source, &doc.1)
+}
+
+fn walk(k: &Kml<f64>, out: &mut Collector, placemarks: &mut usize) {
+    match k {
+        Kml::KmlDocument(d) => d.elements.iter().for_each(|e| walk(e, out, placemarks)),
+        Kml::Document { elements, .. } => elements.iter().for_each(|e| walk(e, out, placemarks)),
+        Kml::Folder(f) => f.elements.iter().for_each(|e| walk(e, out, placemarks)),
+        Kml::Placemark(p) => {
+            *placemarks += 1;
+            placemark(p, *placemarks, out);
+        }
+        // A geometry outside any Placemark (some tools write a bare one): a feature without properties.
+        Kml::Point(_)
+        | Kml::LineString(_)
+        | Kml::LinearRing(_)
+        | Kml::Polygon(_)
+        | Kml::MultiGeometry(_) => {
+            use kml::types::Geometry as G;
+            *placemarks += 1;
+            let g = match k.clone() {
+                Kml::Point(p) => G::Point(p),
+                Kml::LineString(l) => G::LineString(l),
+                Kml::LinearRing(r) => G::LinearRing(r),
+                Kml::Polygon(p) => G::Polygon(p),
+                Kml::MultiGeometry(m) => G::MultiGeometry(m),
+                _ => return,
+            };
+            let g = convert(g).map(Some);
+            out.push(&format!("geometry {placemarks}"), Map::new(), g, None);
+        }
+        _ => {}
+    }
+}
+
+fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
+    let mut props = Map::new();
+    if let Some(name) = &p.name {
+        props.insert("name".into(), Value::String(name.trim().to_string()));
+    }
+    if let Some(d) = &p.description {
+        props.insert("description".into(), Value::String(d.trim().to_string()));
+    }
+    let mut times = None;
+    let mut geometry = p.geometry.clone().map(convert).transpose();
+    for child in &p.children {
+        match local(&child.name) {
+            "ExtendedData" => extended_data(child, &mut props),
+            "TimeStamp" => {
+                if let Some(when) = text_of(child, "when") {
+                    props.entry("time").or_insert(Value::String(when));
+                }
+            }
+            "TimeSpan" => {
+                for (tag, key) in [("begin", "time_begin"), ("end", "time_end")] {
+                    if let Some(t) = text_of(child, tag) {
+                        props.insert(key.into(), Value::String(t));
+                    }
+                }
+            }
+            "Track" if geometry.as_ref().is_ok_and(Option::is_none) => {
+                geometry = track(child).map(|(line, t)| {
+                    times = Some(vec![t]);
+                    Some(Geometry::LineString(line))
+                });
+            }
+            _ => {}
+        }
+    }
+    if !props.contains_key("time")
+        && let Some(Value::String(b)) = props.get("time_begin")
+    {
+        props.insert("time".into(), Value::String(b.clone()));
+    }
+    out.push(&format!("placemark {n}"), props, geometry, times);
+}
+
+/// The tag without its namespace prefix (`gx:Track` -> `Track`).
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+fn text_of(e: &Element, tag: &str) -> Option<String> {
+    e.children
+        .iter()
+        .find(|c| local(&c.name) == tag)
+        .and_then(|c| c.content.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// `<Data name="k"><value>v</value></Data>` and `<SchemaData><SimpleData name="k">v</SimpleData>`.
+fn extended_data(e: &Element, props: &mut Map<String, Value>) {
+    for c in &e.children {
+        match local(&c.name) {
+            "Data" => {
+                if let Some(k) = c.attrs.get("name") {
+                    let v = text_of(c, "value").unwrap_or_default();
+                    props.insert(k.clone(), Value::String(v));
+                }
+            }
+            "SchemaData" => {
+                for s in c.children.iter().filter(|s| local(&s.name) == "SimpleData") {
+                    if let Some(k) = s.attrs.get("name") {
+                        let v = s.content.as_deref().unwrap_or("").trim().to_string();
+                        props.insert(k.clone(), Value::String(v));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A `gx:Track`: `when` and `gx:coord` ("lon lat [alt]") in pairs.
+fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
+    let whens: Vec<&Element> = e
+        .children
+        .iter()
+        .filter(|c| local(&c.name) == "when")
+        .collect();
+    let coords: Vec<&Element> = e
+        .children
+        .iter()
+        .filter(|c| local(&c.name) == "coord")
+        .collect();
+    if whens.len() != coords.len() {
+        return Err(format!(
+            "gx:Track has {} <when> and {} <gx:coord>; they must pair up",
+            whens.len(),
+            coords.len()
+        ));
+    }
+    let mut line = Vec::with_capacity(coords.len());
+    let mut times = Vec::with_capacity(coords.len());
+    for (k, (w, c)) in whens.iter().zip(&coords).enumerate() {
+        let text = c.content.as_deref().unwrap_or("");
+        let v: Vec<f64> = text
+            .split_whitespace()
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|_| format!("gx:coord {k} \"{text}\" is not \"lon lat [alt]\""))?;
+        if v.len() < 2 {
+            return Err(format!("gx:coord {k} \"{text}\" is not \"lon lat [alt]\""));
+        }
+        line.push(Coord { x: v[0], y: v[1] });
+        let when = w.content.as_deref().unwrap_or("").trim();
+        times.push(Some(
+            super::time::parse_rfc3339(when).map_err(|e| format!("gx:Track when {k}: {e}"))?,
+        ));
+    }
+    if line.len() < 2 {
+        return Err("gx:Track has fewer than 2 positions".into());
+    }
+    Ok((LineString(line), times))
+}
+
+/// A KML geometry as a geo one; a MultiGeometry of one kind as its Multi*.
+fn convert(g: kml::types::Geometry<f64>) -> Result<Geometry<f64>, String> {
+    let g: Geometry<f64> = g
+        .try_into()
+        .map_err(|e| format!("geometry cannot be read ({e})"))?;
+    Ok(match g {
+        Geometry::GeometryCollection(c) => simplify(c),
+        other => other,
+    })
+}
+
+fn simplify(c: GeometryCollection<f64>) -> Geometry<f64> {
+    let all = |f: fn(&Geometry<f64>) -> bool| !c.0.is_empty() && c.0.iter().all(f);
+    if all(|g| matches!(g, Geometry::LineString(_))) {
+        Geometry::MultiLineString(MultiLineString(
+            c.0.into_iter()
+                .filter_map(|g| match g {
+                    Geometry::LineString(l) => Some(l),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    } else if all(|g| matches!(g, Geometry::Polygon(_))) {
+        Geometry::MultiPolygon(
+            c.0.into_iter()
+                .filter_map(|g| match g {
+                    Geometry::Polygon(p) => Some(p),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else if all(|g| matches!(g, Geometry::Point(_))) {
+        Geometry::MultiPoint(
+            c.0.into_iter()
+                .filter_map(|g| match g {
+                    Geometry::Point(p) => Some(p),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        Geometry::GeometryCollection(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::fields::only_feature;
+    use crate::model::Role;
+
+    #[test]
+    fn extended_data_name_time_and_holes() {
+        let kml = r##"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>f</name><Folder>
+<Placemark><name>Zone A</name>
+ <ExtendedData><Data name="kind"><value>buffer_zone</value></Data>
+  <SchemaData schemaUrl="#s"><SimpleData name="id">BZ-1</SimpleData></SchemaData></ExtendedData>
+ <TimeSpan><begin>2026-03-01T00:00:00Z</begin><end>2026-03-31T00:00:00Z</end></TimeSpan>
+ <Polygon><outerBoundaryIs><LinearRing><coordinates>30,46 31,46 31,47 30,47 30,46</coordinates></LinearRing></outerBoundaryIs>
+ <innerBoundaryIs><LinearRing><coordinates>30.4,46.4 30.6,46.4 30.6,46.6 30.4,46.4</coordinates></LinearRing></innerBoundaryIs></Polygon>
+</Placemark></Folder></Folder></Document></kml>"##;
+        let layer = read_kml("z.kml", kml.as_bytes()).unwrap();
+        let f = only_feature(&layer);
+        assert_eq!(f.role, Role::BufferZone);
+        assert_eq!(f.id.as_deref(), Some("BZ-1"));
+        assert_eq!(f.prop_str("name"), Some("Zone A"));
+        assert_eq!(f.prop_str("time"), Some("2026-03-01T00:00:00Z"));
+        match &f.geometry {
+            Some(Geometry::Polygon(p)) => assert_eq!(p.interiors().len(), 1),
+            g => panic!("{g:?}"),
+        }
+    }
+
+    #[test]
+    fn a_gx_track_is_a_timed_line() {
+        let kml = r##"<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2"><Document>
+<Placemark><name>UN-07</name><ExtendedData><Data name="kind"><value>track</value></Data><Data name="convoy_id"><value>UN-07</value></Data></ExtendedData>
+<gx:Track><when>2026-03-02T08:00:00Z</when><when>2026/03/02 08:10:00+00</when>
+<gx:coord>30.0 50.0 0</gx:coord><gx:coord>30.1 50.0 0</gx:coord></gx:Track></Placemark>
+<Placemark><name>bad</name><gx:Track><when>2026-03-02T08:00:00Z</when><gx:coord>30 50</gx:coord><gx:coord>31 50</gx:coord></gx:Track></Placemark>
+</Document></kml>"##;
+        let layer = read_kml("t.kml", kml.as_bytes()).unwrap();
+        let f = &layer.features[0];
+        assert_eq!(f.role, Role::Track);
+        let t = f.times.as_ref().unwrap();
+        assert_eq!(t[0][1].unwrap() - t[0][0].unwrap(), 600.0);
+        assert_eq!(layer.features.len(), 1);
+        assert!(
+            layer
+                .warnings
+                .iter()
+                .any(|w| w.contains("placemark 2") && w.contains("pair up")),
+            "{:?}",
+            layer.warnings
+        );
+    }
+
+    #[test]
+    fn entities_are_not_expanded_and_bad_xml_is_named() {
+        let bomb = r##"<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<kml><Placemark><name>&b;</name><Point><coordinates>30,50</coordinates></Point></Placemark></kml>"##;
+        let e = read_kml("bomb.kml", bomb.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bomb.kml"), "{e}");
+        let external = r##"<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<kml><Placemark><name>&x;</name><Point><coordinates>30,50</coordinates></Point></Placemark></kml>"##;
+        let e = read_kml("ext.kml", external.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ext.kml") && !e.contains("root:"), "{e}");
+        let e = read_kml("cut.kml", b"<kml><Placemark><Point><coordinates>30,").unwrap_err();
+        assert!(e.to_string().contains("cut.kml"), "{e}");
+    }
+}

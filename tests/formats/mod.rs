@@ -1,0 +1,185 @@
+//! The field's formats (KML, KMZ, shapefiles, zipped shapefiles) give the
+//! same check as the GeoJSON they were written from (by GDAL, see
+//! `tests/fixtures/formats/make_scenario_formats.sh`), and hostile files are
+//! named errors.
+
+use crate::util::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn scenario(name: &str) -> PathBuf {
+    fixture(&format!("formats/scenario/{name}"))
+}
+
+/// Two reports agree: the same keys and strings; metres within one rounding
+/// step (0.1 m), degrees within 2e-6.
+fn same_report(a: &Value, b: &Value, path: &str, diffs: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) => same_report(v, w, &format!("{path}/{k}"), diffs),
+                    None => diffs.push(format!("{path}/{k} missing")),
+                }
+            }
+            if x.len() != y.len() {
+                diffs.push(format!("{path}: {} vs {} keys", x.len(), y.len()));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                same_report(v, w, &format!("{path}[{i}]"), diffs);
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            let tol = if path.ends_with("_m") { 0.11 } else { 2e-6 };
+            if (x - y).abs() > tol {
+                diffs.push(format!("{path}: {x} vs {y}"));
+            }
+        }
+        _ if a == b => {}
+        _ => diffs.push(format!("{path}: {a} vs {b}")),
+    }
+}
+
+fn check_json(files: &[&Path]) -> Value {
+    let out = run(files, &["--format", "json"], "check");
+    assert_exit(&out, 1, &format!("{files:?}"));
+    stdout_json(&out)
+}
+
+#[test]
+fn every_format_gives_the_geojson_check() {
+    let tracks = data("tracks.geojson");
+    let want = check_json(&[
+        &data("corridors.geojson"),
+        &data("contact_line.geojson"),
+        &data("grain_routes.geojson"),
+        &data("incidents.geojson"),
+        &data("position_reports.csv"),
+        &tracks,
+    ]);
+    assert_eq!(want["convoys"].as_array().unwrap().len(), 9);
+    let cases: [(&str, Vec<PathBuf>); 4] = [
+        ("KML", vec![scenario("scenario.kml")]),
+        ("KMZ", vec![scenario("scenario.kmz")]),
+        // UTM zone 36N (.prj), GDAL's text times, cut field names.
+        (
+            "shapefiles",
+            vec![scenario("lines_utm36n.shp"), scenario("points_utm36n.shp")],
+        ),
+        ("zipped shapefiles", vec![scenario("scenario_shp.zip")]),
+    ];
+    for (what, mut files) in cases {
+        files.push(tracks.clone());
+        let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let got = check_json(&refs);
+        let mut diffs = Vec::new();
+        same_report(&want, &got, "", &mut diffs);
+        assert!(diffs.is_empty(), "{what}: {diffs:#?}");
+    }
+}
+
+/// Runs `query --bbox` over the whole world and returns its features.
+fn features_of(path: &Path) -> Vec<Value> {
+    let out = run(&[path], &["--bbox", "-180,-90,180,90"], "query");
+    assert_exit(&out, 0, &format!("{path:?}"));
+    stdout_json(&out)["features"].as_array().unwrap().clone()
+}
+
+#[test]
+fn code_pages_holes_and_bare_geometries() {
+    // A cp936 .dbf (its .cpg says 936) from the shapefile crate's tests.
+    let f = features_of(&fixture("formats/shapefile/file_cp936.shp"));
+    assert_eq!(f[0]["properties"]["TEST"], "测试中文");
+    // A polygon with a hole, and a KMZ whose doc holds a bare Polygon.
+    let f = features_of(&fixture("formats/shapefile/polygon_hole.shp"));
+    assert_eq!(f[0]["geometry"]["type"], "MultiPolygon");
+    assert_eq!(f.len(), 1);
+    let f = features_of(&fixture("formats/kml/polygon.kmz"));
+    assert_eq!(f[0]["geometry"]["type"], "Polygon");
+    // Nested folders and styles from the kml crate's samples.
+    assert!(features_of(&fixture("formats/kml/sample.kml")).len() > 5);
+}
+
+/// `check` on a file gives exit 2 and an error saying all of `words`.
+fn refused(path: &Path, words: &[&str]) {
+    let out = run(&[path], &[], "check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for w in words {
+        assert!(err.contains(w), "{w:?} not in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn hostile_shapefiles_are_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(scenario(from), dir.path().join(to)).unwrap();
+    };
+    // A .shp and .shx of 8 lines beside a .dbf of 147 points.
+    copy("lines_utm36n.shp", "mixed.shp");
+    copy("lines_utm36n.shx", "mixed.shx");
+    copy("points_utm36n.dbf", "mixed.dbf");
+    refused(
+        &dir.path().join("mixed.shp"),
+        &["mixed.shp", "8 shapes", "147 records"],
+    );
+    // A .dbf whose header length is wrong.
+    copy("lines_utm36n.shp", "hdr.shp");
+    copy("lines_utm36n.shx", "hdr.shx");
+    let mut dbf = std::fs::read(scenario("lines_utm36n.dbf")).unwrap();
+    dbf[8] = 0xFF;
+    dbf[9] = 0x7F;
+    std::fs::write(dir.path().join("hdr.dbf"), dbf).unwrap();
+    refused(&dir.path().join("hdr.shp"), &["hdr.shp", ".dbf"]);
+    // A .shp that is not one.
+    std::fs::write(
+        dir.path().join("junk.shp"),
+        b"\x00\x00\x27\x0a not a shapefile",
+    )
+    .unwrap();
+    refused(&dir.path().join("junk.shp"), &["junk.shp", ".shp"]);
+    // A projection nobody can place.
+    copy("lines_utm36n.shp", "tokyo.shp");
+    copy("lines_utm36n.shx", "tokyo.shx");
+    copy("lines_utm36n.dbf", "tokyo.dbf");
+    std::fs::write(
+        dir.path().join("tokyo.prj"),
+        r#"GEOGCS["GCS_Tokyo",DATUM["D_Tokyo",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+    )
+    .unwrap();
+    refused(
+        &dir.path().join("tokyo.shp"),
+        &["tokyo.shp", "GCS_Tokyo", "WGS 84"],
+    );
+}
+
+#[test]
+fn hostile_zips_and_kml_are_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // A KMZ cut short, and a zip with no layer in it.
+    let kmz = std::fs::read(scenario("scenario.kmz")).unwrap();
+    std::fs::write(dir.path().join("cut.kmz"), &kmz[..kmz.len() / 2]).unwrap();
+    refused(&dir.path().join("cut.kmz"), &["cut.kmz", "zip"]);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut w, b"nothing here").unwrap();
+    std::fs::write(
+        dir.path().join("empty.zip"),
+        w.finish().unwrap().into_inner(),
+    )
+    .unwrap();
+    refused(&dir.path().join("empty.zip"), &["empty.zip", "no .shp"]);
+    // KML with an entity bomb is refused, not expanded.
+    std::fs::write(
+        dir.path().join("laughs.kml"),
+        r#"<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><kml><Placemark><name>&b;</name><Point><coordinates>30,50</coordinates></Point></Placemark></kml>"#,
+    )
+    .unwrap();
+    refused(&dir.path().join("laughs.kml"), &["laughs.kml"]);
+}
