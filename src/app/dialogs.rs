@@ -18,8 +18,10 @@ impl CorridorApp {
             let picked = FileDialog::new()
                 .set_title("Open layers")
                 .add_filter(
-                    "Layers (GeoJSON, GPX, CSV, KML, KMZ, shapefile, zip)",
-                    &["geojson", "json", "gpx", "csv", "kml", "kmz", "shp", "zip"],
+                    "Layers (GeoJSON, GPX, CSV, KML, KMZ, shapefile, zip, GeoPackage, FlatGeobuf)",
+                    &[
+                        "geojson", "json", "gpx", "csv", "kml", "kmz", "shp", "zip", "gpkg", "fgb",
+                    ],
                 )
                 .add_filter("All files", &["*"])
                 .pick_files();

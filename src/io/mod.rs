@@ -1,12 +1,15 @@
-//! Bytes and paths in, model out: GeoJSON, GPX and CSV position reports.
+//! Bytes and paths in, model out: GeoJSON, GPX, CSV position reports, KML and
+//! KMZ, shapefiles (zipped or not), GeoPackage and FlatGeobuf.
 
 mod archive;
 pub mod crs;
 mod csv;
 mod feature;
 pub mod feed;
+mod fgb;
 mod fields;
 mod geojson;
+mod gpkg;
 mod gpx;
 pub mod http;
 mod kml;
@@ -37,6 +40,8 @@ pub enum Format {
     /// A zip: a KMZ, or zipped shapefiles.
     Zip,
     Shapefile,
+    GeoPackage,
+    FlatGeobuf,
 }
 
 impl Format {
@@ -52,6 +57,12 @@ impl Format {
         if bytes.starts_with(&[0x00, 0x00, 0x27, 0x0A]) {
             return Format::Shapefile;
         }
+        if bytes.starts_with(gpkg::SQLITE_MAGIC) {
+            return Format::GeoPackage;
+        }
+        if bytes.starts_with(fgb::FGB_MAGIC) {
+            return Format::FlatGeobuf;
+        }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let head = &body[..body.len().min(2048)];
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
@@ -65,6 +76,8 @@ impl Format {
             Some("kml") => Format::Kml,
             Some("kmz" | "zip") => Format::Zip,
             Some("shp") => Format::Shapefile,
+            Some("gpkg") => Format::GeoPackage,
+            Some("fgb") => Format::FlatGeobuf,
             _ => match first {
                 Some(b'<') => Format::Gpx,
                 Some(b'{' | b'[') | None => Format::GeoJson,
@@ -88,6 +101,8 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         Format::Csv => read_csv(source, bytes)?,
         Format::Kml => kml::read_kml(source, bytes)?,
         Format::Zip => read_zip(source, bytes)?,
+        Format::GeoPackage => gpkg::read_gpkg_bytes(source, bytes)?,
+        Format::FlatGeobuf => fgb::read_fgb(source, bytes)?,
         // A .shp alone (from a URL): shapes without properties, in lon/lat.
         Format::Shapefile => shp::read_shapefile(
             source,
@@ -103,6 +118,29 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .unwrap_or_else(|| source.to_string());
     layer.warn_unusable_reaches();
     Ok(layer)
+}
+
+/// A GeoPackage path, and the table after `#` when one is named
+/// (`scenario.gpkg#lines`); `None` for any other file.
+fn gpkg_table(path: &Path) -> Option<(std::path::PathBuf, Option<String>)> {
+    let text = path.to_str()?;
+    let is_gpkg = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+            || std::fs::File::open(p)
+                .and_then(|mut f| {
+                    let mut head = [0u8; 16];
+                    f.read_exact(&mut head)
+                        .map(|()| head == *gpkg::SQLITE_MAGIC)
+                })
+                .unwrap_or(false)
+    };
+    if path.is_file() {
+        return is_gpkg(path).then(|| (path.to_path_buf(), None));
+    }
+    let (file, table) = text.rsplit_once('#')?;
+    let file = Path::new(file);
+    (file.is_file() && is_gpkg(file)).then(|| (file.to_path_buf(), Some(table.to_string())))
 }
 
 /// A zip holding a `.kml` is a KMZ; else its shapefiles are read.
@@ -153,6 +191,16 @@ pub fn read_path_with(
     cancel: Option<&AtomicBool>,
 ) -> Result<Layer, LoadError> {
     let source = path.display().to_string();
+    if let Some((file, table)) = gpkg_table(path) {
+        // A GeoPackage is read by SQLite from the file itself; `file.gpkg#table` picks a table.
+        let mut layer = gpkg::read_gpkg_path(&file, table.as_deref())?;
+        layer.name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.clone());
+        layer.warn_unusable_reaches();
+        return Ok(layer);
+    }
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("shp"))

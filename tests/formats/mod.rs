@@ -1,4 +1,5 @@
-//! The field's formats (KML, KMZ, shapefiles, zipped shapefiles) give the
+//! The field's formats (KML, KMZ, shapefiles, zipped shapefiles, GeoPackage,
+//! FlatGeobuf) give the
 //! same check as the GeoJSON they were written from (by GDAL, see
 //! `tests/fixtures/formats/make_scenario_formats.sh`), and hostile files are
 //! named errors.
@@ -61,7 +62,7 @@ fn every_format_gives_the_geojson_check() {
         &tracks,
     ]);
     assert_eq!(want["convoys"].as_array().unwrap().len(), 9);
-    let cases: [(&str, Vec<PathBuf>); 4] = [
+    let cases: [(&str, Vec<PathBuf>); 7] = [
         ("KML", vec![scenario("scenario.kml")]),
         ("KMZ", vec![scenario("scenario.kmz")]),
         // UTM zone 36N (.prj), GDAL's text times, cut field names.
@@ -70,6 +71,19 @@ fn every_format_gives_the_geojson_check() {
             vec![scenario("lines_utm36n.shp"), scenario("points_utm36n.shp")],
         ),
         ("zipped shapefiles", vec![scenario("scenario_shp.zip")]),
+        // Web Mercator, both tables; then each table by name.
+        ("GeoPackage", vec![scenario("scenario_3857.gpkg")]),
+        (
+            "GeoPackage tables",
+            vec![
+                scenario("scenario_3857.gpkg#lines"),
+                scenario("scenario_3857.gpkg#points"),
+            ],
+        ),
+        (
+            "FlatGeobuf",
+            vec![scenario("lines.fgb"), scenario("points.fgb")],
+        ),
     ];
     for (what, mut files) in cases {
         files.push(tracks.clone());
@@ -182,4 +196,58 @@ fn hostile_zips_and_kml_are_named_errors() {
     )
     .unwrap();
     refused(&dir.path().join("laughs.kml"), &["laughs.kml"]);
+}
+
+#[test]
+fn hostile_geopackages_are_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not SQLite at all.
+    std::fs::write(dir.path().join("fake.gpkg"), b"this is not a database").unwrap();
+    refused(&dir.path().join("fake.gpkg"), &["fake.gpkg"]);
+    // SQLite, but not a GeoPackage.
+    let plain = dir.path().join("plain.gpkg");
+    let db = rusqlite::Connection::open(&plain).unwrap();
+    db.execute_batch("CREATE TABLE t (a INTEGER);").unwrap();
+    drop(db);
+    refused(&plain, &["plain.gpkg", "not a GeoPackage"]);
+    // A table that is not there, named like an injection: a clear error, no SQL run.
+    let gpkg = dir.path().join("s.gpkg");
+    std::fs::copy(scenario("scenario_3857.gpkg"), &gpkg).unwrap();
+    let evil = PathBuf::from(format!("{}#x; DROP TABLE lines; --", gpkg.display()));
+    refused(&evil, &["no feature table", "lines, points"]);
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM lines", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 8, "the table is still there");
+    // A geometry blob of garbage: that row is skipped with a warning, the rest load.
+    // (GDAL's spatial-index triggers call SpatiaLite functions: drop them first.)
+    let triggers: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for t in triggers {
+        db.execute_batch(&format!("DROP TRIGGER \"{t}\";")).unwrap();
+    }
+    db.execute(
+        "UPDATE points SET geom = x'4750000100000000deadbeef' WHERE fid = 1",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let out = run(
+        &[&PathBuf::from(format!("{}#points", gpkg.display()))],
+        &["--bbox", "-180,-90,180,90"],
+        "query",
+    );
+    assert_exit(&out, 0, "one bad row");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("table points, row 0") && err.contains("skipped"),
+        "{err}"
+    );
+    assert_eq!(stdout_json(&out)["features"].as_array().unwrap().len(), 146);
 }

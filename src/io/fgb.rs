@@ -1,0 +1,85 @@
+//! FlatGeobuf (the `flatgeobuf` crate, geometry and properties through
+//! geozero). Its header's CRS (an EPSG code, else WKT) moves the coordinates
+//! to WGS 84.
+
+use super::crs::Crs;
+use super::fields::Collector;
+use crate::error::LoadError;
+use crate::model::Layer;
+use fallible_streaming_iterator::FallibleStreamingIterator;
+use flatgeobuf::FgbReader;
+use geozero::{ColumnValue, FeatureProperties, PropertyProcessor, ToGeo};
+use serde_json::{Map, Number, Value};
+use std::io::Cursor;
+
+/// The first bytes of a FlatGeobuf file ("fgb", version 3).
+pub const FGB_MAGIC: &[u8] = b"fgb\x03";
+
+pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    let bad = |what: String| LoadError::invalid(source, what);
+    let reader = FgbReader::open(Cursor::new(bytes))
+        .map_err(|e| bad(format!("not a readable FlatGeobuf ({e})")))?;
+    let crs = match reader.header().crs() {
+        None => Crs::Wgs84,
+        Some(c) if c.code() > 0 => {
+            Crs::from_epsg(c.code() as u32).map_err(|e| bad(e.to_string()))?
+        }
+        Some(c) => match c.wkt() {
+            Some(wkt) => Crs::from_wkt(wkt).map_err(|e| bad(e.to_string()))?,
+            None => Crs::Wgs84,
+        },
+    };
+    let mut features = reader
+        .select_all_seq()
+        .map_err(|e| bad(format!("not a readable FlatGeobuf ({e})")))?;
+    let mut out = Collector::new(source);
+    let mut n = 0usize;
+    while let Some(f) = features
+        .next()
+        .map_err(|e| bad(format!("feature {n} cannot be read ({e})")))?
+    {
+        let mut props = Props(Map::new());
+        let read = f
+            .process_properties(&mut props)
+            .map_err(|e| format!("its properties cannot be read ({e})"));
+        let geometry = read.and_then(|_| match f.to_geo() {
+            Ok(mut g) => crs.to_wgs84(&mut g).map(|()| Some(g)),
+            Err(e) => Err(format!("geometry cannot be decoded ({e})")),
+        });
+        out.push(&format!("feature {n}"), props.0, geometry, None);
+        n += 1;
+    }
+    Ok(out.finish())
+}
+
+/// Collects a feature's columns as JSON values.
+struct Props(Map<String, Value>);
+
+impl PropertyProcessor for Props {
+    fn property(
+        &mut self,
+        _idx: usize,
+        name: &str,
+        v: &ColumnValue,
+    ) -> geozero::error::Result<bool> {
+        let num = |x: f64| Number::from_f64(x).map_or(Value::Null, Value::Number);
+        let value = match v {
+            ColumnValue::Byte(x) => Value::from(*x),
+            ColumnValue::UByte(x) => Value::from(*x),
+            ColumnValue::Bool(x) => Value::from(*x),
+            ColumnValue::Short(x) => Value::from(*x),
+            ColumnValue::UShort(x) => Value::from(*x),
+            ColumnValue::Int(x) => Value::from(*x),
+            ColumnValue::UInt(x) => Value::from(*x),
+            ColumnValue::Long(x) => Value::from(*x),
+            ColumnValue::ULong(x) => Value::from(*x),
+            ColumnValue::Float(x) => num(*x as f64),
+            ColumnValue::Double(x) => num(*x),
+            ColumnValue::String(s) | ColumnValue::DateTime(s) => Value::from(*s),
+            ColumnValue::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Value::from(*s)),
+            ColumnValue::Binary(_) => Value::Null,
+        };
+        self.0.insert(name.to_string(), value);
+        Ok(false)
+    }
+}

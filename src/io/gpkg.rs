@@ -1,0 +1,214 @@
+//! GeoPackage (OGC 12-128r18): SQLite through rusqlite (bundled), geometry
+//! blobs decoded by geozero.
+//!
+//! `file.gpkg` reads every feature table (in `gpkg_contents` order) into one
+//! layer; `file.gpkg#table` reads one. Properties come from the other columns
+//! (the integer primary key is left out), rows in rowid order. Each table's
+//! SRS (`gpkg_spatial_ref_sys`: an EPSG code, else its WKT) moves the
+//! coordinates to WGS 84. Table names are quoted as identifiers, never pasted.
+
+use super::crs::Crs;
+use super::fields::Collector;
+use crate::error::LoadError;
+use crate::model::Layer;
+use geozero::ToGeo;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::{Map, Number, Value};
+use std::path::Path;
+
+/// The first bytes of every SQLite database.
+pub const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// Reads a GeoPackage file; `table` picks one feature table.
+pub fn read_gpkg_path(path: &Path, table: Option<&str>) -> Result<Layer, LoadError> {
+    let source = path.display().to_string();
+    let db = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| LoadError::invalid(&source, format!("cannot open as SQLite ({e})")))?;
+    read(&source, &db, table)
+}
+
+/// Reads a GeoPackage from bytes (a download): SQLite needs a file, so it
+/// goes to a private temporary one, removed afterwards.
+pub fn read_gpkg_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let k = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = std::env::temp_dir().join(format!("corridor-watch-{}-{k}.gpkg", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|err| LoadError::Io {
+        path: tmp.display().to_string(),
+        err,
+    })?;
+    let out = read_gpkg_path(&tmp, None).map_err(|e| match e {
+        LoadError::Invalid { what, .. } => LoadError::invalid(source, what),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&tmp);
+    out.map(|mut l| {
+        l.source = source.to_string();
+        l
+    })
+}
+
+struct TableInfo {
+    name: String,
+    geometry_column: String,
+    srs_id: i64,
+}
+
+fn read(source: &str, db: &Connection, only: Option<&str>) -> Result<Layer, LoadError> {
+    let bad = |what: String| LoadError::invalid(source, what);
+    let tables = feature_tables(db).map_err(|e| {
+        bad(format!(
+            "not a GeoPackage: it has no readable gpkg_contents / gpkg_geometry_columns ({e})"
+        ))
+    })?;
+    let tables: Vec<TableInfo> = match only {
+        Some(t) => {
+            let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+            let picked: Vec<TableInfo> = tables.into_iter().filter(|x| x.name == t).collect();
+            if picked.is_empty() {
+                return Err(bad(format!(
+                    "no feature table \"{t}\" (the file has: {})",
+                    names.join(", ")
+                )));
+            }
+            picked
+        }
+        None => tables,
+    };
+    if tables.is_empty() {
+        return Err(bad("this GeoPackage has no feature table".into()));
+    }
+    let mut out = Collector::new(source);
+    for t in &tables {
+        let crs = table_crs(db, t.srs_id).map_err(|e| bad(format!("table {}: {e}", t.name)))?;
+        read_table(db, t, &crs, &mut out).map_err(|e| bad(format!("table {}: {e}", t.name)))?;
+    }
+    Ok(out.finish())
+}
+
+fn feature_tables(db: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
+    let mut q = db.prepare(
+        "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
+         JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
+         WHERE c.data_type = 'features' ORDER BY c.rowid",
+    )?;
+    let rows = q.query_map([], |r| {
+        Ok(TableInfo {
+            name: r.get(0)?,
+            geometry_column: r.get(1)?,
+            srs_id: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn table_crs(db: &Connection, srs_id: i64) -> Result<Crs, String> {
+    // 0 and -1: the spec's undefined geographic and Cartesian systems; read as lon/lat.
+    if matches!(srs_id, 0 | -1 | 4326) {
+        return Ok(Crs::Wgs84);
+    }
+    let (org, code, wkt): (String, i64, String) = db
+        .query_row(
+            "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+            [srs_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(|e| format!("SRS {srs_id} is not in gpkg_spatial_ref_sys ({e})"))?;
+    if org.eq_ignore_ascii_case("EPSG") {
+        Crs::from_epsg(u32::try_from(code).unwrap_or(u32::MAX))
+    } else {
+        Crs::from_wkt(&wkt)
+    }
+}
+
+/// A SQL identifier, quoted (an embedded quote doubled): never pasted as is.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn read_table(
+    db: &Connection,
+    t: &TableInfo,
+    crs: &Crs,
+    out: &mut Collector,
+) -> Result<(), String> {
+    let sql = format!("SELECT * FROM {} ORDER BY rowid", quoted(&t.name));
+    let mut q = db.prepare(&sql).map_err(|e| e.to_string())?;
+    let names: Vec<String> = q.column_names().map(String::from).collect();
+    let pk = primary_key(db, &t.name);
+    let mut rows = q.query([]).map_err(|e| e.to_string())?;
+    let mut n = 0usize;
+    while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+        let mut props = Map::new();
+        let mut geometry = Ok(None);
+        for (i, name) in names.iter().enumerate() {
+            let v = row.get_ref(i).map_err(|e| e.to_string())?;
+            if *name == t.geometry_column {
+                geometry = match v {
+                    ValueRef::Blob(b) => decode(b, crs),
+                    ValueRef::Null => Ok(None),
+                    _ => Err(format!("column {name} is not a geometry blob")),
+                };
+            } else if Some(name) != pk.as_ref() {
+                props.insert(name.clone(), value(v));
+            }
+        }
+        out.push(&format!("table {}, row {n}", t.name), props, geometry, None);
+        n += 1;
+    }
+    Ok(())
+}
+
+/// The table's integer primary key column (GDAL's `fid`), left out of the properties.
+fn primary_key(db: &Connection, table: &str) -> Option<String> {
+    let sql = format!("PRAGMA table_info({})", quoted(table));
+    let mut q = db.prepare(&sql).ok()?;
+    let rows = q
+        .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(5)?)))
+        .ok()?;
+    let keys: Vec<String> = rows
+        .filter_map(Result::ok)
+        .filter(|(_, pk)| *pk > 0)
+        .map(|(n, _)| n)
+        .collect();
+    (keys.len() == 1).then(|| keys[0].clone())
+}
+
+fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> {
+    // An empty geometry (header flag bit 4): no geometry.
+    if blob.len() >= 4 && blob.starts_with(b"GP") && blob[3] & 0b1_0000 != 0 {
+        return Ok(None);
+    }
+    let mut g = geozero::wkb::GpkgWkb(blob)
+        .to_geo()
+        .map_err(|e| format!("geometry cannot be decoded ({e})"))?;
+    crs.to_wgs84(&mut g)?;
+    Ok(Some(g))
+}
+
+fn value(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+        ValueRef::Integer(i) => Value::Number(i.into()),
+        ValueRef::Real(x) => Number::from_f64(x).map_or(Value::Null, Value::Number),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(quoted("lines"), "\"lines\"");
+        assert_eq!(
+            quoted("x\"; DROP TABLE y; --"),
+            "\"x\"\"; DROP TABLE y; --\""
+        );
+    }
+}
