@@ -574,3 +574,60 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         text.len() / 2
     );
 }
+
+/// A file dropped on the window, as the window system hands it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_kmz_and_a_geopackage_dropped_on_the_window_load_as_layers() {
+    let mut h = app_on(vec![data("tracks.geojson")]);
+    let scenario = crate::util::fixture("formats/scenario");
+    for name in ["scenario.kmz", "scenario_3857.gpkg"] {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(scenario.join(name))));
+    }
+    h.step();
+    settle(&mut h);
+    let layers = &h.state().session.layers;
+    assert_eq!(
+        layers.len(),
+        3,
+        "{:?}",
+        h.state()
+            .session
+            .log
+            .iter()
+            .map(|e| &e.text)
+            .collect::<Vec<_>>()
+    );
+    let kmz = layers
+        .iter()
+        .find(|l| l.layer.name == "scenario.kmz")
+        .expect("the KMZ");
+    assert_eq!(kmz.layer.features.len(), 155);
+    let gpkg = layers
+        .iter()
+        .find(|l| l.layer.name == "scenario_3857.gpkg")
+        .expect("the GeoPackage");
+    assert_eq!(gpkg.layer.features.len(), 155);
+    h.get_by_label("scenario.kmz");
+    h.get_by_label("scenario_3857.gpkg");
+    // Their corridors and reports are analysed with the tracks: 9 convoys, 5 flagged.
+    let a = h.state().session.analysis.as_ref().unwrap();
+    assert_eq!(a.results.len(), 9);
+    assert_eq!(
+        a.results.iter().filter(|r| r.report.is_flagged()).count(),
+        5
+    );
+}
