@@ -18,9 +18,10 @@ impl CorridorApp {
             let picked = FileDialog::new()
                 .set_title("Open layers")
                 .add_filter(
-                    "Layers (GeoJSON, GPX, CSV, KML, KMZ, shapefile, zip, GeoPackage, FlatGeobuf)",
+                    "Layers (GeoJSON, GPX, CSV, KML, KMZ, shapefile, zip, GeoPackage, FlatGeobuf, AIS)",
                     &[
-                        "geojson", "json", "gpx", "csv", "kml", "kmz", "shp", "zip", "gpkg", "fgb",
+                        "geojson", "json", "gpx", "csv", "kml", "kmz", "shp", "zip", "gpkg", "fgb", "nmea",
+                        "ais",
                     ],
                 )
                 .add_filter("All files", &["*"])

@@ -1,6 +1,7 @@
 //! Bytes and paths in, model out: GeoJSON, GPX, CSV position reports, KML and
 //! KMZ, shapefiles (zipped or not), GeoPackage and FlatGeobuf.
 
+mod ais;
 mod archive;
 pub mod crs;
 mod csv;
@@ -42,6 +43,8 @@ pub enum Format {
     Shapefile,
     GeoPackage,
     FlatGeobuf,
+    /// AIS sentences (`!AIVDM`), with tag blocks or `$PGHP` times.
+    Nmea,
 }
 
 impl Format {
@@ -66,6 +69,9 @@ impl Format {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let head = &body[..body.len().min(2048)];
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if ais::is_nmea(head) {
+            return Format::Nmea;
+        }
         if first == Some(&b'<') && memchr::memmem::find(head, b"<kml").is_some() {
             return Format::Kml;
         }
@@ -78,6 +84,7 @@ impl Format {
             Some("shp") => Format::Shapefile,
             Some("gpkg") => Format::GeoPackage,
             Some("fgb") => Format::FlatGeobuf,
+            Some("nmea" | "ais") => Format::Nmea,
             _ => match first {
                 Some(b'<') => Format::Gpx,
                 Some(b'{' | b'[') | None => Format::GeoJson,
@@ -98,7 +105,11 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     let mut layer = match Format::detect(source, bytes) {
         Format::GeoJson => read_geojson(source, bytes)?,
         Format::Gpx => read_gpx(source, bytes)?,
-        Format::Csv => read_csv(source, bytes)?,
+        Format::Csv => match ais::csv_layout(bytes) {
+            Some(layout) => ais::read_ais_csv(source, bytes, layout)?,
+            None => read_csv(source, bytes)?,
+        },
+        Format::Nmea => ais::read_nmea(source, bytes)?,
         Format::Kml => kml::read_kml(source, bytes)?,
         Format::Zip => read_zip(source, bytes)?,
         Format::GeoPackage => gpkg::read_gpkg_bytes(source, bytes)?,

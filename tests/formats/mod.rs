@@ -251,3 +251,85 @@ fn hostile_geopackages_are_named_errors() {
     );
     assert_eq!(stdout_json(&out)["features"].as_array().unwrap().len(), 146);
 }
+
+fn ais(name: &str) -> PathBuf {
+    fixture(&format!("formats/ais/{name}"))
+}
+
+#[test]
+fn ais_vessels_deviate_from_the_grain_lane_as_their_geojson_does() {
+    // One illustrative vessel (pyais-encoded, see make_ais.py) with a 10-km excursion.
+    let lanes = data("grain_routes.geojson");
+    let convoy = |file: &Path| {
+        let out = run(&[&lanes, file], &["--format", "json"], "check");
+        assert_exit(&out, 1, &format!("{file:?}"));
+        stdout_json(&out)["convoys"][0].clone()
+    };
+    let want = convoy(&ais("vessel.geojson"));
+    assert_eq!(want["deviations"].as_array().unwrap().len(), 1);
+    for f in ["vessel.nmea", "vessel_marinecadastre.csv", "vessel_dma.csv"] {
+        let got = convoy(&ais(f));
+        assert_eq!(got["convoy_id"], "272123456", "{f}");
+        // NMEA positions are f32 in the decoder: within a metre.
+        let within_1m =
+            |a: &Value, b: &Value| (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1.0;
+        assert!(within_1m(&got["length_m"], &want["length_m"]), "{f}");
+        let (g, w) = (&got["deviations"][0], &want["deviations"][0]);
+        assert!(within_1m(&g["length_m"], &w["length_m"]), "{f}: {g} vs {w}");
+        assert!(within_1m(&g["max_offset_m"], &w["max_offset_m"]), "{f}");
+        assert_eq!(g["start_time"], w["start_time"], "{f}");
+        assert_eq!(g["end_time"], w["end_time"], "{f}");
+    }
+    // The vessel's name comes from its type 5 message.
+    let f = features_of(&ais("vessel.nmea"));
+    assert_eq!(f[0]["properties"]["name"], "ILLUSTRATIVE GRAIN 1");
+}
+
+#[test]
+fn hostile_nmea_is_skipped_and_counted() {
+    // The fixture ends with a bad checksum, an orphan second part and an untimed report.
+    let out = run(
+        &[&ais("vessel.nmea")],
+        &["--bbox", "-180,-90,180,90"],
+        "query",
+    );
+    assert_exit(&out, 0, "vessel.nmea");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for w in [
+        "1 sentence(s) with a bad checksum",
+        "1 part(s) of multi-part",
+        "1 position report(s) without a time",
+    ] {
+        assert!(err.contains(w), "{w:?} not in {err}");
+    }
+    // A 10,000-part message, parts out of order, garbage, and nothing else.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("junk.nmea");
+    let mut text = String::from("!AIVDM,10000,1,1,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n");
+    for k in (1..=9).rev() {
+        text.push_str(&format!(
+            "\\c:1772431200*5E\\!AIVDM,9,{k},3,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\n"
+        ));
+    }
+    text.push_str("!AIVDM,1,1,,A,\u{0}\u{1}garbage,0*00\n");
+    std::fs::write(&p, text).unwrap();
+    let out = run(&[&p], &["--bbox", "-180,-90,180,90"], "query");
+    assert_exit(&out, 0, "junk.nmea");
+    assert_eq!(stdout_json(&out)["features"].as_array().unwrap().len(), 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not readable AIS") && err.contains("out of order"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    // A real receiver's sample with no times at all: every report counted as skipped.
+    let out = run(
+        &[&ais("nmea_data_sample.txt")],
+        &["--bbox", "-180,-90,180,90"],
+        "query",
+    );
+    assert_exit(&out, 0, "sample");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("762 position report(s) without a time"));
+    // Gatehouse $PGHP times.
+    assert_eq!(features_of(&ais("gatehouse.nmea")).len(), 2);
+}
