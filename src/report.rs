@@ -16,7 +16,24 @@ pub struct ConvoyReport {
     pub buffer_zone_entries: Vec<Stretch>,
     /// The approved corridor ids as given; `null` approves every corridor and grain route.
     pub corridor_ids: Option<Vec<String>>,
+    /// Silences that began inside a grain lane (AIS gaps); left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<Gap>,
     pub warnings: Vec<String>,
+}
+
+/// A vessel that went silent inside a grain lane: its last report before the
+/// silence and its first after.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Gap {
+    /// [lon, lat] of the last report before the silence.
+    pub start: [f64; 2],
+    /// [lon, lat] of the first report after it.
+    pub end: [f64; 2],
+    pub start_time: String,
+    pub end_time: String,
+    /// How long it was silent, seconds.
+    pub duration_s: f64,
 }
 
 /// A maximal stretch of a track outside its allowed area (or inside a buffer zone).
@@ -36,8 +53,9 @@ pub struct Stretch {
 }
 
 impl ConvoyReport {
+    /// A deviation, a zone entry or a gap in a lane.
     pub fn is_flagged(&self) -> bool {
-        !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty()
+        !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty() || !self.gaps.is_empty()
     }
 
     /// Greatest `max_offset_m` among the deviations.

@@ -37,32 +37,36 @@ pub fn format_duration_s(s: f64) -> String {
 
 /// What a convoy's report says, in a word or three.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConvoyStatus {
-    Clean,
-    Deviated,
-    InZone,
-    DeviatedInZone,
+pub struct ConvoyStatus {
+    pub deviated: bool,
+    pub in_zone: bool,
+    /// Went silent inside a grain lane (an AIS gap).
+    pub silent: bool,
 }
 
 impl ConvoyStatus {
     pub fn of(report: &ConvoyReport) -> Self {
-        match (
-            report.deviations.is_empty(),
-            report.buffer_zone_entries.is_empty(),
-        ) {
-            (true, true) => ConvoyStatus::Clean,
-            (false, true) => ConvoyStatus::Deviated,
-            (true, false) => ConvoyStatus::InZone,
-            (false, false) => ConvoyStatus::DeviatedInZone,
+        Self {
+            deviated: !report.deviations.is_empty(),
+            in_zone: !report.buffer_zone_entries.is_empty(),
+            silent: !report.gaps.is_empty(),
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            ConvoyStatus::Clean => "clean",
-            ConvoyStatus::Deviated => "deviated",
-            ConvoyStatus::InZone => "in zone",
-            ConvoyStatus::DeviatedInZone => "deviated, in zone",
+    /// "clean", "deviated", "in zone", "went silent", or several of them joined.
+    pub fn label(self) -> String {
+        let parts: Vec<&str> = [
+            (self.deviated, "deviated"),
+            (self.in_zone, "in zone"),
+            (self.silent, "went silent"),
+        ]
+        .into_iter()
+        .filter_map(|(on, text)| on.then_some(text))
+        .collect();
+        if parts.is_empty() {
+            "clean".into()
+        } else {
+            parts.join(", ")
         }
     }
 }

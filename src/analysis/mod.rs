@@ -1,6 +1,7 @@
 //! Deviation and buffer-zone analysis: pure functions over the model and index.
 
 mod convoys;
+mod gaps;
 pub mod incidents;
 pub mod route;
 pub mod routing;
@@ -19,10 +20,21 @@ use crate::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
 use rayon::prelude::*;
 
 /// Options of a check.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// Stretches shorter than this (metres) are not reported.
     pub min_length_m: f64,
+    /// A silence longer than this (seconds) that starts inside a grain lane is a gap.
+    pub gap_s: f64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            min_length_m: 0.0,
+            gap_s: gaps::DEFAULT_GAP_S,
+        }
+    }
 }
 
 /// What a front end wants of a layer set besides the reports.
@@ -228,6 +240,7 @@ pub fn check_convoy_with_paths(
             }
         }
     }
+    report.gaps = gaps::silences_in_lanes(scn, convoy, opts.gap_s);
     report.length_m = round_m(report.length_m);
     report.warnings = warnings;
     ConvoyResult {

@@ -29,6 +29,9 @@ pub struct CheckArgs {
     /// Leave out stretches shorter than this, metres.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub min_length_m: f64,
+    /// Report a vessel that stops reporting inside a grain lane for longer than this, minutes (0: never).
+    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
+    pub ais_gap_min: f64,
     /// Largest layer accepted from a URL, MB.
     #[arg(long, default_value_t = 512)]
     pub max_download_mb: u64,
@@ -67,12 +70,19 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             args.min_length_m
         );
     }
+    if !args.ais_gap_min.is_finite() || args.ais_gap_min < 0.0 {
+        bail!(
+            "--ais-gap-min must be a duration in minutes, 0 or more (got {})",
+            args.ais_gap_min
+        );
+    }
     let layers = load_all(&args.files, &args.tracks, &limits)?;
     let mut overview = Overview::build(
         layers,
         &OverviewOptions {
             check: CheckOptions {
                 min_length_m: args.min_length_m,
+                gap_s: args.ais_gap_min * 60.0,
             },
             paths: args.geojson.is_some(),
             incidents: args.incidents_csv.is_some() || matches!(args.format, Format::Text),
@@ -175,6 +185,20 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
                     s.end[1]
                 )?;
             }
+        }
+        for (i, g) in c.gaps.iter().enumerate() {
+            writeln!(
+                out,
+                "    gap {}: silent for {} in a grain lane; {} to {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
+                i + 1,
+                corridor_watch::text::format_duration_s(g.duration_s),
+                g.start_time,
+                g.end_time,
+                g.start[0],
+                g.start[1],
+                g.end[0],
+                g.end[1]
+            )?;
         }
         for w in &c.warnings {
             writeln!(out, "    warning: {w}")?;

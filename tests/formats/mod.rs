@@ -333,3 +333,44 @@ fn hostile_nmea_is_skipped_and_counted() {
     // Gatehouse $PGHP times.
     assert_eq!(features_of(&ais("gatehouse.nmea")).len(), 2);
 }
+
+#[test]
+fn a_vessel_silent_inside_a_lane_is_a_gap() {
+    // The pyais vessel, silent for 130 min at its 6th report (inside the lane)
+    // and for 130 min at its 18th (in its excursion, outside the lane: not a gap).
+    let mut track: Value =
+        serde_json::from_str(&std::fs::read_to_string(ais("vessel.geojson")).unwrap()).unwrap();
+    let times = track["features"][0]["properties"]["coordinateProperties"]["times"]
+        .as_array_mut()
+        .unwrap();
+    let t0 = corridor_watch::io::time::parse_rfc3339("2026-03-02T06:00:00Z").unwrap();
+    let mut t = t0;
+    for (k, v) in times.iter_mut().enumerate() {
+        *v = Value::from(corridor_watch::io::time::format_rfc3339(t).unwrap());
+        t += if k == 5 || k == 17 { 7800.0 } else { 600.0 };
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("silent.geojson");
+    std::fs::write(&p, track.to_string()).unwrap();
+    let lanes = data("grain_routes.geojson");
+    let gaps = |extra: &[&str]| {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&[&lanes, &p], &args, "check");
+        stdout_json(&out)["convoys"][0]["gaps"].clone()
+    };
+    let g = gaps(&[]);
+    assert_eq!(g.as_array().map(Vec::len), Some(1), "{g}");
+    assert_eq!(g[0]["start_time"], "2026-03-02T06:50:00Z");
+    assert_eq!(g[0]["end_time"], "2026-03-02T09:00:00Z");
+    assert_eq!(g[0]["duration_s"], 7800.0);
+    // Longer threshold, or none: no gap (and the report has no "gaps" member).
+    assert!(gaps(&["--ais-gap-min", "200"]).is_null());
+    assert!(gaps(&["--ais-gap-min", "0"]).is_null());
+    let out = run(&[&lanes, &p], &["--format", "text"], "check");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("went silent") && text.contains("gap 1: silent for 2 h 10 min"),
+        "{text}"
+    );
+}

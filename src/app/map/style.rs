@@ -6,6 +6,8 @@ use eframe::egui::Color32;
 
 pub const DEVIATION: Color32 = Color32::from_rgb(220, 30, 30);
 pub const ZONE_ENTRY: Color32 = Color32::from_rgb(245, 140, 0);
+/// An AIS gap: a vessel silent inside a grain lane (dashed on the map).
+pub const GAP: Color32 = Color32::from_rgb(20, 20, 20);
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 215, 0);
 pub const CONTACT_LINE: Color32 = Color32::from_rgb(140, 20, 20);
 

@@ -2,7 +2,7 @@
 //! deviations and zone entries.
 
 use crate::app::command::Command;
-use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
+use crate::app::map::style::{DEVIATION, GAP, ZONE_ENTRY};
 use crate::app::session::{Session, StretchKind, StretchRef};
 use crate::app::settings::Settings;
 use crate::io::time::parse_rfc3339;
@@ -58,11 +58,16 @@ pub fn convoys_ui(
 /// One row of the table; true when its name was clicked.
 fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyReport, selected: bool) -> bool {
     let st = ConvoyStatus::of(rep);
-    let status = RichText::new(st.label()).color(match st {
-        ConvoyStatus::Clean => Color32::from_rgb(20, 130, 50),
-        ConvoyStatus::InZone => ZONE_ENTRY,
-        ConvoyStatus::Deviated | ConvoyStatus::DeviatedInZone => DEVIATION,
-    });
+    let colour = if st.deviated {
+        DEVIATION
+    } else if st.in_zone {
+        ZONE_ENTRY
+    } else if st.silent {
+        GAP
+    } else {
+        Color32::from_rgb(20, 130, 50)
+    };
+    let status = RichText::new(st.label()).color(colour);
     let clicked = ui.selectable_label(selected, &rep.convoy_id).clicked();
     ui.label(status);
     ui.label((rep.deviations.len() + rep.buffer_zone_entries.len()).to_string());
@@ -126,7 +131,19 @@ fn convoy_detail_ui(
             }
         }
     }
-    if rep.deviations.is_empty() && rep.buffer_zone_entries.is_empty() {
-        ui.label("No deviation and no buffer-zone entry.");
+    for (k, g) in rep.gaps.iter().enumerate() {
+        ui.colored_label(
+            GAP,
+            format!(
+                "Gap {}: silent for {} in a grain lane; {} – {}",
+                k + 1,
+                format_duration_s(g.duration_s),
+                g.start_time,
+                g.end_time
+            ),
+        );
+    }
+    if !rep.is_flagged() {
+        ui.label("No deviation, no buffer-zone entry and no gap.");
     }
 }
