@@ -1,7 +1,7 @@
 //! Routes (plan along corridors, open, save) and exports.
 
 use super::CorridorApp;
-use super::export::{ExportKind, export_text, png_of_region};
+use super::export::{ExportKind, export_body, png_of_region, route_body};
 use super::jobs::JobOut;
 use super::model::bbox_of_coords;
 use super::session::Tool;
@@ -53,72 +53,75 @@ impl CorridorApp {
     /// Writes an export to `path` (atomically, on a worker; the map PNG after the next frame).
     pub fn export_to(&mut self, kind: ExportKind, path: PathBuf) {
         let shown = path.display().to_string();
-        let text = match kind {
-            ExportKind::Route => {
-                let route = &self.session.route;
-                if route.waypoints().len() < 2 {
-                    self.warn("the route needs at least two waypoints to be saved");
-                    return;
-                }
-                let mut r = route.route.clone();
-                r.speed_kmh = Some(route.speed_kmh);
-                if r.corridor_ids.is_empty()
-                    && let Some(a) = &self.session.analysis
-                {
-                    r.corridor_ids = crate::analysis::route::corridors_used(&a.scn, &r.waypoints);
-                }
-                (
-                    crate::io::route::route_to_geojson(&r),
-                    format!("route, {} waypoints", r.waypoints.len()),
-                )
-            }
-            ExportKind::MapPng => {
-                let rect = self.runtime.map.rect;
-                let tx = self.runtime.jobs.sender();
-                let ctx = self.runtime.ctx.clone();
-                let ppp = ctx.pixels_per_point();
-                ctx.clone()
-                    .send_viewport_cmd(egui::ViewportCommand::Screenshot(
-                        egui::ScreenshotCallback::new(move |img| {
-                            let px = [
-                                rect.min.x * ppp,
-                                rect.min.y * ppp,
-                                rect.max.x * ppp,
-                                rect.max.y * ppp,
-                            ];
-                            // Encoding and writing run on a worker, not in the frame.
-                            let _ = tx.send(JobOut::Screenshot(path, img, px));
-                            ctx.request_repaint();
-                        }),
-                    ));
-                self.runtime.ctx.request_repaint();
+        let (body, what) = if kind.is_route() {
+            let route = &self.session.route;
+            if route.waypoints().len() < 2 {
+                self.warn("the route needs at least two waypoints to be saved");
                 return;
             }
-            _ => match self
+            let mut r = route.route.clone();
+            r.speed_kmh = Some(route.speed_kmh);
+            if r.corridor_ids.is_empty()
+                && let Some(a) = &self.session.analysis
+            {
+                r.corridor_ids = crate::analysis::route::corridors_used(&a.scn, &r.waypoints);
+            }
+            let what = format!("route, {} waypoints", r.waypoints.len());
+            (route_body(kind, &r), what)
+        } else if kind == ExportKind::MapPng {
+            self.screenshot_to(path);
+            return;
+        } else {
+            match self
                 .session
                 .analysis
                 .as_ref()
-                .and_then(|a| export_text(kind, a))
+                .and_then(|a| export_body(kind, a))
             {
-                Some(t) => t,
+                Some(Ok(b)) => b,
+                Some(Err(e)) => {
+                    self.warn(format!("cannot export to {shown}: {e}"));
+                    return;
+                }
                 None => {
                     self.warn("nothing to export yet: the analysis is still running");
                     return;
                 }
-            },
+            }
         };
-        let (body, what) = text;
         self.runtime.jobs.spawn(
             format!("writing {shown}"),
             move |_| {
                 JobOut::Wrote(
-                    crate::io::write::write_atomic(&path, body.as_bytes())
-                        .map(|()| format!("exported {what} to {}", path.display()))
-                        .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                    body.write(&path)
+                        .map(|()| format!("exported {what} to {}", path.display())),
                 )
             },
             JobOut::Error,
         );
+    }
+
+    /// File > Export > Map as PNG: the window's next frame, cut to the map (written on a worker).
+    fn screenshot_to(&mut self, path: PathBuf) {
+        let rect = self.runtime.map.rect;
+        let tx = self.runtime.jobs.sender();
+        let ctx = self.runtime.ctx.clone();
+        let ppp = ctx.pixels_per_point();
+        ctx.clone()
+            .send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                egui::ScreenshotCallback::new(move |img| {
+                    let px = [
+                        rect.min.x * ppp,
+                        rect.min.y * ppp,
+                        rect.max.x * ppp,
+                        rect.max.y * ppp,
+                    ];
+                    // Encoding and writing run on a worker, not in the frame.
+                    let _ = tx.send(JobOut::Screenshot(path, img, px));
+                    ctx.request_repaint();
+                }),
+            ));
+        self.runtime.ctx.request_repaint();
     }
 
     pub(super) fn planned(

@@ -1,4 +1,5 @@
-//! File > Export: the analysis as CSV, GeoJSON and JSON, and the map as PNG.
+//! File > Export: the analysis as CSV, GeoJSON, KML, GeoPackage, FlatGeobuf
+//! and JSON, the route as GeoJSON, GPX and KML, and the map as PNG.
 //! Every write goes through the core's atomic writer.
 
 use super::model::Analysis;
@@ -10,55 +11,128 @@ use eframe::egui::ColorImage;
 pub enum ExportKind {
     StretchesCsv,
     StretchesGeojson,
+    StretchesKml,
+    StretchesGpkg,
+    StretchesFgb,
     IncidentsCsv,
     ReportJson,
     MapPng,
     Route,
+    RouteGpx,
+    RouteKml,
 }
 
 impl ExportKind {
-    pub const MENU: [ExportKind; 5] = [
+    pub const MENU: [ExportKind; 10] = [
         ExportKind::StretchesCsv,
         ExportKind::StretchesGeojson,
+        ExportKind::StretchesKml,
+        ExportKind::StretchesGpkg,
+        ExportKind::StretchesFgb,
         ExportKind::IncidentsCsv,
         ExportKind::ReportJson,
         ExportKind::MapPng,
+        ExportKind::RouteGpx,
+        ExportKind::RouteKml,
     ];
 
-    pub fn menu_label(self) -> &'static str {
+    /// (menu label, default file name, extension).
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            ExportKind::StretchesCsv => "Deviations and zone entries (CSV)…",
-            ExportKind::StretchesGeojson => "Deviations and zone entries (GeoJSON)…",
-            ExportKind::IncidentsCsv => "Incidents in the zone (CSV)…",
-            ExportKind::ReportJson => "Report (JSON, as the check command writes it)…",
-            ExportKind::MapPng => "Map as PNG…",
-            ExportKind::Route => "Route (GeoJSON)…",
+            ExportKind::StretchesCsv => {
+                ("Deviations and zone entries (CSV)…", "stretches.csv", "csv")
+            }
+            ExportKind::StretchesGeojson => (
+                "Deviations and zone entries (GeoJSON)…",
+                "stretches.geojson",
+                "geojson",
+            ),
+            ExportKind::StretchesKml => (
+                "Deviations and zone entries (KML, Google Earth)…",
+                "stretches.kml",
+                "kml",
+            ),
+            ExportKind::StretchesGpkg => (
+                "Deviations and zone entries (GeoPackage)…",
+                "stretches.gpkg",
+                "gpkg",
+            ),
+            ExportKind::StretchesFgb => (
+                "Deviations and zone entries (FlatGeobuf)…",
+                "stretches.fgb",
+                "fgb",
+            ),
+            ExportKind::IncidentsCsv => (
+                "Incidents in the zone (CSV)…",
+                "incidents_in_zone.csv",
+                "csv",
+            ),
+            ExportKind::ReportJson => (
+                "Report (JSON, as the check command writes it)…",
+                "report.json",
+                "json",
+            ),
+            ExportKind::MapPng => ("Map as PNG…", "map.png", "png"),
+            ExportKind::Route => ("Route (GeoJSON)…", "route.geojson", "geojson"),
+            ExportKind::RouteGpx => ("Route (GPX, for GPS units)…", "route.gpx", "gpx"),
+            ExportKind::RouteKml => ("Route (KML, Google Earth)…", "route.kml", "kml"),
         }
+    }
+
+    pub fn menu_label(self) -> &'static str {
+        self.describe().0
     }
 
     pub fn default_name(self) -> &'static str {
-        match self {
-            ExportKind::StretchesCsv => "stretches.csv",
-            ExportKind::StretchesGeojson => "stretches.geojson",
-            ExportKind::IncidentsCsv => "incidents_in_zone.csv",
-            ExportKind::ReportJson => "report.json",
-            ExportKind::MapPng => "map.png",
-            ExportKind::Route => "route.geojson",
-        }
+        self.describe().1
     }
 
     pub fn extension(self) -> &'static str {
-        match self {
-            ExportKind::StretchesCsv | ExportKind::IncidentsCsv => "csv",
-            ExportKind::StretchesGeojson | ExportKind::Route => "geojson",
-            ExportKind::ReportJson => "json",
-            ExportKind::MapPng => "png",
-        }
+        self.describe().2
+    }
+
+    /// A route export (made from the route being planned, not the analysis).
+    pub fn is_route(self) -> bool {
+        matches!(
+            self,
+            ExportKind::Route | ExportKind::RouteGpx | ExportKind::RouteKml
+        )
     }
 }
 
-/// The text of a data export, with a count for the log.
-pub fn export_text(kind: ExportKind, a: &Analysis) -> Option<(String, String)> {
+/// What an export writes: text, bytes, or a GeoPackage built at the target.
+pub enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+    Gpkg(Vec<crate::analysis::ConvoyResult>),
+}
+
+impl Body {
+    /// Writes it to `path` atomically (on a worker).
+    pub fn write(self, path: &std::path::Path) -> Result<(), String> {
+        let shown = path.display();
+        match self {
+            Body::Text(t) => crate::io::write::write_atomic(path, t.as_bytes()),
+            Body::Bytes(b) => crate::io::write::write_atomic(path, &b),
+            Body::Gpkg(results) => crate::io::write::write_atomic_file(path, |tmp| {
+                export::stretches_gpkg(&results, tmp).map_err(std::io::Error::other)
+            }),
+        }
+        .map_err(|e| format!("cannot write {shown}: {e}"))
+    }
+}
+
+/// A route in the chosen format.
+pub fn route_body(kind: ExportKind, route: &crate::io::route::Route) -> Body {
+    Body::Text(match kind {
+        ExportKind::RouteGpx => export::route_gpx(route),
+        ExportKind::RouteKml => export::route_kml(route),
+        _ => crate::io::route::route_to_geojson(route),
+    })
+}
+
+/// A data export of the analysis, with a count for the log.
+pub fn export_body(kind: ExportKind, a: &Analysis) -> Option<Result<(Body, String), String>> {
     let report = Report {
         convoys: a.results.iter().map(|r| r.report.clone()).collect(),
     };
@@ -67,28 +141,36 @@ pub fn export_text(kind: ExportKind, a: &Analysis) -> Option<(String, String)> {
         .iter()
         .map(|c| c.deviations.len() + c.buffer_zone_entries.len())
         .sum();
-    match kind {
-        ExportKind::StretchesCsv => Some((
-            export::stretches_csv(report.convoys.iter()),
-            format!("{stretches} stretches"),
-        )),
-        ExportKind::StretchesGeojson => Some((
-            export::stretches_geojson(&a.results),
-            format!("{stretches} stretches"),
-        )),
-        ExportKind::IncidentsCsv => Some((
-            export::incidents_csv(&a.incidents),
+    let counted = format!("{stretches} stretches");
+    Some(Ok(match kind {
+        ExportKind::StretchesCsv => (
+            Body::Text(export::stretches_csv(report.convoys.iter())),
+            counted,
+        ),
+        ExportKind::StretchesGeojson => {
+            (Body::Text(export::stretches_geojson(&a.results)), counted)
+        }
+        ExportKind::StretchesKml => (Body::Text(export::stretches_kml(&a.results)), counted),
+        ExportKind::StretchesFgb => match export::stretches_fgb(&a.results) {
+            Ok(b) => (Body::Bytes(b), counted),
+            Err(e) => return Some(Err(e)),
+        },
+        ExportKind::StretchesGpkg => (Body::Gpkg(a.results.clone()), counted),
+        ExportKind::IncidentsCsv => (
+            Body::Text(export::incidents_csv(&a.incidents)),
             format!(
                 "{} incidents in the zone",
                 a.incidents.iter().filter(|i| i.inside).count()
             ),
-        )),
-        ExportKind::ReportJson => Some((
-            export::report_json(&report),
+        ),
+        ExportKind::ReportJson => (
+            Body::Text(export::report_json(&report)),
             format!("{} convoys", report.convoys.len()),
-        )),
-        ExportKind::MapPng | ExportKind::Route => None,
-    }
+        ),
+        ExportKind::MapPng | ExportKind::Route | ExportKind::RouteGpx | ExportKind::RouteKml => {
+            return None;
+        }
+    }))
 }
 
 /// PNG bytes of the part of a screenshot inside `rect_px` ([x0, y0, x1, y1] pixels, clamped).

@@ -50,6 +50,15 @@ pub struct CheckArgs {
     /// Write the incidents inside the buffer zone as CSV to this file.
     #[arg(long)]
     pub incidents_csv: Option<PathBuf>,
+    /// Write every deviation and zone entry as KML (styled, for Google Earth) to this file.
+    #[arg(long)]
+    pub kml: Option<PathBuf>,
+    /// Write every deviation and zone entry as a GeoPackage (table `stretches`) to this file.
+    #[arg(long)]
+    pub gpkg: Option<PathBuf>,
+    /// Write every deviation and zone entry as FlatGeobuf to this file.
+    #[arg(long)]
+    pub fgb: Option<PathBuf>,
 }
 
 fn save(path: &std::path::Path, text: &str) -> Result<()> {
@@ -84,7 +93,10 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
                 min_length_m: args.min_length_m,
                 gap_s: args.ais_gap_min * 60.0,
             },
-            paths: args.geojson.is_some(),
+            paths: args.geojson.is_some()
+                || args.kml.is_some()
+                || args.gpkg.is_some()
+                || args.fgb.is_some(),
             incidents: args.incidents_csv.is_some() || matches!(args.format, Format::Text),
         },
     );
@@ -95,6 +107,21 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     }
     if let Some(path) = &args.geojson {
         save(path, &export::stretches_geojson(&overview.results))?;
+    }
+    if let Some(path) = &args.kml {
+        save(path, &export::stretches_kml(&overview.results))?;
+    }
+    if let Some(path) = &args.fgb {
+        let bytes = export::stretches_fgb(&overview.results).map_err(anyhow::Error::msg)?;
+        corridor_watch::io::write::write_atomic(path, &bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.gpkg {
+        let results = &overview.results;
+        corridor_watch::io::write::write_atomic_file(path, |tmp| {
+            export::stretches_gpkg(results, tmp).map_err(std::io::Error::other)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let report = Report {
         convoys: std::mem::take(&mut overview.results)

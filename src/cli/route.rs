@@ -31,7 +31,7 @@ pub struct RouteArgs {
     /// Planning speed for the ETA, km/h.
     #[arg(long, default_value_t = 40.0)]
     pub speed_kmh: f64,
-    /// Write the route GeoJSON here (atomically) instead of standard output.
+    /// Write the route here (atomically) instead of standard output: GeoJSON, or GPX / KML by the extension.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
@@ -106,7 +106,17 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         args.speed_kmh,
         corridors_used(&scn, &route.waypoints).join(", ")
     );
-    let text = route_to_geojson(&route);
+    // The format follows the output's extension: GPX for GPS units, KML for Google Earth, else GeoJSON.
+    let ext = args
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let text = match ext.as_deref() {
+        Some("gpx") => corridor_watch::export::route_gpx(&route),
+        Some("kml") => corridor_watch::export::route_kml(&route),
+        _ => route_to_geojson(&route),
+    };
     match &args.output {
         None => println!("{text}"),
         Some(path) => corridor_watch::io::write::write_atomic(path, text.as_bytes())

@@ -20,6 +20,23 @@ fn temp_path(path: &Path) -> PathBuf {
     ))
 }
 
+/// Lets `make` build a file at a temporary path beside `path` (a database,
+/// say), syncs it, then renames it over `path`.
+pub fn write_atomic_file(
+    path: &Path,
+    make: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let _ = std::fs::remove_file(&tmp);
+    let result = make(&tmp)
+        .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes what `fill` writes into a temporary file, then renames it over `path`.
 pub fn write_atomic_with(
     path: &Path,

@@ -374,3 +374,80 @@ fn a_vessel_silent_inside_a_lane_is_a_gap() {
         "{text}"
     );
 }
+
+#[test]
+fn stretches_and_routes_export_to_the_field_formats_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let layers = [
+        data("corridors.geojson"),
+        data("contact_line.geojson"),
+        data("grain_routes.geojson"),
+        data("tracks.geojson"),
+    ];
+    let mut args: Vec<String> = Vec::new();
+    for (flag, name) in [
+        ("--geojson", "s.geojson"),
+        ("--kml", "s.kml"),
+        ("--gpkg", "s.gpkg"),
+        ("--fgb", "s.fgb"),
+    ] {
+        args.push(flag.into());
+        args.push(p(name).display().to_string());
+    }
+    let refs: Vec<&Path> = layers.iter().map(PathBuf::as_path).collect();
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&refs, &arg_refs, "check");
+    assert_exit(&out, 1, "exports");
+    // Every format reads back to the same stretches as the GeoJSON export.
+    let key = |f: &Value| {
+        let q = &f["properties"];
+        let text = |k: &str| match &q[k] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let len = q["length_m"]
+            .as_f64()
+            .or_else(|| text("length_m").parse().ok())
+            .unwrap();
+        (
+            text("convoy_id"),
+            text("type"),
+            (len * 10.0).round() as i64,
+            text("start_time"),
+        )
+    };
+    let want: Vec<_> = features_of(&p("s.geojson")).iter().map(key).collect();
+    assert!(want.len() >= 5, "{want:?}");
+    for name in ["s.kml", "s.gpkg", "s.fgb"] {
+        let got: Vec<_> = features_of(&p(name)).iter().map(key).collect();
+        assert_eq!(got.len(), want.len(), "{name}");
+        for w in &want {
+            assert!(got.contains(w), "{name}: {w:?} missing from {got:?}");
+        }
+    }
+    // A planned route as GPX and KML: read back as a route and checked leg by leg.
+    for name in ["r.gpx", "r.kml"] {
+        let out = run(
+            &[&data("corridors.geojson")],
+            &[
+                "--from",
+                "30.52,50.45",
+                "--to",
+                "34.55,49.59",
+                "-o",
+                &p(name).display().to_string(),
+            ],
+            "route",
+        );
+        assert_exit(&out, 0, name);
+        let out = run(
+            &[&data("corridors.geojson")],
+            &["--check", &p(name).display().to_string()],
+            "route",
+        );
+        assert_exit(&out, 0, name);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("308.80 km, all in corridors"), "{name}: {err}");
+    }
+}

@@ -444,6 +444,9 @@ fn exports_from_the_app_read_back() {
         (ExportKind::StretchesGeojson, "s.geojson"),
         (ExportKind::IncidentsCsv, "i.csv"),
         (ExportKind::ReportJson, "r.json"),
+        (ExportKind::StretchesKml, "s.kml"),
+        (ExportKind::StretchesGpkg, "s.gpkg"),
+        (ExportKind::StretchesFgb, "s.fgb"),
     ] {
         h.state_mut().export_to(kind, p(name));
     }
@@ -451,8 +454,13 @@ fn exports_from_the_app_read_back() {
         .session
         .route
         .edit(|w| *w = vec![KYIV, POLTAVA]);
-    h.state_mut()
-        .export_to(ExportKind::Route, p("route.geojson"));
+    for (kind, name) in [
+        (ExportKind::Route, "route.geojson"),
+        (ExportKind::RouteGpx, "route.gpx"),
+        (ExportKind::RouteKml, "route.kml"),
+    ] {
+        h.state_mut().export_to(kind, p(name));
+    }
     settle(&mut h);
     let a = h.state().session.analysis.as_ref().unwrap();
     let stretches: usize = a
@@ -481,10 +489,23 @@ fn exports_from_the_app_read_back() {
         r["convoys"][0]["convoy_id"],
         a.results[0].report.convoy_id.as_str()
     );
-    let route = corridor_watch::io::read_path(&p("route.geojson")).unwrap();
-    let back = corridor_watch::io::route::route_from_layer(&route).unwrap();
-    assert_eq!(back.waypoints, vec![KYIV, POLTAVA]);
-    assert_eq!(back.corridor_ids, vec!["HC-01".to_string()]);
+    for name in ["s.kml", "s.gpkg", "s.fgb"] {
+        let back = corridor_watch::io::read_path(&p(name)).unwrap();
+        assert_eq!(back.features.len(), stretches, "{name}");
+    }
+    for name in ["route.geojson", "route.gpx", "route.kml"] {
+        let route = corridor_watch::io::read_path(&p(name)).unwrap();
+        let back = corridor_watch::io::route::route_from_layer(&route).unwrap();
+        let near =
+            |a: geo::Coord, b: geo::Coord| (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6;
+        assert!(
+            back.waypoints.len() == 2
+                && near(back.waypoints[0], KYIV)
+                && near(back.waypoints[1], POLTAVA),
+            "{name}: {:?}",
+            back.waypoints
+        );
+    }
     assert!(
         h.state()
             .session
@@ -492,7 +513,7 @@ fn exports_from_the_app_read_back() {
             .iter()
             .filter(|e| e.text.starts_with("exported"))
             .count()
-            >= 5,
+            >= 10,
         "each export is logged"
     );
 }

@@ -1,6 +1,11 @@
-//! Exports: deviations and buffer-zone entries as CSV and GeoJSON, incidents
-//! in the zone as CSV, the `check` report as JSON. Lon/lat degrees, metres,
+//! Exports: deviations and buffer-zone entries as CSV and GeoJSON (and, in
+//! `field`, as KML, GeoPackage and FlatGeobuf; routes as KML and GPX),
+//! incidents in the zone as CSV, the `check` report as JSON. Lon/lat degrees, metres,
 //! RFC 3339 times; write them with [`crate::io::write::write_atomic`].
+
+mod field;
+
+pub use field::{route_gpx, route_kml, stretches_fgb, stretches_gpkg, stretches_kml};
 
 use crate::analysis::ConvoyResult;
 use crate::analysis::incidents::IncidentInfo;
