@@ -201,6 +201,51 @@ fn startup(c: &mut Criterion) {
     g.finish();
 }
 
+/// The large case as GDAL writes it (GeoPackage, FlatGeobuf, KML) and as AIS
+/// NMEA, made by `benches/field_formats.sh` into `CW_FORMATS_DIR` (default
+/// `/tmp/corridor-watch-formats`); skipped with a note when absent. The same
+/// script times pyogrio and pyais on the same files.
+fn field_formats(c: &mut Criterion) {
+    let dir = std::env::var_os("CW_FORMATS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/tmp/corridor-watch-formats"));
+    let mut g = c.benchmark_group("field_formats");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    for name in ["tracks.gpkg", "tracks.fgb", "tracks.kml", "tracks.nmea"] {
+        let path = dir.join(name);
+        let Ok(bytes) = std::fs::read(&path) else {
+            eprintln!(
+                "field_formats: {} is missing (run benches/field_formats.sh); skipped",
+                path.display()
+            );
+            continue;
+        };
+        let points: usize = corridor_watch::io::read_path(&path)
+            .expect("reads")
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .map(geo::CoordsIter::coords_count)
+            .sum();
+        eprintln!(
+            "field_formats/{name}: {} bytes, {points} points",
+            bytes.len()
+        );
+        g.throughput(Throughput::Elements(points as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    corridor_watch::io::read_path(&path)
+                        .expect("reads")
+                        .features
+                        .len(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -215,6 +260,7 @@ criterion_group!(
     identify,
     frame_shapes,
     startup,
-    zone
+    zone,
+    field_formats
 );
 criterion_main!(benches);

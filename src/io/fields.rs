@@ -25,6 +25,53 @@ pub const CONVENTION_NAMES: [&str; 13] = [
     "coordTimes",
 ];
 
+/// Properties that hold lists (per-vertex times, approved corridors).
+const LIST_NAMES: [&str; 3] = ["times", "coordTimes", "corridor_ids"];
+
+/// A list written as text by a format without lists: GDAL's string-list form
+/// `(3:a,b,c)` (the count must match), or a JSON array.
+fn list_from_text(s: &str) -> Option<Value> {
+    let t = s.trim();
+    if t.starts_with('[') {
+        return serde_json::from_str::<Value>(t)
+            .ok()
+            .filter(Value::is_array);
+    }
+    let (n, items) = t.strip_prefix('(')?.strip_suffix(')')?.split_once(':')?;
+    let n: usize = n.parse().ok()?;
+    let items: Vec<Value> = if items.is_empty() {
+        Vec::new()
+    } else {
+        items
+            .split(',')
+            .map(|i| Value::from(i.to_string()))
+            .collect()
+    };
+    (items.len() == n).then_some(Value::Array(items))
+}
+
+/// Per-vertex times given as GDAL's text list `(n:t1,t2,…)` with one time
+/// per vertex, all readable; `None` sends anything else the general way.
+fn fast_times(properties: &Map<String, Value>, vertices: usize) -> Option<Vec<Option<f64>>> {
+    let text = ["times", "coordTimes"]
+        .iter()
+        .find_map(|k| properties.get(*k))?
+        .as_str()?;
+    let (n, items) = text
+        .trim()
+        .strip_prefix('(')?
+        .strip_suffix(')')?
+        .split_once(':')?;
+    if n.parse::<usize>().ok()? != vertices {
+        return None;
+    }
+    let out: Option<Vec<Option<f64>>> = items
+        .split(',')
+        .map(|t| super::time::parse_rfc3339(t).ok().map(Some))
+        .collect();
+    out.filter(|t| t.len() == vertices)
+}
+
 /// dBASE cuts field names to 10 characters. A 10-character name that is the
 /// cut of exactly one conventions name reads as that name (`tolerance_` ->
 /// `tolerance_m`, `corridor_i` -> `corridor_ids`); any other stays as it is.
@@ -70,6 +117,25 @@ impl Collector {
     ) {
         let index = self.next_index;
         self.next_index += 1;
+        let mut properties = properties;
+        let mut times = times;
+        if times.is_none()
+            && let Ok(Some(geo::Geometry::LineString(l))) = &geometry
+            && let Some(t) = fast_times(&properties, l.0.len())
+        {
+            // GDAL's text list of one time per vertex, parsed straight into times
+            // (a million vertices need no million JSON strings on the way).
+            properties.remove("times");
+            properties.remove("coordTimes");
+            times = Some(vec![t]);
+        }
+        for k in LIST_NAMES {
+            if let Some(Value::String(text)) = properties.get(k)
+                && let Some(list) = list_from_text(text)
+            {
+                properties.insert(k.to_string(), list);
+            }
+        }
         let warnings = &mut self.layer.warnings;
         let finished = geometry.and_then(|g| {
             super::feature::finish_feature(index, properties, None, g, times, warnings)
@@ -101,6 +167,22 @@ pub fn only_feature(layer: &Layer) -> &crate::model::Feature {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_written_as_text_are_lists() {
+        assert_eq!(
+            list_from_text("(2:HC-01,HC-02)"),
+            Some(serde_json::json!(["HC-01", "HC-02"]))
+        );
+        assert_eq!(list_from_text("(0:)"), Some(serde_json::json!([])));
+        assert_eq!(
+            list_from_text(r#"["a","b"]"#),
+            Some(serde_json::json!(["a", "b"]))
+        );
+        // A count that does not match, or plain text: not a list.
+        assert_eq!(list_from_text("(3:a,b)"), None);
+        assert_eq!(list_from_text("HC-01,HC-02"), None);
+    }
 
     #[test]
     fn cut_dbase_names_read_as_the_conventions_names() {

@@ -183,11 +183,95 @@ fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> 
     if blob.len() >= 4 && blob.starts_with(b"GP") && blob[3] & 0b1_0000 != 0 {
         return Ok(None);
     }
+    // The GeoPackage header: "GP", version, flags (envelope size in bits 1-3), SRS id, envelope.
+    let envelope = match blob.get(3).map(|f| (f >> 1) & 0b111) {
+        Some(0) => 0,
+        Some(1) => 32,
+        Some(2 | 3) => 48,
+        Some(4) => 64,
+        _ => return Err("not a GeoPackage geometry blob".into()),
+    };
+    if !blob.starts_with(b"GP") || !wkb_fits(blob.get(8 + envelope..).unwrap_or(&[]), 0) {
+        return Err("the geometry blob is cut short or its counts do not fit in it".into());
+    }
     let mut g = geozero::wkb::GpkgWkb(blob)
         .to_geo()
         .map_err(|e| format!("geometry cannot be decoded ({e})"))?;
     crs.to_wgs84(&mut g)?;
     Ok(Some(g))
+}
+
+/// Whether a WKB geometry's counts fit in its bytes (checked before the
+/// decoder sizes anything by them: a hostile count would ask for gigabytes).
+fn wkb_fits(b: &[u8], depth: usize) -> bool {
+    wkb_len(b, depth).is_some()
+}
+
+/// The length of the WKB geometry at the start of `b`, if its counts fit.
+fn wkb_len(b: &[u8], depth: usize) -> Option<usize> {
+    if depth > 32 {
+        return None;
+    }
+    let little = match b.first()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        let w: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+        Some(if little {
+            u32::from_le_bytes(w)
+        } else {
+            u32::from_be_bytes(w)
+        } as usize)
+    };
+    let code = u32_at(1)?;
+    // ISO Z/M/ZM (1000s) and EWKB flags (high bits) give the coordinate size.
+    let (kind, dims) = {
+        let ewkb_z = code & 0x8000_0000 != 0;
+        let ewkb_m = code & 0x4000_0000 != 0;
+        let srid = code & 0x2000_0000 != 0;
+        if srid {
+            return None;
+        }
+        let iso = code & 0x0FFF_FFFF;
+        let dims = match iso / 1000 {
+            1 | 2 => 3,
+            3 => 4,
+            _ => 2 + usize::from(ewkb_z) + usize::from(ewkb_m),
+        };
+        (iso % 1000, dims)
+    };
+    let point = 8 * dims;
+    let mut at = 5;
+    let count = |at: usize| u32_at(at);
+    match kind {
+        1 => at += point,
+        2 => {
+            let n = count(at)?;
+            at = at.checked_add(4)?.checked_add(n.checked_mul(point)?)?;
+        }
+        3 => {
+            let rings = count(at)?;
+            at += 4;
+            for _ in 0..rings {
+                let n = count(at)?;
+                at = at.checked_add(4)?.checked_add(n.checked_mul(point)?)?;
+                if at > b.len() {
+                    return None;
+                }
+            }
+        }
+        4..=7 => {
+            let n = count(at)?;
+            at += 4;
+            for _ in 0..n {
+                at = at.checked_add(wkb_len(b.get(at..)?, depth + 1)?)?;
+            }
+        }
+        _ => return None,
+    }
+    (at <= b.len()).then_some(at)
 }
 
 fn value(v: ValueRef) -> Value {
@@ -202,6 +286,19 @@ fn value(v: ValueRef) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wkb_counts_must_fit() {
+        let mut line = vec![1u8];
+        line.extend_from_slice(&2u32.to_le_bytes());
+        line.extend_from_slice(&2u32.to_le_bytes());
+        line.extend_from_slice(&[0u8; 32]);
+        assert_eq!(wkb_len(&line, 0), Some(41));
+        // A count of 300 million points in 41 bytes.
+        line[5..9].copy_from_slice(&300_000_000u32.to_le_bytes());
+        assert_eq!(wkb_len(&line, 0), None);
+        assert_eq!(wkb_len(&[1, 1, 0, 0, 0], 0), None);
+    }
 
     #[test]
     fn identifiers_are_quoted() {

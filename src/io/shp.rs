@@ -107,6 +107,7 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
         Some(wkt) => Crs::from_wkt(wkt).map_err(|e| bad(format!(".prj: {e}")))?,
         None => Crs::Wgs84,
     };
+    check_record_sizes(&parts.shp).map_err(|e| bad(format!("not a readable .shp ({e})")))?;
     let shapes = match &parts.shx {
         Some(shx) => shapefile::ShapeReader::with_shx(Cursor::new(&parts.shp), Cursor::new(shx)),
         None => shapefile::ShapeReader::new(Cursor::new(&parts.shp)),
@@ -151,6 +152,52 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
         out.push(&format!("record {i}"), props, geometry(shape, &crs), None);
     }
     Ok(out.finish())
+}
+
+/// Walks the `.shp` record headers and checks that every record's part and
+/// point counts fit in its own length, before the decoder sizes anything by
+/// them (a hostile count would otherwise ask for gigabytes).
+fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
+    let be = |at: usize| -> Option<usize> {
+        shp.get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let le = |at: usize| -> Option<usize> {
+        shp.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let mut at = 100;
+    let mut n = 0usize;
+    while at + 8 <= shp.len() {
+        let len = be(at + 4)
+            .ok_or("truncated record header")?
+            .saturating_mul(2);
+        let body = at + 8;
+        if body.saturating_add(len) > shp.len() {
+            return Err(format!("record {n} runs past the end of the file"));
+        }
+        let shape_type = le(body).unwrap_or(0);
+        // PolyLine, Polygon, MultiPatch (+Z/M): bbox, parts, points; MultiPoint (+Z/M): bbox, points.
+        let (parts, points) = match shape_type {
+            3 | 5 | 13 | 15 | 23 | 25 | 31 => {
+                (le(body + 36).unwrap_or(0), le(body + 40).unwrap_or(0))
+            }
+            8 | 18 | 28 => (0, le(body + 36).unwrap_or(0)),
+            _ => (0, 0),
+        };
+        if parts
+            .saturating_mul(4)
+            .saturating_add(points.saturating_mul(16))
+            > len
+        {
+            return Err(format!(
+                "record {n} claims {parts} parts and {points} points in {len} bytes"
+            ));
+        }
+        at = body + len;
+        n += 1;
+    }
+    Ok(())
 }
 
 fn read_shapes_only(

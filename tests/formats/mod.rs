@@ -451,3 +451,24 @@ fn stretches_and_routes_export_to_the_field_formats_and_read_back() {
         assert!(err.contains("308.80 km, all in corridors"), "{name}: {err}");
     }
 }
+
+#[test]
+fn fuzzer_finds_are_named_errors_without_huge_allocations() {
+    // Inputs cargo-fuzz found asking for 4 GB: a .shp record claiming a
+    // billion parts in 212 bytes, and a GeoPackage blob claiming 270 M points.
+    refused(
+        &fixture("formats/hostile/fuzz-oom.shp"),
+        &["fuzz-oom.shp", "claims"],
+    );
+    let out = run(
+        &[&fixture("formats/hostile/fuzz-oom.gpkg")],
+        &["--bbox", "-180,-90,180,90"],
+        "query",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("counts do not fit"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("memory"),
+        "{err}"
+    );
+}
