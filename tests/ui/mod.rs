@@ -644,6 +644,13 @@ fn a_kmz_and_a_geopackage_dropped_on_the_window_load_as_layers() {
     assert_eq!(gpkg.layer.features.len(), 155);
     h.get_by_label("scenario.kmz");
     h.get_by_label("scenario_3857.gpkg");
+    hide_log(&mut h);
+    h.snapshot_options(
+        "kmz_and_geopackage_dropped",
+        &SnapshotOptions::new()
+            .threshold(1.5)
+            .max_failed_pixels(4000),
+    );
     // Their corridors and reports are analysed with the tracks: 9 convoys, 5 flagged.
     let a = h.state().session.analysis.as_ref().unwrap();
     assert_eq!(a.results.len(), 9);
