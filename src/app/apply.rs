@@ -34,6 +34,10 @@ impl CorridorApp {
             Command::ShowTable(t) => self.session.selection.table_layer = t,
             Command::ZoomTo(b) => self.runtime.map.zoom_to(b),
             Command::ZoomToAll => self.zoom_to_all(),
+            Command::GoTo { at, zoom, what } => {
+                self.runtime.map.centre_on(at.x, at.y, zoom);
+                self.info(format!("centred on {what}"));
+            }
             Command::ShowTab(t) => self.settings.tab = t,
             Command::UseTool(t) => self.use_tool(t),
             Command::SetTiles(t) => self.set_tiles(t),

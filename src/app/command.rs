@@ -27,6 +27,12 @@ pub enum Command {
     UseTool(Tool),
     SetTiles(TileChoice),
     PickPmTiles,
+    /// Centre the map on a place found by name.
+    GoTo {
+        at: Coord,
+        zoom: f64,
+        what: String,
+    },
     // Selection and queries.
     SelectConvoy(usize),
     SelectStretch(StretchRef),

@@ -24,6 +24,7 @@ pub enum JobOut {
     },
     Analysed(Box<Analysis>),
     Basemap(Result<Basemap, String>),
+    Places(Result<crate::places::Gazetteer, String>),
     Picked(Vec<PathBuf>),
     PickedPmTiles(Option<PathBuf>),
     /// A route planned along the corridors (or why not).

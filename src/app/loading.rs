@@ -117,6 +117,10 @@ impl CorridorApp {
             } => self.loaded(seq, origin, saved, result),
             JobOut::Analysed(a) => self.analysed(*a),
             JobOut::Basemap(Ok(b)) => self.runtime.map.basemap = Some(b),
+            JobOut::Places(Ok(p)) => self.runtime.map.places = Some(p),
+            JobOut::Places(Err(e)) => {
+                self.warn(format!("the bundled place names could not be read: {e}"))
+            }
             JobOut::Basemap(Err(e)) => {
                 self.warn(format!("the bundled basemap could not be read: {e}"))
             }

@@ -68,6 +68,11 @@ impl CorridorApp {
             |_| jobs::JobOut::Basemap(map::basemap::Basemap::load_bundled()),
             jobs::JobOut::Error,
         );
+        runtime.jobs.spawn(
+            "place names",
+            |_| jobs::JobOut::Places(crate::places::Gazetteer::bundled()),
+            jobs::JobOut::Error,
+        );
         Self {
             settings: Settings::default(),
             session: Session::default(),
@@ -137,7 +142,7 @@ impl CorridorApp {
         let (settings, session, runtime) = (&mut self.settings, &self.session, &mut self.runtime);
         egui::Panel::top("menu").show(ui, |ui| {
             chrome::menu_ui(ui, settings, session, runtime.feed.as_ref(), out);
-            chrome::toolbar_ui(ui, session, out);
+            chrome::toolbar_ui(ui, session, settings, runtime.map.places.as_ref(), out);
         });
         egui::Panel::bottom("status").show(ui, |ui| chrome::status_ui(ui, runtime, out));
         if session.replay.enabled {

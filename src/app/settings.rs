@@ -72,6 +72,8 @@ pub struct Windows {
 pub struct Forms {
     pub url: String,
     pub feed_url: String,
+    /// The toolbar's place search.
+    pub place: String,
 }
 
 /// The user's choices. Fields without `serde(skip)` are saved between runs.

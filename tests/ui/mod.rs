@@ -644,18 +644,51 @@ fn a_kmz_and_a_geopackage_dropped_on_the_window_load_as_layers() {
     assert_eq!(gpkg.layer.features.len(), 155);
     h.get_by_label("scenario.kmz");
     h.get_by_label("scenario_3857.gpkg");
-    hide_log(&mut h);
-    h.snapshot_options(
-        "kmz_and_geopackage_dropped",
-        &SnapshotOptions::new()
-            .threshold(1.5)
-            .max_failed_pixels(4000),
-    );
     // Their corridors and reports are analysed with the tracks: 9 convoys, 5 flagged.
     let a = h.state().session.analysis.as_ref().unwrap();
     assert_eq!(a.results.len(), 9);
     assert_eq!(
         a.results.iter().filter(|r| r.report.is_flagged()).count(),
         5
+    );
+    hide_log(&mut h);
+    settle(&mut h);
+    h.snapshot_options(
+        "kmz_and_geopackage_dropped",
+        &SnapshotOptions::new()
+            .threshold(1.5)
+            .max_failed_pixels(4000),
+    );
+}
+
+#[test]
+fn a_place_is_found_by_name_and_the_map_goes_there() {
+    let mut h = app_on(vec![data("corridors.geojson")]);
+    // The place names load on a worker at start.
+    let start = Instant::now();
+    while h.state().busy() && start.elapsed() < Duration::from_secs(60) {
+        h.step();
+    }
+    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    field.type_text("Zaporizhzhia");
+    h.run_steps(2);
+    // The matches list shows the city first.
+    h.get_by_label_contains("Zaporizhzhya, UA (710052 people)");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let centre = h.state().map_rect().center();
+    let city = h.state().screen_pos(geo::Coord {
+        x: 35.11714,
+        y: 47.85167,
+    });
+    assert!((centre - city).length() < 2.0, "{centre:?} vs {city:?}");
+    assert!(
+        h.state()
+            .session
+            .log
+            .iter()
+            .any(|e| e.text.starts_with("centred on Zaporizhzhya (UA)")),
+        "the log says where the map went"
     );
 }

@@ -3,7 +3,9 @@
 use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY, category_colour, role_colour};
 use crate::app::session::{Session, Tool};
+use crate::app::settings::Settings;
 use crate::model::Role;
+use crate::places::Gazetteer;
 use eframe::egui::{self, Color32, RichText};
 
 const TOOLS: [(Tool, &str, &str); 5] = [
@@ -34,8 +36,16 @@ const TOOLS: [(Tool, &str, &str); 5] = [
     ),
 ];
 
-pub fn toolbar_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+pub fn toolbar_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    settings: &mut Settings,
+    places: Option<&Gazetteer>,
+    out: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
+        place_search_ui(ui, &mut settings.forms.place, places, out);
+        ui.separator();
         ui.label("Tool:");
         for (tool, label, tip) in TOOLS {
             if ui
@@ -49,6 +59,58 @@ pub fn toolbar_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) 
         ui.separator();
         legend_ui(ui);
     });
+}
+
+/// "Find a place": matches as you type (up to 6, largest first); Enter or a
+/// click centres the map on one.
+fn place_search_ui(
+    ui: &mut egui::Ui,
+    query: &mut String,
+    places: Option<&Gazetteer>,
+    out: &mut Vec<Command>,
+) {
+    let edit = ui.add(
+        egui::TextEdit::singleline(query)
+            .hint_text("Find a place…")
+            .desired_width(150.0),
+    );
+    let Some(g) = places else { return };
+    let hits = if query.trim().chars().count() >= 2 {
+        g.search(query, 6)
+    } else {
+        Vec::new()
+    };
+    let go = |p: &crate::places::Place| Command::GoTo {
+        at: p.at,
+        zoom: if p.population >= 100_000 { 10.0 } else { 12.0 },
+        what: format!("{} ({}), {} people", p.name, p.country, p.population),
+    };
+    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        match hits.first() {
+            Some(p) => out.push(go(p)),
+            None if !query.trim().is_empty() => out.push(Command::Warn(format!(
+                "no place called \"{}\" in the bundled place names",
+                query.trim()
+            ))),
+            None => {}
+        }
+        return;
+    }
+    if edit.has_focus() && !hits.is_empty() {
+        egui::Area::new(ui.scope_id().with("place hits"))
+            .fixed_pos(edit.rect.left_bottom() + egui::vec2(0.0, 2.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    for p in &hits {
+                        let text = format!("{}, {} ({} people)", p.name, p.country, p.population);
+                        if ui.selectable_label(false, text).clicked() {
+                            out.push(go(p));
+                        }
+                    }
+                });
+            });
+    }
 }
 
 fn legend_ui(ui: &mut egui::Ui) {

@@ -6,6 +6,7 @@
 pub mod basemap;
 mod camera;
 pub mod draw;
+mod labels;
 mod plugin;
 pub mod projection;
 pub mod style;
@@ -34,6 +35,8 @@ pub struct MapView {
     pub memory: MapMemory,
     tiles: Option<Box<dyn Tiles>>,
     pub basemap: Option<Basemap>,
+    /// Place names for labels and search (loaded on a worker at start).
+    pub places: Option<crate::places::Gazetteer>,
     /// Where the map was drawn last frame (screen points).
     pub rect: egui::Rect,
     size: egui::Vec2,
@@ -57,6 +60,7 @@ impl Default for MapView {
             memory,
             tiles: None,
             basemap: None,
+            places: None,
             rect: egui::Rect::NOTHING,
             size: egui::vec2(800.0, 600.0),
             cursor: None,
@@ -115,6 +119,7 @@ impl MapView {
         let panning = matches!(session.tool, Tool::Identify | Tool::Measure);
         let fill = self.tiles.is_none();
         let attribution = settings.tile_choice.attribution();
+        let zoom = self.memory.zoom();
         let tiles: Option<&mut dyn Tiles> =
             self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.memory, lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1))
@@ -129,6 +134,10 @@ impl MapView {
                 tool: tool_shape,
                 hide_tracks: session.replay.enabled,
             }))
+            .with_plugin(Painted(labels::PlaceLabels {
+                places: self.places.as_ref(),
+                zoom,
+            }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
@@ -140,7 +149,9 @@ impl MapView {
             } else {
                 egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
             })
-            .double_click_to_zoom(true);
+            .double_click_to_zoom(true)
+            // The wheel zooms, as in every other map; dragging pans.
+            .zoom_with_ctrl(false);
         let shown = map.show(ui, |ui, response, projector, _memory| {
             // Attribution, as the sources require.
             ui.painter().text(

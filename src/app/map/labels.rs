@@ -1,0 +1,83 @@
+//! Place-name labels (GeoNames, offline): more places as the map zooms in,
+//! larger places first, never two labels on top of each other.
+
+use super::plugin::Paint;
+use super::projection::{to_screen, viewport_bbox};
+use crate::places::Gazetteer;
+use eframe::egui::{self, Align2, Color32, FontId, Rect, Stroke};
+use walkers::Projector;
+
+/// Most labels drawn at once.
+const MAX_LABELS: usize = 160;
+
+pub struct PlaceLabels<'a> {
+    pub places: Option<&'a Gazetteer>,
+    pub zoom: f64,
+}
+
+/// The smallest place labelled at a zoom level.
+fn min_population(zoom: f64) -> u64 {
+    match zoom {
+        z if z < 5.5 => 1_000_000,
+        z if z < 6.5 => 250_000,
+        z if z < 7.5 => 80_000,
+        z if z < 8.5 => 25_000,
+        z if z < 9.5 => 8_000,
+        z if z < 10.5 => 3_000,
+        _ => 0,
+    }
+}
+
+impl Paint for PlaceLabels<'_> {
+    fn paint(&self, painter: &egui::Painter, projector: &Projector) {
+        let Some(places) = self.places else { return };
+        let view = viewport_bbox(projector);
+        let clip = projector.clip_rect();
+        let mut taken: Vec<Rect> = Vec::new();
+        for p in places.in_box(view, min_population(self.zoom)) {
+            if taken.len() >= MAX_LABELS {
+                break;
+            }
+            let big = p.population >= 500_000;
+            let font = FontId::proportional(if big { 14.0 } else { 12.0 });
+            let at = to_screen(projector, p.at);
+            let galley = painter.layout_no_wrap(p.name.clone(), font.clone(), Color32::BLACK);
+            let rect =
+                Rect::from_min_size(at + egui::vec2(5.0, -galley.size().y / 2.0), galley.size())
+                    .expand(2.0);
+            if !clip.contains_rect(rect) || taken.iter().any(|r| r.intersects(rect)) {
+                continue;
+            }
+            taken.push(rect);
+            painter.circle(
+                at,
+                if big { 3.5 } else { 2.5 },
+                Color32::from_gray(40),
+                Stroke::new(1.0, Color32::WHITE),
+            );
+            let pos = at + egui::vec2(6.0, 0.0);
+            // A light halo keeps names readable over lines and fills.
+            for d in [
+                egui::vec2(-1.0, 0.0),
+                egui::vec2(1.0, 0.0),
+                egui::vec2(0.0, -1.0),
+                egui::vec2(0.0, 1.0),
+            ] {
+                painter.text(
+                    pos + d,
+                    Align2::LEFT_CENTER,
+                    &p.name,
+                    font.clone(),
+                    Color32::from_white_alpha(220),
+                );
+            }
+            painter.text(
+                pos,
+                Align2::LEFT_CENTER,
+                &p.name,
+                font,
+                Color32::from_gray(25),
+            );
+        }
+    }
+}
