@@ -98,7 +98,7 @@ impl Gazetteer {
                 })
             })
             .collect();
-        places.sort_by(|a, b| b.population.cmp(&a.population));
+        places.sort_by_key(|p| std::cmp::Reverse(p.population));
         Ok(Gazetteer { places })
     }
 

@@ -70,6 +70,9 @@ impl CorridorApp {
                 }
             }
             Command::Measure(c) => {
+                if self.session.measure.is_empty() {
+                    self.session.results = QueryResults::default();
+                }
                 self.session.measure.push(c);
                 self.settings.tab = Tab::Results;
             }
@@ -101,12 +104,16 @@ impl CorridorApp {
     fn use_tool(&mut self, tool: Tool) {
         self.session.tool = tool;
         self.session.query_shape = None;
+        // What the last tool highlighted does not carry over to the next.
+        self.session.highlight = Default::default();
         if tool == Tool::Route {
             self.settings.tab = Tab::Route;
         }
     }
 
     fn show_results(&mut self, r: QueryResults) {
+        // A new query's results replace the last ones and any measurement.
+        self.session.measure.clear();
         self.session.highlight.features = r.hits.iter().map(|h| (h.layer, h.feature)).collect();
         self.session.results = r;
         self.settings.tab = Tab::Results;

@@ -154,9 +154,11 @@ impl CorridorApp {
                 .default_size(110.0)
                 .show(ui, |ui| panels::log_ui(ui, session, settings, out));
         }
+        // The side panel keeps its width (the user may drag it); wide tables scroll inside it.
         egui::Panel::left("side")
             .resizable(true)
-            .default_size(380.0)
+            .default_size(420.0)
+            .size_range(320.0..=640.0)
             .show(ui, |ui| {
                 panels::side_ui(ui, session, settings, runtime.feed.as_ref(), out)
             });

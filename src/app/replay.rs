@@ -248,7 +248,7 @@ impl Replay {
 
     pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
         let Some(d) = &self.data else { return };
-        let trail_colour = Color32::from_rgb(20, 120, 50);
+        let trail_colour = crate::app::map::style::TRACK;
         for tr in &d.tracks {
             for p in &tr.parts {
                 if let Some(trail) = trail_at(p, self.t) {

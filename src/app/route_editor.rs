@@ -11,7 +11,7 @@ use eframe::egui::{self, Color32, Pos2, Shape, Stroke};
 use geo::Coord;
 use walkers::Projector;
 
-pub const LEG_INSIDE: Color32 = Color32::from_rgb(0, 160, 60);
+pub const LEG_INSIDE: Color32 = super::map::style::ROUTE_INSIDE;
 pub const ROUTE_LINE: Color32 = Color32::from_rgb(0, 120, 140);
 /// Screen distance (points) within which a click or press hits a waypoint or leg.
 pub const HIT_PX: f32 = 9.0;

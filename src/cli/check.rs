@@ -168,7 +168,7 @@ fn time_range(s: &Stretch) -> String {
 fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
     writeln!(
         out,
-        "{:<16} {:<17} {:>12} {:>10} {:>12} {:>16}",
+        "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
         "convoy", "status", "length", "deviations", "zone entries", "worst offset"
     )?;
     for c in &report.convoys {
@@ -176,7 +176,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
         let worst = c.worst_offset_m().map(km).unwrap_or_else(|| "-".into());
         writeln!(
             out,
-            "{:<16} {:<17} {:>12} {:>10} {:>12} {:>16}",
+            "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
             c.convoy_id,
             status,
             km(c.length_m),

@@ -76,7 +76,10 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
                 "OUTSIDE for {:.2} km, up to {}",
                 leg.outside_m() / 1000.0,
                 leg.max_offset_m()
-                    .map(|m| format!("{m:.0} m from a corridor"))
+                    .map(|m| format!(
+                        "{} from a corridor",
+                        corridor_watch::text::format_length_m(m)
+                    ))
                     .unwrap_or_else(|| "- (no corridor)".into())
             )
         };

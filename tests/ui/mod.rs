@@ -618,8 +618,23 @@ fn a_kmz_and_a_geopackage_dropped_on_the_window_load_as_layers() {
             .dropped_files
             .push(std::sync::Arc::new(Dropped(scenario.join(name))));
     }
-    h.step();
-    settle(&mut h);
+    // Until both are loaded and the analysis of all three layers is in.
+    let start = Instant::now();
+    loop {
+        h.step();
+        let s = &h.state().session;
+        if s.layers.len() == 3
+            && !h.state().busy()
+            && s.analysis.as_ref().is_some_and(|a| a.results.len() == 9)
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the drop did not load"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let layers = &h.state().session.layers;
     assert_eq!(
         layers.len(),

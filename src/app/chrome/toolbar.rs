@@ -1,7 +1,7 @@
 //! The toolbar: the map tools, and the legend of what the map draws.
 
 use crate::app::command::Command;
-use crate::app::map::style::{DEVIATION, ZONE_ENTRY, category_colour, role_colour};
+use crate::app::map::style::{DEVIATION, GAP, ZONE_ENTRY, category_colour, role_colour};
 use crate::app::session::{Session, Tool};
 use crate::app::settings::Settings;
 use crate::model::Role;
@@ -117,19 +117,25 @@ fn legend_ui(ui: &mut egui::Ui) {
     let swatch = |ui: &mut egui::Ui, c: Color32, text: &str| {
         let (r, _) = ui.allocate_exact_size(egui::vec2(14.0, 10.0), egui::Sense::hover());
         ui.painter().rect_filled(r, 2.0, c);
+        // A light edge keeps dark swatches (tracks) visible on the dark toolbar.
+        let edge = egui::Stroke::new(1.0, Color32::from_gray(150));
+        ui.painter()
+            .rect_stroke(r, 2.0, edge, egui::StrokeKind::Inside);
         ui.label(RichText::new(text).small());
     };
     ui.label(RichText::new("Legend:").small());
     let area = |r| role_colour(r).gamma_multiply(0.6);
     swatch(ui, area(Role::Corridor), "corridor (true width)");
     swatch(ui, area(Role::GrainRoute), "grain lane");
+    swatch(ui, role_colour(Role::ContactLine), "contact line");
     swatch(ui, area(Role::BufferZone), "buffer zone");
     swatch(ui, role_colour(Role::Track), "track");
     swatch(ui, DEVIATION, "deviation");
     swatch(ui, ZONE_ENTRY, "zone entry");
+    swatch(ui, GAP, "AIS gap");
     swatch(
         ui,
-        category_colour("shelling"),
-        "incident (ringed: in zone)",
+        category_colour("checkpoint"),
+        "incident, by category (ringed: in zone)",
     );
 }

@@ -185,8 +185,31 @@ impl LayersPlugin<'_> {
         }
     }
 
-    /// Stretches over the tracks; incidents in the zone ringed.
+    /// Stretches over the tracks (AIS gaps dashed); incidents in the zone ringed.
     fn stretches(&self, a: &Analysis, projector: &Projector, painter: &mut ShapeSink) {
+        for g in a
+            .results
+            .iter()
+            .filter(|_| !self.hide_tracks)
+            .flat_map(|r| &r.report.gaps)
+        {
+            let ends = [
+                Coord {
+                    x: g.start[0],
+                    y: g.start[1],
+                },
+                Coord {
+                    x: g.end[0],
+                    y: g.end[1],
+                },
+            ];
+            painter.0.extend(Shape::dashed_line(
+                &project_line(projector, &ends),
+                Stroke::new(3.0, super::style::GAP),
+                8.0,
+                6.0,
+            ));
+        }
         for r in a.results.iter().filter(|_| !self.hide_tracks) {
             // A parked convoy's stretch has no length: a ring where it stands
             // (zone entry inside, deviation outside).

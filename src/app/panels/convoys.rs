@@ -125,7 +125,12 @@ fn convoy_detail_ui(
                 format_length_m(s.length_m)
             );
             let this = StretchRef { kind, index };
-            let label = RichText::new(text).color(colour);
+            // Coloured text on the selection's blue is unreadable: selected rows keep the plain colour.
+            let label = if selected == Some(this) {
+                RichText::new(text).strong()
+            } else {
+                RichText::new(text).color(colour)
+            };
             if ui.selectable_label(selected == Some(this), label).clicked() {
                 out.push(Command::SelectStretch(this));
             }

@@ -6,6 +6,7 @@ use crate::app::feed::{FeedAlert, FeedState, FeedWatch};
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
+use crate::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 
 pub fn live_ui(
@@ -54,7 +55,7 @@ fn alert_text(a: &FeedAlert) -> RichText {
             format!(
                 "left its corridors{}",
                 s.max_offset_m
-                    .map(|m| format!(", up to {m:.0} m"))
+                    .map(|m| format!(", up to {}", format_length_m(m)))
                     .unwrap_or_default()
             ),
             DEVIATION,
@@ -62,8 +63,8 @@ fn alert_text(a: &FeedAlert) -> RichText {
         AlertType::BufferZoneEntry => (
             "ZONE ENTRY",
             format!(
-                "entered the buffer zone, {:.0} m deep",
-                s.max_offset_m.unwrap_or(0.0)
+                "entered the buffer zone, {} deep",
+                format_length_m(s.max_offset_m.unwrap_or(0.0))
             ),
             ZONE_ENTRY,
         ),

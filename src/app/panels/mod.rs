@@ -44,7 +44,7 @@ pub fn side_ui(
         }
     });
     ui.separator();
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| match settings.tab {
             Tab::Layers => layers::layers_ui(ui, session, out),

@@ -157,7 +157,7 @@ fn legs_ui(ui: &mut egui::Ui, check: &RouteCheck) {
                 ", OUTSIDE for {}{}",
                 km(leg.outside_m()),
                 leg.max_offset_m()
-                    .map(|m| format!(", up to {m:.0} m from a corridor"))
+                    .map(|m| format!(", up to {} from a corridor", km(m)))
                     .unwrap_or_else(|| ", no corridor loaded".into())
             ));
             DEVIATION

@@ -179,8 +179,8 @@ fn table_window(
                     for (ci, c) in columns.iter().enumerate() {
                         let arrow = match (ci == sort.column, sort.ascending) {
                             (false, _) => "",
-                            (true, true) => " ▲",
-                            (true, false) => " ▼",
+                            (true, true) => " ^",
+                            (true, false) => " v",
                         };
                         if ui
                             .button(format!("{c}{arrow}"))
