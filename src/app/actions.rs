@@ -76,7 +76,7 @@ impl CorridorApp {
                 .session
                 .analysis
                 .as_ref()
-                .and_then(|a| export_body(kind, a))
+                .and_then(|a| export_body(kind, a, &self.settings.zone_filter))
             {
                 Some(Ok(b)) => b,
                 Some(Err(e)) => {

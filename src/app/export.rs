@@ -132,7 +132,12 @@ pub fn route_body(kind: ExportKind, route: &crate::io::route::Route) -> Body {
 }
 
 /// A data export of the analysis, with a count for the log.
-pub fn export_body(kind: ExportKind, a: &Analysis) -> Option<Result<(Body, String), String>> {
+/// Incidents go through the Buffer zone tab's `filter`: the file holds what the table shows.
+pub fn export_body(
+    kind: ExportKind,
+    a: &Analysis,
+    filter: &crate::app::settings::ZoneFilter,
+) -> Option<Result<(Body, String), String>> {
     let report = Report {
         convoys: a.results.iter().map(|r| r.report.clone()).collect(),
     };
@@ -156,13 +161,24 @@ pub fn export_body(kind: ExportKind, a: &Analysis) -> Option<Result<(Body, Strin
             Err(e) => return Some(Err(e)),
         },
         ExportKind::StretchesGpkg => (Body::Gpkg(a.results.clone()), counted),
-        ExportKind::IncidentsCsv => (
-            Body::Text(export::incidents_csv(&a.incidents)),
-            format!(
-                "{} incidents in the zone",
-                a.incidents.iter().filter(|i| i.inside).count()
-            ),
-        ),
+        ExportKind::IncidentsCsv => {
+            let shown: Vec<_> = a
+                .incidents
+                .iter()
+                .filter(|i| filter.accepts(i))
+                .cloned()
+                .collect();
+            let inside = shown.iter().filter(|i| i.inside).count();
+            let note = if filter.is_open() {
+                ""
+            } else {
+                " (as filtered)"
+            };
+            (
+                Body::Text(export::incidents_csv(&shown)),
+                format!("{inside} incidents in the zone{note}"),
+            )
+        }
         ExportKind::ReportJson => (
             Body::Text(export::report_json(&report)),
             format!("{} convoys", report.convoys.len()),

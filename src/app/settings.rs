@@ -43,6 +43,48 @@ impl Default for ZoneFilter {
     }
 }
 
+/// A "from" or "to" time typed by the user: RFC 3339, or a date alone
+/// (`2026-03-03`: the start of that day, UTC, for `from`; its end for `to`).
+pub fn typed_time(text: &str, end_of_day: bool) -> Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
+        let clock = if end_of_day {
+            "23:59:59.999"
+        } else {
+            "00:00:00"
+        };
+        return crate::io::time::parse_rfc3339(&format!("{t}T{clock}Z")).map(Some);
+    }
+    crate::io::time::parse_rfc3339(t).map(Some)
+}
+
+impl ZoneFilter {
+    /// The filter's time window, or the first problem with what was typed.
+    pub fn window(&self) -> Result<(Option<f64>, Option<f64>), String> {
+        Ok((typed_time(&self.from, false)?, typed_time(&self.to, true)?))
+    }
+
+    /// Whether an incident passes the filter (a bad time typed lets everything through it).
+    pub fn accepts(&self, i: &crate::analysis::incidents::IncidentInfo) -> bool {
+        let (from, to) = self.window().unwrap_or((None, None));
+        (self.category == "All" || i.category == self.category)
+            && (!self.inside_only || i.inside)
+            && from.is_none_or(|t| i.time_s.is_some_and(|s| s >= t))
+            && to.is_none_or(|t| i.time_s.is_some_and(|s| s <= t))
+    }
+
+    /// True when it lets every incident through.
+    pub fn is_open(&self) -> bool {
+        self.category == "All"
+            && !self.inside_only
+            && self.from.trim().is_empty()
+            && self.to.trim().is_empty()
+    }
+}
+
 /// The attribute table's order: a column and its direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TableSort {

@@ -166,6 +166,8 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
         shp.get(at..at + 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
     };
+    // Every shape in a file is of the header's type, or null (ESRI's specification).
+    let file_type = le(32).ok_or("no file header")?;
     let mut at = 100;
     let mut n = 0usize;
     while at + 8 <= shp.len() {
@@ -177,6 +179,11 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
             return Err(format!("record {n} runs past the end of the file"));
         }
         let shape_type = le(body).unwrap_or(0);
+        if shape_type != 0 && shape_type != file_type {
+            return Err(format!(
+                "record {n} is of shape type {shape_type} in a file of type {file_type}"
+            ));
+        }
         // PolyLine, Polygon, MultiPatch (+Z/M): bbox, parts, points; MultiPoint (+Z/M): bbox, points.
         let (parts, points) = match shape_type {
             3 | 5 | 13 | 15 | 23 | 25 | 31 => {

@@ -19,6 +19,8 @@ pub struct LayersPlugin<'a> {
     pub tool: Option<ToolShape>,
     /// While replaying, tracks and their stretches are drawn by the replay.
     pub hide_tracks: bool,
+    /// Incidents the Buffer zone tab's filter leaves out: (layer, feature).
+    pub hidden: HashSet<(usize, usize)>,
 }
 
 /// The route being edited, the replay and flashing alerts, over the layers.
@@ -148,7 +150,7 @@ impl LayersPlugin<'_> {
                 }
                 let Some(g) = &f.geometry else { continue };
                 let role = l.effective_role(f.role);
-                if self.hide_tracks && role == Role::Track {
+                if (self.hide_tracks && role == Role::Track) || self.hidden.contains(&(li, fi)) {
                     continue;
                 }
                 let (colour, width) = match role {
@@ -232,7 +234,11 @@ impl LayersPlugin<'_> {
                 }
             }
         }
-        for inc in a.incidents.iter().filter(|i| i.inside) {
+        for inc in a
+            .incidents
+            .iter()
+            .filter(|i| i.inside && !self.hidden.contains(&(i.layer, i.feature)))
+        {
             if self.layers.get(inc.layer).is_some_and(|l| l.style.visible) {
                 painter.circle_stroke(
                     to_screen(projector, inc.pos),

@@ -133,6 +133,7 @@ impl MapView {
                 highlight: &session.highlight,
                 tool: tool_shape,
                 hide_tracks: session.replay.enabled,
+                hidden: hidden_incidents(session, settings),
             }))
             .with_plugin(Painted(labels::PlaceLabels {
                 places: self.places.as_ref(),
@@ -178,6 +179,23 @@ impl MapView {
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.push(Command::ClearToolShapes);
         }
+    }
+}
+
+/// The incidents the Buffer zone tab's filter leaves out, so the map shows what the table shows.
+fn hidden_incidents(
+    session: &Session,
+    settings: &Settings,
+) -> std::collections::HashSet<(usize, usize)> {
+    let f = &settings.zone_filter;
+    match &session.analysis {
+        Some(a) if !f.is_open() => a
+            .incidents
+            .iter()
+            .filter(|i| !f.accepts(i))
+            .map(|i| (i.layer, i.feature))
+            .collect(),
+        _ => Default::default(),
     }
 }
 

@@ -5,7 +5,6 @@ use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::model::{Analysis, IncidentInfo};
 use crate::app::settings::ZoneFilter;
-use crate::io::time::parse_rfc3339;
 use crate::text::format_length_m;
 use eframe::egui::{self, RichText};
 
@@ -14,22 +13,15 @@ pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Ve
     categories.sort();
     categories.dedup();
     filter_ui(ui, f, &categories);
-    let from = parse_rfc3339(&f.from).ok();
-    let to = parse_rfc3339(&f.to).ok();
-    if (!f.from.trim().is_empty() && from.is_none()) || (!f.to.trim().is_empty() && to.is_none()) {
+    presets_ui(ui, f, a);
+    if f.window().is_err() {
         ui.colored_label(
             DEVIATION,
-            "Times must be RFC 3339, e.g. 2026-03-02T08:00:00Z",
+            "Times are a date (2026-03-02) or RFC 3339 (2026-03-02T08:00:00Z), UTC",
         );
     }
-    let shown: Vec<&IncidentInfo> = a
-        .incidents
-        .iter()
-        .filter(|i| f.category == "All" || i.category == f.category)
-        .filter(|i| !f.inside_only || i.inside)
-        .filter(|i| from.is_none_or(|t| i.time_s.is_some_and(|s| s >= t)))
-        .filter(|i| to.is_none_or(|t| i.time_s.is_some_and(|s| s <= t)))
-        .collect();
+    // One filter for this table, the map and File > Export > Incidents.
+    let shown: Vec<&IncidentInfo> = a.incidents.iter().filter(|i| f.accepts(i)).collect();
     let inside = shown.iter().filter(|i| i.inside).count();
     ui.label(format!(
         "{} incidents shown, {} inside the zone ({} loaded)",
@@ -81,15 +73,39 @@ fn filter_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, categories: &[String]) {
         ui.label("From");
         ui.add(
             egui::TextEdit::singleline(&mut f.from)
-                .hint_text("2026-03-01T00:00:00Z")
+                .hint_text("2026-03-01")
                 .desired_width(150.0),
         );
         ui.label("to");
         ui.add(
             egui::TextEdit::singleline(&mut f.to)
-                .hint_text("RFC 3339, UTC")
+                .hint_text("date or RFC 3339, UTC")
                 .desired_width(150.0),
         );
+    });
+}
+
+/// Quick windows, ending at the newest incident (the data's own "now").
+fn presets_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, a: &Analysis) {
+    let newest = a.incidents.iter().filter_map(|i| i.time_s).reduce(f64::max);
+    ui.horizontal(|ui| {
+        ui.label("Last");
+        for (label, s) in [
+            ("24 h", 86_400.0),
+            ("3 days", 3.0 * 86_400.0),
+            ("7 days", 7.0 * 86_400.0),
+        ] {
+            if ui.small_button(label).clicked()
+                && let Some(t) = newest
+            {
+                f.from = crate::io::time::format_rfc3339(t - s).unwrap_or_default();
+                f.to = crate::io::time::format_rfc3339(t).unwrap_or_default();
+            }
+        }
+        if ui.small_button("All times").clicked() {
+            f.from.clear();
+            f.to.clear();
+        }
     });
 }
 
