@@ -138,6 +138,7 @@ fn frame_shapes(c: &mut Criterion) {
         b.iter(|| {
             let plugin = LayersPlugin {
                 hide_tracks: false,
+                hidden: Default::default(),
                 layers: &layers,
                 analysis: None,
                 highlight: &highlight,
