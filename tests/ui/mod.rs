@@ -726,7 +726,7 @@ fn a_date_filter_holds_for_the_table_the_map_and_the_export() {
         .filter(|i| i.time_s.is_some_and(|s| s >= from && s <= to))
         .collect();
     let inside = want.iter().filter(|i| i.inside).count();
-    assert!(want.len() > 0 && want.len() < a.incidents.len());
+    assert!(!want.is_empty() && want.len() < a.incidents.len());
     h.get_by_label(&format!(
         "{} incidents shown, {inside} inside the zone (26 loaded)",
         want.len()
