@@ -99,6 +99,11 @@ impl CorridorApp {
     pub fn set_tiles(&mut self, choice: TileChoice) {
         match choice.tiles(&self.runtime.ctx) {
             Ok(tiles) => {
+                if matches!(choice, TileChoice::OpenStreetMap | TileChoice::Custom(_)) {
+                    self.info(
+                        "online tiles need the network; where a tile does not come, the bundled Natural Earth basemap shows beneath",
+                    );
+                }
                 self.runtime.map.set_tiles(tiles);
                 self.settings.tile_choice = choice;
             }

@@ -743,3 +743,20 @@ fn a_date_filter_holds_for_the_table_the_map_and_the_export() {
     click(&mut h, "24 h");
     assert!(!h.state().settings.zone_filter.from.is_empty());
 }
+
+#[test]
+fn identify_says_what_the_analysis_knows_of_an_incident() {
+    let mut h = app_on(bundled());
+    let inc = {
+        let a = h.state().session.analysis.as_ref().unwrap();
+        let i = a.incidents.iter().find(|i| i.inside).unwrap();
+        (i.pos, corridor_watch::text::format_length_m(i.depth_m))
+    };
+    h.state_mut().centre_on(inc.0.x, inc.0.y, 11.0);
+    h.run_steps(3);
+    click_map(&mut h, inc.0);
+    h.get_by_label_contains("(incident, incidents.geojson")
+        .click();
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("inside the buffer zone, {} deep", inc.1));
+}

@@ -12,8 +12,12 @@ impl TileChoice {
     pub fn attribution(&self) -> &'static str {
         match self {
             TileChoice::Offline => "Basemap: Natural Earth (public domain)",
-            TileChoice::OpenStreetMap => "© OpenStreetMap contributors; Natural Earth",
-            TileChoice::Custom(_) => "Custom XYZ tiles (see the provider's terms); Natural Earth",
+            TileChoice::OpenStreetMap => {
+                "© OpenStreetMap contributors (tiles, where they load); Natural Earth beneath"
+            }
+            TileChoice::Custom(_) => {
+                "Custom XYZ tiles, where they load (see the provider's terms); Natural Earth beneath"
+            }
             TileChoice::PmTiles(_) => "Local PMTiles file (see its licence); Natural Earth",
         }
     }

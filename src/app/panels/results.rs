@@ -35,6 +35,9 @@ pub fn results_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) 
             egui::CollapsingHeader::new(format!("{} ({role}, {}{dist})", f.label(), l.layer.name))
                 .id_salt((h.layer, h.feature))
                 .show(ui, |ui| {
+                    if let Some(text) = summary(session, h.layer, h.feature) {
+                        ui.strong(text);
+                    }
                     props_ui(ui, &f.properties);
                     if ui.small_button("Zoom to").clicked() {
                         out.push(Command::ShowFeature {
@@ -50,6 +53,39 @@ pub fn results_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) 
     if let Some(h) = hover {
         out.push(Command::Highlight(vec![h]));
     }
+}
+
+/// What the analysis says of a feature: an incident's place in the zone, a
+/// track's convoy status.
+fn summary(session: &Session, layer: usize, feature: usize) -> Option<String> {
+    let a = session.analysis.as_ref()?;
+    if let Some(i) = a
+        .incidents
+        .iter()
+        .find(|i| i.layer == layer && i.feature == feature)
+    {
+        let line = i
+            .contact_line_m
+            .map(|m| format!(", {} from the contact line", format_length_m(m)))
+            .unwrap_or_default();
+        return Some(if i.inside {
+            format!(
+                "inside the buffer zone, {} deep{line}",
+                format_length_m(i.depth_m)
+            )
+        } else {
+            format!("outside the buffer zone{line}")
+        });
+    }
+    let f = session.layers.get(layer)?.layer.features.get(feature)?;
+    let id = f.prop_text("convoy_id")?;
+    let r = a.results.iter().find(|r| r.report.convoy_id == id)?;
+    let st = crate::text::ConvoyStatus::of(&r.report);
+    Some(format!(
+        "convoy {id}: {}, {} tracked",
+        st.label(),
+        format_length_m(r.report.length_m)
+    ))
 }
 
 fn measure_ui(ui: &mut egui::Ui, points: &[geo::Coord], out: &mut Vec<Command>) {

