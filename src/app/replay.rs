@@ -309,9 +309,16 @@ impl Replay {
                         },
                     ),
                 );
+                // Labels near the map's right edge go to the left of the marker, not off the map.
+                let near_edge = p.x > projector.clip_rect().right() - 90.0;
+                let (offset, align) = if near_edge {
+                    (egui::vec2(-9.0, -9.0), egui::Align2::RIGHT_BOTTOM)
+                } else {
+                    (egui::vec2(9.0, -9.0), egui::Align2::LEFT_BOTTOM)
+                };
                 painter.text(
-                    p + egui::vec2(9.0, -9.0),
-                    egui::Align2::LEFT_BOTTOM,
+                    p + offset,
+                    align,
                     &tr.convoy_id,
                     egui::FontId::proportional(12.0),
                     Color32::BLACK,

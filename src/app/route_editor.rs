@@ -253,9 +253,16 @@ impl RouteEditor {
             out.push(Shape::circle_stroke(p, 7.0, Stroke::new(2.0, ROUTE_LINE)));
         }
         painter.extend(out);
+        // A number only where it does not sit on an earlier one (close waypoints at low zoom).
+        let mut numbered: Vec<Pos2> = Vec::new();
         for (i, c) in self.route.waypoints.iter().enumerate() {
+            let p = to_screen(projector, *c);
+            if numbered.iter().any(|q| q.distance(p) < 14.0) {
+                continue;
+            }
+            numbered.push(p);
             painter.text(
-                to_screen(projector, *c),
+                p,
                 egui::Align2::CENTER_CENTER,
                 (i + 1).to_string(),
                 egui::FontId::proportional(9.0),
