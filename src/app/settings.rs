@@ -26,6 +26,8 @@ pub enum TileChoice {
 
 /// The Buffer zone tab's filter of incidents.
 pub struct ZoneFilter {
+    /// The incidents table's order.
+    pub sort: TableSort,
     pub category: String,
     pub inside_only: bool,
     pub from: String,
@@ -35,6 +37,10 @@ pub struct ZoneFilter {
 impl Default for ZoneFilter {
     fn default() -> Self {
         Self {
+            sort: TableSort {
+                column: 2,
+                ascending: true,
+            },
             category: "All".into(),
             inside_only: false,
             from: String::new(),

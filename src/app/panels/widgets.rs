@@ -23,3 +23,30 @@ pub fn table_ui(ui: &mut egui::Ui, id: &str, headers: &[&str], rows: impl FnOnce
             rows(ui);
         });
 }
+
+/// Column headers as buttons: a click sorts by that column, a second click
+/// turns the order round; the sorted column shows ^ or v.
+pub fn sort_headers_ui<S: AsRef<str>>(
+    ui: &mut egui::Ui,
+    headers: &[S],
+    sort: &mut crate::app::settings::TableSort,
+) {
+    for (ci, h) in headers.iter().enumerate() {
+        let arrow = match (ci == sort.column, sort.ascending) {
+            (false, _) => "",
+            (true, true) => " ^",
+            (true, false) => " v",
+        };
+        if ui
+            .button(egui::RichText::new(format!("{}{arrow}", h.as_ref())).strong())
+            .on_hover_text("Sort")
+            .clicked()
+        {
+            *sort = crate::app::settings::TableSort {
+                column: ci,
+                ascending: ci != sort.column || !sort.ascending,
+            };
+        }
+    }
+    ui.end_row();
+}

@@ -177,24 +177,7 @@ fn table_window(
             egui::ScrollArea::both().show(ui, |ui| {
                 egui::Grid::new("attrs").striped(true).show(ui, |ui| {
                     ui.strong("#");
-                    for (ci, c) in columns.iter().enumerate() {
-                        let arrow = match (ci == sort.column, sort.ascending) {
-                            (false, _) => "",
-                            (true, true) => " ^",
-                            (true, false) => " v",
-                        };
-                        if ui
-                            .button(format!("{c}{arrow}"))
-                            .on_hover_text("Sort")
-                            .clicked()
-                        {
-                            *sort = TableSort {
-                                column: ci,
-                                ascending: ci != sort.column || !sort.ascending,
-                            };
-                        }
-                    }
-                    ui.end_row();
+                    super::widgets::sort_headers_ui(ui, &columns, sort);
                     for &fi in &order {
                         let f = &features[fi];
                         if ui

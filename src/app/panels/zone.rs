@@ -2,7 +2,7 @@
 //! zone, with their depth and distance to the contact line.
 
 use crate::app::command::Command;
-use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
+use crate::app::map::style::{DEVIATION, ZONE_ENTRY, category_colour};
 use crate::app::model::{Analysis, IncidentInfo};
 use crate::app::settings::ZoneFilter;
 use crate::text::format_length_m;
@@ -21,7 +21,8 @@ pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Ve
         );
     }
     // One filter for this table, the map and File > Export > Incidents.
-    let shown: Vec<&IncidentInfo> = a.incidents.iter().filter(|i| f.accepts(i)).collect();
+    let mut shown: Vec<&IncidentInfo> = a.incidents.iter().filter(|i| f.accepts(i)).collect();
+    sort_incidents(&mut shown, f.sort);
     let inside = shown.iter().filter(|i| i.inside).count();
     ui.label(format!(
         "{} incidents shown, {} inside the zone ({} loaded)",
@@ -38,22 +39,28 @@ pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Ve
         "Depth",
         "To contact line",
     ];
-    super::widgets::table_ui(ui, "incidents", &headers, |ui| {
-        for i in &shown {
-            if ui.selectable_label(false, &i.id).clicked() {
-                let p = i.pos;
-                out.push(Command::Highlight(vec![(i.layer, i.feature)]));
-                out.push(Command::ZoomTo([
-                    p.x - 0.15,
-                    p.y - 0.1,
-                    p.x + 0.15,
-                    p.y + 0.1,
-                ]));
+    category_legend_ui(ui, &categories);
+    let sort = &mut f.sort;
+    egui::Grid::new("incidents")
+        .striped(true)
+        .num_columns(headers.len())
+        .show(ui, |ui| {
+            super::widgets::sort_headers_ui(ui, &headers, sort);
+            for i in &shown {
+                if ui.selectable_label(false, &i.id).clicked() {
+                    let p = i.pos;
+                    out.push(Command::Highlight(vec![(i.layer, i.feature)]));
+                    out.push(Command::ZoomTo([
+                        p.x - 0.15,
+                        p.y - 0.1,
+                        p.x + 0.15,
+                        p.y + 0.1,
+                    ]));
+                }
+                incident_row_ui(ui, i);
+                ui.end_row();
             }
-            incident_row_ui(ui, i);
-            ui.end_row();
-        }
-    });
+        });
 }
 
 fn filter_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, categories: &[String]) {
@@ -82,6 +89,36 @@ fn filter_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, categories: &[String]) {
                 .hint_text("date or RFC 3339, UTC")
                 .desired_width(150.0),
         );
+    });
+}
+
+/// The table's order: by name, category, time, zone, depth (outside ones last) or distance to the line.
+fn sort_incidents(rows: &mut [&IncidentInfo], sort: crate::app::settings::TableSort) {
+    let num = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
+    rows.sort_by(|a, b| {
+        let o = match sort.column {
+            0 => a.id.cmp(&b.id),
+            1 => a.category.cmp(&b.category),
+            2 => num(a.time_s).total_cmp(&num(b.time_s)),
+            3 => a.inside.cmp(&b.inside),
+            4 => num(a.inside.then_some(a.depth_m)).total_cmp(&num(b.inside.then_some(b.depth_m))),
+            _ => num(a.contact_line_m).total_cmp(&num(b.contact_line_m)),
+        };
+        if sort.ascending { o } else { o.reverse() }
+    });
+}
+
+/// The incident colours on the map, by category.
+fn category_legend_ui(ui: &mut egui::Ui, categories: &[String]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("On the map:").small());
+        for c in categories {
+            let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter()
+                .circle_filled(r.center(), 5.0, category_colour(c));
+            ui.label(RichText::new(c).small());
+        }
+        ui.label(RichText::new("(black ring: inside the zone)").small());
     });
 }
 
@@ -128,4 +165,52 @@ fn incident_row_ui(ui: &mut egui::Ui, i: &IncidentInfo) {
             .map(format_length_m)
             .unwrap_or_else(|| "-".into()),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::settings::TableSort;
+
+    fn inc(id: &str, inside: bool, depth_m: f64) -> IncidentInfo {
+        IncidentInfo {
+            layer: 0,
+            feature: 0,
+            id: id.into(),
+            category: "shelling".into(),
+            time: String::new(),
+            time_s: None,
+            pos: geo::Coord { x: 0.0, y: 0.0 },
+            inside,
+            depth_m,
+            contact_line_m: None,
+        }
+    }
+
+    #[test]
+    fn depth_sorts_with_outside_incidents_last_when_deepest_first() {
+        let (a, b, c) = (
+            inc("A", true, 900.0),
+            inc("B", false, 0.0),
+            inc("C", true, 12_000.0),
+        );
+        let mut rows = vec![&a, &b, &c];
+        sort_incidents(
+            &mut rows,
+            TableSort {
+                column: 4,
+                ascending: false,
+            },
+        );
+        let ids: Vec<&str> = rows.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["C", "A", "B"]);
+        sort_incidents(
+            &mut rows,
+            TableSort {
+                column: 0,
+                ascending: true,
+            },
+        );
+        assert_eq!(rows[0].id, "A");
+    }
 }
