@@ -19,6 +19,18 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     let bad = |what: String| LoadError::invalid(source, what);
     let reader = FgbReader::open(Cursor::new(bytes))
         .map_err(|e| bad(format!("not a readable FlatGeobuf ({e})")))?;
+    // A hostile header claiming billions of features makes the reader size its
+    // index skip by them: refuse counts the file cannot hold (a feature takes
+    // more than 8 bytes).
+    let claimed = reader.header().features_count();
+    if claimed > (bytes.len() / 8) as u64 {
+        return Err(bad(format!(
+            "the header claims {claimed} features in {} bytes",
+            bytes.len()
+        )));
+    }
+    check_feature_sizes(bytes, claimed, reader.header().index_node_size())
+        .map_err(|e| bad(format!("not a readable FlatGeobuf ({e})")))?;
     let crs = match reader.header().crs() {
         None => Crs::Wgs84,
         Some(c) if c.code() > 0 => {
@@ -50,6 +62,35 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         n += 1;
     }
     Ok(out.finish())
+}
+
+/// Walks the length-prefixed features after the header and the index and
+/// checks that each fits in the file, before the reader sizes a buffer by a
+/// (possibly hostile) length.
+fn check_feature_sizes(bytes: &[u8], features: u64, node_size: u16) -> Result<(), String> {
+    let u32_at = |at: usize| -> Option<usize> {
+        let w: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(u32::from_le_bytes(w) as usize)
+    };
+    let header = u32_at(8).ok_or("no header")?;
+    let index = if node_size > 0 && features > 0 {
+        flatgeobuf::packed_r_tree::PackedRTree::index_size(features as usize, node_size)
+    } else {
+        0
+    };
+    let mut at = 12usize.saturating_add(header).saturating_add(index);
+    let mut n = 0u64;
+    while at < bytes.len() && n < features {
+        let size = u32_at(at).ok_or_else(|| format!("feature {n} is cut short"))?;
+        at = at.saturating_add(4).saturating_add(size);
+        if at > bytes.len() {
+            return Err(format!(
+                "feature {n} claims {size} bytes past the end of the file"
+            ));
+        }
+        n += 1;
+    }
+    Ok(())
 }
 
 /// Collects a feature's columns as JSON values.
