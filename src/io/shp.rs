@@ -201,6 +201,17 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
                 "record {n} claims {parts} parts and {points} points in {len} bytes"
             ));
         }
+        // Each part starts at a point of the record, in order (the decoder sizes parts by them).
+        let mut last = 0;
+        for k in 0..parts {
+            let start = le(body + 44 + 4 * k).unwrap_or(usize::MAX);
+            if start >= points.max(1) || start < last {
+                return Err(format!(
+                    "record {n}: part {k} starts at point {start} of {points}"
+                ));
+            }
+            last = start;
+        }
         at = body + len;
         n += 1;
     }

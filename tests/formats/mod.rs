@@ -460,6 +460,21 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
         &fixture("formats/hostile/fuzz-oom.shp"),
         &["fuzz-oom.shp", "claims"],
     );
+    // A part starting at point 469,762,053 of 10 (asked for 7.5 GB).
+    refused(
+        &fixture("formats/hostile/fuzz-oom-3.shp"),
+        &["fuzz-oom-3.shp", "part 1 starts"],
+    );
+    // A FlatGeobuf feature whose length runs past the file (3.4 GB of buffers and 4.5 s before).
+    refused(
+        &fixture("formats/hostile/fuzz-huge-feature.fgb"),
+        &["fuzz-huge-feature.fgb", "past the end"],
+    );
+    // A record of another shape type than the file's (asked for 11 GB).
+    refused(
+        &fixture("formats/hostile/fuzz-oom-2.shp"),
+        &["fuzz-oom-2.shp", "shape type"],
+    );
     let out = run(
         &[&fixture("formats/hostile/fuzz-oom.gpkg")],
         &["--bbox", "-180,-90,180,90"],
