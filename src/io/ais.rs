@@ -138,33 +138,41 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         ));
     }
     let mut out = vessels_layer(source, vessels);
-    for (n, what) in [
-        (
-            skipped.no_time,
-            "position report(s) without a time (no tag block or $PGHP before them) skipped",
-        ),
-        (
-            skipped.bad_checksum,
-            "sentence(s) with a bad checksum skipped",
-        ),
-        (
-            skipped.orphan_parts,
-            "part(s) of multi-part messages out of order or without their first part skipped",
-        ),
-        (
-            skipped.unreadable,
-            "sentence(s) that are not readable AIS skipped",
-        ),
-        (
-            skipped.bad_position,
-            "position(s) not available or outside WGS 84 dropped",
-        ),
-    ] {
-        if n > 0 {
-            out.warnings.push(format!("{n} {what}"));
+    counted(
+        &mut out.warnings,
+        &[
+            (
+                skipped.no_time,
+                "position report(s) without a time (no tag block or $PGHP before them) skipped",
+            ),
+            (
+                skipped.bad_checksum,
+                "sentence(s) with a bad checksum skipped",
+            ),
+            (
+                skipped.orphan_parts,
+                "part(s) of multi-part messages out of order or without their first part skipped",
+            ),
+            (
+                skipped.unreadable,
+                "sentence(s) that are not readable AIS skipped",
+            ),
+            (
+                skipped.bad_position,
+                "position(s) not available or outside WGS 84 dropped",
+            ),
+        ],
+    );
+    Ok(out)
+}
+
+/// One warning per kind of skipped input that happened: "3 sentence(s) … skipped".
+fn counted(warnings: &mut Vec<String>, counts: &[(usize, &str)]) {
+    for (n, what) in counts {
+        if *n > 0 {
+            warnings.push(format!("{n} {what}"));
         }
     }
-    Ok(out)
 }
 
 /// A tag block's `c:` time (Unix seconds; milliseconds when it is that large), and the rest of the line.
@@ -395,18 +403,17 @@ pub fn read_ais_csv(source: &str, bytes: &[u8], layout: CsvLayout) -> Result<Lay
         }
     }
     let mut out = vessels_layer(source, vessels);
-    for (n, what) in [
-        (skipped.no_time, "row(s) without a readable time skipped"),
-        (skipped.unreadable, "row(s) without a numeric MMSI skipped"),
-        (
-            skipped.bad_position,
-            "position(s) not available or outside WGS 84 dropped",
-        ),
-    ] {
-        if n > 0 {
-            out.warnings.push(format!("{n} {what}"));
-        }
-    }
+    counted(
+        &mut out.warnings,
+        &[
+            (skipped.no_time, "row(s) without a readable time skipped"),
+            (skipped.unreadable, "row(s) without a numeric MMSI skipped"),
+            (
+                skipped.bad_position,
+                "position(s) not available or outside WGS 84 dropped",
+            ),
+        ],
+    );
     Ok(out)
 }
 

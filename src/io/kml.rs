@@ -212,34 +212,38 @@ fn convert(g: kml::types::Geometry<f64>) -> Result<Geometry<f64>, String> {
 }
 
 fn simplify(c: GeometryCollection<f64>) -> Geometry<f64> {
-    let all = |f: fn(&Geometry<f64>) -> bool| !c.0.is_empty() && c.0.iter().all(f);
-    if all(|g| matches!(g, Geometry::LineString(_))) {
-        Geometry::MultiLineString(MultiLineString(
-            c.0.into_iter()
-                .filter_map(|g| match g {
-                    Geometry::LineString(l) => Some(l),
-                    _ => None,
-                })
-                .collect(),
-        ))
-    } else if all(|g| matches!(g, Geometry::Polygon(_))) {
-        Geometry::MultiPolygon(
-            c.0.into_iter()
-                .filter_map(|g| match g {
-                    Geometry::Polygon(p) => Some(p),
-                    _ => None,
-                })
-                .collect(),
-        )
-    } else if all(|g| matches!(g, Geometry::Point(_))) {
-        Geometry::MultiPoint(
-            c.0.into_iter()
-                .filter_map(|g| match g {
-                    Geometry::Point(p) => Some(p),
-                    _ => None,
-                })
-                .collect(),
-        )
+    /// All members as one kind, or `None`.
+    fn all<T>(c: &[Geometry<f64>], pick: fn(&Geometry<f64>) -> Option<&T>) -> Option<Vec<T>>
+    where
+        T: Clone,
+    {
+        (!c.is_empty()).then(|| c.iter().map(|g| pick(g).cloned()).collect())?
+    }
+    let g = &c.0;
+    if let Some(l) = all(g, |g| {
+        if let Geometry::LineString(l) = g {
+            Some(l)
+        } else {
+            None
+        }
+    }) {
+        Geometry::MultiLineString(MultiLineString(l))
+    } else if let Some(p) = all(g, |g| {
+        if let Geometry::Polygon(p) = g {
+            Some(p)
+        } else {
+            None
+        }
+    }) {
+        Geometry::MultiPolygon(p.into())
+    } else if let Some(p) = all(g, |g| {
+        if let Geometry::Point(p) = g {
+            Some(p)
+        } else {
+            None
+        }
+    }) {
+        Geometry::MultiPoint(p.into())
     } else {
         Geometry::GeometryCollection(c)
     }

@@ -102,7 +102,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             "the file is UTF-16 text; GeoJSON, GPX and CSV are read as UTF-8 (save it as UTF-8)",
         ));
     }
-    let mut layer = match Format::detect(source, bytes) {
+    let layer = match Format::detect(source, bytes) {
         Format::GeoJson => read_geojson(source, bytes)?,
         Format::Gpx => read_gpx(source, bytes)?,
         Format::Csv => match ais::csv_layout(bytes) {
@@ -123,12 +123,18 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             },
         )?,
     };
+    Ok(named(layer, source))
+}
+
+/// A layer read from `source`, named by its file name (a GeoPackage's
+/// `#table` kept), with warnings for reaches it cannot use.
+fn named(mut layer: Layer, source: &str) -> Layer {
     layer.name = Path::new(source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| source.to_string());
     layer.warn_unusable_reaches();
-    Ok(layer)
+    layer
 }
 
 /// A GeoPackage path, and the table after `#` when one is named
@@ -204,26 +210,17 @@ pub fn read_path_with(
     let source = path.display().to_string();
     if let Some((file, table)) = gpkg_table(path) {
         // A GeoPackage is read by SQLite from the file itself; `file.gpkg#table` picks a table.
-        let mut layer = gpkg::read_gpkg_path(&file, table.as_deref())?;
-        layer.name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.clone());
-        layer.warn_unusable_reaches();
-        return Ok(layer);
+        return Ok(named(
+            gpkg::read_gpkg_path(&file, table.as_deref())?,
+            &source,
+        ));
     }
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
     {
         // A shapefile is several files: read the ones beside it too.
-        let mut layer = shp::read_shp_path(path)?;
-        layer.name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.clone());
-        layer.warn_unusable_reaches();
-        return Ok(layer);
+        return Ok(named(shp::read_shp_path(path)?, &source));
     }
     let io_err = |e: std::io::Error| LoadError::Io {
         path: source.clone(),
@@ -242,19 +239,14 @@ pub fn read_path_with(
         && !head.starts_with(&[0xFF, 0xFE])
         && !head.starts_with(&[0xFE, 0xFF])
     {
-        let mut layer = stream::read_geojson_stream(
+        let layer = stream::read_geojson_stream(
             &source,
             std::io::BufReader::new(reader),
             stream::CHUNK_BYTES,
             done_bytes,
             cancel,
         )?;
-        layer.name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.clone());
-        layer.warn_unusable_reaches();
-        return Ok(layer);
+        return Ok(named(layer, &source));
     }
     // Straight into the buffer (no copy through a chunk), 8 MB at a time for
     // progress and cancel.
