@@ -4,7 +4,80 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
+    /// *corridor-watch*: the figures a reader wants first (left out when not asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
     pub convoys: Vec<ConvoyReport>,
+    /// *corridor-watch*: the incidents inside a buffer zone (left out when not asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents_in_zone: Option<Vec<IncidentInZone>>,
+}
+
+/// The report in figures.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Summary {
+    pub convoys: usize,
+    pub flagged: usize,
+    pub deviations: usize,
+    pub buffer_zone_entries: usize,
+    pub gaps: usize,
+    /// Greatest deviation offset of any convoy, metres.
+    pub worst_offset_m: Option<f64>,
+    pub incidents_in_zone: usize,
+}
+
+/// An incident inside a buffer zone, as the report lists it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct IncidentInZone {
+    pub id: String,
+    pub category: String,
+    pub time: String,
+    /// [lon, lat].
+    pub position: [f64; 2],
+    /// Distance to the boundary of the union of the zones, metres.
+    pub depth_m: f64,
+    /// Distance to the nearest contact line, metres.
+    pub contact_line_m: Option<f64>,
+}
+
+impl Report {
+    /// Adds the summary and the incidents inside the zone (from `crate::analysis::incidents`).
+    pub fn with_summary(
+        mut self,
+        incidents: &[crate::analysis::incidents::IncidentInfo],
+    ) -> Report {
+        let inside: Vec<IncidentInZone> = incidents
+            .iter()
+            .filter(|i| i.inside)
+            .map(|i| IncidentInZone {
+                id: i.id.clone(),
+                category: i.category.clone(),
+                // RFC 3339 UTC whatever the source wrote (GDAL's text form, an offset).
+                time: i
+                    .time_s
+                    .and_then(crate::io::time::format_rfc3339_ms)
+                    .unwrap_or_else(|| i.time.clone()),
+                position: [round_deg(i.pos.x), round_deg(i.pos.y)],
+                depth_m: round_m(i.depth_m),
+                contact_line_m: i.contact_line_m.map(round_m),
+            })
+            .collect();
+        let c = &self.convoys;
+        self.summary = Some(Summary {
+            convoys: c.len(),
+            flagged: c.iter().filter(|r| r.is_flagged()).count(),
+            deviations: c.iter().map(|r| r.deviations.len()).sum(),
+            buffer_zone_entries: c.iter().map(|r| r.buffer_zone_entries.len()).sum(),
+            gaps: c.iter().map(|r| r.gaps.len()).sum(),
+            worst_offset_m: c
+                .iter()
+                .filter_map(ConvoyReport::worst_offset_m)
+                .reduce(f64::max),
+            incidents_in_zone: inside.len(),
+        });
+        self.incidents_in_zone = Some(inside);
+        self
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

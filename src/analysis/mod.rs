@@ -95,6 +95,7 @@ pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Report 
             .par_iter()
             .map(|c| check_convoy(scn, c, opts))
             .collect(),
+        ..Default::default()
     }
 }
 

@@ -140,7 +140,9 @@ pub fn export_body(
 ) -> Option<Result<(Body, String), String>> {
     let report = Report {
         convoys: a.results.iter().map(|r| r.report.clone()).collect(),
-    };
+        ..Default::default()
+    }
+    .with_summary(&a.incidents);
     let stretches: usize = report
         .convoys
         .iter()

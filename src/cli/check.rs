@@ -97,7 +97,8 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
                 || args.kml.is_some()
                 || args.gpkg.is_some()
                 || args.fgb.is_some(),
-            incidents: args.incidents_csv.is_some() || matches!(args.format, Format::Text),
+            // The report's summary counts the incidents inside the zone.
+            incidents: true,
         },
     );
     if overview.convoys.is_empty() {
@@ -128,7 +129,9 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             .into_iter()
             .map(|r| r.report)
             .collect(),
-    };
+        ..Default::default()
+    }
+    .with_summary(&overview.incidents);
     if let Some(path) = &args.csv {
         save(path, &export::stretches_csv(report.convoys.iter()))?;
     }

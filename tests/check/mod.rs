@@ -260,3 +260,41 @@ fn tracks_and_layers_across_the_antimeridian() {
     // The peak at 65.1 N is about 11.1 km north of the corridor's centreline.
     assert!((m - 10_140.0).abs() < 150.0, "{m}");
 }
+
+/// Regression (issue 11): the JSON report had no incidents and no summary.
+#[test]
+fn the_json_report_opens_with_a_summary_and_lists_the_incidents_in_the_zone() {
+    let files: Vec<std::path::PathBuf> = [
+        "corridors.geojson",
+        "contact_line.geojson",
+        "grain_routes.geojson",
+        "incidents.geojson",
+        "tracks.geojson",
+        "position_reports.csv",
+    ]
+    .iter()
+    .map(|f| data(f))
+    .collect();
+    let refs: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+    let out = run(&refs, &["--format", "json"], "check");
+    let r = stdout_json(&out);
+    let s = &r["summary"];
+    let convoys = r["convoys"].as_array().unwrap();
+    assert_eq!(s["convoys"], convoys.len());
+    let flagged = convoys
+        .iter()
+        .filter(|c| {
+            !c["deviations"].as_array().unwrap().is_empty()
+                || !c["buffer_zone_entries"].as_array().unwrap().is_empty()
+        })
+        .count();
+    assert_eq!(s["flagged"], flagged);
+    assert_eq!(s["worst_offset_m"], 27518.7);
+    let inside = r["incidents_in_zone"].as_array().unwrap();
+    assert_eq!(s["incidents_in_zone"], inside.len());
+    assert_eq!(inside.len(), 10);
+    assert!(inside.iter().all(|i| i["depth_m"].as_f64().unwrap() > 0.0));
+    // Keys come in reading order: the summary first.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.find("\"summary\"").unwrap() < text.find("\"convoys\"").unwrap());
+}
