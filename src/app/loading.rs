@@ -9,6 +9,34 @@ use crate::io::read_bytes;
 use crate::model::{Layer, Role};
 use std::path::PathBuf;
 
+/// A GeoJSON file refused for one bad feature is read again skipping the
+/// features that cannot be read, each with a warning (as GDAL and QGIS do):
+/// the app loses no good feature for one bad one. Any other error stands.
+fn skipping_bad_features(
+    path: &std::path::Path,
+    e: crate::error::LoadError,
+) -> Result<Layer, crate::error::LoadError> {
+    let feature_level =
+        matches!(&e, crate::error::LoadError::Invalid { what, .. } if what.starts_with("feature "));
+    if !feature_level {
+        return Err(e);
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return Err(e);
+    };
+    let source = path.display().to_string();
+    match crate::io::read_geojson_skipping(&source, &bytes) {
+        Ok(mut layer) => {
+            layer.name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(source);
+            Ok(layer)
+        }
+        Err(_) => Err(e),
+    }
+}
+
 impl CorridorApp {
     pub fn open_path(&mut self, path: PathBuf, saved: Option<(LayerStyle, Role)>) {
         // Remembered between runs: keep it valid from any working directory.
@@ -28,7 +56,8 @@ impl CorridorApp {
                     Some(&p.done_bytes),
                     Some(&p.total_bytes),
                     Some(&p.cancel),
-                ),
+                )
+                .or_else(|e| skipping_bad_features(&path, e)),
             },
             move |msg| JobOut::Loaded {
                 seq,
@@ -159,7 +188,12 @@ impl CorridorApp {
         match result {
             Ok(layer) => {
                 for w in &layer.warnings {
-                    self.info(format!("{w} (in {})", layer.source));
+                    // A skipped feature is a warning the user should see; the rest are notes.
+                    if w.contains(" skipped: ") {
+                        self.warn(format!("{w} (in {})", layer.source));
+                    } else {
+                        self.info(format!("{w} (in {})", layer.source));
+                    }
                 }
                 self.info(format!(
                     "loaded {} ({} features)",

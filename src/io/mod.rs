@@ -21,8 +21,8 @@ pub mod time;
 pub mod write;
 
 pub use self::csv::read_csv;
-pub use self::geojson::read_geojson;
 pub use self::geojson::stream;
+pub use self::geojson::{read_geojson, read_geojson_skipping};
 pub use self::gpx::read_gpx;
 
 use crate::error::LoadError;

@@ -760,3 +760,33 @@ fn identify_says_what_the_analysis_knows_of_an_incident() {
     h.run_steps(3);
     h.get_by_label_contains(&format!("inside the buffer zone, {} deep", inc.1));
 }
+
+#[test]
+fn one_bad_feature_is_skipped_with_a_warning_and_the_rest_loads() {
+    let mut h = app_on(bundled());
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("two.geojson");
+    std::fs::write(
+        &p,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"kind":"corridor","id":"OK-1"},"geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}},
+{"type":"Feature","properties":{"kind":"corridor","id":"BAD"},"geometry":{"type":"LineString","coordinates":[[30,50]]}}]}"#,
+    )
+    .unwrap();
+    h.state_mut().open_path(p, None);
+    settle(&mut h);
+    let layers = &h.state().session.layers;
+    assert_eq!(layers.len(), 7, "the file loads");
+    let l = layers
+        .iter()
+        .find(|l| l.layer.name == "two.geojson")
+        .unwrap();
+    assert_eq!(l.layer.features.len(), 1);
+    assert_logged_error(
+        &h,
+        &["feature 1 skipped", "2 or more positions", "two.geojson"],
+    );
+    // The command line stays strict: the same file is refused, naming the feature.
+    let out = crate::util::run(&[&dir.path().join("two.geojson")], &[], "check");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -7,7 +7,7 @@ mod scan;
 pub mod stream;
 mod strict;
 
-pub use strict::read_geojson_strict;
+pub use strict::{read_geojson_skipping, read_geojson_strict};
 
 use crate::error::LoadError;
 use crate::model::Layer;

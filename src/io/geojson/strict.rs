@@ -31,6 +31,17 @@ const GEOMETRY_TYPES: [&str; 7] = [
 
 /// The strict reader alone (the fast path's referee in tests).
 pub fn read_geojson_strict(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    read(source, bytes, false)
+}
+
+/// As [`read_geojson_strict`], but a feature of a FeatureCollection that
+/// cannot be read is skipped with a warning naming it (as GDAL and QGIS do),
+/// and the rest loads. The app reads this way; `check` stays strict.
+pub fn read_geojson_skipping(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    read(source, bytes, true)
+}
+
+fn read(source: &str, bytes: &[u8], skip_bad: bool) -> Result<Layer, LoadError> {
     let root = crate::io::strict_json::parse(bytes)
         .map_err(|e| LoadError::invalid(source, format!("not valid JSON: {e}")))?;
     let mut layer = Layer {
@@ -62,9 +73,13 @@ pub fn read_geojson_strict(source: &str, bytes: &[u8]) -> Result<Layer, LoadErro
             })?);
             layer.features.reserve(features.len());
             for (index, value) in features.into_iter().enumerate() {
-                let feature = parse_feature(value, index, &mut warnings)
-                    .map_err(|e| LoadError::invalid(source, format!("feature {index}: {e}")))?;
-                layer.features.extend(feature);
+                match parse_feature(value, index, &mut warnings) {
+                    Ok(feature) => layer.features.extend(feature),
+                    Err(e) if skip_bad => warnings.push(format!("feature {index} skipped: {e}")),
+                    Err(e) => {
+                        return Err(LoadError::invalid(source, format!("feature {index}: {e}")));
+                    }
+                }
             }
         }
         "Feature" => {
