@@ -40,6 +40,9 @@ pub struct PlannedRoute {
     pub length_m: f64,
     /// Length of the access legs from the start and to the end onto the network, metres.
     pub access_m: [f64; 2],
+    /// Where the route leaves the corridors to reach another one (only from
+    /// [`plan_route_bridging`] when no corridor path exists): from, to, metres.
+    pub gaps: Vec<(Coord, Coord, f64)>,
 }
 
 /// Why no path could be planned.
@@ -60,7 +63,13 @@ struct Edge {
     length_m: f64,
     /// Allowed shape this edge runs along (`None` for a junction or access leg).
     shape: Option<u32>,
+    /// A leg off the corridors between two networks that do not meet.
+    bridge: bool,
 }
+
+/// How much more a metre off the corridors costs than one along them, when
+/// bridging: the route minimises its distance off the corridors first.
+const BRIDGE_COST: f64 = 1000.0;
 
 fn key(c: Coord) -> (u64, u64) {
     (c.x.to_bits(), c.y.to_bits())
@@ -130,6 +139,28 @@ pub fn plan_route(
     to: Coord,
     corridor_ids: Option<&[String]>,
 ) -> Result<PlannedRoute, RouteError> {
+    plan(scn, from, to, corridor_ids, false)
+}
+
+/// As [`plan_route`]; when the corridors nearest the start and the end do
+/// not meet, the route with the least distance off the corridors instead,
+/// its off-corridor legs in `gaps`.
+pub fn plan_route_bridging(
+    scn: &Scenario,
+    from: Coord,
+    to: Coord,
+    corridor_ids: Option<&[String]>,
+) -> Result<PlannedRoute, RouteError> {
+    plan(scn, from, to, corridor_ids, true)
+}
+
+fn plan(
+    scn: &Scenario,
+    from: Coord,
+    to: Coord,
+    corridor_ids: Option<&[String]>,
+    bridging: bool,
+) -> Result<PlannedRoute, RouteError> {
     let ok = |c: Coord| c.x.is_finite() && c.y.is_finite() && c.y.abs() <= 90.0;
     if !ok(from) || !ok(to) {
         return Err(RouteError::BadPoint);
@@ -164,18 +195,47 @@ pub fn plan_route(
 
     let mut b = build_graph(idx, &usable, &mut splits, links);
     let (start, goal) = (b.node(from_at), b.node(to_at));
-    let Some((net_m, path)) = petgraph::algo::astar(
-        &b.graph,
-        start,
-        |n| n == goal,
-        |e| e.weight().length_m,
-        |_| 0.0,
-    ) else {
+    let search = |b: &Builder| {
+        petgraph::algo::astar(
+            &b.graph,
+            start,
+            |n| n == goal,
+            |e| {
+                let w = e.weight();
+                if w.bridge {
+                    w.length_m * BRIDGE_COST
+                } else {
+                    w.length_m
+                }
+            },
+            |_| 0.0,
+        )
+    };
+    let mut found = search(&b);
+    if found.is_none() && bridging {
+        add_bridges(&mut b);
+        found = search(&b);
+    }
+    let Some((_, path)) = found else {
         return Err(RouteError::NoPath {
             from: shape_label(scn, idx.pieces[snap_from.0 as usize].shape),
             to: shape_label(scn, idx.pieces[snap_to.0 as usize].shape),
         });
     };
+    let mut net_m = 0.0;
+    let mut gaps = Vec::new();
+    for w in path.windows(2) {
+        if let Some(e) = b
+            .graph
+            .edges_connecting(w[0], w[1])
+            .min_by(|x, y| x.weight().length_m.total_cmp(&y.weight().length_m))
+        {
+            net_m += e.weight().length_m;
+            if e.weight().bridge {
+                gaps.push((b.graph[w[0]], b.graph[w[1]], e.weight().length_m));
+            }
+        }
+    }
 
     let (points, corridor_ids, min_reach_m) = path_points(scn, &b, &path, from, to);
     // Fewer waypoints: drop vertices within a quarter of the narrowest reach
@@ -188,7 +248,54 @@ pub fn plan_route(
         waypoints,
         corridor_ids,
         access_m,
+        gaps,
     })
+}
+
+/// Joins every pair of networks that do not meet by their closest nodes
+/// (geodesic length, costed `BRIDGE_COST` times a corridor metre).
+fn add_bridges(b: &mut Builder) {
+    use petgraph::unionfind::UnionFind;
+    let g = &b.graph;
+    let mut uf = UnionFind::<usize>::new(g.node_count());
+    for e in g.edge_indices() {
+        if let Some((x, y)) = g.edge_endpoints(e) {
+            uf.union(x.index(), y.index());
+        }
+    }
+    let mut parts: HashMap<usize, Vec<NodeIndex>> = HashMap::new();
+    for n in g.node_indices() {
+        parts.entry(uf.find(n.index())).or_default().push(n);
+    }
+    let parts: Vec<Vec<NodeIndex>> = parts.into_values().collect();
+    let mut bridges = Vec::new();
+    for i in 0..parts.len() {
+        for j in i + 1..parts.len() {
+            let mut best: Option<(f64, NodeIndex, NodeIndex)> = None;
+            for &p in &parts[i] {
+                for &q in &parts[j] {
+                    let d = fast_distance_m(g[p], g[q]);
+                    if best.is_none_or(|b| d < b.0) {
+                        best = Some((d, p, q));
+                    }
+                }
+            }
+            if let Some((_, p, q)) = best {
+                bridges.push((p, q, distance_m(g[p], g[q])));
+            }
+        }
+    }
+    for (p, q, d) in bridges {
+        b.graph.add_edge(
+            p,
+            q,
+            Edge {
+                length_m: d,
+                shape: None,
+                bridge: true,
+            },
+        );
+    }
 }
 
 /// Split points along each usable piece, (t, point), and the junction links
@@ -274,6 +381,7 @@ fn build_graph(
                         Edge {
                             length_m: fast_distance_m(w[0].1, w[1].1),
                             shape: Some(sid as u32),
+                            bridge: false,
                         },
                     );
                 }
@@ -289,6 +397,7 @@ fn build_graph(
                 Edge {
                     length_m: d,
                     shape: None,
+                    bridge: false,
                 },
             );
         }
@@ -427,6 +536,37 @@ mod tests {
         // Every leg of it stays inside the corridors.
         let legs = super::super::route::check_route(&s, &r.waypoints, None);
         assert!(legs.all_in_corridor(), "{:?}", legs.legs);
+    }
+
+    #[test]
+    fn bridging_leaves_the_corridors_for_the_shortest_gap() {
+        let s = scn(NET);
+        let r = plan_route_bridging(
+            &s,
+            Coord { x: 30.0, y: 50.0 },
+            Coord { x: 35.5, y: 45.0 },
+            None,
+        )
+        .expect("a route with a gap");
+        assert_eq!(r.gaps.len(), 1, "{:?}", r.gaps);
+        let (a, b, m) = r.gaps[0];
+        // The gap is a geodesic between the two networks' nearest nodes.
+        assert!((m - distance_m(a, b)).abs() < 1e-6);
+        assert!(
+            (b.x - 35.0).abs() < 1e-9 && (b.y - 45.0).abs() < 1e-9,
+            "{b:?}"
+        );
+        assert!(r.length_m > m);
+        // Without bridging it is still refused.
+        assert!(
+            plan_route(
+                &s,
+                Coord { x: 30.0, y: 50.0 },
+                Coord { x: 35.5, y: 45.0 },
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl CorridorApp {
             move |_| {
                 let scn = crate::analysis::Scenario::new(layers);
                 JobOut::Planned(
-                    crate::analysis::routing::plan_route(&scn, from, to, None)
+                    crate::analysis::routing::plan_route_bridging(&scn, from, to, None)
                         .map_err(|e| e.to_string()),
                 )
             },
@@ -131,15 +131,43 @@ impl CorridorApp {
         self.session.planning = false;
         match result {
             Ok(p) => {
+                let off: f64 = p.gaps.iter().map(|g| g.2).sum();
+                let gaps = if p.gaps.is_empty() {
+                    String::new()
+                } else {
+                    let places: Vec<String> = p
+                        .gaps
+                        .iter()
+                        .map(|(a, b, m)| {
+                            format!(
+                                "{} from ({:.4}, {:.4}) to ({:.4}, {:.4})",
+                                crate::text::format_length_m(*m),
+                                a.x,
+                                a.y,
+                                b.x,
+                                b.y
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "; no corridor path joins them: this route leaves the corridors for {} ({})",
+                        crate::text::format_length_m(off),
+                        places.join("; ")
+                    )
+                };
                 let text = format!(
-                    "route along corridors: {} through {} ({} waypoints)",
+                    "route along corridors: {} through {} ({} waypoints){gaps}",
                     crate::text::format_length_m(p.length_m),
                     p.corridor_ids.join(", "),
                     p.waypoints.len()
                 );
-                self.info(text.clone());
+                if p.gaps.is_empty() {
+                    self.info(text.clone());
+                } else {
+                    self.warn(text.clone());
+                }
                 let route = &mut self.session.route;
-                route.message = Some((false, text));
+                route.message = Some((!p.gaps.is_empty(), text));
                 let name = route.route.name.clone();
                 route.replace(crate::io::route::Route {
                     name,
