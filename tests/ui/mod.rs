@@ -320,7 +320,6 @@ fn route_along_corridors_on_the_bundled_data() {
     click(&mut h, "Route along corridors");
     settle(&mut h);
     let msg = h.state().session.route.message.clone().expect("a message");
-    eprintln!("route message: {}", msg.1);
     assert!(msg.0, "said as a warning: {}", msg.1);
     assert!(
         msg.1
