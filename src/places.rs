@@ -10,6 +10,24 @@ use geo::Coord;
 
 const BUNDLED: &[u8] = include_bytes!("../data/places/places-1000-black-sea-region.geojson");
 
+/// Spellings people still type, and the GeoNames name they mean.
+const EXONYMS: [(&str, &str); 14] = [
+    ("Kiev", "Kyiv"),
+    ("Kharkov", "Kharkiv"),
+    ("Odessa", "Odesa"),
+    ("Zaporozhye", "Zaporizhzhya"),
+    ("Zaporozhe", "Zaporizhzhya"),
+    ("Dnepr", "Dnipro"),
+    ("Dnepropetrovsk", "Dnipro"),
+    ("Nikolaev", "Mykolayiv"),
+    ("Lvov", "Lviv"),
+    ("Chernigov", "Chernihiv"),
+    ("Lugansk", "Luhansk"),
+    ("Rovno", "Rivne"),
+    ("Krivoy Rog", "Kryvyy Rih"),
+    ("Kirovograd", "Kropyvnytskyi"),
+];
+
 pub struct Place {
     pub name: String,
     pub country: String,
@@ -106,6 +124,12 @@ impl Gazetteer {
     /// then containing, each larger first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Place> {
         let q = fold(query);
+        // Old and Russian spellings of the region's cities (GeoNames' lists of
+        // alternate names are cut short in this data set and may miss them).
+        let q = EXONYMS
+            .iter()
+            .find(|(old, _)| fold(old) == q)
+            .map_or(q, |(_, name)| fold(name));
         if q.is_empty() {
             return Vec::new();
         }
@@ -170,6 +194,9 @@ mod tests {
                 "{q}"
             );
         }
+        assert_eq!(g.search("Kiev", 1)[0].name, "Kyiv");
+        assert_eq!(g.search("Zaporozhye", 1)[0].population, 710_052);
+        assert_eq!(g.search("Kharkov", 1)[0].name, "Kharkiv");
         let kyiv = g.search("Kyiv", 1);
         assert_eq!(kyiv[0].country, "UA");
         assert!(kyiv[0].population > 2_000_000);

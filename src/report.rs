@@ -8,9 +8,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
     pub convoys: Vec<ConvoyReport>,
-    /// *corridor-watch*: the incidents inside a buffer zone (left out when not asked for).
+    /// *corridor-watch*: every incident, inside a buffer zone or not (left out when not asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub incidents_in_zone: Option<Vec<IncidentInZone>>,
+    pub incidents: Option<Vec<IncidentRow>>,
 }
 
 /// The report in figures.
@@ -23,33 +23,34 @@ pub struct Summary {
     pub gaps: usize,
     /// Greatest deviation offset of any convoy, metres.
     pub worst_offset_m: Option<f64>,
-    pub incidents_in_zone: usize,
+    pub incidents: usize,
+    pub incidents_inside: usize,
 }
 
-/// An incident inside a buffer zone, as the report lists it.
+/// An incident as the report lists it.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct IncidentInZone {
+pub struct IncidentRow {
     pub id: String,
     pub category: String,
     pub time: String,
     /// [lon, lat].
     pub position: [f64; 2],
-    /// Distance to the boundary of the union of the zones, metres.
-    pub depth_m: f64,
+    pub inside: bool,
+    /// Distance to the boundary of the union of the zones, metres (`null` outside).
+    pub depth_m: Option<f64>,
     /// Distance to the nearest contact line, metres.
-    pub contact_line_m: Option<f64>,
+    pub distance_to_contact_m: Option<f64>,
 }
 
 impl Report {
-    /// Adds the summary and the incidents inside the zone (from `crate::analysis::incidents`).
+    /// Adds the summary and the incidents (from `crate::analysis::incidents`).
     pub fn with_summary(
         mut self,
         incidents: &[crate::analysis::incidents::IncidentInfo],
     ) -> Report {
-        let inside: Vec<IncidentInZone> = incidents
+        let rows: Vec<IncidentRow> = incidents
             .iter()
-            .filter(|i| i.inside)
-            .map(|i| IncidentInZone {
+            .map(|i| IncidentRow {
                 id: i.id.clone(),
                 category: i.category.clone(),
                 // RFC 3339 UTC whatever the source wrote (GDAL's text form, an offset).
@@ -58,8 +59,9 @@ impl Report {
                     .and_then(crate::io::time::format_rfc3339_ms)
                     .unwrap_or_else(|| i.time.clone()),
                 position: [round_deg(i.pos.x), round_deg(i.pos.y)],
-                depth_m: round_m(i.depth_m),
-                contact_line_m: i.contact_line_m.map(round_m),
+                inside: i.inside,
+                depth_m: i.inside.then(|| round_m(i.depth_m)),
+                distance_to_contact_m: i.contact_line_m.map(round_m),
             })
             .collect();
         let c = &self.convoys;
@@ -73,9 +75,10 @@ impl Report {
                 .iter()
                 .filter_map(ConvoyReport::worst_offset_m)
                 .reduce(f64::max),
-            incidents_in_zone: inside.len(),
+            incidents: rows.len(),
+            incidents_inside: rows.iter().filter(|i| i.inside).count(),
         });
-        self.incidents_in_zone = Some(inside);
+        self.incidents = Some(rows);
         self
     }
 }

@@ -111,6 +111,8 @@ impl Default for TableSort {
 #[derive(Default)]
 pub struct Windows {
     pub about: bool,
+    /// Help > Keyboard and mouse.
+    pub keys: bool,
     pub open_url: bool,
     pub feed: bool,
 }

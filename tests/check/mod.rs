@@ -263,7 +263,7 @@ fn tracks_and_layers_across_the_antimeridian() {
 
 /// Regression (issue 11): the JSON report had no incidents and no summary.
 #[test]
-fn the_json_report_opens_with_a_summary_and_lists_the_incidents_in_the_zone() {
+fn the_json_report_opens_with_a_summary_and_lists_the_incidents() {
     let files: Vec<std::path::PathBuf> = [
         "corridors.geojson",
         "contact_line.geojson",
@@ -290,10 +290,16 @@ fn the_json_report_opens_with_a_summary_and_lists_the_incidents_in_the_zone() {
         .count();
     assert_eq!(s["flagged"], flagged);
     assert_eq!(s["worst_offset_m"], 27518.7);
-    let inside = r["incidents_in_zone"].as_array().unwrap();
-    assert_eq!(s["incidents_in_zone"], inside.len());
-    assert_eq!(inside.len(), 10);
+    let all = r["incidents"].as_array().unwrap();
+    let inside: Vec<_> = all.iter().filter(|i| i["inside"] == true).collect();
+    assert_eq!(s["incidents"], all.len());
+    assert_eq!(s["incidents_inside"], inside.len());
+    assert_eq!((all.len(), inside.len()), (26, 10));
     assert!(inside.iter().all(|i| i["depth_m"].as_f64().unwrap() > 0.0));
+    assert!(
+        all.iter()
+            .all(|i| i["distance_to_contact_m"].as_f64().is_some())
+    );
     // Keys come in reading order: the summary first.
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.find("\"summary\"").unwrap() < text.find("\"convoys\"").unwrap());

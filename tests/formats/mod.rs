@@ -91,7 +91,7 @@ fn every_format_gives_the_geojson_check() {
         let mut got = check_json(&refs);
         // FlatGeobuf keeps features in its spatial index's order: compare incidents by id.
         let by_id = |v: &mut Value| {
-            if let Some(list) = v["incidents_in_zone"].as_array_mut() {
+            if let Some(list) = v["incidents"].as_array_mut() {
                 list.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
             }
         };

@@ -791,3 +791,33 @@ fn one_bad_feature_is_skipped_with_a_warning_and_the_rest_loads() {
     let out = crate::util::run(&[&dir.path().join("two.geojson")], &[], "check");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn go_to_takes_old_names_coordinates_and_mgrs() {
+    let mut h = app_on(vec![data("corridors.geojson")]);
+    let start = Instant::now();
+    while h.state().busy() && start.elapsed() < Duration::from_secs(60) {
+        h.step();
+    }
+    for (typed, lon, lat) in [
+        ("Kiev", 30.52, 50.45),
+        ("48.0, 37.8", 37.8, 48.0),
+        ("37U DP 10659 28111", 37.8, 48.1),
+    ] {
+        let field = h.get_by_role(egui::accesskit::Role::TextInput);
+        field.focus();
+        h.state_mut().settings.forms.place.clear();
+        h.run_steps(1);
+        h.get_by_role(egui::accesskit::Role::TextInput)
+            .type_text(typed);
+        h.run_steps(2);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+        let centre = h.state().map_rect().center();
+        let want = h.state().screen_pos(geo::Coord { x: lon, y: lat });
+        assert!(
+            (centre - want).length() < 30.0,
+            "{typed}: {centre:?} vs {want:?}"
+        );
+    }
+}

@@ -30,6 +30,10 @@ pub fn menu_ui(
             }
         });
         ui.menu_button("Help", |ui| {
+            if ui.button("Keyboard and mouse").clicked() {
+                settings.windows.keys = true;
+                ui.close();
+            }
             if ui.button("About corridor-watch").clicked() {
                 settings.windows.about = true;
                 ui.close();

@@ -176,6 +176,7 @@ impl MapView {
         self.cursor = input.hover;
         self.metres_per_pixel = mpp;
         self.tool_commands(ui, session, &input, out);
+        self.keys(ui, out);
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             out.push(Command::ClearToolShapes);
         }
@@ -196,6 +197,32 @@ fn hidden_incidents(
             .map(|i| (i.layer, i.feature))
             .collect(),
         _ => Default::default(),
+    }
+}
+
+impl MapView {
+    /// +/- zoom in and out, Home shows every layer (when no text field has the keyboard).
+    fn keys(&mut self, ui: &egui::Ui, out: &mut Vec<Command>) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let (plus, minus, home) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
+                i.key_pressed(egui::Key::Minus),
+                i.key_pressed(egui::Key::Home),
+            )
+        });
+        let zoom = self.memory.zoom();
+        if plus {
+            let _ = self.memory.set_zoom((zoom + 1.0).min(19.0));
+        }
+        if minus {
+            let _ = self.memory.set_zoom((zoom - 1.0).max(2.0));
+        }
+        if home {
+            out.push(Command::ZoomToAll);
+        }
     }
 }
 

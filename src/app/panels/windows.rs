@@ -16,6 +16,7 @@ pub fn windows_ui(
     out: &mut Vec<Command>,
 ) {
     about_window(ctx, &mut settings.windows.about);
+    keys_window(ctx, &mut settings.windows.keys);
     url_window(ctx, settings, out);
     feed_window(ctx, settings, out);
     if let Some(li) = session.selection.table_layer
@@ -23,6 +24,34 @@ pub fn windows_ui(
     {
         table_window(ctx, li, l, &mut settings.table_sort, out);
     }
+}
+
+fn keys_window(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("Keyboard and mouse")
+        .open(open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                for (k, what) in [
+                    ("Wheel", "zoom in and out at the pointer"),
+                    ("Drag", "pan (right-drag with the Route and query tools)"),
+                    ("Double-click", "zoom in"),
+                    ("+ / -", "zoom in / out"),
+                    ("Home", "show every layer"),
+                    (
+                        "Ctrl+F",
+                        "Go to: a place name, \"48.0, 37.8\" (lat, lon) or an MGRS reference",
+                    ),
+                    ("Esc", "clear the measurement or the query shape"),
+                    ("Delete", "delete the selected waypoint (Route tool)"),
+                    ("Ctrl+Z / Ctrl+Y", "undo / redo a route edit"),
+                ] {
+                    ui.strong(k);
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
 }
 
 fn about_window(ctx: &egui::Context, open: &mut bool) {
