@@ -26,13 +26,7 @@ fn skipping_bad_features(
     };
     let source = path.display().to_string();
     match crate::io::read_geojson_skipping(&source, &bytes) {
-        Ok(mut layer) => {
-            layer.name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(source);
-            Ok(layer)
-        }
+        Ok(layer) => Ok(crate::io::named(layer, &source)),
         Err(_) => Err(e),
     }
 }

@@ -128,7 +128,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 
 /// A layer read from `source`, named by its file name (a GeoPackage's
 /// `#table` kept), with warnings for reaches it cannot use.
-fn named(mut layer: Layer, source: &str) -> Layer {
+pub(crate) fn named(mut layer: Layer, source: &str) -> Layer {
     layer.name = Path::new(source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

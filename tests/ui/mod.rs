@@ -821,3 +821,22 @@ fn go_to_takes_old_names_coordinates_and_mgrs() {
         );
     }
 }
+
+#[test]
+fn plus_and_minus_keys_zoom_the_map() {
+    let mut h = app_on(bundled());
+    let zoom = |h: &Harness<'static, CorridorApp>| {
+        // One degree of longitude on screen doubles per zoom level.
+        let a = h.state().screen_pos(geo::Coord { x: 33.0, y: 48.0 });
+        let b = h.state().screen_pos(geo::Coord { x: 34.0, y: 48.0 });
+        (b - a).length()
+    };
+    let start = zoom(&h);
+    h.key_press(egui::Key::Plus);
+    h.run_steps(3);
+    let zoomed = zoom(&h);
+    assert!((zoomed / start - 2.0).abs() < 0.05, "{start} -> {zoomed}");
+    h.key_press(egui::Key::Minus);
+    h.run_steps(3);
+    assert!((zoom(&h) / start - 1.0).abs() < 0.05);
+}
