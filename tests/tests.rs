@@ -12,6 +12,7 @@ mod export;
 mod formats;
 mod http;
 mod layout;
+mod postgis;
 mod query;
 mod route;
 #[cfg(feature = "gui")]

@@ -57,7 +57,9 @@ pub struct Watcher {
     first: bool,
 }
 
-fn stretch_key(s: &Stretch) -> String {
+/// What identifies a stretch as it grows: its start time, or its start
+/// position to ~1 m when the track has no times (also the database sink's key).
+pub fn stretch_key(s: &Stretch) -> String {
     s.start_time
         .clone()
         .unwrap_or_else(|| format!("{:.5},{:.5}", s.start[0], s.start[1]))

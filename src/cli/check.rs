@@ -59,6 +59,11 @@ pub struct CheckArgs {
     /// Write every deviation and zone entry as FlatGeobuf to this file.
     #[arg(long)]
     pub fgb: Option<PathBuf>,
+    /// Upsert every deviation, zone entry and AIS gap into a PostGIS table
+    /// (`postgresql://USER@HOST/DB?table=SCHEMA.TABLE`, created when missing),
+    /// in one transaction.
+    #[arg(long, value_name = "URL")]
+    pub to_db: Option<String>,
 }
 
 fn save(path: &std::path::Path, text: &str) -> Result<()> {
@@ -85,6 +90,13 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             args.ais_gap_min
         );
     }
+    // The database first: a bad URL, a dead server or a wrong password is
+    // said before the check runs, not after.
+    let mut sink = args
+        .to_db
+        .as_deref()
+        .map(super::db::open_sink)
+        .transpose()?;
     let layers = load_all(&args.files, &args.tracks, &limits)?;
     let mut overview = Overview::build(
         layers,
@@ -94,6 +106,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
                 gap_s: args.ais_gap_min * 60.0,
             },
             paths: args.geojson.is_some()
+                || sink.is_some()
                 || args.kml.is_some()
                 || args.gpkg.is_some()
                 || args.fgb.is_some(),
@@ -123,6 +136,12 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             export::stretches_gpkg(results, tmp).map_err(std::io::Error::other)
         })
         .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(session) = &mut sink {
+        let rows = corridor_watch::io::postgis::sink::rows_from_results(&overview.results);
+        let n = corridor_watch::io::postgis::sink::write_rows(session, &rows, false)
+            .map_err(|e| anyhow::anyhow!("{e} (in {})", session.url.masked))?;
+        eprintln!("wrote {n} row(s) to {}", session.url.masked);
     }
     let report = Report {
         convoys: std::mem::take(&mut overview.results)

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand.
 
 pub mod check;
+pub mod db;
 pub mod gen_large;
 pub mod load;
 pub mod query;

@@ -8,8 +8,9 @@ use super::load::load_all;
 use anyhow::Result;
 use clap::Args;
 use corridor_watch::analysis::watch::Watcher;
-use corridor_watch::io::feed::{backoff_s, fetch_feed};
+use corridor_watch::io::feed::{Feed, backoff_s};
 use corridor_watch::io::http::FetchLimits;
+use corridor_watch::io::postgis::sink::{rows_from_alerts, write_rows};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,9 +20,15 @@ pub struct WatchArgs {
     /// Layer files or URLs: corridors, contact line / buffer zone, and any tracks so far.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Feed URL: GeoJSON `track` Points, or an OGC API Features items URL.
+    /// Feed: a URL of GeoJSON `track` Points, an OGC API Features items URL,
+    /// or a PostGIS table of reports (`postgresql://…?table=T[&since=COLUMN]`,
+    /// read incrementally).
     #[arg(long)]
     pub feed: String,
+    /// Also upsert each alert into this PostGIS table as it is raised, and
+    /// NOTIFY a channel named after the table (`postgresql://…?table=T`).
+    #[arg(long, value_name = "URL")]
+    pub to_db: Option<String>,
     /// Seconds between polls.
     #[arg(long, default_value_t = 30.0)]
     pub interval_s: f64,
@@ -47,6 +54,12 @@ fn now_rfc3339() -> String {
 /// Runs the watch; returns whether any alert was printed.
 pub fn run(args: &WatchArgs) -> Result<bool> {
     let layers = load_all(&args.files, &[], &FetchLimits::default())?;
+    let mut sink = args
+        .to_db
+        .as_deref()
+        .map(super::db::open_sink)
+        .transpose()?;
+    let mut feed = Feed::open(&args.feed)?;
     let mut watcher = Watcher::new(layers);
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
@@ -57,15 +70,16 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
     let mut failures: u32 = 0;
     let mut any = false;
     let mut polls: u64 = 0;
+    let mut unwritten = Vec::new();
     let mut last_good: Option<std::time::Instant> = None;
     loop {
         polls += 1;
-        match fetch_feed(&args.feed, &limits) {
+        match feed.poll(&limits) {
             Ok(page) => {
                 failures = 0;
                 last_good = Some(std::time::Instant::now());
                 for w in &page.warnings {
-                    eprintln!("feed warning: {w} (in {})", args.feed);
+                    eprintln!("feed warning: {w} (in {})", feed.label());
                 }
                 let n = watcher.ingest(&page);
                 let alerts = watcher.check();
@@ -75,17 +89,40 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     n.duplicates,
                     alerts.len()
                 );
+                let detected_at = now_rfc3339();
+                let rows = rows_from_alerts(&alerts, &detected_at);
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                for a in &alerts {
-                    let mut v = serde_json::to_value(a)?;
-                    if let Some(m) = v.as_object_mut() {
-                        m.insert("detected_at".into(), now_rfc3339().into());
+                for r in &rows {
+                    if let Some(v) = &r.payload {
+                        writeln!(out, "{v}")?;
                     }
-                    writeln!(out, "{v}")?;
                     any = true;
                 }
                 out.flush()?;
+                drop(out);
+                unwritten.extend(rows);
+                if let Some(session) = &mut sink
+                    && !unwritten.is_empty()
+                {
+                    // A failed write is said and tried again with the next poll's
+                    // (the upsert makes a repeat harmless); the watch goes on.
+                    match write_rows(session, &unwritten, true) {
+                        Ok(_) => unwritten.clear(),
+                        Err(e) => {
+                            eprintln!(
+                                "database write failed: {e} (in {}); {} alert(s) kept for the next try",
+                                session.url.masked,
+                                unwritten.len()
+                            );
+                            if session.client.is_closed()
+                                && let Ok(s) = corridor_watch::io::postgis::connect(&session.url)
+                            {
+                                *session = s;
+                            }
+                        }
+                    }
+                }
             }
             Err(e) => {
                 if args.once {

@@ -65,6 +65,50 @@ pub fn fetch_feed(url: &str, limits: &FetchLimits) -> Result<Layer, LoadError> {
     Ok(out)
 }
 
+/// Where a feed's reports come from: a URL polled whole each time, or a
+/// PostGIS table polled for rows past the last one seen.
+pub enum Feed {
+    Http(String),
+    Database(Box<super::postgis::feed::PgFeed>),
+}
+
+impl Feed {
+    /// A feed from what the user typed (`http(s)://…` or `postgresql://…`).
+    pub fn open(text: &str) -> Result<Feed, LoadError> {
+        let text = text.trim();
+        if super::postgis::is_db_url(text) {
+            let masked = super::postgis::url::mask(text);
+            let url = super::postgis::PgUrl::parse(text)
+                .and_then(|u| u.table().map(|_| ()).map(|()| u))
+                .map_err(|e| super::postgis::load_error(&masked, e))?;
+            Ok(Feed::Database(Box::new(super::postgis::feed::PgFeed::new(
+                url,
+            ))))
+        } else {
+            Ok(Feed::Http(text.to_string()))
+        }
+    }
+
+    /// The feed as messages name it (a database URL's password masked).
+    pub fn label(&self) -> &str {
+        match self {
+            Feed::Http(u) => u,
+            Feed::Database(f) => f.masked(),
+        }
+    }
+
+    /// The reports of one poll.
+    pub fn poll(&mut self, limits: &FetchLimits) -> Result<Layer, LoadError> {
+        match self {
+            Feed::Http(u) => fetch_feed(u, limits),
+            Feed::Database(f) => {
+                let label = f.masked().to_string();
+                f.poll().map_err(|e| super::postgis::load_error(&label, e))
+            }
+        }
+    }
+}
+
 /// The poll interval asked for, kept to 0.05 s .. 1 day (30 s when it is not a number).
 pub fn poll_interval_s(asked_s: f64) -> f64 {
     if asked_s.is_finite() {

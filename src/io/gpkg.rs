@@ -203,7 +203,7 @@ fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> 
 
 /// Whether a WKB geometry's counts fit in its bytes (checked before the
 /// decoder sizes anything by them: a hostile count would ask for gigabytes).
-fn wkb_fits(b: &[u8], depth: usize) -> bool {
+pub(crate) fn wkb_fits(b: &[u8], depth: usize) -> bool {
     wkb_len(b, depth).is_some()
 }
 

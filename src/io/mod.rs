@@ -14,6 +14,7 @@ mod gpkg;
 mod gpx;
 pub mod http;
 mod kml;
+pub mod postgis;
 pub mod route;
 mod shp;
 pub mod strict_json;
@@ -178,6 +179,8 @@ pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, Lo
     if http::is_url(source) {
         let bytes = http::fetch(source, limits, None, None)?;
         read_bytes(source, &bytes)
+    } else if postgis::is_db_url(source) {
+        read_database(source, &postgis::ReadProgress::default())
     } else if source.split_once("://").is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme
@@ -186,11 +189,19 @@ pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, Lo
     }) {
         Err(LoadError::invalid(
             source,
-            "only http:// and https:// URLs can be opened",
+            "only http://, https:// and postgresql:// URLs can be opened",
         ))
     } else {
         read_path(Path::new(source))
     }
+}
+
+/// Reads a layer from a PostGIS table (`postgresql://…?table=SCHEMA.TABLE`);
+/// messages show the URL with its password masked.
+pub fn read_database(source: &str, progress: &postgis::ReadProgress) -> Result<Layer, LoadError> {
+    let masked = postgis::url::mask(source);
+    let url = postgis::PgUrl::parse(source).map_err(|e| postgis::load_error(&masked, e))?;
+    postgis::read_table(&url, progress).map_err(|e| postgis::load_error(&masked, e))
 }
 
 /// Reads a layer from a file.

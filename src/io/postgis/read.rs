@@ -1,0 +1,459 @@
+//! A PostGIS table (or view) as a layer.
+//!
+//! The geometry comes from the table's only geometry or geography column (or
+//! the one `geometry=` names), moved to EPSG:4326 by the server, as WKB decoded
+//! by geozero. Every other column is a property: text and numbers as they are,
+//! times as RFC 3339 UTC, arrays and JSON as JSON values; NULL leaves the
+//! property out. Rows come in primary-key order through a server-side cursor,
+//! a few thousand at a time, so memory holds one batch beyond the layer.
+
+use super::url::quote_ident;
+use super::{DbError, PgUrl, Session};
+use crate::io::fields::Collector;
+use crate::model::Layer;
+use geozero::ToGeo;
+use postgres::Row;
+use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Rows fetched per round trip.
+const BATCH_ROWS: i32 = 2_000;
+
+/// Where a read has got to: rows done, and the table's estimated row count.
+#[derive(Default)]
+pub struct ReadProgress<'a> {
+    pub done_rows: Option<&'a AtomicU64>,
+    pub total_rows: Option<&'a AtomicU64>,
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// How a column's values are fetched and turned into JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Decode {
+    Text,
+    Int,
+    Float,
+    Bool,
+    Time,
+    Json,
+    TextArray,
+    IntArray,
+    FloatArray,
+    BoolArray,
+    TimeArray,
+}
+
+impl Decode {
+    /// By the column's type name (`pg_type.typname`): the SQL that fetches it.
+    pub(super) fn for_type(typname: &str) -> Decode {
+        match typname {
+            "int2" | "int4" | "int8" | "oid" => Decode::Int,
+            "float4" | "float8" | "numeric" => Decode::Float,
+            "bool" => Decode::Bool,
+            "timestamptz" | "timestamp" => Decode::Time,
+            "json" | "jsonb" => Decode::Json,
+            "_int2" | "_int4" | "_int8" => Decode::IntArray,
+            "_float4" | "_float8" | "_numeric" => Decode::FloatArray,
+            "_bool" => Decode::BoolArray,
+            "_timestamptz" | "_timestamp" => Decode::TimeArray,
+            t if t.starts_with('_') => Decode::TextArray,
+            _ => Decode::Text,
+        }
+    }
+
+    /// The select expression for column `col` (quoted).
+    pub(super) fn select(self, col: &str) -> String {
+        let cast = match self {
+            Decode::Text => "text",
+            Decode::Int => "int8",
+            Decode::Float => "float8",
+            Decode::Bool => "bool",
+            Decode::Time => "timestamptz",
+            Decode::Json => "jsonb",
+            Decode::TextArray => "text[]",
+            Decode::IntArray => "int8[]",
+            Decode::FloatArray => "float8[]",
+            Decode::BoolArray => "bool[]",
+            Decode::TimeArray => "timestamptz[]",
+        };
+        format!("{col}::{cast}")
+    }
+
+    /// The value at `i`, or `None` for NULL; an error for a value the type
+    /// cannot carry (a two-dimensional array, an infinite time).
+    pub(super) fn value(self, row: &Row, i: usize) -> Result<Option<Value>, String> {
+        fn get<'a, T: postgres::types::FromSql<'a>>(
+            row: &'a Row,
+            i: usize,
+        ) -> Result<Option<T>, String> {
+            row.try_get::<_, Option<T>>(i)
+                .map_err(|e| match std::error::Error::source(&e) {
+                    Some(inner) => inner.to_string(),
+                    None => e.to_string(),
+                })
+        }
+        let list = |v: Vec<Value>| Value::Array(v);
+        Ok(match self {
+            Decode::Text => get::<String>(row, i)?.map(Value::String),
+            Decode::Int => get::<i64>(row, i)?.map(Value::from),
+            Decode::Float => get::<f64>(row, i)?.map(json_f64),
+            Decode::Bool => get::<bool>(row, i)?.map(Value::Bool),
+            Decode::Time => get::<OffsetDateTime>(row, i)?.map(|t| Value::String(rfc3339(t))),
+            Decode::Json => get::<Value>(row, i)?,
+            Decode::TextArray => get::<Vec<Option<String>>>(row, i)?.map(|v| {
+                list(
+                    v.into_iter()
+                        .map(|x| x.map_or(Value::Null, Value::String))
+                        .collect(),
+                )
+            }),
+            Decode::IntArray => get::<Vec<Option<i64>>>(row, i)?.map(|v| {
+                list(
+                    v.into_iter()
+                        .map(|x| x.map_or(Value::Null, Value::from))
+                        .collect(),
+                )
+            }),
+            Decode::FloatArray => get::<Vec<Option<f64>>>(row, i)?.map(|v| {
+                list(
+                    v.into_iter()
+                        .map(|x| x.map_or(Value::Null, json_f64))
+                        .collect(),
+                )
+            }),
+            Decode::BoolArray => get::<Vec<Option<bool>>>(row, i)?.map(|v| {
+                list(
+                    v.into_iter()
+                        .map(|x| x.map_or(Value::Null, Value::Bool))
+                        .collect(),
+                )
+            }),
+            Decode::TimeArray => get::<Vec<Option<OffsetDateTime>>>(row, i)?.map(|v| {
+                list(
+                    v.into_iter()
+                        .map(|x| x.map_or(Value::Null, |t| Value::String(rfc3339(t))))
+                        .collect(),
+                )
+            }),
+        })
+    }
+}
+
+fn json_f64(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// RFC 3339 in UTC, to the microsecond the server keeps.
+pub(super) fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A column of the table.
+#[derive(Clone, Debug)]
+pub(super) struct Column {
+    pub name: String,
+    pub typname: String,
+}
+
+/// What the catalog says about a table.
+pub(super) struct TableInfo {
+    pub oid: u32,
+    pub columns: Vec<Column>,
+    pub primary_key: Vec<String>,
+}
+
+/// Looks the table up by name (as parameters: nothing the user typed is SQL).
+pub(super) fn table_info(s: &mut Session) -> Result<TableInfo, DbError> {
+    let table = s.url.table()?.clone();
+    let during = format!("while looking up table {table}");
+    let row = s
+        .client
+        .query_opt(
+            "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relname = $2 AND c.relkind IN ('r','v','m','p','f') \
+             AND (($1::text IS NULL AND pg_table_is_visible(c.oid)) OR n.nspname = $1::text) \
+             LIMIT 1",
+            &[&table.schema, &table.table],
+        )
+        .map_err(|e| DbError::from_pg(&e, &during))?;
+    let Some(row) = row else {
+        return Err(DbError::TableMissing(table.to_string()));
+    };
+    let oid: u32 = row.get(0);
+    let columns = s
+        .client
+        .query(
+            "SELECT a.attname::text, t.typname::text FROM pg_attribute a \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            &[&oid],
+        )
+        .map_err(|e| DbError::from_pg(&e, &during))?
+        .iter()
+        .map(|r| Column {
+            name: r.get(0),
+            typname: r.get(1),
+        })
+        .collect();
+    let primary_key = s
+        .client
+        .query(
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+             WHERE i.indrelid = $1 AND i.indisprimary \
+             ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            &[&oid],
+        )
+        .map_err(|e| DbError::from_pg(&e, &during))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(TableInfo {
+        oid,
+        columns,
+        primary_key,
+    })
+}
+
+/// The geometry column: the one `geometry=` names, else the table's only one.
+pub(super) fn geometry_column<'a>(url: &PgUrl, info: &'a TableInfo) -> Result<&'a Column, DbError> {
+    let table = url.table()?;
+    let spatial: Vec<&Column> = info
+        .columns
+        .iter()
+        .filter(|c| c.typname == "geometry" || c.typname == "geography")
+        .collect();
+    match (&url.geometry, spatial.as_slice()) {
+        (_, []) => Err(DbError::NoGeometry(table.to_string())),
+        (Some(want), cols) => cols
+            .iter()
+            .find(|c| &c.name == want)
+            .copied()
+            .ok_or_else(|| {
+                DbError::Other(format!(
+                    "table {table} has no geometry column \"{want}\" (it has: {})",
+                    names(cols)
+                ))
+            }),
+        (None, [only]) => Ok(only),
+        (None, cols) => Err(DbError::Other(format!(
+            "table {table} has several geometry columns ({}): name one with &geometry=COLUMN",
+            names(cols)
+        ))),
+    }
+}
+
+fn names(cols: &[&Column]) -> String {
+    cols.iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// WKB in EPSG:4326, 2-D, for a geometry or geography column.
+pub(super) fn geometry_sql(col: &Column) -> String {
+    let g = format!("{}::geometry", quote_ident(&col.name));
+    format!(
+        "ST_AsBinary(ST_Force2D(CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} ELSE ST_Transform({g}, 4326) END))"
+    )
+}
+
+/// What to select from a table, and how its columns become properties.
+pub(super) struct Plan {
+    /// The geometry's WKB first, then one expression per property column.
+    pub select: Vec<String>,
+    pub props: Vec<(Column, Decode)>,
+    /// The role given to every row (the table has no `kind` column).
+    pub role: Option<String>,
+}
+
+impl Plan {
+    pub(super) fn new(url: &PgUrl, info: &TableInfo) -> Result<Plan, DbError> {
+        let table = url.table()?;
+        let geom = geometry_column(url, info)?.clone();
+        let props: Vec<(Column, Decode)> = info
+            .columns
+            .iter()
+            .filter(|c| c.typname != "geometry" && c.typname != "geography")
+            .map(|c| (c.clone(), Decode::for_type(&c.typname)))
+            .collect();
+        let has_kind = props.iter().any(|(c, _)| c.name == "kind");
+        let has_convoy = props.iter().any(|(c, _)| c.name == "convoy_id");
+        // No `kind` column: `kind=` sets every row's role; a table of convoy
+        // reports (a `convoy_id` column) is read as tracks, as a CSV of reports is.
+        let role = match (&url.kind, has_kind) {
+            (Some(k), false) => Some(k.clone()),
+            (Some(_), true) => {
+                return Err(DbError::Other(format!(
+                    "table {table} has its own kind column; leave kind= out of the URL"
+                )));
+            }
+            (None, false) if has_convoy => Some("track".to_string()),
+            _ => None,
+        };
+        // Output columns are numbered (`_c0`, …): a name could clash with the
+        // table's own in ORDER BY and WHERE.
+        let mut select = vec![format!("{} AS _c0", geometry_sql(&geom))];
+        select.extend(
+            props
+                .iter()
+                .enumerate()
+                .map(|(i, (c, d))| format!("{} AS _c{}", d.select(&quote_ident(&c.name)), i + 1)),
+        );
+        Ok(Plan {
+            select,
+            props,
+            role,
+        })
+    }
+
+    /// One row as a feature (or a warning naming the row).
+    pub(super) fn push(&self, out: &mut Collector, row: &Row, n: u64) {
+        push_row(out, row, n, &self.props, self.role.as_deref());
+    }
+}
+
+/// Runs `sql` through a server-side cursor in a read-only transaction,
+/// handing each row to `each`, `BATCH_ROWS` at a time.
+pub(super) fn stream(
+    s: &mut Session,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+    during: &str,
+    progress: &ReadProgress,
+    mut each: impl FnMut(&Row),
+) -> Result<u64, DbError> {
+    let pg = |e: postgres::Error| DbError::from_pg(&e, during);
+    let mut tx = s
+        .client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(pg)?;
+    let stmt = tx.prepare(sql).map_err(pg)?;
+    let portal = tx.bind(&stmt, params).map_err(pg)?;
+    let mut n = 0u64;
+    loop {
+        if progress.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(DbError::Cancelled);
+        }
+        let rows = tx.query_portal(&portal, BATCH_ROWS).map_err(pg)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            each(row);
+        }
+        n += rows.len() as u64;
+        if let Some(d) = progress.done_rows {
+            d.store(n, Ordering::Relaxed);
+        }
+    }
+    tx.commit().map_err(pg)?;
+    Ok(n)
+}
+
+/// Reads the URL's table into a layer named after it.
+pub fn read_table(url: &PgUrl, progress: &ReadProgress) -> Result<Layer, DbError> {
+    let mut s = super::connect(url)?;
+    let table = url.table()?.clone();
+    let info = table_info(&mut s)?;
+    let plan = Plan::new(url, &info)?;
+    let order = if info.primary_key.is_empty() {
+        String::new()
+    } else {
+        let keys: Vec<String> = info.primary_key.iter().map(|k| quote_ident(k)).collect();
+        format!(" ORDER BY {}", keys.join(", "))
+    };
+    let sql = format!(
+        "SELECT {} FROM {}{order}",
+        plan.select.join(", "),
+        table.quoted()
+    );
+    if let Some(t) = progress.total_rows {
+        let estimate: f32 = s
+            .client
+            .query_one(
+                "SELECT reltuples FROM pg_class WHERE oid = $1",
+                &[&info.oid],
+            )
+            .map(|r| r.get(0))
+            .unwrap_or(-1.0);
+        t.store(estimate.max(0.0) as u64, Ordering::Relaxed);
+    }
+    let mut out = Collector::new(&url.masked);
+    let mut n = 0u64;
+    stream(
+        &mut s,
+        &sql,
+        &[],
+        &format!("while reading table {table}"),
+        progress,
+        |row| {
+            plan.push(&mut out, row, n);
+            n += 1;
+        },
+    )?;
+    let mut layer = out.finish();
+    layer.name = table.to_string();
+    layer.warn_unusable_reaches();
+    Ok(layer)
+}
+
+/// One row as a feature (or a warning naming the row).
+fn push_row(
+    out: &mut Collector,
+    row: &Row,
+    n: u64,
+    props: &[(Column, Decode)],
+    role: Option<&str>,
+) {
+    let mut map = Map::new();
+    if let Some(k) = role {
+        map.insert("kind".into(), Value::String(k.to_string()));
+    }
+    let mut times = None;
+    let geometry = match row.try_get::<_, Option<&[u8]>>(0) {
+        Ok(Some(wkb)) => decode_wkb(wkb),
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!("geometry: {e}")),
+    };
+    for (i, (c, d)) in props.iter().enumerate() {
+        // Per-vertex times of a LineString straight into times (no text on the way).
+        if *d == Decode::TimeArray
+            && (c.name == "times" || c.name == "coordTimes")
+            && let Ok(Some(geo::Geometry::LineString(l))) = &geometry
+            && let Ok(Some(v)) = row.try_get::<_, Option<Vec<Option<OffsetDateTime>>>>(i + 1)
+            && v.len() == l.0.len()
+        {
+            let secs = v
+                .iter()
+                .map(|t| t.map(|t| t.unix_timestamp_nanos() as f64 / 1e9))
+                .collect();
+            times = Some(vec![secs]);
+            continue;
+        }
+        match d.value(row, i + 1) {
+            Ok(Some(v)) => {
+                map.insert(c.name.clone(), v);
+            }
+            Ok(None) => {}
+            Err(e) => out.warn(format!("row {n}: column {}: {e}; left out", c.name)),
+        }
+    }
+    out.push(&format!("row {n}"), map, geometry, times);
+}
+
+fn decode_wkb(wkb: &[u8]) -> Result<Option<geo::Geometry<f64>>, String> {
+    if !crate::io::gpkg::wkb_fits(wkb, 0) {
+        return Err("the geometry's WKB is cut short or its counts do not fit in it".into());
+    }
+    geozero::wkb::Wkb(wkb)
+        .to_geo()
+        .map(Some)
+        .map_err(|e| format!("geometry cannot be decoded ({e})"))
+}
