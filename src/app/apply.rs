@@ -14,6 +14,14 @@ impl CorridorApp {
             Command::PickFiles => self.pick_files(),
             Command::OpenPath(p) => self.open_path(p, None),
             Command::OpenUrl(u) => self.open_url(u, None),
+            Command::ListCollections(u) => self.list_collections(u),
+            Command::OpenCollection {
+                items_url,
+                view_only,
+            } => self.open_collection(items_url, view_only),
+            Command::RefreshLayer(i) => self.refresh_layer(i),
+            Command::ListenAlerts(u) => self.listen_alerts(u),
+            Command::StopListening => self.stop_listening(),
             Command::OpenBundled => {
                 for f in super::bundled_files() {
                     self.open_path(f, None);

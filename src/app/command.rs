@@ -14,6 +14,18 @@ pub enum Command {
     PickFiles,
     OpenPath(PathBuf),
     OpenUrl(String),
+    /// File > Open OGC API…: list a server's collections.
+    ListCollections(String),
+    /// Open a collection's items (all pages), within the view when asked.
+    OpenCollection {
+        items_url: String,
+        view_only: bool,
+    },
+    /// Read a URL or database layer again, in place.
+    RefreshLayer(usize),
+    /// Live tab: hear other operators' alerts from a PostGIS table.
+    ListenAlerts(String),
+    StopListening,
     OpenBundled,
     RemoveLayer(usize),
     SetLayerStyle(usize, LayerStyle),

@@ -3,7 +3,7 @@
 //! entry is an alert. Faults keep the last good data and retry with backoff.
 
 use crate::analysis::watch::{Alert, Watcher};
-use crate::io::feed::fetch_feed;
+use crate::io::feed::Feed;
 use crate::io::http::FetchLimits;
 use crate::model::{Feature, Layer};
 use eframe::egui;
@@ -47,6 +47,8 @@ pub struct FeedAlert {
     pub received: Instant,
     /// Wall-clock time it arrived, "HH:MM:SS" UTC.
     pub received_hms: String,
+    /// Heard from another operator's table (LISTEN), not raised here.
+    pub from: Option<String>,
 }
 
 pub struct FeedWatch {
@@ -81,9 +83,11 @@ impl FeedWatch {
                     ..Default::default()
                 };
                 let mut failures = 0u32;
+                let mut feed = Feed::open(&url2);
                 while !stop2.load(Ordering::Relaxed) {
                     let polled = catch_unwind(AssertUnwindSafe(|| {
-                        let page = fetch_feed(&url2, &limits).map_err(|e| e.to_string())?;
+                        let feed = feed.as_mut().map_err(|e| e.to_string())?;
+                        let page = feed.poll(&limits).map_err(|e| e.to_string())?;
                         let before = watcher.tracks().features.len();
                         let n = watcher.ingest(&page);
                         let alerts = watcher.check();
@@ -128,7 +132,7 @@ impl FeedWatch {
             FeedState::Stopped
         };
         Self {
-            url,
+            url: crate::io::postgis::url::mask(&url),
             interval_s,
             rx,
             stop,

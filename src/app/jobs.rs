@@ -37,13 +37,17 @@ pub enum JobOut {
     /// The window's screenshot for File > Export > Map as PNG: (target, image, map rect in pixels).
     Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
     Error(String),
+    /// An OGC API server's collections.
+    Collections(Result<Vec<crate::io::ogc::Collection>, String>),
 }
 
-/// Shared progress of one job: bytes done (for downloads) and a cancel flag.
+/// Shared progress of one job: bytes done (for downloads), or rows (for a
+/// database table, `rows` set), and a cancel flag.
 #[derive(Default)]
 pub struct Progress {
     pub done_bytes: AtomicU64,
     pub total_bytes: AtomicU64,
+    pub rows: AtomicBool,
     pub cancel: AtomicBool,
 }
 

@@ -87,6 +87,7 @@ impl CorridorApp {
                             alert: a,
                             received: std::time::Instant::now(),
                             received_hms: received_hms.unwrap_or_default(),
+                            from: None,
                         });
                     }
                 }

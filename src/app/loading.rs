@@ -5,7 +5,6 @@ use super::CorridorApp;
 use super::jobs::{Job, JobOut};
 use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features};
 use super::settings::TileChoice;
-use crate::io::read_bytes;
 use crate::model::{Layer, Role};
 use std::path::PathBuf;
 
@@ -67,12 +66,26 @@ impl CorridorApp {
         let origin = Origin::Url(url.clone());
         let (o2, s2) = (origin.clone(), saved.clone());
         self.runtime.jobs.spawn(
-            Job::cancellable(format!("downloading {url}")),
+            Job::cancellable(if crate::io::postgis::is_db_url(&url) {
+                format!("reading {}", crate::io::postgis::url::mask(&url))
+            } else {
+                format!("downloading {url}")
+            }),
             move |p| {
                 let limits = crate::io::http::FetchLimits::default();
-                let result =
-                    crate::io::http::fetch(&url, &limits, Some(&p.done_bytes), Some(&p.cancel))
-                        .and_then(|bytes| read_bytes(&url, &bytes));
+                let result = if crate::io::postgis::is_db_url(&url) {
+                    p.rows.store(true, std::sync::atomic::Ordering::Relaxed);
+                    crate::io::read_database(
+                        &url,
+                        &crate::io::postgis::ReadProgress {
+                            done_rows: Some(&p.done_bytes),
+                            total_rows: Some(&p.total_bytes),
+                            cancel: Some(&p.cancel),
+                        },
+                    )
+                } else {
+                    crate::io::ogc::read_url(&url, &limits, Some(&p.done_bytes), Some(&p.cancel))
+                };
                 JobOut::Loaded {
                     seq,
                     origin,
@@ -166,6 +179,7 @@ impl CorridorApp {
             JobOut::PickedPmTiles(None)
             | JobOut::RoutePicked(None)
             | JobOut::SavePicked(_, None) => {}
+            JobOut::Collections(result) => self.collections_listed(result),
             JobOut::Wrote(Ok(text)) => self.info(text),
             JobOut::Wrote(Err(e)) | JobOut::Error(e) => self.warn(e),
         }
@@ -179,6 +193,9 @@ impl CorridorApp {
         result: Result<Layer, crate::error::LoadError>,
     ) {
         self.runtime.pending_loads = self.runtime.pending_loads.saturating_sub(1);
+        if let Some(old) = self.runtime.refreshing.remove(&seq) {
+            return self.refreshed(old, origin, result);
+        }
         match result {
             Ok(layer) => {
                 for w in &layer.warnings {
@@ -215,6 +232,36 @@ impl CorridorApp {
                 self.info(format!("stopped loading {} (cancelled)", origin.label()))
             }
             Err(e) => self.warn(format!("could not open {}: {e}", origin.label())),
+        }
+        if self.runtime.pending_loads == 0 {
+            self.reanalyse();
+        }
+    }
+
+    /// A layer read again replaces its data in place; a failure keeps the old data.
+    fn refreshed(
+        &mut self,
+        old_seq: u64,
+        origin: Origin,
+        result: Result<Layer, crate::error::LoadError>,
+    ) {
+        match result {
+            Ok(layer) => {
+                if let Some(l) = self.session.layers.iter_mut().find(|l| l.seq == old_seq) {
+                    let n = layer.features.len();
+                    let mut fresh = LoadedLayer::new(layer, origin);
+                    fresh.style = l.style.clone();
+                    fresh.role_pick = l.role_pick;
+                    fresh.seq = l.seq;
+                    *l = fresh;
+                    let name = l.layer.name.clone();
+                    self.info(format!("refreshed {name} ({n} features)"));
+                }
+            }
+            Err(e) => self.warn(format!(
+                "could not refresh {}: {e}; the layer keeps the data it had",
+                origin.label()
+            )),
         }
         if self.runtime.pending_loads == 0 {
             self.reanalyse();

@@ -26,6 +26,7 @@ pub mod route_editor;
 mod runtime;
 pub mod session;
 pub mod settings;
+pub mod sources;
 
 pub use command::Command;
 pub use session::{Session, Tool};
@@ -117,6 +118,7 @@ impl CorridorApp {
             self.apply_job(out);
         }
         self.poll_feed();
+        self.poll_listener();
         let s = &mut self.session;
         let generation = s.analysis_generation();
         s.route
@@ -160,7 +162,14 @@ impl CorridorApp {
             .default_size(420.0)
             .size_range(320.0..=640.0)
             .show(ui, |ui| {
-                panels::side_ui(ui, session, settings, runtime.feed.as_ref(), out)
+                panels::side_ui(
+                    ui,
+                    session,
+                    settings,
+                    runtime.feed.as_ref(),
+                    runtime.listener.as_ref(),
+                    out,
+                )
             });
         panels::windows_ui(ui.ctx(), session, settings, out);
         egui::CentralPanel::default()

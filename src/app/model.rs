@@ -23,8 +23,8 @@ impl Origin {
     pub fn label(&self) -> String {
         match self {
             Origin::Path(p) => p.display().to_string(),
-            Origin::Url(u) => u.clone(),
-            Origin::Feed(u) => format!("live feed {u}"),
+            Origin::Url(u) => crate::io::postgis::url::mask(u),
+            Origin::Feed(u) => format!("live feed {}", crate::io::postgis::url::mask(u)),
         }
     }
 }

@@ -187,7 +187,14 @@ impl CorridorApp {
                 .iter()
                 .filter(|l| !matches!(l.origin, Origin::Feed(_)))
                 .map(|l| SavedLayer {
-                    origin: l.origin.clone(),
+                    // A database password is never written to disk: on the next
+                    // start it comes from PGPASSWORD or ~/.pgpass.
+                    origin: match &l.origin {
+                        Origin::Url(u) if crate::io::postgis::is_db_url(u) => {
+                            Origin::Url(crate::io::postgis::url::without_password(u))
+                        }
+                        o => o.clone(),
+                    },
                     style: l.style.clone(),
                     role_pick: l.role_pick.as_kind().to_string(),
                 })

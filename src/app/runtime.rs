@@ -11,6 +11,10 @@ pub struct Runtime {
     pub jobs: Jobs<JobOut>,
     pub map: MapView,
     pub feed: Option<FeedWatch>,
+    /// Other operators' alerts heard from a PostGIS table.
+    pub listener: Option<super::sources::Listener>,
+    /// Layers being read again: new load sequence -> the layer's sequence.
+    pub refreshing: std::collections::HashMap<u64, u64>,
     pub ctx: egui::Context,
     /// The analysis asked for last; older results are dropped when they arrive.
     pub generation: u64,
@@ -28,6 +32,8 @@ impl Runtime {
             jobs: Jobs::new(ctx.clone()),
             map: MapView::default(),
             feed: None,
+            listener: None,
+            refreshing: Default::default(),
             ctx,
             generation: 0,
             pending_loads: 0,

@@ -96,6 +96,8 @@ pub struct Session {
     pub planning: bool,
     pub alerts: Vec<FeedAlert>,
     pub replay: Replay,
+    /// File > Open OGC API…: the server's collections once listed.
+    pub ogc_collections: Option<Result<Vec<crate::io::ogc::Collection>, String>>,
 }
 
 impl Default for Session {
@@ -114,6 +116,7 @@ impl Default for Session {
             planning: false,
             alerts: Vec::new(),
             replay: Replay::default(),
+            ogc_collections: None,
         }
     }
 }

@@ -114,6 +114,10 @@ pub struct Windows {
     /// Help > Keyboard and mouse.
     pub keys: bool,
     pub open_url: bool,
+    /// File > Open database…
+    pub open_db: bool,
+    /// File > Open OGC API…
+    pub open_ogc: bool,
     pub feed: bool,
 }
 
@@ -122,6 +126,12 @@ pub struct Windows {
 pub struct Forms {
     pub url: String,
     pub feed_url: String,
+    pub db_url: String,
+    pub ogc_url: String,
+    /// Open OGC API…: only the items within the current view.
+    pub ogc_view_only: bool,
+    /// Live tab: the alerts table other operators write to.
+    pub listen_url: String,
     /// The toolbar's place search.
     pub place: String,
 }

@@ -6,69 +6,27 @@
 //! reader as a layer file; a page that fails fails the whole poll (the caller
 //! keeps its last good data).
 
-use super::http::{FetchLimits, fetch};
+use super::http::FetchLimits;
 use crate::error::LoadError;
 use crate::model::{Layer, Role};
-use serde_json::Value;
-
-/// At most this many pages are read in one poll (a guard against endless `next` chains).
-pub const MAX_PAGES: usize = 200;
-
-/// The `next` link of an OGC API Features page, resolved against the page's URL.
-fn next_link(page_url: &str, bytes: &[u8]) -> Option<String> {
-    let v: Value = serde_json::from_slice(bytes).ok()?;
-    let href = v.get("links")?.as_array()?.iter().find_map(|l| {
-        (l.get("rel")?.as_str()? == "next")
-            .then(|| l.get("href")?.as_str().map(String::from))
-            .flatten()
-    })?;
-    let base = reqwest::Url::parse(page_url).ok()?;
-    base.join(&href).ok().map(|u| u.to_string())
-}
 
 /// Reads every page of the feed at `url` into one layer. Features without a
 /// `kind` are read as `track` reports.
 pub fn fetch_feed(url: &str, limits: &FetchLimits) -> Result<Layer, LoadError> {
-    let mut out = Layer {
-        name: url.to_string(),
-        source: url.to_string(),
-        ..Default::default()
-    };
-    let mut seen = std::collections::HashSet::new();
-    let mut page_url = url.to_string();
-    for _ in 0..MAX_PAGES {
-        if !seen.insert(page_url.clone()) {
-            out.warnings.push(format!(
-                "the feed's next link returns to {page_url}; stopped there"
-            ));
-            break;
-        }
-        let bytes = fetch(&page_url, limits, None, None)?;
-        let mut page = super::read_bytes(&page_url, &bytes)?;
-        page.assign_role(Role::Track);
-        let base = out.features.len();
-        for mut f in page.features {
-            f.index += base;
-            out.features.push(f);
-        }
-        out.warnings.extend(page.warnings);
-        match next_link(&page_url, &bytes) {
-            Some(next) => page_url = next,
-            None => return Ok(out),
-        }
-    }
-    if seen.len() >= MAX_PAGES {
-        out.warnings.push(format!(
-            "the feed has more than {MAX_PAGES} pages; read the first {MAX_PAGES}"
-        ));
-    }
+    let mut out = super::ogc::read_pages(url, limits, None, None)?;
+    out.assign_role(Role::Track);
     Ok(out)
 }
 
 /// Where a feed's reports come from: a URL polled whole each time, or a
 /// PostGIS table polled for rows past the last one seen.
 pub enum Feed {
-    Http(String),
+    /// A URL; for an OGC API items URL, `datetime=` asks only for reports
+    /// from the latest time seen on (the watcher drops the repeats).
+    Http {
+        url: String,
+        latest: Option<f64>,
+    },
     Database(Box<super::postgis::feed::PgFeed>),
 }
 
@@ -85,14 +43,17 @@ impl Feed {
                 url,
             ))))
         } else {
-            Ok(Feed::Http(text.to_string()))
+            Ok(Feed::Http {
+                url: text.to_string(),
+                latest: None,
+            })
         }
     }
 
     /// The feed as messages name it (a database URL's password masked).
     pub fn label(&self) -> &str {
         match self {
-            Feed::Http(u) => u,
+            Feed::Http { url, .. } => url,
             Feed::Database(f) => f.masked(),
         }
     }
@@ -100,7 +61,29 @@ impl Feed {
     /// The reports of one poll.
     pub fn poll(&mut self, limits: &FetchLimits) -> Result<Layer, LoadError> {
         match self {
-            Feed::Http(u) => fetch_feed(u, limits),
+            Feed::Http { url, latest } => {
+                let page_url = match latest {
+                    Some(t) if super::ogc::is_items_url(url) => super::ogc::with_params(
+                        url,
+                        &[(
+                            "datetime",
+                            super::time::format_rfc3339(t.floor()).map(|t| format!("{t}/..")),
+                        )],
+                    ),
+                    _ => url.clone(),
+                };
+                let layer = fetch_feed(&page_url, limits)?;
+                let newest = layer
+                    .features
+                    .iter()
+                    .filter_map(|f| f.properties.get("time")?.as_str())
+                    .filter_map(|t| super::time::parse_rfc3339(t).ok())
+                    .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+                if let Some(n) = newest {
+                    *latest = Some(latest.map_or(n, |l| l.max(n)));
+                }
+                Ok(layer)
+            }
             Feed::Database(f) => {
                 let label = f.masked().to_string();
                 f.poll().map_err(|e| super::postgis::load_error(&label, e))
@@ -121,21 +104,4 @@ pub fn poll_interval_s(asked_s: f64) -> f64 {
 /// Wait before the next poll: the interval, doubled per failure up to 16 intervals.
 pub fn backoff_s(interval_s: f64, failures: u32) -> f64 {
     interval_s * f64::from(1u32 << failures.min(4))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_links_resolve_against_the_page() {
-        let page = br#"{"type":"FeatureCollection","features":[],
-          "links":[{"rel":"self","href":"items"},{"rel":"next","href":"items?offset=10"}]}"#;
-        assert_eq!(
-            next_link("http://h:1/collections/c/items?offset=0", page).as_deref(),
-            Some("http://h:1/collections/c/items?offset=10")
-        );
-        assert_eq!(next_link("http://h/x", br#"{"links":[]}"#), None);
-        assert_eq!(next_link("http://h/x", b"garbage"), None);
-    }
 }

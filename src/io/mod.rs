@@ -14,6 +14,7 @@ mod gpkg;
 mod gpx;
 pub mod http;
 mod kml;
+pub mod ogc;
 pub mod postgis;
 pub mod route;
 mod shp;
@@ -177,8 +178,7 @@ fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 /// Reads a layer from a path or an http(s) URL.
 pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
     if http::is_url(source) {
-        let bytes = http::fetch(source, limits, None, None)?;
-        read_bytes(source, &bytes)
+        ogc::read_url(source, limits, None, None)
     } else if postgis::is_db_url(source) {
         read_database(source, &postgis::ReadProgress::default())
     } else if source.split_once("://").is_some_and(|(scheme, _)| {

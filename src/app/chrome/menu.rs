@@ -59,6 +59,14 @@ fn file_menu_ui(
         settings.windows.open_url = true;
         ui.close();
     }
+    if ui.button("Open database…").clicked() {
+        settings.windows.open_db = true;
+        ui.close();
+    }
+    if ui.button("Open OGC API…").clicked() {
+        settings.windows.open_ogc = true;
+        ui.close();
+    }
     item(ui, "Open bundled scenario", Command::OpenBundled);
     ui.separator();
     item(ui, "Watch feed URL…", Command::ShowFeedWindow);

@@ -67,7 +67,12 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
         let done = job.progress.done_bytes.load(Ordering::Relaxed);
         let total = job.progress.total_bytes.load(Ordering::Relaxed);
         let name = &job.name;
-        let text = if done > 0 && total > 0 {
+        let text = if job.progress.rows.load(Ordering::Relaxed) {
+            match total {
+                0 => format!("{name} ({done} rows)"),
+                t => format!("{name} ({done} of about {t} rows)"),
+            }
+        } else if done > 0 && total > 0 {
             format!(
                 "{name} ({:.1} of {:.1} MB, {:.0} %)",
                 done as f64 / 1e6,

@@ -55,6 +55,16 @@ pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
             if ui.small_button("Table").clicked() {
                 out.push(Command::ShowTable(Some(i)));
             }
+            if matches!(l.origin, crate::app::model::Origin::Url(_))
+                && ui
+                    .small_button("Refresh")
+                    .on_hover_text(
+                        "Read the table or URL again (the layer keeps its data if that fails)",
+                    )
+                    .clicked()
+            {
+                out.push(Command::RefreshLayer(i));
+            }
             if ui.small_button("Remove").clicked() {
                 out.push(Command::RemoveLayer(i));
             }

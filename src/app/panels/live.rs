@@ -6,6 +6,7 @@ use crate::app::feed::{FeedAlert, FeedState, FeedWatch};
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
+use crate::app::sources::Listener;
 use crate::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 
@@ -13,13 +14,18 @@ pub fn live_ui(
     ui: &mut egui::Ui,
     session: &Session,
     feed: Option<&FeedWatch>,
+    listener: Option<&Listener>,
+    listen_url: &mut String,
     out: &mut Vec<Command>,
 ) {
+    listen_ui(ui, listener, listen_url, out);
+    ui.separator();
     let Some(feed) = feed else {
-        ui.label("No feed is watched. File > Watch feed URL… polls an endpoint of position reports (GeoJSON track points, or OGC API Features items).");
+        ui.label("No feed is watched. File > Watch feed URL… polls an endpoint of position reports (GeoJSON track points, OGC API Features items, or a PostGIS table).");
         if ui.button("Watch feed URL…").clicked() {
             out.push(Command::ShowFeedWindow);
         }
+        alerts_ui(ui, session, out);
         return;
     };
     let colour = match feed.state {
@@ -38,6 +44,44 @@ pub fn live_ui(
         }
     }
     ui.separator();
+    alerts_ui(ui, session, out);
+}
+
+/// Other operators' alerts: a PostGIS table their `watch --to-db` writes to.
+fn listen_ui(
+    ui: &mut egui::Ui,
+    listener: Option<&Listener>,
+    listen_url: &mut String,
+    out: &mut Vec<Command>,
+) {
+    match listener {
+        Some(l) => {
+            ui.colored_label(
+                LEG_INSIDE,
+                format!("Listening for other operators' alerts: {} heard", l.heard),
+            );
+            ui.label(RichText::new(&l.url).small());
+            if ui.button("Stop listening").clicked() {
+                out.push(Command::StopListening);
+            }
+        }
+        None => {
+            ui.label("Other operators' alerts (a PostGIS table written by watch --to-db):");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(listen_url)
+                        .hint_text("postgresql://user@host/db?table=alerts")
+                        .desired_width(260.0),
+                );
+                if ui.button("Listen").clicked() {
+                    out.push(Command::ListenAlerts(listen_url.trim().to_string()));
+                }
+            });
+        }
+    }
+}
+
+fn alerts_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
     ui.strong(format!("{} alert(s)", session.alerts.len()));
     for (i, a) in session.alerts.iter().enumerate().rev() {
         let selected = session.selection.alert == Some(i);
@@ -70,8 +114,13 @@ fn alert_text(a: &FeedAlert) -> RichText {
         ),
     };
     let when = s.start_time.as_deref().unwrap_or("no time");
+    let from = a
+        .from
+        .as_ref()
+        .map(|f| format!(", from {f}"))
+        .unwrap_or_default();
     RichText::new(format!(
-        "{} {kind}: {what} at {when} (received {})",
+        "{} {kind}: {what} at {when} (received {}{from})",
         a.alert.convoy_id, a.received_hms
     ))
     .color(colour)

@@ -8,6 +8,7 @@ mod log;
 mod replay_bar;
 mod results;
 mod route;
+mod sources;
 mod widgets;
 mod windows;
 mod zone;
@@ -27,6 +28,7 @@ pub fn side_ui(
     session: &Session,
     settings: &mut Settings,
     feed: Option<&FeedWatch>,
+    listener: Option<&crate::app::sources::Listener>,
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -55,6 +57,13 @@ pub fn side_ui(
             },
             Tab::Results => results::results_ui(ui, session, out),
             Tab::Route => route::route_ui(ui, session, out),
-            Tab::Live => live::live_ui(ui, session, feed, out),
+            Tab::Live => live::live_ui(
+                ui,
+                session,
+                feed,
+                listener,
+                &mut settings.forms.listen_url,
+                out,
+            ),
         });
 }

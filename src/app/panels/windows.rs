@@ -18,6 +18,8 @@ pub fn windows_ui(
     about_window(ctx, &mut settings.windows.about);
     keys_window(ctx, &mut settings.windows.keys);
     url_window(ctx, settings, out);
+    super::sources::db_window(ctx, settings, out);
+    super::sources::ogc_window(ctx, session, settings, out);
     feed_window(ctx, settings, out);
     if let Some(li) = session.selection.table_layer
         && let Some(l) = session.layers.get(li)
@@ -68,7 +70,7 @@ fn about_window(ctx: &egui::Context, open: &mut bool) {
 }
 
 /// A small window with a form; true on the frame its button is pressed (it then closes).
-fn form_window(
+pub(super) fn form_window(
     ctx: &egui::Context,
     title: &str,
     open: &mut bool,

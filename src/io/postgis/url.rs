@@ -241,6 +241,17 @@ pub fn mask(text: &str) -> String {
     }
 }
 
+/// The URL with its password left out (for saving).
+pub fn without_password(text: &str) -> String {
+    match ::url::Url::parse(text) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => text.to_string(),
+    }
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
