@@ -12,6 +12,7 @@ mod export;
 mod formats;
 mod http;
 mod layout;
+mod ogcapi;
 mod postgis;
 mod query;
 mod route;

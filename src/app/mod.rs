@@ -15,6 +15,7 @@ mod dialogs;
 pub mod export;
 pub mod feed;
 mod jobs;
+pub mod listen;
 mod live;
 mod loading;
 pub mod map;

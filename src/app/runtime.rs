@@ -12,7 +12,7 @@ pub struct Runtime {
     pub map: MapView,
     pub feed: Option<FeedWatch>,
     /// Other operators' alerts heard from a PostGIS table.
-    pub listener: Option<super::sources::Listener>,
+    pub listener: Option<super::listen::Listener>,
     /// Layers being read again: new load sequence -> the layer's sequence.
     pub refreshing: std::collections::HashMap<u64, u64>,
     pub ctx: egui::Context,

@@ -5,65 +5,11 @@
 use super::CorridorApp;
 use super::feed::FeedAlert;
 use super::jobs::JobOut;
-use crate::analysis::watch::{Alert, AlertType};
+use super::listen::{Listener, alert_from_json};
 use crate::io::ogc::{Collection, ItemsQuery};
-use crate::report::Stretch;
-use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, channel};
-
-/// Other operators' alerts, heard on a table's channel by a worker thread.
-pub struct Listener {
-    /// The table URL, password masked.
-    pub url: String,
-    rx: Receiver<Result<Alert, String>>,
-    stop: Arc<AtomicBool>,
-    pub heard: usize,
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// An alert as `watch --to-db` sends it (the JSON `watch` prints).
-pub fn alert_from_json(v: &Value) -> Option<Alert> {
-    let pos = |k: &str| -> Option<[f64; 2]> {
-        let a = v.get(k)?.as_array()?;
-        Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?])
-    };
-    let alert_type = match v.get("type")?.as_str()? {
-        "deviation" => AlertType::Deviation,
-        "buffer_zone_entry" => AlertType::BufferZoneEntry,
-        _ => return None,
-    };
-    let (start, end) = (pos("start")?, pos("end")?);
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
-    Some(Alert {
-        convoy_id: text("convoy_id")?,
-        alert_type,
-        stretch: Stretch {
-            start,
-            end,
-            length_m: v.get("length_m").and_then(Value::as_f64).unwrap_or(0.0),
-            max_offset_m: v.get("max_offset_m").and_then(Value::as_f64),
-            start_time: text("start_time"),
-            end_time: text("end_time"),
-        },
-        path: vec![
-            geo::Coord {
-                x: start[0],
-                y: start[1],
-            },
-            geo::Coord {
-                x: end[0],
-                y: end[1],
-            },
-        ],
-    })
-}
+use std::sync::mpsc::channel;
 
 impl CorridorApp {
     /// Lists a server's collections on a worker (File > Open OGC API…).
@@ -161,12 +107,7 @@ impl CorridorApp {
         match spawned {
             Ok(_) => {
                 self.info(format!("listening for alerts on {masked}"));
-                self.runtime.listener = Some(Listener {
-                    url: masked,
-                    rx,
-                    stop,
-                    heard: 0,
-                });
+                self.runtime.listener = Some(Listener::new(masked, rx, stop));
             }
             Err(e) => self.warn(format!("cannot start listening: {e}")),
         }
@@ -183,7 +124,7 @@ impl CorridorApp {
         let Some(l) = &mut self.runtime.listener else {
             return;
         };
-        let msgs: Vec<_> = l.rx.try_iter().collect();
+        let msgs = l.take();
         let from = format!("{} (another operator)", l.url);
         l.heard += msgs.iter().filter(|m| m.is_ok()).count();
         for m in msgs {

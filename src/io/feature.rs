@@ -7,7 +7,7 @@ use geo::Geometry;
 use serde_json::{Map, Value};
 
 /// The steps both readers share once a feature's parts are parsed: id from the
-/// member or the `id` property, role from `kind`, per-vertex times (parsed here
+/// `id` property or else the member, role from `kind`, per-vertex times (parsed here
 /// from the properties unless `times` is given), and the WGS 84 range check.
 pub(crate) fn finish_feature(
     index: usize,
@@ -17,11 +17,14 @@ pub(crate) fn finish_feature(
     times: Option<Vec<Vec<Option<f64>>>>,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Feature>, String> {
-    let id = id.or_else(|| match properties.get("id") {
+    // The `id` property (docs/layers.md) first: an OGC API server's feature
+    // `id` member is its own row key (pygeoapi's `fid`), not the corridor's id.
+    let id = match properties.get("id") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
-    });
+    }
+    .or(id);
     let role = match properties.get("kind") {
         None | Some(Value::Null) => Role::Unassigned,
         Some(Value::String(k)) => {

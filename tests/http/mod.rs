@@ -145,5 +145,8 @@ fn a_redirect_loop_is_refused() {
     assert!(err.contains("redirect"), "{err}");
     let (code, err, _) = check_url("ftp://example.invalid/x.geojson", &[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("only http:// and https://"), "{err}");
+    assert!(
+        err.contains("only http://, https:// and postgresql://"),
+        "{err}"
+    );
 }

@@ -8,6 +8,12 @@ mod load;
 
 use crate::util::*;
 use cluster::{Cluster, shared};
+pub use cluster::{PASSWORD, USER};
+
+/// The shared test cluster, for other modules' tests (pygeoapi's PostgreSQL provider).
+pub fn shared_cluster() -> Option<&'static Cluster> {
+    shared()
+}
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,10 +3,10 @@
 use crate::analysis::watch::AlertType;
 use crate::app::command::Command;
 use crate::app::feed::{FeedAlert, FeedState, FeedWatch};
+use crate::app::listen::Listener;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
-use crate::app::sources::Listener;
 use crate::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 

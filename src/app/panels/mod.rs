@@ -28,7 +28,7 @@ pub fn side_ui(
     session: &Session,
     settings: &mut Settings,
     feed: Option<&FeedWatch>,
-    listener: Option<&crate::app::sources::Listener>,
+    listener: Option<&crate::app::listen::Listener>,
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {

@@ -1,0 +1,77 @@
+//! Other operators' alerts, heard from a PostGIS table's channel (LISTEN) by
+//! a worker thread (started by `sources`), as `watch --to-db` sends them.
+
+use crate::analysis::watch::{Alert, AlertType};
+use crate::report::Stretch;
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+
+/// Other operators' alerts, heard on a table's channel by a worker thread.
+pub struct Listener {
+    /// The table URL, password masked.
+    pub url: String,
+    rx: Receiver<Result<Alert, String>>,
+    stop: Arc<AtomicBool>,
+    pub heard: usize,
+}
+
+impl Listener {
+    pub fn new(url: String, rx: Receiver<Result<Alert, String>>, stop: Arc<AtomicBool>) -> Self {
+        Self {
+            url,
+            rx,
+            stop,
+            heard: 0,
+        }
+    }
+
+    /// What the worker heard since the last call.
+    pub fn take(&mut self) -> Vec<Result<Alert, String>> {
+        self.rx.try_iter().collect()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// An alert as `watch --to-db` sends it (the JSON `watch` prints).
+pub fn alert_from_json(v: &Value) -> Option<Alert> {
+    let pos = |k: &str| -> Option<[f64; 2]> {
+        let a = v.get(k)?.as_array()?;
+        Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?])
+    };
+    let alert_type = match v.get("type")?.as_str()? {
+        "deviation" => AlertType::Deviation,
+        "buffer_zone_entry" => AlertType::BufferZoneEntry,
+        _ => return None,
+    };
+    let (start, end) = (pos("start")?, pos("end")?);
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+    Some(Alert {
+        convoy_id: text("convoy_id")?,
+        alert_type,
+        stretch: Stretch {
+            start,
+            end,
+            length_m: v.get("length_m").and_then(Value::as_f64).unwrap_or(0.0),
+            max_offset_m: v.get("max_offset_m").and_then(Value::as_f64),
+            start_time: text("start_time"),
+            end_time: text("end_time"),
+        },
+        path: vec![
+            geo::Coord {
+                x: start[0],
+                y: start[1],
+            },
+            geo::Coord {
+                x: end[0],
+                y: end[1],
+            },
+        ],
+    })
+}
