@@ -148,19 +148,30 @@ fn pygeoapi_collections_paging_and_the_same_report() {
         "tracks.geojson",
     );
     let reps = reports(data.path());
-    let resources = [
+    // The bundled scenario's GeoJSON layers, one collection each.
+    let bundled: Vec<PathBuf> = corridor_watch::io::bundled_files()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "geojson"))
+        .collect();
+    let mut resources = [
         geojson_resource("layers", &layers),
         geojson_resource("tracks", &tracks),
         geojson_resource("reports", &reps),
     ]
     .concat();
+    for p in &bundled {
+        let stem = p.file_stem().unwrap().to_str().unwrap();
+        let served = with_fids(p, data.path(), &format!("bundled_{stem}.geojson"));
+        resources.push_str(&geojson_resource(&format!("bundled_{stem}"), &served));
+    }
     let Some(server) = start(&resources) else {
         return;
     };
     let limits = corridor_watch::io::http::FetchLimits::default();
     let list = corridor_watch::io::ogc::collections(&server.url, &limits).expect("collections");
     let ids: Vec<&str> = list.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["layers", "tracks", "reports"], "{list:?}");
+    assert_eq!(&ids[..3], ["layers", "tracks", "reports"], "{list:?}");
+    assert_eq!(ids.len(), 3 + bundled.len());
     // 1000 asked, the server caps pages at 50: three pages by its next links.
     let items = &list[2].items_url;
     let layer = corridor_watch::io::ogc::read_url(items, &limits, None, None).expect("all pages");
@@ -192,6 +203,21 @@ fn pygeoapi_collections_paging_and_the_same_report() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(stdout_json(&out)["convoys"], from_files["convoys"]);
+    // The bundled scenario from the server: the same report as from its files.
+    let files: Vec<&Path> = bundled.iter().map(PathBuf::as_path).collect();
+    let want = stdout_json(&run(&files, &[], "check"));
+    let urls: Vec<&str> = list[3..].iter().map(|c| c.items_url.as_str()).collect();
+    let got = bin().arg("check").args(&urls).output().unwrap();
+    assert_eq!(
+        got.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    let got = stdout_json(&got);
+    assert!(!want["convoys"].as_array().unwrap().is_empty());
+    assert_eq!(got["convoys"], want["convoys"]);
+    assert_eq!(got["summary"], want["summary"]);
 }
 
 /// pygeoapi's PostgreSQL provider over a PostGIS table: `bbox=` and

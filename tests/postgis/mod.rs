@@ -5,6 +5,8 @@
 mod cluster;
 mod faults;
 mod load;
+#[cfg(feature = "gui")]
+mod ui;
 
 use crate::util::*;
 use cluster::{Cluster, shared};

@@ -20,7 +20,7 @@ fn bundled() -> Vec<PathBuf> {
 }
 
 /// The app on `files`, stepped until its worker jobs are done.
-fn app_on(files: Vec<PathBuf>) -> Harness<'static, CorridorApp> {
+pub(crate) fn app_on(files: Vec<PathBuf>) -> Harness<'static, CorridorApp> {
     let mut h = Harness::builder()
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new(cc, files));
@@ -28,7 +28,7 @@ fn app_on(files: Vec<PathBuf>) -> Harness<'static, CorridorApp> {
     h
 }
 
-fn settle(h: &mut Harness<'static, CorridorApp>) {
+pub(crate) fn settle(h: &mut Harness<'static, CorridorApp>) {
     let start = Instant::now();
     loop {
         h.step();
@@ -61,7 +61,7 @@ fn hide_log(h: &mut Harness<'static, CorridorApp>) {
     h.run_steps(2);
 }
 
-fn click(h: &mut Harness<'static, CorridorApp>, label: &str) {
+pub(crate) fn click(h: &mut Harness<'static, CorridorApp>, label: &str) {
     h.get_by_label(label).click();
     h.run_steps(2);
 }
