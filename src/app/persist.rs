@@ -82,7 +82,13 @@ impl CorridorApp {
         };
         if !files.is_empty() {
             for f in files {
-                app.open_path(f, None);
+                // A URL (http(s), postgresql) on the command line opens as File > Open URL would.
+                let text = f.to_string_lossy();
+                if crate::io::http::is_url(&text) || crate::io::postgis::is_db_url(&text) {
+                    app.open_url(text.into_owned(), None);
+                } else {
+                    app.open_path(f, None);
+                }
             }
         } else if !layers.is_empty() {
             for l in layers {

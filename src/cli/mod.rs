@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Layer files to open in the desktop app (no subcommand).
+    /// Layer files (or http(s) / postgresql:// URLs) to open in the desktop app (no subcommand).
     pub files: Vec<std::path::PathBuf>,
 }
 

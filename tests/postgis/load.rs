@@ -77,11 +77,31 @@ fn flat(props: &Map<String, Value>) -> Map<String, Value> {
 /// Creates `table` (dropping any old one) holding the features of a GeoJSON
 /// FeatureCollection, in file order.
 pub fn geojson_table(db: &mut postgres::Client, table: &str, features: &[Value]) {
+    make_table(db, table, features, false);
+}
+
+/// As `ogr2ogr -f PostgreSQL` writes a GeoJSON file (GDAL 3.6): names folded
+/// to lower case, nested objects (`coordinateProperties`) as a `json` column,
+/// string lists as `varchar[]`, times kept as text.
+pub fn gdal_table(db: &mut postgres::Client, table: &str, features: &[Value]) {
+    make_table(db, table, features, true);
+}
+
+fn make_table(db: &mut postgres::Client, table: &str, features: &[Value], gdal: bool) {
     let rows: Vec<(Map<String, Value>, String)> = features
         .iter()
         .map(|f| {
             let props = f["properties"].as_object().cloned().unwrap_or_default();
-            (flat(&props), f["geometry"].to_string())
+            let p = if gdal {
+                props
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.to_lowercase(), v))
+                    .collect()
+            } else {
+                flat(&props)
+            };
+            (p, f["geometry"].to_string())
         })
         .collect();
     let mut keys: Vec<String> = Vec::new();
@@ -96,7 +116,12 @@ pub fn geojson_table(db: &mut postgres::Client, table: &str, features: &[Value])
         .iter()
         .map(|k| {
             let vals: Vec<&Value> = rows.iter().filter_map(|(p, _)| p.get(k)).collect();
-            infer(k, &vals)
+            match infer(k, &vals) {
+                // GDAL writes times as text and lists of strings as varchar[].
+                Ty::Time if gdal => Ty::Text,
+                Ty::TimeArray if gdal => Ty::TextArray,
+                t => t,
+            }
         })
         .collect();
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));

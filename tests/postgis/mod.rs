@@ -132,6 +132,19 @@ fn database_tables_give_the_files_report() {
             from_files["incidents"], from_db["incidents"],
             "{name}: incidents"
         );
+        // The tracks as ogr2ogr writes them (lower-case names, coordinateproperties json).
+        let mut gdal_args: Vec<String> = db_args[..layers.len()].to_vec();
+        for (j, p) in tracks.iter().enumerate() {
+            let t = format!("public.c{:02}_tracks_gdal{j}", i + 1);
+            load::gdal_table(&mut db, &t, &features(p));
+            gdal_args.push(format!("{}&kind=track", pg.url(&t)));
+        }
+        let ga: Vec<&str> = gdal_args.iter().map(String::as_str).collect();
+        let (from_gdal, _) = check_json(&ga);
+        assert_eq!(
+            from_files["convoys"], from_gdal["convoys"],
+            "{name}: GDAL-style tables"
+        );
         let stderr = String::from_utf8_lossy(&dbo.stderr);
         assert!(
             !stderr.contains(cluster::PASSWORD),

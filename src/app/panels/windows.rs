@@ -92,7 +92,7 @@ pub(super) fn form_window(
 fn url_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
     let Settings { windows, forms, .. } = settings;
     let open = form_window(ctx, "Open URL", &mut windows.open_url, "Open", |ui| {
-        ui.label("GeoJSON, GPX or CSV over http(s):");
+        ui.label("A layer over http(s) (GeoJSON, GPX, CSV, KML, …) or an OGC API Features items URL (every page is read):");
         ui.text_edit_singleline(&mut forms.url);
     });
     if open {
@@ -115,7 +115,7 @@ fn feed_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Comma
         |ui| {
             ui.label("Position reports over http(s): GeoJSON track Points with convoy_id and time, or an OGC API Features /collections/{id}/items URL.");
             ui.horizontal(|ui| {
-                ui.label("Feed URL:");
+                ui.label("Feed URL (http(s), OGC API items, or postgresql://…?table=positions):");
                 ui.text_edit_singleline(&mut forms.feed_url);
             });
             ui.horizontal(|ui| {

@@ -273,7 +273,6 @@ pub(super) struct Plan {
 
 impl Plan {
     pub(super) fn new(url: &PgUrl, info: &TableInfo) -> Result<Plan, DbError> {
-        let table = url.table()?;
         let geom = geometry_column(url, info)?.clone();
         let props: Vec<(Column, Decode)> = info
             .columns
@@ -283,15 +282,11 @@ impl Plan {
             .collect();
         let has_kind = props.iter().any(|(c, _)| c.name == "kind");
         let has_convoy = props.iter().any(|(c, _)| c.name == "convoy_id");
-        // No `kind` column: `kind=` sets every row's role; a table of convoy
-        // reports (a `convoy_id` column) is read as tracks, as a CSV of reports is.
+        // `kind=` is the role of every row without one (all rows when there is
+        // no `kind` column); with neither, a table of convoy reports (a
+        // `convoy_id` column) is read as tracks, as a CSV of reports is.
         let role = match (&url.kind, has_kind) {
-            (Some(k), false) => Some(k.clone()),
-            (Some(_), true) => {
-                return Err(DbError::Other(format!(
-                    "table {table} has its own kind column; leave kind= out of the URL"
-                )));
-            }
+            (Some(k), _) => Some(k.clone()),
             (None, false) if has_convoy => Some("track".to_string()),
             _ => None,
         };
@@ -413,9 +408,6 @@ fn push_row(
     role: Option<&str>,
 ) {
     let mut map = Map::new();
-    if let Some(k) = role {
-        map.insert("kind".into(), Value::String(k.to_string()));
-    }
     let mut times = None;
     let geometry = match row.try_get::<_, Option<&[u8]>>(0) {
         Ok(Some(wkb)) => decode_wkb(wkb),
@@ -425,7 +417,7 @@ fn push_row(
     for (i, (c, d)) in props.iter().enumerate() {
         // Per-vertex times of a LineString straight into times (no text on the way).
         if *d == Decode::TimeArray
-            && (c.name == "times" || c.name == "coordTimes")
+            && (c.name == "times" || c.name.eq_ignore_ascii_case("coordTimes"))
             && let Ok(Some(geo::Geometry::LineString(l))) = &geometry
             && let Ok(Some(v)) = row.try_get::<_, Option<Vec<Option<OffsetDateTime>>>>(i + 1)
             && v.len() == l.0.len()
@@ -439,13 +431,28 @@ fn push_row(
         }
         match d.value(row, i + 1) {
             Ok(Some(v)) => {
-                map.insert(c.name.clone(), v);
+                map.insert(property_name(&c.name), v);
             }
             Ok(None) => {}
             Err(e) => out.warn(format!("row {n}: column {}: {e}; left out", c.name)),
         }
     }
+    if let Some(k) = role
+        && !map.contains_key("kind")
+    {
+        map.insert("kind".into(), Value::String(k.to_string()));
+    }
     out.push(&format!("row {n}"), map, geometry, times);
+}
+
+/// PostgreSQL folds unquoted names to lower case (GDAL writes
+/// `coordinateproperties`, `coordtimes`): the conventions' mixed-case names
+/// are given back their case.
+fn property_name(column: &str) -> String {
+    ["coordinateProperties", "coordTimes"]
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(column))
+        .map_or_else(|| column.to_string(), |n| n.to_string())
 }
 
 fn decode_wkb(wkb: &[u8]) -> Result<Option<geo::Geometry<f64>>, String> {
