@@ -331,3 +331,64 @@ fn offset_paging_where_next_is_missing() {
         corridor_watch::io::ogc::read_url(&url, &Default::default(), None, None).expect("pages");
     assert_eq!(layer.features.len(), 60, "{:?}", layer.warnings);
 }
+
+/// File > Open OGC API…: the server's collections listed, one opened, seen
+/// rendered (snapshot `ogc_collections.png`).
+#[cfg(feature = "gui")]
+#[test]
+fn the_app_lists_a_servers_collections_and_opens_one() {
+    use crate::ui::{app_on, click, hide_log, settle};
+    use egui_kittest::kittest::Queryable;
+    let data = tempfile::tempdir().unwrap();
+    let mut resources = String::new();
+    for name in ["incidents", "grain_routes"] {
+        let served = with_fids(
+            &crate::util::data(&format!("{name}.geojson")),
+            data.path(),
+            &format!("{name}.geojson"),
+        );
+        resources.push_str(&geojson_resource(name, &served));
+    }
+    let Some(server) = start(&resources) else {
+        return;
+    };
+    let mut h = app_on(vec![crate::util::data("corridors.geojson")]);
+    click(&mut h, "File");
+    click(&mut h, "Open OGC API…");
+    h.state_mut().settings.forms.ogc_url = server.url.clone();
+    h.run_steps(2);
+    click(&mut h, "List collections");
+    let t0 = Instant::now();
+    while h.state().session.ogc_collections.is_none() {
+        assert!(t0.elapsed() < Duration::from_secs(30), "no collections");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+    assert_eq!(
+        h.get_all_by_label("incidents").count(),
+        2,
+        "title and id shown"
+    );
+    assert_eq!(h.get_all_by_label("grain_routes").count(), 2);
+    hide_log(&mut h);
+    h.snapshot_options(
+        "ogc_collections",
+        &egui_kittest::SnapshotOptions::new()
+            .threshold(1.5)
+            .max_failed_pixels(6000),
+    );
+    h.get_all_by_label("Open")
+        .next()
+        .expect("an Open button")
+        .click();
+    h.run_steps(2);
+    settle(&mut h);
+    let layers = &h.state().session.layers;
+    assert_eq!(layers.len(), 2);
+    assert_eq!(
+        layers[1].layer.features.len(),
+        26,
+        "every incident, over the server's 50-item pages"
+    );
+}

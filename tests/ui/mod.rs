@@ -56,7 +56,7 @@ fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&str]) {
     assert!(words.iter().all(|w| err.text.contains(w)), "{}", err.text);
 }
 
-fn hide_log(h: &mut Harness<'static, CorridorApp>) {
+pub(crate) fn hide_log(h: &mut Harness<'static, CorridorApp>) {
     h.state_mut().settings.show_log = false;
     h.run_steps(2);
 }
