@@ -84,7 +84,7 @@ impl CorridorApp {
                         },
                     )
                 } else {
-                    crate::io::ogc::read_url(&url, &limits, Some(&p.done_bytes), Some(&p.cancel))
+                    crate::io::read_url(&url, &limits, Some(&p.done_bytes), Some(&p.cancel))
                 };
                 JobOut::Loaded {
                     seq,

@@ -13,7 +13,7 @@ use crate::model::{Layer, Role};
 /// Reads every page of the feed at `url` into one layer. Features without a
 /// `kind` are read as `track` reports.
 pub fn fetch_feed(url: &str, limits: &FetchLimits) -> Result<Layer, LoadError> {
-    let mut out = super::ogc::read_pages(url, limits, None, None)?;
+    let mut out = super::ogc::read_pages(url, limits, None, None, super::parse_bytes)?;
     out.assign_role(Role::Track);
     Ok(out)
 }

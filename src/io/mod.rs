@@ -98,6 +98,11 @@ impl Format {
 
 /// Reads a layer from bytes; `source` (a path or URL) names it in messages.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
+    Ok(named(parse_bytes(source, bytes)?, source))
+}
+
+/// A layer from bytes, not yet named (see `named`).
+pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(LoadError::invalid(
             source,
@@ -125,7 +130,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             },
         )?,
     };
-    Ok(named(layer, source))
+    Ok(layer)
 }
 
 /// A layer read from `source`, named by its file name (a GeoPackage's
@@ -178,7 +183,7 @@ fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 /// Reads a layer from a path or an http(s) URL.
 pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
     if http::is_url(source) {
-        ogc::read_url(source, limits, None, None)
+        read_url(source, limits, None, None)
     } else if postgis::is_db_url(source) {
         read_database(source, &postgis::ReadProgress::default())
     } else if source.split_once("://").is_some_and(|(scheme, _)| {
@@ -194,6 +199,23 @@ pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, Lo
     } else {
         read_path(Path::new(source))
     }
+}
+
+/// Reads a layer over http(s): a file, or every page of an OGC API Features
+/// items URL (`io::ogc`).
+pub fn read_url(
+    url: &str,
+    limits: &http::FetchLimits,
+    done_bytes: Option<&AtomicU64>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Layer, LoadError> {
+    ogc::read_url(url, limits, done_bytes, cancel, parse_bytes).map(|l| named(l, url))
+}
+
+/// Reads every page from an OGC API items URL that already carries its query
+/// (`ogc::first_page`), unnamed.
+pub fn read_ogc_pages(first: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
+    ogc::read_pages(first, limits, None, None, parse_bytes)
 }
 
 /// Reads a layer from a PostGIS table (`postgresql://…?table=SCHEMA.TABLE`);

@@ -17,6 +17,10 @@ use crate::model::Layer;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
+/// How a page's bytes become a layer (`io::parse_bytes`, passed in by the
+/// caller: this module reads pages, the readers live beside it).
+pub type Parse = fn(&str, &[u8]) -> Result<Layer, LoadError>;
+
 /// At most this many pages are read (a guard against endless `next` chains).
 pub const MAX_PAGES: usize = 1000;
 
@@ -180,6 +184,7 @@ pub fn read_pages(
     limits: &FetchLimits,
     done_bytes: Option<&AtomicU64>,
     cancel: Option<&AtomicBool>,
+    parse: Parse,
 ) -> Result<Layer, LoadError> {
     let mut out = Layer {
         name: first.to_string(),
@@ -198,7 +203,7 @@ pub fn read_pages(
             return Ok(out);
         }
         let bytes = fetch(&page_url, limits, done_bytes, cancel)?;
-        let page = super::read_bytes(&page_url, &bytes)?;
+        let page = parse(&page_url, &bytes)?;
         let doc: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let returned = page.features.len() as u64;
         read += returned;
@@ -242,12 +247,14 @@ pub fn read_pages(
 }
 
 /// An http(s) layer: a plain file's bytes, or every page of an OGC API
-/// Features items URL (asking `PAGE_LIMIT` items a page).
+/// Features items URL (asking `PAGE_LIMIT` items a page). Not yet named
+/// (see `io::read_url`).
 pub fn read_url(
     url: &str,
     limits: &FetchLimits,
     done_bytes: Option<&AtomicU64>,
     cancel: Option<&AtomicBool>,
+    parse: Parse,
 ) -> Result<Layer, LoadError> {
     if is_items_url(url) {
         let first = if url.contains("limit=") {
@@ -261,9 +268,9 @@ pub fn read_url(
                 },
             )
         };
-        let mut layer = read_pages(&first, limits, done_bytes, cancel)?;
+        let mut layer = read_pages(&first, limits, done_bytes, cancel, parse)?;
         layer.source = url.to_string();
-        return Ok(super::named(layer, url));
+        return Ok(layer);
     }
     let bytes = fetch(url, limits, done_bytes, cancel)?;
     let doc_next = serde_json::from_slice::<Value>(&bytes)
@@ -271,10 +278,9 @@ pub fn read_url(
         .and_then(|d| link(&d, "next", url));
     if doc_next.is_some() {
         // Paged, though not at an `/items` path: follow it too.
-        let layer = read_pages(url, limits, done_bytes, cancel)?;
-        return Ok(super::named(layer, url));
+        return read_pages(url, limits, done_bytes, cancel, parse);
     }
-    super::read_bytes(url, &bytes)
+    parse(url, &bytes)
 }
 
 #[cfg(test)]

@@ -174,7 +174,7 @@ fn pygeoapi_collections_paging_and_the_same_report() {
     assert_eq!(ids.len(), 3 + bundled.len());
     // 1000 asked, the server caps pages at 50: three pages by its next links.
     let items = &list[2].items_url;
-    let layer = corridor_watch::io::ogc::read_url(items, &limits, None, None).expect("all pages");
+    let layer = corridor_watch::io::read_url(items, &limits, None, None).expect("all pages");
     assert_eq!(layer.features.len(), 120, "{:?}", layer.warnings);
     let mut times: Vec<&str> = layer
         .features
@@ -252,9 +252,10 @@ fn pygeoapi_over_postgis_bbox_and_datetime() {
     let limits = corridor_watch::io::http::FetchLimits::default();
     let list = corridor_watch::io::ogc::collections(&server.url, &limits).expect("collections");
     let items = &list[0].items_url;
-    let all = corridor_watch::io::ogc::read_url(items, &limits, None, None).expect("all");
+    let all = corridor_watch::io::read_url(items, &limits, None, None).expect("all");
     assert_eq!(all.features.len(), 80, "{:?}", all.warnings);
-    use corridor_watch::io::ogc::{ItemsQuery, first_page, read_pages};
+    use corridor_watch::io::ogc::{ItemsQuery, first_page};
+    use corridor_watch::io::read_ogc_pages as read_pages;
     let within = read_pages(
         &first_page(
             items,
@@ -265,8 +266,6 @@ fn pygeoapi_over_postgis_bbox_and_datetime() {
             },
         ),
         &limits,
-        None,
-        None,
     )
     .expect("bbox");
     assert_eq!(within.features.len(), 11, "30.10 .. 30.20 E");
@@ -280,8 +279,6 @@ fn pygeoapi_over_postgis_bbox_and_datetime() {
             },
         ),
         &limits,
-        None,
-        None,
     )
     .expect("datetime");
     assert_eq!(since.features.len(), 20, "08:00 + 60..79 min");
@@ -327,8 +324,7 @@ fn offset_paging_where_next_is_missing() {
         }
     });
     let url = format!("http://{addr}/collections/c/items");
-    let layer =
-        corridor_watch::io::ogc::read_url(&url, &Default::default(), None, None).expect("pages");
+    let layer = corridor_watch::io::read_url(&url, &Default::default(), None, None).expect("pages");
     assert_eq!(layer.features.len(), 60, "{:?}", layer.warnings);
 }
 
@@ -391,4 +387,47 @@ fn the_app_lists_a_servers_collections_and_opens_one() {
         26,
         "every incident, over the server's 50-item pages"
     );
+}
+
+/// Cursor-style `next` links (an opaque token, as tipg and GeoServer send)
+/// are followed as they are; the `limit` asked for is kept by the server's links.
+#[test]
+fn cursor_next_links_are_followed() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(20) {
+            let Ok(mut s) = s else { continue };
+            let mut line = String::new();
+            let _ = BufReader::new(&s).read_line(&mut line);
+            // Page k of 3: cursor tokens "c1", "c2".
+            let k = ["cursor=c1", "cursor=c2"]
+                .iter()
+                .position(|c| line.contains(c))
+                .map_or(0, |i| i + 1);
+            let feats: Vec<String> = (0..10)
+                .map(|i| format!(r#"{{"type":"Feature","properties":{{"convoy_id":"C-1","time":"2026-03-02T08:{k:02}:{i:02}Z"}},"geometry":{{"type":"Point","coordinates":[30,{}]}}}}"#, 46.0 + (k * 10 + i) as f64 * 0.001))
+                .collect();
+            let next = if k < 2 {
+                format!(
+                    r#",{{"rel":"next","type":"application/geo+json","href":"/collections/c/items?cursor=c{}"}}"#,
+                    k + 1
+                )
+            } else {
+                String::new()
+            };
+            let body = format!(
+                r#"{{"type":"FeatureCollection","features":[{}],"links":[{{"rel":"self","href":"x"}}{next}]}}"#,
+                feats.join(",")
+            );
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/geo+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let url = format!("http://{addr}/collections/c/items");
+    let layer = corridor_watch::io::read_url(&url, &Default::default(), None, None).expect("pages");
+    assert_eq!(layer.features.len(), 30, "{:?}", layer.warnings);
 }

@@ -2,7 +2,7 @@
 //! operator's alert heard in the Live tab (LISTEN).
 
 use super::{fresh, load, shared};
-use crate::ui::{app_on, click, settle};
+use crate::ui::{app_on, assert_logged_error, click, log_texts, settle};
 use crate::util::*;
 use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
@@ -26,17 +26,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
     click(&mut h, "Open table");
     settle(&mut h);
     let layers = &h.state().session.layers;
-    assert_eq!(
-        layers.len(),
-        2,
-        "{:?}",
-        h.state()
-            .session
-            .log
-            .iter()
-            .map(|e| &e.text)
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(layers.len(), 2, "{:?}", log_texts(&h));
     assert_eq!(layers[1].layer.name, table);
     assert_eq!(layers[1].layer.features.len(), 1);
     let flagged = |h: &egui_kittest::Harness<'static, corridor_watch::app::CorridorApp>| {
@@ -66,12 +56,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
         assert!(
             t0.elapsed() < Duration::from_secs(30),
             "{:#?}",
-            h.state()
-                .session
-                .log
-                .iter()
-                .map(|e| &e.text)
-                .collect::<Vec<_>>()
+            log_texts(&h)
         );
         h.step();
         std::thread::sleep(Duration::from_millis(20));
@@ -87,19 +72,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
     click(&mut h, "Refresh");
     settle(&mut h);
     assert_eq!(h.state().session.layers[1].layer.features.len(), 2, "kept");
-    let last_error = h
-        .state()
-        .session
-        .log
-        .iter()
-        .rev()
-        .find(|e| e.error)
-        .map(|e| e.text.clone())
-        .unwrap_or_default();
-    assert!(
-        last_error.contains("does not exist") && last_error.contains("keeps the data"),
-        "{last_error}"
-    );
+    assert_logged_error(&h, &["does not exist", "keeps the data"]);
 
     // Live tab: Listen on an alerts table; another operator's watch writes an alert.
     let alerts = fresh("alerts_app");

@@ -46,7 +46,7 @@ pub(crate) fn settle(h: &mut Harness<'static, CorridorApp>) {
 
 /// The log shows wall-clock times: keep it out of snapshots.
 /// The latest error in the app's log says all of `words`.
-fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&str]) {
+pub(crate) fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&str]) {
     let log = &h.state().session.log;
     let err = log
         .iter()
@@ -54,6 +54,16 @@ fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&str]) {
         .find(|e| e.error)
         .expect("an error in the log");
     assert!(words.iter().all(|w| err.text.contains(w)), "{}", err.text);
+}
+
+/// The app's log lines, for assertion messages.
+pub(crate) fn log_texts(h: &Harness<'static, CorridorApp>) -> Vec<String> {
+    h.state()
+        .session
+        .log
+        .iter()
+        .map(|e| e.text.clone())
+        .collect()
 }
 
 pub(crate) fn hide_log(h: &mut Harness<'static, CorridorApp>) {
@@ -637,17 +647,7 @@ fn a_kmz_and_a_geopackage_dropped_on_the_window_load_as_layers() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let layers = &h.state().session.layers;
-    assert_eq!(
-        layers.len(),
-        3,
-        "{:?}",
-        h.state()
-            .session
-            .log
-            .iter()
-            .map(|e| &e.text)
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(layers.len(), 3, "{:?}", log_texts(&h));
     let kmz = layers
         .iter()
         .find(|l| l.layer.name == "scenario.kmz")

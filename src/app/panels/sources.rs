@@ -1,6 +1,6 @@
 //! File > Open database… and File > Open OGC API…: the shared sources.
 
-use super::windows::form_window;
+use super::widgets::form_window;
 use crate::app::command::Command;
 use crate::app::session::Session;
 use crate::app::settings::Settings;

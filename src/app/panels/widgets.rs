@@ -50,3 +50,23 @@ pub fn sort_headers_ui<S: AsRef<str>>(
     }
     ui.end_row();
 }
+
+/// A small window with a form; true on the frame its button is pressed (it then closes).
+pub(super) fn form_window(
+    ctx: &egui::Context,
+    title: &str,
+    open: &mut bool,
+    button: &str,
+    body: impl FnOnce(&mut egui::Ui),
+) -> bool {
+    let mut pressed = false;
+    egui::Window::new(title)
+        .open(open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            body(ui);
+            pressed = ui.button(button).clicked();
+        });
+    *open &= !pressed;
+    pressed
+}

@@ -1,5 +1,6 @@
 //! The windows: about, open URL, watch a feed, and a layer's attribute table.
 
+use super::widgets::form_window;
 use crate::app::command::Command;
 use crate::app::map::style::DEVIATION;
 use crate::app::model::LoadedLayer;
@@ -68,27 +69,6 @@ fn about_window(ctx: &egui::Context, open: &mut bool) {
         ui.label("Geodesics: Karney's algorithms (geographiclib-rs). Built with egui, eframe, walkers, geo, geojson, rstar.");
     });
 }
-
-/// A small window with a form; true on the frame its button is pressed (it then closes).
-pub(super) fn form_window(
-    ctx: &egui::Context,
-    title: &str,
-    open: &mut bool,
-    button: &str,
-    body: impl FnOnce(&mut egui::Ui),
-) -> bool {
-    let mut pressed = false;
-    egui::Window::new(title)
-        .open(open)
-        .collapsible(false)
-        .show(ctx, |ui| {
-            body(ui);
-            pressed = ui.button(button).clicked();
-        });
-    *open &= !pressed;
-    pressed
-}
-
 fn url_window(ctx: &egui::Context, settings: &mut Settings, out: &mut Vec<Command>) {
     let Settings { windows, forms, .. } = settings;
     let open = form_window(ctx, "Open URL", &mut windows.open_url, "Open", |ui| {

@@ -1,8 +1,9 @@
 //! Opening a session: the URL's server, user and password, TLS, and the
 //! settings every statement here relies on (`TimeZone` UTC).
 
+use super::error::DbError;
+use super::tls;
 use super::url::{PgUrl, SslMode};
-use super::{DbError, tls};
 use postgres::Client;
 use std::time::Duration;
 

@@ -5,9 +5,11 @@
 //! A time column misses rows committed later with an earlier time; an
 //! identity or serial column does not (rows are numbered as inserted).
 
+use super::connect::{Session, connect};
+use super::error::DbError;
 use super::read::{Plan, ReadProgress, stream, table_info};
+use super::url::PgUrl;
 use super::url::quote_ident;
-use super::{DbError, PgUrl, Session};
 use crate::io::fields::Collector;
 use crate::model::Layer;
 
@@ -47,7 +49,7 @@ impl PgFeed {
 
     fn poll_inner(&mut self) -> Result<Layer, DbError> {
         if self.session.as_ref().is_none_or(|s| s.client.is_closed()) {
-            self.session = Some(super::connect(&self.url)?);
+            self.session = Some(connect(&self.url)?);
         }
         let Some(s) = self.session.as_mut() else {
             return Err(DbError::Other("no session".into()));

@@ -7,8 +7,10 @@
 //! property out. Rows come in primary-key order through a server-side cursor,
 //! a few thousand at a time, so memory holds one batch beyond the layer.
 
+use super::connect::{Session, connect};
+use super::error::DbError;
+use super::url::PgUrl;
 use super::url::quote_ident;
-use super::{DbError, PgUrl, Session};
 use crate::io::fields::Collector;
 use crate::model::Layer;
 use geozero::ToGeo;
@@ -354,7 +356,7 @@ pub(super) fn stream(
 
 /// Reads the URL's table into a layer named after it.
 pub fn read_table(url: &PgUrl, progress: &ReadProgress) -> Result<Layer, DbError> {
-    let mut s = super::connect(url)?;
+    let mut s = connect(url)?;
     let table = url.table()?.clone();
     let info = table_info(&mut s)?;
     let plan = Plan::new(url, &info)?;

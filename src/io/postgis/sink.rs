@@ -9,8 +9,10 @@
 //! half-way leaves the table as it was. `watch` also `NOTIFY`s a channel named
 //! after the table (its name without the schema) with each alert as JSON.
 
+use super::connect::{Session, connect};
+use super::error::DbError;
+use super::url::PgUrl;
 use super::url::quote_ident;
-use super::{DbError, PgUrl, Session};
 use crate::analysis::ConvoyResult;
 use crate::analysis::watch::{Alert, stretch_key};
 use crate::report::Stretch;
@@ -262,7 +264,7 @@ pub fn write_rows(session: &mut Session, rows: &[SinkRow], notify: bool) -> Resu
 /// set, handing each payload (parsed JSON, else the text) to `on`.
 pub fn listen(url: &PgUrl, stop: &AtomicBool, mut on: impl FnMut(Value)) -> Result<(), DbError> {
     let table = url.table()?.clone();
-    let mut s = super::connect(url)?;
+    let mut s = connect(url)?;
     let during = format!("while listening on {}", table.table);
     s.client
         .batch_execute(&format!("LISTEN {}", quote_ident(&table.table)))

@@ -4,7 +4,7 @@
 //! certificate, exactly as libpq does; `verify-full` checks it against the
 //! system's roots and the host name.
 
-use super::DbError;
+use super::error::DbError;
 use super::url::SslMode;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;

@@ -1,7 +1,7 @@
 //! The database URL: where, who, which table, and the password from the URL,
 //! `PGPASSWORD` or the password file, never shown.
 
-use super::DbError;
+use super::error::DbError;
 use std::time::Duration;
 
 /// Whether `source` is a PostgreSQL URL (`postgresql://` or `postgres://`).
