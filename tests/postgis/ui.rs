@@ -4,8 +4,27 @@
 use super::{fresh, load, shared};
 use crate::ui::{app_on, assert_logged_error, click, log_texts, settle};
 use crate::util::*;
+use corridor_watch::app::CorridorApp;
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
+
+fn wait_until(
+    h: &mut Harness<'static, CorridorApp>,
+    cond: impl Fn(&Harness<'static, CorridorApp>) -> bool,
+) {
+    let t0 = Instant::now();
+    while !cond(h) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "{:#?}",
+            log_texts(h)
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+}
 
 #[test]
 fn open_a_table_refresh_it_and_hear_another_operators_alert() {
@@ -24,19 +43,21 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
     h.state_mut().settings.forms.db_url = pg.url(&table);
     h.run_steps(2);
     click(&mut h, "Open table");
-    settle(&mut h);
-    let layers = &h.state().session.layers;
-    assert_eq!(layers.len(), 2, "{:?}", log_texts(&h));
-    assert_eq!(layers[1].layer.name, table);
-    assert_eq!(layers[1].layer.features.len(), 1);
-    let flagged = |h: &egui_kittest::Harness<'static, corridor_watch::app::CorridorApp>| {
+    let flagged = |h: &Harness<'static, CorridorApp>| {
         h.state()
             .session
             .analysis
             .as_ref()
             .map(|a| a.results.iter().filter(|r| r.report.is_flagged()).count())
     };
-    assert_eq!(flagged(&h), Some(1), "the database track is analysed");
+    // The harness can see no job running while a result waits to be taken:
+    // step until the analysis of the new layer is in.
+    wait_until(&mut h, |h| flagged(h) == Some(1));
+    let layers = &h.state().session.layers;
+    assert_eq!(layers.len(), 2, "{:?}", log_texts(&h));
+    assert_eq!(layers[1].layer.name, table);
+    assert_eq!(layers[1].layer.features.len(), 1);
+
     // The label shows the URL with the password masked.
     let label = layers[1].origin.label();
     assert!(
@@ -50,17 +71,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
     ))
     .unwrap();
     click(&mut h, "Refresh");
-    settle(&mut h);
-    let t0 = Instant::now();
-    while flagged(&h) != Some(2) {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "{:#?}",
-            log_texts(&h)
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(&mut h, |h| flagged(h) == Some(2));
     assert_eq!(
         h.state().session.layers[1].layer.features.len(),
         2,
@@ -70,6 +81,13 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
     // The table gone: Refresh fails and the layer keeps its data.
     db.batch_execute(&format!("DROP TABLE {table}")).unwrap();
     click(&mut h, "Refresh");
+    wait_until(&mut h, |h| {
+        h.state()
+            .session
+            .log
+            .iter()
+            .any(|e| e.error && e.text.contains("could not refresh"))
+    });
     settle(&mut h);
     assert_eq!(h.state().session.layers[1].layer.features.len(), 2, "kept");
     assert_logged_error(&h, &["does not exist", "keeps the data"]);
