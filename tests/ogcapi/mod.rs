@@ -333,7 +333,7 @@ fn offset_paging_where_next_is_missing() {
 #[cfg(feature = "gui")]
 #[test]
 fn the_app_lists_a_servers_collections_and_opens_one() {
-    use crate::ui::{app_on, click, hide_log, settle};
+    use crate::ui::{app_on, click, hide_log, settle, wait_until};
     use egui_kittest::kittest::Queryable;
     let data = tempfile::tempdir().unwrap();
     let mut resources = String::new();
@@ -379,6 +379,7 @@ fn the_app_lists_a_servers_collections_and_opens_one() {
         .expect("an Open button")
         .click();
     h.run_steps(2);
+    wait_until(&mut h, |h| h.state().session.layers.len() == 2);
     settle(&mut h);
     let layers = &h.state().session.layers;
     assert_eq!(layers.len(), 2);

@@ -2,29 +2,12 @@
 //! operator's alert heard in the Live tab (LISTEN).
 
 use super::{fresh, load, shared};
-use crate::ui::{app_on, assert_logged_error, click, log_texts, settle};
+use crate::ui::{app_on, assert_logged_error, click, log_texts, settle, wait_until};
 use crate::util::*;
 use corridor_watch::app::CorridorApp;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
-
-fn wait_until(
-    h: &mut Harness<'static, CorridorApp>,
-    cond: impl Fn(&Harness<'static, CorridorApp>) -> bool,
-) {
-    let t0 = Instant::now();
-    while !cond(h) {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "{:#?}",
-            log_texts(h)
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    h.run_steps(2);
-}
 
 #[test]
 fn open_a_table_refresh_it_and_hear_another_operators_alert() {

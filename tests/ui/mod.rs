@@ -56,6 +56,24 @@ pub(crate) fn assert_logged_error(h: &Harness<'static, CorridorApp>, words: &[&s
     assert!(words.iter().all(|w| err.text.contains(w)), "{}", err.text);
 }
 
+/// Steps the app until `cond` holds (at most 60 s).
+pub(crate) fn wait_until(
+    h: &mut Harness<'static, CorridorApp>,
+    cond: impl Fn(&Harness<'static, CorridorApp>) -> bool,
+) {
+    let t0 = Instant::now();
+    while !cond(h) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "{:#?}",
+            log_texts(h)
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+}
+
 /// The app's log lines, for assertion messages.
 pub(crate) fn log_texts(h: &Harness<'static, CorridorApp>) -> Vec<String> {
     h.state()
