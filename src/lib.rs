@@ -12,6 +12,7 @@ pub mod geodesy;
 pub mod index;
 pub mod io;
 pub mod model;
+pub mod monitoring;
 pub mod places;
 pub mod report;
 pub mod synth;

@@ -92,6 +92,14 @@ pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, String> {
 }
 
 /// "35TPL4563318317" as peacekeepers write it: "35T PL 45633 18317".
+/// A position as MGRS to the metre, spaced (`36U UA 24182 91607`); `-` where
+/// MGRS is not defined (beyond 84 N / 80 S).
+pub fn mgrs(c: geo::Coord) -> String {
+    geoconvert::LatLon::create(c.y, c.x)
+        .map(|ll| spaced_mgrs(&ll.to_mgrs(5).to_string()))
+        .unwrap_or_else(|_| "-".into())
+}
+
 pub fn spaced_mgrs(m: &str) -> String {
     let Some(band) = m.find(|c: char| c.is_ascii_alphabetic()) else {
         return m.to_string();

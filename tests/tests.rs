@@ -15,6 +15,7 @@ mod layout;
 mod ogcapi;
 mod postgis;
 mod query;
+mod report;
 mod route;
 #[cfg(feature = "gui")]
 mod ui;

@@ -5,6 +5,7 @@ pub mod db;
 pub mod gen_large;
 pub mod load;
 pub mod query;
+pub mod report;
 pub mod route;
 pub mod watch;
 pub mod zone;
@@ -31,6 +32,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Find features at, near or inside a place; prints GeoJSON.
     Query(query::QueryArgs),
+    /// Write the monitoring report (PDF or HTML): key figures, an overview map,
+    /// charts and tables for a period, from the same analysis as `check`.
+    Report(report::ReportArgs),
     /// Plan a route along the corridors (or check a saved one), leg by leg.
     /// Exit status: 0 all inside corridors and out of the zone, 1 not, 2 error.
     Route(route::RouteArgs),

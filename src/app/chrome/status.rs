@@ -3,7 +3,6 @@
 
 use crate::app::command::Command;
 use crate::app::runtime::Runtime;
-use crate::text::spaced_mgrs;
 use eframe::egui;
 use std::sync::atomic::Ordering;
 
@@ -13,9 +12,7 @@ pub fn status_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
         match map.cursor {
             Some(c) => {
                 ui.label(format!("lon {:.5}°, lat {:.5}°", c.x, c.y));
-                let mgrs = geoconvert::LatLon::create(c.y, c.x)
-                    .map(|ll| spaced_mgrs(&ll.to_mgrs(5).to_string()))
-                    .unwrap_or_else(|_| "-".into());
+                let mgrs = crate::text::mgrs(c);
                 ui.separator();
                 ui.label(format!("MGRS {mgrs}"));
             }
@@ -93,7 +90,7 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
 
 #[cfg(test)]
 mod tests {
-    use super::spaced_mgrs;
+    use crate::text::spaced_mgrs;
 
     #[test]
     fn mgrs_is_spaced_and_right() {

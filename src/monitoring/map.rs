@@ -1,0 +1,342 @@
+//! The overview map: Natural Earth countries, the buffer zone, corridors and
+//! grain lanes, the period's deviations and zone entries, and the incidents
+//! inside the zone; with a scale bar (geodesic, at the map's middle), a north
+//! arrow and a legend. Web Mercator, fitted to the box.
+
+use super::Monitoring;
+use super::canvas::{Align, Canvas, Face, Rgb, rect};
+use geo::Coord;
+
+const SEA: Rgb = [205, 226, 240];
+const LAND: Rgb = [246, 243, 233];
+const BORDER: Rgb = [160, 160, 160];
+const CORRIDOR: Rgb = [46, 139, 87];
+const GRAIN: Rgb = [40, 90, 200];
+const CONTACT: Rgb = [150, 20, 20];
+const ZONE: Rgb = [200, 90, 60];
+pub const DEVIATION: Rgb = [220, 30, 30];
+pub const ZONE_ENTRY: Rgb = [245, 150, 0];
+const INCIDENT: Rgb = [110, 30, 160];
+const INK: Rgb = [30, 30, 30];
+
+const COUNTRIES: &[u8] =
+    include_bytes!("../../data/basemap/countries-10m-ukraine-region.prepared.geojson");
+const WORLD: &[u8] = include_bytes!("../../data/basemap/countries-50m.prepared.geojson");
+
+fn merc_y(lat: f64) -> f64 {
+    let lat = lat.clamp(-85.0, 85.0).to_radians();
+    (std::f64::consts::FRAC_PI_4 + lat / 2.0)
+        .tan()
+        .ln()
+        .to_degrees()
+}
+
+/// Lon/lat to the box, Web Mercator.
+struct Frame {
+    x0: f32,
+    y0: f32,
+    w: f32,
+    h: f32,
+    west: f64,
+    north_y: f64,
+    scale: f64,
+}
+
+impl Frame {
+    fn fit(b: [f64; 4], x0: f32, y0: f32, w: f32, h: f32) -> Frame {
+        let (west, east) = (b[0], b[2].max(b[0] + 1e-6));
+        let (south_y, north_y) = (merc_y(b[1]), merc_y(b[3]).max(merc_y(b[1]) + 1e-6));
+        let scale = (f64::from(w) / (east - west)).min(f64::from(h) / (north_y - south_y));
+        // Centre the box in the frame.
+        let west = (west + east) / 2.0 - f64::from(w) / scale / 2.0;
+        let north_y = (north_y + south_y) / 2.0 + f64::from(h) / scale / 2.0;
+        Frame {
+            x0,
+            y0,
+            w,
+            h,
+            west,
+            north_y,
+            scale,
+        }
+    }
+
+    fn pt(&self, c: Coord) -> (f32, f32) {
+        (
+            self.x0 + ((c.x - self.west) * self.scale) as f32,
+            self.y0 + ((self.north_y - merc_y(c.y)) * self.scale) as f32,
+        )
+    }
+
+    fn line(&self, cs: &[Coord]) -> Vec<(f32, f32)> {
+        cs.iter().map(|c| self.pt(*c)).collect()
+    }
+
+    fn polygon(&self, p: &geo::Polygon<f64>) -> Vec<Vec<(f32, f32)>> {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(|r| self.line(&r.0))
+            .collect()
+    }
+
+    fn lon_lat(&self, x: f32, y: f32) -> Coord {
+        let lon = self.west + f64::from(x - self.x0) / self.scale;
+        let my = self.north_y - f64::from(y - self.y0) / self.scale;
+        let lat = (2.0 * my.to_radians().exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
+        Coord { x: lon, y: lat }
+    }
+}
+
+fn grow(b: &mut Option<[f64; 4]>, c: Coord) {
+    let n = b.get_or_insert([c.x, c.y, c.x, c.y]);
+    n[0] = n[0].min(c.x);
+    n[1] = n[1].min(c.y);
+    n[2] = n[2].max(c.x);
+    n[3] = n[3].max(c.y);
+}
+
+/// What the map shows: the request's view, else everything drawn, padded.
+fn extent(m: &Monitoring) -> [f64; 4] {
+    if let Some(v) = m.request.view {
+        return v;
+    }
+    let mut b = None;
+    let s = &m.scene;
+    for l in s
+        .corridors
+        .iter()
+        .chain(&s.grain_routes)
+        .chain(&s.contact_lines)
+    {
+        l.iter().for_each(|c| grow(&mut b, *c));
+    }
+    for p in s.zone.iter().chain(&s.corridor_areas) {
+        p.exterior().0.iter().for_each(|c| grow(&mut b, *c));
+    }
+    for r in &m.stretches {
+        r.path.iter().for_each(|c| grow(&mut b, *c));
+    }
+    for i in &m.incidents {
+        grow(&mut b, i.pos);
+    }
+    let b = b.unwrap_or([22.0, 44.0, 41.0, 53.0]);
+    let (dx, dy) = ((b[2] - b[0]) * 0.06 + 0.05, (b[3] - b[1]) * 0.06 + 0.05);
+    [
+        b[0] - dx,
+        (b[1] - dy).max(-84.0),
+        b[2] + dx,
+        (b[3] + dy).min(84.0),
+    ]
+}
+
+fn countries(bytes: &[u8]) -> Vec<geo::Polygon<f64>> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in v["features"].as_array().into_iter().flatten() {
+        if let Ok(g) = serde_json::from_value::<geojson::Geometry>(f["geometry"].clone())
+            && let Ok(g) = geo::Geometry::<f64>::try_from(g)
+        {
+            match g {
+                geo::Geometry::Polygon(p) => out.push(p),
+                geo::Geometry::MultiPolygon(m) => out.extend(m.0),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn intersects(p: &geo::Polygon<f64>, b: [f64; 4]) -> bool {
+    use geo::BoundingRect;
+    p.bounding_rect().is_some_and(|r| {
+        r.min().x <= b[2] && r.max().x >= b[0] && r.min().y <= b[3] && r.max().y >= b[1]
+    })
+}
+
+/// Draws the map into the box (x, y, w, h).
+pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
+    let b = extent(m);
+    let f = Frame::fit(b, x, y, w, h);
+    c.clip(x, y, w, h);
+    rect(c, x, y, w, h, SEA);
+    // The detailed region where it covers the view, the world elsewhere.
+    let region = countries(COUNTRIES);
+    let world = countries(WORLD);
+    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
+        c.fill(&f.polygon(p), LAND, 1.0);
+    }
+    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
+        c.stroke(&f.line(&p.exterior().0), BORDER, 0.4, None, true);
+    }
+    let s = &m.scene;
+    for p in &s.zone {
+        c.fill(&f.polygon(p), ZONE, 0.28);
+        c.stroke(&f.line(&p.exterior().0), ZONE, 0.6, None, true);
+    }
+    for p in &s.corridor_areas {
+        c.fill(&f.polygon(p), CORRIDOR, 0.3);
+    }
+    for l in &s.corridors {
+        c.stroke(&f.line(l), CORRIDOR, 1.8, None, false);
+    }
+    for l in &s.grain_routes {
+        c.stroke(&f.line(l), GRAIN, 1.4, Some(3.0), false);
+    }
+    for l in &s.contact_lines {
+        c.stroke(&f.line(l), CONTACT, 1.0, None, false);
+    }
+    for r in &m.stretches {
+        let colour = if r.kind == "deviation" {
+            DEVIATION
+        } else {
+            ZONE_ENTRY
+        };
+        let path = if r.path.len() >= 2 {
+            r.path.clone()
+        } else {
+            vec![
+                Coord {
+                    x: r.stretch.start[0],
+                    y: r.stretch.start[1],
+                },
+                Coord {
+                    x: r.stretch.end[0],
+                    y: r.stretch.end[1],
+                },
+            ]
+        };
+        c.stroke(&f.line(&path), colour, 2.2, None, false);
+    }
+    for i in &m.incidents {
+        let (px, py) = f.pt(i.pos);
+        c.fill(&[circle(px, py, 2.6)], INCIDENT, 1.0);
+    }
+    c.unclip();
+    c.stroke(
+        &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
+        INK,
+        0.6,
+        None,
+        true,
+    );
+    scale_bar(c, &f);
+    north_arrow(c, x + w - 22.0, y + 14.0);
+    legend(c, x + 8.0, y + h - 8.0);
+    c.text(
+        (x + w - 4.0, y + h - 4.0),
+        5.5,
+        "Basemap: Natural Earth (public domain). Web Mercator.",
+        Face::Prose,
+        INK,
+        Align::Right,
+    );
+}
+
+fn circle(x: f32, y: f32, r: f32) -> Vec<(f32, f32)> {
+    (0..16)
+        .map(|k| {
+            let a = k as f32 / 16.0 * std::f32::consts::TAU;
+            (x + r * a.cos(), y + r * a.sin())
+        })
+        .collect()
+}
+
+/// A bar of a round number of km, measured geodesically along the map's middle.
+fn scale_bar(c: &mut dyn Canvas, f: &Frame) {
+    let y = f.y0 + f.h / 2.0;
+    let a = f.lon_lat(f.x0 + f.w * 0.25, y);
+    let b = f.lon_lat(f.x0 + f.w * 0.75, y);
+    let m_per_pt = crate::geodesy::distance_m(a, b) / f64::from(f.w * 0.5);
+    if !(m_per_pt.is_finite() && m_per_pt > 0.0) {
+        return;
+    }
+    let target = m_per_pt * f64::from(f.w) * 0.22;
+    let step = [1.0, 2.0, 5.0]
+        .iter()
+        .flat_map(|k| (0..7).map(move |e| k * 10f64.powi(e)))
+        .filter(|v| *v <= target)
+        .fold(1.0, f64::max);
+    let len = (step / m_per_pt) as f32;
+    let (x0, y0) = (f.x0 + 10.0, f.y0 + 16.0);
+    rect(c, x0 - 4.0, y0 - 11.0, len + 8.0, 17.0, [255, 255, 255]);
+    c.fill(
+        &[vec![
+            (x0, y0),
+            (x0 + len, y0),
+            (x0 + len, y0 + 3.0),
+            (x0, y0 + 3.0),
+        ]],
+        INK,
+        1.0,
+    );
+    c.text(
+        (x0, y0 - 3.0),
+        6.5,
+        &crate::text::format_length_m(step),
+        Face::Prose,
+        INK,
+        Align::Left,
+    );
+}
+
+fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
+    c.fill(
+        &[vec![
+            (x, y),
+            (x + 6.0, y + 16.0),
+            (x, y + 12.0),
+            (x - 6.0, y + 16.0),
+        ]],
+        INK,
+        1.0,
+    );
+    c.text((x, y + 25.0), 7.0, "N", Face::Prose, INK, Align::Centre);
+}
+
+/// The legend's entries, bottom left, upwards.
+fn legend(c: &mut dyn Canvas, x: f32, bottom: f32) {
+    let items: [(&str, Rgb, u8); 7] = [
+        ("incident inside the zone", INCIDENT, 2),
+        ("zone entry", ZONE_ENTRY, 0),
+        ("deviation", DEVIATION, 0),
+        ("buffer zone", ZONE, 1),
+        ("contact line", CONTACT, 0),
+        ("grain lane", GRAIN, 0),
+        ("corridor", CORRIDOR, 0),
+    ];
+    let lh = 9.0;
+    rect(
+        c,
+        x - 4.0,
+        bottom - lh * items.len() as f32 - 6.0,
+        112.0,
+        lh * items.len() as f32 + 8.0,
+        [255, 255, 255],
+    );
+    for (k, (label, colour, kind)) in items.iter().enumerate() {
+        let yy = bottom - k as f32 * lh - 2.0;
+        match kind {
+            1 => c.fill(
+                &[vec![
+                    (x, yy - 6.0),
+                    (x + 14.0, yy - 6.0),
+                    (x + 14.0, yy),
+                    (x, yy),
+                ]],
+                *colour,
+                0.5,
+            ),
+            2 => c.fill(&[circle(x + 7.0, yy - 3.0, 2.6)], *colour, 1.0),
+            _ => c.stroke(
+                &[(x, yy - 3.0), (x + 14.0, yy - 3.0)],
+                *colour,
+                2.0,
+                None,
+                false,
+            ),
+        }
+        c.text((x + 19.0, yy), 6.5, label, Face::Prose, INK, Align::Left);
+    }
+}

@@ -1,0 +1,540 @@
+//! The report as a PDF (krilla): A4 or Letter, the app's fonts embedded,
+//! text selectable. Pages: title block and key figures; the overview map;
+//! the charts; the stretches table and the incidents table (headers repeated
+//! on every page); the method.
+
+use super::canvas::{Align, Canvas, Face, HACK, PdfCanvas, Rgb, UBUNTU, text_width};
+use super::{Monitoring, charts, map};
+use crate::text::{format_duration_s, format_length_m};
+use krilla::Document;
+use krilla::page::PageSettings;
+use krilla::text::Font;
+
+const INK: Rgb = [30, 30, 30];
+const MUTED: Rgb = [100, 100, 100];
+const MARGIN: f32 = 48.0;
+
+/// The paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.28, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// A page being filled from the top.
+struct Pages {
+    doc: Document,
+    prose: Font,
+    mono: Font,
+    w: f32,
+    h: f32,
+}
+
+/// Draws one page with `f(canvas, width, height)`, numbered at the foot.
+fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canvas, f32, f32)) {
+    let (w, h) = (p.w, p.h);
+    let Some(settings) = PageSettings::from_wh(w, h) else {
+        return;
+    };
+    let mut page = p.doc.start_page_with(settings);
+    let mut surface = page.surface();
+    {
+        let mut c = PdfCanvas {
+            surface: &mut surface,
+            prose: p.prose.clone(),
+            mono: p.mono.clone(),
+        };
+        f(&mut c, w, h);
+        c.text(
+            (MARGIN, h - 24.0),
+            7.0,
+            title,
+            Face::Prose,
+            MUTED,
+            Align::Left,
+        );
+        c.text(
+            (w - MARGIN, h - 24.0),
+            7.0,
+            &format!("page {number}"),
+            Face::Prose,
+            MUTED,
+            Align::Right,
+        );
+    }
+    surface.finish();
+    page.finish();
+}
+
+/// Words of `text` in lines no wider than `width` at `size`.
+fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let next = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if text_width(&next, Face::Prose, size) > width && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = next;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Writes wrapped prose from `y`; returns the next line's baseline.
+fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) -> f32 {
+    let mut y = y;
+    for line in wrap(text, size, width) {
+        c.text((x, y), size, &line, Face::Prose, INK, Align::Left);
+        y += size * 1.45;
+    }
+    y
+}
+
+/// The period as words.
+pub fn period_text(m: &Monitoring) -> String {
+    let t = |x: Option<f64>| x.and_then(crate::io::time::format_rfc3339);
+    match (t(m.request.from), t(m.request.to)) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("from {a}"),
+        (None, Some(b)) => format!("until {b}"),
+        (None, None) => "all times in the data".into(),
+    }
+}
+
+/// The key figures as (label, value) lines, in the order the page shows them.
+pub fn figure_lines(m: &Monitoring) -> Vec<(String, String)> {
+    let f = &m.figures;
+    let mut out = vec![
+        ("Convoys checked".to_string(), f.convoys_checked.to_string()),
+        ("Convoys flagged".to_string(), f.convoys_flagged.to_string()),
+        ("Deviations".to_string(), f.deviations.to_string()),
+        (
+            "Deviations, total length".to_string(),
+            format_length_m(f.deviation_m),
+        ),
+        (
+            "Worst offset from a corridor".to_string(),
+            f.worst_offset_m
+                .map(format_length_m)
+                .unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "Buffer-zone entries".to_string(),
+            f.zone_entries.to_string(),
+        ),
+        (
+            "Incidents inside the buffer zone".to_string(),
+            f.incidents_inside.to_string(),
+        ),
+    ];
+    for (cat, n) in &f.by_category {
+        out.push((format!("    {cat}"), n.to_string()));
+    }
+    if f.gaps > 0 {
+        out.push(("AIS gaps in grain lanes".to_string(), f.gaps.to_string()));
+    }
+    out
+}
+
+/// The method, as paragraphs.
+pub fn method_text(m: &Monitoring) -> Vec<String> {
+    let tol: Vec<String> = m
+        .tolerances
+        .iter()
+        .map(|(id, name, t)| format!("{id} {name}: {}", format_length_m(*t)))
+        .collect();
+    let widths: Vec<String> = m.zone_widths_km.iter().map(|w| format!("{w} km")).collect();
+    vec![
+        "Every distance is geodesic on the WGS 84 ellipsoid (Karney's algorithms), in metres, never degrees. A track is a continuous line: its edges are geodesics between the reported positions, so a crossing between two sparse fixes counts.".into(),
+        format!(
+            "A deviation is each maximal stretch of a track outside the union of its approved corridors (all corridors and grain lanes when the convoy names none). A corridor line approves every point within its tolerance of the centreline; tolerances here: {}.",
+            if tol.is_empty() { "none loaded".to_string() } else { tol.join("; ") }
+        ),
+        format!(
+            "The buffer zone is every point within half its width of a contact line (widths here: {}), or a zone given as an area. A zone entry is each maximal stretch inside it, counted whether or not the convoy was in a corridor; its depth is the greatest distance from the stretch to the zone's boundary. An incident's depth is its distance to that boundary.",
+            if widths.is_empty() { "no contact line".to_string() } else { widths.join(", ") }
+        ),
+        "Times along a stretch are interpolated between timed vertices by distance. A stretch belongs to the period when its times overlap it; a stretch without times is only reported when no period is given. Figures come from the same analysis as `corridor-watch check`; this report recomputes nothing.".into(),
+        "Limits: positions are as reported (no map matching); a reporting gap is bridged by a geodesic; corridors and the zone are as loaded, and the report cannot know whether they are current.".into(),
+    ]
+}
+
+fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
+    let mut y = MARGIN + 20.0;
+    c.text(
+        (MARGIN, y),
+        20.0,
+        &m.request.title,
+        Face::Prose,
+        INK,
+        Align::Left,
+    );
+    y += 22.0;
+    c.text(
+        (MARGIN, y),
+        10.0,
+        &format!("Period: {}", period_text(m)),
+        Face::Prose,
+        INK,
+        Align::Left,
+    );
+    y += 14.0;
+    c.text(
+        (MARGIN, y),
+        8.0,
+        &format!(
+            "corridor-watch {} - generated {}",
+            m.version, m.generated_at
+        ),
+        Face::Prose,
+        MUTED,
+        Align::Left,
+    );
+    y += 14.0;
+    if m.request.illustrative {
+        c.text(
+            (MARGIN, y),
+            9.0,
+            "ILLUSTRATIVE DATA: the bundled scenario's corridors, tracks and incidents are invented.",
+            Face::Prose,
+            [180, 30, 30],
+            Align::Left,
+        );
+        y += 14.0;
+    }
+    y += 6.0;
+    c.text(
+        (MARGIN, y),
+        9.0,
+        "Data sources (sha256)",
+        Face::Prose,
+        INK,
+        Align::Left,
+    );
+    y += 11.0;
+    for s in &m.request.sources {
+        c.text((MARGIN, y), 6.5, &s.name, Face::Mono, INK, Align::Left);
+        y += 8.0;
+        c.text(
+            (MARGIN + 10.0, y),
+            6.0,
+            &s.sha256,
+            Face::Mono,
+            MUTED,
+            Align::Left,
+        );
+        y += 9.0;
+    }
+    y += 12.0;
+    c.text(
+        (MARGIN, y),
+        13.0,
+        "Key figures",
+        Face::Prose,
+        INK,
+        Align::Left,
+    );
+    y += 16.0;
+    for (label, value) in figure_lines(m) {
+        c.text((MARGIN, y), 9.0, &label, Face::Prose, INK, Align::Left);
+        c.text(
+            (MARGIN + 290.0, y),
+            9.0,
+            &value,
+            Face::Mono,
+            INK,
+            Align::Right,
+        );
+        y += 13.0;
+    }
+    if m.figures.convoys_checked == 0 {
+        y += 6.0;
+        prose(
+            c,
+            "No convoy reported a position in this period: there is nothing to check.",
+            MARGIN,
+            y,
+            w - 2.0 * MARGIN,
+            9.0,
+        );
+    }
+}
+
+/// A table cut into pages, its header on each.
+struct Table<'a> {
+    title: &'a str,
+    header: Vec<&'a str>,
+    /// Column widths in characters; numbers right-aligned where `right`.
+    widths: Vec<usize>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+    note: Option<String>,
+}
+
+fn table_pages(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
+    let size = 6.6;
+    let ch = super::canvas::MONO_EM * size;
+    let lh = size * 1.5;
+    let per_page = ((p.h - 2.0 * MARGIN - 60.0) / lh) as usize;
+    let chunks: Vec<&[Vec<String>]> = if t.rows.is_empty() {
+        vec![&[]]
+    } else {
+        t.rows.chunks(per_page.max(1)).collect()
+    };
+    let total = chunks.len();
+    for (k, rows) in chunks.into_iter().enumerate() {
+        *n += 1;
+        page(p, *n, footer, |c, w, _| {
+            let mut y = MARGIN + 12.0;
+            let title = if total > 1 {
+                format!("{} ({} of {total})", t.title, k + 1)
+            } else {
+                t.title.to_string()
+            };
+            c.text((MARGIN, y), 12.0, &title, Face::Prose, INK, Align::Left);
+            y += 12.0;
+            if let Some(note) = &t.note {
+                y = prose(c, note, MARGIN, y, w - 2.0 * MARGIN, 7.5);
+            }
+            y += 6.0;
+            let cells = |c: &mut dyn Canvas, y: f32, row: &[&str], colour: Rgb| {
+                let mut x = MARGIN;
+                for (i, cell) in row.iter().enumerate() {
+                    let cw = t.widths[i] as f32 * ch;
+                    let text: String = cell.chars().take(t.widths[i]).collect();
+                    if t.right[i] {
+                        c.text((x + cw, y), size, &text, Face::Mono, colour, Align::Right);
+                    } else {
+                        c.text((x, y), size, &text, Face::Mono, colour, Align::Left);
+                    }
+                    x += cw + ch;
+                }
+            };
+            cells(c, y, &t.header, MUTED);
+            c.stroke(
+                &[(MARGIN, y + 3.0), (w - MARGIN, y + 3.0)],
+                MUTED,
+                0.4,
+                None,
+                false,
+            );
+            y += lh + 1.0;
+            if rows.is_empty() {
+                c.text(
+                    (MARGIN, y),
+                    8.0,
+                    "None in the period.",
+                    Face::Prose,
+                    INK,
+                    Align::Left,
+                );
+            }
+            for r in rows {
+                let refs: Vec<&str> = r.iter().map(String::as_str).collect();
+                cells(c, y, &refs, INK);
+                y += lh;
+            }
+        });
+    }
+}
+
+fn short_time(t: &Option<String>) -> String {
+    t.as_deref()
+        .map(|s| {
+            s.replace('T', " ")
+                .trim_end_matches('Z')
+                .chars()
+                .take(16)
+                .collect()
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+fn km(m: f64) -> String {
+    format!("{:.2} km", m / 1000.0)
+}
+
+/// The stretches table's rows.
+pub fn stretch_rows(m: &Monitoring) -> Vec<Vec<String>> {
+    m.stretches
+        .iter()
+        .take(super::MAX_ROWS)
+        .map(|r| {
+            vec![
+                r.convoy_id.clone(),
+                if r.kind == "deviation" {
+                    "deviation".into()
+                } else {
+                    "zone entry".into()
+                },
+                short_time(&r.stretch.start_time),
+                short_time(&r.stretch.end_time),
+                km(r.stretch.length_m),
+                r.stretch.max_offset_m.map(km).unwrap_or_else(|| "-".into()),
+                r.start_mgrs.clone(),
+                r.end_mgrs.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// The incidents table's rows.
+pub fn incident_rows(m: &Monitoring) -> Vec<Vec<String>> {
+    m.incidents
+        .iter()
+        .take(super::MAX_ROWS)
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                short_time(&Some(i.time.clone())),
+                i.category.clone(),
+                km(i.depth_m),
+                i.contact_line_m.map(km).unwrap_or_else(|| "-".into()),
+                i.mgrs.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// The note under a cut table.
+pub fn cut_note(shown: usize, total: usize, what: &str, csv: Option<&str>) -> Option<String> {
+    (total > shown).then(|| {
+        format!(
+            "The worst {shown} of {total} {what} are listed{}.",
+            csv.map(|c| format!("; every one is in {c}"))
+                .unwrap_or_default()
+        )
+    })
+}
+
+/// The PDF's bytes. `csv_names` name the full lists beside it (for the notes).
+pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<Vec<u8>, String> {
+    let font = |b: &'static [u8]| {
+        Font::new(b.to_vec().into(), 0)
+            .ok_or_else(|| "the embedded font cannot be read".to_string())
+    };
+    let (w, h) = paper.size();
+    let mut p = Pages {
+        doc: Document::new(),
+        prose: font(UBUNTU)?,
+        mono: font(HACK)?,
+        w,
+        h,
+    };
+    let footer = format!("{} - {}", m.request.title, period_text(m));
+    let mut n = 1;
+    page(&mut p, n, &footer, |c, w, _| title_page(c, m, w));
+    n += 1;
+    page(&mut p, n, &footer, |c, w, h| {
+        c.text(
+            (MARGIN, MARGIN + 12.0),
+            13.0,
+            "Overview map",
+            Face::Prose,
+            INK,
+            Align::Left,
+        );
+        let mw = w - 2.0 * MARGIN;
+        let mh = (h - 2.0 * MARGIN - 60.0).min(mw * 1.25);
+        map::draw(c, m, MARGIN, MARGIN + 24.0, mw, mh);
+        prose(
+            c,
+            &format!(
+                "Corridors, grain lanes and the buffer zone as loaded; the period's {} deviation(s) and {} zone entr(ies){}; the {} incident(s) inside the zone in the period.",
+                m.figures.deviations, m.figures.zone_entries, "", m.figures.incidents_inside
+            ),
+            MARGIN,
+            MARGIN + 24.0 + mh + 14.0,
+            mw,
+            8.0,
+        );
+    });
+    n += 1;
+    page(&mut p, n, &footer, |c, w, h| {
+        let cw = w - 2.0 * MARGIN;
+        let ch = (h - 2.0 * MARGIN - 40.0) / 3.0 - 24.0;
+        let mut y = MARGIN + 16.0;
+        charts::incidents_per_day(c, m, MARGIN, y, cw, ch);
+        y += ch + 36.0;
+        charts::depth_over_time(c, m, MARGIN, y, cw, ch);
+        y += ch + 36.0;
+        charts::time_off_corridor(c, m, MARGIN, y, cw, ch);
+    });
+    let stretches = Table {
+        title: "Deviations and buffer-zone entries",
+        header: vec![
+            "convoy",
+            "type",
+            "start (UTC)",
+            "end (UTC)",
+            "length",
+            "max offset",
+            "start MGRS",
+            "end MGRS",
+        ],
+        widths: vec![10, 10, 16, 16, 10, 10, 18, 18],
+        right: vec![false, false, false, false, true, true, false, false],
+        rows: stretch_rows(m),
+        note: cut_note(
+            m.stretches.len().min(super::MAX_ROWS),
+            m.stretches.len(),
+            "stretches (by offset or depth)",
+            Some(csv_names.0),
+        ),
+    };
+    table_pages(&mut p, &mut n, &footer, &stretches);
+    let incidents = Table {
+        title: "Incidents inside the buffer zone",
+        header: vec![
+            "id",
+            "time (UTC)",
+            "category",
+            "depth",
+            "to contact line",
+            "MGRS",
+        ],
+        widths: vec![12, 16, 22, 10, 15, 18],
+        right: vec![false, false, false, true, true, false],
+        rows: incident_rows(m),
+        note: cut_note(
+            m.incidents.len().min(super::MAX_ROWS),
+            m.incidents.len(),
+            "incidents (by depth)",
+            Some(csv_names.1),
+        ),
+    };
+    table_pages(&mut p, &mut n, &footer, &incidents);
+    n += 1;
+    page(&mut p, n, &footer, |c, w, _| {
+        let mut y = MARGIN + 12.0;
+        c.text((MARGIN, y), 13.0, "Method", Face::Prose, INK, Align::Left);
+        y += 18.0;
+        for para in method_text(m) {
+            y = prose(c, &para, MARGIN, y, w - 2.0 * MARGIN, 9.0) + 6.0;
+        }
+        let _ = format_duration_s;
+    });
+    p.doc
+        .finish()
+        .map_err(|e| format!("the PDF cannot be written: {e:?}"))
+}

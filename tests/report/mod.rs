@@ -1,0 +1,193 @@
+//! `report`: the monitoring report's PDF read back as text (pdftotext, from
+//! poppler-utils, which `.ci/run` installs) and its figures compared with
+//! `check`'s; periods with nothing in them; paper sizes; HTML.
+
+use crate::util::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn pdftotext(pdf: &Path) -> Option<String> {
+    match Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        _ => {
+            assert!(
+                std::env::var("CORRIDOR_WATCH_REQUIRE_POPPLER").as_deref() != Ok("1"),
+                "pdftotext (poppler-utils) is required"
+            );
+            eprintln!("note: pdftotext not installed (poppler-utils); report text test skipped");
+            None
+        }
+    }
+}
+
+fn bundled() -> Vec<PathBuf> {
+    corridor_watch::io::bundled_files()
+}
+
+fn report(files: &[PathBuf], extra: &[&str], out: &Path) -> std::process::Output {
+    let o = bin()
+        .arg("report")
+        .args(files)
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("runs");
+    assert!(
+        o.status.success(),
+        "report failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// The value printed right of a key figure's label.
+fn figure(text: &str, label: &str) -> String {
+    text.lines()
+        .find(|l| {
+            l.trim_start().starts_with(label)
+                && l.split("  ").filter(|s| !s.trim().is_empty()).count() >= 2
+        })
+        .and_then(|l| l.rsplit("  ").find(|s| !s.trim().is_empty()))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| panic!("no figure {label} in:\n{text}"))
+}
+
+#[test]
+fn the_pdf_says_what_check_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("report.pdf");
+    let o = report(&bundled(), &["--title", "Weekly corridor report"], &pdf);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("report: wrote"), "a progress line: {err}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let check = stdout_json(&run(
+        &bundled().iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+        &[],
+        "check",
+    ));
+    let s = &check["summary"];
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(text.contains("Weekly corridor report"));
+    assert!(
+        text.contains("ILLUSTRATIVE DATA"),
+        "the bundled scenario is said to be illustrative"
+    );
+    let n = |k: &str| s[k].as_u64().unwrap().to_string();
+    assert_eq!(figure(&text, "Convoys checked"), n("convoys"));
+    assert_eq!(figure(&text, "Convoys flagged"), n("flagged"));
+    assert_eq!(figure(&text, "Deviations  "), n("deviations"));
+    assert_eq!(
+        figure(&text, "Buffer-zone entries"),
+        n("buffer_zone_entries")
+    );
+    assert_eq!(
+        figure(&text, "Incidents inside the buffer zone"),
+        n("incidents_inside")
+    );
+    let worst = s["worst_offset_m"].as_f64().unwrap();
+    assert_eq!(
+        figure(&text, "Worst offset from a corridor"),
+        format!("{:.2} km", worst / 1000.0)
+    );
+    // Every deviation of check's report is a row of the table, with its length.
+    for c in check["convoys"].as_array().unwrap() {
+        for d in c["deviations"].as_array().unwrap() {
+            let len = format!("{:.2} km", d["length_m"].as_f64().unwrap() / 1000.0);
+            let start = d["start_time"].as_str().unwrap().replace('T', " ");
+            let row = text
+                .lines()
+                .find(|l| {
+                    l.contains(c["convoy_id"].as_str().unwrap())
+                        && l.contains(&start[..16])
+                        && l.contains("deviation")
+                })
+                .unwrap_or_else(|| panic!("no row for {} {start}", c["convoy_id"]));
+            assert!(row.contains(&len), "{row} lacks {len}");
+        }
+    }
+    // Every source's sha256.
+    for f in bundled() {
+        let sum = Command::new("sha256sum").arg(&f).output().unwrap();
+        let sum = String::from_utf8_lossy(&sum.stdout);
+        assert!(
+            text.contains(sum.split_whitespace().next().unwrap()),
+            "{}",
+            f.display()
+        );
+    }
+    for part in [
+        "Overview map",
+        "Incidents inside the buffer zone per day",
+        "Time off-corridor per convoy",
+        "Method",
+        "geodesic",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+}
+
+#[test]
+fn an_empty_period_gives_a_report_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("empty.pdf");
+    report(
+        &bundled(),
+        &[
+            "--from",
+            "2031-01-01T00:00:00Z",
+            "--to",
+            "2031-01-08T00:00:00Z",
+            "--paper",
+            "letter",
+        ],
+        &pdf,
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("/MediaBox[0 0 612 792]"),
+        "US Letter"
+    );
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert_eq!(figure(&text, "Convoys checked"), "0");
+    assert!(text.contains("No convoy reported a position in this period"));
+    assert!(text.contains("No incident inside the zone in the period"));
+    assert!(text.contains("None in the period."));
+    // No zone and no incidents: still a report.
+    let pdf = dir.path().join("nozone.pdf");
+    let files = [data("corridors.geojson"), data("tracks.geojson")];
+    report(&files, &[], &pdf);
+    let text = pdftotext(&pdf).unwrap_or_default();
+    assert!(
+        text.contains("no contact line"),
+        "the method says there is no zone"
+    );
+    assert_eq!(figure(&text, "Incidents inside the buffer zone"), "0");
+}
+
+#[test]
+fn html_and_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    report(&bundled(), &["--format", "html"], &html);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<svg") && page.contains("Key figures") && page.contains("UN-07"));
+    let o = bin()
+        .arg("report")
+        .args(bundled())
+        .args(["--from", "yesterday", "-o"])
+        .arg(dir.path().join("x.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--from"));
+    assert!(!dir.path().join("x.pdf").exists(), "nothing written");
+    let _: Option<Value> = None;
+}
