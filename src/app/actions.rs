@@ -71,6 +71,9 @@ impl CorridorApp {
         } else if kind == ExportKind::MapPng {
             self.screenshot_to(path);
             return;
+        } else if kind == ExportKind::MonitoringReport {
+            self.monitoring_report_to(path);
+            return;
         } else {
             match self
                 .session

@@ -17,6 +17,8 @@ pub enum ExportKind {
     IncidentsCsv,
     ReportJson,
     MapPng,
+    /// File > Monitoring report… (PDF).
+    MonitoringReport,
     Route,
     RouteGpx,
     RouteKml,
@@ -73,6 +75,9 @@ impl ExportKind {
                 "json",
             ),
             ExportKind::MapPng => ("Map as PNG…", "map.png", "png"),
+            ExportKind::MonitoringReport => {
+                ("Monitoring report (PDF)…", "monitoring-report.pdf", "pdf")
+            }
             ExportKind::Route => ("Route (GeoJSON)…", "route.geojson", "geojson"),
             ExportKind::RouteGpx => ("Route (GPX, for GPS units)…", "route.gpx", "gpx"),
             ExportKind::RouteKml => ("Route (KML, Google Earth)…", "route.kml", "kml"),
@@ -185,7 +190,11 @@ pub fn export_body(
             Body::Text(export::report_json(&report)),
             format!("{} convoys", report.convoys.len()),
         ),
-        ExportKind::MapPng | ExportKind::Route | ExportKind::RouteGpx | ExportKind::RouteKml => {
+        ExportKind::MapPng
+        | ExportKind::MonitoringReport
+        | ExportKind::Route
+        | ExportKind::RouteGpx
+        | ExportKind::RouteKml => {
             return None;
         }
     }))

@@ -42,12 +42,13 @@ pub enum JobOut {
 }
 
 /// Shared progress of one job: bytes done (for downloads), or rows (for a
-/// database table, `rows` set), and a cancel flag.
+/// database table, `rows` set), or steps (`steps` set), and a cancel flag.
 #[derive(Default)]
 pub struct Progress {
     pub done_bytes: AtomicU64,
     pub total_bytes: AtomicU64,
     pub rows: AtomicBool,
+    pub steps: AtomicBool,
     pub cancel: AtomicBool,
 }
 

@@ -23,6 +23,7 @@ pub mod model;
 mod panels;
 mod persist;
 pub mod replay;
+mod report;
 pub mod route_editor;
 mod runtime;
 pub mod session;

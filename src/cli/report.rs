@@ -5,8 +5,7 @@ use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
-use corridor_watch::monitoring::{self, MAX_ROWS, Request, Source, pdf::Paper};
-use sha2::{Digest, Sha256};
+use corridor_watch::monitoring::{self, MAX_ROWS, Request, pdf::Paper};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -56,31 +55,6 @@ fn time_arg(name: &str, v: &Option<String>) -> Result<Option<f64>> {
         .transpose()
 }
 
-/// A source's name and the sha256 of its bytes (URLs and tables: of the URL text, said so).
-fn source(p: &Path) -> Source {
-    let text = p.to_string_lossy();
-    match std::fs::read(p) {
-        Ok(bytes) => Source {
-            name: p.display().to_string(),
-            sha256: format!("{:x}", Sha256::digest(&bytes)),
-        },
-        Err(_) => Source {
-            name: corridor_watch::io::postgis::url::mask(&text),
-            sha256: "(not a file: read over the network; no checksum)".into(),
-        },
-    }
-}
-
-fn is_bundled(p: &Path) -> bool {
-    let Ok(c) = std::fs::canonicalize(p) else {
-        return false;
-    };
-    corridor_watch::io::bundled_files()
-        .iter()
-        .filter_map(|b| std::fs::canonicalize(b).ok())
-        .any(|b| b == c)
-}
-
 fn beside(out: &Path, suffix: &str) -> PathBuf {
     let stem = out
         .file_stem()
@@ -114,11 +88,11 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         title: args.title.clone(),
         from,
         to,
-        sources: all.iter().map(|p| source(p)).collect(),
-        illustrative: all.iter().any(|p| is_bundled(p)),
+        sources: all.iter().map(|p| monitoring::source_of(p)).collect(),
+        illustrative: all.iter().any(|p| monitoring::is_bundled(p)),
         view: None,
     };
-    let m = monitoring::build(&overview, req);
+    let m = monitoring::build((&overview).into(), req);
     eprintln!(
         "report: drawing {} convoys, {} stretches, {} incidents inside the zone ({:.1} s)",
         m.figures.convoys_checked,

@@ -155,6 +155,14 @@ fn intersects(p: &geo::Polygon<f64>, b: [f64; 4]) -> bool {
     })
 }
 
+/// Height over width of what the map shows (Web Mercator).
+pub fn aspect(m: &Monitoring) -> f32 {
+    let b = extent(m);
+    let h = merc_y(b[3]) - merc_y(b[1]);
+    let w = (b[2] - b[0]).max(1e-6);
+    (h / w) as f32
+}
+
 /// Draws the map into the box (x, y, w, h).
 pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
     let b = extent(m);
@@ -271,14 +279,12 @@ fn scale_bar(c: &mut dyn Canvas, f: &Frame) {
         INK,
         1.0,
     );
-    c.text(
-        (x0, y0 - 3.0),
-        6.5,
-        &crate::text::format_length_m(step),
-        Face::Prose,
-        INK,
-        Align::Left,
-    );
+    let label = if step >= 1000.0 {
+        format!("{} km", step / 1000.0)
+    } else {
+        format!("{step} m")
+    };
+    c.text((x0, y0 - 3.0), 6.5, &label, Face::Prose, INK, Align::Left);
 }
 
 fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {

@@ -122,6 +122,35 @@ pub fn mgrs(c: [f64; 2]) -> String {
     crate::text::mgrs(Coord { x: c[0], y: c[1] })
 }
 
+/// A source's name and the sha256 of its bytes (URLs and tables: of the URL text, said so).
+pub fn source_of(p: &std::path::Path) -> Source {
+    let text = p.to_string_lossy();
+    match std::fs::read(p) {
+        Ok(bytes) => Source {
+            name: p.display().to_string(),
+            sha256: {
+                use sha2::Digest;
+                format!("{:x}", sha2::Sha256::digest(&bytes))
+            },
+        },
+        Err(_) => Source {
+            name: crate::io::postgis::url::mask(&text),
+            sha256: "(not a file: read over the network; no checksum)".into(),
+        },
+    }
+}
+
+/// Whether `p` is one of the bundled (illustrative) scenario's files.
+pub fn is_bundled(p: &std::path::Path) -> bool {
+    let Ok(c) = std::fs::canonicalize(p) else {
+        return false;
+    };
+    crate::io::bundled_files()
+        .iter()
+        .filter_map(|b| std::fs::canonicalize(b).ok())
+        .any(|b| b == c)
+}
+
 fn overlaps(s: &Stretch, from: Option<f64>, to: Option<f64>) -> bool {
     if from.is_none() && to.is_none() {
         return true;
@@ -154,13 +183,33 @@ fn seconds_in(s: &Stretch, from: Option<f64>, to: Option<f64>) -> f64 {
     }
 }
 
-/// The report of `overview` (built with paths and incidents) for `req`.
-pub fn build(overview: &Overview, req: Request) -> Monitoring {
+/// A checked layer set, as `check` and the app both hold it.
+pub struct Checked<'a> {
+    pub scn: &'a crate::analysis::Scenario,
+    pub convoys: &'a [crate::model::Convoy],
+    /// With stretch paths (for the map).
+    pub results: &'a [crate::analysis::ConvoyResult],
+    pub incidents: &'a [IncidentInfo],
+}
+
+impl<'a> From<&'a Overview> for Checked<'a> {
+    fn from(o: &'a Overview) -> Self {
+        Checked {
+            scn: &o.scn,
+            convoys: &o.convoys,
+            results: &o.results,
+            incidents: &o.incidents,
+        }
+    }
+}
+
+/// The report of a checked set (with paths and incidents) for `req`.
+pub fn build(overview: Checked, req: Request) -> Monitoring {
     let (from, to) = (req.from, req.to);
     let mut figures = Figures::default();
     let mut rows = Vec::new();
     let mut off = Vec::new();
-    for (r, convoy) in overview.results.iter().zip(&overview.convoys) {
+    for (r, convoy) in overview.results.iter().zip(overview.convoys) {
         let rep = &r.report;
         let moved = convoy
             .parts
@@ -253,7 +302,7 @@ pub fn build(overview: &Overview, req: Request) -> Monitoring {
     cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     figures.by_category = cats;
     incidents.sort_by(|a, b| b.depth_m.total_cmp(&a.depth_m));
-    let (scene, tolerances, zone_widths_km) = scene(overview);
+    let (scene, tolerances, zone_widths_km) = scene(overview.scn);
     Monitoring {
         request: req,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -366,7 +415,7 @@ fn incident_row(i: &IncidentInfo) -> IncidentRow {
 
 type SceneParts = (Scene, Vec<(String, String, f64)>, Vec<f64>);
 
-fn scene(overview: &Overview) -> SceneParts {
+fn scene(scn: &crate::analysis::Scenario) -> SceneParts {
     use geo::Geometry;
     let mut scene = Scene::default();
     let mut tolerances = Vec::new();
@@ -378,7 +427,7 @@ fn scene(overview: &Overview) -> SceneParts {
             _ => Vec::new(),
         }
     };
-    for layer in &overview.scn.layers {
+    for layer in &scn.layers {
         for f in &layer.features {
             let Some(g) = &f.geometry else { continue };
             let num = |k: &str| f.properties.get(k).and_then(serde_json::Value::as_f64);
@@ -423,8 +472,8 @@ fn scene(overview: &Overview) -> SceneParts {
             }
         }
     }
-    for si in 0..overview.scn.zone.shapes.len() {
-        let outline = crate::analysis::zone::zone_outline(&overview.scn.zone, si as u32);
+    for si in 0..scn.zone.shapes.len() {
+        let outline = crate::analysis::zone::zone_outline(&scn.zone, si as u32);
         scene.zone.extend(outline.0);
     }
     (scene, tolerances, widths)

@@ -112,7 +112,8 @@ fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) 
 
 /// The period as words.
 pub fn period_text(m: &Monitoring) -> String {
-    let t = |x: Option<f64>| x.and_then(crate::io::time::format_rfc3339);
+    // To the second, rounded down (an end of day 23:59:59.999 stays that day).
+    let t = |x: Option<f64>| x.and_then(|s| crate::io::time::format_rfc3339(s.floor()));
     match (t(m.request.from), t(m.request.to)) {
         (Some(a), Some(b)) => format!("{a} to {b}"),
         (Some(a), None) => format!("from {a}"),
@@ -455,7 +456,8 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
             Align::Left,
         );
         let mw = w - 2.0 * MARGIN;
-        let mh = (h - 2.0 * MARGIN - 60.0).min(mw * 1.25);
+        // As tall as what it shows needs, within the page.
+        let mh = (mw * map::aspect(m)).clamp(mw * 0.6, h - 2.0 * MARGIN - 70.0);
         map::draw(c, m, MARGIN, MARGIN + 24.0, mw, mh);
         prose(
             c,

@@ -2,6 +2,9 @@
 //! poppler-utils, which `.ci/run` installs) and its figures compared with
 //! `check`'s; periods with nothing in them; paper sizes; HTML.
 
+#[cfg(feature = "gui")]
+mod ui;
+
 use crate::util::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

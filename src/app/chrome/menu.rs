@@ -76,6 +76,11 @@ fn file_menu_ui(
     ui.separator();
     item(ui, "Open route…", Command::PickRouteFile);
     item(ui, "Save route…", Command::PickExport(ExportKind::Route));
+    item(
+        ui,
+        "Monitoring report (PDF)…",
+        Command::PickExport(ExportKind::MonitoringReport),
+    );
     ui.menu_button("Export", |ui| {
         for kind in ExportKind::MENU {
             item(ui, kind.menu_label(), Command::PickExport(kind));

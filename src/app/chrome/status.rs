@@ -64,7 +64,9 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
         let done = job.progress.done_bytes.load(Ordering::Relaxed);
         let total = job.progress.total_bytes.load(Ordering::Relaxed);
         let name = &job.name;
-        let text = if job.progress.rows.load(Ordering::Relaxed) {
+        let text = if job.progress.steps.load(Ordering::Relaxed) {
+            format!("{name} (step {} of {total})", (done + 1).min(total))
+        } else if job.progress.rows.load(Ordering::Relaxed) {
             match total {
                 0 => format!("{name} ({done} rows)"),
                 t => format!("{name} ({done} of about {t} rows)"),
@@ -82,6 +84,14 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
             name.clone()
         };
         ui.label(text);
+        if total > 0 {
+            let f = (done as f32 / total as f32).clamp(0.0, 1.0);
+            ui.add(
+                egui::ProgressBar::new(f)
+                    .desired_width(120.0)
+                    .show_percentage(),
+            );
+        }
         if job.cancellable && ui.small_button("Cancel").clicked() {
             out.push(Command::CancelJob(job.id));
         }
