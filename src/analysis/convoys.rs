@@ -21,7 +21,7 @@ struct Building {
     reports: Vec<(Option<f64>, geo::Coord)>,
 }
 
-fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
+pub(crate) fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
     match f.properties.get("corridor_ids")? {
         Value::Array(a) => Some(
             a.iter()

@@ -3,6 +3,7 @@
 mod convoys;
 mod gaps;
 pub mod incidents;
+pub mod replay;
 pub mod route;
 pub mod routing;
 mod scenario;

@@ -1,20 +1,33 @@
-//! Watching a live feed: position reports accumulate into tracks, and each
-//! deviation or buffer-zone entry not seen before becomes an alert.
+//! Watching a live feed, incrementally: each convoy keeps only what the next
+//! report needs, so a batch costs what it brings, whatever the history.
 //!
-//! A stretch is known by its convoy, its type and where it starts (its start
-//! time, or its start position to ~1 m when the track has no times), so a
-//! stretch that grows as reports arrive is alerted once. Duplicate reports
-//! (same convoy, time and position) are dropped; reports out of order are put
-//! in time order (see `assemble_convoys`). Stretches already in the tracks
-//! the watch starts with (from files) are known, not alerted: alerts are for
-//! what the feed brings.
+//! Per convoy the watcher holds its *tail*: the reports from the last clean
+//! vertex on (a vertex inside the convoy's allowed area and outside every
+//! zone), in time order. No stretch spans a clean vertex, so the track before
+//! it can never change an answer: it is dropped. A batch re-checks only the
+//! tails it touched, with exactly `check`'s code (`check_convoy_with_paths`),
+//! so the stretches are `check`'s; a new one is alerted once, known by its
+//! convoy, type and start (its start time, or its start position to ~1 m).
+//!
+//! Reports are de-duplicated (same convoy, time and position) against the tail
+//! and the last `RECENT` reports dropped from it. A report older than the
+//! tail's first is *late*: counted, not re-ordered (the track before the tail
+//! is settled). Reports out of order within the tail are merged in place.
+//! Memory is bounded by convoys x (open stretch + `RECENT`), not by history;
+//! a convoy that never has a clean vertex (approved for nothing, parked
+//! outside) keeps its whole track. Stretches already in the tracks the watch
+//! starts with (from files) are known, not alerted.
 
+use super::convoys::corridor_ids_of;
 use super::{CheckOptions, Scenario, assemble_convoys, check_convoy_with_paths};
-use crate::model::{Feature, Layer, Role};
+use crate::model::{Convoy, Feature, Layer, Role, TrackPart};
 use crate::report::Stretch;
 use geo::Coord;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Reports remembered after they leave a tail, for de-duplication.
+pub const RECENT: usize = 256;
 
 /// What an alert is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -44,17 +57,66 @@ pub struct Ingested {
     pub duplicates: usize,
     /// Features that are not track reports (ignored).
     pub ignored: usize,
+    /// Reports older than their convoy's settled track (counted, not used).
+    pub late: usize,
 }
 
-/// The accumulating state of a watch.
+/// (time bits, lon bits, lat bits) of a report.
+type Key = (u64, u64, u64);
+
+/// A position report, compact (a replay holds a million of them).
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub convoy_id: std::sync::Arc<str>,
+    pub at: Coord,
+    pub time: Option<f64>,
+    /// The convoy's approved corridors, when the report names them.
+    pub corridor_ids: Option<std::sync::Arc<Vec<String>>>,
+}
+
+#[derive(Clone, Debug)]
+struct Vertex {
+    at: Coord,
+    time: Option<f64>,
+    key: Key,
+}
+
+#[derive(Default)]
+struct ConvoyState {
+    corridor_ids: Option<Vec<String>>,
+    tail: Vec<Vertex>,
+    recent: VecDeque<Key>,
+    recent_set: HashSet<Key>,
+    /// Stretches alerted (or known from the files) whose start is in the tail.
+    known: HashSet<(AlertType, String)>,
+    changed: bool,
+}
+
+impl ConvoyState {
+    fn has(&self, key: &Key) -> bool {
+        self.recent_set.contains(key) || self.tail.iter().any(|v| v.key == *key)
+    }
+
+    fn remember(&mut self, key: Key) {
+        if self.recent_set.insert(key) {
+            self.recent.push_back(key);
+        }
+        while self.recent.len() > RECENT {
+            if let Some(k) = self.recent.pop_front() {
+                self.recent_set.remove(&k);
+            }
+        }
+    }
+}
+
+/// The state of a watch.
 pub struct Watcher {
     scn: Scenario,
-    /// Static tracks (from the files) followed by every report taken in.
-    tracks: Layer,
-    report_keys: HashSet<(String, u64, u64, u64)>,
-    changed: HashSet<String>,
-    known: HashSet<(String, AlertType, String)>,
-    first: bool,
+    convoys: HashMap<String, ConvoyState>,
+    /// Convoys in the order first seen (alerts come in this order).
+    order: Vec<String>,
+    new_reports: Vec<Feature>,
+    opts: CheckOptions,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -65,71 +127,155 @@ pub fn stretch_key(s: &Stretch) -> String {
         .unwrap_or_else(|| format!("{:.5},{:.5}", s.start[0], s.start[1]))
 }
 
+fn key_of(at: Coord, time: Option<f64>) -> Key {
+    (
+        time.unwrap_or(f64::NAN).to_bits(),
+        at.x.to_bits(),
+        at.y.to_bits(),
+    )
+}
+
 impl Watcher {
     /// A watcher over the corridor, zone and track layers of `layers`.
     pub fn new(layers: Vec<Layer>) -> Watcher {
-        let mut tracks = Layer {
-            name: "tracks".into(),
-            ..Default::default()
-        };
-        for l in &layers {
-            tracks
-                .features
-                .extend(l.features.iter().filter(|f| f.role == Role::Track).cloned());
-        }
+        let initial = assemble_convoys(&layers);
         let mut w = Watcher {
             scn: Scenario::new(layers),
-            tracks,
-            report_keys: HashSet::new(),
-            changed: HashSet::new(),
-            known: HashSet::new(),
-            first: true,
+            convoys: HashMap::new(),
+            order: Vec::new(),
+            new_reports: Vec::new(),
+            opts: CheckOptions::default(),
         };
         // What the files already show is known, not news.
+        for c in initial {
+            let Some(last) = c.parts.last() else { continue };
+            let st = w.state(&c.convoy_id);
+            st.corridor_ids = c.corridor_ids.clone();
+            st.tail = last
+                .coords
+                .iter()
+                .zip(&last.times)
+                .map(|(at, t)| Vertex {
+                    at: *at,
+                    time: *t,
+                    key: key_of(*at, *t),
+                })
+                .collect();
+            st.changed = true;
+        }
         let _ = w.check();
         w
+    }
+
+    fn state(&mut self, id: &str) -> &mut ConvoyState {
+        if !self.convoys.contains_key(id) {
+            self.order.push(id.to_string());
+        }
+        self.convoys.entry(id.to_string()).or_default()
     }
 
     pub fn scenario(&self) -> &Scenario {
         &self.scn
     }
 
-    /// Every track feature held (static tracks and reports so far).
-    pub fn tracks(&self) -> &Layer {
-        &self.tracks
+    /// The reports taken in since the last call (for drawing them).
+    pub fn take_new_reports(&mut self) -> Vec<Feature> {
+        std::mem::take(&mut self.new_reports)
+    }
+
+    /// Reports held in all tails (what memory grows with).
+    pub fn held(&self) -> usize {
+        self.convoys.values().map(|c| c.tail.len()).sum()
     }
 
     /// Takes in a batch of position reports (a feed page set).
     pub fn ingest(&mut self, feed: &Layer) -> Ingested {
         let mut n = Ingested::default();
         for f in &feed.features {
-            let Some(key) = report_key(f) else {
+            let Some((convoy, at, time)) = report_of(f) else {
                 n.ignored += 1;
                 continue;
             };
-            if !self.report_keys.insert(key.clone()) {
-                n.duplicates += 1;
-                continue;
+            let report = Report {
+                convoy_id: convoy.into(),
+                at,
+                time,
+                corridor_ids: corridor_ids_of(f).map(std::sync::Arc::new),
+            };
+            if self.take(&report, &mut n) {
+                self.new_reports.push(f.clone());
             }
-            n.new += 1;
-            self.changed.insert(key.0);
-            let mut f = f.clone();
-            f.index = self.tracks.features.len();
-            self.tracks.features.push(f);
         }
         n
     }
 
-    /// Re-checks the convoys that changed and returns the stretches not seen before.
-    pub fn check(&mut self) -> Vec<Alert> {
-        let convoys = assemble_convoys(std::slice::from_ref(&self.tracks));
-        let opts = CheckOptions::default();
-        let mut out = Vec::new();
-        for c in convoys
-            .iter()
-            .filter(|c| self.first || self.changed.contains(&c.convoy_id))
+    /// Takes in a batch of compact reports (a replay's).
+    pub fn ingest_reports(&mut self, reports: &[Report]) -> Ingested {
+        let mut n = Ingested::default();
+        for r in reports {
+            self.take(r, &mut n);
+        }
+        n
+    }
+
+    /// One report into its convoy's tail; whether it was new.
+    fn take(&mut self, r: &Report, n: &mut Ingested) -> bool {
+        let key = key_of(r.at, r.time);
+        let st = self.state(&r.convoy_id);
+        if st.has(&key) {
+            n.duplicates += 1;
+            return false;
+        }
+        let first = st.tail.first().and_then(|v| v.time);
+        if let (Some(t), Some(f0)) = (r.time, first)
+            && t < f0
         {
-            let r = check_convoy_with_paths(&self.scn, c, &opts);
+            n.late += 1;
+            st.remember(key);
+            return false;
+        }
+        if st.corridor_ids.is_none() {
+            st.corridor_ids = r.corridor_ids.as_ref().map(|ids| ids.to_vec());
+        }
+        // In time order; equal times keep their arrival order.
+        let at_index = match r.time {
+            Some(t) => st.tail.partition_point(|v| v.time.is_none_or(|x| x <= t)),
+            None => st.tail.len(),
+        };
+        st.tail.insert(
+            at_index,
+            Vertex {
+                at: r.at,
+                time: r.time,
+                key,
+            },
+        );
+        st.changed = true;
+        n.new += 1;
+        true
+    }
+
+    /// Re-checks the convoys that changed (their tails only) and returns the
+    /// stretches not seen before.
+    pub fn check(&mut self) -> Vec<Alert> {
+        let mut out = Vec::new();
+        for id in &self.order {
+            let Some(st) = self.convoys.get_mut(id) else {
+                continue;
+            };
+            if !std::mem::take(&mut st.changed) || st.tail.is_empty() {
+                continue;
+            }
+            let convoy = Convoy {
+                convoy_id: id.clone(),
+                corridor_ids: st.corridor_ids.clone(),
+                parts: vec![TrackPart {
+                    coords: st.tail.iter().map(|v| v.at).collect(),
+                    times: st.tail.iter().map(|v| v.time).collect(),
+                }],
+                warnings: Vec::new(),
+            };
+            let r = check_convoy_with_paths(&self.scn, &convoy, &self.opts);
             let lists = [
                 (
                     AlertType::Deviation,
@@ -144,9 +290,9 @@ impl Watcher {
             ];
             for (t, stretches, paths) in lists {
                 for (s, p) in stretches.iter().zip(paths) {
-                    if self.known.insert((c.convoy_id.clone(), t, stretch_key(s))) {
+                    if st.known.insert((t, stretch_key(s))) {
                         out.push(Alert {
-                            convoy_id: c.convoy_id.clone(),
+                            convoy_id: id.clone(),
                             alert_type: t,
                             stretch: s.clone(),
                             path: p.clone(),
@@ -154,15 +300,47 @@ impl Watcher {
                     }
                 }
             }
+            settle(&self.scn, st);
         }
-        self.first = false;
-        self.changed.clear();
         out
     }
 }
 
-/// (convoy, time, lon, lat) of a point report; `None` for anything else.
-fn report_key(f: &Feature) -> Option<(String, u64, u64, u64)> {
+/// Drops the tail before its last clean vertex, and what is known of stretches
+/// that started before it.
+fn settle(scn: &Scenario, st: &mut ConvoyState) {
+    let mut warnings = Vec::new();
+    let mask = scn.allowed_mask(st.corridor_ids.as_deref(), &mut warnings);
+    if !mask.iter().any(|&b| b) {
+        return;
+    }
+    let keep = |s: u32| mask[s as usize];
+    let clean = |v: &Vertex| {
+        scn.allowed.contains(v.at, &keep)
+            && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
+    };
+    let Some(k) = st.tail.iter().rposition(clean) else {
+        return;
+    };
+    if k == 0 {
+        return;
+    }
+    let dropped: Vec<Key> = st.tail.drain(..k).map(|v| v.key).collect();
+    for key in dropped {
+        st.remember(key);
+    }
+    // A stretch that started before the clean vertex has ended: it cannot come back.
+    match st.tail[0].time {
+        Some(t0) => st
+            .known
+            .retain(|(_, key)| crate::io::time::parse_rfc3339(key).map_or(true, |t| t >= t0)),
+        None if st.known.len() > 4 * RECENT => st.known.clear(),
+        None => {}
+    }
+}
+
+/// (convoy, position, time) of a point report; `None` for anything else.
+fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
     if f.role != Role::Track {
         return None;
     }
@@ -172,9 +350,8 @@ fn report_key(f: &Feature) -> Option<(String, u64, u64, u64)> {
     let convoy = f.prop_text("convoy_id")?;
     let t = f
         .prop_str("time")
-        .and_then(|s| crate::io::time::parse_rfc3339(s).ok())
-        .unwrap_or(f64::NAN);
-    Some((convoy, t.to_bits(), p.x().to_bits(), p.y().to_bits()))
+        .and_then(|s| crate::io::time::parse_rfc3339(s).ok());
+    Some((convoy, p.0, t))
 }
 
 #[cfg(test)]
@@ -195,6 +372,58 @@ mod tests {
     fn assert_starts(a: &Alert, prefix: &str) {
         let t = a.stretch.start_time.as_deref().unwrap_or("");
         assert!(t.starts_with(prefix), "{t}");
+    }
+
+    /// A long drive along the corridor keeps one report per convoy; a report
+    /// older than the settled track is late, counted and not used.
+    #[test]
+    fn the_tail_stays_short_and_late_reports_are_counted() {
+        let mut w = Watcher::new(vec![
+            read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+        ]);
+        for k in 0..200 {
+            let t = format!("2026-03-02T{:02}:{:02}:00Z", 8 + k / 60, k % 60);
+            let batch = reports(&[(30.0 + f64::from(k) * 0.004, 50.0, t.as_str())]);
+            assert_eq!(w.ingest(&batch).new, 1);
+            assert!(w.check().is_empty());
+        }
+        assert_eq!(w.held(), 1, "only the last clean report is held");
+        let n = w.ingest(&reports(&[(30.5, 50.0, "2026-03-02T08:30:30Z")]));
+        assert_eq!((n.new, n.late), (0, 1));
+        // A repeat of a report dropped from the tail is a duplicate, not late.
+        let n = w.ingest(&reports(&[(30.0, 50.0, "2026-03-02T08:00:00Z")]));
+        assert_eq!((n.duplicates, n.late), (1, 0), "remembered: 200 < RECENT");
+    }
+
+    /// Two fixes 20 km apart on either side of a 2-km-wide zone: the geodesic
+    /// edge between them crosses it, so the crossing is alerted.
+    #[test]
+    fn a_zone_crossing_between_sparse_fixes_is_alerted() {
+        let layers = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"kind":"corridor","id":"C1","tolerance_m":20000},
+           "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}},
+          {"type":"Feature","properties":{"kind":"contact_line","width_km":2},
+           "geometry":{"type":"LineString","coordinates":[[30.5,49.5],[30.5,50.5]]}}]}"#;
+        let mut w = Watcher::new(vec![read_bytes("l.geojson", layers.as_bytes()).expect("l")]);
+        // 30.36 E and 30.64 E at 50 N: about 20 km apart, the zone (30.486-30.514 E) between.
+        w.ingest(&reports(&[
+            (30.36, 50.0, "2026-03-02T08:00:00Z"),
+            (30.64, 50.0, "2026-03-02T08:20:00Z"),
+        ]));
+        let alerts = w.check();
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].alert_type, AlertType::BufferZoneEntry);
+        // Enters 1 km west of the line: 30.5 - 1000 m / (111.2 km x cos 50) = 30.486 E.
+        assert!(
+            (alerts[0].stretch.start[0] - 30.486).abs() < 0.001,
+            "{:?}",
+            alerts[0].stretch
+        );
+        assert!(
+            (alerts[0].stretch.length_m - 2000.0).abs() < 5.0,
+            "{:?}",
+            alerts[0].stretch
+        );
     }
 
     #[test]

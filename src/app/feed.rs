@@ -88,11 +88,10 @@ impl FeedWatch {
                     let polled = catch_unwind(AssertUnwindSafe(|| {
                         let feed = feed.as_mut().map_err(|e| e.to_string())?;
                         let page = feed.poll(&limits).map_err(|e| e.to_string())?;
-                        let before = watcher.tracks().features.len();
                         let n = watcher.ingest(&page);
                         let alerts = watcher.check();
                         Ok::<_, String>(FeedMsg::Polled {
-                            new_reports: watcher.tracks().features[before..].to_vec(),
+                            new_reports: watcher.take_new_reports(),
                             duplicates: n.duplicates,
                             alerts,
                             warnings: page.warnings,

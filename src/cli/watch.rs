@@ -23,8 +23,16 @@ pub struct WatchArgs {
     /// Feed: a URL of GeoJSON `track` Points, an OGC API Features items URL,
     /// or a PostGIS table of reports (`postgresql://…?table=T[&since=COLUMN]`,
     /// read incrementally).
-    #[arg(long)]
-    pub feed: String,
+    #[arg(long, required_unless_present = "replay", conflicts_with = "replay")]
+    pub feed: Option<String>,
+    /// Recorded tracks (any readable format) replayed as a live feed through
+    /// the same alerting, as fast as it goes; `detected_at` is the batch's
+    /// recorded time. Exit 0 no alert, 1 alerts.
+    #[arg(long, num_args = 1.., value_name = "TRACKS")]
+    pub replay: Vec<PathBuf>,
+    /// Seconds of recorded time per replay batch.
+    #[arg(long, default_value_t = 30.0)]
+    pub batch_s: f64,
     /// Also upsert each alert into this PostGIS table as it is raised, and
     /// NOTIFY a channel named after the table (`postgresql://…?table=T`).
     #[arg(long, value_name = "URL")]
@@ -59,7 +67,10 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         .as_deref()
         .map(super::db::open_sink)
         .transpose()?;
-    let mut feed = Feed::open(&args.feed)?;
+    if !args.replay.is_empty() {
+        return replay(args, layers, sink.as_mut());
+    }
+    let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
     let mut watcher = Watcher::new(layers);
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
@@ -83,10 +94,12 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                 }
                 let n = watcher.ingest(&page);
                 let alerts = watcher.check();
+                let _ = watcher.take_new_reports();
                 eprintln!(
-                    "feed live: {} new report(s), {} duplicate(s), {} alert(s)",
+                    "feed live: {} new report(s), {} duplicate(s), {} late, {} alert(s)",
                     n.new,
                     n.duplicates,
+                    n.late,
                     alerts.len()
                 );
                 let detected_at = now_rfc3339();
@@ -143,4 +156,94 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         }
         std::thread::sleep(Duration::from_secs_f64(backoff_s(interval_s, failures)));
     }
+}
+
+/// `--replay`: recorded tracks fed in batches of recorded time, as fast as
+/// they go; one JSON line per alert (`detected_at`: the batch's end), and the
+/// run's figures on stderr (reports, batches, late, batch latency p50/p99).
+fn replay(
+    args: &WatchArgs,
+    layers: Vec<corridor_watch::model::Layer>,
+    mut sink: Option<&mut corridor_watch::io::postgis::Session>,
+) -> Result<bool> {
+    use corridor_watch::analysis::replay::{batches, recorded_reports};
+    use corridor_watch::model::Role;
+    if !(args.batch_s.is_finite() && args.batch_s > 0.0) {
+        anyhow::bail!(
+            "--batch-s must be a number of seconds above 0 (got {})",
+            args.batch_s
+        );
+    }
+    let t_start = std::time::Instant::now();
+    let mut recorded_layers = load_all(&[], &args.replay, &FetchLimits::default())?;
+    for l in &mut recorded_layers {
+        l.assign_role(Role::Track);
+    }
+    let rec = recorded_reports(&recorded_layers);
+    drop(recorded_layers);
+    if rec.untimed > 0 {
+        eprintln!(
+            "replay: {} vertices without a time cannot be replayed; left out",
+            rec.untimed
+        );
+    }
+    let mut watcher = Watcher::new(layers);
+    let plan = batches(&rec.times, args.batch_s);
+    eprintln!(
+        "replay: {} reports in {} batches of {} s",
+        rec.reports.len(),
+        plan.len(),
+        args.batch_s
+    );
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut alerts_n, mut late) = (0usize, 0usize);
+    let mut latencies: Vec<f64> = Vec::with_capacity(plan.len());
+    for (end_t, range) in plan {
+        let t0 = std::time::Instant::now();
+        let n = watcher.ingest_reports(&rec.reports[range]);
+        late += n.late;
+        let alerts = watcher.check();
+        latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if alerts.is_empty() {
+            continue;
+        }
+        let detected_at = corridor_watch::io::time::format_rfc3339(end_t).unwrap_or_default();
+        let rows = rows_from_alerts(&alerts, &detected_at);
+        for r in &rows {
+            if let Some(v) = &r.payload {
+                writeln!(out, "{v}")?;
+            }
+        }
+        alerts_n += rows.len();
+        if let Some(s) = sink.as_deref_mut() {
+            write_rows(s, &rows, true).map_err(|e| anyhow::anyhow!("{e} (in {})", s.url.masked))?;
+        }
+    }
+    out.flush()?;
+    let mut sorted = latencies.clone();
+    sorted.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        sorted
+            .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let tenth = (latencies.len() / 10).max(1);
+    let median = |xs: &[f64]| {
+        let mut v = xs.to_vec();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    eprintln!(
+        "replay: {alerts_n} alert(s), {late} late report(s), {} report(s) held at the end; batch ms p50 {:.3} p99 {:.3} max {:.3}; median of the first 10 % {:.3}, of the last 10 % {:.3}; {:.2} s",
+        watcher.held(),
+        pct(0.5),
+        pct(0.99),
+        sorted.last().copied().unwrap_or(0.0),
+        median(&latencies[..tenth.min(latencies.len())]),
+        median(&latencies[latencies.len().saturating_sub(tenth)..]),
+        t_start.elapsed().as_secs_f64()
+    );
+    Ok(alerts_n > 0)
 }

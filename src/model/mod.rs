@@ -69,7 +69,7 @@ pub struct Feature {
     /// `None` for a GeoJSON `null` geometry.
     pub geometry: Option<Geometry<f64>>,
     pub properties: Map<String, Value>,
-    /// The feature's `id` member, or else its `id` property, as text.
+    /// The `id` property, or else the feature's `id` member, as text.
     pub id: Option<String>,
     /// Per-vertex times (Unix seconds) of a line track, one list per line part;
     /// `None` inside a list where that vertex has no time.

@@ -42,7 +42,7 @@ fn watch_prints_each_new_alert_once_through_faults() {
     assert!(stderr.contains("500"), "{stderr}");
     assert!(stderr.contains("feed live: 3 new report(s)"), "{stderr}");
     assert!(
-        stderr.contains("2 new report(s), 1 duplicate(s), 1 alert(s)"),
+        stderr.contains("2 new report(s), 1 duplicate(s), 0 late, 1 alert(s)"),
         "{stderr}"
     );
 }
@@ -61,4 +61,63 @@ fn watch_once_on_a_dead_feed_is_a_named_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("503") && stderr.contains(&url), "{stderr}");
+}
+
+/// `watch --replay` on the hand-built cases: each expected stretch is
+/// alerted once, starting where and when the independent answer says.
+#[test]
+fn replay_alerts_each_expected_stretch_once() {
+    // corridor_ids has no times: a replay needs them.
+    for case in [
+        "excursion",
+        "polygon_corridor",
+        "two_corridors",
+        "zone_crossing",
+    ] {
+        let dir = crate::util::fixture("cases").join(case);
+        let out = crate::util::bin()
+            .arg("watch")
+            .arg(dir.join("layers.geojson"))
+            .arg("--replay")
+            .arg(dir.join("tracks.geojson"))
+            .args(["--batch-s", "60"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{case}: {stderr}");
+        let alerts: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON lines"))
+            .collect();
+        let expected: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+        let mut want = Vec::new();
+        for c in expected["convoys"].as_array().unwrap() {
+            for (k, t) in [
+                ("deviations", "deviation"),
+                ("buffer_zone_entries", "buffer_zone_entry"),
+            ] {
+                for s in c[k].as_array().unwrap() {
+                    want.push((c["convoy_id"].as_str().unwrap().to_string(), t, s.clone()));
+                }
+            }
+        }
+        assert_eq!(alerts.len(), want.len(), "{case}: {alerts:?}");
+        for (id, t, s) in &want {
+            let a = alerts
+                .iter()
+                .find(|a| a["convoy_id"] == id.as_str() && a["type"] == *t)
+                .unwrap_or_else(|| panic!("{case}: no {t} alert for {id}"));
+            assert_eq!(a["start_time"], s["start_time"], "{case}");
+            assert!(
+                crate::util::metres_apart(&a["start"], &s["start"]) < 10.0,
+                "{case}: {a} vs {s}"
+            );
+            assert!(
+                a["detected_at"].as_str().unwrap() >= s["start_time"].as_str().unwrap(),
+                "{case}: detected after it began"
+            );
+        }
+        assert!(stderr.contains("0 late report(s)"), "{stderr}");
+    }
 }

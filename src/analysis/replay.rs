@@ -1,0 +1,89 @@
+//! Recorded tracks replayed as a live feed (`watch --replay`): every timed
+//! vertex becomes a position report, in time order, cut into batches of
+//! recorded time that go through exactly the alerting a live feed does.
+
+use super::assemble_convoys;
+use super::watch::Report;
+use crate::model::Layer;
+use std::sync::Arc;
+
+/// The reports of recorded tracks, in time order.
+pub struct Recorded {
+    pub reports: Vec<Report>,
+    /// Each report's time (Unix seconds), ascending.
+    pub times: Vec<f64>,
+    /// Vertices without a time (they cannot be replayed).
+    pub untimed: usize,
+}
+
+/// Every timed vertex of every convoy of `layers` as a report, sorted by
+/// time (stable: equal times keep convoy and vertex order).
+pub fn recorded_reports(layers: &[Layer]) -> Recorded {
+    let mut out: Vec<(f64, Report)> = Vec::new();
+    let mut untimed = 0;
+    for c in assemble_convoys(layers) {
+        let id: Arc<str> = c.convoy_id.as_str().into();
+        let ids = c.corridor_ids.clone().map(Arc::new);
+        for part in &c.parts {
+            for (at, t) in part.coords.iter().zip(&part.times) {
+                match t {
+                    Some(t) if t.is_finite() => out.push((
+                        *t,
+                        Report {
+                            convoy_id: id.clone(),
+                            at: *at,
+                            time: Some(*t),
+                            corridor_ids: ids.clone(),
+                        },
+                    )),
+                    _ => untimed += 1,
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (times, reports) = out.into_iter().unzip();
+    Recorded {
+        reports,
+        times,
+        untimed,
+    }
+}
+
+/// Batches of `batch_s` seconds of recorded time: (the batch's end time, the
+/// range of reports in it). Empty stretches of time give no batch.
+pub fn batches(times: &[f64], batch_s: f64) -> Vec<(f64, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let Some(&t0) = times.first() else { return out };
+    let step = if batch_s.is_finite() && batch_s > 0.0 {
+        batch_s
+    } else {
+        30.0
+    };
+    let mut i = 0;
+    while i < times.len() {
+        let k = ((times[i] - t0) / step).floor();
+        let end_t = t0 + (k + 1.0) * step;
+        let j = i + times[i..].partition_point(|t| *t < end_t);
+        out.push((end_t, i..j));
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_cover_every_report_once_in_order() {
+        let times = [0.0, 1.0, 29.9, 30.0, 95.0, 95.5];
+        let b = batches(&times, 30.0);
+        assert_eq!(
+            b,
+            vec![(30.0, 0..3), (60.0, 3..4), (120.0, 4..6)],
+            "the empty 60-90 s batch is skipped"
+        );
+        assert!(batches(&[], 30.0).is_empty());
+    }
+}
