@@ -29,6 +29,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 /// Reports remembered after they leave a tail, for de-duplication.
 pub const RECENT: usize = 256;
 
+/// Changed convoys from which a batch is checked on all cores.
+const PARALLEL_FROM: usize = 64;
+
 /// What an alert is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -83,6 +86,7 @@ struct Vertex {
 
 #[derive(Default)]
 struct ConvoyState {
+    id: std::sync::Arc<str>,
     corridor_ids: Option<Vec<String>>,
     tail: Vec<Vertex>,
     recent: VecDeque<Key>,
@@ -112,9 +116,11 @@ impl ConvoyState {
 /// The state of a watch.
 pub struct Watcher {
     scn: Scenario,
-    convoys: HashMap<String, ConvoyState>,
-    /// Convoys in the order first seen (alerts come in this order).
-    order: Vec<String>,
+    /// In the order first seen (alerts come in this order).
+    convoys: Vec<ConvoyState>,
+    index: HashMap<std::sync::Arc<str>, usize>,
+    /// Convoys with new reports since the last check (a batch costs what it brings).
+    changed: Vec<usize>,
     new_reports: Vec<Feature>,
     opts: CheckOptions,
 }
@@ -141,15 +147,22 @@ impl Watcher {
         let initial = assemble_convoys(&layers);
         let mut w = Watcher {
             scn: Scenario::new(layers),
-            convoys: HashMap::new(),
-            order: Vec::new(),
+            convoys: Vec::new(),
+            index: HashMap::new(),
+            changed: Vec::new(),
             new_reports: Vec::new(),
-            opts: CheckOptions::default(),
+            // AIS gaps are `check`'s, not alerts: not looked for here.
+            opts: CheckOptions {
+                gap_s: 0.0,
+                ..CheckOptions::default()
+            },
         };
         // What the files already show is known, not news.
         for c in initial {
             let Some(last) = c.parts.last() else { continue };
-            let st = w.state(&c.convoy_id);
+            let i = w.state(&c.convoy_id);
+            w.mark(i);
+            let st = &mut w.convoys[i];
             st.corridor_ids = c.corridor_ids.clone();
             st.tail = last
                 .coords
@@ -161,17 +174,29 @@ impl Watcher {
                     key: key_of(*at, *t),
                 })
                 .collect();
-            st.changed = true;
         }
         let _ = w.check();
         w
     }
 
-    fn state(&mut self, id: &str) -> &mut ConvoyState {
-        if !self.convoys.contains_key(id) {
-            self.order.push(id.to_string());
+    /// The convoy's index, added when first seen.
+    fn state(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
         }
-        self.convoys.entry(id.to_string()).or_default()
+        let id: std::sync::Arc<str> = id.into();
+        self.convoys.push(ConvoyState {
+            id: id.clone(),
+            ..Default::default()
+        });
+        self.index.insert(id, self.convoys.len() - 1);
+        self.convoys.len() - 1
+    }
+
+    fn mark(&mut self, i: usize) {
+        if !std::mem::replace(&mut self.convoys[i].changed, true) {
+            self.changed.push(i);
+        }
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -185,7 +210,7 @@ impl Watcher {
 
     /// Reports held in all tails (what memory grows with).
     pub fn held(&self) -> usize {
-        self.convoys.values().map(|c| c.tail.len()).sum()
+        self.convoys.iter().map(|c| c.tail.len()).sum()
     }
 
     /// Takes in a batch of position reports (a feed page set).
@@ -221,7 +246,8 @@ impl Watcher {
     /// One report into its convoy's tail; whether it was new.
     fn take(&mut self, r: &Report, n: &mut Ingested) -> bool {
         let key = key_of(r.at, r.time);
-        let st = self.state(&r.convoy_id);
+        let i = self.state(&r.convoy_id);
+        let st = &mut self.convoys[i];
         if st.has(&key) {
             n.duplicates += 1;
             return false;
@@ -250,7 +276,7 @@ impl Watcher {
                 key,
             },
         );
-        st.changed = true;
+        self.mark(i);
         n.new += 1;
         true
     }
@@ -258,52 +284,93 @@ impl Watcher {
     /// Re-checks the convoys that changed (their tails only) and returns the
     /// stretches not seen before.
     pub fn check(&mut self) -> Vec<Alert> {
-        let mut out = Vec::new();
-        for id in &self.order {
-            let Some(st) = self.convoys.get_mut(id) else {
-                continue;
-            };
-            if !std::mem::take(&mut st.changed) || st.tail.is_empty() {
-                continue;
+        use rayon::prelude::*;
+        let changed = std::mem::take(&mut self.changed);
+        let (scn, opts) = (&self.scn, &self.opts);
+        // The changed convoys are independent: checked in parallel when there
+        // are enough of them to pay for it, alerts kept in first-seen order.
+        let mut states: Vec<&mut ConvoyState> = if changed.len() * 8 < self.convoys.len() {
+            let mut c = changed;
+            c.sort_unstable();
+            let mut out = Vec::with_capacity(c.len());
+            let mut rest: &mut [ConvoyState] = &mut self.convoys;
+            let mut base = 0;
+            for i in c {
+                let (_, tail) = rest.split_at_mut(i - base);
+                let (one, after) = tail.split_at_mut(1);
+                out.push(&mut one[0]);
+                rest = after;
+                base = i + 1;
             }
-            let convoy = Convoy {
-                convoy_id: id.clone(),
-                corridor_ids: st.corridor_ids.clone(),
-                parts: vec![TrackPart {
-                    coords: st.tail.iter().map(|v| v.at).collect(),
-                    times: st.tail.iter().map(|v| v.time).collect(),
-                }],
-                warnings: Vec::new(),
-            };
-            let r = check_convoy_with_paths(&self.scn, &convoy, &self.opts);
-            let lists = [
-                (
-                    AlertType::Deviation,
-                    &r.report.deviations,
-                    &r.deviation_paths,
-                ),
-                (
-                    AlertType::BufferZoneEntry,
-                    &r.report.buffer_zone_entries,
-                    &r.zone_paths,
-                ),
-            ];
-            for (t, stretches, paths) in lists {
-                for (s, p) in stretches.iter().zip(paths) {
-                    if st.known.insert((t, stretch_key(s))) {
-                        out.push(Alert {
-                            convoy_id: id.clone(),
-                            alert_type: t,
-                            stretch: s.clone(),
-                            path: p.clone(),
-                        });
-                    }
-                }
-            }
-            settle(&self.scn, st);
-        }
-        out
+            out
+        } else {
+            self.convoys.iter_mut().filter(|s| s.changed).collect()
+        };
+        let per: Vec<Vec<Alert>> = if states.len() >= PARALLEL_FROM {
+            states
+                .par_iter_mut()
+                .map(|st| check_one(scn, opts, st))
+                .collect()
+        } else {
+            states
+                .iter_mut()
+                .map(|st| check_one(scn, opts, st))
+                .collect()
+        };
+        per.into_iter().flatten().collect()
     }
+}
+
+/// One convoy's tail checked with `check`'s code: its new stretches, then settled.
+fn check_one(scn: &Scenario, opts: &CheckOptions, st: &mut ConvoyState) -> Vec<Alert> {
+    st.changed = false;
+    let mut out = Vec::new();
+    if st.tail.is_empty() {
+        return out;
+    }
+    let id = st.id.to_string();
+    let convoy = Convoy {
+        convoy_id: id.clone(),
+        corridor_ids: st.corridor_ids.clone(),
+        parts: vec![TrackPart {
+            coords: st.tail.iter().map(|v| v.at).collect(),
+            times: st.tail.iter().map(|v| v.time).collect(),
+        }],
+        warnings: Vec::new(),
+    };
+    let r = check_convoy_with_paths(scn, &convoy, opts);
+    let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
+    let lists = [
+        (
+            AlertType::Deviation,
+            &r.report.deviations,
+            &r.deviation_paths,
+        ),
+        (
+            AlertType::BufferZoneEntry,
+            &r.report.buffer_zone_entries,
+            &r.zone_paths,
+        ),
+    ];
+    for (t, stretches, paths) in lists {
+        for (s, p) in stretches.iter().zip(paths) {
+            if st.known.insert((t, stretch_key(s))) {
+                out.push(Alert {
+                    convoy_id: id.clone(),
+                    alert_type: t,
+                    stretch: s.clone(),
+                    path: p.clone(),
+                });
+            }
+        }
+    }
+    if clean {
+        // No stretch anywhere in the tail: its last vertex is clean (no query needed).
+        settle_at(st, st.tail.len() - 1);
+    } else {
+        settle(scn, st);
+    }
+    out
 }
 
 /// Drops the tail before its last clean vertex, and what is known of stretches
@@ -319,9 +386,13 @@ fn settle(scn: &Scenario, st: &mut ConvoyState) {
         scn.allowed.contains(v.at, &keep)
             && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
     };
-    let Some(k) = st.tail.iter().rposition(clean) else {
-        return;
-    };
+    if let Some(k) = st.tail.iter().rposition(clean) {
+        settle_at(st, k);
+    }
+}
+
+/// Drops the tail before vertex `k` (a clean one).
+fn settle_at(st: &mut ConvoyState, k: usize) {
     if k == 0 {
         return;
     }

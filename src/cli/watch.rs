@@ -190,10 +190,11 @@ fn replay(
     let mut watcher = Watcher::new(layers);
     let plan = batches(&rec.times, args.batch_s);
     eprintln!(
-        "replay: {} reports in {} batches of {} s",
+        "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",
         rec.reports.len(),
         plan.len(),
-        args.batch_s
+        args.batch_s,
+        t_start.elapsed().as_secs_f64()
     );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
