@@ -247,6 +247,50 @@ fn field_formats(c: &mut Criterion) {
     g.finish();
 }
 
+/// One 30-s batch of the large case's replay, at the end of a long replay
+/// (after 90 % of its 10,000 batches): what `watch --replay` and a live feed
+/// pay per batch once history has piled up.
+fn replay_batch(c: &mut Criterion) {
+    use corridor_watch::analysis::replay::{batches, recorded_reports};
+    use corridor_watch::analysis::watch::Watcher;
+    let (corr, tracks) = case();
+    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
+    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let rec = recorded_reports(&[tl]);
+    let plan = batches(&rec.times, 30.0);
+    let late_start = plan.len() * 9 / 10;
+    let fresh = || {
+        let mut w = Watcher::new(vec![cl.clone()]);
+        for (_, r) in &plan[..late_start] {
+            w.ingest_reports(&rec.reports[r.clone()]);
+            w.check();
+        }
+        w
+    };
+    let mut g = c.benchmark_group("replay");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("batch_after_90_percent_of_the_large_case", |b| {
+        let mut w = fresh();
+        let mut next = late_start;
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                if next == plan.len() {
+                    w = fresh();
+                    next = late_start;
+                }
+                let t0 = std::time::Instant::now();
+                w.ingest_reports(&rec.reports[plan[next].1.clone()]);
+                black_box(w.check());
+                spent += t0.elapsed();
+                next += 1;
+            }
+            spent
+        })
+    });
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -262,6 +306,7 @@ criterion_group!(
     frame_shapes,
     startup,
     zone,
-    field_formats
+    field_formats,
+    replay_batch
 );
 criterion_main!(benches);
