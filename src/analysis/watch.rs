@@ -123,6 +123,8 @@ pub struct Watcher {
     changed: Vec<usize>,
     new_reports: Vec<Feature>,
     opts: CheckOptions,
+    /// A stretch alerts once it has lasted this long (seconds; 0: at once).
+    min_duration_s: f64,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -156,6 +158,7 @@ impl Watcher {
                 gap_s: 0.0,
                 ..CheckOptions::default()
             },
+            min_duration_s: 0.0,
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -177,6 +180,14 @@ impl Watcher {
         }
         let _ = w.check();
         w
+    }
+
+    /// Alerts a deviation or zone entry only once it has lasted `s` seconds
+    /// (a track that grazes a boundary for less raises nothing). A stretch
+    /// without times alerts at once: its duration is not known.
+    pub fn with_min_duration_s(mut self, s: f64) -> Watcher {
+        self.min_duration_s = if s.is_finite() { s.max(0.0) } else { 0.0 };
+        self
     }
 
     /// The convoy's index, added when first seen.
@@ -286,7 +297,7 @@ impl Watcher {
     pub fn check(&mut self) -> Vec<Alert> {
         use rayon::prelude::*;
         let changed = std::mem::take(&mut self.changed);
-        let (scn, opts) = (&self.scn, &self.opts);
+        let (scn, opts, min_s) = (&self.scn, &self.opts, self.min_duration_s);
         // The changed convoys are independent: checked in parallel when there
         // are enough of them to pay for it, alerts kept in first-seen order.
         let mut states: Vec<&mut ConvoyState> = if changed.len() * 8 < self.convoys.len() {
@@ -309,12 +320,12 @@ impl Watcher {
         let per: Vec<Vec<Alert>> = if states.len() >= PARALLEL_FROM {
             states
                 .par_iter_mut()
-                .map(|st| check_one(scn, opts, st))
+                .map(|st| check_one(scn, opts, min_s, st))
                 .collect()
         } else {
             states
                 .iter_mut()
-                .map(|st| check_one(scn, opts, st))
+                .map(|st| check_one(scn, opts, min_s, st))
                 .collect()
         };
         per.into_iter().flatten().collect()
@@ -322,7 +333,7 @@ impl Watcher {
 }
 
 /// One convoy's tail checked with `check`'s code: its new stretches, then settled.
-fn check_one(scn: &Scenario, opts: &CheckOptions, st: &mut ConvoyState) -> Vec<Alert> {
+fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoyState) -> Vec<Alert> {
     st.changed = false;
     let mut out = Vec::new();
     if st.tail.is_empty() {
@@ -354,6 +365,10 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, st: &mut ConvoyState) -> Vec<A
     ];
     for (t, stretches, paths) in lists {
         for (s, p) in stretches.iter().zip(paths) {
+            if lasted_s(s).is_some_and(|d| d < min_s) {
+                // Not yet (or never, if it has ended): asked again with the next reports.
+                continue;
+            }
             if st.known.insert((t, stretch_key(s))) {
                 out.push(Alert {
                     convoy_id: id.clone(),
@@ -371,6 +386,12 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, st: &mut ConvoyState) -> Vec<A
         settle(scn, st);
     }
     out
+}
+
+/// How long a stretch has lasted, seconds (`None` without times).
+fn lasted_s(s: &Stretch) -> Option<f64> {
+    let t = |x: &Option<String>| crate::io::time::parse_rfc3339(x.as_deref()?).ok();
+    Some(t(&s.end_time)? - t(&s.start_time)?)
 }
 
 /// Drops the tail before its last clean vertex, and what is known of stretches
@@ -495,6 +516,37 @@ mod tests {
             "{:?}",
             alerts[0].stretch
         );
+    }
+
+    /// With a 5-minute minimum, a 2-minute graze outside the corridor alerts
+    /// nothing; a deviation alerts once, in the batch where it reaches 5 minutes.
+    #[test]
+    fn a_minimum_duration_cuts_grazes() {
+        let mut w = Watcher::new(vec![
+            read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+        ])
+        .with_min_duration_s(300.0);
+        // 08:00 on, 08:01 and 08:02 5.6 km north (out), 08:03 on: about 2.5 min out.
+        w.ingest(&reports(&[
+            (30.10, 50.0, "2026-03-02T08:00:00Z"),
+            (30.11, 50.05, "2026-03-02T08:01:00Z"),
+            (30.12, 50.05, "2026-03-02T08:02:00Z"),
+            (30.13, 50.0, "2026-03-02T08:03:00Z"),
+        ]));
+        assert!(w.check().is_empty(), "a graze is not alerted");
+        // Out from about 08:10:30; at 08:13 it has lasted under 5 min, at 08:20 over.
+        w.ingest(&reports(&[
+            (30.20, 50.0, "2026-03-02T08:10:00Z"),
+            (30.21, 50.05, "2026-03-02T08:11:00Z"),
+            (30.22, 50.05, "2026-03-02T08:13:00Z"),
+        ]));
+        assert!(w.check().is_empty(), "not yet 5 minutes");
+        w.ingest(&reports(&[(30.23, 50.05, "2026-03-02T08:20:00Z")]));
+        let a = w.check();
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_starts(&a[0], "2026-03-02T08:10:");
+        w.ingest(&reports(&[(30.24, 50.05, "2026-03-02T08:25:00Z")]));
+        assert!(w.check().is_empty(), "once");
     }
 
     #[test]

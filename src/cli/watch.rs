@@ -30,6 +30,10 @@ pub struct WatchArgs {
     /// recorded time. Exit 0 no alert, 1 alerts.
     #[arg(long, num_args = 1.., value_name = "TRACKS")]
     pub replay: Vec<PathBuf>,
+    /// Alert a deviation or zone entry only once it has lasted this long
+    /// (seconds; cuts false alerts from a track that grazes a boundary).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_duration_s: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -71,7 +75,7 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         return replay(args, layers, sink.as_mut());
     }
     let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
-    let mut watcher = Watcher::new(layers);
+    let mut watcher = Watcher::new(layers).with_min_duration_s(args.min_duration_s);
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
         max_bytes: 256 * 1024 * 1024,
@@ -187,7 +191,7 @@ fn replay(
             rec.untimed
         );
     }
-    let mut watcher = Watcher::new(layers);
+    let mut watcher = Watcher::new(layers).with_min_duration_s(args.min_duration_s);
     let plan = batches(&rec.times, args.batch_s);
     eprintln!(
         "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",

@@ -3,7 +3,10 @@
 
 use super::Monitoring;
 use super::canvas::{SvgCanvas, xml};
-use super::pdf::{cut_note, figure_lines, incident_rows, method_text, period_text, stretch_rows};
+use super::pdf::{
+    INCIDENT_HEADER, STRETCH_HEADER, cut_note, figure_lines, incident_rows, method_text,
+    period_text, stretch_rows,
+};
 use super::{charts, map};
 use std::fmt::Write;
 
@@ -101,20 +104,7 @@ pub fn render(m: &Monitoring, csv_names: (&str, &str)) -> String {
     ) {
         let _ = write!(o, "<p>{}</p>", xml(&n));
     }
-    table(
-        &mut o,
-        &[
-            "convoy",
-            "type",
-            "start (UTC)",
-            "end (UTC)",
-            "length",
-            "max offset",
-            "start MGRS",
-            "end MGRS",
-        ],
-        &stretch_rows(m),
-    );
+    table(&mut o, &STRETCH_HEADER, &stretch_rows(m));
     o.push_str("<h2>Incidents inside the buffer zone</h2>");
     if let Some(n) = cut_note(
         m.incidents.len().min(super::MAX_ROWS),
@@ -124,18 +114,7 @@ pub fn render(m: &Monitoring, csv_names: (&str, &str)) -> String {
     ) {
         let _ = write!(o, "<p>{}</p>", xml(&n));
     }
-    table(
-        &mut o,
-        &[
-            "id",
-            "time (UTC)",
-            "category",
-            "depth",
-            "to contact line",
-            "MGRS",
-        ],
-        &incident_rows(m),
-    );
+    table(&mut o, &INCIDENT_HEADER, &incident_rows(m));
     o.push_str("<h2>Method</h2>");
     for p in method_text(m) {
         let _ = write!(o, "<p>{}</p>", xml(&p));

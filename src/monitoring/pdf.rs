@@ -375,6 +375,28 @@ fn km(m: f64) -> String {
     format!("{:.2} km", m / 1000.0)
 }
 
+/// The stretches table's columns.
+pub const STRETCH_HEADER: [&str; 8] = [
+    "convoy",
+    "type",
+    "start (UTC)",
+    "end (UTC)",
+    "length",
+    "max offset",
+    "start MGRS",
+    "end MGRS",
+];
+
+/// The incidents table's columns.
+pub const INCIDENT_HEADER: [&str; 6] = [
+    "id",
+    "time (UTC)",
+    "category",
+    "depth",
+    "to contact line",
+    "MGRS",
+];
+
 /// The stretches table's rows.
 pub fn stretch_rows(m: &Monitoring) -> Vec<Vec<String>> {
     m.stretches
@@ -484,16 +506,7 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
     });
     let stretches = Table {
         title: "Deviations and buffer-zone entries",
-        header: vec![
-            "convoy",
-            "type",
-            "start (UTC)",
-            "end (UTC)",
-            "length",
-            "max offset",
-            "start MGRS",
-            "end MGRS",
-        ],
+        header: STRETCH_HEADER.to_vec(),
         widths: vec![10, 10, 16, 16, 10, 10, 18, 18],
         right: vec![false, false, false, false, true, true, false, false],
         rows: stretch_rows(m),
@@ -507,14 +520,7 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
     table_pages(&mut p, &mut n, &footer, &stretches);
     let incidents = Table {
         title: "Incidents inside the buffer zone",
-        header: vec![
-            "id",
-            "time (UTC)",
-            "category",
-            "depth",
-            "to contact line",
-            "MGRS",
-        ],
+        header: INCIDENT_HEADER.to_vec(),
         widths: vec![12, 16, 22, 10, 15, 18],
         right: vec![false, false, false, true, true, false],
         rows: incident_rows(m),
