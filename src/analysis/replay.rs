@@ -34,6 +34,7 @@ pub fn recorded_reports(layers: &[Layer]) -> Recorded {
                             at: *at,
                             time: Some(*t),
                             corridor_ids: ids.clone(),
+                            report_interval_s: None,
                         },
                     )),
                     _ => untimed += 1,

@@ -48,6 +48,7 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
     let alert_type = match v.get("type")?.as_str()? {
         "deviation" => AlertType::Deviation,
         "buffer_zone_entry" => AlertType::BufferZoneEntry,
+        "silent" => AlertType::Silent,
         _ => return None,
     };
     let (start, end) = (pos("start")?, pos("end")?);

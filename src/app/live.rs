@@ -80,6 +80,7 @@ impl CorridorApp {
                             crate::analysis::watch::AlertType::BufferZoneEntry => {
                                 "entered the buffer zone"
                             }
+                            crate::analysis::watch::AlertType::Silent => "went silent",
                         };
                         self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
                         let received_hms = self.session.log.last().map(|e| e.at.clone());

@@ -34,6 +34,10 @@ pub struct WatchArgs {
     /// (seconds; cuts false alerts from a track that grazes a boundary).
     #[arg(long, default_value_t = 0.0)]
     pub min_duration_s: f64,
+    /// Alert `silent` when a convoy under way sends no report for this long
+    /// (seconds; 0: never); a convoy's own `report_interval_s` x 3 comes first.
+    #[arg(long, default_value_t = 0.0)]
+    pub silent_after_s: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -75,7 +79,9 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         return replay(args, layers, sink.as_mut());
     }
     let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
-    let mut watcher = Watcher::new(layers).with_min_duration_s(args.min_duration_s);
+    let mut watcher = Watcher::new(layers)
+        .with_min_duration_s(args.min_duration_s)
+        .with_silent_after_s(args.silent_after_s);
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
         max_bytes: 256 * 1024 * 1024,
@@ -97,7 +103,12 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     eprintln!("feed warning: {w} (in {})", feed.label());
                 }
                 let n = watcher.ingest(&page);
-                let alerts = watcher.check();
+                let mut alerts = watcher.check();
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs_f64())
+                    .unwrap_or(0.0);
+                alerts.extend(watcher.check_silent(now));
                 let _ = watcher.take_new_reports();
                 eprintln!(
                     "feed live: {} new report(s), {} duplicate(s), {} late, {} alert(s)",
@@ -191,7 +202,9 @@ fn replay(
             rec.untimed
         );
     }
-    let mut watcher = Watcher::new(layers).with_min_duration_s(args.min_duration_s);
+    let mut watcher = Watcher::new(layers)
+        .with_min_duration_s(args.min_duration_s)
+        .with_silent_after_s(args.silent_after_s);
     let plan = batches(&rec.times, args.batch_s);
     eprintln!(
         "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",
@@ -208,7 +221,8 @@ fn replay(
         let t0 = std::time::Instant::now();
         let n = watcher.ingest_reports(&rec.reports[range]);
         late += n.late;
-        let alerts = watcher.check();
+        let mut alerts = watcher.check();
+        alerts.extend(watcher.check_silent(end_t));
         latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
         if alerts.is_empty() {
             continue;

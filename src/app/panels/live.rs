@@ -112,6 +112,11 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ),
             ZONE_ENTRY,
         ),
+        AlertType::Silent => (
+            "SILENT",
+            "no report since its last position".to_string(),
+            Color32::GRAY,
+        ),
     };
     let when = s.start_time.as_deref().unwrap_or("no time");
     let from = a

@@ -117,10 +117,7 @@ pub fn rows_from_alerts(alerts: &[Alert], detected_at: &str) -> Vec<SinkRow> {
     alerts
         .iter()
         .map(|a| {
-            let kind = match a.alert_type {
-                crate::analysis::watch::AlertType::Deviation => "deviation",
-                crate::analysis::watch::AlertType::BufferZoneEntry => "buffer_zone_entry",
-            };
+            let kind = a.alert_type.as_str();
             let mut row = stretch_row(&a.convoy_id, kind, &a.stretch, &a.path);
             let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
             if let Some(m) = v.as_object_mut() {

@@ -38,6 +38,20 @@ const PARALLEL_FROM: usize = 64;
 pub enum AlertType {
     Deviation,
     BufferZoneEntry,
+    /// No report for longer than the silence limit while under way (the
+    /// stretch is the last report: `start` = `end`, `start_time` its time).
+    Silent,
+}
+
+impl AlertType {
+    /// As the JSON and the database write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertType::Deviation => "deviation",
+            AlertType::BufferZoneEntry => "buffer_zone_entry",
+            AlertType::Silent => "silent",
+        }
+    }
 }
 
 /// A new deviation or zone entry, as `watch` prints it (one JSON line).
@@ -75,6 +89,8 @@ pub struct Report {
     pub time: Option<f64>,
     /// The convoy's approved corridors, when the report names them.
     pub corridor_ids: Option<std::sync::Arc<Vec<String>>>,
+    /// The convoy's `report_interval_s`, when the report gives it.
+    pub report_interval_s: Option<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -94,6 +110,11 @@ struct ConvoyState {
     /// Stretches alerted (or known from the files) whose start is in the tail.
     known: HashSet<(AlertType, String)>,
     changed: bool,
+    /// The last report moved from the one before it (under way).
+    moving: bool,
+    report_interval_s: Option<f64>,
+    /// The time of the last report a silence was alerted after.
+    silent_after: Option<f64>,
 }
 
 impl ConvoyState {
@@ -125,6 +146,8 @@ pub struct Watcher {
     opts: CheckOptions,
     /// A stretch alerts once it has lasted this long (seconds; 0: at once).
     min_duration_s: f64,
+    /// Silence (seconds) after which a convoy under way alerts `silent`.
+    silent_after_s: Option<f64>,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -159,6 +182,7 @@ impl Watcher {
                 ..CheckOptions::default()
             },
             min_duration_s: 0.0,
+            silent_after_s: None,
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -188,6 +212,49 @@ impl Watcher {
     pub fn with_min_duration_s(mut self, s: f64) -> Watcher {
         self.min_duration_s = if s.is_finite() { s.max(0.0) } else { 0.0 };
         self
+    }
+
+    /// Alerts `silent` when a convoy under way sends no report for `s`
+    /// seconds (or three of its own `report_interval_s`); see `check_silent`.
+    pub fn with_silent_after_s(mut self, s: f64) -> Watcher {
+        self.silent_after_s = (s.is_finite() && s > 0.0).then_some(s);
+        self
+    }
+
+    /// Convoys under way whose last report is older than their silence
+    /// limit at `now` (Unix seconds: the wall clock, or a replay's recorded
+    /// time): one `silent` alert per silence; it clears when reports resume.
+    pub fn check_silent(&mut self, now: f64) -> Vec<Alert> {
+        let mut out = Vec::new();
+        for st in &mut self.convoys {
+            let limit = st
+                .report_interval_s
+                .map(|i| 3.0 * i)
+                .or(self.silent_after_s);
+            let (Some(limit), Some(last)) = (limit, st.tail.last()) else {
+                continue;
+            };
+            let Some(t) = last.time else { continue };
+            if !st.moving || now - t <= limit || st.silent_after == Some(t) {
+                continue;
+            }
+            st.silent_after = Some(t);
+            let pos = [last.at.x, last.at.y];
+            out.push(Alert {
+                convoy_id: st.id.to_string(),
+                alert_type: AlertType::Silent,
+                stretch: Stretch {
+                    start: pos,
+                    end: pos,
+                    length_m: 0.0,
+                    max_offset_m: None,
+                    start_time: crate::io::time::format_rfc3339_ms(t),
+                    end_time: None,
+                },
+                path: vec![last.at, last.at],
+            });
+        }
+        out
     }
 
     /// The convoy's index, added when first seen.
@@ -237,6 +304,11 @@ impl Watcher {
                 at,
                 time,
                 corridor_ids: corridor_ids_of(f).map(std::sync::Arc::new),
+                report_interval_s: f
+                    .properties
+                    .get("report_interval_s")
+                    .and_then(serde_json::Value::as_f64)
+                    .filter(|s| s.is_finite() && *s > 0.0),
             };
             if self.take(&report, &mut n) {
                 self.new_reports.push(f.clone());
@@ -274,11 +346,18 @@ impl Watcher {
         if st.corridor_ids.is_none() {
             st.corridor_ids = r.corridor_ids.as_ref().map(|ids| ids.to_vec());
         }
+        if r.report_interval_s.is_some() {
+            st.report_interval_s = r.report_interval_s;
+        }
         // In time order; equal times keep their arrival order.
         let at_index = match r.time {
             Some(t) => st.tail.partition_point(|v| v.time.is_none_or(|x| x <= t)),
             None => st.tail.len(),
         };
+        if at_index == st.tail.len() {
+            // The newest report: under way if it moved from the one before.
+            st.moving = st.tail.last().is_some_and(|v| v.at != r.at);
+        }
         st.tail.insert(
             at_index,
             Vertex {
@@ -447,170 +526,4 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::io::read_bytes;
-
-    const CORRIDOR: &str = r#"{"type":"FeatureCollection","features":[
-      {"type":"Feature","properties":{"kind":"corridor","id":"C1"},
-       "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#;
-
-    fn reports(points: &[(f64, f64, &str)]) -> Layer {
-        let text = crate::synth::position_reports("K-1", points, "");
-        read_bytes("feed", text.as_bytes()).expect("reports")
-    }
-
-    /// The alert's stretch starts at a time beginning with `prefix`.
-    fn assert_starts(a: &Alert, prefix: &str) {
-        let t = a.stretch.start_time.as_deref().unwrap_or("");
-        assert!(t.starts_with(prefix), "{t}");
-    }
-
-    /// A long drive along the corridor keeps one report per convoy; a report
-    /// older than the settled track is late, counted and not used.
-    #[test]
-    fn the_tail_stays_short_and_late_reports_are_counted() {
-        let mut w = Watcher::new(vec![
-            read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
-        ]);
-        for k in 0..200 {
-            let t = format!("2026-03-02T{:02}:{:02}:00Z", 8 + k / 60, k % 60);
-            let batch = reports(&[(30.0 + f64::from(k) * 0.004, 50.0, t.as_str())]);
-            assert_eq!(w.ingest(&batch).new, 1);
-            assert!(w.check().is_empty());
-        }
-        assert_eq!(w.held(), 1, "only the last clean report is held");
-        let n = w.ingest(&reports(&[(30.5, 50.0, "2026-03-02T08:30:30Z")]));
-        assert_eq!((n.new, n.late), (0, 1));
-        // A repeat of a report dropped from the tail is a duplicate, not late.
-        let n = w.ingest(&reports(&[(30.0, 50.0, "2026-03-02T08:00:00Z")]));
-        assert_eq!((n.duplicates, n.late), (1, 0), "remembered: 200 < RECENT");
-    }
-
-    /// Two fixes 20 km apart on either side of a 2-km-wide zone: the geodesic
-    /// edge between them crosses it, so the crossing is alerted.
-    #[test]
-    fn a_zone_crossing_between_sparse_fixes_is_alerted() {
-        let layers = r#"{"type":"FeatureCollection","features":[
-          {"type":"Feature","properties":{"kind":"corridor","id":"C1","tolerance_m":20000},
-           "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}},
-          {"type":"Feature","properties":{"kind":"contact_line","width_km":2},
-           "geometry":{"type":"LineString","coordinates":[[30.5,49.5],[30.5,50.5]]}}]}"#;
-        let mut w = Watcher::new(vec![read_bytes("l.geojson", layers.as_bytes()).expect("l")]);
-        // 30.36 E and 30.64 E at 50 N: about 20 km apart, the zone (30.486-30.514 E) between.
-        w.ingest(&reports(&[
-            (30.36, 50.0, "2026-03-02T08:00:00Z"),
-            (30.64, 50.0, "2026-03-02T08:20:00Z"),
-        ]));
-        let alerts = w.check();
-        assert_eq!(alerts.len(), 1, "{alerts:?}");
-        assert_eq!(alerts[0].alert_type, AlertType::BufferZoneEntry);
-        // Enters 1 km west of the line: 30.5 - 1000 m / (111.2 km x cos 50) = 30.486 E.
-        assert!(
-            (alerts[0].stretch.start[0] - 30.486).abs() < 0.001,
-            "{:?}",
-            alerts[0].stretch
-        );
-        assert!(
-            (alerts[0].stretch.length_m - 2000.0).abs() < 5.0,
-            "{:?}",
-            alerts[0].stretch
-        );
-    }
-
-    /// With a 5-minute minimum, a 2-minute graze outside the corridor alerts
-    /// nothing; a deviation alerts once, in the batch where it reaches 5 minutes.
-    #[test]
-    fn a_minimum_duration_cuts_grazes() {
-        let mut w = Watcher::new(vec![
-            read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
-        ])
-        .with_min_duration_s(300.0);
-        // 08:00 on, 08:01 and 08:02 5.6 km north (out), 08:03 on: about 2.5 min out.
-        w.ingest(&reports(&[
-            (30.10, 50.0, "2026-03-02T08:00:00Z"),
-            (30.11, 50.05, "2026-03-02T08:01:00Z"),
-            (30.12, 50.05, "2026-03-02T08:02:00Z"),
-            (30.13, 50.0, "2026-03-02T08:03:00Z"),
-        ]));
-        assert!(w.check().is_empty(), "a graze is not alerted");
-        // Out from about 08:10:30; at 08:13 it has lasted under 5 min, at 08:20 over.
-        w.ingest(&reports(&[
-            (30.20, 50.0, "2026-03-02T08:10:00Z"),
-            (30.21, 50.05, "2026-03-02T08:11:00Z"),
-            (30.22, 50.05, "2026-03-02T08:13:00Z"),
-        ]));
-        assert!(w.check().is_empty(), "not yet 5 minutes");
-        w.ingest(&reports(&[(30.23, 50.05, "2026-03-02T08:20:00Z")]));
-        let a = w.check();
-        assert_eq!(a.len(), 1, "{a:?}");
-        assert_starts(&a[0], "2026-03-02T08:10:");
-        w.ingest(&reports(&[(30.24, 50.05, "2026-03-02T08:25:00Z")]));
-        assert!(w.check().is_empty(), "once");
-    }
-
-    #[test]
-    fn stretches_in_the_starting_tracks_are_not_alerted() {
-        let with_track = format!(
-            "{},{}]}}",
-            &CORRIDOR[..CORRIDOR.len() - 2],
-            r#"{"type":"Feature","properties":{"kind":"track","convoy_id":"OLD"},
-             "geometry":{"type":"LineString","coordinates":[[30.1,50],[30.2,50.2]]}}"#
-        );
-        let mut w = Watcher::new(vec![
-            read_bytes("c.geojson", with_track.as_bytes()).expect("c"),
-        ]);
-        assert!(w.check().is_empty());
-        let batch = reports(&[
-            (30.1, 50.0, "2026-03-02T08:00:00Z"),
-            (30.1, 50.2, "2026-03-02T08:10:00Z"),
-        ]);
-        w.ingest(&batch);
-        let alerts = w.check();
-        assert_eq!(alerts.len(), 1);
-        assert_eq!(alerts[0].convoy_id, "K-1");
-    }
-
-    #[test]
-    fn a_growing_deviation_is_alerted_once_and_duplicates_are_dropped() {
-        let mut w = Watcher::new(vec![
-            read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
-        ]);
-        let batch1 = reports(&[
-            (30.1, 50.0, "2026-03-02T08:00:00Z"),
-            (30.2, 50.0, "2026-03-02T08:10:00Z"),
-        ]);
-        assert_eq!(w.ingest(&batch1).new, 2);
-        assert!(w.check().is_empty());
-        // Off the corridor 0.1 degree north (about 11 km), reported twice, out of order.
-        let batch2 = reports(&[
-            (30.3, 50.1, "2026-03-02T08:30:00Z"),
-            (30.25, 50.05, "2026-03-02T08:20:00Z"),
-            (30.3, 50.1, "2026-03-02T08:30:00Z"),
-        ]);
-        let n = w.ingest(&batch2);
-        assert_eq!((n.new, n.duplicates), (2, 1));
-        let alerts = w.check();
-        assert_eq!(alerts.len(), 1, "{alerts:?}");
-        assert_eq!(alerts[0].alert_type, AlertType::Deviation);
-        assert_eq!(alerts[0].convoy_id, "K-1");
-        assert_starts(&alerts[0], "2026-03-02T08:1");
-        // The same deviation grows: no new alert. Re-entering and leaving again: a new one.
-        assert!(w.ingest(&batch2).new == 0);
-        let batch3 = reports(&[(30.35, 50.12, "2026-03-02T08:40:00Z")]);
-        w.ingest(&batch3);
-        assert!(w.check().is_empty());
-        let batch4 = reports(&[
-            (30.4, 50.0, "2026-03-02T09:00:00Z"),
-            (30.5, 50.0, "2026-03-02T09:10:00Z"),
-            (30.6, 50.1, "2026-03-02T09:20:00Z"),
-        ]);
-        w.ingest(&batch4);
-        let alerts = w.check();
-        assert_eq!(alerts.len(), 1);
-        assert_starts(&alerts[0], "2026-03-02T09:1");
-        let line = serde_json::to_value(&alerts[0]).expect("json");
-        assert_eq!(line["type"], "deviation");
-        assert!(line["max_offset_m"].as_f64().is_some_and(|m| m > 5_000.0));
-    }
-}
+mod tests;
