@@ -49,6 +49,7 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
         "deviation" => AlertType::Deviation,
         "buffer_zone_entry" => AlertType::BufferZoneEntry,
         "silent" => AlertType::Silent,
+        "stuck" => AlertType::Stuck,
         _ => return None,
     };
     let (start, end) = (pos("start")?, pos("end")?);

@@ -81,6 +81,7 @@ impl CorridorApp {
                                 "entered the buffer zone"
                             }
                             crate::analysis::watch::AlertType::Silent => "went silent",
+                            crate::analysis::watch::AlertType::Stuck => "is stuck at one position",
                         };
                         self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
                         let received_hms = self.session.log.last().map(|e| e.at.clone());

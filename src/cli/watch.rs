@@ -38,6 +38,10 @@ pub struct WatchArgs {
     /// (seconds; 0: never); a convoy's own `report_interval_s` x 3 comes first.
     #[arg(long, default_value_t = 0.0)]
     pub silent_after_s: f64,
+    /// Alert `stuck` when a convoy that was under way reports one position
+    /// with advancing time for longer than this (seconds; 0: never).
+    #[arg(long, default_value_t = 0.0)]
+    pub stuck_after_s: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -81,7 +85,8 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
     let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
     let mut watcher = Watcher::new(layers)
         .with_min_duration_s(args.min_duration_s)
-        .with_silent_after_s(args.silent_after_s);
+        .with_silent_after_s(args.silent_after_s)
+        .with_stuck_after_s(args.stuck_after_s);
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
         max_bytes: 256 * 1024 * 1024,
@@ -108,6 +113,7 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_secs_f64())
                     .unwrap_or(0.0);
+                alerts.extend(watcher.check_stuck());
                 alerts.extend(watcher.check_silent(now));
                 let _ = watcher.take_new_reports();
                 eprintln!(
@@ -204,7 +210,8 @@ fn replay(
     }
     let mut watcher = Watcher::new(layers)
         .with_min_duration_s(args.min_duration_s)
-        .with_silent_after_s(args.silent_after_s);
+        .with_silent_after_s(args.silent_after_s)
+        .with_stuck_after_s(args.stuck_after_s);
     let plan = batches(&rec.times, args.batch_s);
     eprintln!(
         "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",
@@ -222,6 +229,7 @@ fn replay(
         let n = watcher.ingest_reports(&rec.reports[range]);
         late += n.late;
         let mut alerts = watcher.check();
+        alerts.extend(watcher.check_stuck());
         alerts.extend(watcher.check_silent(end_t));
         latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
         if alerts.is_empty() {

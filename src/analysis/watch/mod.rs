@@ -41,6 +41,10 @@ pub enum AlertType {
     /// No report for longer than the silence limit while under way (the
     /// stretch is the last report: `start` = `end`, `start_time` its time).
     Silent,
+    /// The same position reported with advancing time for longer than the
+    /// limit after moving there (`start_time`: since when, `end_time`: the
+    /// latest such report).
+    Stuck,
 }
 
 impl AlertType {
@@ -50,6 +54,7 @@ impl AlertType {
             AlertType::Deviation => "deviation",
             AlertType::BufferZoneEntry => "buffer_zone_entry",
             AlertType::Silent => "silent",
+            AlertType::Stuck => "stuck",
         }
     }
 }
@@ -115,6 +120,10 @@ struct ConvoyState {
     report_interval_s: Option<f64>,
     /// The time of the last report a silence was alerted after.
     silent_after: Option<f64>,
+    /// Since when the convoy has reported one position, having arrived there under way.
+    still_since: Option<f64>,
+    /// The `still_since` a stuck alert was raised for.
+    stuck_alerted: Option<f64>,
 }
 
 impl ConvoyState {
@@ -148,6 +157,8 @@ pub struct Watcher {
     min_duration_s: f64,
     /// Silence (seconds) after which a convoy under way alerts `silent`.
     silent_after_s: Option<f64>,
+    /// Seconds at one position, after moving there, that alert `stuck`.
+    stuck_after_s: Option<f64>,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -183,6 +194,7 @@ impl Watcher {
             },
             min_duration_s: 0.0,
             silent_after_s: None,
+            stuck_after_s: None,
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -250,6 +262,47 @@ impl Watcher {
                     max_offset_m: None,
                     start_time: crate::io::time::format_rfc3339_ms(t),
                     end_time: None,
+                },
+                path: vec![last.at, last.at],
+            });
+        }
+        out
+    }
+
+    /// Alerts `stuck` when a convoy that was under way reports the same
+    /// position with advancing time for more than `s` seconds; see `check_stuck`.
+    pub fn with_stuck_after_s(mut self, s: f64) -> Watcher {
+        self.stuck_after_s = (s.is_finite() && s > 0.0).then_some(s);
+        self
+    }
+
+    /// Convoys stuck: one position, having arrived there under way, for
+    /// longer than the limit by their own report times; once per halt.
+    pub fn check_stuck(&mut self) -> Vec<Alert> {
+        let Some(limit) = self.stuck_after_s else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for st in &mut self.convoys {
+            let (Some(since), Some(last)) = (st.still_since, st.tail.last()) else {
+                continue;
+            };
+            let Some(t) = last.time else { continue };
+            if t - since <= limit || st.stuck_alerted == Some(since) {
+                continue;
+            }
+            st.stuck_alerted = Some(since);
+            let pos = [last.at.x, last.at.y];
+            out.push(Alert {
+                convoy_id: st.id.to_string(),
+                alert_type: AlertType::Stuck,
+                stretch: Stretch {
+                    start: pos,
+                    end: pos,
+                    length_m: 0.0,
+                    max_offset_m: None,
+                    start_time: crate::io::time::format_rfc3339_ms(since),
+                    end_time: crate::io::time::format_rfc3339_ms(t),
                 },
                 path: vec![last.at, last.at],
             });
@@ -355,8 +408,18 @@ impl Watcher {
             None => st.tail.len(),
         };
         if at_index == st.tail.len() {
-            // The newest report: under way if it moved from the one before.
-            st.moving = st.tail.last().is_some_and(|v| v.at != r.at);
+            // The newest report: under way if it moved from the one before;
+            // still since the one before if it did not, having been under way.
+            let prev = st.tail.last().map(|v| (v.at, v.time));
+            match prev {
+                Some((at, t)) if at == r.at => {
+                    if st.still_since.is_none() && st.moving {
+                        st.still_since = t;
+                    }
+                }
+                _ => st.still_since = None,
+            }
+            st.moving = prev.is_some_and(|(at, _)| at != r.at);
         }
         st.tail.insert(
             at_index,

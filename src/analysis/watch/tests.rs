@@ -220,3 +220,49 @@ fn a_growing_deviation_is_alerted_once_and_duplicates_are_dropped() {
     assert_eq!(line["type"], "deviation");
     assert!(line["max_offset_m"].as_f64().is_some_and(|m| m > 5_000.0));
 }
+
+/// Stuck after 20 min: a convoy that drove, then reported one position from
+/// 08:10 to 08:40, alerts once (at the 08:35 report: 25 min > 20); a convoy that
+/// never moved (parked from its first report) does not.
+#[test]
+fn a_convoy_stuck_after_moving_is_alerted_once() {
+    let mut w = Watcher::new(vec![
+        read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+    ])
+    .with_stuck_after_s(1200.0);
+    w.ingest(&reports(&[
+        (30.10, 50.0, "2026-03-02T08:00:00Z"),
+        (30.15, 50.0, "2026-03-02T08:10:00Z"),
+        (30.15, 50.0, "2026-03-02T08:20:00Z"),
+        (30.15, 50.0, "2026-03-02T08:30:00Z"),
+    ]));
+    w.check();
+    assert!(
+        w.check_stuck().is_empty(),
+        "20 min: not more than the limit"
+    );
+    w.ingest(&reports(&[(30.15, 50.0, "2026-03-02T08:35:00Z")]));
+    w.check();
+    let a = w.check_stuck();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].alert_type, AlertType::Stuck);
+    assert_starts(&a[0], "2026-03-02T08:10:00");
+    assert_eq!(
+        a[0].stretch.end_time.as_deref(),
+        Some("2026-03-02T08:35:00Z")
+    );
+    w.ingest(&reports(&[(30.15, 50.0, "2026-03-02T08:40:00Z")]));
+    w.check();
+    assert!(w.check_stuck().is_empty(), "once per halt");
+    // Never moved: parked, not stuck.
+    let mut p = Watcher::new(vec![
+        read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+    ])
+    .with_stuck_after_s(1200.0);
+    p.ingest(&reports(&[
+        (30.10, 50.0, "2026-03-02T08:00:00Z"),
+        (30.10, 50.0, "2026-03-02T09:00:00Z"),
+    ]));
+    p.check();
+    assert!(p.check_stuck().is_empty());
+}

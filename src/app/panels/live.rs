@@ -117,6 +117,14 @@ fn alert_text(a: &FeedAlert) -> RichText {
             "no report since its last position".to_string(),
             Color32::GRAY,
         ),
+        AlertType::Stuck => (
+            "STUCK",
+            format!(
+                "at one position until {}",
+                s.end_time.as_deref().unwrap_or("-")
+            ),
+            ZONE_ENTRY,
+        ),
     };
     let when = s.start_time.as_deref().unwrap_or("no time");
     let from = a
