@@ -6,6 +6,7 @@
 
 use crate::util::*;
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,6 +19,11 @@ struct Pygeoapi {
 
 impl Drop for Pygeoapi {
     fn drop(&mut self) {
+        // `pygeoapi serve` starts a second process (Flask's): stop its whole group.
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .arg(format!("-{}", self.child.id()))
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -75,6 +81,7 @@ fn start(resources: &str) -> Option<Pygeoapi> {
         String::from_utf8_lossy(&gen_out.stderr)
     );
     let child = Command::new(&bin)
+        .process_group(0)
         .arg("serve")
         .env("PYGEOAPI_CONFIG", &cfg_path)
         .env("PYGEOAPI_OPENAPI", &api_path)
