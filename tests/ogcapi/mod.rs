@@ -300,9 +300,9 @@ fn pygeoapi_over_postgis_bbox_and_datetime() {
     );
 }
 
-/// Pages with `numberMatched` but no `next` link: paged by `offset`.
-#[test]
-fn offset_paging_where_next_is_missing() {
+/// A server on 127.0.0.1 answering each request (by its request line) with
+/// the GeoJSON `page` gives; returns its items URL.
+fn serve_pages(page: impl Fn(&str) -> String + Send + 'static) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -310,19 +310,7 @@ fn offset_paging_where_next_is_missing() {
             let Ok(mut s) = s else { continue };
             let mut line = String::new();
             let _ = BufReader::new(&s).read_line(&mut line);
-            let offset: usize = line
-                .split(['?', '&', ' '])
-                .find_map(|p| p.strip_prefix("offset="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let n = 25usize.min(60 - offset.min(60));
-            let feats: Vec<String> = (offset..offset + n)
-                .map(|i| format!(r#"{{"type":"Feature","properties":{{"convoy_id":"O-1","time":"2026-03-02T08:00:{:02}Z"}},"geometry":{{"type":"Point","coordinates":[30,{}]}}}}"#, i % 60, 46.0 + i as f64 * 0.001))
-                .collect();
-            let body = format!(
-                r#"{{"type":"FeatureCollection","numberMatched":60,"numberReturned":{n},"features":[{}],"links":[]}}"#,
-                feats.join(",")
-            );
+            let body = page(&line);
             let _ = write!(
                 s,
                 "HTTP/1.1 200 OK\r\nContent-Type: application/geo+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -330,7 +318,27 @@ fn offset_paging_where_next_is_missing() {
             );
         }
     });
-    let url = format!("http://{addr}/collections/c/items");
+    format!("http://{addr}/collections/c/items")
+}
+
+/// Pages with `numberMatched` but no `next` link: paged by `offset`.
+#[test]
+fn offset_paging_where_next_is_missing() {
+    let url = serve_pages(move |line: &str| {
+        let offset: usize = line
+            .split(['?', '&', ' '])
+            .find_map(|p| p.strip_prefix("offset="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let n = 25usize.min(60 - offset.min(60));
+        let feats: Vec<String> = (offset..offset + n)
+            .map(|i| format!(r#"{{"type":"Feature","properties":{{"convoy_id":"O-1","time":"2026-03-02T08:00:{:02}Z"}},"geometry":{{"type":"Point","coordinates":[30,{}]}}}}"#, i % 60, 46.0 + i as f64 * 0.001))
+            .collect();
+        format!(
+            r#"{{"type":"FeatureCollection","numberMatched":60,"numberReturned":{n},"features":[{}],"links":[]}}"#,
+            feats.join(",")
+        )
+    });
     let layer = corridor_watch::io::read_url(&url, &Default::default(), None, None).expect("pages");
     assert_eq!(layer.features.len(), 60, "{:?}", layer.warnings);
 }
@@ -401,41 +409,28 @@ fn the_app_lists_a_servers_collections_and_opens_one() {
 /// are followed as they are; the `limit` asked for is kept by the server's links.
 #[test]
 fn cursor_next_links_are_followed() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for s in listener.incoming().take(20) {
-            let Ok(mut s) = s else { continue };
-            let mut line = String::new();
-            let _ = BufReader::new(&s).read_line(&mut line);
-            // Page k of 3: cursor tokens "c1", "c2".
-            let k = ["cursor=c1", "cursor=c2"]
-                .iter()
-                .position(|c| line.contains(c))
-                .map_or(0, |i| i + 1);
-            let feats: Vec<String> = (0..10)
-                .map(|i| format!(r#"{{"type":"Feature","properties":{{"convoy_id":"C-1","time":"2026-03-02T08:{k:02}:{i:02}Z"}},"geometry":{{"type":"Point","coordinates":[30,{}]}}}}"#, 46.0 + (k * 10 + i) as f64 * 0.001))
-                .collect();
-            let next = if k < 2 {
-                format!(
-                    r#",{{"rel":"next","type":"application/geo+json","href":"/collections/c/items?cursor=c{}"}}"#,
-                    k + 1
-                )
-            } else {
-                String::new()
-            };
-            let body = format!(
-                r#"{{"type":"FeatureCollection","features":[{}],"links":[{{"rel":"self","href":"x"}}{next}]}}"#,
-                feats.join(",")
-            );
-            let _ = write!(
-                s,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/geo+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
+    let url = serve_pages(move |line: &str| {
+        // Page k of 3: cursor tokens "c1", "c2".
+        let k = ["cursor=c1", "cursor=c2"]
+            .iter()
+            .position(|c| line.contains(c))
+            .map_or(0, |i| i + 1);
+        let feats: Vec<String> = (0..10)
+            .map(|i| format!(r#"{{"type":"Feature","properties":{{"convoy_id":"C-1","time":"2026-03-02T08:{k:02}:{i:02}Z"}},"geometry":{{"type":"Point","coordinates":[30,{}]}}}}"#, 46.0 + (k * 10 + i) as f64 * 0.001))
+            .collect();
+        let next = if k < 2 {
+            format!(
+                r#",{{"rel":"next","type":"application/geo+json","href":"/collections/c/items?cursor=c{}"}}"#,
+                k + 1
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}],"links":[{{"rel":"self","href":"x"}}{next}]}}"#,
+            feats.join(",")
+        )
     });
-    let url = format!("http://{addr}/collections/c/items");
     let layer = corridor_watch::io::read_url(&url, &Default::default(), None, None).expect("pages");
     assert_eq!(layer.features.len(), 30, "{:?}", layer.warnings);
 }

@@ -250,21 +250,8 @@ impl Watcher {
             if !st.moving || now - t <= limit || st.silent_after == Some(t) {
                 continue;
             }
+            out.push(point_alert(&st.id, AlertType::Silent, last.at, t, None));
             st.silent_after = Some(t);
-            let pos = [last.at.x, last.at.y];
-            out.push(Alert {
-                convoy_id: st.id.to_string(),
-                alert_type: AlertType::Silent,
-                stretch: Stretch {
-                    start: pos,
-                    end: pos,
-                    length_m: 0.0,
-                    max_offset_m: None,
-                    start_time: crate::io::time::format_rfc3339_ms(t),
-                    end_time: None,
-                },
-                path: vec![last.at, last.at],
-            });
         }
         out
     }
@@ -291,21 +278,14 @@ impl Watcher {
             if t - since <= limit || st.stuck_alerted == Some(since) {
                 continue;
             }
+            out.push(point_alert(
+                &st.id,
+                AlertType::Stuck,
+                last.at,
+                since,
+                Some(t),
+            ));
             st.stuck_alerted = Some(since);
-            let pos = [last.at.x, last.at.y];
-            out.push(Alert {
-                convoy_id: st.id.to_string(),
-                alert_type: AlertType::Stuck,
-                stretch: Stretch {
-                    start: pos,
-                    end: pos,
-                    length_m: 0.0,
-                    max_offset_m: None,
-                    start_time: crate::io::time::format_rfc3339_ms(since),
-                    end_time: crate::io::time::format_rfc3339_ms(t),
-                },
-                path: vec![last.at, last.at],
-            });
         }
         out
     }
@@ -528,6 +508,31 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
         settle(scn, st);
     }
     out
+}
+
+/// An alert about a convoy at one position (silent, stuck): a zero-length
+/// stretch there, from `since` (to `until`).
+fn point_alert(
+    id: &str,
+    alert_type: AlertType,
+    at: Coord,
+    since: f64,
+    until: Option<f64>,
+) -> Alert {
+    let pos = [at.x, at.y];
+    Alert {
+        convoy_id: id.to_string(),
+        alert_type,
+        stretch: Stretch {
+            start: pos,
+            end: pos,
+            length_m: 0.0,
+            max_offset_m: None,
+            start_time: crate::io::time::format_rfc3339_ms(since),
+            end_time: until.and_then(crate::io::time::format_rfc3339_ms),
+        },
+        path: vec![at, at],
+    }
 }
 
 /// How long a stretch has lasted, seconds (`None` without times).
