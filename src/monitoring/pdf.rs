@@ -5,7 +5,7 @@
 
 use super::canvas::{Align, Canvas, Face, HACK, PdfCanvas, Rgb, UBUNTU, text_width};
 use super::{Monitoring, charts, map};
-use crate::text::{format_duration_s, format_length_m};
+use crate::text::format_length_m;
 use krilla::Document;
 use krilla::page::PageSettings;
 use krilla::text::Font;
@@ -540,7 +540,6 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
         for para in method_text(m) {
             y = prose(c, &para, MARGIN, y, w - 2.0 * MARGIN, 9.0) + 6.0;
         }
-        let _ = format_duration_s;
     });
     p.doc
         .finish()

@@ -2,7 +2,7 @@
 //! hang, nothing half-written.
 
 use super::cluster::{self, Cluster, shared};
-use super::{fresh, load};
+use super::fresh;
 use crate::util::*;
 use corridor_watch::io::postgis::{DbError, PgUrl, read_table, sink};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -236,5 +236,4 @@ fn a_server_killed_mid_stream_and_mid_write() {
         .unwrap()
         .get(0);
     assert_eq!(n, 5, "the killed write left nothing behind");
-    let _ = load::features_of;
 }

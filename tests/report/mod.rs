@@ -6,7 +6,6 @@
 mod ui;
 
 use crate::util::*;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -192,5 +191,4 @@ fn html_and_bad_arguments() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--from"));
     assert!(!dir.path().join("x.pdf").exists(), "nothing written");
-    let _: Option<Value> = None;
 }
