@@ -13,7 +13,10 @@ pub mod zone;
 
 pub use convoys::assemble_convoys;
 pub use scenario::Scenario;
-pub use stretches::{DensePart, Mode, StretchSpan, find_stretches, max_offset_m, time_at_distance};
+pub use stretches::{
+    DensePart, Mode, StretchSpan, find_stretches, find_stretches_hinted, max_offset_m,
+    time_at_distance,
+};
 
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::Convoy;
@@ -146,6 +149,19 @@ pub fn check_convoy_with_paths(
     convoy: &Convoy,
     opts: &CheckOptions,
 ) -> ConvoyResult {
+    check_convoy_measuring(scn, convoy, opts, &|_, _| true)
+}
+
+/// [`check_convoy_with_paths`], measuring the greatest offset (or depth) only
+/// of the stretches `measure` asks for (by mode: `Outside` deviations,
+/// `Inside` zone entries); the others have `max_offset_m: None`. A live watch
+/// skips what it has already alerted; the stretches are the same.
+pub fn check_convoy_measuring(
+    scn: &Scenario,
+    convoy: &Convoy,
+    opts: &CheckOptions,
+    measure: &dyn Fn(Mode, &Stretch) -> bool,
+) -> ConvoyResult {
     let mut deviation_paths = Vec::new();
     let mut zone_paths = Vec::new();
     let mut warnings = convoy.warnings.clone();
@@ -193,11 +209,15 @@ pub fn check_convoy_with_paths(
             dense.whole()
         };
         for span in devs {
-            // The distance to the area is 1-Lipschitz: the last probe bounds the next
-            // one, so each search starts at the right radius.
-            let last: std::cell::Cell<Option<(geo::Coord, f64)>> = std::cell::Cell::new(None);
-            let offset = if any_allowed {
-                Some(max_offset_m(
+            let Some(mut stretch) = span_stretch(&dense, &span, opts) else {
+                continue;
+            };
+            if any_allowed && measure(Mode::Outside, &stretch) {
+                // The distance to the area is 1-Lipschitz: the last probe bounds the next
+                // one, so each search starts at the right radius.
+                let last: std::cell::Cell<Option<(geo::Coord, f64)>> =
+                    std::cell::Cell::new(None);
+                let offset = max_offset_m(
                     &dense,
                     &span,
                     &|p| {
@@ -213,32 +233,29 @@ pub fn check_convoy_with_paths(
                     },
                     Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
                     stretches::DEVIATION_REL_TOL,
-                ))
-            } else {
-                None
-            };
-            if push_stretch(&mut report.deviations, &dense, &span, offset, opts) {
-                deviation_paths.push(span_path(&dense, &span));
+                );
+                stretch.max_offset_m = Some(round_m(offset));
             }
+            report.deviations.push(stretch);
+            deviation_paths.push(span_path(&dense, &span));
         }
         if !scn.zone.is_empty() {
             for span in find_stretches(&dense, &scn.zone, &keep_all, Mode::Inside) {
-                let depth = max_offset_m(
-                    &dense,
-                    &span,
-                    &|p| (scn.zone.depth_m(p), None),
-                    None,
-                    stretches::DEPTH_REL_TOL,
-                );
-                if push_stretch(
-                    &mut report.buffer_zone_entries,
-                    &dense,
-                    &span,
-                    Some(depth),
-                    opts,
-                ) {
-                    zone_paths.push(span_path(&dense, &span));
+                let Some(mut stretch) = span_stretch(&dense, &span, opts) else {
+                    continue;
+                };
+                if measure(Mode::Inside, &stretch) {
+                    let depth = max_offset_m(
+                        &dense,
+                        &span,
+                        &|p| (scn.zone.depth_m(p), None),
+                        None,
+                        stretches::DEPTH_REL_TOL,
+                    );
+                    stretch.max_offset_m = Some(round_m(depth));
                 }
+                report.buffer_zone_entries.push(stretch);
+                zone_paths.push(span_path(&dense, &span));
             }
         }
     }
@@ -278,25 +295,20 @@ impl Parked<'_> {
     }
 }
 
-fn push_stretch(
-    out: &mut Vec<Stretch>,
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset: Option<f64>,
-    opts: &CheckOptions,
-) -> bool {
+/// A span as a report stretch without its offset (`None` if shorter than
+/// `opts.min_length_m`).
+fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> Option<Stretch> {
     let length_m = span.length_m(dense);
     if length_m < opts.min_length_m {
-        return false;
+        return None;
     }
     let (s, e) = (dense.coord_at(span.start), dense.coord_at(span.end));
-    out.push(Stretch {
+    Some(Stretch {
         start: [round_deg(wrap_dlon_deg(s.x)), round_deg(s.y)],
         end: [round_deg(wrap_dlon_deg(e.x)), round_deg(e.y)],
         length_m: round_m(length_m),
-        max_offset_m: offset.map(round_m),
+        max_offset_m: None,
         start_time: dense.time_text_at(span.start, true),
         end_time: dense.time_text_at(span.end, false),
-    });
-    true
+    })
 }

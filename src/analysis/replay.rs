@@ -5,6 +5,7 @@
 use super::assemble_convoys;
 use super::watch::Report;
 use crate::model::Layer;
+use geo::Coord;
 use std::sync::Arc;
 
 /// The reports of recorded tracks, in time order.
@@ -19,36 +20,64 @@ pub struct Recorded {
 /// Every timed vertex of every convoy of `layers` as a report, sorted by
 /// time (stable: equal times keep convoy and vertex order).
 pub fn recorded_reports(layers: &[Layer]) -> Recorded {
-    let mut out: Vec<(f64, Report)> = Vec::new();
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // One run per convoy, in time order (stable: most tracks already are).
+    let mut runs: Vec<(Arc<str>, Option<Arc<Vec<String>>>, Vec<(f64, Coord)>)> = Vec::new();
     let mut untimed = 0;
     for c in assemble_convoys(layers) {
-        let id: Arc<str> = c.convoy_id.as_str().into();
-        let ids = c.corridor_ids.clone().map(Arc::new);
+        let mut run = Vec::new();
         for part in &c.parts {
             for (at, t) in part.coords.iter().zip(&part.times) {
                 match t {
-                    Some(t) if t.is_finite() => out.push((
-                        *t,
-                        Report {
-                            convoy_id: id.clone(),
-                            at: *at,
-                            time: Some(*t),
-                            corridor_ids: ids.clone(),
-                            report_interval_s: None,
-                        },
-                    )),
+                    Some(t) if t.is_finite() => run.push((*t, *at)),
                     _ => untimed += 1,
                 }
             }
         }
+        if !run.is_sorted_by(|a, b| a.0 <= b.0) {
+            run.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        if !run.is_empty() {
+            let ids = c.corridor_ids.map(Arc::new);
+            runs.push((c.convoy_id.as_str().into(), ids, run));
+        }
     }
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (times, reports) = out.into_iter().unzip();
+    // Merged by time; equal times in convoy order, then as recorded.
+    let total: usize = runs.iter().map(|r| r.2.len()).sum();
+    let mut reports = Vec::with_capacity(total);
+    let mut times = Vec::with_capacity(total);
+    let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Reverse((time_order(r.2[0].0), i, 0)))
+        .collect();
+    while let Some(Reverse((_, i, k))) = heap.pop() {
+        let (id, ids, run) = &runs[i];
+        let (t, at) = run[k];
+        times.push(t);
+        reports.push(Report {
+            convoy_id: id.clone(),
+            at,
+            time: Some(t),
+            corridor_ids: ids.clone(),
+            report_interval_s: None,
+        });
+        if let Some(&(next, _)) = run.get(k + 1) {
+            heap.push(Reverse((time_order(next), i, k + 1)));
+        }
+    }
     Recorded {
         reports,
         times,
         untimed,
     }
+}
+
+/// A key that orders finite times as numbers.
+fn time_order(t: f64) -> u64 {
+    let b = t.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
 /// Batches of `batch_s` seconds of recorded time: (the batch's end time, the

@@ -217,8 +217,21 @@ pub fn find_stretches(
     keep: &dyn Fn(u32) -> bool,
     mode: Mode,
 ) -> Vec<StretchSpan> {
+    find_stretches_hinted(dense, idx, keep, mode, &mut None)
+}
+
+/// [`find_stretches`] starting from a corridor hint (the piece that held the
+/// track's previous edge, kept by a caller that sees a track edge by edge),
+/// left at the piece that held the last edge. The hint only saves work: the
+/// answer is the same without it.
+pub fn find_stretches_hinted(
+    dense: &DensePart,
+    idx: &SpatialIndex,
+    keep: &dyn Fn(u32) -> bool,
+    mode: Mode,
+    hint: &mut Option<u32>,
+) -> Vec<StretchSpan> {
     let mut spans: Vec<StretchSpan> = Vec::new();
-    let mut hint = None;
     let mut inside = Vec::new();
     let mut targets = Vec::new();
     for i in 0..dense.edges() {
@@ -226,7 +239,7 @@ pub fn find_stretches(
             dense.coords[i],
             dense.coords[i + 1],
             keep,
-            &mut hint,
+            hint,
             &mut inside,
         );
         targets.clear();

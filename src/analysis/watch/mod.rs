@@ -19,7 +19,10 @@
 //! starts with (from files) are known, not alerted.
 
 use super::convoys::corridor_ids_of;
-use super::{CheckOptions, Scenario, assemble_convoys, check_convoy_with_paths};
+use super::{
+    CheckOptions, DensePart, Mode, Scenario, assemble_convoys, check_convoy_measuring,
+    find_stretches_hinted,
+};
 use crate::model::{Convoy, Feature, Layer, Role, TrackPart};
 use crate::report::Stretch;
 use geo::Coord;
@@ -110,8 +113,9 @@ struct ConvoyState {
     id: std::sync::Arc<str>,
     corridor_ids: Option<Vec<String>>,
     tail: Vec<Vertex>,
+    /// Keys of the last `RECENT` reports dropped from the tail (all at or
+    /// before its first time: searched only for reports that old).
     recent: VecDeque<Key>,
-    recent_set: HashSet<Key>,
     /// Stretches alerted (or known from the files) whose start is in the tail.
     known: HashSet<(AlertType, String)>,
     changed: bool,
@@ -124,21 +128,34 @@ struct ConvoyState {
     still_since: Option<f64>,
     /// The `still_since` a stuck alert was raised for.
     stuck_alerted: Option<f64>,
+    /// The tail's first vertex is clean (the tail was settled there).
+    head_clean: bool,
+    /// The allowed-area mask of `corridor_ids` (built on first need).
+    mask: Option<Vec<bool>>,
+    /// The corridor piece that held the last clean edge.
+    hint: Option<u32>,
 }
 
 impl ConvoyState {
-    fn has(&self, key: &Key) -> bool {
-        self.recent_set.contains(key) || self.tail.iter().any(|v| v.key == *key)
+    /// Whether a report at `time` with `key` was seen: in the tail (from the
+    /// newest back), or, when it is no newer than the tail's first, among the
+    /// recent ones dropped from it.
+    fn has(&self, key: &Key, time: Option<f64>) -> bool {
+        if self.tail.iter().rev().any(|v| v.key == *key) {
+            return true;
+        }
+        let head = self.tail.first().and_then(|v| v.time);
+        let old = match (time, head) {
+            (Some(t), Some(h)) => t <= h,
+            _ => true,
+        };
+        old && self.recent.contains(key)
     }
 
     fn remember(&mut self, key: Key) {
-        if self.recent_set.insert(key) {
-            self.recent.push_back(key);
-        }
-        while self.recent.len() > RECENT {
-            if let Some(k) = self.recent.pop_front() {
-                self.recent_set.remove(&k);
-            }
+        self.recent.push_back(key);
+        if self.recent.len() > RECENT {
+            self.recent.pop_front();
         }
     }
 }
@@ -159,6 +176,8 @@ pub struct Watcher {
     silent_after_s: Option<f64>,
     /// Seconds at one position, after moving there, that alert `stuck`.
     stuck_after_s: Option<f64>,
+    /// Some report gave a `report_interval_s` (a silence limit of its own).
+    any_interval: bool,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -195,6 +214,7 @@ impl Watcher {
             min_duration_s: 0.0,
             silent_after_s: None,
             stuck_after_s: None,
+            any_interval: false,
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -238,6 +258,9 @@ impl Watcher {
     /// time): one `silent` alert per silence; it clears when reports resume.
     pub fn check_silent(&mut self, now: f64) -> Vec<Alert> {
         let mut out = Vec::new();
+        if self.silent_after_s.is_none() && !self.any_interval {
+            return out;
+        }
         for st in &mut self.convoys {
             let limit = st
                 .report_interval_s
@@ -362,9 +385,10 @@ impl Watcher {
     /// One report into its convoy's tail; whether it was new.
     fn take(&mut self, r: &Report, n: &mut Ingested) -> bool {
         let key = key_of(r.at, r.time);
+        self.any_interval |= r.report_interval_s.is_some();
         let i = self.state(&r.convoy_id);
         let st = &mut self.convoys[i];
-        if st.has(&key) {
+        if st.has(&key, r.time) {
             n.duplicates += 1;
             return false;
         }
@@ -376,8 +400,9 @@ impl Watcher {
             st.remember(key);
             return false;
         }
-        if st.corridor_ids.is_none() {
+        if st.corridor_ids.is_none() && r.corridor_ids.is_some() {
             st.corridor_ids = r.corridor_ids.as_ref().map(|ids| ids.to_vec());
+            st.mask = None;
         }
         if r.report_interval_s.is_some() {
             st.report_interval_s = r.report_interval_s;
@@ -461,6 +486,12 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
     if st.tail.is_empty() {
         return out;
     }
+    if st.tail.len() == 2 && st.head_clean && edge_is_clean(scn, st) {
+        // One new edge from a clean vertex, with no stretch on it: the common
+        // report costs one edge's intervals (the same `find_stretches` as `check`).
+        settle_at(st, 1);
+        return out;
+    }
     let id = st.id.to_string();
     let convoy = Convoy {
         convoy_id: id.clone(),
@@ -471,7 +502,16 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
         }],
         warnings: Vec::new(),
     };
-    let r = check_convoy_with_paths(scn, &convoy, opts);
+    // What was alerted already needs no offset again (the costly part of a
+    // long open stretch, re-checked with each report).
+    let known = &st.known;
+    let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
+        let t = match mode {
+            Mode::Outside => AlertType::Deviation,
+            Mode::Inside => AlertType::BufferZoneEntry,
+        };
+        !known.contains(&(t, stretch_key(s)))
+    });
     let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
     let lists = [
         (
@@ -508,6 +548,29 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
         settle(scn, st);
     }
     out
+}
+
+/// Whether the tail's one edge has no stretch outside the convoy's allowed
+/// area and none inside a zone, by `check`'s own `find_stretches`.
+fn edge_is_clean(scn: &Scenario, st: &mut ConvoyState) -> bool {
+    let ids = st.corridor_ids.as_deref();
+    let mask = st
+        .mask
+        .get_or_insert_with(|| scn.allowed_mask(ids, &mut Vec::new()));
+    if !mask.iter().any(|&b| b) {
+        return false;
+    }
+    let part = TrackPart {
+        coords: vec![st.tail[0].at, st.tail[1].at],
+        times: vec![st.tail[0].time, st.tail[1].time],
+    };
+    let dense = DensePart::new(&part);
+    let keep = |s: u32| mask[s as usize];
+    find_stretches_hinted(&dense, &scn.allowed, &keep, Mode::Outside, &mut st.hint)
+        .is_empty()
+        && (scn.zone.is_empty()
+            || find_stretches_hinted(&dense, &scn.zone, &|_| true, Mode::Inside, &mut None)
+                .is_empty())
 }
 
 /// An alert about a convoy at one position (silent, stuck): a zero-length
@@ -561,6 +624,7 @@ fn settle(scn: &Scenario, st: &mut ConvoyState) {
 
 /// Drops the tail before vertex `k` (a clean one).
 fn settle_at(st: &mut ConvoyState, k: usize) {
+    st.head_clean = true;
     if k == 0 {
         return;
     }
