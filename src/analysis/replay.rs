@@ -3,9 +3,11 @@
 //! recorded time that go through exactly the alerting a live feed does.
 
 use super::assemble_convoys;
-use super::watch::Report;
+use super::watch::{ConvoyRules, Report};
 use crate::model::Layer;
+use crate::model::Role;
 use geo::Coord;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The reports of recorded tracks, in time order.
@@ -17,13 +19,16 @@ pub struct Recorded {
     pub untimed: usize,
 }
 
+/// One convoy's timed vertices: its id, approved corridors, (time, position)s.
+type Run = (Arc<str>, Option<Arc<Vec<String>>>, Vec<(f64, Coord)>);
+
 /// Every timed vertex of every convoy of `layers` as a report, sorted by
 /// time (stable: equal times keep convoy and vertex order).
 pub fn recorded_reports(layers: &[Layer]) -> Recorded {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     // One run per convoy, in time order (stable: most tracks already are).
-    let mut runs: Vec<(Arc<str>, Option<Arc<Vec<String>>>, Vec<(f64, Coord)>)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     let mut untimed = 0;
     for c in assemble_convoys(layers) {
         let mut run = Vec::new();
@@ -43,6 +48,12 @@ pub fn recorded_reports(layers: &[Layer]) -> Recorded {
             runs.push((c.convoy_id.as_str().into(), ids, run));
         }
     }
+    // Each convoy's own report interval and rules, from its track features.
+    let by_id = own_settings(layers);
+    let own: Vec<_> = runs
+        .iter()
+        .map(|r| by_id.get(r.0.as_ref()).cloned().unwrap_or_default())
+        .collect();
     // Merged by time; equal times in convoy order, then as recorded.
     let total: usize = runs.iter().map(|r| r.2.len()).sum();
     let mut reports = Vec::with_capacity(total);
@@ -61,7 +72,8 @@ pub fn recorded_reports(layers: &[Layer]) -> Recorded {
             at,
             time: Some(t),
             corridor_ids: ids.clone(),
-            report_interval_s: None,
+            report_interval_s: own[i].0,
+            rules: own[i].1.clone(),
         });
         if let Some(&(next, _)) = run.get(k + 1) {
             heap.push(Reverse((time_order(next), i, k + 1)));
@@ -72,6 +84,34 @@ pub fn recorded_reports(layers: &[Layer]) -> Recorded {
         times,
         untimed,
     }
+}
+
+/// Per convoy: the `report_interval_s` and rule properties of its track features.
+fn own_settings(layers: &[Layer]) -> HashMap<String, (Option<f64>, Option<Arc<ConvoyRules>>)> {
+    let mut out: HashMap<String, (Option<f64>, Option<Arc<ConvoyRules>>)> = HashMap::new();
+    for f in layers.iter().flat_map(|l| &l.features) {
+        if f.role != Role::Track {
+            continue;
+        }
+        let interval = f
+            .properties
+            .get("report_interval_s")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|s| s.is_finite() && *s > 0.0);
+        let rules = ConvoyRules::of(f);
+        if interval.is_none() && rules.is_none() {
+            continue;
+        }
+        let Some(id) = f.prop_text("convoy_id") else {
+            continue;
+        };
+        let e = out.entry(id).or_default();
+        e.0 = interval.or(e.0);
+        if let Some(r) = rules {
+            e.1 = Some(Arc::new(r));
+        }
+    }
+    out
 }
 
 /// A key that orders finite times as numbers.

@@ -45,13 +45,7 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
         let a = v.get(k)?.as_array()?;
         Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?])
     };
-    let alert_type = match v.get("type")?.as_str()? {
-        "deviation" => AlertType::Deviation,
-        "buffer_zone_entry" => AlertType::BufferZoneEntry,
-        "silent" => AlertType::Silent,
-        "stuck" => AlertType::Stuck,
-        _ => return None,
-    };
+    let alert_type = AlertType::parse(v.get("type")?.as_str()?)?;
     let (start, end) = (pos("start")?, pos("end")?);
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
     Some(Alert {
@@ -75,5 +69,7 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
                 y: end[1],
             },
         ],
+        incident_id: text("incident_id"),
+        distance_m: v.get("distance_m").and_then(Value::as_f64),
     })
 }

@@ -75,14 +75,7 @@ impl CorridorApp {
                         }
                     }
                     for a in alerts {
-                        let what = match a.alert_type {
-                            crate::analysis::watch::AlertType::Deviation => "left its corridors",
-                            crate::analysis::watch::AlertType::BufferZoneEntry => {
-                                "entered the buffer zone"
-                            }
-                            crate::analysis::watch::AlertType::Silent => "went silent",
-                            crate::analysis::watch::AlertType::Stuck => "is stuck at one position",
-                        };
+                        let what = a.alert_type.verb();
                         self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
                         let received_hms = self.session.log.last().map(|e| e.at.clone());
                         self.session.alerts.push(FeedAlert {

@@ -42,6 +42,15 @@ pub struct WatchArgs {
     /// with advancing time for longer than this (seconds; 0: never).
     #[arg(long, default_value_t = 0.0)]
     pub stuck_after_s: f64,
+    /// Alert `near_incident` when a convoy comes within this many metres of
+    /// an incident (of the layers given) reported in the last
+    /// `--incident-window-h` hours before the report (0: never, unless a
+    /// convoy's own `near_incident_m` says).
+    #[arg(long, default_value_t = 0.0)]
+    pub near_incident_m: f64,
+    /// Hours an incident counts as recent for `near_incident`.
+    #[arg(long, default_value_t = 24.0)]
+    pub incident_window_h: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -71,6 +80,38 @@ fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// The watcher with the rules the options ask for.
+fn watcher_for(args: &WatchArgs, layers: Vec<corridor_watch::model::Layer>) -> Result<Watcher> {
+    for (name, v) in [
+        ("--min-duration-s", args.min_duration_s),
+        ("--silent-after-s", args.silent_after_s),
+        ("--stuck-after-s", args.stuck_after_s),
+        ("--near-incident-m", args.near_incident_m),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            anyhow::bail!("{name} must be a number of 0 or more (got {v})");
+        }
+    }
+    if !(args.incident_window_h.is_finite() && args.incident_window_h > 0.0) {
+        anyhow::bail!(
+            "--incident-window-h must be a number of hours above 0 (got {})",
+            args.incident_window_h
+        );
+    }
+    let w = Watcher::new(layers)
+        .with_min_duration_s(args.min_duration_s)
+        .with_silent_after_s(args.silent_after_s)
+        .with_stuck_after_s(args.stuck_after_s)
+        .with_near_incident(args.near_incident_m, args.incident_window_h);
+    if let Some((timed, untimed)) = w.near_incident_counts() {
+        eprintln!("near_incident: {timed} incident(s) with a time watched");
+        if untimed > 0 {
+            eprintln!("near_incident: {untimed} incident(s) without a time left out");
+        }
+    }
+    Ok(w)
+}
+
 /// Runs the watch; returns whether any alert was printed.
 pub fn run(args: &WatchArgs) -> Result<bool> {
     let layers = load_all(&args.files, &[], &FetchLimits::default())?;
@@ -83,10 +124,7 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
         return replay(args, layers, sink.as_mut());
     }
     let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
-    let mut watcher = Watcher::new(layers)
-        .with_min_duration_s(args.min_duration_s)
-        .with_silent_after_s(args.silent_after_s)
-        .with_stuck_after_s(args.stuck_after_s);
+    let mut watcher = watcher_for(args, layers)?;
     let limits = FetchLimits {
         total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
         max_bytes: 256 * 1024 * 1024,
@@ -208,10 +246,7 @@ fn replay(
             rec.untimed
         );
     }
-    let mut watcher = Watcher::new(layers)
-        .with_min_duration_s(args.min_duration_s)
-        .with_silent_after_s(args.silent_after_s)
-        .with_stuck_after_s(args.stuck_after_s);
+    let mut watcher = watcher_for(args, layers)?;
     let plan = batches(&rec.times, args.batch_s);
     eprintln!(
         "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",

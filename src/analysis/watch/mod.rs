@@ -18,6 +18,7 @@
 //! outside) keeps its whole track. Stretches already in the tracks the watch
 //! starts with (from files) are known, not alerted.
 
+use self::near::NearIncidents;
 use super::convoys::corridor_ids_of;
 use super::{
     CheckOptions, DensePart, Mode, Scenario, assemble_convoys, check_convoy_measuring,
@@ -48,6 +49,9 @@ pub enum AlertType {
     /// limit after moving there (`start_time`: since when, `end_time`: the
     /// latest such report).
     Stuck,
+    /// Within the set distance of an incident reported in the set window
+    /// before the report (`incident_id`, `distance_m`).
+    NearIncident,
 }
 
 impl AlertType {
@@ -58,7 +62,44 @@ impl AlertType {
             AlertType::BufferZoneEntry => "buffer_zone_entry",
             AlertType::Silent => "silent",
             AlertType::Stuck => "stuck",
+            AlertType::NearIncident => "near_incident",
         }
+    }
+
+    /// Every type, in the order the Live tab lists its filters.
+    pub const ALL: [AlertType; 5] = [
+        AlertType::Deviation,
+        AlertType::BufferZoneEntry,
+        AlertType::Silent,
+        AlertType::Stuck,
+        AlertType::NearIncident,
+    ];
+
+    /// The name an operator reads (the Live tab, the log).
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertType::Deviation => "DEVIATION",
+            AlertType::BufferZoneEntry => "ZONE ENTRY",
+            AlertType::Silent => "SILENT",
+            AlertType::Stuck => "STUCK",
+            AlertType::NearIncident => "NEAR INCIDENT",
+        }
+    }
+
+    /// What the convoy did, for a log line ("ALERT LV-1: left its corridors").
+    pub fn verb(self) -> &'static str {
+        match self {
+            AlertType::Deviation => "left its corridors",
+            AlertType::BufferZoneEntry => "entered the buffer zone",
+            AlertType::Silent => "went silent",
+            AlertType::Stuck => "is stuck at one position",
+            AlertType::NearIncident => "came near a recent incident",
+        }
+    }
+
+    /// The type `as_str` writes.
+    pub fn parse(s: &str) -> Option<AlertType> {
+        AlertType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -73,6 +114,12 @@ pub struct Alert {
     /// Lon/lat path of the stretch (for the map; not printed).
     #[serde(skip)]
     pub path: Vec<Coord>,
+    /// The incident a `near_incident` alert is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_id: Option<String>,
+    /// How far the convoy was from that incident, metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
 }
 
 /// How a batch of reports was taken in.
@@ -99,6 +146,50 @@ pub struct Report {
     pub corridor_ids: Option<std::sync::Arc<Vec<String>>>,
     /// The convoy's `report_interval_s`, when the report gives it.
     pub report_interval_s: Option<f64>,
+    /// The convoy's own rule settings, when the report gives any.
+    pub rules: Option<std::sync::Arc<ConvoyRules>>,
+}
+
+/// A convoy's own alert rules, from the properties of its reports or track
+/// (`docs/layers.md`, "Live alerts"); each comes before the watch's option.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConvoyRules {
+    pub min_duration_s: Option<f64>,
+    pub silent_after_s: Option<f64>,
+    pub stuck_after_s: Option<f64>,
+    pub near_incident_m: Option<f64>,
+}
+
+impl ConvoyRules {
+    /// The rule properties of a report or track feature (`None` if it has none).
+    pub fn of(f: &Feature) -> Option<ConvoyRules> {
+        let num = |k: &str| {
+            f.properties
+                .get(k)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let r = ConvoyRules {
+            min_duration_s: num("min_duration_s"),
+            silent_after_s: num("silent_after_s").filter(|v| *v > 0.0),
+            stuck_after_s: num("stuck_after_s").filter(|v| *v > 0.0),
+            near_incident_m: num("near_incident_m").filter(|v| *v > 0.0),
+        };
+        (r != ConvoyRules::default()).then_some(r)
+    }
+
+    /// The settings of `other` that are given, over these.
+    fn update(&mut self, other: &ConvoyRules) {
+        let pick = |a: &mut Option<f64>, b: Option<f64>| {
+            if b.is_some() {
+                *a = b;
+            }
+        };
+        pick(&mut self.min_duration_s, other.min_duration_s);
+        pick(&mut self.silent_after_s, other.silent_after_s);
+        pick(&mut self.stuck_after_s, other.stuck_after_s);
+        pick(&mut self.near_incident_m, other.near_incident_m);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +213,8 @@ struct ConvoyState {
     /// The last report moved from the one before it (under way).
     moving: bool,
     report_interval_s: Option<f64>,
+    /// Its own rule settings (from its reports).
+    rules: ConvoyRules,
     /// The time of the last report a silence was alerted after.
     silent_after: Option<f64>,
     /// Since when the convoy has reported one position, having arrived there under way.
@@ -134,6 +227,8 @@ struct ConvoyState {
     mask: Option<Vec<bool>>,
     /// The corridor piece that held the last clean edge.
     hint: Option<u32>,
+    /// Incidents this convoy has been alerted near.
+    near_alerted: HashSet<String>,
 }
 
 impl ConvoyState {
@@ -176,8 +271,17 @@ pub struct Watcher {
     silent_after_s: Option<f64>,
     /// Seconds at one position, after moving there, that alert `stuck`.
     stuck_after_s: Option<f64>,
-    /// Some report gave a `report_interval_s` (a silence limit of its own).
-    any_interval: bool,
+    /// Some convoy has a silence limit of its own (`report_interval_s`, `silent_after_s`).
+    any_own_silence: bool,
+    /// Some convoy has a stuck limit of its own.
+    any_own_stuck: bool,
+    /// The near-incident radius (metres) and window (hours) of the watch.
+    near_radius_m: Option<f64>,
+    near_window_h: f64,
+    /// The near-incident rule, when set.
+    near: Option<NearIncidents>,
+    /// Reports (convoy, position, time) not yet checked against incidents.
+    near_pending: Vec<(usize, Coord, f64)>,
 }
 
 /// What identifies a stretch as it grows: its start time, or its start
@@ -214,7 +318,12 @@ impl Watcher {
             min_duration_s: 0.0,
             silent_after_s: None,
             stuck_after_s: None,
-            any_interval: false,
+            any_own_silence: false,
+            any_own_stuck: false,
+            near_radius_m: None,
+            near_window_h: 24.0,
+            near: None,
+            near_pending: Vec::new(),
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -244,73 +353,6 @@ impl Watcher {
     pub fn with_min_duration_s(mut self, s: f64) -> Watcher {
         self.min_duration_s = if s.is_finite() { s.max(0.0) } else { 0.0 };
         self
-    }
-
-    /// Alerts `silent` when a convoy under way sends no report for `s`
-    /// seconds (or three of its own `report_interval_s`); see `check_silent`.
-    pub fn with_silent_after_s(mut self, s: f64) -> Watcher {
-        self.silent_after_s = (s.is_finite() && s > 0.0).then_some(s);
-        self
-    }
-
-    /// Convoys under way whose last report is older than their silence
-    /// limit at `now` (Unix seconds: the wall clock, or a replay's recorded
-    /// time): one `silent` alert per silence; it clears when reports resume.
-    pub fn check_silent(&mut self, now: f64) -> Vec<Alert> {
-        let mut out = Vec::new();
-        if self.silent_after_s.is_none() && !self.any_interval {
-            return out;
-        }
-        for st in &mut self.convoys {
-            let limit = st
-                .report_interval_s
-                .map(|i| 3.0 * i)
-                .or(self.silent_after_s);
-            let (Some(limit), Some(last)) = (limit, st.tail.last()) else {
-                continue;
-            };
-            let Some(t) = last.time else { continue };
-            if !st.moving || now - t <= limit || st.silent_after == Some(t) {
-                continue;
-            }
-            out.push(point_alert(&st.id, AlertType::Silent, last.at, t, None));
-            st.silent_after = Some(t);
-        }
-        out
-    }
-
-    /// Alerts `stuck` when a convoy that was under way reports the same
-    /// position with advancing time for more than `s` seconds; see `check_stuck`.
-    pub fn with_stuck_after_s(mut self, s: f64) -> Watcher {
-        self.stuck_after_s = (s.is_finite() && s > 0.0).then_some(s);
-        self
-    }
-
-    /// Convoys stuck: one position, having arrived there under way, for
-    /// longer than the limit by their own report times; once per halt.
-    pub fn check_stuck(&mut self) -> Vec<Alert> {
-        let Some(limit) = self.stuck_after_s else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for st in &mut self.convoys {
-            let (Some(since), Some(last)) = (st.still_since, st.tail.last()) else {
-                continue;
-            };
-            let Some(t) = last.time else { continue };
-            if t - since <= limit || st.stuck_alerted == Some(since) {
-                continue;
-            }
-            out.push(point_alert(
-                &st.id,
-                AlertType::Stuck,
-                last.at,
-                since,
-                Some(t),
-            ));
-            st.stuck_alerted = Some(since);
-        }
-        out
     }
 
     /// The convoy's index, added when first seen.
@@ -365,6 +407,7 @@ impl Watcher {
                     .get("report_interval_s")
                     .and_then(serde_json::Value::as_f64)
                     .filter(|s| s.is_finite() && *s > 0.0),
+                rules: ConvoyRules::of(f).map(std::sync::Arc::new),
             };
             if self.take(&report, &mut n) {
                 self.new_reports.push(f.clone());
@@ -385,7 +428,14 @@ impl Watcher {
     /// One report into its convoy's tail; whether it was new.
     fn take(&mut self, r: &Report, n: &mut Ingested) -> bool {
         let key = key_of(r.at, r.time);
-        self.any_interval |= r.report_interval_s.is_some();
+        if let Some(rules) = &r.rules {
+            self.any_own_silence |= rules.silent_after_s.is_some();
+            self.any_own_stuck |= rules.stuck_after_s.is_some();
+            if rules.near_incident_m.is_some() && self.near.is_none() {
+                self.near = Some(NearIncidents::new(&self.scn.layers, self.near_window_h));
+            }
+        }
+        self.any_own_silence |= r.report_interval_s.is_some();
         let i = self.state(&r.convoy_id);
         let st = &mut self.convoys[i];
         if st.has(&key, r.time) {
@@ -406,6 +456,9 @@ impl Watcher {
         }
         if r.report_interval_s.is_some() {
             st.report_interval_s = r.report_interval_s;
+        }
+        if let Some(rules) = &r.rules {
+            st.rules.update(rules);
         }
         // In time order; equal times keep their arrival order.
         let at_index = match r.time {
@@ -435,6 +488,10 @@ impl Watcher {
             },
         );
         self.mark(i);
+        let radius = self.convoys[i].rules.near_incident_m.or(self.near_radius_m);
+        if let (Some(_), Some(_), Some(t)) = (&self.near, radius, r.time) {
+            self.near_pending.push((i, r.at, t));
+        }
         n.new += 1;
         true
     }
@@ -475,7 +532,9 @@ impl Watcher {
                 .map(|st| check_one(scn, opts, min_s, st))
                 .collect()
         };
-        per.into_iter().flatten().collect()
+        let mut out: Vec<Alert> = per.into_iter().flatten().collect();
+        out.extend(self.check_near());
+        out
     }
 }
 
@@ -527,7 +586,7 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
     ];
     for (t, stretches, paths) in lists {
         for (s, p) in stretches.iter().zip(paths) {
-            if lasted_s(s).is_some_and(|d| d < min_s) {
+            if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
                 // Not yet (or never, if it has ended): asked again with the next reports.
                 continue;
             }
@@ -537,6 +596,8 @@ fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoySta
                     alert_type: t,
                     stretch: s.clone(),
                     path: p.clone(),
+                    incident_id: None,
+                    distance_m: None,
                 });
             }
         }
@@ -566,36 +627,10 @@ fn edge_is_clean(scn: &Scenario, st: &mut ConvoyState) -> bool {
     };
     let dense = DensePart::new(&part);
     let keep = |s: u32| mask[s as usize];
-    find_stretches_hinted(&dense, &scn.allowed, &keep, Mode::Outside, &mut st.hint)
-        .is_empty()
+    find_stretches_hinted(&dense, &scn.allowed, &keep, Mode::Outside, &mut st.hint).is_empty()
         && (scn.zone.is_empty()
             || find_stretches_hinted(&dense, &scn.zone, &|_| true, Mode::Inside, &mut None)
                 .is_empty())
-}
-
-/// An alert about a convoy at one position (silent, stuck): a zero-length
-/// stretch there, from `since` (to `until`).
-fn point_alert(
-    id: &str,
-    alert_type: AlertType,
-    at: Coord,
-    since: f64,
-    until: Option<f64>,
-) -> Alert {
-    let pos = [at.x, at.y];
-    Alert {
-        convoy_id: id.to_string(),
-        alert_type,
-        stretch: Stretch {
-            start: pos,
-            end: pos,
-            length_m: 0.0,
-            max_offset_m: None,
-            start_time: crate::io::time::format_rfc3339_ms(since),
-            end_time: until.and_then(crate::io::time::format_rfc3339_ms),
-        },
-        path: vec![at, at],
-    }
 }
 
 /// How long a stretch has lasted, seconds (`None` without times).
@@ -657,5 +692,7 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
     Some((convoy, p.0, t))
 }
 
+mod near;
+mod rules;
 #[cfg(test)]
 mod tests;

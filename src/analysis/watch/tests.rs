@@ -266,3 +266,116 @@ fn a_convoy_stuck_after_moving_is_alerted_once() {
     p.check();
     assert!(p.check_stuck().is_empty());
 }
+
+/// Incidents for the near-incident tests, on and beside the corridor at 50 N.
+const INCIDENTS: &str = r#"{"type":"FeatureCollection","features":[
+  {"type":"Feature","properties":{"kind":"incident","id":"I-1","time":"2026-03-02T08:00:00Z"},
+   "geometry":{"type":"Point","coordinates":[30.5,50.01]}},
+  {"type":"Feature","properties":{"kind":"incident","id":"I-2","time":"2026-03-02T08:00:00Z"},
+   "geometry":{"type":"Point","coordinates":[30.5,50.02]}},
+  {"type":"Feature","properties":{"kind":"incident","id":"I-3","time":"2026-03-01T06:00:00Z"},
+   "geometry":{"type":"Point","coordinates":[30.7,50.0]}},
+  {"type":"Feature","properties":{"kind":"incident","id":"I-4","time":"2026-03-02T10:00:00Z"},
+   "geometry":{"type":"Point","coordinates":[30.9,50.0]}},
+  {"type":"Feature","properties":{"kind":"incident","id":"I-5"},
+   "geometry":{"type":"Point","coordinates":[30.3,50.0]}}]}"#;
+
+fn with_incidents() -> Vec<Layer> {
+    vec![
+        read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+        read_bytes("i.geojson", INCIDENTS.as_bytes()).expect("i"),
+    ]
+}
+
+/// Reports with extra properties (a convoy's own rules).
+fn reports_with(points: &[(f64, f64, &str)], props: &str) -> Layer {
+    let feats: Vec<String> = points
+        .iter()
+        .map(|(x, y, t)| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"K-1","time":"{t}",{props}}},"geometry":{{"type":"Point","coordinates":[{x},{y}]}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    );
+    read_bytes("feed", text.as_bytes()).expect("reports")
+}
+
+/// Within 1,500 m and 24 h: I-1 is 0.01 degree of latitude north of the
+/// convoy at 50 N, 1,112.3 m on the meridian (111,228 m a degree there); I-2
+/// is 2,224.6 m off (too far); I-3 is 26.5 h old at 08:30 (too old); I-4 is
+/// reported at 10:00, after the 09:30 report (the future), within reach of
+/// the 10:30 one; I-5 has no time (never recent). One alert per incident.
+#[test]
+fn a_convoy_near_a_recent_incident_is_alerted_once_per_incident() {
+    let mut w = Watcher::new(with_incidents()).with_near_incident(1_500.0, 24.0);
+    assert_eq!(w.near_incident_counts(), Some((4, 1)));
+    w.ingest(&reports(&[(30.5, 50.0, "2026-03-02T08:30:00Z")]));
+    let a = w.check();
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].alert_type, AlertType::NearIncident);
+    assert_eq!(a[0].incident_id.as_deref(), Some("I-1"));
+    let d = a[0].distance_m.expect("distance");
+    assert!((d - 1_112.3).abs() < 1.0, "{d}");
+    assert_starts(&a[0], "2026-03-02T08:30:00");
+    let json = serde_json::to_value(&a[0]).expect("json");
+    assert_eq!(json["type"], "near_incident");
+    assert_eq!(json["incident_id"], "I-1");
+    // Still near I-1 a minute later: not again. I-3 is too old, I-5 untimed.
+    w.ingest(&reports(&[(30.5005, 50.0, "2026-03-02T08:31:00Z")]));
+    assert!(w.check().is_empty());
+    w.ingest(&reports(&[(30.7, 50.0, "2026-03-02T09:00:00Z")]));
+    assert!(w.check().is_empty(), "I-3 was 27 h before");
+    w.ingest(&reports(&[(30.9, 50.0, "2026-03-02T09:30:00Z")]));
+    assert!(w.check().is_empty(), "I-4 is not reported yet at 09:30");
+    w.ingest(&reports(&[(30.9001, 50.0, "2026-03-02T10:30:00Z")]));
+    let a = w.check();
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].incident_id.as_deref(), Some("I-4"));
+    // 0.0001 degree of longitude at 50 N: 7.2 m (111,320 m x cos 50 / 10,000).
+    assert!((a[0].distance_m.expect("d") - 7.2).abs() < 0.1, "{a:?}");
+    // Without the option nothing is looked for.
+    let mut off = Watcher::new(with_incidents());
+    off.ingest(&reports(&[(30.5, 50.0, "2026-03-02T08:30:00Z")]));
+    assert!(off.check().is_empty());
+}
+
+/// A convoy's own properties come before the watch's options: its
+/// `near_incident_m` of 3,000 m reaches I-2 (2,224.6 m) with the option off;
+/// its `stuck_after_s` of 600 alerts a halt the watch's 3,600 s would not.
+#[test]
+fn a_convoys_own_rules_come_first() {
+    let mut w = Watcher::new(with_incidents()).with_stuck_after_s(3_600.0);
+    w.ingest(&reports_with(
+        &[(30.5, 50.02, "2026-03-02T08:30:00Z")],
+        r#""near_incident_m":3000,"stuck_after_s":600"#,
+    ));
+    let a = w.check();
+    let mut ids: Vec<_> = a.iter().filter_map(|a| a.incident_id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, ["I-1", "I-2"], "{a:?}");
+    // Moves, then holds one position 08:40 to 08:51: 11 min > its own 10.
+    w.ingest(&reports_with(
+        &[
+            (30.51, 50.0, "2026-03-02T08:40:00Z"),
+            (30.51, 50.0, "2026-03-02T08:45:00Z"),
+        ],
+        r#""convoy_name":"x""#,
+    ));
+    w.check();
+    assert!(w.check_stuck().is_empty(), "5 min: not yet");
+    w.ingest(&reports(&[(30.51, 50.0, "2026-03-02T08:51:00Z")]));
+    w.check();
+    let s = w.check_stuck();
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].alert_type, AlertType::Stuck);
+    assert_starts(&s[0], "2026-03-02T08:40:00");
+    // A properties-less convoy keeps the watch's 3,600 s.
+    assert_eq!(
+        ConvoyRules::of(&reports(&[(30.0, 50.0, "2026-03-02T08:00:00Z")]).features[0]),
+        None
+    );
+}

@@ -125,6 +125,15 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ),
             ZONE_ENTRY,
         ),
+        AlertType::NearIncident => (
+            "NEAR INCIDENT",
+            format!(
+                "{} from incident {}",
+                format_length_m(a.alert.distance_m.unwrap_or(0.0)),
+                a.alert.incident_id.as_deref().unwrap_or("?")
+            ),
+            DEVIATION,
+        ),
     };
     let when = s.start_time.as_deref().unwrap_or("no time");
     let from = a

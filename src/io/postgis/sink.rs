@@ -119,6 +119,11 @@ pub fn rows_from_alerts(alerts: &[Alert], detected_at: &str) -> Vec<SinkRow> {
         .map(|a| {
             let kind = a.alert_type.as_str();
             let mut row = stretch_row(&a.convoy_id, kind, &a.stretch, &a.path);
+            if let Some(incident) = &a.incident_id {
+                // One row per incident a convoy came near, even at one report.
+                row.start_key = format!("{}/{incident}", row.start_key);
+                row.max_offset_m = a.distance_m;
+            }
             let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
             if let Some(m) = v.as_object_mut() {
                 m.insert("detected_at".into(), detected_at.into());
