@@ -80,6 +80,12 @@ pub enum Command {
         interval_s: f64,
     },
     StopFeed,
+    /// Replay the loaded tracks as a live feed.
+    ReplayLoadedAsLive,
+    /// File > Replay recorded tracks as live…: pick the files.
+    PickReplayFiles,
+    /// The replay-as-live speed (recorded seconds per second).
+    SetReplaySpeed(f64),
     Replay(ReplayControl),
     // Files out, jobs, the log.
     PickExport(ExportKind),

@@ -30,6 +30,16 @@ impl CorridorApp {
         });
     }
 
+    pub fn pick_replay_files(&mut self) {
+        self.dialog(|| {
+            let picked = FileDialog::new()
+                .set_title("Replay recorded tracks as live")
+                .add_filter("Tracks (any readable format)", &["*"])
+                .pick_files();
+            JobOut::ReplayPicked(picked.unwrap_or_default())
+        });
+    }
+
     pub fn pick_pmtiles(&mut self) {
         self.dialog(|| {
             let picked = FileDialog::new()

@@ -2,14 +2,15 @@
 //! the tracks grow as reports arrive, and each new deviation or buffer-zone
 //! entry is an alert. Faults keep the last good data and retry with backoff.
 
-use crate::analysis::watch::{Alert, Watcher};
+use crate::analysis::replay::{batches, recorded_reports};
+use crate::analysis::watch::{Alert, Options, Report, Watcher};
 use crate::io::feed::Feed;
 use crate::io::http::FetchLimits;
 use crate::model::{Feature, Layer};
 use eframe::egui;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,11 @@ pub enum FeedMsg {
         duplicates: usize,
         alerts: Vec<Alert>,
         warnings: Vec<String>,
+        /// A replay's progress: (recorded time of the batch, reports fed, of how many).
+        clock: Option<(f64, usize, usize)>,
     },
+    /// A replay fed its last batch.
+    Finished,
     Failed {
         error: String,
         attempt: u32,
@@ -61,13 +66,42 @@ pub struct FeedWatch {
     pub polls: u64,
     pub reports: usize,
     pub duplicates: usize,
+    /// Set when this is a replay of recorded tracks, not a polled URL.
+    pub replay: Option<ReplayClock>,
+}
+
+/// A replay's clock: its speed (recorded seconds per second; infinite: as
+/// fast as it goes; 0: paused), shared with the worker, and its progress.
+pub struct ReplayClock {
+    speed: Arc<AtomicU64>,
+    pub recorded_t: Option<f64>,
+    pub fed: usize,
+    pub total: usize,
+    /// Replaying tracks already on the map (no layer grows; the time slider follows).
+    pub loaded: bool,
+}
+
+impl ReplayClock {
+    pub fn speed(&self) -> f64 {
+        f64::from_bits(self.speed.load(Ordering::Relaxed))
+    }
+
+    pub fn set_speed(&self, s: f64) {
+        self.speed.store(s.max(0.0).to_bits(), Ordering::Relaxed);
+    }
 }
 
 pub use crate::io::feed::backoff_s;
 
 impl FeedWatch {
     /// Starts polling `url` every `interval_s` seconds against `layers`.
-    pub fn start(url: String, interval_s: f64, layers: Vec<Layer>, ctx: egui::Context) -> Self {
+    pub fn start(
+        url: String,
+        interval_s: f64,
+        layers: Vec<Layer>,
+        opts: Options,
+        ctx: egui::Context,
+    ) -> Self {
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
@@ -76,7 +110,7 @@ impl FeedWatch {
         let spawned = std::thread::Builder::new()
             .name("feed".into())
             .spawn(move || {
-                let mut watcher = Watcher::new(layers);
+                let mut watcher = Watcher::new(layers).with_options(&opts);
                 let limits = FetchLimits {
                     total_timeout: Duration::from_secs(60),
                     max_bytes: 256 * 1024 * 1024,
@@ -89,12 +123,16 @@ impl FeedWatch {
                         let feed = feed.as_mut().map_err(|e| e.to_string())?;
                         let page = feed.poll(&limits).map_err(|e| e.to_string())?;
                         let n = watcher.ingest(&page);
-                        let alerts = watcher.check();
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_secs_f64());
+                        let alerts = watcher.check_all(now);
                         Ok::<_, String>(FeedMsg::Polled {
                             new_reports: watcher.take_new_reports(),
                             duplicates: n.duplicates,
                             alerts,
                             warnings: page.warnings,
+                            clock: None,
                         })
                     }))
                     .unwrap_or_else(|_| {
@@ -140,6 +178,62 @@ impl FeedWatch {
             polls: 0,
             reports: 0,
             duplicates: 0,
+            replay: None,
+        }
+    }
+
+    /// Replays `recorded` tracks as a live feed against `layers`: batches of
+    /// 30 s of recorded time through the same alerting as a feed, paced by
+    /// the clock's speed (`watch --replay`, with a clock).
+    pub fn start_replay(
+        name: String,
+        recorded: Vec<Layer>,
+        layers: Vec<Layer>,
+        opts: Options,
+        speed: f64,
+        loaded: bool,
+        ctx: egui::Context,
+    ) -> Self {
+        let (tx, rx) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let speed = Arc::new(AtomicU64::new(speed.max(0.0).to_bits()));
+        let (stop2, speed2) = (stop.clone(), speed.clone());
+        let spawned = std::thread::Builder::new()
+            .name("replay".into())
+            .spawn(move || {
+                let run = catch_unwind(AssertUnwindSafe(|| {
+                    replay_worker(recorded, layers, &opts, &speed2, &stop2, &tx, &ctx)
+                }));
+                if run.is_err() {
+                    let _ = tx.send(FeedMsg::Failed {
+                        error: "the replay stopped (internal error)".into(),
+                        attempt: 1,
+                        retry_in_s: 0.0,
+                    });
+                }
+                ctx.request_repaint();
+            });
+        Self {
+            url: name,
+            interval_s: 30.0,
+            rx,
+            stop,
+            state: if spawned.is_ok() {
+                FeedState::Connecting
+            } else {
+                FeedState::Stopped
+            },
+            last_ok: None,
+            polls: 0,
+            reports: 0,
+            duplicates: 0,
+            replay: Some(ReplayClock {
+                speed,
+                recorded_t: None,
+                fed: 0,
+                total: 0,
+                loaded,
+            }),
         }
     }
 
@@ -164,13 +258,18 @@ impl FeedWatch {
                 FeedMsg::Polled {
                     new_reports,
                     duplicates,
+                    clock,
                     ..
                 } => {
                     self.state = FeedState::Live;
                     self.last_ok = Some(Instant::now());
                     self.reports += new_reports.len();
                     self.duplicates += duplicates;
+                    if let (Some(r), Some((t, fed, total))) = (&mut self.replay, clock) {
+                        (r.recorded_t, r.fed, r.total) = (Some(*t), *fed, *total);
+                    }
                 }
+                FeedMsg::Finished => self.state = FeedState::Stopped,
                 FeedMsg::Failed {
                     error,
                     attempt,
@@ -189,6 +288,20 @@ impl FeedWatch {
 
     /// "live", "retrying (attempt 2) in 20 s: ...", "stale for 3 min", as one line.
     pub fn status_text(&self) -> String {
+        if let Some(r) = &self.replay {
+            let when = r
+                .recorded_t
+                .and_then(crate::io::time::format_rfc3339)
+                .map_or_else(|| "starting".into(), |t| format!("recorded time {t}"));
+            let state = match &self.state {
+                FeedState::Stopped if r.total > 0 && r.fed == r.total => "finished",
+                FeedState::Stopped => "stopped",
+                FeedState::Retrying { error, .. } => error.as_str(),
+                _ if r.speed() == 0.0 => "paused",
+                _ => "playing",
+            };
+            return format!("Replay {state}: {when}, {} of {} reports", r.fed, r.total);
+        }
         let stale = self
             .last_ok
             .map(|t| t.elapsed().as_secs_f64())
@@ -220,6 +333,85 @@ impl FeedWatch {
             ),
             FeedState::Stopped => format!("Feed: stopped ({} reports kept)", self.reports),
         }
+    }
+}
+
+/// The replay worker: waits on the clock for each batch, feeds it, sends
+/// what it brought.
+fn replay_worker(
+    recorded: Vec<Layer>,
+    layers: Vec<Layer>,
+    opts: &Options,
+    speed: &AtomicU64,
+    stop: &AtomicBool,
+    tx: &std::sync::mpsc::Sender<FeedMsg>,
+    ctx: &egui::Context,
+) {
+    let mut watcher = Watcher::new(layers).with_options(opts);
+    let rec = recorded_reports(&recorded);
+    drop(recorded);
+    let plan = batches(&rec.times, BATCH_S);
+    let total = rec.reports.len();
+    let mut clock = plan.first().map_or(0.0, |b| b.0 - BATCH_S);
+    let mut wall = Instant::now();
+    for (end_t, range) in plan {
+        // The clock runs at the chosen speed until it reaches the batch's end.
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let s = f64::from_bits(speed.load(Ordering::Relaxed));
+            let now = Instant::now();
+            if !s.is_finite() || s >= AS_FAST {
+                clock = end_t;
+            } else {
+                clock += now.duration_since(wall).as_secs_f64() * s;
+            }
+            wall = now;
+            if clock >= end_t {
+                break;
+            }
+            let wait = if s > 0.0 { (end_t - clock) / s } else { 0.05 };
+            std::thread::sleep(Duration::from_secs_f64(wait.clamp(0.001, 0.05)));
+        }
+        let reports = &rec.reports[range.clone()];
+        let n = watcher.ingest_reports(reports);
+        let alerts = watcher.check_all(end_t);
+        let msg = FeedMsg::Polled {
+            new_reports: reports.iter().map(report_feature).collect(),
+            duplicates: n.duplicates,
+            alerts,
+            warnings: Vec::new(),
+            clock: Some((end_t, range.end, total)),
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+    let _ = tx.send(FeedMsg::Finished);
+}
+
+/// The replay speed that does not wait (kept finite: settings are JSON).
+pub const AS_FAST: f64 = 1e12;
+
+/// Seconds of recorded time per replay batch (as `watch --replay`'s default).
+const BATCH_S: f64 = 30.0;
+
+/// A replayed report as a feed's track point (for the growing layer).
+fn report_feature(r: &Report) -> Feature {
+    let mut properties = serde_json::Map::new();
+    properties.insert("convoy_id".into(), r.convoy_id.to_string().into());
+    if let Some(t) = r.time.and_then(crate::io::time::format_rfc3339) {
+        properties.insert("time".into(), t.into());
+    }
+    Feature {
+        role: crate::model::Role::Track,
+        geometry: Some(geo::Geometry::Point(geo::Point(r.at))),
+        properties,
+        index: 0,
+        id: None,
+        times: None,
     }
 }
 

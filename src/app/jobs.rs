@@ -26,6 +26,10 @@ pub enum JobOut {
     Basemap(Result<Basemap, String>),
     Places(Result<crate::places::Gazetteer, String>),
     Picked(Vec<PathBuf>),
+    /// Files picked to replay as live.
+    ReplayPicked(Vec<PathBuf>),
+    /// Recorded tracks read for a replay: (name, layers), or why not.
+    ReplayRead(Result<(String, Vec<crate::model::Layer>), String>),
     PickedPmTiles(Option<PathBuf>),
     /// A route planned along the corridors (or why not).
     Planned(Result<crate::analysis::routing::PlannedRoute, String>),

@@ -170,6 +170,10 @@ impl CorridorApp {
                     self.open_path(p, None);
                 }
             }
+            JobOut::ReplayPicked(paths) if !paths.is_empty() => self.read_replay_files(paths),
+            JobOut::ReplayPicked(_) => {}
+            JobOut::ReplayRead(Ok(recorded)) => self.start_replay_live(Some(recorded)),
+            JobOut::ReplayRead(Err(e)) => self.warn(e),
             JobOut::PickedPmTiles(Some(p)) => self.set_tiles(TileChoice::PmTiles(p)),
             JobOut::Planned(result) => self.planned(result),
             JobOut::RoutePicked(Some(p)) => self.load_route(p),

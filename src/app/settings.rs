@@ -150,6 +150,12 @@ pub struct Settings {
     pub custom_tile_url: String,
     pub feed_interval_s: f64,
     pub flagged_only: bool,
+    /// The Live tab's alert rules (for the next feed or replay started).
+    pub alert_rules: crate::analysis::watch::Options,
+    /// Alert types the Live tab hides (`AlertType::as_str` names).
+    pub hidden_alerts: Vec<String>,
+    /// Recorded seconds per second for the next replay (infinite: as fast as it goes).
+    pub replay_speed: f64,
     #[serde(skip)]
     pub zone_filter: ZoneFilter,
     #[serde(skip)]
@@ -170,6 +176,9 @@ impl Default for Settings {
             custom_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             feed_interval_s: 30.0,
             flagged_only: false,
+            alert_rules: crate::analysis::watch::Options::default(),
+            hidden_alerts: Vec::new(),
+            replay_speed: 60.0,
             zone_filter: ZoneFilter::default(),
             table_sort: TableSort::default(),
             windows: Windows::default(),

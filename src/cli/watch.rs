@@ -7,7 +7,7 @@
 use super::load::load_all;
 use anyhow::Result;
 use clap::Args;
-use corridor_watch::analysis::watch::Watcher;
+use corridor_watch::analysis::watch::{Options, Watcher};
 use corridor_watch::io::feed::{Feed, backoff_s};
 use corridor_watch::io::http::FetchLimits;
 use corridor_watch::io::postgis::sink::{rows_from_alerts, write_rows};
@@ -82,27 +82,17 @@ fn now_rfc3339() -> String {
 
 /// The watcher with the rules the options ask for.
 fn watcher_for(args: &WatchArgs, layers: Vec<corridor_watch::model::Layer>) -> Result<Watcher> {
-    for (name, v) in [
-        ("--min-duration-s", args.min_duration_s),
-        ("--silent-after-s", args.silent_after_s),
-        ("--stuck-after-s", args.stuck_after_s),
-        ("--near-incident-m", args.near_incident_m),
-    ] {
-        if !(v.is_finite() && v >= 0.0) {
-            anyhow::bail!("{name} must be a number of 0 or more (got {v})");
-        }
+    let opts = Options {
+        min_duration_s: args.min_duration_s,
+        silent_after_s: args.silent_after_s,
+        stuck_after_s: args.stuck_after_s,
+        near_incident_m: args.near_incident_m,
+        incident_window_h: args.incident_window_h,
+    };
+    if let Some(p) = opts.problem() {
+        anyhow::bail!("{p}");
     }
-    if !(args.incident_window_h.is_finite() && args.incident_window_h > 0.0) {
-        anyhow::bail!(
-            "--incident-window-h must be a number of hours above 0 (got {})",
-            args.incident_window_h
-        );
-    }
-    let w = Watcher::new(layers)
-        .with_min_duration_s(args.min_duration_s)
-        .with_silent_after_s(args.silent_after_s)
-        .with_stuck_after_s(args.stuck_after_s)
-        .with_near_incident(args.near_incident_m, args.incident_window_h);
+    let w = Watcher::new(layers).with_options(&opts);
     if let Some((timed, untimed)) = w.near_incident_counts() {
         eprintln!("near_incident: {timed} incident(s) with a time watched");
         if untimed > 0 {
@@ -146,13 +136,11 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     eprintln!("feed warning: {w} (in {})", feed.label());
                 }
                 let n = watcher.ingest(&page);
-                let mut alerts = watcher.check();
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_secs_f64())
                     .unwrap_or(0.0);
-                alerts.extend(watcher.check_stuck());
-                alerts.extend(watcher.check_silent(now));
+                let alerts = watcher.check_all(now);
                 let _ = watcher.take_new_reports();
                 eprintln!(
                     "feed live: {} new report(s), {} duplicate(s), {} late, {} alert(s)",
@@ -263,9 +251,7 @@ fn replay(
         let t0 = std::time::Instant::now();
         let n = watcher.ingest_reports(&rec.reports[range]);
         late += n.late;
-        let mut alerts = watcher.check();
-        alerts.extend(watcher.check_stuck());
-        alerts.extend(watcher.check_silent(end_t));
+        let alerts = watcher.check_all(end_t);
         latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
         if alerts.is_empty() {
             continue;

@@ -694,5 +694,6 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
 
 mod near;
 mod rules;
+pub use self::rules::Options;
 #[cfg(test)]
 mod tests;

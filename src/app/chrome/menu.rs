@@ -70,6 +70,11 @@ fn file_menu_ui(
     item(ui, "Open bundled scenario", Command::OpenBundled);
     ui.separator();
     item(ui, "Watch feed URL…", Command::ShowFeedWindow);
+    item(
+        ui,
+        "Replay recorded tracks as live…",
+        Command::PickReplayFiles,
+    );
     if feed.is_some_and(FeedWatch::is_running) {
         item(ui, "Stop watching the feed", Command::StopFeed);
     }

@@ -1,12 +1,15 @@
 //! The Live tab: the feed's state and the alerts it raised.
 
 use crate::analysis::watch::AlertType;
+use crate::analysis::watch::Options;
 use crate::app::command::Command;
-use crate::app::feed::{FeedAlert, FeedState, FeedWatch};
+use crate::app::feed::{AS_FAST, FeedAlert, FeedState, FeedWatch};
 use crate::app::listen::Listener;
+use crate::app::live::speed_text;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
+use crate::app::settings::Settings;
 use crate::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 
@@ -15,17 +18,20 @@ pub fn live_ui(
     session: &Session,
     feed: Option<&FeedWatch>,
     listener: Option<&Listener>,
-    listen_url: &mut String,
+    settings: &mut Settings,
     out: &mut Vec<Command>,
 ) {
-    listen_ui(ui, listener, listen_url, out);
+    listen_ui(ui, listener, &mut settings.forms.listen_url, out);
+    ui.separator();
+    rules_ui(ui, &mut settings.alert_rules);
+    replay_ui(ui, feed, settings.replay_speed, out);
     ui.separator();
     let Some(feed) = feed else {
         ui.label("No feed is watched. File > Watch feed URL… polls an endpoint of position reports (GeoJSON track points, OGC API Features items, or a PostGIS table).");
         if ui.button("Watch feed URL…").clicked() {
             out.push(Command::ShowFeedWindow);
         }
-        alerts_ui(ui, session, out);
+        alerts_ui(ui, session, &mut settings.hidden_alerts, out);
         return;
     };
     let colour = match feed.state {
@@ -39,12 +45,93 @@ pub fn live_ui(
     if feed.is_running() {
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_secs(1));
-        if ui.button("Stop watching").clicked() {
+        let stop = if feed.replay.is_some() {
+            "Stop the replay"
+        } else {
+            "Stop watching"
+        };
+        if ui.button(stop).clicked() {
             out.push(Command::StopFeed);
         }
     }
     ui.separator();
-    alerts_ui(ui, session, out);
+    alerts_ui(ui, session, &mut settings.hidden_alerts, out);
+}
+
+/// The alert rules for the next feed or replay (each convoy's own properties come first).
+fn rules_ui(ui: &mut egui::Ui, rules: &mut Options) {
+    egui::CollapsingHeader::new("Alert rules (0 = off)")
+        .id_salt("alert rules")
+        .show(ui, |ui| {
+            let row = |ui: &mut egui::Ui, label: &str, v: &mut f64, unit: &str, hint: &str| {
+                ui.horizontal(|ui| {
+                    ui.label(label);
+                    ui.add(
+                        egui::DragValue::new(v)
+                            .range(0.0..=1.0e7)
+                            .speed(10.0)
+                            .suffix(unit),
+                    )
+                    .on_hover_text(hint);
+                });
+            };
+            row(ui, "Alert a deviation or zone entry after", &mut rules.min_duration_s, " s",
+                "a stretch must last this long before it alerts (cuts grazes of a boundary)");
+            row(ui, "Silent: no report for", &mut rules.silent_after_s, " s",
+                "a convoy under way that sends nothing for this long (its report_interval_s x 3 comes first)");
+            row(ui, "Stuck: one position for", &mut rules.stuck_after_s, " s",
+                "a convoy that arrived under way and then reports the same position");
+            row(ui, "Near an incident within", &mut rules.near_incident_m, " m",
+                "an incident reported in the window before the report");
+            ui.horizontal(|ui| {
+                ui.label("Incidents count as recent for");
+                ui.add(
+                    egui::DragValue::new(&mut rules.incident_window_h)
+                        .range(0.1..=8760.0)
+                        .speed(1.0)
+                        .suffix(" h"),
+                );
+            });
+            ui.small("The rules apply to the next feed or replay started. A convoy's own min_duration_s, silent_after_s, stuck_after_s and near_incident_m properties come first.");
+        });
+}
+
+/// Replay recorded tracks as live: the loaded ones, or files; the speed.
+fn replay_ui(ui: &mut egui::Ui, feed: Option<&FeedWatch>, speed: f64, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Replay loaded tracks as live")
+            .on_hover_text("The loaded convoy tracks, report by report in recorded time, through the same alerting as a feed")
+            .clicked()
+        {
+            out.push(Command::ReplayLoadedAsLive);
+        }
+        if ui.button("Replay files…").clicked() {
+            out.push(Command::PickReplayFiles);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Replay speed");
+        let mut chosen = speed;
+        egui::ComboBox::from_id_salt("replay speed")
+            .selected_text(speed_text(speed))
+            .show_ui(ui, |ui| {
+                for s in [0.0, 1.0, 10.0, 60.0, 600.0, 3600.0, AS_FAST] {
+                    let label = if s == 0.0 {
+                        "paused".into()
+                    } else {
+                        speed_text(s)
+                    };
+                    ui.selectable_value(&mut chosen, s, label);
+                }
+            });
+        if chosen != speed {
+            out.push(Command::SetReplaySpeed(chosen));
+        }
+        if feed.is_some_and(|f| f.replay.is_some() && f.is_running()) {
+            ui.small("recorded seconds per second");
+        }
+    });
 }
 
 /// Other operators' alerts: a PostGIS table their `watch --to-db` writes to.
@@ -81,9 +168,38 @@ fn listen_ui(
     }
 }
 
-fn alerts_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+fn alerts_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    hidden: &mut Vec<String>,
+    out: &mut Vec<Command>,
+) {
     ui.strong(format!("{} alert(s)", session.alerts.len()));
+    // One checkbox per type, with how many of it there are.
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Show:");
+        for t in AlertType::ALL {
+            let n = session
+                .alerts
+                .iter()
+                .filter(|a| a.alert.alert_type == t)
+                .count();
+            let mut shown = !hidden.iter().any(|h| h == t.as_str());
+            if ui
+                .checkbox(&mut shown, format!("{} ({n})", t.label()))
+                .changed()
+            {
+                hidden.retain(|h| h != t.as_str());
+                if !shown {
+                    hidden.push(t.as_str().to_string());
+                }
+            }
+        }
+    });
     for (i, a) in session.alerts.iter().enumerate().rev() {
+        if hidden.iter().any(|h| h == a.alert.alert_type.as_str()) {
+            continue;
+        }
         let selected = session.selection.alert == Some(i);
         if ui.selectable_label(selected, alert_text(a)).clicked() {
             out.push(Command::SelectAlert(i));
@@ -93,9 +209,9 @@ fn alerts_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
 
 fn alert_text(a: &FeedAlert) -> RichText {
     let s = &a.alert.stretch;
-    let (kind, what, colour) = match a.alert.alert_type {
+    let kind = a.alert.alert_type.label();
+    let (what, colour) = match a.alert.alert_type {
         AlertType::Deviation => (
-            "DEVIATION",
             format!(
                 "left its corridors{}",
                 s.max_offset_m
@@ -105,7 +221,6 @@ fn alert_text(a: &FeedAlert) -> RichText {
             DEVIATION,
         ),
         AlertType::BufferZoneEntry => (
-            "ZONE ENTRY",
             format!(
                 "entered the buffer zone, {} deep",
                 format_length_m(s.max_offset_m.unwrap_or(0.0))
@@ -113,12 +228,10 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ZONE_ENTRY,
         ),
         AlertType::Silent => (
-            "SILENT",
             "no report since its last position".to_string(),
             Color32::GRAY,
         ),
         AlertType::Stuck => (
-            "STUCK",
             format!(
                 "at one position until {}",
                 s.end_time.as_deref().unwrap_or("-")
@@ -126,7 +239,6 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ZONE_ENTRY,
         ),
         AlertType::NearIncident => (
-            "NEAR INCIDENT",
             format!(
                 "{} from incident {}",
                 format_length_m(a.alert.distance_m.unwrap_or(0.0)),

@@ -57,13 +57,6 @@ pub fn side_ui(
             },
             Tab::Results => results::results_ui(ui, session, out),
             Tab::Route => route::route_ui(ui, session, out),
-            Tab::Live => live::live_ui(
-                ui,
-                session,
-                feed,
-                listener,
-                &mut settings.forms.listen_url,
-                out,
-            ),
+            Tab::Live => live::live_ui(ui, session, feed, listener, settings, out),
         });
 }
