@@ -45,6 +45,9 @@ pub struct LargeCase {
     pub points: usize,
     pub seed: u64,
     pub times: bool,
+    /// Every convoy reports every this many seconds from one start (a day of
+    /// live operations, the soak); `None`: at 45 km/h, convoys a minute apart.
+    pub report_every_s: Option<f64>,
 }
 
 impl Default for LargeCase {
@@ -56,6 +59,7 @@ impl Default for LargeCase {
             points: 1_000_000,
             seed: 1,
             times: true,
+            report_every_s: None,
         }
     }
 }
@@ -174,7 +178,10 @@ pub fn make_large(case: &LargeCase) -> (String, String) {
                 if j > 0 {
                     secs += (p.0 - coords[j - 1].0).hypot(p.1 - coords[j - 1].1) / (45.0 / 3.6);
                 }
-                let ts = t0 + k as i64 * 60 + secs as i64;
+                let ts = match case.report_every_s {
+                    Some(every) => t0 + (every * j as f64) as i64,
+                    None => t0 + k as i64 * 60 + secs as i64,
+                };
                 let dt = time::OffsetDateTime::from_unix_timestamp(ts)
                     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
                 let _ = write!(
@@ -268,6 +275,7 @@ mod tests {
             points: 6_000,
             seed: 3,
             times: true,
+            report_every_s: None,
         };
         let (c, t) = make_large(&case);
         let a = make_large(&case);

@@ -21,6 +21,10 @@ pub struct GenArgs {
     pub seed: u64,
     #[arg(long)]
     pub no_times: bool,
+    /// Every convoy reports every this many seconds, all from one start (the
+    /// 24-hour soak: --points = convoys x 2,880 with 30).
+    #[arg(long)]
+    pub report_every_s: Option<f64>,
     /// Also write contact_line.geojson, a wiggly contact line of this many vertices (zone benchmark).
     #[arg(long)]
     pub contact_line_vertices: Option<usize>,
@@ -34,6 +38,7 @@ pub fn run(a: &GenArgs) -> Result<()> {
         points: a.points,
         seed: a.seed,
         times: !a.no_times,
+        report_every_s: a.report_every_s.filter(|s| s.is_finite() && *s > 0.0),
     };
     let (c, t) = make_large(&case);
     std::fs::create_dir_all(&a.dir)

@@ -858,3 +858,5 @@ fn plus_and_minus_keys_zoom_the_map() {
     h.run_steps(3);
     assert!((zoom(&h) / start - 1.0).abs() < 0.05);
 }
+
+mod replay_live;

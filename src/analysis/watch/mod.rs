@@ -20,6 +20,7 @@
 
 use self::near::NearIncidents;
 use super::convoys::corridor_ids_of;
+use super::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use super::{
     CheckOptions, DensePart, Mode, Scenario, assemble_convoys, check_convoy_measuring,
     find_stretches_hinted,
@@ -621,12 +622,32 @@ fn edge_is_clean(scn: &Scenario, st: &mut ConvoyState) -> bool {
     if !mask.iter().any(|&b| b) {
         return false;
     }
+    let keep = |s: u32| mask[s as usize];
+    let (a, b) = (st.tail[0].at, st.tail[1].at);
+    let len = crate::geodesy::fast_distance_m(a, b);
+    if len > TOUCH_M && len < 0.99 * TRACK_DENSIFY_M {
+        // One piece, not densified: `find_stretches` would ask these same
+        // intervals; whole inside the allowed area and nowhere in a zone is
+        // clean. Anything else takes the whole path below.
+        let mut inside = Vec::with_capacity(2);
+        scn.allowed
+            .edge_inside_intervals(a, b, &keep, &mut st.hint, &mut inside);
+        if inside == [(0.0, 1.0)] {
+            if scn.zone.is_empty() {
+                return true;
+            }
+            scn.zone
+                .edge_inside_intervals(a, b, &|_| true, &mut None, &mut inside);
+            if inside.is_empty() {
+                return true;
+            }
+        }
+    }
     let part = TrackPart {
-        coords: vec![st.tail[0].at, st.tail[1].at],
+        coords: vec![a, b],
         times: vec![st.tail[0].time, st.tail[1].time],
     };
     let dense = DensePart::new(&part);
-    let keep = |s: u32| mask[s as usize];
     find_stretches_hinted(&dense, &scn.allowed, &keep, Mode::Outside, &mut st.hint).is_empty()
         && (scn.zone.is_empty()
             || find_stretches_hinted(&dense, &scn.zone, &|_| true, Mode::Inside, &mut None)

@@ -310,6 +310,7 @@ mod tests {
             points: 5_000,
             seed: 9,
             times: true,
+            report_every_s: None,
         };
         let (c, t) = crate::synth::make_large(&case);
         assert!(agree("synth corridors", c.as_bytes()) && agree("synth tracks", t.as_bytes()));

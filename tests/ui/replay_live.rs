@@ -1,0 +1,91 @@
+//! Replay recorded tracks as live in the app: the Live tab's rules, speed,
+//! filters, and the same alerts as the core's replay (`watch --replay`).
+
+use super::{app_on, bundled, click, wait_until};
+use corridor_watch::analysis::replay::{batches, recorded_reports};
+use corridor_watch::analysis::watch::{Options, Watcher};
+use corridor_watch::model::{Layer, Role};
+use egui_kittest::kittest::Queryable;
+
+const RULES: Options = Options {
+    min_duration_s: 0.0,
+    silent_after_s: 1800.0,
+    stuck_after_s: 900.0,
+    near_incident_m: 5000.0,
+    incident_window_h: 48.0,
+};
+
+/// (convoy, type, start time) of each alert the core's replay raises on the
+/// bundled scenario with `RULES`, sorted.
+fn core_alerts() -> Vec<(String, String, String)> {
+    let layers: Vec<Layer> = bundled()
+        .iter()
+        .map(|p| corridor_watch::io::read_path(p).expect("bundled layer"))
+        .collect();
+    let has_tracks = |l: &Layer| l.features.iter().any(|f| f.role == Role::Track);
+    let (tracks, others): (Vec<Layer>, Vec<Layer>) = layers.into_iter().partition(has_tracks);
+    let rec = recorded_reports(&tracks);
+    let mut w = Watcher::new(others).with_options(&RULES);
+    let mut out = Vec::new();
+    for (end_t, range) in batches(&rec.times, 30.0) {
+        w.ingest_reports(&rec.reports[range]);
+        for a in w.check_all(end_t) {
+            out.push(key(&a));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn key(a: &corridor_watch::analysis::watch::Alert) -> (String, String, String) {
+    (
+        a.convoy_id.clone(),
+        a.alert_type.as_str().to_string(),
+        a.stretch.start_time.clone().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
+    let mut h = app_on(bundled());
+    h.state_mut().settings.alert_rules = RULES;
+    h.state_mut().settings.replay_speed = corridor_watch::app::feed::AS_FAST;
+    click(&mut h, "Live");
+    click(&mut h, "Replay loaded tracks as live");
+    wait_until(&mut h, |h| {
+        h.query_by_label_contains("Replay finished").is_some()
+    });
+    let mut app: Vec<_> = h
+        .state()
+        .session
+        .alerts
+        .iter()
+        .map(|a| key(&a.alert))
+        .collect();
+    app.sort();
+    let core = core_alerts();
+    assert_eq!(app, core, "the app's replay raises the core's alerts");
+    let count = |t: &str| core.iter().filter(|k| k.1 == t).count();
+    assert!(
+        count("deviation") > 0 && count("silent") > 0 && count("stuck") > 0,
+        "{core:?}"
+    );
+    h.get_by_label_contains(&format!("SILENT ({})", count("silent")));
+    h.get_by_label_contains("Replay finished: recorded time 2026-03-03");
+    // The time slider followed the replay to its last batch.
+    let t = h.state().session.replay.t;
+    assert!(h.state().session.replay.enabled && t > 1.7724e9, "{t}");
+    // Hiding SILENT hides those alerts and keeps the others.
+    let silent = |h: &super::Harness<'static, super::CorridorApp>| {
+        h.query_all_by_label_contains("SILENT: no report since")
+            .count()
+    };
+    assert!(silent(&h) > 0);
+    click(&mut h, &format!("SILENT ({})", count("silent")));
+    assert_eq!(silent(&h), 0);
+    assert_eq!(
+        h.query_all_by_label_contains("DEVIATION: left its corridors")
+            .count(),
+        count("deviation")
+    );
+}
