@@ -3,7 +3,7 @@
 //! recorded time that go through exactly the alerting a live feed does.
 
 use super::assemble_convoys;
-use super::watch::{ConvoyRules, Report};
+use super::watch::{Alert, AlertType, ConvoyRules, Options, Report, Watcher};
 use crate::model::Layer;
 use crate::model::Role;
 use geo::Coord;
@@ -19,70 +19,225 @@ pub struct Recorded {
     pub untimed: usize,
 }
 
-/// One convoy's timed vertices: its id, approved corridors, (time, position)s.
-type Run = (Arc<str>, Option<Arc<Vec<String>>>, Vec<(f64, Coord)>);
+/// One convoy's timed vertices in time order, with what its reports carry.
+struct Run {
+    id: Arc<str>,
+    corridor_ids: Option<Arc<Vec<String>>>,
+    report_interval_s: Option<f64>,
+    rules: Option<Arc<ConvoyRules>>,
+    vertices: Vec<(f64, Coord)>,
+}
 
-/// Every timed vertex of every convoy of `layers` as a report, sorted by
-/// time (stable: equal times keep convoy and vertex order).
-pub fn recorded_reports(layers: &[Layer]) -> Recorded {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    // One run per convoy, in time order (stable: most tracks already are).
-    let mut runs: Vec<Run> = Vec::new();
+/// Every convoy of `layers` with a timed vertex, as runs (in convoy order),
+/// and how many vertices have no time.
+fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
+    let mut runs = Vec::new();
     let mut untimed = 0;
+    // Each convoy's own report interval and rules, from its track features.
+    let own = own_settings(layers);
     for c in assemble_convoys(layers) {
-        let mut run = Vec::new();
+        let mut vertices = Vec::new();
         for part in &c.parts {
             for (at, t) in part.coords.iter().zip(&part.times) {
                 match t {
-                    Some(t) if t.is_finite() => run.push((*t, *at)),
+                    Some(t) if t.is_finite() => vertices.push((*t, *at)),
                     _ => untimed += 1,
                 }
             }
         }
-        if !run.is_sorted_by(|a, b| a.0 <= b.0) {
-            run.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if !vertices.is_sorted_by(|a, b| a.0 <= b.0) {
+            // Stable: equal times keep their recorded order.
+            vertices.sort_by(|a, b| a.0.total_cmp(&b.0));
         }
-        if !run.is_empty() {
-            let ids = c.corridor_ids.map(Arc::new);
-            runs.push((c.convoy_id.as_str().into(), ids, run));
+        if vertices.is_empty() {
+            continue;
         }
+        let (report_interval_s, rules) = own.get(&c.convoy_id).cloned().unwrap_or_default();
+        runs.push(Run {
+            id: c.convoy_id.as_str().into(),
+            corridor_ids: c.corridor_ids.map(Arc::new),
+            report_interval_s,
+            rules,
+            vertices,
+        });
     }
-    // Each convoy's own report interval and rules, from its track features.
-    let by_id = own_settings(layers);
-    let own: Vec<_> = runs
-        .iter()
-        .map(|r| by_id.get(r.0.as_ref()).cloned().unwrap_or_default())
-        .collect();
-    // Merged by time; equal times in convoy order, then as recorded.
-    let total: usize = runs.iter().map(|r| r.2.len()).sum();
+    (runs, untimed)
+}
+
+/// Every timed vertex of every convoy of `layers` as a report, sorted by
+/// time (stable: equal times keep convoy and vertex order).
+pub fn recorded_reports(layers: &[Layer]) -> Recorded {
+    let (runs, untimed) = runs_of(layers);
+    let refs: Vec<&Run> = runs.iter().collect();
+    let mut r = merge(&refs);
+    r.untimed = untimed;
+    r
+}
+
+/// Runs merged by time into reports; equal times in run order, then as recorded.
+fn merge(runs: &[&Run]) -> Recorded {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let total: usize = runs.iter().map(|r| r.vertices.len()).sum();
     let mut reports = Vec::with_capacity(total);
     let mut times = Vec::with_capacity(total);
     let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = runs
         .iter()
         .enumerate()
-        .map(|(i, r)| Reverse((time_order(r.2[0].0), i, 0)))
+        .filter_map(|(i, r)| Some(Reverse((time_order(r.vertices.first()?.0), i, 0))))
         .collect();
     while let Some(Reverse((_, i, k))) = heap.pop() {
-        let (id, ids, run) = &runs[i];
-        let (t, at) = run[k];
+        let r = runs[i];
+        let (t, at) = r.vertices[k];
         times.push(t);
         reports.push(Report {
-            convoy_id: id.clone(),
+            convoy_id: r.id.clone(),
             at,
             time: Some(t),
-            corridor_ids: ids.clone(),
-            report_interval_s: own[i].0,
-            rules: own[i].1.clone(),
+            corridor_ids: r.corridor_ids.clone(),
+            report_interval_s: r.report_interval_s,
+            rules: r.rules.clone(),
         });
-        if let Some(&(next, _)) = run.get(k + 1) {
+        if let Some(&(next, _)) = r.vertices.get(k + 1) {
             heap.push(Reverse((time_order(next), i, k + 1)));
         }
     }
     Recorded {
         reports,
         times,
+        untimed: 0,
+    }
+}
+
+/// One batch of a replay: its recorded end time, the alerts it raised, and
+/// how long it took (the slowest shard's milliseconds).
+pub struct ReplayBatch {
+    pub end_t: f64,
+    pub alerts: Vec<Alert>,
+    pub ms: f64,
+}
+
+/// What a replay did.
+pub struct ReplayOutcome {
+    pub batches: Vec<ReplayBatch>,
+    pub reports: usize,
+    pub late: usize,
+    /// Reports held by the watchers at the end (what memory grew with).
+    pub held: usize,
+    pub untimed: usize,
+    /// Watchers the convoys were shared out over.
+    pub shards: usize,
+    /// The near-incident rule's (timed, untimed) incidents, when it is on.
+    pub near_incidents: Option<(usize, usize)>,
+}
+
+/// Replays `recorded` tracks against `layers` (`watch --replay`): their
+/// reports in batches of `batch_s` seconds of recorded time through the
+/// watch's alerting with `opts`. Convoys are independent, so they are shared
+/// out over `shards` watchers, each on its own thread and fed the same
+/// batches (by the same clock); a batch's alerts are the union, ordered by
+/// rule (stretches, near incidents, stuck, silent), then by convoy as first
+/// reported. When `layers` hold tracks (known to every watcher) one watcher
+/// does it all.
+pub fn replay(
+    layers: &[Layer],
+    recorded: &[Layer],
+    opts: &Options,
+    batch_s: f64,
+    shards: usize,
+) -> ReplayOutcome {
+    let step = if batch_s.is_finite() && batch_s > 0.0 {
+        batch_s
+    } else {
+        30.0
+    };
+    let (runs, untimed) = runs_of(recorded);
+    let has_tracks = layers
+        .iter()
+        .any(|l| l.features.iter().any(|f| f.role == Role::Track));
+    let shards = if has_tracks { 1 } else { shards.clamp(1, 64) };
+    let t0 = runs
+        .iter()
+        .filter_map(|r| r.vertices.first().map(|v| v.0))
+        .fold(f64::INFINITY, f64::min);
+    // Convoys by first report time: the order a single watcher meets them.
+    let mut first: Vec<(u64, usize)> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (time_order(r.vertices[0].0), i))
+        .collect();
+    first.sort_unstable();
+    let rank: HashMap<&str, usize> = first
+        .iter()
+        .enumerate()
+        .map(|(k, &(_, i))| (runs[i].id.as_ref(), k))
+        .collect();
+    let one = |s: usize| {
+        let mine: Vec<&Run> = runs.iter().skip(s).step_by(shards).collect();
+        let rec = merge(&mine);
+        let mut w = Watcher::new(layers.to_vec()).with_options(opts).serial();
+        let mut out = Vec::new();
+        let mut late = 0;
+        for (k, end_t, range) in batches_from(&rec.times, t0, step) {
+            let clock = std::time::Instant::now();
+            late += w.ingest_reports(&rec.reports[range]).late;
+            let alerts = w.check_all(end_t);
+            out.push((k, end_t, alerts, clock.elapsed().as_secs_f64() * 1000.0));
+        }
+        (
+            out,
+            late,
+            w.held(),
+            rec.reports.len(),
+            w.near_incident_counts(),
+        )
+    };
+    let per: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..shards).map(|s| scope.spawn(move || one(s))).collect();
+        let mut per = vec![one(0)];
+        per.extend(handles.into_iter().filter_map(|h| h.join().ok()));
+        per
+    });
+    let mut by_batch: std::collections::BTreeMap<u64, ReplayBatch> = Default::default();
+    let (mut late, mut held, mut reports) = (0, 0, 0);
+    let near_incidents = per.first().and_then(|p| p.4);
+    for (out, l, h, n, _) in per {
+        (late, held, reports) = (late + l, held + h, reports + n);
+        for (k, end_t, alerts, ms) in out {
+            let b = by_batch.entry(k).or_insert(ReplayBatch {
+                end_t,
+                alerts: Vec::new(),
+                ms: 0.0,
+            });
+            b.alerts.extend(alerts);
+            b.ms = b.ms.max(ms);
+        }
+    }
+    let group = |t: AlertType| match t {
+        AlertType::Deviation | AlertType::BufferZoneEntry => 0,
+        AlertType::NearIncident => 1,
+        AlertType::Stuck => 2,
+        AlertType::Silent => 3,
+    };
+    let mut batches: Vec<ReplayBatch> = by_batch.into_values().collect();
+    for b in &mut batches {
+        b.alerts.sort_by_key(|a| {
+            (
+                group(a.alert_type),
+                rank.get(a.convoy_id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+            )
+        });
+    }
+    ReplayOutcome {
+        batches,
+        reports,
+        late,
+        held,
         untimed,
+        shards,
+        near_incidents,
     }
 }
 
@@ -123,19 +278,32 @@ fn time_order(t: f64) -> u64 {
 /// Batches of `batch_s` seconds of recorded time: (the batch's end time, the
 /// range of reports in it). Empty stretches of time give no batch.
 pub fn batches(times: &[f64], batch_s: f64) -> Vec<(f64, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let Some(&t0) = times.first() else { return out };
+    let Some(&t0) = times.first() else {
+        return Vec::new();
+    };
     let step = if batch_s.is_finite() && batch_s > 0.0 {
         batch_s
     } else {
         30.0
     };
+    batches_from(times, t0, step)
+        .into_iter()
+        .map(|(_, end_t, r)| (end_t, r))
+        .collect()
+}
+
+/// Batches of `step` seconds counted from `t0` (so that watchers fed apart
+/// cut time alike): (the batch's number, its end time, its reports).
+fn batches_from(times: &[f64], t0: f64, step: f64) -> Vec<(u64, f64, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < times.len() {
-        let k = ((times[i] - t0) / step).floor();
+        let k = ((times[i] - t0) / step).floor().max(0.0);
         let end_t = t0 + (k + 1.0) * step;
         let j = i + times[i..].partition_point(|t| *t < end_t);
-        out.push((end_t, i..j));
+        // A time that rounds onto the boundary still moves on.
+        let j = j.max(i + 1);
+        out.push((k as u64, end_t, i..j));
         i = j;
     }
     out
@@ -155,5 +323,60 @@ mod tests {
             "the empty 60-90 s batch is skipped"
         );
         assert!(batches(&[], 30.0).is_empty());
+    }
+
+    /// Convoys shared out over 1, 2 or 3 watchers raise the same alerts in
+    /// the same batches and the same order, and as many as `check` finds.
+    #[test]
+    fn shards_change_nothing_but_speed() {
+        let case = crate::synth::LargeCase {
+            corridors: 5,
+            segments: 10,
+            convoys: 60,
+            points: 6_000,
+            seed: 3,
+            times: true,
+            report_every_s: None,
+        };
+        let (c, t) = crate::synth::make_large(&case);
+        let corridors = crate::io::read_geojson("c", c.as_bytes()).expect("corridors");
+        let tracks = crate::io::read_geojson("t", t.as_bytes()).expect("tracks");
+        let opts = Options::default();
+        let seen = |shards| {
+            let run = replay(
+                std::slice::from_ref(&corridors),
+                std::slice::from_ref(&tracks),
+                &opts,
+                30.0,
+                shards,
+            );
+            assert_eq!(run.reports, 6_000);
+            run.batches
+                .iter()
+                .flat_map(|b| {
+                    b.alerts.iter().map(move |a| {
+                        (
+                            b.end_t.to_bits(),
+                            a.convoy_id.clone(),
+                            a.stretch.start_time.clone(),
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let one = seen(1);
+        assert_eq!(seen(2), one);
+        assert_eq!(seen(3), one);
+        let checked = crate::analysis::check(
+            &crate::analysis::Scenario::new(vec![corridors.clone()]),
+            &crate::analysis::assemble_convoys(std::slice::from_ref(&tracks)),
+            &crate::analysis::CheckOptions {
+                gap_s: 0.0,
+                ..Default::default()
+            },
+        );
+        assert!(!one.is_empty());
+        let stretches: usize = checked.convoys.iter().map(|c| c.deviations.len()).sum();
+        assert_eq!(one.len(), stretches);
     }
 }

@@ -80,8 +80,8 @@ fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-/// The watcher with the rules the options ask for.
-fn watcher_for(args: &WatchArgs, layers: Vec<corridor_watch::model::Layer>) -> Result<Watcher> {
+/// The rule options of the command line, checked.
+fn options_of(args: &WatchArgs) -> Result<Options> {
     let opts = Options {
         min_duration_s: args.min_duration_s,
         silent_after_s: args.silent_after_s,
@@ -89,17 +89,27 @@ fn watcher_for(args: &WatchArgs, layers: Vec<corridor_watch::model::Layer>) -> R
         near_incident_m: args.near_incident_m,
         incident_window_h: args.incident_window_h,
     };
-    if let Some(p) = opts.problem() {
-        anyhow::bail!("{p}");
+    match opts.problem() {
+        Some(p) => anyhow::bail!("{p}"),
+        None => Ok(opts),
     }
-    let w = Watcher::new(layers).with_options(&opts);
-    if let Some((timed, untimed)) = w.near_incident_counts() {
+}
+
+/// The watcher with the rules the options ask for.
+fn watcher_for(args: &WatchArgs, layers: Vec<corridor_watch::model::Layer>) -> Result<Watcher> {
+    let w = Watcher::new(layers).with_options(&options_of(args)?);
+    say_near_incidents(w.near_incident_counts());
+    Ok(w)
+}
+
+/// How many incidents the near-incident rule watches (on stderr).
+fn say_near_incidents(counts: Option<(usize, usize)>) {
+    if let Some((timed, untimed)) = counts {
         eprintln!("near_incident: {timed} incident(s) with a time watched");
         if untimed > 0 {
             eprintln!("near_incident: {untimed} incident(s) without a time left out");
         }
     }
-    Ok(w)
 }
 
 /// Runs the watch; returns whether any alert was printed.
@@ -213,7 +223,6 @@ fn replay(
     layers: Vec<corridor_watch::model::Layer>,
     mut sink: Option<&mut corridor_watch::io::postgis::Session>,
 ) -> Result<bool> {
-    use corridor_watch::analysis::replay::{batches, recorded_reports};
     use corridor_watch::model::Role;
     if !(args.batch_s.is_finite() && args.batch_s > 0.0) {
         anyhow::bail!(
@@ -226,38 +235,42 @@ fn replay(
     for l in &mut recorded_layers {
         l.assign_role(Role::Track);
     }
-    let rec = recorded_reports(&recorded_layers);
+    // The rules checked (and their counts said) once, before the run.
+    let opts = options_of(args)?;
+    let shards = std::thread::available_parallelism().map_or(1, usize::from);
+    let run = corridor_watch::analysis::replay::replay(
+        &layers,
+        &recorded_layers,
+        &opts,
+        args.batch_s,
+        shards,
+    );
     drop(recorded_layers);
-    if rec.untimed > 0 {
+    say_near_incidents(run.near_incidents);
+    if run.untimed > 0 {
         eprintln!(
             "replay: {} vertices without a time cannot be replayed; left out",
-            rec.untimed
+            run.untimed
         );
     }
-    let mut watcher = watcher_for(args, layers)?;
-    let plan = batches(&rec.times, args.batch_s);
     eprintln!(
-        "replay: {} reports in {} batches of {} s (read and ready in {:.2} s)",
-        rec.reports.len(),
-        plan.len(),
+        "replay: {} reports in {} batches of {} s, convoys over {} watcher(s)",
+        run.reports,
+        run.batches.len(),
         args.batch_s,
-        t_start.elapsed().as_secs_f64()
+        run.shards
     );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut alerts_n, mut late) = (0usize, 0usize);
-    let mut latencies: Vec<f64> = Vec::with_capacity(plan.len());
-    for (end_t, range) in plan {
-        let t0 = std::time::Instant::now();
-        let n = watcher.ingest_reports(&rec.reports[range]);
-        late += n.late;
-        let alerts = watcher.check_all(end_t);
-        latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
-        if alerts.is_empty() {
+    let mut alerts_n = 0usize;
+    let late = run.late;
+    let latencies: Vec<f64> = run.batches.iter().map(|b| b.ms).collect();
+    for b in &run.batches {
+        if b.alerts.is_empty() {
             continue;
         }
-        let detected_at = corridor_watch::io::time::format_rfc3339(end_t).unwrap_or_default();
-        let rows = rows_from_alerts(&alerts, &detected_at);
+        let detected_at = corridor_watch::io::time::format_rfc3339(b.end_t).unwrap_or_default();
+        let rows = rows_from_alerts(&b.alerts, &detected_at);
         for r in &rows {
             if let Some(v) = &r.payload {
                 writeln!(out, "{v}")?;
@@ -285,7 +298,7 @@ fn replay(
     };
     eprintln!(
         "replay: {alerts_n} alert(s), {late} late report(s), {} report(s) held at the end; batch ms p50 {:.3} p99 {:.3} max {:.3}; median of the first 10 % {:.3}, of the last 10 % {:.3}; {:.2} s",
-        watcher.held(),
+        run.held,
         pct(0.5),
         pct(0.99),
         sorted.last().copied().unwrap_or(0.0),

@@ -281,6 +281,8 @@ pub struct Watcher {
     near_window_h: f64,
     /// The near-incident rule, when set.
     near: Option<NearIncidents>,
+    /// Changed convoys from which a batch is checked on all cores.
+    parallel_from: usize,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
 }
@@ -325,6 +327,7 @@ impl Watcher {
             near_window_h: 24.0,
             near: None,
             near_pending: Vec::new(),
+            parallel_from: PARALLEL_FROM,
         };
         // What the files already show is known, not news.
         for c in initial {
@@ -374,6 +377,12 @@ impl Watcher {
         if !std::mem::replace(&mut self.convoys[i].changed, true) {
             self.changed.push(i);
         }
+    }
+
+    /// Checks every batch on the calling thread (a replay runs one watcher per core).
+    pub fn serial(mut self) -> Watcher {
+        self.parallel_from = usize::MAX;
+        self
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -522,7 +531,7 @@ impl Watcher {
         } else {
             self.convoys.iter_mut().filter(|s| s.changed).collect()
         };
-        let per: Vec<Vec<Alert>> = if states.len() >= PARALLEL_FROM {
+        let per: Vec<Vec<Alert>> = if states.len() >= self.parallel_from {
             states
                 .par_iter_mut()
                 .map(|st| check_one(scn, opts, min_s, st))
