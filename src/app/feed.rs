@@ -420,3 +420,12 @@ impl Drop for FeedWatch {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
+
+/// A replay speed as the Live tab offers it ("60x", "as fast as it goes").
+pub fn speed_text(speed: f64) -> String {
+    if speed < AS_FAST {
+        format!("{speed}x")
+    } else {
+        "as fast as it goes".into()
+    }
+}

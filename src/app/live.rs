@@ -57,7 +57,7 @@ impl CorridorApp {
         self.session.selection.alert = None;
         self.info(format!(
             "replaying {name} as live at {}",
-            speed_text(self.settings.replay_speed)
+            super::feed::speed_text(self.settings.replay_speed)
         ));
         let ctx = self.runtime.ctx.clone();
         self.runtime.feed = Some(FeedWatch::start_replay(
@@ -226,14 +226,5 @@ impl CorridorApp {
                 .zoom_to([b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]);
         }
         self.session.highlight.path = Some(path);
-    }
-}
-
-/// A replay speed as the Live tab offers it ("60x", "as fast as it goes").
-pub fn speed_text(speed: f64) -> String {
-    if speed < super::feed::AS_FAST {
-        format!("{speed}x")
-    } else {
-        "as fast as it goes".into()
     }
 }

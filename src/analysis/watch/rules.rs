@@ -2,7 +2,7 @@
 //! position, or near a recent incident (`docs/layers.md`, "Live alerts").
 
 use super::near::NearIncidents;
-use super::{Alert, AlertType, Watcher};
+use super::{Alert, AlertType, Options, Watcher};
 use geo::Coord;
 
 impl Watcher {
@@ -150,51 +150,6 @@ pub(super) fn point_alert(
         path: vec![at, at],
         incident_id: None,
         distance_m: None,
-    }
-}
-
-/// The rule options of a watch (`watch`'s flags, the Live tab's fields): 0 is off.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Options {
-    pub min_duration_s: f64,
-    pub silent_after_s: f64,
-    pub stuck_after_s: f64,
-    pub near_incident_m: f64,
-    pub incident_window_h: f64,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            min_duration_s: 0.0,
-            silent_after_s: 0.0,
-            stuck_after_s: 0.0,
-            near_incident_m: 0.0,
-            incident_window_h: 24.0,
-        }
-    }
-}
-
-impl Options {
-    /// What is wrong with these options, as a sentence naming the option.
-    pub fn problem(&self) -> Option<String> {
-        for (name, v) in [
-            ("--min-duration-s", self.min_duration_s),
-            ("--silent-after-s", self.silent_after_s),
-            ("--stuck-after-s", self.stuck_after_s),
-            ("--near-incident-m", self.near_incident_m),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Some(format!("{name} must be a number of 0 or more (got {v})"));
-            }
-        }
-        (!(self.incident_window_h.is_finite() && self.incident_window_h > 0.0)).then(|| {
-            format!(
-                "--incident-window-h must be a number of hours above 0 (got {})",
-                self.incident_window_h
-            )
-        })
     }
 }
 

@@ -1,0 +1,90 @@
+//! What the rules are set to: the watch's options and a convoy's own.
+
+use crate::model::Feature;
+
+/// The rule options of a watch (`watch`'s flags, the Live tab's fields): 0 is off.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Options {
+    pub min_duration_s: f64,
+    pub silent_after_s: f64,
+    pub stuck_after_s: f64,
+    pub near_incident_m: f64,
+    pub incident_window_h: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            min_duration_s: 0.0,
+            silent_after_s: 0.0,
+            stuck_after_s: 0.0,
+            near_incident_m: 0.0,
+            incident_window_h: 24.0,
+        }
+    }
+}
+
+impl Options {
+    /// What is wrong with these options, as a sentence naming the option.
+    pub fn problem(&self) -> Option<String> {
+        for (name, v) in [
+            ("--min-duration-s", self.min_duration_s),
+            ("--silent-after-s", self.silent_after_s),
+            ("--stuck-after-s", self.stuck_after_s),
+            ("--near-incident-m", self.near_incident_m),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Some(format!("{name} must be a number of 0 or more (got {v})"));
+            }
+        }
+        (!(self.incident_window_h.is_finite() && self.incident_window_h > 0.0)).then(|| {
+            format!(
+                "--incident-window-h must be a number of hours above 0 (got {})",
+                self.incident_window_h
+            )
+        })
+    }
+}
+
+/// A convoy's own alert rules, from the properties of its reports or track
+/// (`docs/layers.md`, "Live alerts"); each comes before the watch's option.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConvoyRules {
+    pub min_duration_s: Option<f64>,
+    pub silent_after_s: Option<f64>,
+    pub stuck_after_s: Option<f64>,
+    pub near_incident_m: Option<f64>,
+}
+
+impl ConvoyRules {
+    /// The rule properties of a report or track feature (`None` if it has none).
+    pub fn of(f: &Feature) -> Option<ConvoyRules> {
+        let num = |k: &str| {
+            f.properties
+                .get(k)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let r = ConvoyRules {
+            min_duration_s: num("min_duration_s"),
+            silent_after_s: num("silent_after_s").filter(|v| *v > 0.0),
+            stuck_after_s: num("stuck_after_s").filter(|v| *v > 0.0),
+            near_incident_m: num("near_incident_m").filter(|v| *v > 0.0),
+        };
+        (r != ConvoyRules::default()).then_some(r)
+    }
+
+    /// The settings of `other` that are given, over these.
+    pub(super) fn update(&mut self, other: &ConvoyRules) {
+        let pick = |a: &mut Option<f64>, b: Option<f64>| {
+            if b.is_some() {
+                *a = b;
+            }
+        };
+        pick(&mut self.min_duration_s, other.min_duration_s);
+        pick(&mut self.silent_after_s, other.silent_after_s);
+        pick(&mut self.stuck_after_s, other.stuck_after_s);
+        pick(&mut self.near_incident_m, other.near_incident_m);
+    }
+}

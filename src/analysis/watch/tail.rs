@@ -1,0 +1,183 @@
+//! A convoy's tail checked after a batch: the common report (one clean edge
+//! from a clean vertex) by that edge alone, a longer tail with `check`'s own
+//! code (offsets only for stretches not yet alerted), then settled at its last
+//! clean vertex.
+
+use super::{Alert, AlertType, ConvoyState, Key, RECENT, Vertex, stretch_key};
+use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
+use crate::analysis::{
+    CheckOptions, DensePart, Mode, Scenario, check_convoy_measuring, find_stretches_hinted,
+};
+use crate::model::{Convoy, TrackPart};
+use crate::report::Stretch;
+
+impl ConvoyState {
+    /// Checks the tail after a batch: its new stretches (then settled).
+    pub(super) fn check_tail(
+        &mut self,
+        scn: &Scenario,
+        opts: &CheckOptions,
+        min_s: f64,
+    ) -> Vec<Alert> {
+        check_one(scn, opts, min_s, self)
+    }
+}
+
+/// One convoy's tail checked with `check`'s code: its new stretches, then settled.
+fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoyState) -> Vec<Alert> {
+    st.changed = false;
+    let mut out = Vec::new();
+    if st.tail.is_empty() {
+        return out;
+    }
+    if st.tail.len() == 2 && st.head_clean && edge_is_clean(scn, st) {
+        // One new edge from a clean vertex, with no stretch on it: the common
+        // report costs one edge's intervals (the same `find_stretches` as `check`).
+        settle_at(st, 1);
+        return out;
+    }
+    let id = st.id.to_string();
+    let convoy = Convoy {
+        convoy_id: id.clone(),
+        corridor_ids: st.corridor_ids.clone(),
+        parts: vec![TrackPart {
+            coords: st.tail.iter().map(|v| v.at).collect(),
+            times: st.tail.iter().map(|v| v.time).collect(),
+        }],
+        warnings: Vec::new(),
+    };
+    // What was alerted already needs no offset again (the costly part of a
+    // long open stretch, re-checked with each report).
+    let known = &st.known;
+    let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
+        let t = match mode {
+            Mode::Outside => AlertType::Deviation,
+            Mode::Inside => AlertType::BufferZoneEntry,
+        };
+        !known.contains(&(t, stretch_key(s)))
+    });
+    let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
+    let lists = [
+        (
+            AlertType::Deviation,
+            &r.report.deviations,
+            &r.deviation_paths,
+        ),
+        (
+            AlertType::BufferZoneEntry,
+            &r.report.buffer_zone_entries,
+            &r.zone_paths,
+        ),
+    ];
+    for (t, stretches, paths) in lists {
+        for (s, p) in stretches.iter().zip(paths) {
+            if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
+                // Not yet (or never, if it has ended): asked again with the next reports.
+                continue;
+            }
+            if st.known.insert((t, stretch_key(s))) {
+                out.push(Alert {
+                    convoy_id: id.clone(),
+                    alert_type: t,
+                    stretch: s.clone(),
+                    path: p.clone(),
+                    incident_id: None,
+                    distance_m: None,
+                });
+            }
+        }
+    }
+    if clean {
+        // No stretch anywhere in the tail: its last vertex is clean (no query needed).
+        settle_at(st, st.tail.len() - 1);
+    } else {
+        settle(scn, st);
+    }
+    out
+}
+
+/// Whether the tail's one edge has no stretch outside the convoy's allowed
+/// area and none inside a zone, by `check`'s own `find_stretches`.
+fn edge_is_clean(scn: &Scenario, st: &mut ConvoyState) -> bool {
+    let ids = st.corridor_ids.as_deref();
+    let mask = st
+        .mask
+        .get_or_insert_with(|| scn.allowed_mask(ids, &mut Vec::new()));
+    if !mask.iter().any(|&b| b) {
+        return false;
+    }
+    let keep = |s: u32| mask[s as usize];
+    let (a, b) = (st.tail[0].at, st.tail[1].at);
+    let len = crate::geodesy::fast_distance_m(a, b);
+    if len > TOUCH_M && len < 0.99 * TRACK_DENSIFY_M {
+        // One piece, not densified: `find_stretches` would ask these same
+        // intervals; whole inside the allowed area and nowhere in a zone is
+        // clean. Anything else takes the whole path below.
+        let mut inside = Vec::with_capacity(2);
+        scn.allowed
+            .edge_inside_intervals(a, b, &keep, &mut st.hint, &mut inside);
+        if inside == [(0.0, 1.0)] {
+            if scn.zone.is_empty() {
+                return true;
+            }
+            scn.zone
+                .edge_inside_intervals(a, b, &|_| true, &mut None, &mut inside);
+            if inside.is_empty() {
+                return true;
+            }
+        }
+    }
+    let part = TrackPart {
+        coords: vec![a, b],
+        times: vec![st.tail[0].time, st.tail[1].time],
+    };
+    let dense = DensePart::new(&part);
+    find_stretches_hinted(&dense, &scn.allowed, &keep, Mode::Outside, &mut st.hint).is_empty()
+        && (scn.zone.is_empty()
+            || find_stretches_hinted(&dense, &scn.zone, &|_| true, Mode::Inside, &mut None)
+                .is_empty())
+}
+
+/// How long a stretch has lasted, seconds (`None` without times).
+fn lasted_s(s: &Stretch) -> Option<f64> {
+    let t = |x: &Option<String>| crate::io::time::parse_rfc3339(x.as_deref()?).ok();
+    Some(t(&s.end_time)? - t(&s.start_time)?)
+}
+
+/// Drops the tail before its last clean vertex, and what is known of stretches
+/// that started before it.
+fn settle(scn: &Scenario, st: &mut ConvoyState) {
+    let mut warnings = Vec::new();
+    let mask = scn.allowed_mask(st.corridor_ids.as_deref(), &mut warnings);
+    if !mask.iter().any(|&b| b) {
+        return;
+    }
+    let keep = |s: u32| mask[s as usize];
+    let clean = |v: &Vertex| {
+        scn.allowed.contains(v.at, &keep)
+            && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
+    };
+    if let Some(k) = st.tail.iter().rposition(clean) {
+        settle_at(st, k);
+    }
+}
+
+/// Drops the tail before vertex `k` (a clean one).
+fn settle_at(st: &mut ConvoyState, k: usize) {
+    st.head_clean = true;
+    if k == 0 {
+        return;
+    }
+    let dropped: Vec<Key> = st.tail.drain(..k).map(|v| v.key).collect();
+    for key in dropped {
+        st.remember(key);
+    }
+    // A stretch that started before the clean vertex has ended: it cannot come back.
+    match st.tail[0].time {
+        Some(t0) => st
+            .known
+            .retain(|(_, key)| crate::io::time::parse_rfc3339(key).map_or(true, |t| t >= t0)),
+        None if st.known.len() > 4 * RECENT => st.known.clear(),
+        None => {}
+    }
+}
