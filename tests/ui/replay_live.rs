@@ -89,3 +89,58 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
         count("deviation")
     );
 }
+
+/// Files replayed as live (File > Replay recorded tracks as live…, past its
+/// dialog): the same alerts as the loaded tracks give, the reports become a
+/// layer, analysed once at the end; a file that is not there is a warning
+/// naming it, and the layers stay.
+#[test]
+fn recorded_files_replay_as_live_into_a_layer() {
+    let files = bundled();
+    let (tracks, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name == "tracks.geojson" || name == "position_reports.csv"
+    });
+    assert_eq!(tracks.len(), 2, "{tracks:?}");
+    let mut h = app_on(others);
+    let before = h.state().session.layers.len();
+    h.state_mut()
+        .read_replay_files(vec![super::data("no-such-tracks.geojson")]);
+    wait_until(&mut h, |h| {
+        super::log_texts(h)
+            .iter()
+            .any(|t| t.contains("cannot replay") && t.contains("no-such-tracks.geojson"))
+    });
+    assert_eq!(h.state().session.layers.len(), before);
+    h.state_mut().settings.alert_rules = RULES;
+    h.state_mut().settings.replay_speed = corridor_watch::app::feed::AS_FAST;
+    h.state_mut().read_replay_files(tracks);
+    click(&mut h, "Live");
+    wait_until(&mut h, |h| {
+        h.query_by_label_contains("Replay finished").is_some()
+    });
+    super::settle(&mut h);
+    let mut app: Vec<_> = h
+        .state()
+        .session
+        .alerts
+        .iter()
+        .map(|a| key(&a.alert))
+        .collect();
+    app.sort();
+    assert_eq!(app, core_alerts());
+    let layer = h
+        .state()
+        .session
+        .layers
+        .iter()
+        .find(|l| l.layer.name.starts_with("Live feed (replay of"))
+        .expect("the replayed reports as a layer");
+    assert_eq!(layer.layer.features.len(), 3621, "every timed vertex");
+    let a = h.state().session.analysis.as_ref().expect("analysed");
+    assert_eq!(
+        a.results.len(),
+        9,
+        "the replayed convoys analysed at the end"
+    );
+}
