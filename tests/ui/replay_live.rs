@@ -37,6 +37,19 @@ fn core_alerts() -> Vec<(String, String, String)> {
     out
 }
 
+/// The app's alerts as `core_alerts` gives them.
+fn app_alerts(h: &super::Harness<'static, super::CorridorApp>) -> Vec<(String, String, String)> {
+    let mut app: Vec<_> = h
+        .state()
+        .session
+        .alerts
+        .iter()
+        .map(|a| key(&a.alert))
+        .collect();
+    app.sort();
+    app
+}
+
 fn key(a: &corridor_watch::analysis::watch::Alert) -> (String, String, String) {
     (
         a.convoy_id.clone(),
@@ -55,14 +68,7 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
     wait_until(&mut h, |h| {
         h.query_by_label_contains("Replay finished").is_some()
     });
-    let mut app: Vec<_> = h
-        .state()
-        .session
-        .alerts
-        .iter()
-        .map(|a| key(&a.alert))
-        .collect();
-    app.sort();
+    let app = app_alerts(&h);
     let core = core_alerts();
     assert_eq!(app, core, "the app's replay raises the core's alerts");
     let count = |t: &str| core.iter().filter(|k| k.1 == t).count();
@@ -120,14 +126,7 @@ fn recorded_files_replay_as_live_into_a_layer() {
         h.query_by_label_contains("Replay finished").is_some()
     });
     super::settle(&mut h);
-    let mut app: Vec<_> = h
-        .state()
-        .session
-        .alerts
-        .iter()
-        .map(|a| key(&a.alert))
-        .collect();
-    app.sort();
+    let app = app_alerts(&h);
     assert_eq!(app, core_alerts());
     let layer = h
         .state()
