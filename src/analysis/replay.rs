@@ -172,13 +172,30 @@ pub fn replay(
         .enumerate()
         .map(|(k, &(_, i))| (runs[i].id.as_ref(), k))
         .collect();
+    // The replay's batches: every one some convoy reports in.
+    let mut all_batches: Vec<u64> = runs
+        .iter()
+        .flat_map(|r| r.vertices.iter().map(|v| batch_of(v.0, t0, step)))
+        .collect();
+    all_batches.sort_unstable();
+    all_batches.dedup();
+    let all_batches = &all_batches;
     let one = |s: usize| {
         let mine: Vec<&Run> = runs.iter().skip(s).step_by(shards).collect();
         let rec = merge(&mine);
         let mut w = Watcher::new(layers.to_vec()).with_options(opts).serial();
         let mut out = Vec::new();
         let mut late = 0;
-        for (k, end_t, range) in batches_from(&rec.times, t0, step) {
+        let mut own = batches_from(&rec.times, t0, step).into_iter().peekable();
+        // Every batch of the replay, with or without reports of this
+        // watcher's convoys: the time-driven rules (silent, stuck) see the
+        // clock as a single watcher would.
+        for &k in all_batches {
+            let end_t = batch_end(t0, k, step);
+            let range = match own.next_if(|b| b.0 == k) {
+                Some((_, _, range)) => range,
+                None => 0..0,
+            };
             let clock = std::time::Instant::now();
             late += w.ingest_reports(&rec.reports[range]).late;
             let alerts = w.check_all(end_t);
@@ -298,15 +315,25 @@ fn batches_from(times: &[f64], t0: f64, step: f64) -> Vec<(u64, f64, std::ops::R
     let mut out = Vec::new();
     let mut i = 0;
     while i < times.len() {
-        let k = ((times[i] - t0) / step).floor().max(0.0);
-        let end_t = t0 + (k + 1.0) * step;
-        let j = i + times[i..].partition_point(|t| *t < end_t);
+        let k = batch_of(times[i], t0, step);
+        let end_t = batch_end(t0, k, step);
+        let j = i + times[i..].partition_point(|t| batch_of(*t, t0, step) == k);
         // A time that rounds onto the boundary still moves on.
         let j = j.max(i + 1);
-        out.push((k as u64, end_t, i..j));
+        out.push((k, end_t, i..j));
         i = j;
     }
     out
+}
+
+/// The number of the batch a report at `t` falls in.
+fn batch_of(t: f64, t0: f64, step: f64) -> u64 {
+    ((t - t0) / step).floor().max(0.0) as u64
+}
+
+/// The end (recorded time) of batch `k`.
+fn batch_end(t0: f64, k: u64, step: f64) -> f64 {
+    t0 + (k as f64 + 1.0) * step
 }
 
 #[cfg(test)]
@@ -342,6 +369,36 @@ mod tests {
         let corridors = crate::io::read_geojson("c", c.as_bytes()).expect("corridors");
         let tracks = crate::io::read_geojson("t", t.as_bytes()).expect("tracks");
         let opts = Options::default();
+        // Time-driven rules too: every convoy falls silent at its trip's end.
+        let rules = Options {
+            silent_after_s: 600.0,
+            stuck_after_s: 300.0,
+            ..Options::default()
+        };
+        let with_rules = |shards| {
+            let run = replay(
+                std::slice::from_ref(&corridors),
+                std::slice::from_ref(&tracks),
+                &rules,
+                30.0,
+                shards,
+            );
+            run.batches
+                .iter()
+                .flat_map(|b| {
+                    b.alerts
+                        .iter()
+                        .map(move |a| (b.end_t.to_bits(), a.convoy_id.clone(), a.alert_type))
+                })
+                .collect::<Vec<_>>()
+        };
+        let single = with_rules(1);
+        let silent = single.iter().filter(|a| a.2 == AlertType::Silent).count();
+        // Each convoy once, at its trip's end, but for those ending within
+        // 600 s of the replay's last batch.
+        assert!((50..=60).contains(&silent), "{silent}");
+        assert_eq!(with_rules(2), single);
+        assert_eq!(with_rules(3), single);
         let seen = |shards| {
             let run = replay(
                 std::slice::from_ref(&corridors),
