@@ -49,6 +49,19 @@ impl CorridorApp {
             ));
             return;
         }
+        let timed = |f: &crate::model::Feature| {
+            f.role == Role::Track
+                && (f.prop_str("time").is_some()
+                    || f.times
+                        .as_ref()
+                        .is_some_and(|parts| parts.iter().flatten().any(Option::is_some)))
+        };
+        if !tracks.iter().flat_map(|l| &l.features).any(timed) {
+            self.warn(format!(
+                "cannot replay {name}: its tracks have no times (a replay needs a time per vertex or per report)"
+            ));
+            return;
+        }
         if let Some(mut f) = self.runtime.feed.take() {
             f.stop();
         }

@@ -118,6 +118,20 @@ fn recorded_files_replay_as_live_into_a_layer() {
             .any(|t| t.contains("cannot replay") && t.contains("no-such-tracks.geojson"))
     });
     assert_eq!(h.state().session.layers.len(), before);
+    // Tracks without any time cannot be replayed: said, nothing started.
+    let dir = tempfile::tempdir().unwrap();
+    let untimed = dir.path().join("untimed.geojson");
+    std::fs::write(
+        &untimed,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"convoy_id":"U-1"},"geometry":{"type":"LineString","coordinates":[[30,50],[30.1,50]]}}]}"#,
+    )
+    .unwrap();
+    h.state_mut().read_replay_files(vec![untimed]);
+    wait_until(&mut h, |h| {
+        super::log_texts(h)
+            .iter()
+            .any(|t| t.contains("cannot replay") && t.contains("have no times"))
+    });
     h.state_mut().settings.alert_rules = RULES;
     h.state_mut().settings.replay_speed = corridor_watch::app::feed::AS_FAST;
     h.state_mut().read_replay_files(tracks);
