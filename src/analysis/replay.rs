@@ -3,7 +3,7 @@
 //! recorded time that go through exactly the alerting a live feed does.
 
 use super::assemble_convoys;
-use super::watch::{Alert, AlertType, ConvoyRules, Options, Report, Watcher};
+use super::watch::{Alert, AlertType, ConvoyRules, Options, Report, Watcher, report_interval_of};
 use crate::model::Layer;
 use crate::model::Role;
 use geo::Coord;
@@ -199,7 +199,7 @@ pub fn replay(
             let clock = std::time::Instant::now();
             late += w.ingest_reports(&rec.reports[range]).late;
             let alerts = w.check_all(end_t);
-            out.push((k, end_t, alerts, clock.elapsed().as_secs_f64() * 1000.0));
+            out.push((alerts, clock.elapsed().as_secs_f64() * 1000.0));
         }
         (
             out,
@@ -212,20 +212,28 @@ pub fn replay(
     let per: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..shards).map(|s| scope.spawn(move || one(s))).collect();
         let mut per = vec![one(0)];
-        per.extend(handles.into_iter().filter_map(|h| h.join().ok()));
+        // A watcher that failed must not pass for one that found nothing.
+        per.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
         per
     });
-    let mut by_batch: std::collections::BTreeMap<u64, ReplayBatch> = Default::default();
+    // Every watcher ran the same batches in the same order.
+    let mut batches: Vec<ReplayBatch> = all_batches
+        .iter()
+        .map(|&k| ReplayBatch {
+            end_t: batch_end(t0, k, step),
+            alerts: Vec::new(),
+            ms: 0.0,
+        })
+        .collect();
     let (mut late, mut held, mut reports) = (0, 0, 0);
     let near_incidents = per.first().and_then(|p| p.4);
     for (out, l, h, n, _) in per {
         (late, held, reports) = (late + l, held + h, reports + n);
-        for (k, end_t, alerts, ms) in out {
-            let b = by_batch.entry(k).or_insert(ReplayBatch {
-                end_t,
-                alerts: Vec::new(),
-                ms: 0.0,
-            });
+        for (b, (alerts, ms)) in batches.iter_mut().zip(out) {
             b.alerts.extend(alerts);
             b.ms = b.ms.max(ms);
         }
@@ -236,7 +244,6 @@ pub fn replay(
         AlertType::Stuck => 2,
         AlertType::Silent => 3,
     };
-    let mut batches: Vec<ReplayBatch> = by_batch.into_values().collect();
     for b in &mut batches {
         b.alerts.sort_by_key(|a| {
             (
@@ -265,11 +272,7 @@ fn own_settings(layers: &[Layer]) -> HashMap<String, (Option<f64>, Option<Arc<Co
         if f.role != Role::Track {
             continue;
         }
-        let interval = f
-            .properties
-            .get("report_interval_s")
-            .and_then(serde_json::Value::as_f64)
-            .filter(|s| s.is_finite() && *s > 0.0);
+        let interval = report_interval_of(f);
         let rules = ConvoyRules::of(f);
         if interval.is_none() && rules.is_none() {
             continue;

@@ -367,11 +367,7 @@ impl Watcher {
                 at,
                 time,
                 corridor_ids: corridor_ids_of(f).map(std::sync::Arc::new),
-                report_interval_s: f
-                    .properties
-                    .get("report_interval_s")
-                    .and_then(serde_json::Value::as_f64)
-                    .filter(|s| s.is_finite() && *s > 0.0),
+                report_interval_s: report_interval_of(f),
                 rules: ConvoyRules::of(f).map(std::sync::Arc::new),
             };
             if self.take(&report, &mut n) {
@@ -522,6 +518,6 @@ mod near;
 mod options;
 mod rules;
 mod tail;
-pub use self::options::{ConvoyRules, Options};
+pub use self::options::{ConvoyRules, Options, report_interval_of};
 #[cfg(test)]
 mod tests;

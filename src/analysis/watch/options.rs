@@ -57,6 +57,14 @@ pub struct ConvoyRules {
     pub near_incident_m: Option<f64>,
 }
 
+/// A report's or track's `report_interval_s` (seconds above 0), if it gives one.
+pub fn report_interval_of(f: &Feature) -> Option<f64> {
+    f.properties
+        .get("report_interval_s")
+        .and_then(serde_json::Value::as_f64)
+        .filter(|s| s.is_finite() && *s > 0.0)
+}
+
 impl ConvoyRules {
     /// The rule properties of a report or track feature (`None` if it has none).
     pub fn of(f: &Feature) -> Option<ConvoyRules> {

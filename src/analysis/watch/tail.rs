@@ -12,97 +12,105 @@ use crate::model::{Convoy, TrackPart};
 use crate::report::Stretch;
 
 impl ConvoyState {
-    /// Checks the tail after a batch: its new stretches (then settled).
+    /// Checks the tail after a batch with `check`'s code: its new stretches,
+    /// then settled.
     pub(super) fn check_tail(
         &mut self,
         scn: &Scenario,
         opts: &CheckOptions,
         min_s: f64,
     ) -> Vec<Alert> {
-        check_one(scn, opts, min_s, self)
-    }
-}
-
-/// One convoy's tail checked with `check`'s code: its new stretches, then settled.
-fn check_one(scn: &Scenario, opts: &CheckOptions, min_s: f64, st: &mut ConvoyState) -> Vec<Alert> {
-    st.changed = false;
-    let mut out = Vec::new();
-    if st.tail.is_empty() {
-        return out;
-    }
-    if st.tail.len() == 2 && st.head_clean && edge_is_clean(scn, st) {
-        // One new edge from a clean vertex, with no stretch on it: the common
-        // report costs one edge's intervals (the same `find_stretches` as `check`).
-        settle_at(st, 1);
-        return out;
-    }
-    let id = st.id.to_string();
-    let convoy = Convoy {
-        convoy_id: id.clone(),
-        corridor_ids: st.corridor_ids.clone(),
-        parts: vec![TrackPart {
-            coords: st.tail.iter().map(|v| v.at).collect(),
-            times: st.tail.iter().map(|v| v.time).collect(),
-        }],
-        warnings: Vec::new(),
-    };
-    // What was alerted already needs no offset again (the costly part of a
-    // long open stretch, re-checked with each report).
-    let known = &st.known;
-    let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
-        let t = match mode {
-            Mode::Outside => AlertType::Deviation,
-            Mode::Inside => AlertType::BufferZoneEntry,
+        let st = self;
+        st.changed = false;
+        let mut out = Vec::new();
+        if st.tail.is_empty() {
+            return out;
+        }
+        if st.tail.len() == 2 && st.head_clean && edge_is_clean(scn, st) {
+            // One new edge from a clean vertex, with no stretch on it: the common
+            // report costs one edge's intervals (the same `find_stretches` as `check`).
+            settle_at(st, 1);
+            return out;
+        }
+        let id = st.id.to_string();
+        let convoy = Convoy {
+            convoy_id: id.clone(),
+            corridor_ids: st.corridor_ids.clone(),
+            parts: vec![TrackPart {
+                coords: st.tail.iter().map(|v| v.at).collect(),
+                times: st.tail.iter().map(|v| v.time).collect(),
+            }],
+            warnings: Vec::new(),
         };
-        !known.contains(&(t, stretch_key(s)))
-    });
-    let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
-    let lists = [
-        (
-            AlertType::Deviation,
-            &r.report.deviations,
-            &r.deviation_paths,
-        ),
-        (
-            AlertType::BufferZoneEntry,
-            &r.report.buffer_zone_entries,
-            &r.zone_paths,
-        ),
-    ];
-    for (t, stretches, paths) in lists {
-        for (s, p) in stretches.iter().zip(paths) {
-            if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
-                // Not yet (or never, if it has ended): asked again with the next reports.
-                continue;
-            }
-            if st.known.insert((t, stretch_key(s))) {
-                out.push(Alert {
-                    convoy_id: id.clone(),
-                    alert_type: t,
-                    stretch: s.clone(),
-                    path: p.clone(),
-                    incident_id: None,
-                    distance_m: None,
-                });
+        // What was alerted already needs no offset again (the costly part of a
+        // long open stretch, re-checked with each report).
+        let known = &st.known;
+        let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
+            let t = match mode {
+                Mode::Outside => AlertType::Deviation,
+                Mode::Inside => AlertType::BufferZoneEntry,
+            };
+            !known.contains(&(t, stretch_key(s)))
+        });
+        let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
+        let lists = [
+            (
+                AlertType::Deviation,
+                &r.report.deviations,
+                &r.deviation_paths,
+            ),
+            (
+                AlertType::BufferZoneEntry,
+                &r.report.buffer_zone_entries,
+                &r.zone_paths,
+            ),
+        ];
+        for (t, stretches, paths) in lists {
+            for (s, p) in stretches.iter().zip(paths) {
+                if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
+                    // Not yet (or never, if it has ended): asked again with the next reports.
+                    continue;
+                }
+                if st.known.insert((t, stretch_key(s))) {
+                    out.push(Alert {
+                        convoy_id: id.clone(),
+                        alert_type: t,
+                        stretch: s.clone(),
+                        path: p.clone(),
+                        incident_id: None,
+                        distance_m: None,
+                    });
+                }
             }
         }
+        if clean {
+            // No stretch anywhere in the tail: its last vertex is clean (no query needed).
+            settle_at(st, st.tail.len() - 1);
+        } else {
+            settle(scn, st);
+        }
+        out
     }
-    if clean {
-        // No stretch anywhere in the tail: its last vertex is clean (no query needed).
-        settle_at(st, st.tail.len() - 1);
-    } else {
-        settle(scn, st);
+
+    /// The allowed-area mask of its corridors, built once (taken out while
+    /// the tail is read and changed; the caller puts it back).
+    fn take_mask(&mut self, scn: &Scenario) -> Vec<bool> {
+        self.mask
+            .take()
+            .unwrap_or_else(|| scn.allowed_mask(self.corridor_ids.as_deref(), &mut Vec::new()))
     }
-    out
 }
 
 /// Whether the tail's one edge has no stretch outside the convoy's allowed
 /// area and none inside a zone, by `check`'s own `find_stretches`.
 fn edge_is_clean(scn: &Scenario, st: &mut ConvoyState) -> bool {
-    let ids = st.corridor_ids.as_deref();
-    let mask = st
-        .mask
-        .get_or_insert_with(|| scn.allowed_mask(ids, &mut Vec::new()));
+    let mask = st.take_mask(scn);
+    let clean = edge_is_clean_with(scn, st, &mask);
+    st.mask = Some(mask);
+    clean
+}
+
+fn edge_is_clean_with(scn: &Scenario, st: &mut ConvoyState, mask: &[bool]) -> bool {
     if !mask.iter().any(|&b| b) {
         return false;
     }
@@ -147,19 +155,18 @@ fn lasted_s(s: &Stretch) -> Option<f64> {
 /// Drops the tail before its last clean vertex, and what is known of stretches
 /// that started before it.
 fn settle(scn: &Scenario, st: &mut ConvoyState) {
-    let mut warnings = Vec::new();
-    let mask = scn.allowed_mask(st.corridor_ids.as_deref(), &mut warnings);
-    if !mask.iter().any(|&b| b) {
-        return;
+    let mask = st.take_mask(scn);
+    if mask.iter().any(|&b| b) {
+        let keep = |s: u32| mask[s as usize];
+        let clean = |v: &Vertex| {
+            scn.allowed.contains(v.at, &keep)
+                && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
+        };
+        if let Some(k) = st.tail.iter().rposition(clean) {
+            settle_at(st, k);
+        }
     }
-    let keep = |s: u32| mask[s as usize];
-    let clean = |v: &Vertex| {
-        scn.allowed.contains(v.at, &keep)
-            && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
-    };
-    if let Some(k) = st.tail.iter().rposition(clean) {
-        settle_at(st, k);
-    }
+    st.mask = Some(mask);
 }
 
 /// Drops the tail before vertex `k` (a clean one).
