@@ -126,6 +126,12 @@ pub struct Stretch {
     pub max_offset_m: Option<f64>,
     pub start_time: Option<String>,
     pub end_time: Option<String>,
+    /// The start and end times unrounded (Unix seconds), for the rules that
+    /// judge durations: the texts above are rounded to the second.
+    #[serde(skip)]
+    pub start_s: Option<f64>,
+    #[serde(skip)]
+    pub end_s: Option<f64>,
 }
 
 impl ConvoyReport {

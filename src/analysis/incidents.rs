@@ -2,7 +2,7 @@
 //! contact line. Distances in metres (geodesic), positions lon/lat.
 
 use super::scenario::Scenario;
-use crate::io::time::parse_rfc3339;
+use crate::io::time::parse_time_span;
 use crate::model::Role;
 use geo::{Coord, Geometry};
 
@@ -14,13 +14,31 @@ pub struct IncidentInfo {
     pub id: String,
     pub category: String,
     pub time: String,
+    /// The start of the incident's time (Unix seconds).
     pub time_s: Option<f64>,
+    /// The end of its period, exclusive: after `time_s` when the time is a
+    /// date (a whole day) or a month; equal to it for an instant.
+    pub time_end_s: Option<f64>,
     pub pos: Coord,
     pub inside: bool,
     /// Distance to the zone boundary when inside, metres.
     pub depth_m: f64,
     /// Distance to the nearest contact line, metres.
     pub contact_line_m: Option<f64>,
+}
+
+impl IncidentInfo {
+    /// Whether the incident's time (an instant, or a whole day or month)
+    /// meets the period `[from, to]`; an untimed one only an open period.
+    pub fn in_period(&self, from: Option<f64>, to: Option<f64>) -> bool {
+        match (self.time_s, self.time_end_s) {
+            (Some(a), Some(b)) => {
+                let meets_from = from.is_none_or(|f| if b > a { b > f } else { a >= f });
+                meets_from && to.is_none_or(|e| a <= e)
+            }
+            _ => from.is_none() && to.is_none(),
+        }
+    }
 }
 
 /// Every incident of the scenario's layers, in layer and feature order.
@@ -37,6 +55,7 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
             // The distance to the nearest contact line itself (not to its zone).
             let contact_line_m = scn.zone.line_distance_m(p.0, &contact);
             let time = f.prop_text("time").unwrap_or_default();
+            let span = parse_time_span(&time).ok();
             incidents.push(IncidentInfo {
                 layer: li,
                 feature: fi,
@@ -44,7 +63,8 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
                 category: f
                     .prop_text("category")
                     .unwrap_or_else(|| "uncategorised".into()),
-                time_s: parse_rfc3339(&time).ok(),
+                time_s: span.map(|s| s.0),
+                time_end_s: span.map(|s| s.1),
                 time,
                 pos: p.0,
                 inside,

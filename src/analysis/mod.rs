@@ -184,7 +184,13 @@ pub fn check_convoy_measuring(
                     dense.time_text_at(0.0, false),
                     dense.time_text_at(0.0, true),
                 );
-                let parked = Parked { at, times, opts };
+                let secs = (dense.time_at(0.0, false), dense.time_at(0.0, true));
+                let parked = Parked {
+                    at,
+                    times,
+                    secs,
+                    opts,
+                };
                 if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
                     let offset = any_allowed
                         .then(|| scn.allowed.distance_to_area_m(at, &keep_allowed))
@@ -273,6 +279,7 @@ pub fn check_convoy_measuring(
 struct Parked<'a> {
     at: geo::Coord,
     times: (Option<String>, Option<String>),
+    secs: (Option<f64>, Option<f64>),
     opts: &'a CheckOptions,
 }
 
@@ -289,6 +296,8 @@ impl Parked<'_> {
             max_offset_m: offset.map(round_m),
             start_time: self.times.0.clone(),
             end_time: self.times.1.clone(),
+            start_s: self.secs.0,
+            end_s: self.secs.1,
         });
         true
     }
@@ -309,5 +318,7 @@ fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> O
         max_offset_m: None,
         start_time: dense.time_text_at(span.start, true),
         end_time: dense.time_text_at(span.end, false),
+        start_s: dense.time_at(span.start, true),
+        end_s: dense.time_at(span.end, false),
     })
 }

@@ -172,7 +172,7 @@ pub fn replay(
         .enumerate()
         .map(|(k, &(_, i))| (runs[i].id.as_ref(), k))
         .collect();
-    // The replay's batches: every one some convoy reports in.
+    // The replay's batches that hold reports of some convoy.
     let mut all_batches: Vec<u64> = runs
         .iter()
         .flat_map(|r| r.vertices.iter().map(|v| batch_of(v.0, t0, step)))
@@ -180,6 +180,7 @@ pub fn replay(
     all_batches.sort_unstable();
     all_batches.dedup();
     let all_batches = &all_batches;
+    let last = all_batches.last().copied().unwrap_or(0);
     let one = |s: usize| {
         let mine: Vec<&Run> = runs.iter().skip(s).step_by(shards).collect();
         let rec = merge(&mine);
@@ -187,10 +188,19 @@ pub fn replay(
         let mut out = Vec::new();
         let mut late = 0;
         let mut own = batches_from(&rec.times, t0, step).into_iter().peekable();
-        // Every batch of the replay, with or without reports of this
-        // watcher's convoys: the time-driven rules (silent, stuck) see the
-        // clock as a single watcher would.
-        for &k in all_batches {
+        let mut with_reports = all_batches.iter().copied().peekable();
+        // The clock moves by the batch step whether or not a batch holds
+        // reports (a lone convoy falls silent between two of them), and
+        // every watcher sees every batch: the time-driven rules (silent,
+        // stuck) see the clock as a single watcher would.
+        let mut k = 0;
+        while k <= last {
+            let reported = with_reports.next_if_eq(&k).is_some();
+            if !reported && !w.watches_silence() {
+                // Nothing can happen in an empty batch: jump to the next with reports.
+                k = with_reports.peek().copied().unwrap_or(last + 1);
+                continue;
+            }
             let end_t = batch_end(t0, k, step);
             let range = match own.next_if(|b| b.0 == k) {
                 Some((_, _, range)) => range,
@@ -199,7 +209,10 @@ pub fn replay(
             let clock = std::time::Instant::now();
             late += w.ingest_reports(&rec.reports[range]).late;
             let alerts = w.check_all(end_t);
-            out.push((alerts, clock.elapsed().as_secs_f64() * 1000.0));
+            if reported || !alerts.is_empty() {
+                out.push((k, alerts, clock.elapsed().as_secs_f64() * 1000.0));
+            }
+            k += 1;
         }
         (
             out,
@@ -220,24 +233,34 @@ pub fn replay(
         );
         per
     });
-    // Every watcher ran the same batches in the same order.
-    let mut batches: Vec<ReplayBatch> = all_batches
+    // Every watcher ran the same clock; a batch is kept when it held reports
+    // or raised an alert, and merged across watchers by its number.
+    let mut by_k: std::collections::BTreeMap<u64, ReplayBatch> = all_batches
         .iter()
-        .map(|&k| ReplayBatch {
-            end_t: batch_end(t0, k, step),
-            alerts: Vec::new(),
-            ms: 0.0,
+        .map(|&k| {
+            let b = ReplayBatch {
+                end_t: batch_end(t0, k, step),
+                alerts: Vec::new(),
+                ms: 0.0,
+            };
+            (k, b)
         })
         .collect();
     let (mut late, mut held, mut reports) = (0, 0, 0);
     let near_incidents = per.first().and_then(|p| p.4);
     for (out, l, h, n, _) in per {
         (late, held, reports) = (late + l, held + h, reports + n);
-        for (b, (alerts, ms)) in batches.iter_mut().zip(out) {
+        for (k, alerts, ms) in out {
+            let b = by_k.entry(k).or_insert_with(|| ReplayBatch {
+                end_t: batch_end(t0, k, step),
+                alerts: Vec::new(),
+                ms: 0.0,
+            });
             b.alerts.extend(alerts);
             b.ms = b.ms.max(ms);
         }
     }
+    let mut batches: Vec<ReplayBatch> = by_k.into_values().collect();
     let group = |t: AlertType| match t {
         AlertType::Deviation | AlertType::BufferZoneEntry => 0,
         AlertType::NearIncident => 1,

@@ -354,11 +354,11 @@ fn replay_worker(
     let total = rec.reports.len();
     let mut clock = plan.first().map_or(0.0, |b| b.0 - BATCH_S);
     let mut wall = Instant::now();
-    for (end_t, range) in plan {
-        // The clock runs at the chosen speed until it reaches the batch's end.
+    // The clock runs at the chosen speed until it reaches `end_t`; false when stopped.
+    let mut wait_until = |end_t: f64| -> bool {
         loop {
             if stop.load(Ordering::Relaxed) {
-                return;
+                return false;
             }
             let s = f64::from_bits(speed.load(Ordering::Relaxed));
             let now = Instant::now();
@@ -369,10 +369,40 @@ fn replay_worker(
             }
             wall = now;
             if clock >= end_t {
-                break;
+                return true;
             }
             let wait = if s > 0.0 { (end_t - clock) / s } else { 0.05 };
             std::thread::sleep(Duration::from_secs_f64(wait.clamp(0.001, 0.05)));
+        }
+    };
+    let mut prev_end: Option<f64> = None;
+    for (end_t, range) in plan {
+        // The clock moves by the batch step through empty batches too, where
+        // the silence rule can fire (as in `watch --replay`).
+        let mut t = prev_end.map_or(end_t, |p| p + BATCH_S);
+        while t < end_t - BATCH_S / 2.0 && watcher.watches_silence() {
+            if !wait_until(t) {
+                return;
+            }
+            let alerts = watcher.check_all(t);
+            if !alerts.is_empty() {
+                let msg = FeedMsg::Polled {
+                    new_reports: Vec::new(),
+                    duplicates: 0,
+                    alerts,
+                    warnings: Vec::new(),
+                    clock: Some((t, range.start, total)),
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+                ctx.request_repaint();
+            }
+            t += BATCH_S;
+        }
+        prev_end = Some(end_t);
+        if !wait_until(end_t) {
+            return;
         }
         let reports = &rec.reports[range.clone()];
         let n = watcher.ingest_reports(reports);

@@ -56,6 +56,8 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
             end,
             length_m: v.get("length_m").and_then(Value::as_f64).unwrap_or(0.0),
             max_offset_m: v.get("max_offset_m").and_then(Value::as_f64),
+            start_s: text("start_time").and_then(|t| crate::io::time::parse_rfc3339(&t).ok()),
+            end_s: text("end_time").and_then(|t| crate::io::time::parse_rfc3339(&t).ok()),
             start_time: text("start_time"),
             end_time: text("end_time"),
         },

@@ -302,7 +302,7 @@ pub fn planning_layers(layers: &[crate::model::Layer]) -> Vec<crate::model::Laye
                 })
                 .cloned()
                 .collect(),
-            warnings: Vec::new(),
+            ..Default::default()
         })
         .collect()
 }

@@ -78,8 +78,7 @@ impl ZoneFilter {
         let (from, to) = self.window().unwrap_or((None, None));
         (self.category == "All" || i.category == self.category)
             && (!self.inside_only || i.inside)
-            && from.is_none_or(|t| i.time_s.is_some_and(|s| s >= t))
-            && to.is_none_or(|t| i.time_s.is_some_and(|s| s <= t))
+            && ((from.is_none() && to.is_none()) || (i.time_s.is_some() && i.in_period(from, to)))
     }
 
     /// True when it lets every incident through.

@@ -1,12 +1,14 @@
-//! AIS, for vessel tracks on the grain lanes: NMEA `!AIVDM`/`!AIVDO` files
-//! (decoded by the `ais` crate) and position CSVs in the MarineCadastre and
+//! AIS, for vessel tracks on the grain lanes: NMEA files of VDM/VDO sentences
+//! from any talker (`!AIVDM`, base stations' `!BSVDM`, `!ABVDM`, `!ANVDM`, …;
+//! decoded by the `ais` crate) and position CSVs in the MarineCadastre and
 //! Danish Maritime Authority layouts.
 //!
 //! Each vessel is a `track` with `convoy_id` = its MMSI (decimal) and `name` =
 //! its name when a type 5, 19 or 24 message gave one; its positions in time
 //! order make one line with a time per vertex (a vessel seen once is a point).
 //! Positions come from types 1, 2, 3, 18, 19 and 27; AIS's "not available"
-//! (lon 181, lat 91) and anything outside WGS 84 are dropped. NMEA times come
+//! (lon 181, lat 91), a receiver's 0,0 and anything outside WGS 84 are
+//! dropped, and counted; CSV positions are read as f64. NMEA times come
 //! from NMEA 4.10 tag blocks (`\c:<unix seconds>*hh\`) or Gatehouse `$PGHP`
 //! lines; a sentence with no time is skipped and counted in a warning.
 //! Multi-part messages are reassembled; bad checksums, orphan parts and parts
@@ -32,8 +34,17 @@ pub fn is_nmea(bytes: &[u8]) -> bool {
                 Some(rest) => rest.splitn(2, |&b| b == b'\\').nth(1).unwrap_or(b""),
                 None => l,
             };
-            l.starts_with(b"!AIVD") || l.starts_with(b"$PGHP")
+            is_vdm(l) || l.starts_with(b"$PGHP")
         })
+}
+
+/// A VDM or VDO sentence of any talker (`!AIVDM`, `!BSVDM`, `!ABVDM`, `!ANVDO`, …).
+fn is_vdm(body: &[u8]) -> bool {
+    body.len() >= 6
+        && body[0] == b'!'
+        && body[1].is_ascii_alphabetic()
+        && body[2].is_ascii_alphabetic()
+        && (&body[3..6] == b"VDM" || &body[3..6] == b"VDO")
 }
 
 /// What was heard of one vessel.
@@ -51,6 +62,8 @@ struct Skipped {
     orphan_parts: usize,
     unreadable: usize,
     bad_position: usize,
+    /// Sentences of other kinds (`$GPGGA`, `!AIALR`, …): not AIS positions.
+    other: usize,
 }
 
 /// Reads an NMEA file of AIS sentences.
@@ -77,7 +90,8 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             pending_time = gatehouse_time(body).or(pending_time);
             continue;
         }
-        if !(body.starts_with("!AIVDM") || body.starts_with("!AIVDO")) {
+        if !is_vdm(body.as_bytes()) {
+            skipped.other += 1;
             continue;
         }
         sentences += 1;
@@ -134,10 +148,11 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     if sentences == 0 {
         return Err(LoadError::invalid(
             source,
-            "no !AIVDM or !AIVDO sentence in this file",
+            "no AIS sentence (!AIVDM, !AIVDO or another talker's VDM/VDO) in this file",
         ));
     }
     let mut out = vessels_layer(source, vessels);
+    out.skipped_reports += skipped.no_time + skipped.bad_position;
     counted(
         &mut out.warnings,
         &[
@@ -159,7 +174,11 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             ),
             (
                 skipped.bad_position,
-                "position(s) not available or outside WGS 84 dropped",
+                "position(s) not available (lon 181 / lat 91, or 0,0) or outside WGS 84 dropped",
+            ),
+            (
+                skipped.other,
+                "sentence(s) of other kinds (not VDM/VDO, not $PGHP) skipped",
             ),
         ],
     );
@@ -228,14 +247,15 @@ fn fragment_fields(body: &str) -> Option<(u8, u8, Option<u8>)> {
     (count >= 1 && number >= 1 && number <= count).then_some((count, number, seq))
 }
 
-fn position_of(m: &AisMessage) -> Option<(u32, Option<f32>, Option<f32>)> {
-    Some(match m {
+fn position_of(m: &AisMessage) -> Option<(u32, Option<f64>, Option<f64>)> {
+    let (mmsi, lon, lat) = match m {
         AisMessage::PositionReport(p) => (p.mmsi, p.longitude, p.latitude),
         AisMessage::StandardClassBPositionReport(p) => (p.mmsi, p.longitude, p.latitude),
         AisMessage::ExtendedClassBPositionReport(p) => (p.mmsi, p.longitude, p.latitude),
         AisMessage::LongRangeAisBroadcastMessage(p) => (p.mmsi, p.longitude, p.latitude),
         _ => return None,
-    })
+    };
+    Some((mmsi, lon.map(f64::from), lat.map(f64::from)))
 }
 
 fn name_of(m: &AisMessage, vessels: &mut BTreeMap<u32, Vessel>) {
@@ -255,10 +275,15 @@ fn name_of(m: &AisMessage, vessels: &mut BTreeMap<u32, Vessel>) {
     }
 }
 
-/// A position in WGS 84 ranges (AIS sends lon 181 / lat 91 for "not available").
-fn valid(lon: Option<f32>, lat: Option<f32>) -> Option<Coord> {
-    let (lon, lat) = (f64::from(lon?), f64::from(lat?));
-    (lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0)
+/// A position in WGS 84 ranges. AIS sends lon 181 / lat 91 for "not
+/// available", and a receiver without a fix sends 0,0: neither is a position.
+fn valid(lon: Option<f64>, lat: Option<f64>) -> Option<Coord> {
+    let (lon, lat) = (lon?, lat?);
+    (lon.is_finite()
+        && lat.is_finite()
+        && lon.abs() <= 180.0
+        && lat.abs() <= 90.0
+        && !(lon == 0.0 && lat == 0.0))
         .then_some(Coord { x: lon, y: lat })
 }
 
@@ -403,6 +428,7 @@ pub fn read_ais_csv(source: &str, bytes: &[u8], layout: CsvLayout) -> Result<Lay
         }
     }
     let mut out = vessels_layer(source, vessels);
+    out.skipped_reports += skipped.no_time + skipped.bad_position;
     counted(
         &mut out.warnings,
         &[
@@ -462,6 +488,7 @@ mod tests {
     #[test]
     fn not_available_positions_are_dropped() {
         assert!(valid(Some(181.0), Some(91.0)).is_none());
+        assert!(valid(Some(0.0), Some(0.0)).is_none());
         assert!(valid(None, Some(45.0)).is_none());
         assert!(valid(Some(30.5), Some(46.4)).is_some());
     }

@@ -27,7 +27,8 @@ fn is_wgs84_code(code: u32) -> bool {
     matches!(code, 4326 | 4979 | 0)
 }
 
-/// Known datums (as ESRI WKT names them) and their shift to WGS 84.
+/// Known datums (as `normalise_datum` gives their WKT names, matched
+/// exactly: Pulkovo 1942(58) is not Pulkovo 1942) and their shift to WGS 84.
 /// Pulkovo 1942: EPSG:4284's `+towgs84` (EPSG table). UCS-2000: "UCS-2000 to
 /// WGS 84 (2)", accuracy 1 m, the one PROJ prefers; the EPSG table's own
 /// `+towgs84` (transformation (1), accuracy 5 m) lands 7 m away from it.
@@ -64,34 +65,63 @@ impl Crs {
     }
 
     /// From WKT (a `.prj` file or a GeoPackage SRS definition).
+    ///
+    /// The datum is judged by its parameters, never by a piece of its name:
+    /// WGS 84 is a datum named exactly so on the WGS 84 ellipsoid without a
+    /// shift; a `TOWGS84` node, or the shift GDAL spells into an ESRI datum
+    /// name (`D_Unknown_based_on_…_using_towgs84_…`), is applied; a datum the
+    /// field uses is matched by its exact name; anything else is refused.
     pub fn from_wkt(wkt: &str) -> Result<Crs, String> {
         let wkt = wkt.trim();
-        let name = wkt_name(wkt).unwrap_or_else(|| "an unnamed coordinate system".into());
+        if wkt.len() > MAX_WKT_BYTES {
+            return Err(format!(
+                "a coordinate system definition of {} bytes is not one (WKT is a few kB at most)",
+                wkt.len()
+            ));
+        }
+        let name = wkt_name(wkt)
+            .map(|n| shorten(&n))
+            .unwrap_or_else(|| "an unnamed coordinate system".into());
+        check_numbers(wkt).map_err(|e| format!("the coordinate system \"{name}\" {e}"))?;
         if let Some(code) = top_authority(wkt) {
             return Crs::from_epsg(code).map_err(|e| format!("{e} ({name})"));
         }
-        let norm = name.to_ascii_lowercase();
-        if wkt.starts_with("GEOGCS") || wkt.starts_with("GEOGCRS") {
-            // Geographic: fine on WGS 84, else only with a known shift.
-            if norm.contains("wgs_1984") || norm.contains("wgs 84") || norm.contains("wgs84") {
-                return Ok(Crs::Wgs84);
-            }
+        let datum_name = wkt_datum(wkt).unwrap_or_default();
+        let datum = normalise_datum(&datum_name);
+        let wgs84_ellipsoid = spheroid(wkt).is_none_or(|(a, rf)| {
+            (a - 6_378_137.0).abs() < 1e-3 && (rf - 298.257_223_563).abs() < 1e-8
+        });
+        let shift_in_name = towgs84_in_name(&datum_name)?;
+        let on_wgs84 = WGS84_DATUMS.contains(&datum.as_str())
+            && wgs84_ellipsoid
+            && shift_in_name.is_none()
+            && !wkt.contains("TOWGS84[");
+        if on_wgs84 && (wkt.starts_with("GEOGCS") || wkt.starts_with("GEOGCRS")) {
+            return Ok(Crs::Wgs84);
         }
-        let mut projstr = proj4wkt::wkt_to_projstring(wkt)
-            .map_err(|e| format!("the coordinate system \"{name}\" cannot be read ({e})"))?;
-        let datum = wkt_datum(wkt).unwrap_or_default().to_ascii_lowercase();
-        let on_wgs84 =
-            datum.contains("wgs_1984") || datum.contains("wgs 1984") || datum.contains("wgs84");
-        if !on_wgs84 && !projstr.contains("+towgs84") && !projstr.contains("+datum=WGS84") {
-            let shift = SHIFTED_DATUMS
-                .iter()
-                .find(|(d, _)| datum.contains(d))
-                .map(|(_, towgs84)| towgs84);
+        let mut projstr = proj4wkt::wkt_to_projstring(wkt).map_err(|e| {
+            format!(
+                "the coordinate system \"{name}\" cannot be read ({})",
+                shorten(&e.to_string())
+            )
+        })?;
+        if !on_wgs84 && !wkt.contains("TOWGS84[") {
+            // proj4wkt assumes WGS 84 for any datum on the WGS 84 or GRS80
+            // ellipsoid; the shift is decided here, from the datum itself.
+            projstr = projstr.replace(" +towgs84=0,0,0,0,0,0,0", "");
+            let shift = match shift_in_name {
+                Some(s) => Some(s),
+                None => SHIFTED_DATUMS
+                    .iter()
+                    .find(|(d, _)| *d == datum)
+                    .map(|(_, towgs84)| towgs84.to_string()),
+            };
             match shift {
                 Some(s) => projstr = format!("{projstr} {s}"),
                 None => {
                     return Err(format!(
-                        "the coordinate system \"{name}\" is on datum \"{datum}\", whose shift to WGS 84 is not known here; reproject the layer to WGS 84 (EPSG:4326) first"
+                        "the coordinate system \"{name}\" is on datum \"{}\", whose shift to WGS 84 is not known here; reproject the layer to WGS 84 (EPSG:4326) first",
+                        shorten(&datum_name)
                     ));
                 }
             }
@@ -175,6 +205,162 @@ fn wgs84() -> &'static Proj {
         Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
             .unwrap_or_else(|_| unreachable!("a fixed, valid PROJ string"))
     })
+}
+
+/// Longer than any real WKT (EPSG's longest are under 10 kB): refused unread.
+const MAX_WKT_BYTES: usize = 64 * 1024;
+
+/// Datum names of WGS 84 itself, normalised by `normalise_datum`.
+const WGS84_DATUMS: [&str; 4] = ["wgs_1984", "wgs_84", "wgs84", "world_geodetic_system_1984"];
+
+/// A datum name lower-cased, spaces as underscores, ESRI's `D_` prefix off.
+fn normalise_datum(name: &str) -> String {
+    let n = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    n.strip_prefix("d_").map(String::from).unwrap_or(n)
+}
+
+/// A name shown in a message: at most 80 characters.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(77).collect();
+    format!("{cut}...")
+}
+
+/// The shift GDAL spells into an ESRI datum name for a CRS built with
+/// `+towgs84` (`D_Unknown_based_on_Krassowsky_1940_ellipsoid_using_towgs84_23.92_-141.27_…`),
+/// as a PROJ `+towgs84=` term; `Err` when the name says it holds one that does not read.
+fn towgs84_in_name(datum: &str) -> Result<Option<String>, String> {
+    let lower = datum.to_ascii_lowercase();
+    let Some(at) = lower.find("using_towgs84") else {
+        return Ok(None);
+    };
+    let values: Vec<&str> = datum[at + "using_towgs84".len()..]
+        .split(['_', ',', '='])
+        .filter(|v| !v.is_empty())
+        .collect();
+    let numbers: Option<Vec<f64>> = values
+        .iter()
+        .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect();
+    match numbers {
+        Some(n) if n.len() == 3 || n.len() == 7 => Ok(Some(format!(
+            "+towgs84={}",
+            n.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
+        ))),
+        _ => Err(format!(
+            "names its datum \"{}\" with a shift to WGS 84 that does not read as 3 or 7 numbers",
+            shorten(datum)
+        )),
+    }
+}
+
+/// The ellipsoid's semi-major axis (metres) and inverse flattening.
+fn spheroid(wkt: &str) -> Option<(f64, f64)> {
+    let args = node_args(wkt, "SPHEROID[").or_else(|| node_args(wkt, "ELLIPSOID["))?;
+    let a = args.get(1)?.parse().ok()?;
+    let rf = args.get(2)?.parse().ok()?;
+    Some((a, rf))
+}
+
+/// The plain arguments of the first `KEYWORD[` node (up to its first nested
+/// node or its end), unquoted.
+fn node_args<'a>(wkt: &'a str, keyword: &'a str) -> Option<Vec<&'a str>> {
+    nodes(wkt, keyword).next()
+}
+
+/// The plain arguments of every `KEYWORD[` node.
+fn nodes<'a>(wkt: &'a str, keyword: &'a str) -> impl Iterator<Item = Vec<&'a str>> + 'a {
+    wkt.match_indices(keyword).filter_map(move |(at, _)| {
+        // A whole keyword: `UNIT[`, not `LENGTHUNIT[` read as `UNIT[` twice.
+        let before = wkt[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
+            return None;
+        }
+        let body = &wkt[at + keyword.len()..];
+        let end = body.find([']', '[']).unwrap_or(body.len());
+        Some(
+            body[..end]
+                .split(',')
+                .map(|a| a.trim().trim_matches('"'))
+                .collect(),
+        )
+    })
+}
+
+/// Refuses a unit, ellipsoid, scale or parameter that would move every
+/// vertex to the projection's origin or to nowhere: a unit of 0, a negative
+/// or non-finite size, a scale factor of 0.
+fn check_numbers(wkt: &str) -> Result<(), String> {
+    let num = |what: &str, v: &str| -> Result<f64, String> {
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| {
+                format!(
+                    "has {what} \"{}\", which is not a finite number",
+                    shorten(v)
+                )
+            })
+    };
+    for unit in ["UNIT[", "ANGLEUNIT[", "LENGTHUNIT[", "SCALEUNIT["] {
+        for args in nodes(wkt, unit) {
+            let (Some(name), Some(v)) = (args.first(), args.get(1)) else {
+                continue;
+            };
+            let size = num(&format!("the unit \"{}\" of size", shorten(name)), v)?;
+            if size <= 0.0 {
+                return Err(format!(
+                    "has the unit \"{}\" of size {v}; a unit must be larger than 0",
+                    shorten(name)
+                ));
+            }
+        }
+    }
+    for args in nodes(wkt, "PARAMETER[") {
+        let (Some(name), Some(v)) = (args.first(), args.get(1)) else {
+            continue;
+        };
+        let x = num(&format!("the parameter \"{}\" =", shorten(name)), v)?;
+        if name
+            .to_ascii_lowercase()
+            .replace(' ', "_")
+            .contains("scale_factor")
+            && x <= 0.0
+        {
+            return Err(format!(
+                "has the parameter \"{}\" = {v}; a scale factor must be larger than 0",
+                shorten(name)
+            ));
+        }
+    }
+    for keyword in ["SPHEROID[", "ELLIPSOID["] {
+        for args in nodes(wkt, keyword) {
+            let name = args.first().copied().unwrap_or("");
+            let what = format!("the ellipsoid \"{}\" with", shorten(name));
+            let a = num(
+                &format!("{what} semi-major axis"),
+                args.get(1).unwrap_or(&""),
+            )?;
+            let rf = num(
+                &format!("{what} inverse flattening"),
+                args.get(2).unwrap_or(&""),
+            )?;
+            if a <= 0.0 || rf < 0.0 {
+                return Err(format!(
+                    "has the ellipsoid \"{}\" with axis {a} m and inverse flattening {rf}; neither can be negative or an axis 0",
+                    shorten(name)
+                ));
+            }
+        }
+    }
+    for args in nodes(wkt, "TOWGS84[") {
+        for v in args {
+            num("a shift to WGS 84 (TOWGS84) of", v)?;
+        }
+    }
+    Ok(())
 }
 
 /// The first quoted name: `PROJCS["WGS_1984_UTM_Zone_36N", …` gives that name.
@@ -320,7 +506,7 @@ mod tests {
         assert!(e.contains("EPSG:999999"), "{e}");
         let tokyo = r#"GEOGCS["GCS_Tokyo",DATUM["D_Tokyo",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
         let e = Crs::from_wkt(tokyo).err().unwrap();
-        assert!(e.contains("GCS_Tokyo") && e.contains("d_tokyo"), "{e}");
+        assert!(e.contains("GCS_Tokyo") && e.contains("D_Tokyo"), "{e}");
         let e = Crs::from_wkt("PROJCS[\"Nonsense\",FOO[]]").err().unwrap();
         assert!(e.contains("Nonsense"), "{e}");
     }

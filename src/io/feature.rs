@@ -1,7 +1,7 @@
 //! What every reader does with a feature once parsed: its role, id,
 //! per-vertex times and the range check on its positions.
 
-use crate::io::time::parse_rfc3339;
+use crate::io::time::{parse_rfc3339, parse_time_span};
 use crate::model::{Feature, Role};
 use geo::Geometry;
 use serde_json::{Map, Value};
@@ -92,9 +92,21 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
         Some(Geometry::Point(_)) => {
             return match f.properties.get("time") {
                 None | Some(Value::Null) => Ok(None),
-                Some(v) => Ok(Some(vec![vec![Some(
-                    parse_time_value(v).map_err(|e| format!("\"time\": {e}"))?,
-                )]])),
+                Some(Value::String(s)) => {
+                    // A date is a whole day (an incident's period starts then); a
+                    // position report needs the time of day it was made.
+                    let (start, end) = parse_time_span(s).map_err(|e| format!("\"time\": {e}"))?;
+                    if end > start && f.role == Role::Track {
+                        return Err(format!(
+                            "\"time\" \"{s}\" is a date without a time of day; a position report needs one"
+                        ));
+                    }
+                    Ok(Some(vec![vec![Some(start)]]))
+                }
+                Some(v) => Err(format!(
+                    "\"time\": a time must be an RFC 3339 string, found {}",
+                    json_kind(v)
+                )),
             };
         }
         _ => return Ok(None),

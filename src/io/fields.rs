@@ -9,7 +9,7 @@ use geo::Geometry;
 use serde_json::{Map, Value};
 
 /// The property names of `docs/layers.md`.
-pub const CONVENTION_NAMES: [&str; 13] = [
+pub const CONVENTION_NAMES: [&str; 14] = [
     "kind",
     "id",
     "name",
@@ -23,6 +23,7 @@ pub const CONVENTION_NAMES: [&str; 13] = [
     "description",
     "report_interval_s",
     "coordTimes",
+    "coordinateProperties",
 ];
 
 /// Properties that hold lists (per-vertex times, approved corridors).
@@ -48,6 +49,21 @@ fn list_from_text(s: &str) -> Option<Value> {
             .collect()
     };
     (items.len() == n).then_some(Value::Array(items))
+}
+
+/// dBASE holds at most 254 bytes in a text field, and ogr2ogr cuts longer
+/// values there without a word: a list or JSON text of that length that does
+/// not read is named as cut, not as malformed.
+const DBASE_TEXT_MAX: usize = 254;
+
+/// The reason a list or JSON text written by GDAL cannot be read, when it was
+/// cut at dBASE's limit.
+fn cut_at_dbase_limit(key: &str, text: &str) -> Option<String> {
+    (text.len() == DBASE_TEXT_MAX).then(|| {
+        format!(
+            "\"{key}\" is cut at {DBASE_TEXT_MAX} characters (dBASE's limit for a text field, where ogr2ogr cuts longer values when it writes a shapefile), so its per-vertex values are lost; write the layer as GeoPackage, FlatGeobuf or GeoJSON instead"
+        )
+    })
 }
 
 /// Per-vertex times given as GDAL's text list `(n:t1,t2,…)` with one time
@@ -129,21 +145,42 @@ impl Collector {
             properties.remove("coordTimes");
             times = Some(vec![t]);
         }
+        let is_track = properties.get("kind").and_then(Value::as_str) == Some("track");
+        let mut cut = None;
         for k in LIST_NAMES {
-            if let Some(Value::String(text)) = properties.get(k)
-                && let Some(list) = list_from_text(text)
-            {
-                properties.insert(k.to_string(), list);
+            if let Some(Value::String(text)) = properties.get(k) {
+                match list_from_text(text) {
+                    Some(list) => {
+                        properties.insert(k.to_string(), list);
+                    }
+                    None => cut = cut.or_else(|| cut_at_dbase_limit(k, text)),
+                }
+            }
+        }
+        // GDAL writes a GeoJSON feature's `coordinateProperties` (per-vertex
+        // times) as a JSON text column in GeoPackage, FlatGeobuf, KML and dBASE.
+        if let Some(Value::String(text)) = properties.get("coordinateProperties") {
+            match serde_json::from_str::<Value>(text) {
+                Ok(v @ Value::Object(_)) => {
+                    properties.insert("coordinateProperties".into(), v);
+                }
+                _ => cut = cut.or_else(|| cut_at_dbase_limit("coordinateProperties", text)),
             }
         }
         let warnings = &mut self.layer.warnings;
-        let finished = geometry.and_then(|g| {
-            super::feature::finish_feature(index, properties, None, g, times, warnings)
-        });
+        let finished = match cut {
+            Some(reason) => Err(reason),
+            None => geometry.and_then(|g| {
+                super::feature::finish_feature(index, properties, None, g, times, warnings)
+            }),
+        };
         match finished {
             Ok(Some(f)) => self.layer.features.push(f),
-            Ok(None) => {}
-            Err(e) => warnings.push(format!("feature {index} ({what}) skipped: {e}")),
+            Ok(None) => self.layer.skipped_reports += usize::from(is_track),
+            Err(e) => {
+                warnings.push(format!("feature {index} ({what}) skipped: {e}"));
+                self.layer.skipped_reports += usize::from(is_track);
+            }
         }
     }
 

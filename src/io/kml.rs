@@ -21,9 +21,11 @@ use serde_json::{Map, Value};
 pub fn read_kml(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|e| LoadError::invalid(source, format!("KML must be UTF-8 text ({e})")))?;
-    let doc: Kml<f64> = text
-        .parse()
-        .map_err(|e| LoadError::invalid(source, format!("not readable KML: {e}")))?;
+    let text = tidy_coordinates(text);
+    let doc: Kml<f64> = text.parse().map_err(|e| {
+        let at = bad_coordinates(&text).unwrap_or_default();
+        LoadError::invalid(source, format!("not readable KML{at}: {e}"))
+    })?;
     let mut out = Collector::new(source);
     let mut placemarks = 0usize;
     walk(&doc, &mut out, &mut placemarks);
@@ -43,6 +45,75 @@ pub fn read_kmz(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .or_else(|| members.first())
         .ok_or_else(|| LoadError::invalid(source, "this KMZ holds no .kml file"))?;
     read_kml(source, &doc.1)
+}
+
+/// `<coordinates>` with spaces after the commas (`33.0, 48.0, 0`), as many
+/// tools write them and Google Earth reads them: the spaces around commas are
+/// dropped so that the tuples read (KML's own grammar has none).
+fn tidy_coordinates(text: &str) -> std::borrow::Cow<'_, str> {
+    let spaced = |body: &str| body.contains(", ") || body.contains(" ,");
+    if !coordinate_bodies(text).any(|(_, body)| spaced(body)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, body) in coordinate_bodies(text) {
+        out.push_str(&text[at..start]);
+        let mut pieces = body.split(',').map(str::trim).peekable();
+        // Keep the whitespace that separates tuples: only the commas' own spaces go.
+        while let Some(p) = pieces.next() {
+            out.push_str(p);
+            if pieces.peek().is_some() {
+                out.push(',');
+            }
+        }
+        at = start + body.len();
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The text of every `<coordinates>` element (any namespace prefix), with its offset.
+fn coordinate_bodies(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + text[from..].find("coordinates>")? + "coordinates>".len();
+        // An opening tag: `<coordinates>` or `<kml:coordinates>`, not `</coordinates>`.
+        let tag_start = text[..open].rfind('<')?;
+        if text[tag_start..].starts_with("</") {
+            from = open;
+            return Some((open, ""));
+        }
+        let len = text[open..].find('<').unwrap_or(text.len() - open);
+        from = open + len;
+        Some((open, &text[open..open + len]))
+    })
+    .filter(|(_, body)| !body.is_empty())
+}
+
+/// Which Placemark holds the first `<coordinates>` that do not read as
+/// numbers, for the message when the document cannot be parsed.
+fn bad_coordinates(text: &str) -> Option<String> {
+    let (at, body) = coordinate_bodies(text).find(|(_, body)| {
+        body.split_whitespace()
+            .flat_map(|t| t.split(','))
+            .any(|n| !n.is_empty() && n.parse::<f64>().is_err())
+    })?;
+    let n = text[..at].matches("<Placemark").count();
+    let name = text[..at].rfind("<Placemark").and_then(|p| {
+        let rest = &text[p..at];
+        let a = rest.find("<name>")? + "<name>".len();
+        let b = rest[a..].find("</name>")?;
+        Some(format!(" \"{}\"", rest[a..a + b].trim()))
+    });
+    let shown: String = body.trim().chars().take(60).collect();
+    Some(match n {
+        0 => format!(" (coordinates \"{shown}\" are not numbers)"),
+        n => format!(
+            " (placemark {n}{}: coordinates \"{shown}\" are not numbers)",
+            name.unwrap_or_default()
+        ),
+    })
 }
 
 fn walk(k: &Kml<f64>, out: &mut Collector, placemarks: &mut usize) {
@@ -106,6 +177,13 @@ fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
                 geometry = track(child).map(|(line, t)| {
                     times = Some(vec![t]);
                     Some(Geometry::LineString(line))
+                });
+            }
+            // A track of several parts (a convoy that stopped reporting between them).
+            "MultiTrack" if geometry.as_ref().is_ok_and(Option::is_none) => {
+                geometry = multi_track(child).map(|(lines, t)| {
+                    times = Some(t);
+                    Some(Geometry::MultiLineString(MultiLineString(lines)))
                 });
             }
             _ => {}
@@ -198,6 +276,27 @@ fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
         return Err("gx:Track has fewer than 2 positions".into());
     }
     Ok((LineString(line), times))
+}
+
+/// A `gx:MultiTrack`: its `gx:Track`s as the parts of one timed line.
+type Parts = (Vec<LineString<f64>>, Vec<Vec<Option<f64>>>);
+fn multi_track(e: &Element) -> Result<Parts, String> {
+    let mut lines = Vec::new();
+    let mut times = Vec::new();
+    for (k, t) in e
+        .children
+        .iter()
+        .filter(|c| local(&c.name) == "Track")
+        .enumerate()
+    {
+        let (line, t) = track(t).map_err(|e| format!("gx:MultiTrack part {k}: {e}"))?;
+        lines.push(line);
+        times.push(t);
+    }
+    if lines.is_empty() {
+        return Err("gx:MultiTrack holds no gx:Track".into());
+    }
+    Ok((lines, times))
 }
 
 /// A KML geometry as a geo one; a MultiGeometry of one kind as its Multi*.

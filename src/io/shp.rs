@@ -90,6 +90,7 @@ pub fn read_shp_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         };
         let one = read_shapefile(&format!("{source} ({stem}.shp)"), parts)?;
         let base = all.features.len();
+        all.skipped_reports += one.skipped_reports;
         all.features.extend(one.features.into_iter().map(|mut f| {
             f.index += base;
             f

@@ -128,6 +128,44 @@ pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
     Ok(t.unix_timestamp_nanos() as f64 / 1e9)
 }
 
+/// The period a time names, as Unix seconds `[start, end)`: an instant for a
+/// date-time (`end == start`), the whole UTC day for a date (`2026-03-02`),
+/// the whole month for a year and month (`2026-03`) and the whole year for a
+/// year (`2026`), as KML's `TimeStamp` (XML Schema's gYear, gYearMonth, date)
+/// and dBASE date fields give them.
+pub fn parse_time_span(s: &str) -> Result<(f64, f64), String> {
+    let t = s.trim();
+    let num = |p: &str| -> Option<i64> {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = t.split('-').collect();
+    let day = |y: i64, m: i64, d: i64| (days_from_civil(y, m, d) * 86_400) as f64;
+    let span = match parts.as_slice() {
+        [y] if y.len() == 4 => num(y).map(|y| (day(y, 1, 1), day(y + 1, 1, 1))),
+        [y, m] if y.len() == 4 && m.len() == 2 => match (num(y), num(m)) {
+            (Some(y), Some(m)) if (1..=12).contains(&m) => {
+                let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                Some((day(y, m, 1), day(ny, nm, 1)))
+            }
+            _ => None,
+        },
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+            // Checked by the full parser (days per month, leap years).
+            let start = parse_rfc3339(&format!("{t}T00:00:00Z")).ok();
+            start
+                .filter(|_| num(d).is_some())
+                .map(|a| (a, a + 86_400.0))
+        }
+        _ => None,
+    };
+    match span {
+        Some(span) => Ok(span),
+        None => parse_rfc3339(s).map(|a| (a, a)),
+    }
+}
+
 /// Formats Unix seconds as RFC 3339 in UTC, to the whole second ("2026-03-02T08:14:00Z").
 pub fn format_rfc3339(unix_s: f64) -> Option<String> {
     if !unix_s.is_finite() {
@@ -215,6 +253,29 @@ mod tests {
         );
         assert!(parse_rfc3339("2026/02/30 10:00:00+00").is_err());
         assert!(parse_rfc3339("2026/03/02 10:00:00+1").is_err());
+    }
+
+    /// Whole days, months and years, as KML and dBASE give dates; the
+    /// references are the UTC midnights (`date -u -d 2026-03-02 +%s`).
+    #[test]
+    fn dates_are_whole_days_and_months() {
+        assert_eq!(
+            parse_time_span("2026-03-02").unwrap(),
+            (1_772_409_600.0, 1_772_496_000.0)
+        );
+        assert_eq!(
+            parse_time_span("2026-03").unwrap(),
+            (1_772_323_200.0, 1_775_001_600.0)
+        );
+        assert_eq!(
+            parse_time_span("2026-12").unwrap().1,
+            parse_time_span("2027").unwrap().0
+        );
+        let t = parse_rfc3339("2026-03-02T10:00:00Z").unwrap();
+        assert_eq!(parse_time_span("2026-03-02T10:00:00Z").unwrap(), (t, t));
+        assert!(parse_time_span("2026-02-30").is_err());
+        assert!(parse_time_span("2026-13").is_err());
+        assert!(parse_time_span("26-03-02").is_err());
     }
 
     #[test]

@@ -134,9 +134,18 @@ pub struct Layer {
     pub source: String,
     pub features: Vec<Feature>,
     pub warnings: Vec<String>,
+    /// Track features and position reports the reader skipped (each named in
+    /// `warnings`): a file whose every one was skipped must not pass as clean.
+    pub skipped_reports: usize,
 }
 
 impl Layer {
+    /// Whether the reader skipped track features or reports and kept none:
+    /// checking what is left would answer "nothing flagged" about nothing.
+    pub fn lost_every_report(&self) -> bool {
+        self.skipped_reports > 0 && !self.features.iter().any(|f| f.role == Role::Track)
+    }
+
     /// Warns of every `tolerance_m` or `width_km` that is given but cannot be
     /// used (negative, not a number), naming the feature and the default taken.
     pub fn warn_unusable_reaches(&mut self) {

@@ -288,7 +288,7 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     let mut incidents: Vec<IncidentRow> = overview
         .incidents
         .iter()
-        .filter(|i| i.inside && in_period(i.time_s, from, to))
+        .filter(|i| i.inside && i.in_period(from, to))
         .map(incident_row)
         .collect();
     figures.incidents_inside = incidents.len();

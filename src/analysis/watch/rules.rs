@@ -13,6 +13,12 @@ impl Watcher {
         self
     }
 
+    /// Whether the silence rule can fire on the clock alone (without a
+    /// report): a replay must then move the clock through empty batches too.
+    pub fn watches_silence(&self) -> bool {
+        self.silent_after_s.is_some() || self.any_own_silence
+    }
+
     /// Convoys under way whose last report is older than their silence
     /// limit at `now` (Unix seconds: the wall clock, or a replay's recorded
     /// time): one `silent` alert per silence; it clears when reports resume.
@@ -146,6 +152,8 @@ pub(super) fn point_alert(
             max_offset_m: None,
             start_time: crate::io::time::format_rfc3339_ms(since),
             end_time: until.and_then(crate::io::time::format_rfc3339_ms),
+            start_s: Some(since),
+            end_s: until,
         },
         path: vec![at, at],
         incident_id: None,

@@ -180,6 +180,7 @@ mod tests {
             category: "shelling".into(),
             time: String::new(),
             time_s: None,
+            time_end_s: None,
             pos: geo::Coord { x: 0.0, y: 0.0 },
             inside,
             depth_m,

@@ -73,9 +73,15 @@ fn read(source: &str, bytes: &[u8], skip_bad: bool) -> Result<Layer, LoadError> 
             })?);
             layer.features.reserve(features.len());
             for (index, value) in features.into_iter().enumerate() {
+                let is_track =
+                    value.pointer("/properties/kind").and_then(Value::as_str) == Some("track");
                 match parse_feature(value, index, &mut warnings) {
-                    Ok(feature) => layer.features.extend(feature),
-                    Err(e) if skip_bad => warnings.push(format!("feature {index} skipped: {e}")),
+                    Ok(Some(feature)) => layer.features.push(feature),
+                    Ok(None) => layer.skipped_reports += usize::from(is_track),
+                    Err(e) if skip_bad => {
+                        warnings.push(format!("feature {index} skipped: {e}"));
+                        layer.skipped_reports += usize::from(is_track);
+                    }
                     Err(e) => {
                         return Err(LoadError::invalid(source, format!("feature {index}: {e}")));
                     }

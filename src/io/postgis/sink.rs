@@ -78,6 +78,7 @@ pub fn rows_from_results(results: &[ConvoyResult]) -> Vec<SinkRow> {
     for r in results {
         let id = &r.report.convoy_id;
         let empty = Vec::new();
+        let first = out.len();
         for (i, s) in r.report.deviations.iter().enumerate() {
             out.push(stretch_row(
                 id,
@@ -93,6 +94,19 @@ pub fn rows_from_results(results: &[ConvoyResult]) -> Vec<SinkRow> {
                 s,
                 r.zone_paths.get(i).unwrap_or(&empty),
             ));
+        }
+        // An untimed track keys a stretch by its start position: a loop that
+        // leaves twice from one place would share a key and lose a row, so
+        // repeats take their ordinal along the track ("…#2").
+        let mut seen: std::collections::HashMap<(&str, String), usize> = Default::default();
+        for row in &mut out[first..] {
+            let n = seen
+                .entry((row.kind, row.start_key.clone()))
+                .and_modify(|n| *n += 1)
+                .or_insert(1);
+            if *n > 1 {
+                row.start_key = format!("{}#{n}", row.start_key);
+            }
         }
         for g in &r.report.gaps {
             let (a, b) = (coord(g.start), coord(g.end));
@@ -281,4 +295,37 @@ pub fn listen(url: &PgUrl, stop: &AtomicBool, mut on: impl FnMut(Value)) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Overview, OverviewOptions};
+
+    /// Regression (issue 22, item 13): an untimed track that leaves its
+    /// corridor twice from the same place gave two rows one key, and the
+    /// upsert kept one. The crossing point is where the track meets the
+    /// corridor's edge, the same both times by construction.
+    #[test]
+    fn an_untimed_loop_keeps_a_row_per_stretch() {
+        let geojson = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},
+  "geometry":{"type":"LineString","coordinates":[[30.0,50.0],[30.2,50.0]]}},
+ {"type":"Feature","properties":{"kind":"track","convoy_id":"L","corridor_ids":["C"]},
+  "geometry":{"type":"LineString","coordinates":[[30.05,50.0],[30.05,50.05],[30.05,50.0],[30.05,50.05],[30.05,50.0]]}}]}"#;
+        let layer = crate::io::read_geojson("loop.geojson", geojson.as_bytes()).unwrap();
+        let overview = Overview::build(
+            vec![layer],
+            &OverviewOptions {
+                paths: true,
+                ..Default::default()
+            },
+        );
+        let rows = rows_from_results(&overview.results);
+        let keys: Vec<&str> = rows.iter().map(|r| r.start_key.as_str()).collect();
+        assert_eq!(rows.len(), 2, "{keys:?}");
+        assert_ne!(keys[0], keys[1]);
+        assert!(keys[1].ends_with("#2"), "{keys:?}");
+        assert_eq!(keys[1].trim_end_matches("#2"), keys[0]);
+    }
 }

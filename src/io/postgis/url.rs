@@ -90,7 +90,8 @@ pub struct PgUrl {
     pub masked: String,
 }
 
-const PARAMS: [&str; 8] = [
+const PARAMS: [&str; 9] = [
+    "password",
     "table",
     "geometry",
     "kind",
@@ -155,6 +156,8 @@ impl PgUrl {
                 "kind" => p.kind = Some(v),
                 "since" => p.since = Some(v),
                 "host" => p.host = v,
+                // libpq takes the password as a parameter too.
+                "password" => p.password = Some(v),
                 "port" => {
                     p.port = v
                         .parse()
@@ -224,31 +227,81 @@ impl PgUrl {
     }
 }
 
-/// The URL with the password (if any) replaced by `***`; text that is not a
-/// URL comes back unchanged.
+/// The URL with the password (if any) replaced by `***`, parsed or not: the
+/// user-info's password (which may hold unescaped `/`, `#`, `?`, `:` or `@`:
+/// it runs to the last `@` before the query, or else the last `@`) and any
+/// `password=` parameter, as libpq takes it. Text that is not a URL comes back
+/// unchanged.
 pub fn mask(text: &str) -> String {
     let Some((scheme, rest)) = text.split_once("://") else {
         return text.to_string();
     };
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (auth, tail) = rest.split_at(auth_end);
-    match auth.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => text.to_string(),
+    let query_at = rest.find('?').unwrap_or(rest.len());
+    let at = rest[..query_at].rfind('@').or_else(|| rest.rfind('@'));
+    let (userinfo, after) = match at {
+        Some(k) => (Some(&rest[..k]), &rest[k..]),
+        None => (None, rest),
+    };
+    let mut out = format!("{scheme}://");
+    match userinfo {
+        Some(u) => match u.split_once(':') {
+            Some((user, _)) => {
+                out.push_str(user);
+                out.push_str(":***");
+            }
+            None => out.push_str(u),
         },
-        None => text.to_string(),
+        None => {}
     }
+    out.push_str(&mask_password_param(after));
+    out
 }
 
-/// The URL with its password left out (for saving).
+/// `password=…` in a query string (any case, up to `&` or `#`) as `password=***`.
+fn mask_password_param(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    while let Some(k) = lower[from..].find("password=") {
+        let start = from + k;
+        let boundary = start == 0 || matches!(text.as_bytes()[start - 1], b'?' | b'&');
+        let value_at = start + "password=".len();
+        if !boundary {
+            out.push_str(&text[from..value_at]);
+            from = value_at;
+            continue;
+        }
+        let end = text[value_at..]
+            .find(['&', '#'])
+            .map_or(text.len(), |e| value_at + e);
+        out.push_str(&text[from..value_at]);
+        out.push_str("***");
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// The URL with its password left out (for saving); a URL that does not
+/// parse is saved masked, never with its password.
 pub fn without_password(text: &str) -> String {
     match ::url::Url::parse(text) {
-        Ok(mut u) if u.password().is_some() => {
+        Ok(mut u) if is_db_url(text) => {
             let _ = u.set_password(None);
+            let pairs: Vec<(String, String)> = u
+                .query_pairs()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("password"))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if pairs.is_empty() {
+                u.set_query(None);
+            } else {
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             u.to_string()
         }
-        _ => text.to_string(),
+        Ok(u) if u.password().is_none() => text.to_string(),
+        _ => mask(text),
     }
 }
 
@@ -347,6 +400,39 @@ mod tests {
             Err(DbError::BadUrl(_))
         ));
         assert_eq!(mask("http://x/y"), "http://x/y");
+        // Issue 22, item 14: passwords that break URL parsing, and libpq's
+        // `password=` parameter, are masked whole.
+        for (url, secret) in [
+            (
+                "postgresql://user:secret/with/slash@host/db?table=t",
+                "secret",
+            ),
+            ("postgresql://user:pa#ss@host/db", "pa#ss"),
+            ("postgresql://user:p@ss@host/db?table=t", "p@ss"),
+            ("postgresql://user:p:ss@host/db", "p:ss"),
+            ("postgresql://user:p?ss@host/db", "p?ss"),
+            (
+                "postgresql://user@host/db?password=hunter2&table=t",
+                "hunter2",
+            ),
+            (
+                "postgresql://user@host/db?table=t&PASSWORD=hunter2",
+                "hunter2",
+            ),
+        ] {
+            let m = mask(url);
+            assert!(!m.contains(secret), "{url} -> {m}");
+            assert!(m.contains("***") && m.contains("host"), "{url} -> {m}");
+            let e = PgUrl::parse(url)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(!e.contains(secret), "{url} -> {e}");
+            assert!(!without_password(url).contains(secret), "{url}");
+        }
+        let p = PgUrl::parse("postgresql://u@h/db?password=hunter2&table=t").unwrap();
+        assert_eq!(p.password.as_deref(), Some("hunter2"));
+        assert!(!p.masked.contains("hunter2"), "{}", p.masked);
         assert_eq!(
             mask("postgresql://a:b@c/d?e=f:g@h"),
             "postgresql://a:***@c/d?e=f:g@h"
