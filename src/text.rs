@@ -16,10 +16,24 @@ pub fn format_length_m(m: f64) -> String {
     if !m.is_finite() {
         "-".into()
     } else if m.abs() < 999.5 {
-        format!("{m:.0} m")
+        format!("{:.0} m", no_negative_zero(m, 0.5))
     } else {
-        format!("{:.2} km", m / 1000.0)
+        format_km(m)
     }
+}
+
+/// Metres as kilometres to 10 m ("2.35 km"); never "-0.00 km".
+pub fn format_km(m: f64) -> String {
+    if !m.is_finite() {
+        return "-".into();
+    }
+    format!("{:.2} km", no_negative_zero(m / 1000.0, 0.005))
+}
+
+/// 0 for a value that rounds to zero at the shown precision (`half_unit`):
+/// a tiny negative would print as "-0".
+fn no_negative_zero(v: f64, half_unit: f64) -> f64 {
+    if v.abs() < half_unit { 0.0 } else { v }
 }
 
 /// A duration in seconds: "7 min", "5 h 07 min".
@@ -120,6 +134,14 @@ pub fn spaced_mgrs(m: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_negative_zero_lengths() {
+        assert_eq!(format_km(-0.0), "0.00 km");
+        assert_eq!(format_km(-3.0), "0.00 km");
+        assert_eq!(format_length_m(-0.2), "0 m");
+        assert_eq!(format_km(2_345.0), "2.35 km");
+    }
 
     #[test]
     fn lengths_durations_and_positions() {

@@ -19,6 +19,58 @@ struct Building {
     convoy: Convoy,
     slots: Vec<Slot>,
     reports: Vec<(Option<f64>, geo::Coord)>,
+    /// A vessel (an `mmsi` property or `vessel: true`): judged at sea speeds.
+    vessel: bool,
+}
+
+/// The fastest a land convoy plausibly moves, km/h.
+pub const LAND_MAX_KMH: f64 = 150.0;
+/// The fastest a vessel plausibly moves: 50 knots, in km/h.
+pub const VESSEL_MAX_KMH: f64 = 50.0 * 1.852;
+
+/// Whether a track feature is a vessel's: it has an `mmsi` (AIS readers
+/// give one) or says `vessel: true`.
+pub(crate) fn is_vessel(f: &Feature) -> bool {
+    f.properties.contains_key("mmsi")
+        || matches!(f.properties.get("vessel"), Some(Value::Bool(true)))
+}
+
+/// Where a track needs a speed over `max_kmh` between consecutive timed
+/// vertices (a wrong fix, or two vehicles sharing one id): how many times, and
+/// the worst (metres, seconds, start time).
+fn too_fast(parts: &[TrackPart], max_kmh: f64) -> Option<(usize, f64, f64, f64)> {
+    let max_mps = max_kmh / 3.6;
+    // No degree of latitude or longitude is longer than this: a cheap upper
+    // bound on an edge's length that clears almost every edge without geodesy.
+    const M_PER_DEG_MAX: f64 = 111_700.0;
+    let mut count = 0;
+    let mut worst: Option<(f64, f64, f64)> = None;
+    for p in parts {
+        let mut last: Option<(f64, geo::Coord)> = None;
+        for (c, t) in p.coords.iter().zip(&p.times) {
+            let Some(t) = *t else { continue };
+            if let Some((t0, c0)) = last {
+                let dt = t - t0;
+                let (dx, dy) = (
+                    crate::geodesy::wrap_dlon_deg(c.x - c0.x).abs(),
+                    (c.y - c0.y).abs(),
+                );
+                if M_PER_DEG_MAX * (dx + dy) > max_mps * dt.max(0.0) + 1.0 {
+                    let d = crate::geodesy::fast_distance_m(c0, *c);
+                    // A metre of slack: two fixes at one time a few cm apart are noise.
+                    if d > max_mps * dt.max(0.0) + 1.0 {
+                        count += 1;
+                        let speed = |w: (f64, f64, f64)| w.0 / w.1.max(1e-9);
+                        if worst.is_none_or(|w| speed((d, dt, t0)) > speed(w)) {
+                            worst = Some((d, dt, t0));
+                        }
+                    }
+                }
+            }
+            last = Some((t, *c));
+        }
+    }
+    worst.map(|(d, dt, t0)| (count, d, dt, t0))
 }
 
 pub(crate) fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
@@ -94,8 +146,10 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
                     },
                     slots: Vec::new(),
                     reports: Vec::new(),
+                    vessel: false,
                 }
             });
+            b.vessel |= is_vessel(f);
             if f.prop_text("convoy_id").is_none() {
                 b.convoy.warnings.push(format!(
                     "{} feature {}: no convoy_id; named \"{id}\"",
@@ -179,6 +233,24 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
                     Slot::Part(p) => b.convoy.parts.push(p),
                     Slot::Reports => b.convoy.parts.extend(reports.take()),
                 }
+            }
+            let (max_kmh, what) = if b.vessel {
+                (VESSEL_MAX_KMH, "a vessel (50 knots)")
+            } else {
+                (LAND_MAX_KMH, "a land convoy (150 km/h)")
+            };
+            if let Some((n, d, dt, t0)) = too_fast(&b.convoy.parts, max_kmh) {
+                let when = crate::io::time::format_rfc3339(t0).unwrap_or_default();
+                let speed = if dt > 0.0 {
+                    format!("{:.0} km/h", d / dt * 3.6)
+                } else {
+                    "no time at all".into()
+                };
+                b.convoy.warnings.push(format!(
+                    "implausible track: {n} move(s) faster than {what} can go; the worst covers {} in {} from {when} ({speed}): a wrong fix, or two vehicles sharing one id",
+                    crate::text::format_length_m(d),
+                    crate::text::format_duration_s(dt.max(0.0))
+                ));
             }
             b.convoy
         })

@@ -195,7 +195,8 @@ pub fn check_convoy_measuring(
                     let offset = any_allowed
                         .then(|| scn.allowed.distance_to_area_m(at, &keep_allowed))
                         .flatten();
-                    if parked.push(&mut report.deviations, offset) {
+                    let on_boundary = offset.is_some_and(|o| o < stretches::TOUCH_M);
+                    if !on_boundary && parked.push(&mut report.deviations, offset) {
                         deviation_paths.push(vec![at, at]);
                     }
                 }
@@ -239,6 +240,11 @@ pub fn check_convoy_measuring(
                     Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
                     stretches::DEVIATION_REL_TOL,
                 );
+                if offset < stretches::TOUCH_M {
+                    // Along the boundary, never beyond it by more than the
+                    // touch tolerance: on the boundary is inside.
+                    continue;
+                }
                 stretch.max_offset_m = Some(round_m(offset));
             }
             report.deviations.push(stretch);
@@ -257,6 +263,9 @@ pub fn check_convoy_measuring(
                         None,
                         stretches::DEPTH_REL_TOL,
                     );
+                    if depth < stretches::TOUCH_M {
+                        continue;
+                    }
                     stretch.max_offset_m = Some(round_m(depth));
                 }
                 report.buffer_zone_entries.push(stretch);

@@ -378,6 +378,66 @@ mod tests {
         assert!(batches(&[], 30.0).is_empty());
     }
 
+    /// Regression (issue 22, item 10): a lone convoy that falls silent for
+    /// 30 minutes and then reports again was never alerted, because the replay
+    /// clock only moved on batches holding reports. With the clock stepping
+    /// through the empty batches, the silence is alerted once, in the batch
+    /// where it has passed 10 minutes (the last report at 08:09 + 600 s =
+    /// 08:19, alerted at the end of the batch holding that time).
+    #[test]
+    fn a_lone_convoy_silent_between_reports_is_alerted() {
+        let corridor = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"kind":"corridor","id":"C1"},
+           "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#;
+        let mut points: Vec<(f64, f64, String)> = (0..10)
+            .map(|k| {
+                (
+                    30.1 + 0.005 * f64::from(k),
+                    50.0,
+                    format!("2026-03-02T08:{k:02}:00Z"),
+                )
+            })
+            .collect();
+        points.extend((0..5).map(|k| {
+            (
+                30.2 + 0.005 * f64::from(k),
+                50.0,
+                format!("2026-03-02T08:{:02}:00Z", 40 + k),
+            )
+        }));
+        let refs: Vec<(f64, f64, &str)> = points
+            .iter()
+            .map(|(x, y, t)| (*x, *y, t.as_str()))
+            .collect();
+        let tracks = crate::synth::position_reports("LONE", &refs, "");
+        let tracks = crate::io::read_geojson("t", tracks.as_bytes()).expect("tracks");
+        let corridor = crate::io::read_geojson("c", corridor.as_bytes()).expect("corridor");
+        let opts = Options {
+            silent_after_s: 600.0,
+            ..Options::default()
+        };
+        let run = replay(
+            std::slice::from_ref(&corridor),
+            std::slice::from_ref(&tracks),
+            &opts,
+            30.0,
+            1,
+        );
+        let silent: Vec<f64> = run
+            .batches
+            .iter()
+            .filter(|b| b.alerts.iter().any(|a| a.alert_type == AlertType::Silent))
+            .map(|b| b.end_t)
+            .collect();
+        let t = |s: &str| crate::io::time::parse_rfc3339(s).unwrap();
+        assert_eq!(silent.len(), 1, "{silent:?}");
+        assert!(
+            silent[0] > t("2026-03-02T08:19:00Z") && silent[0] <= t("2026-03-02T08:19:30Z"),
+            "{:?}",
+            crate::io::time::format_rfc3339(silent[0])
+        );
+    }
+
     /// Convoys shared out over 1, 2 or 3 watchers raise the same alerts in
     /// the same batches and the same order, and as many as `check` finds.
     #[test]

@@ -8,6 +8,7 @@ use corridor_watch::analysis::Scenario;
 use corridor_watch::analysis::route::{check_route, corridors_used};
 use corridor_watch::analysis::routing::plan_route;
 use corridor_watch::io::route::{Route, route_from_layer, route_to_geojson};
+use corridor_watch::model::Role;
 use corridor_watch::text::{format_duration_s, parse_lon_lat};
 use std::path::PathBuf;
 
@@ -40,6 +41,30 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
     let limits = Default::default();
     let layers = load_all(&args.files, &[], &limits)?;
     let scn = Scenario::new(layers);
+    let known: Vec<&str> = scn
+        .layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter(|f| matches!(f.role, Role::Corridor | Role::GrainRoute))
+        .filter_map(|f| f.id.as_deref())
+        .collect();
+    if let Some(unknown) = args
+        .corridor_ids
+        .iter()
+        .find(|id| !known.contains(&id.as_str()))
+    {
+        let mut shown: Vec<&str> = known.clone();
+        shown.sort_unstable();
+        shown.dedup();
+        let list = if shown.is_empty() {
+            "none: no corridor or grain route is loaded".to_string()
+        } else {
+            shown.join(", ")
+        };
+        bail!(
+            "--corridor-ids: no corridor or grain route has the id \"{unknown}\" (the ids loaded: {list})"
+        );
+    }
     let ids = (!args.corridor_ids.is_empty()).then_some(args.corridor_ids.as_slice());
     let speed = (args.speed_kmh.is_finite() && args.speed_kmh > 0.0).then_some(args.speed_kmh);
     let route = match &args.check {
@@ -73,8 +98,8 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
             "inside".to_string()
         } else {
             format!(
-                "OUTSIDE for {:.2} km, up to {}",
-                leg.outside_m() / 1000.0,
+                "OUTSIDE for {}, up to {}",
+                corridor_watch::text::format_km(leg.outside_m()),
                 leg.max_offset_m()
                     .map(|m| format!(
                         "{} from a corridor",
@@ -86,7 +111,10 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         let zone = if leg.zone_entries.is_empty() {
             String::new()
         } else {
-            format!("; in the buffer zone for {:.2} km", leg.zone_m() / 1000.0)
+            format!(
+                "; in the buffer zone for {}",
+                corridor_watch::text::format_km(leg.zone_m())
+            )
         };
         eprintln!(
             "leg {:>3}: {:>9.2} km, {state}{zone}",
@@ -95,8 +123,8 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         );
     }
     eprintln!(
-        "route: {:.2} km, {} in corridors, ETA {} at {} km/h; corridors: {}",
-        legs.length_m() / 1000.0,
+        "route: {}, {} in corridors, ETA {} at {} km/h; corridors: {}",
+        corridor_watch::text::format_km(legs.length_m()),
         if legs.all_in_corridor() {
             "all"
         } else {

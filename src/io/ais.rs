@@ -299,6 +299,7 @@ fn vessels_layer(source: &str, vessels: BTreeMap<u32, Vessel>) -> Layer {
         let mut props = Map::new();
         props.insert("kind".into(), Value::from("track"));
         props.insert("convoy_id".into(), Value::from(mmsi.to_string()));
+        props.insert("mmsi".into(), Value::from(mmsi));
         if let Some(n) = v.name {
             props.insert("name".into(), Value::from(n));
         }

@@ -162,9 +162,12 @@ fn gpkg_table(path: &Path) -> Option<(std::path::PathBuf, Option<String>)> {
     if path.is_file() {
         return is_gpkg(path).then(|| (path.to_path_buf(), None));
     }
-    let (file, table) = text.rsplit_once('#')?;
-    let file = Path::new(file);
-    (file.is_file() && is_gpkg(file)).then(|| (file.to_path_buf(), Some(table.to_string())))
+    // `file.gpkg#table`: the first `#` after which the file is a GeoPackage
+    // (a table's name may hold `#` itself).
+    text.match_indices('#').find_map(|(at, _)| {
+        let (file, table) = (Path::new(&text[..at]), &text[at + 1..]);
+        (file.is_file() && is_gpkg(file)).then(|| (file.to_path_buf(), Some(table.to_string())))
+    })
 }
 
 /// A zip holding a `.kml` is a KMZ; else its shapefiles are read.

@@ -120,8 +120,12 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
         return read_shapes_only(shapes, &crs, out);
     };
     let encoding = encoding_of(parts.cpg.as_deref(), dbf);
+    // Read byte for byte (x-user-defined maps each byte to one character),
+    // then decoded here, where text that does not read can be named.
     let table = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::EncodingRs::from(encoding))
+        .with_encoding(dbase::encoding::EncodingRs::from(
+            encoding_rs::X_USER_DEFINED,
+        ))
         .build(Cursor::new(dbf.as_slice()))
         .map_err(|e| bad(format!("not a readable .dbf ({e})")))?;
     let records = table.header().num_records as usize;
@@ -139,6 +143,8 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
             "the .shp has {count} shapes but the .dbf has {records} records; the files do not belong together"
         )));
     }
+    let mut bad_fields: Vec<String> = Vec::new();
+    let mut bad_seen = 0;
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = item.map_err(|e| bad(format!("record {i} cannot be read ({e})")))?;
         let mut record = record
@@ -147,10 +153,38 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
         let mut props = Map::new();
         for name in &fields {
             if let Some(v) = record.remove(name) {
+                let v = match v {
+                    FieldValue::Character(Some(t)) => {
+                        let (t, was_bad) = decode_text(encoding, &raw_bytes(&t));
+                        if was_bad {
+                            bad_seen += 1;
+                            if !bad_fields.contains(name) {
+                                bad_fields.push(name.clone());
+                            }
+                        }
+                        FieldValue::Character(Some(t))
+                    }
+                    FieldValue::Memo(t) => {
+                        FieldValue::Memo(decode_text(encoding, &raw_bytes(&t)).0)
+                    }
+                    other => other,
+                };
                 props.insert(expand_cut_name(name), value(v));
             }
         }
         out.push(&format!("record {i}"), props, geometry(shape, &crs), None);
+    }
+    if bad_seen > 0 {
+        let how = if parts.cpg.is_some() {
+            "the .cpg's code page"
+        } else {
+            "no .cpg beside the .dbf; the code page is the dBASE header's language mark, or UTF-8 without one"
+        };
+        out.warn(format!(
+            "{bad_seen} text value(s) of field(s) {} are not valid {} ({how}): the bytes that do not read are shown as \\xNN, so that values that differ stay different; give the shapefile a .cpg naming its code page (for example 1251)",
+            bad_fields.join(", "),
+            encoding.name()
+        ));
     }
     Ok(out.finish())
 }
@@ -280,6 +314,66 @@ fn value(v: FieldValue) -> Value {
     }
 }
 
+/// The bytes of a text read with `x-user-defined` (which maps every byte to
+/// its own character: ASCII as itself, 0x80-0xFF to U+F780-U+F7FF).
+fn raw_bytes(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x7F => n as u8,
+            n @ 0xF780..=0xF7FF => (n - 0xF700) as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// Text of the `.dbf` in its code page; `None` for the bad flag when it reads.
+/// Text that is not valid in the code page keeps each bad byte as `\xNN`
+/// (never one replacement character for all: two different ids stay two).
+fn decode_text(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> (String, bool) {
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(t) => (t.into_owned(), false),
+        None => (escaped(encoding, bytes), true),
+    }
+}
+
+/// `bytes` decoded with every byte that does not read as `\xNN`: UTF-8 and
+/// single-byte code pages byte by byte; any other code page, every byte.
+fn escaped(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let esc = |out: &mut String, b: &u8| {
+        let _ = write!(out, "\\x{b:02X}");
+    };
+    if encoding == encoding_rs::UTF_8 {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(t) => {
+                    out.push_str(t);
+                    break;
+                }
+                Err(e) => {
+                    let (good, after) = rest.split_at(e.valid_up_to());
+                    out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                    let n = e.error_len().unwrap_or(after.len()).max(1);
+                    after[..n].iter().for_each(|b| esc(&mut out, b));
+                    rest = &after[n..];
+                }
+            }
+        }
+    } else if encoding.is_single_byte() {
+        for b in bytes {
+            match encoding.decode_without_bom_handling_and_without_replacement(&[*b]) {
+                Some(t) => out.push_str(&t),
+                None => esc(&mut out, b),
+            }
+        }
+    } else {
+        bytes.iter().for_each(|b| esc(&mut out, b));
+    }
+    out
+}
+
 /// The `.dbf`'s text encoding: the `.cpg`, else the header's language mark, else UTF-8.
 fn encoding_of(cpg: Option<&str>, dbf: &[u8]) -> &'static encoding_rs::Encoding {
     if let Some(label) = cpg.map(str::trim).filter(|l| !l.is_empty())
@@ -333,6 +427,22 @@ mod tests {
         assert_eq!(code_page("CP1252"), Some(encoding_rs::WINDOWS_1252));
         assert_eq!(code_page("koi8-u"), Some(encoding_rs::KOI8_U));
         assert_eq!(code_page("nonsense"), None);
+    }
+
+    /// Regression (issue 22, item 7): two Cyrillic ids in cp1251 read as
+    /// UTF-8 became the same string of replacement characters.
+    #[test]
+    fn text_that_does_not_read_keeps_its_bytes_apart() {
+        // "АБВ-1" and "ГДЕ-1" in cp1251 (encoding_rs's table, the WHATWG one).
+        let (a, b) = (b"\xC0\xC1\xC2-1", b"\xC3\xC4\xC5-1");
+        let (ea, eb) = (
+            escaped(encoding_rs::UTF_8, a),
+            escaped(encoding_rs::UTF_8, b),
+        );
+        assert_ne!(ea, eb);
+        assert_eq!(ea, "\\xC0\\xC1\\xC2-1");
+        assert_eq!(escaped(encoding_rs::WINDOWS_1251, a), "АБВ-1");
+        assert_eq!(escaped(encoding_rs::UTF_8, "Київ".as_bytes()), "Київ");
     }
 
     #[test]

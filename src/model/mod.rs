@@ -108,22 +108,29 @@ impl Feature {
             .unwrap_or_else(|| format!("feature {}", self.index))
     }
 
-    /// Half-width in metres of the area a line of this role stands for.
+    /// Half-width in metres of the area a line of this role stands for: its
+    /// `tolerance_m` or `width_km` when usable (0 up to half the Earth's
+    /// circumference), else the role's default.
     pub fn reach_m(&self, role: Role) -> f64 {
         match role {
             Role::Corridor | Role::GrainRoute => self
                 .prop_f64("tolerance_m")
-                .filter(|v| *v >= 0.0)
+                .filter(|v| (0.0..=MAX_REACH_M).contains(v))
                 .unwrap_or(role.default_reach_m()),
             Role::ContactLine => self
                 .prop_f64("width_km")
-                .filter(|v| *v >= 0.0)
+                .filter(|v| (0.0..=MAX_REACH_M / 1000.0).contains(v))
                 .map(|w| w * 500.0)
                 .unwrap_or(role.default_reach_m()),
             _ => 0.0,
         }
     }
 }
+
+/// Half the Earth's circumference (WGS 84, along a meridian; the longest
+/// geodesic), metres: a tolerance or width beyond it covers the whole Earth and
+/// is a mistake, not a zone.
+pub const MAX_REACH_M: f64 = 20_003_931.5;
 
 /// A loaded file: its features and what the loader had to say about it.
 #[derive(Clone, Debug, Default)]
@@ -158,11 +165,16 @@ impl Layer {
             let Some(v) = f.properties.get(key) else {
                 continue;
             };
-            if v.is_null() || f.prop_f64(key).is_some_and(|x| x >= 0.0) {
+            let limit = if unit == "km" {
+                MAX_REACH_M / 1000.0
+            } else {
+                MAX_REACH_M
+            };
+            if v.is_null() || f.prop_f64(key).is_some_and(|x| (0.0..=limit).contains(&x)) {
                 continue;
             }
             self.warnings.push(format!(
-                "feature {} ({}): {key} {v} is not a distance of 0 or more; the default {} {unit} is used",
+                "feature {} ({}): {key} {v} is not a distance from 0 to {limit} {unit} (half the Earth's circumference); the default {} {unit} is used",
                 f.index,
                 f.label(),
                 f.role.default_reach_m() * scale

@@ -372,7 +372,7 @@ fn short_time(t: &Option<String>) -> String {
 }
 
 fn km(m: f64) -> String {
-    format!("{:.2} km", m / 1000.0)
+    crate::text::format_km(m)
 }
 
 /// The stretches table's columns.

@@ -379,3 +379,36 @@ fn a_convoys_own_rules_come_first() {
         None
     );
 }
+
+/// Regression (issue 22, item 12): the minimum duration was judged on the
+/// stretch's times rounded to the second. A track leaves a meridian corridor
+/// (1 km each side) at right angles, turns at 1,456.664 m and comes back; the
+/// crossings at 1,000 m fall (by distance, along one geodesic) at 68.65 s and
+/// 131.35 s, so the stretch lasts 62.70 s; rounded, 69 s to 131 s, only 62 s.
+/// Independent figures: the crossing times are 100 s x 1000 / L and
+/// 200 s - that, by hand.
+#[test]
+fn the_minimum_duration_is_judged_on_exact_times() {
+    let meridian = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"kind":"corridor","id":"M","tolerance_m":1000},
+       "geometry":{"type":"LineString","coordinates":[[30,49],[30,51]]}}]}"#;
+    let origin = geo::Coord { x: 30.0, y: 50.0 };
+    let turn = crate::geodesy::destination(origin, 90.0, 100_000.0 / 68.65);
+    for (min_s, alerts) in [(62.5, 1), (62.9, 0)] {
+        let mut w = Watcher::new(vec![
+            read_bytes("m.geojson", meridian.as_bytes()).expect("m"),
+        ])
+        .with_min_duration_s(min_s);
+        w.ingest(&reports(&[
+            (origin.x, origin.y, "2026-03-02T08:00:00Z"),
+            (turn.x, turn.y, "2026-03-02T08:01:40Z"),
+            (origin.x, origin.y, "2026-03-02T08:03:20Z"),
+        ]));
+        let got = w.check();
+        assert_eq!(got.len(), alerts, "minimum {min_s} s: {got:?}");
+        if let Some(a) = got.first() {
+            let lasted = a.stretch.end_s.unwrap() - a.stretch.start_s.unwrap();
+            assert!((lasted - 62.7).abs() < 0.01, "{lasted}");
+        }
+    }
+}

@@ -9,8 +9,8 @@
 
 use super::connect::{Session, connect};
 use super::error::DbError;
-use super::url::PgUrl;
 use super::url::quote_ident;
+use super::url::{PgUrl, TableName};
 use crate::io::fields::Collector;
 use crate::model::Layer;
 use geozero::ToGeo;
@@ -182,6 +182,29 @@ pub(super) fn table_info(s: &mut Session) -> Result<TableInfo, DbError> {
             &[&table.schema, &table.table],
         )
         .map_err(|e| DbError::from_pg(&e, &during))?;
+    // `with.dot` is schema `with`, table `dot`; when there is none, a visible
+    // table named `with.dot` itself is the one meant.
+    let row = match (row, &table.schema) {
+        (None, Some(schema)) => {
+            let whole = TableName {
+                schema: None,
+                table: format!("{schema}.{}", table.table),
+            };
+            let found = s
+                .client
+                .query_opt(
+                    "SELECT c.oid FROM pg_class c WHERE c.relname = $1 \
+                     AND c.relkind IN ('r','v','m','p','f') AND pg_table_is_visible(c.oid) LIMIT 1",
+                    &[&whole.table],
+                )
+                .map_err(|e| DbError::from_pg(&e, &during))?;
+            if found.is_some() {
+                s.url.table = Some(whole);
+            }
+            found
+        }
+        (row, _) => row,
+    };
     let Some(row) = row else {
         return Err(DbError::TableMissing(table.to_string()));
     };

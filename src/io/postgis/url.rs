@@ -25,6 +25,19 @@ impl TableName {
         if text.is_empty() {
             return Err(DbError::BadUrl("table= is empty".into()));
         }
+        // SQL's quoting: `"with.dot"` or `public."with.dot"` name a table with a dot.
+        if let Some(quoted) = text.strip_suffix('"') {
+            let (schema, table) = match quoted.rsplit_once(".\"") {
+                Some((s, t)) if !s.contains('"') => (Some(s.to_string()), t),
+                _ => (None, quoted.strip_prefix('"').unwrap_or(quoted)),
+            };
+            if !table.is_empty() && !table.contains('"') {
+                return Ok(TableName {
+                    schema,
+                    table: table.to_string(),
+                });
+            }
+        }
         Ok(match text.split_once('.') {
             Some((s, t)) if !s.is_empty() && !t.is_empty() => TableName {
                 schema: Some(s.to_string()),
@@ -443,6 +456,13 @@ mod tests {
     fn table_names_are_quoted_identifiers() {
         let t = TableName::parse("public.x; DROP TABLE y").expect("parses");
         assert_eq!(t.quoted(), "\"public\".\"x; DROP TABLE y\"");
+        let t = TableName::parse("\"with.dot\"").expect("parses");
+        assert_eq!((t.schema, t.table.as_str()), (None, "with.dot"));
+        let t = TableName::parse("public.\"with.dot\"").expect("parses");
+        assert_eq!(
+            (t.schema.as_deref(), t.table.as_str()),
+            (Some("public"), "with.dot")
+        );
         let t = TableName::parse("we\"ird").expect("parses");
         assert_eq!(t.quoted(), "\"we\"\"ird\"");
         assert!(TableName::parse(" ").is_err());
