@@ -291,6 +291,61 @@ fn replay_batch(c: &mut Criterion) {
     g.finish();
 }
 
+/// One convoy outside its corridor for its whole trip, replayed as live
+/// (`watch --replay`'s path): a batch must cost what it brings, so the time
+/// grows with the reports, not with their square (issue 22, item 11: 5k, 10k,
+/// 20k, 40k reports took 1.1, 4.7, 18, 73 s).
+fn replay_excursion(c: &mut Criterion) {
+    use corridor_watch::analysis::replay::replay;
+    use corridor_watch::analysis::watch::Options;
+    let corridor = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},
+       "geometry":{"type":"LineString","coordinates":[[30,46],[30,47]]}}]}"#;
+    let cl = read_geojson("c.geojson", corridor.as_bytes()).expect("valid");
+    let mut g = c.benchmark_group("replay");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for n in [10_000usize, 40_000] {
+        // 5 km east of the corridor, 10 s and about 11 m apart, heading north.
+        let t0 = 1_772_438_400.0;
+        let points: Vec<String> = (0..n)
+            .map(|k| {
+                let t =
+                    corridor_watch::io::time::format_rfc3339(t0 + 10.0 * k as f64).expect("time");
+                format!("[30.065,{:.7},\"{t}\"]", 46.0 + 1e-4 * k as f64)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            points
+                .iter()
+                .map(|p| {
+                    let v: serde_json::Value = serde_json::from_str(p).expect("point");
+                    format!(
+                        r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"X","time":{}}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
+                        v[2], v[0], v[1]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let tl = read_geojson("t.geojson", text.as_bytes()).expect("valid");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("excursion_of_{n}_reports"), |b| {
+            b.iter(|| {
+                let run = replay(
+                    std::slice::from_ref(&cl),
+                    std::slice::from_ref(&tl),
+                    &Options::default(),
+                    30.0,
+                    1,
+                );
+                black_box(run.batches.len())
+            })
+        });
+    }
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -307,6 +362,7 @@ criterion_group!(
     startup,
     zone,
     field_formats,
-    replay_batch
+    replay_batch,
+    replay_excursion
 );
 criterion_main!(benches);

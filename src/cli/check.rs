@@ -98,6 +98,14 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .map(super::db::open_sink)
         .transpose()?;
     let layers = load_all(&args.files, &args.tracks, &limits)?;
+    if let Some(layer) = layers.iter().find(|l| l.lost_every_report()) {
+        // "Nothing flagged" about tracks that were never read would pass as clean.
+        bail!(
+            "every track or position report in this file was skipped ({} of them; the warnings above say why), so there is nothing to check (in {})",
+            layer.skipped_reports,
+            layer.source
+        );
+    }
     let mut overview = Overview::build(
         layers,
         &OverviewOptions {

@@ -437,7 +437,7 @@ pub fn read_ais_csv(source: &str, bytes: &[u8], layout: CsvLayout) -> Result<Lay
             (skipped.unreadable, "row(s) without a numeric MMSI skipped"),
             (
                 skipped.bad_position,
-                "position(s) not available or outside WGS 84 dropped",
+                "position(s) not available (lon 181 / lat 91, or 0,0) or outside WGS 84 dropped",
             ),
         ],
     );

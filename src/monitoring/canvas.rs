@@ -13,6 +13,105 @@ use std::fmt::Write;
 /// The two fonts of the app, embedded: Ubuntu Light (prose) and Hack (figures, tables).
 pub const UBUNTU: &[u8] = include_bytes!("../../assets/fonts/Ubuntu-Light.ttf");
 pub const HACK: &[u8] = include_bytes!("../../assets/fonts/Hack-Regular.ttf");
+/// For the scripts those two lack (Arabic, Hebrew, …): DejaVu Sans.
+pub const DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Which embedded font draws a piece of text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FontFile {
+    Ubuntu,
+    Hack,
+    DejaVu,
+}
+
+fn parsed(file: FontFile) -> Option<&'static ttf_parser::Face<'static>> {
+    use std::sync::OnceLock;
+    static FACES: OnceLock<[Option<ttf_parser::Face<'static>>; 3]> = OnceLock::new();
+    let faces = FACES
+        .get_or_init(|| [UBUNTU, HACK, DEJAVU].map(|bytes| ttf_parser::Face::parse(bytes, 0).ok()));
+    faces[file as usize].as_ref()
+}
+
+/// The font a character is drawn in: the face's own, or DejaVu Sans for a
+/// character it has no glyph for.
+pub fn font_for(c: char, face: Face) -> FontFile {
+    let own = match face {
+        Face::Prose => FontFile::Ubuntu,
+        Face::Mono => FontFile::Hack,
+    };
+    let has = |f: FontFile| parsed(f).is_some_and(|p| p.glyph_index(c).is_some());
+    if c.is_whitespace() || has(own) || !has(FontFile::DejaVu) {
+        own
+    } else {
+        FontFile::DejaVu
+    }
+}
+
+/// Whether some character of `text` has a glyph in none of the embedded fonts
+/// (it would show as an empty box).
+pub fn has_unshowable(text: &str) -> bool {
+    text.chars().any(|c| {
+        !c.is_control()
+            && !c.is_whitespace()
+            && [FontFile::Ubuntu, FontFile::Hack, FontFile::DejaVu]
+                .iter()
+                .all(|f| parsed(*f).is_none_or(|p| p.glyph_index(c).is_none()))
+    })
+}
+
+/// Width of `text` drawn in `file` at `size`, points (advances, no kerning).
+fn width_in(text: &str, file: FontFile, size: f32) -> f32 {
+    let Some(p) = parsed(file) else {
+        return text.chars().count() as f32 * 0.6 * size;
+    };
+    let em = f32::from(p.units_per_em().max(1));
+    let units: f32 = text
+        .chars()
+        .map(|c| {
+            p.glyph_index(c)
+                .or_else(|| p.glyph_index('\u{FFFD}'))
+                .and_then(|g| p.glyph_hor_advance(g))
+                .map_or(0.5 * em, f32::from)
+        })
+        .sum();
+    units / em * size
+}
+
+/// The pieces of a line in drawing order (left to right on the page): each
+/// with its font and direction. Lines mixing right-to-left scripts (Arabic,
+/// Hebrew) with others are ordered by the Unicode bidirectional algorithm, so
+/// that neither the Latin words nor the Arabic ones come out reversed.
+pub fn runs(text: &str, face: Face) -> Vec<(String, FontFile, bool)> {
+    let rtl_char =
+        |c: char| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF);
+    let mut out: Vec<(String, FontFile, bool)> = Vec::new();
+    let mut push = |piece: &str, rtl: bool| {
+        for c in piece.chars() {
+            let f = if rtl {
+                FontFile::DejaVu
+            } else {
+                font_for(c, face)
+            };
+            match out.last_mut() {
+                Some((s, lf, lr)) if *lf == f && *lr == rtl => s.push(c),
+                _ => out.push((c.to_string(), f, rtl)),
+            }
+        }
+    };
+    if !text.chars().any(rtl_char) {
+        push(text, false);
+        return out;
+    }
+    let bidi = unicode_bidi::BidiInfo::new(text, None);
+    for para in &bidi.paragraphs {
+        let (levels, visual) = bidi.visual_runs(para, para.range.clone());
+        for run in visual {
+            let rtl = levels[run.start].is_rtl();
+            push(&text[run], rtl);
+        }
+    }
+    out
+}
 
 /// Hack's advance: every glyph is 1233/2048 em wide.
 pub const MONO_EM: f32 = 1233.0 / 2048.0;
@@ -34,11 +133,77 @@ pub type Rgb = [u8; 3];
 
 /// Width of `text` in `face` at `size` (exact for Hack; an upper estimate for Ubuntu Light).
 pub fn text_width(text: &str, face: Face, size: f32) -> f32 {
-    let n = text.chars().count() as f32;
-    match face {
-        Face::Mono => n * MONO_EM * size,
-        Face::Prose => n * 0.5 * size,
+    runs(text, face)
+        .iter()
+        .map(|(piece, file, _)| width_in(piece, *file, size))
+        .sum()
+}
+
+/// `text` cut with an ellipsis at its end to fit `max_w` points.
+pub fn fit(text: &str, face: Face, size: f32, max_w: f32) -> String {
+    if text_width(text, face, size) <= max_w {
+        return text.to_string();
     }
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        n -= 1;
+        let cut: String = chars[..n].iter().collect::<String>() + "…";
+        if text_width(&cut, face, size) <= max_w {
+            return cut;
+        }
+    }
+    "…".into()
+}
+
+/// `text` cut in its middle to fit `max_w` points, keeping its start and its
+/// end: ids that differ only at their end stay different ("CONVOY-…-017").
+pub fn fit_middle(text: &str, face: Face, size: f32, max_w: f32) -> String {
+    if text_width(text, face, size) <= max_w {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut keep = chars.len();
+    while keep > 1 {
+        keep -= 1;
+        let tail = keep / 2;
+        let head = keep - tail;
+        let cut: String = chars[..head].iter().collect::<String>()
+            + "…"
+            + &chars[chars.len() - tail..].iter().collect::<String>();
+        if text_width(&cut, face, size) <= max_w {
+            return cut;
+        }
+    }
+    "…".into()
+}
+
+/// `text` in lines of at most `max_w` points, broken at spaces (a word
+/// longer than a line is cut with an ellipsis).
+pub fn wrap(text: &str, face: Face, size: f32, max_w: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let trial = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&trial, face, size) <= max_w || line.is_empty() {
+            line = trial;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+        if text_width(&line, face, size) > max_w {
+            lines.push(fit(&line, face, size, max_w));
+            line.clear();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 pub trait Canvas {
@@ -82,6 +247,8 @@ pub struct PdfCanvas<'a, 'b> {
     pub surface: &'a mut Surface<'b>,
     pub prose: Font,
     pub mono: Font,
+    /// DejaVu Sans, for the scripts the other two lack.
+    pub fallback: Font,
 }
 
 fn path_of(rings: &[Vec<(f32, f32)>], close: bool) -> Option<krilla::geom::Path> {
@@ -161,24 +328,29 @@ impl Canvas for PdfCanvas<'_, '_> {
             Align::Right => x - w,
             Align::Centre => x - w / 2.0,
         };
-        let font = match face {
-            Face::Prose => self.prose.clone(),
-            Face::Mono => self.mono.clone(),
-        };
         self.surface.set_stroke(None);
         self.surface.set_fill(Some(Fill {
             paint: paint(colour),
             opacity: NormalizedF32::ONE,
             rule: FillRule::NonZero,
         }));
-        self.surface.draw_text(
-            Point::from_xy(x, y),
-            font,
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
+        // Each piece in its own font and direction, left to right on the page.
+        let mut at = x;
+        for (piece, file, rtl) in runs(text, face) {
+            let font = match file {
+                FontFile::Ubuntu => self.prose.clone(),
+                FontFile::Hack => self.mono.clone(),
+                FontFile::DejaVu => self.fallback.clone(),
+            };
+            let direction = if rtl {
+                TextDirection::RightToLeft
+            } else {
+                TextDirection::LeftToRight
+            };
+            self.surface
+                .draw_text(Point::from_xy(at, y), font, size, &piece, false, direction);
+            at += width_in(&piece, file, size);
+        }
     }
 
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {

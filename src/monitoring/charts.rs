@@ -36,8 +36,57 @@ fn nice(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
+/// An axis maximum and step for counts: whole numbers only (a count axis
+/// of 1 incident reads 0, 1; never 0, 0, 1, 1).
+fn nice_count(max: f64) -> (f64, f64) {
+    let (top, step) = nice(max.max(1.0));
+    let step = step.max(1.0).round();
+    ((top / step).ceil() * step, step)
+}
+
+/// A tick value with as many decimals as the step needs ("0.3", not
+/// "0.30000000000000004").
+fn tick_text(v: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+    };
+    format!("{:.*}", decimals, v)
+}
+
+/// Labels under an axis, centred at their x: (x, text). A label that would
+/// meet the one before it is left out, but the last one is always shown
+/// (the one before it gives way).
+fn labels_without_overlap(c: &mut dyn Canvas, y: f32, labels: &[(f32, String)]) {
+    let span = |(x, t): &(f32, String)| {
+        let w = super::canvas::text_width(t, Face::Mono, 6.0);
+        (x - w / 2.0, x + w / 2.0)
+    };
+    let mut kept: Vec<&(f32, String)> = Vec::new();
+    for (k, label) in labels.iter().enumerate() {
+        let meets = |l: &&(f32, String)| span(l).1 + 4.0 > span(label).0;
+        if kept.last().is_some_and(meets) {
+            if k + 1 < labels.len() {
+                continue;
+            }
+            while kept.len() > 1 && kept.last().is_some_and(meets) {
+                kept.pop();
+            }
+            if kept.last().is_some_and(meets) {
+                kept.pop();
+            }
+        }
+        kept.push(label);
+    }
+    for (x, text) in kept {
+        c.text((*x, y), 6.0, text, Face::Mono, INK, Align::Centre);
+    }
+}
+
 fn frame(c: &mut dyn Canvas, x: f32, y: f32, w: f32, h: f32, title: &str, y_label: &str) {
-    c.text((x, y - 6.0), 9.0, title, Face::Prose, INK, Align::Left);
+    let title = super::canvas::fit(title, Face::Prose, 9.0, w);
+    c.text((x, y - 6.0), 9.0, &title, Face::Prose, INK, Align::Left);
     c.text((x, y + 8.0), 6.5, y_label, Face::Prose, INK, Align::Left);
     c.stroke(
         &[(x + 40.0, y + 12.0), (x + 40.0, y + h), (x + w, y + h)],
@@ -54,10 +103,9 @@ fn y_axis(
     y: f32,
     w: f32,
     h: f32,
-    max: f64,
+    (top, step): (f64, f64),
     fmt: &dyn Fn(f64) -> String,
 ) -> f64 {
-    let (top, step) = nice(max);
     let mut v = 0.0;
     while v <= top + step * 1e-9 {
         let yy = y + h - (v / top) as f32 * (h - 14.0);
@@ -132,7 +180,9 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
         .map(|v| v.iter().sum::<usize>())
         .max()
         .unwrap_or(1) as f64;
-    let top = y_axis(c, x, y, w, h - 26.0, max, &|v| format!("{v:.0}"));
+    let top = y_axis(c, x, y, w, h - 26.0, nice_count(max), &|v| {
+        format!("{v:.0}")
+    });
     let plot_w = w - 44.0;
     let bw = plot_w / n as f32;
     let base = y + h - 26.0;
@@ -158,23 +208,41 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
             acc += *n as f32;
         }
     }
-    // Dates under the first, middle and last bars.
-    for b in [0, n / 2, n - 1] {
-        let label = format_rfc3339(start + b as f64 * bin)
-            .map(|t| t[..10].to_string())
-            .unwrap_or_default();
-        c.text(
-            (x + 42.0 + (b as f32 + 0.4) * bw, base + 9.0),
-            6.0,
-            &label,
-            Face::Mono,
-            INK,
-            Align::Centre,
-        );
-    }
-    // The categories' key.
+    // A date under every bar there is room for (every day when they fit).
+    let label_w = super::canvas::text_width("2026-03-02", Face::Mono, 6.0) + 4.0;
+    let every = ((label_w / bw).ceil() as usize).max(1);
+    let labels: Vec<(f32, String)> = (0..n)
+        .filter(|b| b % every == 0 || *b == n - 1)
+        .map(|b| {
+            let label = format_rfc3339(start + b as f64 * bin)
+                .map(|t| t[..10].to_string())
+                .unwrap_or_default();
+            (x + 42.0 + (b as f32 + 0.425) * bw, label)
+        })
+        .collect();
+    labels_without_overlap(c, base + 9.0, &labels);
+    // The categories' key, on a second row when one is not enough.
     let mut kx = x + 42.0;
+    let mut row = 0.0;
     for (k, cat) in cats.iter().enumerate() {
+        let cat_w = 14.0 + super::canvas::text_width(cat, Face::Prose, 6.0);
+        if kx + cat_w > x + w && kx > x + 42.0 {
+            if row > 0.0 {
+                c.text(
+                    (kx, base + 20.0 + row),
+                    6.0,
+                    "…",
+                    Face::Prose,
+                    INK,
+                    Align::Left,
+                );
+                break;
+            }
+            row += 8.0;
+            kx = x + 42.0;
+        }
+        let cat = super::canvas::fit(cat, Face::Prose, 6.0, x + w - kx - 8.0);
+        let base = base + row;
         c.fill(
             &[vec![
                 (kx, base + 14.0),
@@ -188,12 +256,12 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
         c.text(
             (kx + 8.0, base + 20.0),
             6.0,
-            cat,
+            &cat,
             Face::Prose,
             INK,
             Align::Left,
         );
-        kx += 14.0 + super::canvas::text_width(cat, Face::Prose, 6.0);
+        kx += cat_w;
     }
 }
 
@@ -217,7 +285,8 @@ pub fn depth_over_time(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f3
         return empty(c, x, y, w, h, "No incident inside the zone in the period");
     }
     let max = pts.iter().map(|p| p.1).fold(0.0, f64::max) / 1000.0;
-    let top = y_axis(c, x, y, w, h - 12.0, max, &|v| format!("{v:.0}"));
+    let (top, step) = nice(max);
+    let top = y_axis(c, x, y, w, h - 12.0, (top, step), &|v| tick_text(v, step));
     let (lo, hi) = pts
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
@@ -229,12 +298,42 @@ pub fn depth_over_time(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f3
         let py = base - (d / 1000.0 / top) as f32 * (h - 12.0 - 14.0);
         c.fill(&[square(px, py, 2.0)], PALETTE[5], 1.0);
     }
-    for (t, al) in [(lo, Align::Left), (hi, Align::Right)] {
-        let label = format_rfc3339(t)
+    // The first and last times; one label when they would meet.
+    let label = |t: f64| {
+        format_rfc3339(t)
             .map(|s| s[..16].replace('T', " "))
-            .unwrap_or_default();
-        let px = x + 46.0 + ((t - lo) / span) as f32 * plot_w;
-        c.text((px, base + 9.0), 6.0, &label, Face::Mono, INK, al);
+            .unwrap_or_default()
+    };
+    let (first, last) = (label(lo), label(hi));
+    let both_w = super::canvas::text_width(&first, Face::Mono, 6.0)
+        + super::canvas::text_width(&last, Face::Mono, 6.0)
+        + 8.0;
+    if first == last || both_w > plot_w {
+        c.text(
+            (x + 46.0, base + 9.0),
+            6.0,
+            &first,
+            Face::Mono,
+            INK,
+            Align::Left,
+        );
+    } else {
+        c.text(
+            (x + 46.0, base + 9.0),
+            6.0,
+            &first,
+            Face::Mono,
+            INK,
+            Align::Left,
+        );
+        c.text(
+            (x + 46.0 + plot_w, base + 9.0),
+            6.0,
+            &last,
+            Face::Mono,
+            INK,
+            Align::Right,
+        );
     }
 }
 
@@ -270,10 +369,11 @@ pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
     let bh = ((h - 16.0) / shown.len() as f32).min(12.0);
     for (k, (id, s)) in shown.iter().enumerate() {
         let yy = y + 4.0 + k as f32 * bh;
+        let id = super::canvas::fit_middle(id, Face::Mono, 6.0, label_w - 6.0);
         c.text(
             (x + label_w - 4.0, yy + bh * 0.75),
             6.0,
-            id,
+            &id,
             Face::Mono,
             INK,
             Align::Right,
@@ -306,7 +406,7 @@ pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
         c.text(
             (px, base + 10.0),
             6.0,
-            &format!("{v} h"),
+            &format!("{} h", tick_text(v, step)),
             Face::Mono,
             INK,
             Align::Centre,

@@ -3,7 +3,7 @@
 //! the charts; the stretches table and the incidents table (headers repeated
 //! on every page); the method.
 
-use super::canvas::{Align, Canvas, Face, HACK, PdfCanvas, Rgb, UBUNTU, text_width};
+use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU, text_width};
 use super::{Monitoring, charts, map};
 use crate::text::format_length_m;
 use krilla::Document;
@@ -37,6 +37,7 @@ struct Pages {
     doc: Document,
     prose: Font,
     mono: Font,
+    fallback: Font,
     w: f32,
     h: f32,
 }
@@ -54,6 +55,7 @@ fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canva
             surface: &mut surface,
             prose: p.prose.clone(),
             mono: p.mono.clone(),
+            fallback: p.fallback.clone(),
         };
         f(&mut c, w, h);
         c.text(
@@ -77,33 +79,10 @@ fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canva
     page.finish();
 }
 
-/// Words of `text` in lines no wider than `width` at `size`.
-fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    for word in text.split_whitespace() {
-        let next = if cur.is_empty() {
-            word.to_string()
-        } else {
-            format!("{cur} {word}")
-        };
-        if text_width(&next, Face::Prose, size) > width && !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-            cur = word.to_string();
-        } else {
-            cur = next;
-        }
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
-}
-
 /// Writes wrapped prose from `y`; returns the next line's baseline.
 fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) -> f32 {
     let mut y = y;
-    for line in wrap(text, size, width) {
+    for line in super::canvas::wrap(text, Face::Prose, size, width) {
         c.text((x, y), size, &line, Face::Prose, INK, Align::Left);
         y += size * 1.45;
     }
@@ -182,15 +161,12 @@ pub fn method_text(m: &Monitoring) -> Vec<String> {
 
 fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
     let mut y = MARGIN + 20.0;
-    c.text(
-        (MARGIN, y),
-        20.0,
-        &m.request.title,
-        Face::Prose,
-        INK,
-        Align::Left,
-    );
-    y += 22.0;
+    // A long title wraps within the margins (three lines at most).
+    let lines = super::canvas::wrap(&m.request.title, Face::Prose, 20.0, w - 2.0 * MARGIN);
+    for line in lines.iter().take(3) {
+        c.text((MARGIN, y), 20.0, line, Face::Prose, INK, Align::Left);
+        y += 22.0;
+    }
     c.text(
         (MARGIN, y),
         10.0,
@@ -222,6 +198,23 @@ fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
             Align::Left,
         );
         y += 14.0;
+    }
+    let texts = std::iter::once(m.request.title.as_str())
+        .chain(m.stretches.iter().map(|s| s.convoy_id.as_str()))
+        .chain(
+            m.incidents
+                .iter()
+                .flat_map(|i| [i.id.as_str(), i.category.as_str()]),
+        );
+    if texts.into_iter().any(super::canvas::has_unshowable) {
+        y = prose(
+            c,
+            "Some names use a script the embedded fonts cannot show: they appear as empty boxes here; the CSV files beside this report hold them as written.",
+            MARGIN,
+            y,
+            w - 2.0 * MARGIN,
+            8.0,
+        ) + 4.0;
     }
     y += 6.0;
     c.text(
@@ -281,6 +274,20 @@ fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
     }
 }
 
+/// `text` in at most `n` characters: its start, "…", its end.
+fn cut_middle(text: &str, n: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= n {
+        return text.to_string();
+    }
+    let keep = n.saturating_sub(1);
+    let tail = keep / 2;
+    let head = keep - tail;
+    chars[..head].iter().collect::<String>()
+        + "…"
+        + &chars[chars.len() - tail..].iter().collect::<String>()
+}
+
 /// A table cut into pages, its header on each.
 struct Table<'a> {
     title: &'a str,
@@ -322,7 +329,8 @@ fn table_pages(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
                 let mut x = MARGIN;
                 for (i, cell) in row.iter().enumerate() {
                     let cw = t.widths[i] as f32 * ch;
-                    let text: String = cell.chars().take(t.widths[i]).collect();
+                    // Cut in the middle: ids that differ at their end stay different.
+                    let text = cut_middle(cell, t.widths[i]);
                     if t.right[i] {
                         c.text((x + cw, y), size, &text, Face::Mono, colour, Align::Right);
                     } else {
@@ -461,6 +469,7 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
         doc: Document::new(),
         prose: font(UBUNTU)?,
         mono: font(HACK)?,
+        fallback: font(DEJAVU)?,
         w,
         h,
     };

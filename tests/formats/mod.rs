@@ -105,7 +105,7 @@ fn every_format_gives_the_geojson_check() {
 }
 
 /// Runs `query --bbox` over the whole world and returns its features.
-fn features_of(path: &Path) -> Vec<Value> {
+pub(super) fn features_of(path: &Path) -> Vec<Value> {
     let out = run(&[path], &["--bbox", "-180,-90,180,90"], "query");
     assert_exit(&out, 0, &format!("{path:?}"));
     stdout_json(&out)["features"].as_array().unwrap().clone()
@@ -261,7 +261,7 @@ fn hostile_geopackages_are_named_errors() {
     assert_eq!(stdout_json(&out)["features"].as_array().unwrap().len(), 146);
 }
 
-fn ais(name: &str) -> PathBuf {
+pub(super) fn ais(name: &str) -> PathBuf {
     fixture(&format!("formats/ais/{name}"))
 }
 
@@ -496,3 +496,5 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
         "{err}"
     );
 }
+
+mod quirks;

@@ -179,6 +179,14 @@ struct ConvoyState {
     stuck_alerted: Option<f64>,
     /// The tail's first vertex is clean (the tail was settled there).
     head_clean: bool,
+    /// While a stretch is open and every stretch of the tail is alerted: the
+    /// tail's last vertex at that check. The next check reads only the tail
+    /// from there (what the batch brought), so an excursion costs each batch
+    /// what the batch brings, not its whole length again.
+    open_at: Option<usize>,
+    /// Some time in the tail up to `open_at` has a fraction of a second (the
+    /// times' text is then to the millisecond; a part read alone must agree).
+    open_fractional: bool,
     /// The allowed-area mask of `corridor_ids` (built on first need).
     mask: Option<Vec<bool>>,
     /// The corridor piece that held the last clean edge.
@@ -414,6 +422,7 @@ impl Watcher {
         if st.corridor_ids.is_none() && r.corridor_ids.is_some() {
             st.corridor_ids = r.corridor_ids.as_ref().map(|ids| ids.to_vec());
             st.mask = None;
+            st.open_at = None;
         }
         if r.report_interval_s.is_some() {
             st.report_interval_s = r.report_interval_s;
@@ -439,6 +448,10 @@ impl Watcher {
                 _ => st.still_since = None,
             }
             st.moving = prev.is_some_and(|(at, _)| at != r.at);
+        }
+        if st.open_at.is_some_and(|m| at_index <= m) || r.time.is_none() {
+            // Before the part already read, or untimed: the next check reads it all.
+            st.open_at = None;
         }
         st.tail.insert(
             at_index,

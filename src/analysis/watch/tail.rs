@@ -8,8 +8,10 @@ use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use crate::analysis::{
     CheckOptions, DensePart, Mode, Scenario, check_convoy_measuring, find_stretches_hinted,
 };
+use crate::geodesy::wrap_dlon_deg;
 use crate::model::{Convoy, TrackPart};
 use crate::report::Stretch;
+use crate::report::round_deg;
 
 impl ConvoyState {
     /// Checks the tail after a batch with `check`'s code: its new stretches,
@@ -33,14 +35,36 @@ impl ConvoyState {
             return out;
         }
         let id = st.id.to_string();
+        // An open stretch already alerted: only the tail from the last vertex
+        // read (outside) is read again. A stretch found there that starts at
+        // that vertex is the open one going on; any other is new, found by the
+        // same code on the same edges as a whole-tail check would.
+        let from = st
+            .open_at
+            .filter(|&m| m > 0 && m + 1 < st.tail.len())
+            .filter(|&m| {
+                let frac = |v: &Vertex| v.time.is_some_and(|t| t.fract() != 0.0);
+                st.open_fractional == st.tail[m..].iter().any(frac)
+            });
+        let start = from.unwrap_or(0);
         let convoy = Convoy {
             convoy_id: id.clone(),
             corridor_ids: st.corridor_ids.clone(),
             parts: vec![TrackPart {
-                coords: st.tail.iter().map(|v| v.at).collect(),
-                times: st.tail.iter().map(|v| v.time).collect(),
+                coords: st.tail[start..].iter().map(|v| v.at).collect(),
+                times: st.tail[start..].iter().map(|v| v.time).collect(),
             }],
             warnings: Vec::new(),
+        };
+        // The open stretch going on is the first of its kind in the part read,
+        // starting at its first vertex (outside: the tail was not settled there).
+        let head = from.map(|m| {
+            let at = st.tail[m].at;
+            [round_deg(wrap_dlon_deg(at.x)), round_deg(at.y)]
+        });
+        let first_starts = |list: &[Stretch]| list.first().map(|s| s.start);
+        let going_on = |s: &Stretch, first: Option<[f64; 2]>| {
+            head.is_some_and(|pos| s.start == pos && first == Some(pos))
         };
         // What was alerted already needs no offset again (the costly part of a
         // long open stretch, re-checked with each report).
@@ -50,8 +74,11 @@ impl ConvoyState {
                 Mode::Outside => AlertType::Deviation,
                 Mode::Inside => AlertType::BufferZoneEntry,
             };
-            !known.contains(&(t, stretch_key(s)))
+            // Stretches are measured as they are found, first first: one that
+            // starts at the part's first vertex is the first of its kind.
+            !(head == Some(s.start)) && !known.contains(&(t, stretch_key(s)))
         });
+        let mut pending = false;
         let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
         let lists = [
             (
@@ -66,9 +93,14 @@ impl ConvoyState {
             ),
         ];
         for (t, stretches, paths) in lists {
-            for (s, p) in stretches.iter().zip(paths) {
+            let first = first_starts(stretches);
+            for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
+                if k == 0 && going_on(s, first) {
+                    continue;
+                }
                 if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
                     // Not yet (or never, if it has ended): asked again with the next reports.
+                    pending = true;
                     continue;
                 }
                 if st.known.insert((t, stretch_key(s))) {
@@ -83,11 +115,26 @@ impl ConvoyState {
                 }
             }
         }
+        let before = st.tail.len();
         if clean {
             // No stretch anywhere in the tail: its last vertex is clean (no query needed).
             settle_at(st, st.tail.len() - 1);
         } else {
-            settle(scn, st);
+            // Before `from` no vertex is clean but the first (the tail was not settled there).
+            settle(scn, st, from.map_or(0, |m| m + 1));
+        }
+        let last = st.tail.len() - 1;
+        st.open_at = (!pending && last > 0).then_some(last);
+        if st.open_at.is_some() {
+            let frac = |v: &Vertex| v.time.is_some_and(|t| t.fract() != 0.0);
+            // What was known plus the part read, while the tail kept its head;
+            // the whole (short) tail after it was settled.
+            st.open_fractional = match from {
+                Some(m) if st.tail.len() == before => {
+                    st.open_fractional || st.tail[m..].iter().any(frac)
+                }
+                _ => st.tail.iter().any(frac),
+            };
         }
         out
     }
@@ -152,9 +199,9 @@ fn lasted_s(s: &Stretch) -> Option<f64> {
     Some(s.end_s? - s.start_s?)
 }
 
-/// Drops the tail before its last clean vertex, and what is known of stretches
-/// that started before it.
-fn settle(scn: &Scenario, st: &mut ConvoyState) {
+/// Drops the tail before its last clean vertex (looked for from `from` on),
+/// and what is known of stretches that started before it.
+fn settle(scn: &Scenario, st: &mut ConvoyState, from: usize) {
     let mask = st.take_mask(scn);
     if mask.iter().any(|&b| b) {
         let keep = |s: u32| mask[s as usize];
@@ -162,8 +209,9 @@ fn settle(scn: &Scenario, st: &mut ConvoyState) {
             scn.allowed.contains(v.at, &keep)
                 && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
         };
-        if let Some(k) = st.tail.iter().rposition(clean) {
-            settle_at(st, k);
+        let from = from.min(st.tail.len());
+        if let Some(k) = st.tail[from..].iter().rposition(clean) {
+            settle_at(st, from + k);
         }
     }
     st.mask = Some(mask);

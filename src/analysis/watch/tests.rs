@@ -412,3 +412,68 @@ fn the_minimum_duration_is_judged_on_exact_times() {
         }
     }
 }
+
+/// A long excursion read report by report (issue 22, item 11: each batch
+/// re-read the whole open stretch): the alerts are `check`'s stretches, the
+/// deviation once and the zone entry crossed during it once, with `check`'s
+/// starts, whether a batch holds one report or seven.
+#[test]
+fn a_long_excursion_alerts_what_check_finds() {
+    let layers = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"kind":"corridor","id":"C","tolerance_m":1000},
+       "geometry":{"type":"LineString","coordinates":[[30,46],[30,47]]}},
+      {"type":"Feature","properties":{"kind":"contact_line","width_km":2},
+       "geometry":{"type":"LineString","coordinates":[[30.03,46.5],[30.1,46.5]]}}]}"#;
+    let layers = read_bytes("l.geojson", layers.as_bytes()).expect("layers");
+    // North inside, east out 4.6 km, north through the zone band, back west, north inside.
+    let mut at = vec![];
+    let mut push = |x: f64, y: f64| at.push((x, y));
+    (0..200).for_each(|k| push(30.0, 46.1 + 0.0005 * f64::from(k)));
+    (0..120).for_each(|k| push(0.0005 * f64::from(k) + 30.0, 46.2));
+    (0..1200).for_each(|k| push(30.06, 46.2 + 0.0005 * f64::from(k)));
+    (0..120).for_each(|k| push(30.06 - 0.0005 * f64::from(k), 46.8));
+    (0..100).for_each(|k| push(30.0, 46.8 + 0.0005 * f64::from(k)));
+    let t0 = crate::io::time::parse_rfc3339("2026-03-02T08:00:00Z").expect("t");
+    let times: Vec<String> = (0..at.len())
+        .map(|k| crate::io::time::format_rfc3339(t0 + 10.0 * k as f64).expect("t"))
+        .collect();
+    let points: Vec<(f64, f64, &str)> = at
+        .iter()
+        .zip(&times)
+        .map(|(&(x, y), t)| (x, y, t.as_str()))
+        .collect();
+    let track = reports(&points);
+    let convoys = crate::analysis::assemble_convoys(std::slice::from_ref(&track));
+    let checked = crate::analysis::check(
+        &crate::analysis::Scenario::new(vec![layers.clone()]),
+        &convoys,
+        &crate::analysis::CheckOptions::default(),
+    );
+    let want: Vec<(AlertType, [f64; 2], Option<String>)> = checked.convoys[0]
+        .deviations
+        .iter()
+        .map(|s| (AlertType::Deviation, s.start, s.start_time.clone()))
+        .chain(
+            checked.convoys[0]
+                .buffer_zone_entries
+                .iter()
+                .map(|s| (AlertType::BufferZoneEntry, s.start, s.start_time.clone())),
+        )
+        .collect();
+    assert_eq!(want.len(), 2, "{want:?}");
+    for batch in [1, 7] {
+        let mut w = Watcher::new(vec![layers.clone()]);
+        let mut got = Vec::new();
+        for chunk in points.chunks(batch) {
+            w.ingest(&reports(chunk));
+            got.extend(
+                w.check()
+                    .into_iter()
+                    .map(|a| (a.alert_type, a.stretch.start, a.stretch.start_time)),
+            );
+        }
+        got.sort_by_key(|g| g.0 as u8);
+        assert_eq!(got, want, "batches of {batch}");
+        assert!(w.held() <= 2, "settled at the end: {}", w.held());
+    }
+}
