@@ -53,11 +53,7 @@ impl Report {
             .map(|i| IncidentRow {
                 id: i.id.clone(),
                 category: i.category.clone(),
-                // RFC 3339 UTC whatever the source wrote (GDAL's text form, an offset).
-                time: i
-                    .time_s
-                    .and_then(crate::io::time::format_rfc3339_ms)
-                    .unwrap_or_else(|| i.time.clone()),
+                time: crate::text::incident_time(i, true),
                 position: [round_deg(i.pos.x), round_deg(i.pos.y)],
                 inside: i.inside,
                 depth_m: i.inside.then(|| round_m(i.depth_m)),

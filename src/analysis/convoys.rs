@@ -246,10 +246,14 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
                 } else {
                     "no time at all".into()
                 };
+                let took = if dt >= 3600.0 {
+                    format!("{:.1} h", dt / 3600.0)
+                } else {
+                    format!("{:.0} s", dt.max(0.0))
+                };
                 b.convoy.warnings.push(format!(
-                    "implausible track: {n} move(s) faster than {what} can go; the worst covers {} in {} from {when} ({speed}): a wrong fix, or two vehicles sharing one id",
-                    crate::text::format_length_m(d),
-                    crate::text::format_duration_s(dt.max(0.0))
+                    "implausible track: {n} move(s) faster than {what} can go; the worst covers {:.2} km in {took} from {when} ({speed}): a wrong fix, or two vehicles sharing one id",
+                    d / 1000.0
                 ));
             }
             b.convoy

@@ -400,10 +400,7 @@ fn row(convoy: &str, kind: &'static str, s: &Stretch, path: Option<&Vec<Coord>>)
 fn incident_row(i: &IncidentInfo) -> IncidentRow {
     IncidentRow {
         id: i.id.clone(),
-        time: i
-            .time_s
-            .and_then(crate::io::time::format_rfc3339)
-            .unwrap_or_else(|| i.time.clone()),
+        time: crate::text::incident_time(i, false),
         time_s: i.time_s,
         category: i.category.clone(),
         depth_m: i.depth_m,

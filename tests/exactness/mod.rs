@@ -503,3 +503,5 @@ fn a_cancelled_load_is_typed_as_cancelled() {
     .expect_err("cancelled");
     assert!(e.is_cancelled(), "{e}");
 }
+
+mod edges;

@@ -99,7 +99,7 @@ fn convoy_detail_ui(
         None => "Approved corridors: any corridor or grain route".to_string(),
     });
     for w in &rep.warnings {
-        ui.colored_label(Color32::from_rgb(180, 90, 0), format!("⚠ {w}"));
+        ui.colored_label(Color32::from_rgb(180, 90, 0), format!("Warning: {w}"));
     }
     for (kind, list) in [
         (StretchKind::Deviation, &rep.deviations),
