@@ -24,11 +24,12 @@ pub enum FontFile {
     DejaVu,
 }
 
-fn parsed(file: FontFile) -> Option<&'static ttf_parser::Face<'static>> {
+/// The embedded fonts, parsed once for shaping and glyph coverage.
+fn parsed(file: FontFile) -> Option<&'static rustybuzz::Face<'static>> {
     use std::sync::OnceLock;
-    static FACES: OnceLock<[Option<ttf_parser::Face<'static>>; 3]> = OnceLock::new();
+    static FACES: OnceLock<[Option<rustybuzz::Face<'static>>; 3]> = OnceLock::new();
     let faces = FACES
-        .get_or_init(|| [UBUNTU, HACK, DEJAVU].map(|bytes| ttf_parser::Face::parse(bytes, 0).ok()));
+        .get_or_init(|| [UBUNTU, HACK, DEJAVU].map(|bytes| rustybuzz::Face::from_slice(bytes, 0)));
     faces[file as usize].as_ref()
 }
 
@@ -59,22 +60,26 @@ pub fn has_unshowable(text: &str) -> bool {
     })
 }
 
-/// Width of `text` drawn in `file` at `size`, points (advances, no kerning).
-fn width_in(text: &str, file: FontFile, size: f32) -> f32 {
-    let Some(p) = parsed(file) else {
+/// Width of `text` drawn in `file` at `size`, points: its shaped advances
+/// (rustybuzz, as krilla shapes it: ligatures, Arabic joining forms, kerning).
+fn width_in(text: &str, file: FontFile, size: f32, rtl: bool) -> f32 {
+    let Some(face) = parsed(file) else {
         return text.chars().count() as f32 * 0.6 * size;
     };
-    let em = f32::from(p.units_per_em().max(1));
-    let units: f32 = text
-        .chars()
-        .map(|c| {
-            p.glyph_index(c)
-                .or_else(|| p.glyph_index('\u{FFFD}'))
-                .and_then(|g| p.glyph_hor_advance(g))
-                .map_or(0.5 * em, f32::from)
-        })
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
+    let shaped = rustybuzz::shape(face, &[], buffer);
+    let units: i64 = shaped
+        .glyph_positions()
+        .iter()
+        .map(|p| i64::from(p.x_advance))
         .sum();
-    units / em * size
+    units as f32 / f32::from(face.units_per_em().max(1) as u16) * size
 }
 
 /// The pieces of a line in drawing order (left to right on the page): each
@@ -135,7 +140,7 @@ pub type Rgb = [u8; 3];
 pub fn text_width(text: &str, face: Face, size: f32) -> f32 {
     runs(text, face)
         .iter()
-        .map(|(piece, file, _)| width_in(piece, *file, size))
+        .map(|(piece, file, rtl)| width_in(piece, *file, size, *rtl))
         .sum()
 }
 
@@ -349,7 +354,7 @@ impl Canvas for PdfCanvas<'_, '_> {
             };
             self.surface
                 .draw_text(Point::from_xy(at, y), font, size, &piece, false, direction);
-            at += width_in(&piece, file, size);
+            at += width_in(&piece, file, size, rtl);
         }
     }
 

@@ -3,7 +3,7 @@
 //! the charts; the stretches table and the incidents table (headers repeated
 //! on every page); the method.
 
-use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU, text_width};
+use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
 use super::{Monitoring, charts, map};
 use crate::text::format_length_m;
 use krilla::Document;

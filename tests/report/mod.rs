@@ -192,3 +192,77 @@ fn html_and_bad_arguments() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--from"));
     assert!(!dir.path().join("x.pdf").exists(), "nothing written");
 }
+
+/// Issue 22, items 18-19, read back with pdftotext: a title mixing
+/// Cyrillic, Arabic and Hebrew keeps each script in its own order (it was
+/// reversed whole, and Arabic and Hebrew were empty boxes); an axis of one
+/// incident reads 0, 1 (not 1, 1, 0, 0, 0); hours are "0.6 h", never
+/// "0.6000000000000001 h"; ids that differ at their end stay different in
+/// the tables (they were cut to their first 10 characters).
+#[test]
+fn scripts_axes_and_ids_read_back_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let track = |id: &str, lat0: f64| {
+        // 10 min on the corridor, 20 min 5 km north of it, 10 min back on it.
+        let pts = [
+            (30.10, lat0, 0),
+            (30.12, lat0, 10),
+            (30.13, lat0 + 0.045, 15),
+            (30.15, lat0 + 0.045, 35),
+            (30.16, lat0, 40),
+            (30.18, lat0, 50),
+        ];
+        let coords: Vec<String> = pts.iter().map(|(x, y, _)| format!("[{x},{y}]")).collect();
+        let times: Vec<String> = pts
+            .iter()
+            .map(|(_, _, m)| format!("\"2026-03-02T10:{m:02}:00Z\""))
+            .collect();
+        format!(
+            r#"{{"type":"Feature","properties":{{"kind":"track","convoy_id":"{id}","coordinateProperties":{{"times":[{}]}}}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}"#,
+            times.join(","),
+            coords.join(",")
+        )
+    };
+    let layers = format!(
+        r#"{{"type":"FeatureCollection","features":[
+ {{"type":"Feature","properties":{{"kind":"corridor","id":"C"}},"geometry":{{"type":"LineString","coordinates":[[30,50],[31,50]]}}}},
+ {{"type":"Feature","properties":{{"kind":"contact_line","width_km":10}},"geometry":{{"type":"LineString","coordinates":[[31.5,49],[31.5,51]]}}}},
+ {{"type":"Feature","properties":{{"kind":"incident","id":"I1","category":"shelling","time":"2026-03-02T09:00:00Z"}},"geometry":{{"type":"Point","coordinates":[31.5,50]}}}},
+ {},{}]}}"#,
+        track("UN-CONVOY-LONG-NAME-017", 50.0),
+        track("UN-CONVOY-LONG-NAME-018", 50.001)
+    );
+    let input = dir.path().join("case.geojson");
+    std::fs::write(&input, layers).unwrap();
+    let pdf = dir.path().join("r.pdf");
+    report(
+        &[input],
+        &["--title", "Звіт: Київ — قافلة UN-07 בדיקה שיירה"],
+        &pdf,
+    );
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(text.contains("Звіт: Київ"), "{text}");
+    assert!(text.contains("בדיקה שיירה"), "Hebrew in its order:\n{text}");
+    assert!(
+        text.contains("قافلة"),
+        "Arabic drawn and in its order:\n{text}"
+    );
+    assert!(!text.contains("0000000"), "float noise on an axis:\n{text}");
+    let hours: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with(" h"))
+        .collect();
+    assert!(text.contains("0.6 h"), "{hours:?}");
+    let chart: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("per day"))
+        .take_while(|l| !l.contains("2026-03-02"))
+        .map(str::trim)
+        .filter(|l| l.parse::<u32>().is_ok())
+        .collect();
+    assert_eq!(chart, ["1", "0"], "count axis:\n{text}");
+    assert!(
+        text.contains("-017") && text.contains("-018"),
+        "ids told apart:\n{text}"
+    );
+}
