@@ -229,31 +229,128 @@ fn shorten(text: &str) -> String {
 }
 
 /// The shift GDAL spells into an ESRI datum name for a CRS built with
-/// `+towgs84` (`D_Unknown_based_on_Krassowsky_1940_ellipsoid_using_towgs84_23.92_-141.27_…`),
-/// as a PROJ `+towgs84=` term; `Err` when the name says it holds one that does not read.
+/// `+towgs84` (`D_Unknown_based_on_Krassovsky_1942_ellipsoid_using_towgs84_23_92_-141_27_-80_9_0_0_35_0_82_-0_12`),
+/// as a PROJ `+towgs84=` term. GDAL writes both the separators and the decimal
+/// points as `_`, so the numbers can read more than one way: every reading
+/// is tried (a fraction never ends in 0, as GDAL prints numbers); one that is
+/// the shift of an EPSG datum (PROJ's table) is taken, else a single reading;
+/// several readings are refused by name, never guessed. PROJ itself reads no
+/// shift from such a name (the layer lands 100 m and more off).
 fn towgs84_in_name(datum: &str) -> Result<Option<String>, String> {
     let lower = datum.to_ascii_lowercase();
     let Some(at) = lower.find("using_towgs84") else {
         return Ok(None);
     };
-    let values: Vec<&str> = datum[at + "using_towgs84".len()..]
+    let tokens: Vec<&str> = datum[at + "using_towgs84".len()..]
         .split(['_', ',', '='])
         .filter(|v| !v.is_empty())
         .collect();
-    let numbers: Option<Vec<f64>> = values
-        .iter()
-        .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
-        .collect();
-    match numbers {
-        Some(n) if n.len() == 3 || n.len() == 7 => Ok(Some(format!(
+    let mut readings = Vec::new();
+    for n in [3, 7] {
+        readings.extend(readings_of(&tokens, n));
+    }
+    let term = |v: &[f64]| {
+        format!(
             "+towgs84={}",
-            n.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
-        ))),
+            v.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
+        )
+    };
+    let known: Vec<&Vec<f64>> = readings
+        .iter()
+        .filter(|r| epsg_shifts().iter().any(|k| k == *r))
+        .collect();
+    let chosen = match (known.as_slice(), readings.as_slice()) {
+        ([one], _) => Some(*one),
+        ([], [one]) => Some(one),
+        _ => None,
+    };
+    match chosen {
+        Some(one) => Ok(Some(term(one))),
         _ => Err(format!(
-            "names its datum \"{}\" with a shift to WGS 84 that does not read as 3 or 7 numbers",
-            shorten(datum)
+            "names its datum \"{}\" with a shift to WGS 84 written as GDAL writes it, with \"_\" for both commas and decimal points, and it reads {} ways ({}); give the layer a .prj with a TOWGS84 node or an EPSG code, or reproject it to WGS 84 (EPSG:4326) first",
+            shorten(datum),
+            readings.len(),
+            readings
+                .iter()
+                .take(3)
+                .map(|r| term(r))
+                .collect::<Vec<_>>()
+                .join(" or ")
         )),
     }
+}
+
+/// Every way `tokens` (GDAL's `_`-separated digits) read as `n` numbers:
+/// each number an integer part (`-`, digits, no leading zero) with or without
+/// one fraction token (digits not ending in 0).
+fn readings_of(tokens: &[&str], n: usize) -> Vec<Vec<f64>> {
+    fn int_ok(t: &str) -> bool {
+        let d = t.strip_prefix('-').unwrap_or(t);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) && (d == "0" || !d.starts_with('0'))
+    }
+    fn frac_ok(t: &str) -> bool {
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && !t.ends_with('0')
+    }
+    fn walk(tokens: &[&str], n: usize, acc: &mut Vec<f64>, out: &mut Vec<Vec<f64>>) {
+        if out.len() > 16 {
+            return;
+        }
+        if tokens.is_empty() {
+            if acc.len() == n {
+                out.push(acc.clone());
+            }
+            return;
+        }
+        if acc.len() == n || !int_ok(tokens[0]) {
+            return;
+        }
+        if let Ok(v) = tokens[0].parse::<f64>() {
+            acc.push(v);
+            walk(&tokens[1..], n, acc, out);
+            acc.pop();
+        }
+        if tokens.len() >= 2 && frac_ok(tokens[1]) {
+            if let Ok(v) = format!("{}.{}", tokens[0], tokens[1]).parse::<f64>() {
+                acc.push(v);
+                walk(&tokens[2..], n, acc, out);
+                acc.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if tokens.len() <= 2 * n {
+        walk(tokens, n, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// The distinct `+towgs84` shifts of PROJ's EPSG table (crs-definitions).
+fn epsg_shifts() -> &'static Vec<Vec<f64>> {
+    static SHIFTS: std::sync::OnceLock<Vec<Vec<f64>>> = std::sync::OnceLock::new();
+    SHIFTS.get_or_init(|| {
+        let mut out: Vec<Vec<f64>> = Vec::new();
+        for code in 2000..=u16::MAX {
+            let Some(def) = crs_definitions::from_code(code) else {
+                continue;
+            };
+            let Some(rest) = def.proj4.split("+towgs84=").nth(1) else {
+                continue;
+            };
+            let values: Option<Vec<f64>> = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(|v| v.parse().ok())
+                .collect();
+            if let Some(v) = values
+                && !out.contains(&v)
+            {
+                out.push(v);
+            }
+        }
+        out
+    })
 }
 
 /// The ellipsoid's semi-major axis (metres) and inverse flattening.
@@ -509,6 +606,85 @@ mod tests {
         assert!(e.contains("GCS_Tokyo") && e.contains("D_Tokyo"), "{e}");
         let e = Crs::from_wkt("PROJCS[\"Nonsense\",FOO[]]").err().unwrap();
         assert!(e.contains("Nonsense"), "{e}");
+    }
+
+    /// Issue 22, item 2: a unit of 0 (or negative, or not a number), a scale
+    /// factor of 0 and a non-finite parameter moved every vertex to the
+    /// projection's origin. Each is refused, by name.
+    #[test]
+    fn units_scales_and_parameters_that_cannot_be_are_refused() {
+        for (from, to, named) in [
+            (r#"UNIT["Meter",1.0]]"#, r#"UNIT["Meter",0.0]]"#, "Meter"),
+            (r#"UNIT["Meter",1.0]]"#, r#"UNIT["Meter",-1.0]]"#, "Meter"),
+            (r#"UNIT["Meter",1.0]]"#, r#"UNIT["Meter",NaN]]"#, "Meter"),
+            (
+                r#"UNIT["Degree",0.0174532925199433]"#,
+                r#"UNIT["Degree",0]"#,
+                "Degree",
+            ),
+            (
+                r#"PARAMETER["Scale_Factor",0.9996]"#,
+                r#"PARAMETER["Scale_Factor",0]"#,
+                "Scale_Factor",
+            ),
+            (
+                r#"PARAMETER["Central_Meridian",33.0]"#,
+                r#"PARAMETER["Central_Meridian",inf]"#,
+                "Central_Meridian",
+            ),
+            (
+                r#"6378137.0,298.257223563"#,
+                r#"0,298.257223563"#,
+                "WGS_1984",
+            ),
+        ] {
+            let wkt = UTM36N.replacen(from, to, 1);
+            assert_ne!(wkt, UTM36N, "{to}");
+            let e = Crs::from_wkt(&wkt)
+                .err()
+                .unwrap_or_else(|| panic!("{to} accepted"));
+            assert!(
+                e.contains(named) && e.contains("WGS_1984_UTM_Zone_36N"),
+                "{to}: {e}"
+            );
+        }
+    }
+
+    /// Issue 22, items 1 and 3: the datum is judged by its parameters and
+    /// its exact name. "D_Pulkovo_1942_Adj_1958" (Pulkovo 1942(58), as GDAL
+    /// 3.6 writes EPSG:3844's .prj) took Pulkovo 1942's shift, 3-6 m off; a
+    /// datum whose name only contains "wgs84" is not WGS 84.
+    #[test]
+    fn datums_are_matched_exactly() {
+        let stereo70 = r#"PROJCS["Pulkovo_1942_Adj_58_Stereo_70",GEOGCS["GCS_Pulkovo_1942_Adj_1958",DATUM["D_Pulkovo_1942_Adj_1958",SPHEROID["Krasovsky_1940",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Double_Stereographic"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",500000.0],PARAMETER["Central_Meridian",25.0],PARAMETER["Scale_Factor",0.99975],PARAMETER["Latitude_Of_Origin",46.0],UNIT["Meter",1.0]]"#;
+        let e = Crs::from_wkt(stereo70).err().expect("refused");
+        assert!(e.contains("D_Pulkovo_1942_Adj_1958"), "{e}");
+        // A geographic CRS on Krassovsky whose datum name mentions wgs84: not WGS 84.
+        let fake = r#"GEOGCS["GCS_unknown",DATUM["D_not_wgs84_at_all",SPHEROID["Krassovsky_1942",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        assert!(Crs::from_wkt(fake).is_err());
+        // GDAL's `+towgs84` datum name with readings that cannot all be one shift.
+        let tokens: Vec<&str> = "582_105_414_1_04_0_35_-3_08_8_3".split('_').collect();
+        let r = readings_of(&tokens, 7);
+        assert!(
+            r.contains(&vec![582.0, 105.0, 414.0, 1.04, 0.35, -3.08, 8.3]),
+            "{r:?}"
+        );
+        assert!(r.len() > 1);
+        let tokens: Vec<&str> = "23_92_-141_27_-80_9_0_0_35_0_82_-0_12".split('_').collect();
+        assert!(
+            readings_of(&tokens, 7).contains(&vec![23.92, -141.27, -80.9, 0.0, 0.35, 0.82, -0.12])
+        );
+    }
+
+    /// Issue 22, item 20: a 10 MB ".prj" was echoed whole on stderr.
+    #[test]
+    fn a_huge_prj_is_refused_without_echoing_it() {
+        let huge = format!("PROJCS[\"{}\"]", "x".repeat(10 << 20));
+        let e = Crs::from_wkt(&huge).err().expect("refused");
+        assert!(e.len() < 300, "{} bytes", e.len());
+        let long_name = format!("PROJCS[\"{}\",FOO[]]", "y".repeat(5000));
+        let e = Crs::from_wkt(&long_name).err().expect("refused");
+        assert!(e.len() < 400, "{} bytes: {e}", e.len());
     }
 
     #[test]
