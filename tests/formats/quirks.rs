@@ -254,3 +254,56 @@ fn a_file_whose_every_report_is_skipped_is_an_error() {
         "{err}"
     );
 }
+
+/// `file.gpkg#table` where the table's own name holds a `#` (issue 22, item
+/// 20): the file is the part before the first `#` that names a GeoPackage.
+#[test]
+fn a_geopackage_table_with_a_hash_in_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("scenario.gpkg");
+    std::fs::copy(fixture("formats/scenario/scenario_3857.gpkg"), &gpkg).unwrap();
+    {
+        let db = rusqlite::Connection::open(&gpkg).unwrap();
+        db.execute_batch(
+            "ALTER TABLE lines RENAME TO \"lines#2026\";
+             UPDATE gpkg_contents SET table_name = 'lines#2026' WHERE table_name = 'lines';
+             UPDATE gpkg_geometry_columns SET table_name = 'lines#2026' WHERE table_name = 'lines';",
+        )
+        .unwrap();
+    }
+    let source = format!("{}#lines#2026", gpkg.display());
+    let out = run(
+        &[Path::new(&source)],
+        &["--bbox", "-180,-90,180,90"],
+        "query",
+    );
+    assert_exit(&out, 0, &source);
+    let n = stdout_json(&out)["features"].as_array().unwrap().len();
+    let want = features_of(&Path::new(&format!(
+        "{}#lines",
+        fixture("formats/scenario/scenario_3857.gpkg").display()
+    )))
+    .len();
+    assert_eq!(n, want);
+}
+
+/// `route --corridor-ids NOPE` named no id (issue 22, item 20): it names the
+/// unknown one and the ids loaded.
+#[test]
+fn route_names_an_unknown_corridor_id() {
+    let out = run(
+        &[&data("corridors.geojson")],
+        &[
+            "--from",
+            "30.5,50.4",
+            "--to",
+            "36.2,50.0",
+            "--corridor-ids",
+            "HC-01,NOPE",
+        ],
+        "route",
+    );
+    assert_exit(&out, 2, "route");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"NOPE\"") && err.contains("HC-01"), "{err}");
+}

@@ -413,6 +413,59 @@ fn passwords_come_from_pgpass_and_pgpassword() {
     assert_eq!(stdout_json(&file), stdout_json(&env));
 }
 
+/// Issue 22, items 14 and 20: libpq's `?password=` parameter is taken (and
+/// masked in everything printed), and `table=with.dot` finds the table named
+/// "with.dot" when no schema "with" exists (it said the table was missing);
+/// `table="with.dot"` names it explicitly.
+#[test]
+fn a_password_parameter_and_a_table_name_with_a_dot() {
+    let Some(pg) = shared() else { return };
+    let name = fresh("with.dot");
+    let mut db = pg.client();
+    load::geojson_table(
+        &mut db,
+        &format!("public.\"{name}\""),
+        &load::features_of(&fixture("cases/excursion/layers.geojson")),
+    );
+    let base = format!(
+        "postgresql://{}@127.0.0.1:{}/postgres",
+        cluster::USER,
+        pg.port
+    );
+    let q = |url: &str| {
+        bin()
+            .args(["query", url, "--bbox", "29,45,31,47"])
+            .env_remove("PGPASSWORD")
+            .env("PGPASSFILE", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    let pw = format!("password={}", cluster::PASSWORD);
+    let plain = q(&format!("{base}?{pw}&table={name}"));
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let quoted = q(&format!("{base}?table=%22{name}%22&{pw}"));
+    assert_eq!(
+        quoted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quoted.stderr)
+    );
+    assert_eq!(stdout_json(&plain), stdout_json(&quoted));
+    // A wrong password given as a parameter: refused, and never printed.
+    let bad = q(&format!("{base}?password=Wr0ng-S3cret&table={name}"));
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !err.contains("Wr0ng-S3cret") && err.contains("password"),
+        "{err}"
+    );
+}
+
 /// `sslmode=require` encrypts (rustls), against a server with a self-signed certificate.
 #[test]
 fn tls_with_sslmode_require() {

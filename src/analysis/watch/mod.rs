@@ -160,6 +160,8 @@ struct ConvoyState {
     id: std::sync::Arc<str>,
     corridor_ids: Option<Vec<String>>,
     tail: Vec<Vertex>,
+    /// The keys of `tail`, counted (a repeat is found without reading the tail).
+    tail_keys: HashMap<Key, u32>,
     /// Keys of the last `RECENT` reports dropped from the tail (all at or
     /// before its first time: searched only for reports that old).
     recent: VecDeque<Key>,
@@ -200,7 +202,7 @@ impl ConvoyState {
     /// newest back), or, when it is no newer than the tail's first, among the
     /// recent ones dropped from it.
     fn has(&self, key: &Key, time: Option<f64>) -> bool {
-        if self.tail.iter().rev().any(|v| v.key == *key) {
+        if self.tail_keys.contains_key(key) {
             return true;
         }
         let head = self.tail.first().and_then(|v| v.time);
@@ -309,6 +311,10 @@ impl Watcher {
                     key: key_of(*at, *t),
                 })
                 .collect();
+            st.tail_keys.clear();
+            for v in &st.tail {
+                *st.tail_keys.entry(v.key).or_default() += 1;
+            }
         }
         let _ = w.check();
         w
@@ -453,6 +459,7 @@ impl Watcher {
             // Before the part already read, or untimed: the next check reads it all.
             st.open_at = None;
         }
+        *st.tail_keys.entry(key).or_default() += 1;
         st.tail.insert(
             at_index,
             Vertex {

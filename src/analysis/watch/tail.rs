@@ -225,6 +225,12 @@ fn settle_at(st: &mut ConvoyState, k: usize) {
     }
     let dropped: Vec<Key> = st.tail.drain(..k).map(|v| v.key).collect();
     for key in dropped {
+        if let Some(n) = st.tail_keys.get_mut(&key) {
+            *n -= 1;
+            if *n == 0 {
+                st.tail_keys.remove(&key);
+            }
+        }
         st.remember(key);
     }
     // A stretch that started before the clean vertex has ended: it cannot come back.
