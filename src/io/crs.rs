@@ -106,9 +106,6 @@ impl Crs {
             )
         })?;
         if !on_wgs84 && !wkt.contains("TOWGS84[") {
-            // proj4wkt assumes WGS 84 for any datum on the WGS 84 or GRS80
-            // ellipsoid; the shift is decided here, from the datum itself.
-            projstr = projstr.replace(" +towgs84=0,0,0,0,0,0,0", "");
             let shift = match shift_in_name {
                 Some(s) => Some(s),
                 None => SHIFTED_DATUMS
@@ -117,7 +114,14 @@ impl Crs {
                     .map(|(_, towgs84)| towgs84.to_string()),
             };
             match shift {
-                Some(s) => projstr = format!("{projstr} {s}"),
+                Some(s) => {
+                    // In place of the null shift proj4wkt assumes on GRS80 and WGS 84.
+                    projstr = projstr.replace(" +towgs84=0,0,0,0,0,0,0", "");
+                    projstr = format!("{projstr} {s}");
+                }
+                // A datum on the GRS80 or WGS 84 ellipsoid (ETRS89, NAD83): the
+                // null shift PROJ itself uses, within a metre or so.
+                None if projstr.contains("+towgs84") || projstr.contains("+datum=WGS84") => {}
                 None => {
                     return Err(format!(
                         "the coordinate system \"{name}\" is on datum \"{}\", whose shift to WGS 84 is not known here; reproject the layer to WGS 84 (EPSG:4326) first",
@@ -659,6 +663,9 @@ mod tests {
         let stereo70 = r#"PROJCS["Pulkovo_1942_Adj_58_Stereo_70",GEOGCS["GCS_Pulkovo_1942_Adj_1958",DATUM["D_Pulkovo_1942_Adj_1958",SPHEROID["Krasovsky_1940",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Double_Stereographic"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",500000.0],PARAMETER["Central_Meridian",25.0],PARAMETER["Scale_Factor",0.99975],PARAMETER["Latitude_Of_Origin",46.0],UNIT["Meter",1.0]]"#;
         let e = Crs::from_wkt(stereo70).err().expect("refused");
         assert!(e.contains("D_Pulkovo_1942_Adj_1958"), "{e}");
+        // ETRS89 (GRS80) in ESRI form, no code: PROJ's null shift, as before.
+        let etrs = r#"GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        assert!(Crs::from_wkt(etrs).is_ok());
         // A geographic CRS on Krassovsky whose datum name mentions wgs84: not WGS 84.
         let fake = r#"GEOGCS["GCS_unknown",DATUM["D_not_wgs84_at_all",SPHEROID["Krassovsky_1942",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
         assert!(Crs::from_wkt(fake).is_err());

@@ -58,10 +58,12 @@ fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canva
             fallback: p.fallback.clone(),
         };
         f(&mut c, w, h);
+        // The footer keeps clear of the page number.
+        let footer = super::canvas::fit(title, Face::Prose, 7.0, w - 2.0 * MARGIN - 40.0);
         c.text(
             (MARGIN, h - 24.0),
             7.0,
-            title,
+            &footer,
             Face::Prose,
             MUTED,
             Align::Left,
@@ -250,6 +252,9 @@ fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
     );
     y += 16.0;
     for (label, value) in figure_lines(m) {
+        // A long category name stops short of its figure.
+        let value_w = super::canvas::text_width(&value, Face::Mono, 9.0);
+        let label = super::canvas::fit(&label, Face::Prose, 9.0, 290.0 - value_w - 8.0);
         c.text((MARGIN, y), 9.0, &label, Face::Prose, INK, Align::Left);
         c.text(
             (MARGIN + 290.0, y),
