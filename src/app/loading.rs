@@ -229,8 +229,22 @@ impl CorridorApp {
                 }
                 l.seq = seq;
                 let layers = &mut self.session.layers;
-                let at = layers.partition_point(|x| x.seq < seq);
-                layers.insert(at, l);
+                if let Some(old) = layers.iter_mut().find(|x| x.origin == l.origin) {
+                    // The same source opened again: its current contents replace the
+                    // layer (in place, with its style), never a second copy counted twice.
+                    l.style = old.style.clone();
+                    l.role_pick = old.role_pick;
+                    l.seq = old.seq;
+                    let name = l.layer.name.clone();
+                    *old = l;
+                    self.info(format!(
+                        "{name} was already open: replaced with what the source holds now"
+                    ));
+                } else {
+                    let at = layers.partition_point(|x| x.seq < seq);
+                    layers.insert(at, l);
+                }
+                self.warn_shared_ids();
             }
             Err(e) if e.is_cancelled() => {
                 self.info(format!("stopped loading {} (cancelled)", origin.label()))
@@ -239,6 +253,53 @@ impl CorridorApp {
         }
         if self.runtime.pending_loads == 0 {
             self.reanalyse();
+        }
+    }
+
+    /// Warns when two layers hold features of one role with the same id (two
+    /// copies of one file under different names, an export loaded beside its
+    /// source): they would be counted twice.
+    fn warn_shared_ids(&mut self) {
+        use std::collections::HashMap;
+        let mut first: HashMap<(Role, &str), usize> = HashMap::new();
+        let mut pairs: Vec<(usize, usize, Vec<String>)> = Vec::new();
+        for (li, l) in self.session.layers.iter().enumerate() {
+            for f in &l.layer.features {
+                let (Some(id), role) = (f.id.as_deref(), f.role) else {
+                    continue;
+                };
+                if matches!(role, Role::Unassigned | Role::Other | Role::Track) {
+                    continue;
+                }
+                match first.get(&(role, id)) {
+                    Some(&lj) if lj != li => {
+                        match pairs.iter_mut().find(|p| p.0 == lj && p.1 == li) {
+                            Some(p) => p.2.push(id.to_string()),
+                            None => pairs.push((lj, li, vec![id.to_string()])),
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert((role, id), li);
+                    }
+                }
+            }
+        }
+        for (a, b, ids) in pairs {
+            let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+            let more = ids.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            self.warn(format!(
+                "{} and {} hold {} feature(s) with the same ids ({}{more}): they are counted twice; remove one of the layers if they are the same data",
+                self.session.layers[a].layer.name,
+                self.session.layers[b].layer.name,
+                ids.len(),
+                shown.join(", ")
+            ));
         }
     }
 

@@ -8,7 +8,7 @@ use egui_kittest::{Harness, SnapshotOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn data(name: &str) -> PathBuf {
+pub(crate) fn data(name: &str) -> PathBuf {
     crate::util::root().join("data").join(name)
 }
 
@@ -859,4 +859,5 @@ fn plus_and_minus_keys_zoom_the_map() {
     assert!((zoom(&h) / start - 1.0).abs() < 0.05);
 }
 
+mod reopen;
 mod replay_live;
