@@ -163,6 +163,16 @@ impl Gazetteer {
             .collect()
     }
 
+    /// The place nearest `at` within `within_m` metres (geodesic), and how far.
+    pub fn nearest(&self, at: geo::Coord, within_m: f64) -> Option<(&Place, f64)> {
+        let dlat = within_m / 111_000.0;
+        let dlon = dlat / at.y.to_radians().cos().max(0.05);
+        self.in_box([at.x - dlon, at.y - dlat, at.x + dlon, at.y + dlat], 0)
+            .map(|p| (p, crate::geodesy::distance_m(at, p.at)))
+            .filter(|(_, d)| *d <= within_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// The places in a lon/lat box with at least `min_population` people, largest first.
     pub fn in_box(&self, bbox: [f64; 4], min_population: u64) -> impl Iterator<Item = &Place> {
         self.places

@@ -133,6 +133,9 @@ pub struct Forms {
     pub listen_url: String,
     /// The toolbar's place search.
     pub place: String,
+    /// Where a typed position reads both as lat, lon and as lon, lat: the two
+    /// places, for the user to pick (the text they were read from first).
+    pub go_to_choices: Option<(String, Vec<(geo::Coord, String)>)>,
 }
 
 /// The user's choices. Fields without `serde(skip)` are saved between runs.

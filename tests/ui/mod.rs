@@ -817,10 +817,13 @@ fn go_to_takes_old_names_coordinates_and_mgrs() {
     while h.state().busy() && start.elapsed() < Duration::from_secs(60) {
         h.step();
     }
-    for (typed, lon, lat) in [
-        ("Kiev", 30.52, 50.45),
-        ("48.0, 37.8", 37.8, 48.0),
-        ("37U DP 10659 28111", 37.8, 48.1),
+    // "48.0, 37.8" reads both as lat, lon and as lon, lat (issue 24, item 2):
+    // both are offered, each with its nearest town, and the one picked is shown.
+    for (typed, pick, lon, lat) in [
+        ("Kiev", None, 30.52, 50.45),
+        ("48.0, 37.8", Some("lon 37.80000, lat 48.00000"), 37.8, 48.0),
+        ("48.0, 37.8", Some("lon 48.00000, lat 37.80000"), 48.0, 37.8),
+        ("37U DP 10659 28111", None, 37.8, 48.1),
     ] {
         let field = h.get_by_role(egui::accesskit::Role::TextInput);
         field.focus();
@@ -831,6 +834,11 @@ fn go_to_takes_old_names_coordinates_and_mgrs() {
         h.run_steps(2);
         h.key_press(egui::Key::Enter);
         h.run_steps(3);
+        if let Some(label) = pick {
+            h.get_by_label("Both orders are positions; which is meant?");
+            h.get_by_label_contains(label).click();
+            h.run_steps(3);
+        }
         let centre = h.state().map_rect().center();
         let want = h.state().screen_pos(geo::Coord { x: lon, y: lat });
         assert!(

@@ -44,7 +44,8 @@ pub fn toolbar_ui(
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        place_search_ui(ui, &mut settings.forms.place, places, out);
+        let forms = &mut settings.forms;
+        place_search_ui(ui, &mut forms.place, &mut forms.go_to_choices, places, out);
         ui.separator();
         ui.label("Tool:");
         for (tool, label, tip) in TOOLS {
@@ -66,6 +67,7 @@ pub fn toolbar_ui(
 fn place_search_ui(
     ui: &mut egui::Ui,
     query: &mut String,
+    choices: &mut Option<(String, Vec<(geo::Coord, String)>)>,
     places: Option<&Gazetteer>,
     out: &mut Vec<Command>,
 ) {
@@ -83,15 +85,63 @@ fn place_search_ui(
     }) {
         edit.request_focus();
     }
-    if edit.lost_focus()
-        && ui.input(|i| i.key_pressed(egui::Key::Enter))
-        && let Some((at, what)) = parse_go_to(query)
+    if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+        let found = parse_go_to(query);
+        match found.as_slice() {
+            [(at, what)] => {
+                *choices = None;
+                out.push(Command::GoTo {
+                    at: *at,
+                    zoom: 11.0,
+                    what: what.clone(),
+                });
+                return;
+            }
+            [_, _] => {
+                // Both orders are positions: the user picks, each shown with its nearest town.
+                let named = found
+                    .iter()
+                    .map(|(at, what)| {
+                        let near = places
+                            .and_then(|g| g.nearest(*at, 100_000.0))
+                            .map(|(p, d)| {
+                                format!(" - {:.0} km from {} ({})", d / 1000.0, p.name, p.country)
+                            })
+                            .unwrap_or_else(|| " - no town within 100 km".into());
+                        (*at, format!("{what}{near}"))
+                    })
+                    .collect();
+                *choices = Some((query.clone(), named));
+                return;
+            }
+            _ => *choices = None,
+        }
+    }
+    if let Some((typed, list)) = choices.as_ref()
+        && typed == query
     {
-        out.push(Command::GoTo {
-            at,
-            zoom: 11.0,
-            what,
-        });
+        let mut picked = None;
+        egui::Area::new(ui.scope_id().with("go to choices"))
+            .fixed_pos(edit.rect.left_bottom() + egui::vec2(0.0, 2.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label("Both orders are positions; which is meant?");
+                    for (at, text) in list {
+                        if ui.selectable_label(false, text).clicked() {
+                            picked = Some((*at, text.clone()));
+                        }
+                    }
+                });
+            });
+        if let Some((at, what)) = picked {
+            *choices = None;
+            out.push(Command::GoTo {
+                at,
+                zoom: 11.0,
+                what,
+            });
+        }
         return;
     }
     let Some(g) = places else { return };
@@ -133,11 +183,16 @@ fn place_search_ui(
     }
 }
 
-/// A position typed into the search box: "48.0, 37.8" (lat, lon; either
-/// order with N/S/E/W letters, "37.8E 48.0N") or an MGRS reference
-/// ("37U DP 10659 28111").
-pub fn parse_go_to(text: &str) -> Option<(geo::Coord, String)> {
+/// A position typed into the search box, as the places it can be: one for
+/// an MGRS reference ("37U DP 10659 28111"), for numbers with hemisphere
+/// letters ("37.8E 48.0N", either order) or whose first is past 90 (a
+/// longitude); two where both "lat, lon" and "lon, lat" are positions
+/// ("48.0, 37.8"): the status bar, the waypoint list and the CLI write
+/// "lon, lat", other tools "lat, lon", so neither is assumed. Each is
+/// labelled "lon …, lat …".
+pub fn parse_go_to(text: &str) -> Vec<(geo::Coord, String)> {
     let t = text.trim();
+    let label = |lon: f64, lat: f64| format!("lon {lon:.5}, lat {lat:.5}");
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() >= 5
         && compact.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -146,13 +201,11 @@ pub fn parse_go_to(text: &str) -> Option<(geo::Coord, String)> {
         && let Ok(m) = geoconvert::Mgrs::parse_str(&compact)
     {
         let ll = m.to_latlon();
-        return Some((
-            geo::Coord {
-                x: ll.longitude(),
-                y: ll.latitude(),
-            },
-            format!("MGRS {t}"),
-        ));
+        let at = geo::Coord {
+            x: ll.longitude(),
+            y: ll.latitude(),
+        };
+        return vec![(at, format!("MGRS {t}: {}", label(at.x, at.y)))];
     }
     // Tokens; a hemisphere letter standing alone belongs to the number before it.
     let mut parts: Vec<String> = Vec::new();
@@ -163,7 +216,7 @@ pub fn parse_go_to(text: &str) -> Option<(geo::Coord, String)> {
         }
     }
     if parts.len() != 2 {
-        return None;
+        return Vec::new();
     }
     // Each number with its hemisphere letter, if any: +1 north/east, -1 south/west.
     let read = |p: &str| -> Option<(f64, Option<char>)> {
@@ -180,18 +233,29 @@ pub fn parse_go_to(text: &str) -> Option<(geo::Coord, String)> {
         };
         signed.is_finite().then_some((signed, letter))
     };
-    let (a, b) = (read(&parts[0])?, read(&parts[1])?);
-    let (lat, lon) = match (a.1, b.1) {
-        (Some('E' | 'W'), _) | (_, Some('N' | 'S')) => (b.0, a.0),
-        _ if a.0.abs() > 90.0 => (b.0, a.0),
-        _ => (a.0, b.0),
+    let (Some(a), Some(b)) = (read(&parts[0]), read(&parts[1])) else {
+        return Vec::new();
     };
-    (lat.abs() <= 90.0 && lon.abs() <= 180.0).then(|| {
-        (
-            geo::Coord { x: lon, y: lat },
-            format!("{lat:.5}, {lon:.5} (lat, lon)"),
-        )
-    })
+    let valid = |lat: f64, lon: f64| lat.abs() <= 90.0 && lon.abs() <= 180.0;
+    let one = |lat: f64, lon: f64| {
+        if valid(lat, lon) {
+            vec![(geo::Coord { x: lon, y: lat }, label(lon, lat))]
+        } else {
+            Vec::new()
+        }
+    };
+    match (a.1, b.1) {
+        (Some('E' | 'W'), _) | (_, Some('N' | 'S')) => one(b.0, a.0),
+        (Some('N' | 'S'), _) | (_, Some('E' | 'W')) => one(a.0, b.0),
+        _ => {
+            // No letters: every order that is a position.
+            let mut out = one(a.0, b.0);
+            if a.0 != b.0 {
+                out.extend(one(b.0, a.0));
+            }
+            out
+        }
+    }
 }
 
 fn legend_ui(ui: &mut egui::Ui) {
@@ -228,19 +292,32 @@ mod tests {
     #[test]
     fn positions_in_either_order_and_mgrs() {
         let near = |t: &str, lon: f64, lat: f64| {
-            let (c, _) = parse_go_to(t).unwrap_or_else(|| panic!("{t}"));
+            let found = parse_go_to(t);
+            assert_eq!(found.len(), 1, "{t}: {found:?}");
+            let c = found[0].0;
             assert!(
                 (c.x - lon).abs() < 1e-3 && (c.y - lat).abs() < 1e-3,
                 "{t}: {c:?}"
             );
+            assert!(found[0].1.contains("lon ") && found[0].1.contains("lat "));
         };
-        near("48.0, 37.8", 37.8, 48.0);
         near("37.8E 48.0N", 37.8, 48.0);
         near("48.0N, 37.8E", 37.8, 48.0);
         near("46.5 S, 30.75 W", -30.75, -46.5);
+        // The first number past 90 can only be a longitude.
+        near("137.8, 48.0", 137.8, 48.0);
         // An MGRS reference (from the Python mgrs package: 48.1 N, 37.8 E).
         near("37U DP 10659 28111", 37.8, 48.1);
-        assert!(parse_go_to("Zaporizhzhia").is_none());
-        assert!(parse_go_to("95, 200").is_none());
+        assert!(parse_go_to("Zaporizhzhia").is_empty());
+        assert!(parse_go_to("95, 200").is_empty());
+    }
+
+    /// Issue 24, item 2: "37.83, 48.0" as the status bar writes it (lon,
+    /// lat) was read as lat, lon: a place in Iran. Both orders are offered.
+    #[test]
+    fn an_unlabelled_pair_offers_both_orders() {
+        let found = parse_go_to("37.83, 48.0");
+        let at: Vec<(f64, f64)> = found.iter().map(|(c, _)| (c.x, c.y)).collect();
+        assert_eq!(at, [(48.0, 37.83), (37.83, 48.0)]);
     }
 }

@@ -43,7 +43,7 @@ fn keys_window(ctx: &egui::Context, open: &mut bool) {
                     ("Home", "show every layer"),
                     (
                         "Ctrl+F",
-                        "Go to: a place name, \"48.0, 37.8\" (lat, lon) or an MGRS reference",
+                        "Go to: a place name, a position (\"37.8E 48.0N\"; two bare numbers offer both orders) or an MGRS reference",
                     ),
                     ("Esc", "clear the measurement or the query shape"),
                     ("Delete", "delete the selected waypoint (Route tool)"),
