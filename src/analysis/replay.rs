@@ -26,6 +26,8 @@ struct Run {
     report_interval_s: Option<f64>,
     rules: Option<Arc<ConvoyRules>>,
     vertices: Vec<(f64, Coord)>,
+    /// A track feature of the convoy says it arrived (`status: arrived`).
+    arrived: bool,
 }
 
 /// Every convoy of `layers` with a timed vertex, as runs (in convoy order),
@@ -35,6 +37,13 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
     let mut untimed = 0;
     // Each convoy's own report interval and rules, from its track features.
     let own = own_settings(layers);
+    // Convoys a track feature of which says it arrived (`status: arrived`).
+    let arrived_ids: std::collections::HashSet<String> = layers
+        .iter()
+        .flat_map(|l| &l.features)
+        .filter(|f| f.role == Role::Track && super::watch::says_arrived(f))
+        .filter_map(|f| f.prop_text("convoy_id"))
+        .collect();
     for c in assemble_convoys(layers) {
         let mut vertices = Vec::new();
         for part in &c.parts {
@@ -53,12 +62,14 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
             continue;
         }
         let (report_interval_s, rules) = own.get(&c.convoy_id).cloned().unwrap_or_default();
+        let arrived = arrived_ids.contains(c.convoy_id.as_str());
         runs.push(Run {
             id: c.convoy_id.as_str().into(),
             corridor_ids: c.corridor_ids.map(Arc::new),
             report_interval_s,
             rules,
             vertices,
+            arrived,
         });
     }
     (runs, untimed)
@@ -97,6 +108,8 @@ fn merge(runs: &[&Run]) -> Recorded {
             corridor_ids: r.corridor_ids.clone(),
             report_interval_s: r.report_interval_s,
             rules: r.rules.clone(),
+            // A track that says it arrived: its last report says so.
+            arrived: r.arrived && k + 1 == r.vertices.len(),
         });
         if let Some(&(next, _)) = r.vertices.get(k + 1) {
             heap.push(Reverse((time_order(next), i, k + 1)));
@@ -480,9 +493,10 @@ mod tests {
         };
         let single = with_rules(1);
         let silent = single.iter().filter(|a| a.2 == AlertType::Silent).count();
-        // Each convoy once, at its trip's end, but for those ending within
-        // 600 s of the replay's last batch.
-        assert!((50..=60).contains(&silent), "{silent}");
+        // Each convoy once at its trip's end, but for those ending within 600 s
+        // of the replay's last batch, and those whose trip ends at a corridor's
+        // end (arrived, not silent).
+        assert!((10..=60).contains(&silent), "{silent}");
         assert_eq!(with_rules(2), single);
         assert_eq!(with_rules(3), single);
         let seen = |shards| {

@@ -146,6 +146,8 @@ pub struct Report {
     pub report_interval_s: Option<f64>,
     /// The convoy's own rule settings, when the report gives any.
     pub rules: Option<std::sync::Arc<ConvoyRules>>,
+    /// The report says the convoy has arrived (`status: arrived`).
+    pub arrived: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -181,6 +183,8 @@ struct ConvoyState {
     stuck_alerted: Option<f64>,
     /// The tail's first vertex is clean (the tail was settled there).
     head_clean: bool,
+    /// Its newest report says it has arrived (`status: arrived`).
+    arrived: bool,
     /// While a stretch is open and every stretch of the tail is alerted: the
     /// tail's last vertex at that check. The next check reads only the tail
     /// from there (what the batch brought), so an excursion costs each batch
@@ -248,6 +252,9 @@ pub struct Watcher {
     near: Option<NearIncidents>,
     /// Changed convoys from which a batch is checked on all cores.
     parallel_from: usize,
+    /// Where a trip ends: both ends of every corridor, grain lane and planned
+    /// route (a convoy stopped there has arrived, not fallen silent).
+    destinations: Vec<Destination>,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
 }
@@ -258,6 +265,61 @@ pub fn stretch_key(s: &Stretch) -> String {
     s.start_time
         .clone()
         .unwrap_or_else(|| format!("{:.5},{:.5}", s.start[0], s.start[1]))
+}
+
+/// One end of a corridor, grain lane or planned route, and how near counts as there.
+#[derive(Clone, Debug)]
+pub(crate) struct Destination {
+    pub at: Coord,
+    pub reach_m: f64,
+    /// The corridor's id (a convoy approved for other corridors has not arrived here).
+    pub id: Option<String>,
+    pub role: Role,
+}
+
+/// Both ends of every line of every corridor, grain lane and route of `layers`.
+fn destinations(layers: &[Layer]) -> Vec<Destination> {
+    let mut out = Vec::new();
+    for f in layers.iter().flat_map(|l| &l.features) {
+        let reach_m = match f.role {
+            Role::Corridor | Role::GrainRoute => f.reach_m(f.role),
+            Role::Route => 1_000.0,
+            _ => continue,
+        };
+        let lines: Vec<&geo::LineString<f64>> = match &f.geometry {
+            Some(geo::Geometry::LineString(l)) => vec![l],
+            Some(geo::Geometry::MultiLineString(m)) => m.0.iter().collect(),
+            _ => continue,
+        };
+        for l in lines {
+            for at in [l.0.first(), l.0.last()].into_iter().flatten() {
+                out.push(Destination {
+                    at: *at,
+                    reach_m,
+                    id: f.id.clone(),
+                    role: f.role,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether `at` is at the end of a corridor the convoy is approved for (any,
+/// when it names none), a grain lane or a route.
+pub(crate) fn at_destination(
+    destinations: &[Destination],
+    at: Coord,
+    corridor_ids: Option<&[String]>,
+) -> bool {
+    destinations.iter().any(|d| {
+        let approved = match (d.role, corridor_ids, &d.id) {
+            (Role::Route, _, _) | (_, None, _) => true,
+            (_, Some(ids), Some(id)) => ids.iter().any(|i| i == id),
+            (_, Some(_), None) => false,
+        };
+        approved && crate::geodesy::fast_distance_m(at, d.at) <= d.reach_m
+    })
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {
@@ -293,7 +355,9 @@ impl Watcher {
             near: None,
             near_pending: Vec::new(),
             parallel_from: PARALLEL_FROM,
+            destinations: Vec::new(),
         };
+        w.destinations = destinations(&w.scn.layers);
         // What the files already show is known, not news.
         for c in initial {
             let Some(last) = c.parts.last() else { continue };
@@ -383,6 +447,7 @@ impl Watcher {
                 corridor_ids: corridor_ids_of(f).map(std::sync::Arc::new),
                 report_interval_s: report_interval_of(f),
                 rules: ConvoyRules::of(f).map(std::sync::Arc::new),
+                arrived: says_arrived(f),
             };
             if self.take(&report, &mut n) {
                 self.new_reports.push(f.clone());
@@ -454,6 +519,7 @@ impl Watcher {
                 _ => st.still_since = None,
             }
             st.moving = prev.is_some_and(|(at, _)| at != r.at);
+            st.arrived = r.arrived;
         }
         if st.open_at.is_some_and(|m| at_index <= m) || r.time.is_none() {
             // Before the part already read, or untimed: the next check reads it all.
@@ -517,6 +583,13 @@ impl Watcher {
         out.extend(self.check_near());
         out
     }
+}
+
+/// Whether a track feature or report says the convoy has arrived
+/// (`status: arrived`, any case).
+pub fn says_arrived(f: &Feature) -> bool {
+    f.prop_str("status")
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case("arrived"))
 }
 
 /// (convoy, position, time) of a point report; `None` for anything else.

@@ -27,6 +27,7 @@ impl Watcher {
         if self.silent_after_s.is_none() && !self.any_own_silence {
             return out;
         }
+        let destinations = &self.destinations;
         for st in &mut self.convoys {
             let limit = st
                 .rules
@@ -38,6 +39,13 @@ impl Watcher {
             };
             let Some(t) = last.time else { continue };
             if !st.moving || now - t <= limit || st.silent_after == Some(t) {
+                continue;
+            }
+            // A finished trip is not a silence: its report says it arrived, or it
+            // stopped at the end of one of its corridors, a grain lane or a route.
+            if st.arrived
+                || super::at_destination(destinations, last.at, st.corridor_ids.as_deref())
+            {
                 continue;
             }
             out.push(point_alert(&st.id, AlertType::Silent, last.at, t, None));

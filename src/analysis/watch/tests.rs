@@ -477,3 +477,46 @@ fn a_long_excursion_alerts_what_check_finds() {
         assert!(w.held() <= 2, "settled at the end: {}", w.held());
     }
 }
+
+/// Issue 24, item 4: a finished trip is not a silence. A convoy that stops
+/// reporting at its corridor's end, or whose last report says `status:
+/// arrived`, is not alerted silent; one that stops half-way is.
+#[test]
+fn a_finished_trip_is_not_silent() {
+    let t = |s: &str| crate::io::time::parse_rfc3339(s).expect("time");
+    let mut w = Watcher::new(vec![
+        read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
+    ])
+    .with_silent_after_s(600.0);
+    let convoy = |id: &str, last: (f64, f64), status: &str| {
+        let text = crate::synth::position_reports(
+            id,
+            &[
+                (last.0 - 0.02, 50.0, "2026-03-02T08:00:00Z"),
+                (last.0 - 0.01, 50.0, "2026-03-02T08:01:00Z"),
+                (last.0, last.1, "2026-03-02T08:02:00Z"),
+            ],
+            "",
+        );
+        let text = if status.is_empty() {
+            text
+        } else {
+            text.replacen(
+                r#""time":"2026-03-02T08:02:00Z""#,
+                &format!(r#""time":"2026-03-02T08:02:00Z","status":"{status}""#),
+                1,
+            )
+        };
+        read_bytes("feed", text.as_bytes()).expect("reports")
+    };
+    w.ingest(&convoy("AT-END", (30.999, 50.0), ""));
+    w.ingest(&convoy("HALF-WAY", (30.5, 50.0), ""));
+    w.ingest(&convoy("SAYS-ARRIVED", (30.6, 50.0), "Arrived"));
+    assert!(w.check().is_empty());
+    let silent: Vec<String> = w
+        .check_silent(t("2026-03-02T08:30:00Z"))
+        .into_iter()
+        .map(|a| a.convoy_id)
+        .collect();
+    assert_eq!(silent, ["HALF-WAY"]);
+}
