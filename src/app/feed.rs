@@ -54,6 +54,43 @@ pub struct FeedAlert {
     pub received_hms: String,
     /// Heard from another operator's table (LISTEN), not raised here.
     pub from: Option<String>,
+    /// Its stretch has ended (the figures are final); until then it is ongoing
+    /// and its figures grow with each batch.
+    pub ended: bool,
+}
+
+/// Takes an alert into the list: a new one is added (and logged); an update
+/// or the end of a stretch already listed changes that entry's figures.
+pub fn take_alert(
+    alerts: &mut Vec<FeedAlert>,
+    a: Alert,
+    received_hms: String,
+    from: Option<String>,
+) -> bool {
+    use crate::analysis::watch::AlertEvent;
+    let same = |f: &FeedAlert| {
+        f.alert.convoy_id == a.convoy_id
+            && f.alert.alert_type == a.alert_type
+            && f.alert.stretch.start_time == a.stretch.start_time
+            && f.alert.stretch.start == a.stretch.start
+    };
+    if a.event != AlertEvent::Start
+        && let Some(f) = alerts.iter_mut().rev().find(|f| same(f))
+    {
+        f.ended |= a.event == AlertEvent::End;
+        f.alert.stretch = a.stretch;
+        f.alert.path = a.path;
+        return false;
+    }
+    let ended = a.event == AlertEvent::End;
+    alerts.push(FeedAlert {
+        alert: a,
+        received: Instant::now(),
+        received_hms,
+        from,
+        ended,
+    });
+    true
 }
 
 pub struct FeedWatch {
@@ -110,6 +147,10 @@ impl FeedWatch {
         let spawned = std::thread::Builder::new()
             .name("feed".into())
             .spawn(move || {
+                let opts = Options {
+                    stretch_events: true,
+                    ..opts
+                };
                 let mut watcher = Watcher::new(layers).with_options(&opts);
                 let limits = FetchLimits {
                     total_timeout: Duration::from_secs(60),
@@ -347,7 +388,11 @@ fn replay_worker(
     tx: &std::sync::mpsc::Sender<FeedMsg>,
     ctx: &egui::Context,
 ) {
-    let mut watcher = Watcher::new(layers).with_options(opts);
+    let opts = Options {
+        stretch_events: true,
+        ..*opts
+    };
+    let mut watcher = Watcher::new(layers).with_options(&opts);
     let rec = recorded_reports(&recorded);
     drop(recorded);
     let plan = batches(&rec.times, BATCH_S);

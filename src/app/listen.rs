@@ -51,6 +51,11 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
     Some(Alert {
         convoy_id: text("convoy_id")?,
         alert_type,
+        event: match v.get("event").and_then(Value::as_str) {
+            Some("end") => crate::analysis::watch::AlertEvent::End,
+            Some("update") => crate::analysis::watch::AlertEvent::Update,
+            _ => crate::analysis::watch::AlertEvent::Start,
+        },
         stretch: Stretch {
             start,
             end,

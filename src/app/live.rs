@@ -1,7 +1,7 @@
 //! The live feed: start, stop, poll, and alerts.
 
 use super::CorridorApp;
-use super::feed::{FeedAlert, FeedMsg, FeedWatch};
+use super::feed::{FeedMsg, FeedWatch};
 use super::model::{LoadedLayer, Origin, bbox_of_coords};
 use super::settings::Tab;
 use crate::model::{Layer, Role};
@@ -193,20 +193,22 @@ impl CorridorApp {
                         }
                     }
                     for a in alerts {
-                        let what = a.alert_type.verb();
-                        self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
+                        if a.event.is_start() {
+                            let what = a.alert_type.verb();
+                            self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
+                        }
                         // In a replay, when it was raised in recorded time.
                         let received_hms = match clock {
                             Some((t, _, _)) => crate::io::time::format_rfc3339(t)
                                 .map(|s| format!("{} recorded", s.get(11..19).unwrap_or(&s))),
                             None => self.session.log.last().map(|e| e.at.clone()),
                         };
-                        self.session.alerts.push(FeedAlert {
-                            alert: a,
-                            received: std::time::Instant::now(),
-                            received_hms: received_hms.unwrap_or_default(),
-                            from: None,
-                        });
+                        super::feed::take_alert(
+                            &mut self.session.alerts,
+                            a,
+                            received_hms.unwrap_or_default(),
+                            None,
+                        );
                     }
                 }
                 FeedMsg::Failed {

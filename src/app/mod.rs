@@ -150,7 +150,14 @@ impl CorridorApp {
         });
         egui::Panel::bottom("status").show(ui, |ui| chrome::status_ui(ui, runtime, out));
         if session.replay.enabled {
-            egui::Panel::bottom("replay").show(ui, |ui| panels::replay_bar_ui(ui, session, out));
+            // Replay as live drives the time slider: the bar shows that replay's speed.
+            let live_speed = runtime
+                .feed
+                .as_ref()
+                .and_then(|f| f.replay.as_ref())
+                .map(|r| r.speed());
+            egui::Panel::bottom("replay")
+                .show(ui, |ui| panels::replay_bar_ui(ui, session, live_speed, out));
         }
         if settings.show_log {
             egui::Panel::bottom("log")

@@ -3,7 +3,6 @@
 //! table (LISTEN) into the Live tab.
 
 use super::CorridorApp;
-use super::feed::FeedAlert;
 use super::jobs::JobOut;
 use super::listen::{Listener, alert_from_json};
 use crate::io::ogc::{Collection, ItemsQuery};
@@ -130,15 +129,17 @@ impl CorridorApp {
         for m in msgs {
             match m {
                 Ok(a) => {
-                    self.session
-                        .warn(format!("ALERT {} from {from}", a.convoy_id));
+                    if a.event.is_start() {
+                        self.session
+                            .warn(format!("ALERT {} from {from}", a.convoy_id));
+                    }
                     let received_hms = self.session.log.last().map(|e| e.at.clone());
-                    self.session.alerts.push(FeedAlert {
-                        alert: a,
-                        received: std::time::Instant::now(),
-                        received_hms: received_hms.unwrap_or_default(),
-                        from: Some(from.clone()),
-                    });
+                    super::feed::take_alert(
+                        &mut self.session.alerts,
+                        a,
+                        received_hms.unwrap_or_default(),
+                        Some(from.clone()),
+                    );
                 }
                 Err(e) => self.info(format!("alerts table: {e}")),
             }

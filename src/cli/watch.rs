@@ -88,6 +88,8 @@ fn options_of(args: &WatchArgs) -> Result<Options> {
         stuck_after_s: args.stuck_after_s,
         near_incident_m: args.near_incident_m,
         incident_window_h: args.incident_window_h,
+        // An end line with each stretch's final figures (updates are not printed).
+        stretch_events: true,
     };
     match opts.problem() {
         Some(p) => anyhow::bail!("{p}"),
@@ -157,7 +159,7 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     n.new,
                     n.duplicates,
                     n.late,
-                    alerts.len()
+                    alerts.iter().filter(|a| a.event.is_start()).count()
                 );
                 let detected_at = now_rfc3339();
                 let rows = rows_from_alerts(&alerts, &detected_at);
@@ -276,7 +278,7 @@ fn replay(
                 writeln!(out, "{v}")?;
             }
         }
-        alerts_n += rows.len();
+        alerts_n += b.alerts.iter().filter(|a| a.event.is_start()).count();
         if let Some(s) = sink.as_deref_mut() {
             write_rows(s, &rows, true).map_err(|e| anyhow::anyhow!("{e} (in {})", s.url.masked))?;
         }

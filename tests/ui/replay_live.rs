@@ -13,6 +13,7 @@ const RULES: Options = Options {
     stuck_after_s: 900.0,
     near_incident_m: 5000.0,
     incident_window_h: 48.0,
+    stretch_events: false,
 };
 
 /// (convoy, type, start time) of each alert the core's replay raises on the
@@ -71,6 +72,34 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
     let app = app_alerts(&h);
     let core = core_alerts();
     assert_eq!(app, core, "the app's replay raises the core's alerts");
+    // Issue 24, item 3: an alert follows its stretch. ICRC-04's first
+    // deviation, alerted at 785 m, ended at 7.55 km (check's figures), and
+    // says so; UN-07's, alerted at 440 m, is still going at the end of the
+    // data, and shows what it has become.
+    let alerts = &h.state().session.alerts;
+    let find = |id: &str, start: &str| {
+        alerts
+            .iter()
+            .find(|a| {
+                a.alert.convoy_id == id && a.alert.stretch.start_time.as_deref() == Some(start)
+            })
+            .unwrap_or_else(|| panic!("{id} {start}"))
+    };
+    let icrc = find("ICRC-04", "2026-03-02T10:27:39Z");
+    assert!(icrc.ended);
+    assert_eq!(icrc.alert.stretch.length_m, 7547.3);
+    assert_eq!(
+        icrc.alert.stretch.end_time.as_deref(),
+        Some("2026-03-02T10:33:40Z")
+    );
+    let un07 = find("UN-07", "2026-03-02T12:08:45Z");
+    assert!(!un07.ended);
+    assert!(
+        un07.alert.stretch.length_m > 10_000.0,
+        "{:?}",
+        un07.alert.stretch
+    );
+    h.get_by_label_contains("ended at 2026-03-02T10:33:40Z");
     let count = |t: &str| core.iter().filter(|k| k.1 == t).count();
     assert!(
         count("deviation") > 0 && count("silent") > 0 && count("stuck") > 0,

@@ -18,11 +18,21 @@ fn watch_prints_each_new_alert_once_through_faults() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+    let all: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
         .collect();
+    let (ends, lines): (Vec<Value>, Vec<Value>) =
+        all.into_iter().partition(|l| l["event"] == "end");
     assert_eq!(lines.len(), 2, "{lines:?}\n{stderr}");
+    // The deviation ended (back on the corridor before the zone entry): its
+    // end line has its final figures, longer than when it was first seen.
+    assert_eq!(ends.len(), 1, "{ends:?}");
+    assert_eq!(ends[0]["start_time"], lines[0]["start_time"]);
+    assert!(
+        ends[0]["length_m"].as_f64() > lines[0]["length_m"].as_f64(),
+        "{ends:?}"
+    );
     assert_eq!(lines[0]["convoy_id"], "K-1");
     assert_eq!(lines[0]["type"], "deviation");
     // Leaves the 1-km corridor between the 08:20 report (on it) and 08:30 (5.6 km north).
@@ -85,10 +95,12 @@ fn replay_alerts_each_expected_stretch_once() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{case}: {stderr}");
-        let alerts: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        let all: Vec<Value> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| serde_json::from_str(l).expect("JSON lines"))
             .collect();
+        let (ends, alerts): (Vec<Value>, Vec<Value>) =
+            all.into_iter().partition(|l| l["event"] == "end");
         let expected: Value =
             serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
         let mut want = Vec::new();
@@ -117,7 +129,19 @@ fn replay_alerts_each_expected_stretch_once() {
                 a["detected_at"].as_str().unwrap() >= s["start_time"].as_str().unwrap(),
                 "{case}: detected after it began"
             );
+            // A stretch that ends in the data has an end line with its final
+            // figures: the independent answer's (GeographicLib), to a metre.
+            if let Some(e) = ends.iter().find(|e| {
+                e["convoy_id"] == id.as_str()
+                    && e["type"] == *t
+                    && e["start_time"] == s["start_time"]
+            }) {
+                assert_eq!(e["end_time"], s["end_time"], "{case}: {e} vs {s}");
+                let d = (e["length_m"].as_f64().unwrap() - s["length_m"].as_f64().unwrap()).abs();
+                assert!(d < 1.0, "{case}: {e} vs {s}");
+            }
         }
+        assert!(!ends.is_empty(), "{case}: no stretch ended");
         assert!(stderr.contains("0 late report(s)"), "{stderr}");
     }
 }

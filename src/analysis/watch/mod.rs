@@ -101,12 +101,33 @@ impl AlertType {
     }
 }
 
-/// A new deviation or zone entry, as `watch` prints it (one JSON line).
+/// What an alert says of its stretch: it started (a new alert), it grew
+/// (the figures so far, for a display), or it ended (its final figures).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertEvent {
+    #[default]
+    Start,
+    Update,
+    End,
+}
+
+impl AlertEvent {
+    pub fn is_start(&self) -> bool {
+        *self == AlertEvent::Start
+    }
+}
+
+/// A new deviation or zone entry, as `watch` prints it (one JSON line); an
+/// `end` line gives a stretch's final figures once it has ended.
 #[derive(Clone, Debug, Serialize)]
 pub struct Alert {
     pub convoy_id: String,
     #[serde(rename = "type")]
     pub alert_type: AlertType,
+    /// Left out on a new alert; `"update"` or `"end"` on what follows it.
+    #[serde(skip_serializing_if = "AlertEvent::is_start")]
+    pub event: AlertEvent,
     #[serde(flatten)]
     pub stretch: Stretch,
     /// Lon/lat path of the stretch (for the map; not printed).
@@ -150,6 +171,15 @@ pub struct Report {
     pub arrived: bool,
 }
 
+/// An alerted stretch that has not ended: its figures so far, the length
+/// unrounded (it grows batch by batch).
+#[derive(Clone, Debug)]
+struct OpenAlert {
+    stretch: Stretch,
+    path: Vec<Coord>,
+    length_m: f64,
+}
+
 #[derive(Clone, Debug)]
 struct Vertex {
     at: Coord,
@@ -185,6 +215,8 @@ struct ConvoyState {
     head_clean: bool,
     /// Its newest report says it has arrived (`status: arrived`).
     arrived: bool,
+    /// Stretches alerted and not yet ended, by (type, key): their figures so far.
+    open_alerts: HashMap<(AlertType, String), OpenAlert>,
     /// While a stretch is open and every stretch of the tail is alerted: the
     /// tail's last vertex at that check. The next check reads only the tail
     /// from there (what the batch brought), so an excursion costs each batch
@@ -237,6 +269,8 @@ pub struct Watcher {
     opts: CheckOptions,
     /// A stretch alerts once it has lasted this long (seconds; 0: at once).
     min_duration_s: f64,
+    /// Its growth and its end are alerted too (`AlertEvent::Update`, `End`).
+    stretch_events: bool,
     /// Silence (seconds) after which a convoy under way alerts `silent`.
     silent_after_s: Option<f64>,
     /// Seconds at one position, after moving there, that alert `stuck`.
@@ -346,6 +380,7 @@ impl Watcher {
                 ..CheckOptions::default()
             },
             min_duration_s: 0.0,
+            stretch_events: false,
             silent_after_s: None,
             stuck_after_s: None,
             any_own_silence: false,
@@ -387,6 +422,13 @@ impl Watcher {
     /// Alerts a deviation or zone entry only once it has lasted `s` seconds
     /// (a track that grazes a boundary for less raises nothing). A stretch
     /// without times alerts at once: its duration is not known.
+    /// Alerts a stretch's growth (`update`) and its final figures (`end`)
+    /// besides its start.
+    pub fn with_stretch_events(mut self, on: bool) -> Watcher {
+        self.stretch_events = on;
+        self
+    }
+
     pub fn with_min_duration_s(mut self, s: f64) -> Watcher {
         self.min_duration_s = if s.is_finite() { s.max(0.0) } else { 0.0 };
         self
@@ -549,6 +591,7 @@ impl Watcher {
         use rayon::prelude::*;
         let changed = std::mem::take(&mut self.changed);
         let (scn, opts, min_s) = (&self.scn, &self.opts, self.min_duration_s);
+        let events = self.stretch_events;
         // The changed convoys are independent: checked in parallel when there
         // are enough of them to pay for it, alerts kept in first-seen order.
         let mut states: Vec<&mut ConvoyState> = if changed.len() * 8 < self.convoys.len() {
@@ -571,12 +614,12 @@ impl Watcher {
         let per: Vec<Vec<Alert>> = if states.len() >= self.parallel_from {
             states
                 .par_iter_mut()
-                .map(|st| st.check_tail(scn, opts, min_s))
+                .map(|st| st.check_tail(scn, opts, min_s, events))
                 .collect()
         } else {
             states
                 .iter_mut()
-                .map(|st| st.check_tail(scn, opts, min_s))
+                .map(|st| st.check_tail(scn, opts, min_s, events))
                 .collect()
         };
         let mut out: Vec<Alert> = per.into_iter().flatten().collect();

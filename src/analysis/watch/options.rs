@@ -11,6 +11,9 @@ pub struct Options {
     pub stuck_after_s: f64,
     pub near_incident_m: f64,
     pub incident_window_h: f64,
+    /// Besides a stretch's start, its growth (`update`) and its final figures
+    /// (`end`): `watch` and the app ask for them.
+    pub stretch_events: bool,
 }
 
 impl Default for Options {
@@ -21,6 +24,7 @@ impl Default for Options {
             stuck_after_s: 0.0,
             near_incident_m: 0.0,
             incident_window_h: 24.0,
+            stretch_events: false,
         }
     }
 }

@@ -153,6 +153,7 @@ pub(super) fn point_alert(
     Alert {
         convoy_id: id.to_string(),
         alert_type,
+        event: super::AlertEvent::Start,
         stretch: crate::report::Stretch {
             start: pos,
             end: pos,
@@ -172,7 +173,8 @@ pub(super) fn point_alert(
 impl Watcher {
     /// The watcher with every rule of `o`.
     pub fn with_options(self, o: &Options) -> Watcher {
-        self.with_min_duration_s(o.min_duration_s)
+        self.with_stretch_events(o.stretch_events)
+            .with_min_duration_s(o.min_duration_s)
             .with_silent_after_s(o.silent_after_s)
             .with_stuck_after_s(o.stuck_after_s)
             .with_near_incident(o.near_incident_m, o.incident_window_h)

@@ -3,7 +3,9 @@
 //! code (offsets only for stretches not yet alerted), then settled at its last
 //! clean vertex.
 
-use super::{Alert, AlertType, ConvoyState, Key, RECENT, Vertex, stretch_key};
+use super::{
+    Alert, AlertEvent, AlertType, ConvoyState, Key, OpenAlert, RECENT, Vertex, stretch_key,
+};
 use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use crate::analysis::{
     CheckOptions, DensePart, Mode, Scenario, check_convoy_measuring, find_stretches_hinted,
@@ -12,6 +14,7 @@ use crate::geodesy::wrap_dlon_deg;
 use crate::model::{Convoy, TrackPart};
 use crate::report::Stretch;
 use crate::report::round_deg;
+use geo::Coord;
 
 impl ConvoyState {
     /// Checks the tail after a batch with `check`'s code: its new stretches,
@@ -21,6 +24,7 @@ impl ConvoyState {
         scn: &Scenario,
         opts: &CheckOptions,
         min_s: f64,
+        events: bool,
     ) -> Vec<Alert> {
         let st = self;
         st.changed = false;
@@ -66,17 +70,14 @@ impl ConvoyState {
         let going_on = |s: &Stretch, first: Option<[f64; 2]>| {
             head.is_some_and(|pos| s.start == pos && first == Some(pos))
         };
-        // What was alerted already needs no offset again (the costly part of a
-        // long open stretch, re-checked with each report).
+        // A new stretch is measured for its alert; with stretch events an open
+        // one too, for its figures so far (in the part read only, once it is
+        // open). Without them what was alerted needs no offset again.
         let known = &st.known;
         let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
-            let t = match mode {
-                Mode::Outside => AlertType::Deviation,
-                Mode::Inside => AlertType::BufferZoneEntry,
-            };
-            // Stretches are measured as they are found, first first: one that
-            // starts at the part's first vertex is the first of its kind.
-            !(head == Some(s.start)) && !known.contains(&(t, stretch_key(s)))
+            events
+                || (head != Some(s.start)
+                    && !known.contains(&(alert_type_of(mode), stretch_key(s))))
         });
         let mut pending = false;
         let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
@@ -96,6 +97,22 @@ impl ConvoyState {
             let first = first_starts(stretches);
             for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
                 if k == 0 && going_on(s, first) {
+                    // The open stretch grew by the part read: its figures so far.
+                    if let Some(open) = latest_open(&mut st.open_alerts, t) {
+                        open.grow(s, p);
+                        out.push(alert(&id, t, AlertEvent::Update, &open.stretch, &open.path));
+                    }
+                    continue;
+                }
+                let key = (t, stretch_key(s));
+                if st.known.contains(&key) {
+                    // Alerted before: what it has become, when it changed.
+                    if let Some(open) = st.open_alerts.get_mut(&key)
+                        && open.stretch != *s
+                    {
+                        *open = OpenAlert::new(s, p);
+                        out.push(alert(&id, t, AlertEvent::Update, s, p));
+                    }
                     continue;
                 }
                 if lasted_s(s).is_some_and(|d| d < st.rules.min_duration_s.unwrap_or(min_s)) {
@@ -103,25 +120,24 @@ impl ConvoyState {
                     pending = true;
                     continue;
                 }
-                if st.known.insert((t, stretch_key(s))) {
-                    out.push(Alert {
-                        convoy_id: id.clone(),
-                        alert_type: t,
-                        stretch: s.clone(),
-                        path: p.clone(),
-                        incident_id: None,
-                        distance_m: None,
-                    });
+                st.known.insert(key.clone());
+                if events {
+                    st.open_alerts.insert(key, OpenAlert::new(s, p));
                 }
+                out.push(alert(&id, t, AlertEvent::Start, s, p));
             }
         }
         let before = st.tail.len();
-        if clean {
+        let settle_here = if clean {
             // No stretch anywhere in the tail: its last vertex is clean (no query needed).
-            settle_at(st, st.tail.len() - 1);
+            Some(st.tail.len() - 1)
         } else {
             // Before `from` no vertex is clean but the first (the tail was not settled there).
-            settle(scn, st, from.map_or(0, |m| m + 1));
+            clean_index(scn, st, from.map_or(0, |m| m + 1))
+        };
+        if let Some(k) = settle_here {
+            out.extend(st.ended(scn, opts, &id, k));
+            settle_at(st, k);
         }
         let last = st.tail.len() - 1;
         st.open_at = (!pending && last > 0).then_some(last);
@@ -135,6 +151,71 @@ impl ConvoyState {
                 }
                 _ => st.tail.iter().any(frac),
             };
+        }
+        out
+    }
+
+    /// The alerted stretches that end before the clean vertex `k` the tail is
+    /// about to be settled at, with their final figures: `check` on the tail
+    /// up to `k` (once per stretch). Timed tracks only (an untimed stretch's
+    /// key says nothing of when it started).
+    fn ended(&mut self, scn: &Scenario, opts: &CheckOptions, id: &str, k: usize) -> Vec<Alert> {
+        let Some(t0) = self.tail[k].time else {
+            // Untimed: what started before `k` has ended, without a figure to give.
+            if k > 0 {
+                self.open_alerts.clear();
+            }
+            return Vec::new();
+        };
+        let before_t0 = |key: &String| crate::io::time::parse_rfc3339(key).is_ok_and(|t| t < t0);
+        let ending: Vec<(AlertType, String)> = self
+            .open_alerts
+            .keys()
+            .filter(|(_, key)| before_t0(key))
+            .cloned()
+            .collect();
+        if ending.is_empty() {
+            return Vec::new();
+        }
+        let convoy = Convoy {
+            convoy_id: id.to_string(),
+            corridor_ids: self.corridor_ids.clone(),
+            parts: vec![TrackPart {
+                coords: self.tail[..=k].iter().map(|v| v.at).collect(),
+                times: self.tail[..=k].iter().map(|v| v.time).collect(),
+            }],
+            warnings: Vec::new(),
+        };
+        let keys = &ending;
+        let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
+            keys.contains(&(alert_type_of(mode), stretch_key(s)))
+        });
+        let mut out = Vec::new();
+        let lists = [
+            (
+                AlertType::Deviation,
+                &r.report.deviations,
+                &r.deviation_paths,
+            ),
+            (
+                AlertType::BufferZoneEntry,
+                &r.report.buffer_zone_entries,
+                &r.zone_paths,
+            ),
+        ];
+        for (t, stretches, paths) in lists {
+            for (s, p) in stretches.iter().zip(paths) {
+                let key = (t, stretch_key(s));
+                if self.open_alerts.remove(&key).is_some() {
+                    out.push(alert(id, t, AlertEvent::End, s, p));
+                }
+            }
+        }
+        // One not found again (it cannot be: the tail holds it whole) ends as last known.
+        for key in ending {
+            if let Some(open) = self.open_alerts.remove(&key) {
+                out.push(alert(id, key.0, AlertEvent::End, &open.stretch, &open.path));
+            }
         }
         out
     }
@@ -199,10 +280,11 @@ fn lasted_s(s: &Stretch) -> Option<f64> {
     Some(s.end_s? - s.start_s?)
 }
 
-/// Drops the tail before its last clean vertex (looked for from `from` on),
-/// and what is known of stretches that started before it.
-fn settle(scn: &Scenario, st: &mut ConvoyState, from: usize) {
+/// The tail's last clean vertex (looked for from `from` on), where it is
+/// settled: what comes before it is done with.
+fn clean_index(scn: &Scenario, st: &mut ConvoyState, from: usize) -> Option<usize> {
     let mask = st.take_mask(scn);
+    let mut found = None;
     if mask.iter().any(|&b| b) {
         let keep = |s: u32| mask[s as usize];
         let clean = |v: &Vertex| {
@@ -210,11 +292,74 @@ fn settle(scn: &Scenario, st: &mut ConvoyState, from: usize) {
                 && (scn.zone.is_empty() || !scn.zone.contains(v.at, &|_| true))
         };
         let from = from.min(st.tail.len());
-        if let Some(k) = st.tail[from..].iter().rposition(clean) {
-            settle_at(st, from + k);
-        }
+        found = st.tail[from..].iter().rposition(clean).map(|k| from + k);
     }
     st.mask = Some(mask);
+    found
+}
+
+fn alert_type_of(mode: Mode) -> AlertType {
+    match mode {
+        Mode::Outside => AlertType::Deviation,
+        Mode::Inside => AlertType::BufferZoneEntry,
+    }
+}
+
+/// A stretch alert.
+fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord]) -> Alert {
+    Alert {
+        convoy_id: id.to_string(),
+        alert_type: t,
+        event,
+        stretch: s.clone(),
+        path: path.to_vec(),
+        incident_id: None,
+        distance_m: None,
+    }
+}
+
+/// The open alert of type `t` that started last (the one a stretch going on
+/// at the tail's end continues).
+fn latest_open(
+    open: &mut std::collections::HashMap<(AlertType, String), OpenAlert>,
+    t: AlertType,
+) -> Option<&mut OpenAlert> {
+    open.iter_mut()
+        .filter(|((kind, _), _)| *kind == t)
+        .max_by(|a, b| {
+            let s = |x: &OpenAlert| x.stretch.start_s.unwrap_or(f64::NEG_INFINITY);
+            s(a.1).total_cmp(&s(b.1))
+        })
+        .map(|(_, v)| v)
+}
+
+impl OpenAlert {
+    fn new(s: &Stretch, path: &[Coord]) -> OpenAlert {
+        OpenAlert {
+            stretch: s.clone(),
+            path: path.to_vec(),
+            length_m: s.length_m,
+        }
+    }
+
+    /// The stretch going on by `s` (its part in what was read since).
+    fn grow(&mut self, s: &Stretch, path: &[Coord]) {
+        let added: f64 = path
+            .windows(2)
+            .map(|w| crate::geodesy::fast_distance_m(w[0], w[1]))
+            .sum();
+        self.length_m += added;
+        let g = &mut self.stretch;
+        g.length_m = crate::report::round_m(self.length_m);
+        g.end = s.end;
+        g.end_time = s.end_time.clone();
+        g.end_s = s.end_s;
+        g.max_offset_m = match (g.max_offset_m, s.max_offset_m) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.path.extend(path.iter().skip(1));
+    }
 }
 
 /// Drops the tail before vertex `k` (a clean one).

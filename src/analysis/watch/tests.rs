@@ -520,3 +520,53 @@ fn a_finished_trip_is_not_silent() {
         .collect();
     assert_eq!(silent, ["HALF-WAY"]);
 }
+
+/// Issue 24, item 3: an alert follows its stretch. A deviation is alerted
+/// once when it starts; each later batch updates its figures (`update`); the
+/// batch in which the convoy is back gives its final figures (`end`), equal
+/// to `check`'s stretch on the whole track.
+#[test]
+fn an_alert_grows_with_its_stretch_and_ends_with_checks_figures() {
+    let layers = read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c");
+    let pts: Vec<(f64, f64, String)> = (0..30)
+        .map(|k| {
+            let lat = if (5..25).contains(&k) {
+                50.0 + 0.002 * f64::from(k.min(30 - k))
+            } else {
+                50.0
+            };
+            (
+                30.1 + 0.01 * f64::from(k),
+                lat,
+                format!("2026-03-02T08:{k:02}:00Z"),
+            )
+        })
+        .collect();
+    let points: Vec<(f64, f64, &str)> = pts.iter().map(|(x, y, t)| (*x, *y, t.as_str())).collect();
+    let mut w = Watcher::new(vec![layers.clone()]).with_stretch_events(true);
+    let mut events = Vec::new();
+    for chunk in points.chunks(3) {
+        w.ingest(&reports(chunk));
+        events.extend(w.check());
+    }
+    let kinds: Vec<AlertEvent> = events.iter().map(|a| a.event).collect();
+    assert_eq!(kinds.first(), Some(&AlertEvent::Start), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&AlertEvent::End), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == AlertEvent::Start).count(), 1);
+    assert!(kinds.contains(&AlertEvent::Update));
+    let checked = crate::analysis::check(
+        &crate::analysis::Scenario::new(vec![layers]),
+        &crate::analysis::assemble_convoys(std::slice::from_ref(&reports(&points))),
+        &crate::analysis::CheckOptions::default(),
+    );
+    let want = &checked.convoys[0].deviations[0];
+    let end = &events.last().unwrap().stretch;
+    assert_eq!(end, want, "the end line's figures are check's");
+    // The updates grow: lengths never shrink, and the first is the start's.
+    let lengths: Vec<f64> = events.iter().map(|a| a.stretch.length_m).collect();
+    assert!(
+        lengths.windows(2).all(|w| w[1] >= w[0] - 0.1),
+        "{lengths:?}"
+    );
+    assert!(events[0].stretch.length_m < want.length_m);
+}

@@ -29,6 +29,9 @@ pub struct OverlayPlugin<'a> {
     pub replay: Option<&'a crate::app::replay::Replay>,
     /// Stretch paths of new alerts with their age in seconds.
     pub flashes: Vec<(Vec<Coord>, f32)>,
+    /// The alert selected in the Live tab: its stretch, or its place for an
+    /// alert of one position (silent, stuck, near an incident), ringed.
+    pub selected_alert: Option<Vec<Coord>>,
 }
 
 impl Paint for OverlayPlugin<'_> {
@@ -38,6 +41,17 @@ impl Paint for OverlayPlugin<'_> {
         }
         if let Some(r) = self.route {
             r.paint(projector, painter);
+        }
+        if let Some(path) = &self.selected_alert {
+            painter.add(Shape::line(
+                project_line(projector, path),
+                Stroke::new(5.0, HIGHLIGHT),
+            ));
+            if let Some(c) = path.last() {
+                let at = to_screen(projector, *c);
+                painter.circle_stroke(at, 12.0, Stroke::new(3.0, HIGHLIGHT));
+                painter.circle_stroke(at, 12.0, Stroke::new(1.0, Color32::BLACK));
+            }
         }
         for (path, age_s) in &self.flashes {
             let pulse = (age_s * 6.0).sin().abs();

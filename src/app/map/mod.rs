@@ -144,6 +144,11 @@ impl MapView {
                     .then_some(&session.route),
                 replay: session.replay.enabled.then_some(&session.replay),
                 flashes,
+                selected_alert: session
+                    .selection
+                    .alert
+                    .and_then(|i| session.alerts.get(i))
+                    .map(|a| a.alert.path.clone()),
             }))
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE

@@ -206,23 +206,41 @@ fn alerts_ui(
     }
 }
 
+/// "ongoing" (the figures so far) or "ended at …" (final), with its duration.
+fn progress(a: &FeedAlert) -> String {
+    let s = &a.alert.stretch;
+    let lasted = match (s.start_s, s.end_s) {
+        (Some(t0), Some(t1)) => format!(" after {}", crate::text::format_duration_s(t1 - t0)),
+        _ => String::new(),
+    };
+    if a.ended {
+        format!("ended at {}{lasted}", s.end_time.as_deref().unwrap_or("-"))
+    } else {
+        format!("ongoing{lasted}")
+    }
+}
+
 fn alert_text(a: &FeedAlert) -> RichText {
     let s = &a.alert.stretch;
     let kind = a.alert.alert_type.label();
     let (what, colour) = match a.alert.alert_type {
         AlertType::Deviation => (
             format!(
-                "left its corridors{}",
+                "left its corridors: {}{}, {}",
+                format_length_m(s.length_m),
                 s.max_offset_m
-                    .map(|m| format!(", up to {}", format_length_m(m)))
-                    .unwrap_or_default()
+                    .map(|m| format!(", up to {} off", format_length_m(m)))
+                    .unwrap_or_default(),
+                progress(a)
             ),
             DEVIATION,
         ),
         AlertType::BufferZoneEntry => (
             format!(
-                "entered the buffer zone, {} deep",
-                format_length_m(s.max_offset_m.unwrap_or(0.0))
+                "entered the buffer zone: {}, {} deep, {}",
+                format_length_m(s.length_m),
+                format_length_m(s.max_offset_m.unwrap_or(0.0)),
+                progress(a)
             ),
             ZONE_ENTRY,
         ),
@@ -231,10 +249,14 @@ fn alert_text(a: &FeedAlert) -> RichText {
             Color32::GRAY,
         ),
         AlertType::Stuck => (
-            format!(
-                "at one position until {}",
-                s.end_time.as_deref().unwrap_or("-")
-            ),
+            match (s.start_s, s.end_s) {
+                (Some(t0), Some(t1)) => format!(
+                    "has not moved for {} (to {})",
+                    crate::text::format_duration_s(t1 - t0),
+                    s.end_time.as_deref().unwrap_or("-")
+                ),
+                _ => "has not moved".to_string(),
+            },
             ZONE_ENTRY,
         ),
         AlertType::NearIncident => (
@@ -246,14 +268,22 @@ fn alert_text(a: &FeedAlert) -> RichText {
             DEVIATION,
         ),
     };
-    let when = s.start_time.as_deref().unwrap_or("no time");
+    // A stretch is "at" its start; a silence or a halt runs "since" it.
+    let when = format!(
+        "{} {}",
+        match a.alert.alert_type {
+            AlertType::Silent | AlertType::Stuck => "since",
+            _ => "at",
+        },
+        s.start_time.as_deref().unwrap_or("no time")
+    );
     let from = a
         .from
         .as_ref()
         .map(|f| format!(", from {f}"))
         .unwrap_or_default();
     RichText::new(format!(
-        "{} {kind}: {what} at {when} (received {}{from})",
+        "{} {kind}: {what} {when} (received {}{from})",
         a.alert.convoy_id, a.received_hms
     ))
     .color(colour)

@@ -5,7 +5,14 @@ use crate::app::replay::format_time;
 use crate::app::session::Session;
 use eframe::egui;
 
-pub fn replay_bar_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+/// `live_speed`: the speed of a replay as live that drives the slider (its
+/// clock, not the bar's, is then the one shown).
+pub fn replay_bar_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    live_speed: Option<f64>,
+    out: &mut Vec<Command>,
+) {
     let replay = &session.replay;
     let Some(d) = &replay.data else {
         ui.label("Replay: waiting for the analysis…");
@@ -19,22 +26,31 @@ pub fn replay_bar_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command
             ui.label("no track has times to replay");
             return;
         }
-        let label = if replay.playing { "Pause" } else { "Play" };
-        if ui.button(label).clicked() {
-            push(ReplayControl::PlayPause);
+        if let Some(speed) = live_speed {
+            ui.label(format!(
+                "replaying as live at {} (set in the Live tab)",
+                crate::app::feed::speed_text(speed)
+            ));
+        } else {
+            let label = if replay.playing { "Pause" } else { "Play" };
+            if ui.button(label).clicked() {
+                push(ReplayControl::PlayPause);
+            }
         }
-        egui::ComboBox::from_id_salt("replay speed")
-            .selected_text(speed_label(replay.speed))
-            .show_ui(ui, |ui| {
-                for s in [60.0, 600.0, 3600.0, 6.0 * 3600.0] {
-                    if ui
-                        .selectable_label(replay.speed == s, speed_label(s))
-                        .clicked()
-                    {
-                        push(ReplayControl::SetSpeed(s));
+        if live_speed.is_none() {
+            egui::ComboBox::from_id_salt("replay speed")
+                .selected_text(speed_label(replay.speed))
+                .show_ui(ui, |ui| {
+                    for s in [60.0, 600.0, 3600.0, 6.0 * 3600.0] {
+                        if ui
+                            .selectable_label(replay.speed == s, speed_label(s))
+                            .clicked()
+                        {
+                            push(ReplayControl::SetSpeed(s));
+                        }
                     }
-                }
-            });
+                });
+        }
         ui.label(format_time(replay.t));
         ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(100.0);
         let mut t = replay.t;

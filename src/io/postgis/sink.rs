@@ -128,8 +128,11 @@ pub fn rows_from_results(results: &[ConvoyResult]) -> Vec<SinkRow> {
 
 /// Alerts as rows, each with its JSON for `NOTIFY`.
 pub fn rows_from_alerts(alerts: &[Alert], detected_at: &str) -> Vec<SinkRow> {
+    // A stretch's start and its end (final figures) are written; the updates
+    // between are for displays.
     alerts
         .iter()
+        .filter(|a| a.event != crate::analysis::watch::AlertEvent::Update)
         .map(|a| {
             let kind = a.alert_type.as_str();
             let mut row = stretch_row(&a.convoy_id, kind, &a.stretch, &a.path);
