@@ -3,7 +3,9 @@
 //! recorded time that go through exactly the alerting a live feed does.
 
 use super::assemble_convoys;
-use super::watch::{Alert, AlertType, ConvoyRules, Options, Report, Watcher, report_interval_of};
+use super::watch::{
+    Alert, AlertEvent, AlertType, ConvoyRules, Options, Report, Watcher, report_interval_of,
+};
 use crate::model::Layer;
 use crate::model::Role;
 use geo::Coord;
@@ -221,7 +223,9 @@ pub fn replay(
             };
             let clock = std::time::Instant::now();
             late += w.ingest_reports(&rec.reports[range]).late;
-            let alerts = w.check_all(end_t);
+            let mut alerts = w.check_all(end_t);
+            // A replay prints starts and ends; the updates between are for displays.
+            alerts.retain(|a| a.event != AlertEvent::Update);
             if reported || !alerts.is_empty() {
                 out.push((k, alerts, clock.elapsed().as_secs_f64() * 1000.0));
             }

@@ -79,7 +79,10 @@ pub fn take_alert(
     {
         f.ended |= a.event == AlertEvent::End;
         f.alert.stretch = a.stretch;
-        f.alert.path = a.path;
+        // An update carries no path (the start's stays drawn); the end the whole.
+        if !a.path.is_empty() {
+            f.alert.path = a.path;
+        }
         return false;
     }
     let ended = a.event == AlertEvent::End;
@@ -149,6 +152,7 @@ impl FeedWatch {
             .spawn(move || {
                 let opts = Options {
                     stretch_events: true,
+                    stretch_updates: true,
                     ..opts
                 };
                 let mut watcher = Watcher::new(layers).with_options(&opts);
@@ -390,6 +394,7 @@ fn replay_worker(
 ) {
     let opts = Options {
         stretch_events: true,
+        stretch_updates: true,
         ..*opts
     };
     let mut watcher = Watcher::new(layers).with_options(&opts);

@@ -90,6 +90,7 @@ fn options_of(args: &WatchArgs) -> Result<Options> {
         incident_window_h: args.incident_window_h,
         // An end line with each stretch's final figures (updates are not printed).
         stretch_events: true,
+        stretch_updates: false,
     };
     match opts.problem() {
         Some(p) => anyhow::bail!("{p}"),

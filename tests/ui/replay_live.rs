@@ -14,6 +14,7 @@ const RULES: Options = Options {
     near_incident_m: 5000.0,
     incident_window_h: 48.0,
     stretch_events: false,
+    stretch_updates: false,
 };
 
 /// (convoy, type, start time) of each alert the core's replay raises on the

@@ -172,11 +172,11 @@ pub struct Report {
 }
 
 /// An alerted stretch that has not ended: its figures so far, the length
-/// unrounded (it grows batch by batch).
+/// unrounded (it grows batch by batch). Its path is not kept: an update
+/// carries none, the end the whole (from `check` on the tail).
 #[derive(Clone, Debug)]
 struct OpenAlert {
     stretch: Stretch,
-    path: Vec<Coord>,
     length_m: f64,
 }
 
@@ -269,8 +269,10 @@ pub struct Watcher {
     opts: CheckOptions,
     /// A stretch alerts once it has lasted this long (seconds; 0: at once).
     min_duration_s: f64,
-    /// Its growth and its end are alerted too (`AlertEvent::Update`, `End`).
+    /// A stretch's end is alerted too (`AlertEvent::End`), and its growth
+    /// (`Update`) when `stretch_updates`.
     stretch_events: bool,
+    stretch_updates: bool,
     /// Silence (seconds) after which a convoy under way alerts `silent`.
     silent_after_s: Option<f64>,
     /// Seconds at one position, after moving there, that alert `stuck`.
@@ -381,6 +383,7 @@ impl Watcher {
             },
             min_duration_s: 0.0,
             stretch_events: false,
+            stretch_updates: false,
             silent_after_s: None,
             stuck_after_s: None,
             any_own_silence: false,
@@ -422,10 +425,11 @@ impl Watcher {
     /// Alerts a deviation or zone entry only once it has lasted `s` seconds
     /// (a track that grazes a boundary for less raises nothing). A stretch
     /// without times alerts at once: its duration is not known.
-    /// Alerts a stretch's growth (`update`) and its final figures (`end`)
-    /// besides its start.
-    pub fn with_stretch_events(mut self, on: bool) -> Watcher {
-        self.stretch_events = on;
+    /// Alerts a stretch's final figures (`end`) besides its start, and with
+    /// `updates` its figures so far after each batch (`update`).
+    pub fn with_stretch_events(mut self, ends: bool, updates: bool) -> Watcher {
+        self.stretch_events = ends || updates;
+        self.stretch_updates = updates;
         self
     }
 
@@ -591,7 +595,7 @@ impl Watcher {
         use rayon::prelude::*;
         let changed = std::mem::take(&mut self.changed);
         let (scn, opts, min_s) = (&self.scn, &self.opts, self.min_duration_s);
-        let events = self.stretch_events;
+        let events = (self.stretch_events, self.stretch_updates);
         // The changed convoys are independent: checked in parallel when there
         // are enough of them to pay for it, alerts kept in first-seen order.
         let mut states: Vec<&mut ConvoyState> = if changed.len() * 8 < self.convoys.len() {

@@ -11,9 +11,12 @@ pub struct Options {
     pub stuck_after_s: f64,
     pub near_incident_m: f64,
     pub incident_window_h: f64,
-    /// Besides a stretch's start, its growth (`update`) and its final figures
-    /// (`end`): `watch` and the app ask for them.
+    /// Besides a stretch's start, its final figures (`end`): `watch` and the
+    /// app ask for them.
     pub stretch_events: bool,
+    /// And its figures so far after each batch (`update`): for the app's
+    /// display (each costs the measure of what the batch added).
+    pub stretch_updates: bool,
 }
 
 impl Default for Options {
@@ -25,6 +28,7 @@ impl Default for Options {
             near_incident_m: 0.0,
             incident_window_h: 24.0,
             stretch_events: false,
+            stretch_updates: false,
         }
     }
 }

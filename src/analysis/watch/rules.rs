@@ -173,7 +173,7 @@ pub(super) fn point_alert(
 impl Watcher {
     /// The watcher with every rule of `o`.
     pub fn with_options(self, o: &Options) -> Watcher {
-        self.with_stretch_events(o.stretch_events)
+        self.with_stretch_events(o.stretch_events, o.stretch_updates)
             .with_min_duration_s(o.min_duration_s)
             .with_silent_after_s(o.silent_after_s)
             .with_stuck_after_s(o.stuck_after_s)

@@ -24,7 +24,7 @@ impl ConvoyState {
         scn: &Scenario,
         opts: &CheckOptions,
         min_s: f64,
-        events: bool,
+        (events, updates): (bool, bool),
     ) -> Vec<Alert> {
         let st = self;
         st.changed = false;
@@ -75,7 +75,7 @@ impl ConvoyState {
         // open). Without them what was alerted needs no offset again.
         let known = &st.known;
         let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
-            events
+            updates
                 || (head != Some(s.start)
                     && !known.contains(&(alert_type_of(mode), stretch_key(s))))
         });
@@ -98,20 +98,21 @@ impl ConvoyState {
             for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
                 if k == 0 && going_on(s, first) {
                     // The open stretch grew by the part read: its figures so far.
-                    if let Some(open) = latest_open(&mut st.open_alerts, t) {
+                    if updates && let Some(open) = latest_open(&mut st.open_alerts, t) {
                         open.grow(s, p);
-                        out.push(alert(&id, t, AlertEvent::Update, &open.stretch, &open.path));
+                        out.push(alert(&id, t, AlertEvent::Update, &open.stretch, &[]));
                     }
                     continue;
                 }
                 let key = (t, stretch_key(s));
                 if st.known.contains(&key) {
                     // Alerted before: what it has become, when it changed.
-                    if let Some(open) = st.open_alerts.get_mut(&key)
+                    if updates
+                        && let Some(open) = st.open_alerts.get_mut(&key)
                         && open.stretch != *s
                     {
-                        *open = OpenAlert::new(s, p);
-                        out.push(alert(&id, t, AlertEvent::Update, s, p));
+                        *open = OpenAlert::new(s);
+                        out.push(alert(&id, t, AlertEvent::Update, s, &[]));
                     }
                     continue;
                 }
@@ -122,7 +123,7 @@ impl ConvoyState {
                 }
                 st.known.insert(key.clone());
                 if events {
-                    st.open_alerts.insert(key, OpenAlert::new(s, p));
+                    st.open_alerts.insert(key, OpenAlert::new(s));
                 }
                 out.push(alert(&id, t, AlertEvent::Start, s, p));
             }
@@ -214,7 +215,7 @@ impl ConvoyState {
         // One not found again (it cannot be: the tail holds it whole) ends as last known.
         for key in ending {
             if let Some(open) = self.open_alerts.remove(&key) {
-                out.push(alert(id, key.0, AlertEvent::End, &open.stretch, &open.path));
+                out.push(alert(id, key.0, AlertEvent::End, &open.stretch, &[]));
             }
         }
         out
@@ -334,10 +335,9 @@ fn latest_open(
 }
 
 impl OpenAlert {
-    fn new(s: &Stretch, path: &[Coord]) -> OpenAlert {
+    fn new(s: &Stretch) -> OpenAlert {
         OpenAlert {
             stretch: s.clone(),
-            path: path.to_vec(),
             length_m: s.length_m,
         }
     }
@@ -358,7 +358,6 @@ impl OpenAlert {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        self.path.extend(path.iter().skip(1));
     }
 }
 

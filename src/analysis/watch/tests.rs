@@ -543,7 +543,7 @@ fn an_alert_grows_with_its_stretch_and_ends_with_checks_figures() {
         })
         .collect();
     let points: Vec<(f64, f64, &str)> = pts.iter().map(|(x, y, t)| (*x, *y, t.as_str())).collect();
-    let mut w = Watcher::new(vec![layers.clone()]).with_stretch_events(true);
+    let mut w = Watcher::new(vec![layers.clone()]).with_stretch_events(true, true);
     let mut events = Vec::new();
     for chunk in points.chunks(3) {
         w.ingest(&reports(chunk));
