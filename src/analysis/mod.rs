@@ -1,6 +1,7 @@
 //! Deviation and buffer-zone analysis: pure functions over the model and index.
 
 mod convoys;
+mod far;
 mod gaps;
 pub mod incidents;
 pub mod replay;

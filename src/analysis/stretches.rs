@@ -334,6 +334,12 @@ pub fn max_offset_m(
     let mut best = 0.0f64;
     let first = span.start.floor().max(0.0) as usize;
     let last = (span.end.ceil() as usize).min(dense.edges());
+    // A stretch whose ends are both far from every area is searched without
+    // probing each of its vertices (each probe is costly far away).
+    let ends = (offset_m(dense.coord_at(span.start)), offset_m(dense.coord_at(span.end)));
+    if ends.0.0 > super::far::FAR_M && ends.1.0 > super::far::FAR_M && last > first + 2 {
+        return super::far::max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends);
+    }
     // Each vertex once: consecutive pieces share their ends.
     let mut gs: Vec<f64> = vec![span.start];
     gs.extend(
@@ -342,7 +348,16 @@ pub fn max_offset_m(
             .filter(|g| *g > span.start && *g < span.end),
     );
     gs.push(span.end);
-    let vals: Vec<Probe> = gs.iter().map(|g| offset_m(dense.coord_at(*g))).collect();
+    let n = gs.len();
+    let vals: Vec<Probe> = gs
+        .iter()
+        .enumerate()
+        .map(|(k, g)| match k {
+            0 => ends.0,
+            k if k + 1 == n => ends.1,
+            _ => offset_m(dense.coord_at(*g)),
+        })
+        .collect();
     let mut evals = vals.len();
     for k in 0..gs.len() - 1 {
         if gs[k + 1] > gs[k] {

@@ -14,5 +14,6 @@ mod segment;
 pub use ellipsoid::*;
 pub use frame::{LocalFrame, POLAR_LAT_DEG};
 pub use segment::{
-    closest_on_segment_m, planar_closest as planar_closest_pub, point_segment_distance_m,
+    closest_on_segment_m, planar_closest as planar_closest_pub, point_segment_distance_far_m,
+    point_segment_distance_m,
 };

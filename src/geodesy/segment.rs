@@ -41,6 +41,19 @@ pub fn closest_on_segment_m(p: Coord, a: Coord, b: Coord) -> (f64, f64) {
 /// assert!((d - 11_057.4).abs() < 1.0);
 /// ```
 pub fn point_segment_distance_m(p: Coord, a: Coord, b: Coord) -> f64 {
+    point_segment_distance_to_m(p, a, b, 1e-4)
+}
+
+/// [`point_segment_distance_m`] for a point at least 20 km from the segment:
+/// its foot is found to 1 m, which moves the distance by at most
+/// 1² / (2 x 20 km) = 0.025 mm (the distance is flat at its minimum), with
+/// half the geodesic solutions.
+pub fn point_segment_distance_far_m(p: Coord, a: Coord, b: Coord) -> f64 {
+    point_segment_distance_to_m(p, a, b, 1.0)
+}
+
+/// Golden-section search for the foot along the geodesic a-b, to `foot_tol_m`.
+fn point_segment_distance_to_m(p: Coord, a: Coord, b: Coord, foot_tol_m: f64) -> f64 {
     let (s12, azi1) = inverse_m(a, b);
     if s12.is_nan() || s12 <= 1e-6 {
         return distance_m(p, a);
@@ -54,7 +67,7 @@ pub fn point_segment_distance_m(p: Coord, a: Coord, b: Coord) -> f64 {
     let (mut f1, mut f2) = (f(x1), f(x2));
     let (mut lo, mut hi) = (lo, hi);
     for _ in 0..60 {
-        if hi - lo < 1e-4 {
+        if hi - lo < foot_tol_m {
             break;
         }
         if f1 < f2 {

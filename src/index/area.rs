@@ -100,7 +100,8 @@ impl SpatialIndex {
         }
         let (d, _) = closest_on_segment_m(p, piece.a, piece.b);
         if d > EXACT_BEYOND_M {
-            point_segment_distance_m(p, piece.a, piece.b)
+            // Over 20 km away: the foot to a metre moves the distance by 0.025 mm at most.
+            crate::geodesy::point_segment_distance_far_m(p, piece.a, piece.b)
         } else {
             d
         }
@@ -202,8 +203,23 @@ impl SpatialIndex {
                 * (0.01
                     + 3.0 * min_approx.max(0.0) / 6.371e6 * p.y.to_radians().tan().abs().max(1.0))
                 + 50.0;
+            // Far away the plate carrée band is wide: pieces in it are bracketed
+            // on a sphere first (within 0.65 % and 20 m of the ellipsoid, a
+            // cheap closed form); only those that can be nearest go on.
+            let sphere_upper = if min_approx > EXACT_BEYOND_M {
+                near.iter()
+                    .filter(|&&(approx, _)| approx <= min_approx + slack)
+                    .map(|&(_, id)| self.sphere_bounds_m(id, p).1)
+                    .fold(f64::INFINITY, f64::min)
+            } else {
+                f64::INFINITY
+            };
+            let mut end_cache: Vec<((u64, u64), f64)> = Vec::new();
             for &(approx, id) in &near {
                 if approx > min_approx + slack {
+                    continue;
+                }
+                if sphere_upper.is_finite() && self.sphere_bounds_m(id, p).0 > sphere_upper {
                     continue;
                 }
                 let piece = &self.pieces[id as usize];
@@ -219,7 +235,19 @@ impl SpatialIndex {
                         best = Some((d, Some(id)));
                     }
                 } else {
-                    let ends = distance_m(p, piece.a).min(distance_m(p, piece.b));
+                    // Neighbouring pieces share an end: each end's geodesic is solved once.
+                    let mut end_m = |c: Coord| {
+                        let key = (c.x.to_bits(), c.y.to_bits());
+                        match end_cache.iter().find(|(k, _)| *k == key) {
+                            Some(&(_, d)) => d,
+                            None => {
+                                let d = distance_m(p, c);
+                                end_cache.push((key, d));
+                                d
+                            }
+                        }
+                    };
+                    let ends = end_m(piece.a).min(end_m(piece.b));
                     far.push((id, reach, ends));
                 }
             }
@@ -229,9 +257,13 @@ impl SpatialIndex {
                 .fold(best.map_or(f64::INFINITY, |b| b.0), f64::min);
             for &(id, reach, ends) in &far {
                 let piece = &self.pieces[id as usize];
-                let len = distance_m(piece.a, piece.b);
+                // The fast distance (within 5e-6 and a centimetre at 2 km) widened:
+                // this only bounds the piece from below.
+                let len = crate::geodesy::fast_distance_m(piece.a, piece.b) * (1.0 + 1e-5) + 0.01;
                 if ends - len - reach <= upper {
-                    let d = (point_segment_distance_m(p, piece.a, piece.b) - reach).max(0.0);
+                    // Every piece here is over 20 km away: the foot to a metre is exact enough.
+                    let d = (crate::geodesy::point_segment_distance_far_m(p, piece.a, piece.b) - reach)
+                        .max(0.0);
                     if best.is_none_or(|b| d < b.0) {
                         best = Some((d, Some(id)));
                     }
@@ -294,6 +326,28 @@ impl SpatialIndex {
             .map(|n| n.0)
     }
 
+    /// Bounds on the distance from `p` to the area of piece `id` (its line's
+    /// reach taken off), metres: the great-circle distance to the piece on a
+    /// sphere of the mean radius, widened by the sphere's largest departure
+    /// from WGS 84 geodesics (0.56 %, measured against GeographicLib over
+    /// random pairs; 0.65 % taken) and 20 m for a piece's geodesic against
+    /// its great circle (pieces are at most 2 km long).
+    pub(super) fn sphere_bounds_m(&self, id: u32, p: Coord) -> (f64, f64) {
+        const R_M: f64 = 6_371_008.8;
+        const EPS: f64 = 0.0065;
+        let piece = &self.pieces[id as usize];
+        let reach = if piece.kind == PieceKind::Line {
+            self.shapes[piece.shape as usize].reach_m
+        } else {
+            0.0
+        };
+        let d = R_M * great_circle_segment_rad(p, piece.a, piece.b);
+        (
+            (d * (1.0 - EPS) - 20.0 - reach).max(0.0),
+            d * (1.0 + EPS) + 20.0 - reach,
+        )
+    }
+
     /// Distance from `p` to piece `id` in a plate carrée frame scaled at the piece:
     /// cheap, within about 1 % for nearby points (used to pick candidates only).
     #[inline]
@@ -312,5 +366,90 @@ impl SpatialIndex {
             (piece.b.y - piece.a.y) * ky,
         ];
         crate::geodesy::planar_closest_pub(q, [0.0, 0.0], e).0
+    }
+}
+
+/// The angle (radians) from `p` to the great-circle segment from `a` to `b`
+/// on the unit sphere (lon/lat degrees read as spherical coordinates).
+fn great_circle_segment_rad(p: Coord, a: Coord, b: Coord) -> f64 {
+    fn unit(c: Coord) -> [f64; 3] {
+        let (lat, lon) = (c.y.to_radians(), c.x.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    }
+    fn cross(u: [f64; 3], v: [f64; 3]) -> [f64; 3] {
+        [
+            u[1] * v[2] - u[2] * v[1],
+            u[2] * v[0] - u[0] * v[2],
+            u[0] * v[1] - u[1] * v[0],
+        ]
+    }
+    fn dot(u: [f64; 3], v: [f64; 3]) -> f64 {
+        u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
+    }
+    fn norm(u: [f64; 3]) -> f64 {
+        dot(u, u).sqrt()
+    }
+    let angle = |u: [f64; 3], v: [f64; 3]| norm(cross(u, v)).atan2(dot(u, v));
+    let (up, ua, ub) = (unit(p), unit(a), unit(b));
+    let n = cross(ua, ub);
+    let nn = norm(n);
+    let ends = angle(up, ua).min(angle(up, ub));
+    if nn < 1e-15 {
+        return ends;
+    }
+    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
+    let s = dot(up, n);
+    // The foot on the great circle lies between a and b when it is on the
+    // inner side of both ends.
+    let foot = [up[0] - s * n[0], up[1] - s * n[1], up[2] - s * n[2]];
+    if dot(cross(ua, foot), n) >= 0.0 && dot(cross(foot, ub), n) >= 0.0 {
+        s.abs().clamp(0.0, 1.0).asin().min(ends)
+    } else {
+        ends
+    }
+}
+
+#[cfg(test)]
+mod sphere_tests {
+    use super::*;
+    use geo::coord;
+
+    /// The sphere's bounds hold the exact (GeographicLib-based) distance from
+    /// far points to a 2-km piece, across latitudes and directions.
+    #[test]
+    fn sphere_bounds_hold_the_exact_distance() {
+        let line = geo::Geometry::LineString(geo::LineString(vec![
+            coord! { x: 30.0, y: 46.0 },
+            coord! { x: 30.02, y: 46.01 },
+        ]));
+        let idx = SpatialIndex::build([IndexItem {
+            feature: crate::model::FeatureRef {
+                layer: 0,
+                feature: 0,
+            },
+            role: crate::model::Role::Corridor,
+            reach_m: 1_000.0,
+            geometry: &line,
+        }]);
+        for (k, (lon, lat)) in [
+            (35.0, 50.0),
+            (10.0, 30.0),
+            (30.01, 80.0),
+            (-170.0, -60.0),
+            (30.01, 46.5),
+            (100.0, 5.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let p = coord! { x: lon, y: lat };
+            let exact = crate::geodesy::point_segment_distance_m(
+                p,
+                coord! { x: 30.0, y: 46.0 },
+                coord! { x: 30.02, y: 46.01 },
+            ) - 1_000.0;
+            let (lo, hi) = idx.sphere_bounds_m(0, p);
+            assert!(lo <= exact && exact <= hi, "{k}: {lo} <= {exact} <= {hi}");
+        }
     }
 }

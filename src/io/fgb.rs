@@ -80,7 +80,9 @@ fn check_feature_sizes(bytes: &[u8], features: u64, node_size: u16) -> Result<()
     };
     let mut at = 12usize.saturating_add(header).saturating_add(index);
     let mut n = 0u64;
-    while at < bytes.len() && n < features {
+    // A header may leave the count unknown (0, as a streamed file does): then
+    // every feature to the end of the file is checked.
+    while at < bytes.len() && (features == 0 || n < features) {
         let size = u32_at(at).ok_or_else(|| format!("feature {n} is cut short"))?;
         at = at.saturating_add(4).saturating_add(size);
         if at > bytes.len() {

@@ -479,6 +479,13 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
         &fixture("formats/hostile/fuzz-huge-feature.fgb"),
         &["fuzz-huge-feature.fgb", "past the end"],
     );
+    // A FlatGeobuf whose header leaves the feature count unknown (0), with a
+    // feature length past the file: found by the fuzzer in session 21 (an
+    // out-of-memory in the reader's buffer), now checked to the file's end.
+    refused(
+        &fixture("formats/hostile/fuzz-oom-unknown-count.fgb"),
+        &["fuzz-oom-unknown-count.fgb", "past the end"],
+    );
     // A record of another shape type than the file's (asked for 11 GB).
     refused(
         &fixture("formats/hostile/fuzz-oom-2.shp"),
