@@ -346,6 +346,46 @@ fn replay_excursion(c: &mut Criterion) {
     g.finish();
 }
 
+/// 200 convoys checked against the bundled grain lanes, hundreds of km from
+/// every lane, and the same convoys against their own nearby corridors
+/// (issue 30: the cost of a check must not grow with distance).
+fn far_check(c: &mut Criterion) {
+    let case = LargeCase {
+        convoys: 200,
+        points: 40_000,
+        ..LargeCase::default()
+    };
+    let (corr, tracks) = make_large(&case);
+    let near = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
+    let tracks = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let lanes_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grain_routes.geojson");
+    let lanes = read_geojson(
+        "grain_routes.geojson",
+        &std::fs::read(lanes_path).expect("bundled lanes"),
+    )
+    .expect("valid");
+    let convoys = assemble_convoys(std::slice::from_ref(&tracks));
+    let mut g = c.benchmark_group("far_check");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for (name, layer) in [
+        ("200_convoys_near_their_corridors", &near),
+        ("200_convoys_far_from_every_lane", &lanes),
+    ] {
+        let scn = Scenario::new(vec![layer.clone()]);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    check(&scn, &convoys, &CheckOptions::default())
+                        .convoys
+                        .len(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -363,6 +403,7 @@ criterion_group!(
     zone,
     field_formats,
     replay_batch,
-    replay_excursion
+    replay_excursion,
+    far_check
 );
 criterion_main!(benches);

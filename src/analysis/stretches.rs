@@ -336,7 +336,10 @@ pub fn max_offset_m(
     let last = (span.end.ceil() as usize).min(dense.edges());
     // A stretch whose ends are both far from every area is searched without
     // probing each of its vertices (each probe is costly far away).
-    let ends = (offset_m(dense.coord_at(span.start)), offset_m(dense.coord_at(span.end)));
+    let ends = (
+        offset_m(dense.coord_at(span.start)),
+        offset_m(dense.coord_at(span.end)),
+    );
     if ends.0.0 > super::far::FAR_M && ends.1.0 > super::far::FAR_M && last > first + 2 {
         return super::far::max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends);
     }

@@ -262,7 +262,8 @@ impl SpatialIndex {
                 let len = crate::geodesy::fast_distance_m(piece.a, piece.b) * (1.0 + 1e-5) + 0.01;
                 if ends - len - reach <= upper {
                     // Every piece here is over 20 km away: the foot to a metre is exact enough.
-                    let d = (crate::geodesy::point_segment_distance_far_m(p, piece.a, piece.b) - reach)
+                    let d = (crate::geodesy::point_segment_distance_far_m(p, piece.a, piece.b)
+                        - reach)
                         .max(0.0);
                     if best.is_none_or(|b| d < b.0) {
                         best = Some((d, Some(id)));

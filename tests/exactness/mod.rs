@@ -505,3 +505,4 @@ fn a_cancelled_load_is_typed_as_cancelled() {
 }
 
 mod edges;
+mod far;
