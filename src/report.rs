@@ -53,7 +53,7 @@ impl Report {
             .map(|i| IncidentRow {
                 id: i.id.clone(),
                 category: i.category.clone(),
-                time: crate::text::incident_time(i, true),
+                time: incident_time(i, true),
                 position: [round_deg(i.pos.x), round_deg(i.pos.y)],
                 inside: i.inside,
                 depth_m: i.inside.then(|| round_m(i.depth_m)),
@@ -148,6 +148,21 @@ impl ConvoyReport {
 impl Report {
     pub fn flagged(&self) -> bool {
         self.convoys.iter().any(ConvoyReport::is_flagged)
+    }
+}
+
+/// An incident's time as RFC 3339 UTC (to the millisecond when `ms`), whatever
+/// form the source wrote it in; a date or a month stays as written (it is the
+/// whole day or month, not its first instant).
+pub fn incident_time(i: &crate::analysis::incidents::IncidentInfo, ms: bool) -> String {
+    let format = if ms {
+        crate::io::time::format_rfc3339_ms
+    } else {
+        crate::io::time::format_rfc3339
+    };
+    match (i.time_s, i.time_end_s) {
+        (Some(a), Some(b)) if b > a => i.time.clone(),
+        (t, _) => t.and_then(format).unwrap_or_else(|| i.time.clone()),
     }
 }
 

@@ -22,21 +22,6 @@ pub fn format_length_m(m: f64) -> String {
     }
 }
 
-/// An incident's time as RFC 3339 UTC (to the millisecond when `ms`), whatever
-/// form the source wrote it in; a date or a month stays as written (it is the
-/// whole day or month, not its first instant).
-pub fn incident_time(i: &crate::analysis::incidents::IncidentInfo, ms: bool) -> String {
-    let format = if ms {
-        crate::io::time::format_rfc3339_ms
-    } else {
-        crate::io::time::format_rfc3339
-    };
-    match (i.time_s, i.time_end_s) {
-        (Some(a), Some(b)) if b > a => i.time.clone(),
-        (t, _) => t.and_then(format).unwrap_or_else(|| i.time.clone()),
-    }
-}
-
 /// Metres as kilometres to 10 m ("2.35 km"); never "-0.00 km".
 pub fn format_km(m: f64) -> String {
     if !m.is_finite() {

@@ -14,7 +14,7 @@
 //! the areas is settled with a few probes, and the answer is held to the same
 //! relative tolerance as the per-vertex search.
 
-use super::stretches::{DensePart, Probe, StretchSpan};
+use super::stretches::{DensePart, Probe, StretchSpan, max_offset_with_ends_m};
 use geo::Coord;
 use std::collections::BinaryHeap;
 
@@ -57,9 +57,31 @@ fn reach_from(dense: &DensePart, from: Coord, g0: f64, g1: f64) -> f64 {
     far_end.max(inner) * (1.0 + 1e-5) + 0.01
 }
 
+/// The greatest of `offset_m` along `span` (as `stretches::max_offset_m`):
+/// by ranges when both its ends are far from every area and it has more than
+/// two edges, else vertex by vertex.
+pub fn max_offset_m(
+    dense: &DensePart,
+    span: &StretchSpan,
+    offset_m: &dyn Fn(Coord) -> Probe,
+    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
+    rel_tol: f64,
+) -> f64 {
+    let ends = (
+        offset_m(dense.coord_at(span.start)),
+        offset_m(dense.coord_at(span.end)),
+    );
+    let edges = span.end.ceil() - span.start.floor();
+    if ends.0.0 > FAR_M && ends.1.0 > FAR_M && edges > 2.0 {
+        max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends)
+    } else {
+        max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+    }
+}
+
 /// The greatest of `offset_m` along `span`, whose ends `ends` are far from
 /// every area; within `rel_tol` of it (or 5 cm).
-pub fn max_offset_far_m(
+fn max_offset_far_m(
     dense: &DensePart,
     span: &StretchSpan,
     offset_m: &dyn Fn(Coord) -> Probe,

@@ -224,7 +224,7 @@ pub fn check_convoy_measuring(
                 // The distance to the area is 1-Lipschitz: the last probe bounds the next
                 // one, so each search starts at the right radius.
                 let last: std::cell::Cell<Option<(geo::Coord, f64)>> = std::cell::Cell::new(None);
-                let offset = max_offset_m(
+                let offset = far::max_offset_m(
                     &dense,
                     &span,
                     &|p| {

@@ -292,6 +292,22 @@ pub fn max_offset_m(
     piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
     rel_tol: f64,
 ) -> f64 {
+    let ends = (
+        offset_m(dense.coord_at(span.start)),
+        offset_m(dense.coord_at(span.end)),
+    );
+    max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+}
+
+/// [`max_offset_m`] with the values at the stretch's two ends already probed.
+pub fn max_offset_with_ends_m(
+    dense: &DensePart,
+    span: &StretchSpan,
+    offset_m: &dyn Fn(Coord) -> Probe,
+    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
+    rel_tol: f64,
+    ends: (Probe, Probe),
+) -> f64 {
     struct Node {
         ub: f64,
         g: [f64; 2],
@@ -334,15 +350,6 @@ pub fn max_offset_m(
     let mut best = 0.0f64;
     let first = span.start.floor().max(0.0) as usize;
     let last = (span.end.ceil() as usize).min(dense.edges());
-    // A stretch whose ends are both far from every area is searched without
-    // probing each of its vertices (each probe is costly far away).
-    let ends = (
-        offset_m(dense.coord_at(span.start)),
-        offset_m(dense.coord_at(span.end)),
-    );
-    if ends.0.0 > super::far::FAR_M && ends.1.0 > super::far::FAR_M && last > first + 2 {
-        return super::far::max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends);
-    }
     // Each vertex once: consecutive pieces share their ends.
     let mut gs: Vec<f64> = vec![span.start];
     gs.extend(

@@ -20,6 +20,7 @@ pub mod route;
 mod shp;
 pub mod strict_json;
 pub mod time;
+mod wkt;
 pub mod write;
 
 pub use self::csv::read_csv;

@@ -213,6 +213,13 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
         if body.saturating_add(len) > shp.len() {
             return Err(format!("record {n} runs past the end of the file"));
         }
+        // Every record holds at least its shape type: a shorter one would put
+        // the decoder's reading out of step with this walk.
+        if len < 4 {
+            return Err(format!(
+                "record {n} is {len} bytes long, too short for its shape type"
+            ));
+        }
         let shape_type = le(body).unwrap_or(0);
         if shape_type != 0 && shape_type != file_type {
             return Err(format!(

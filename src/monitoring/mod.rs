@@ -400,7 +400,7 @@ fn row(convoy: &str, kind: &'static str, s: &Stretch, path: Option<&Vec<Coord>>)
 fn incident_row(i: &IncidentInfo) -> IncidentRow {
     IncidentRow {
         id: i.id.clone(),
-        time: crate::text::incident_time(i, false),
+        time: crate::report::incident_time(i, false),
         time_s: i.time_s,
         category: i.category.clone(),
         depth_m: i.depth_m,

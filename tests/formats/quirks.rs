@@ -265,7 +265,8 @@ fn a_geopackage_table_with_a_hash_in_its_name() {
     {
         let db = rusqlite::Connection::open(&gpkg).unwrap();
         db.execute_batch(
-            "ALTER TABLE lines RENAME TO \"lines#2026\";
+            "PRAGMA foreign_keys = OFF;
+             ALTER TABLE lines RENAME TO \"lines#2026\";
              UPDATE gpkg_contents SET table_name = 'lines#2026' WHERE table_name = 'lines';
              UPDATE gpkg_geometry_columns SET table_name = 'lines#2026' WHERE table_name = 'lines';",
         )

@@ -171,15 +171,6 @@ pub struct Report {
     pub arrived: bool,
 }
 
-/// An alerted stretch that has not ended: its figures so far, the length
-/// unrounded (it grows batch by batch). Its path is not kept: an update
-/// carries none, the end the whole (from `check` on the tail).
-#[derive(Clone, Debug)]
-struct OpenAlert {
-    stretch: Stretch,
-    length_m: f64,
-}
-
 #[derive(Clone, Debug)]
 struct Vertex {
     at: Coord,
@@ -216,7 +207,7 @@ struct ConvoyState {
     /// Its newest report says it has arrived (`status: arrived`).
     arrived: bool,
     /// Stretches alerted and not yet ended, by (type, key): their figures so far.
-    open_alerts: HashMap<(AlertType, String), OpenAlert>,
+    open_alerts: HashMap<(AlertType, String), tail::OpenAlert>,
     /// While a stretch is open and every stretch of the tail is alerted: the
     /// tail's last vertex at that check. The next check reads only the tail
     /// from there (what the batch brought), so an excursion costs each batch
@@ -290,7 +281,7 @@ pub struct Watcher {
     parallel_from: usize,
     /// Where a trip ends: both ends of every corridor, grain lane and planned
     /// route (a convoy stopped there has arrived, not fallen silent).
-    destinations: Vec<Destination>,
+    destinations: Vec<rules::Destination>,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
 }
@@ -301,61 +292,6 @@ pub fn stretch_key(s: &Stretch) -> String {
     s.start_time
         .clone()
         .unwrap_or_else(|| format!("{:.5},{:.5}", s.start[0], s.start[1]))
-}
-
-/// One end of a corridor, grain lane or planned route, and how near counts as there.
-#[derive(Clone, Debug)]
-pub(crate) struct Destination {
-    pub at: Coord,
-    pub reach_m: f64,
-    /// The corridor's id (a convoy approved for other corridors has not arrived here).
-    pub id: Option<String>,
-    pub role: Role,
-}
-
-/// Both ends of every line of every corridor, grain lane and route of `layers`.
-fn destinations(layers: &[Layer]) -> Vec<Destination> {
-    let mut out = Vec::new();
-    for f in layers.iter().flat_map(|l| &l.features) {
-        let reach_m = match f.role {
-            Role::Corridor | Role::GrainRoute => f.reach_m(f.role),
-            Role::Route => 1_000.0,
-            _ => continue,
-        };
-        let lines: Vec<&geo::LineString<f64>> = match &f.geometry {
-            Some(geo::Geometry::LineString(l)) => vec![l],
-            Some(geo::Geometry::MultiLineString(m)) => m.0.iter().collect(),
-            _ => continue,
-        };
-        for l in lines {
-            for at in [l.0.first(), l.0.last()].into_iter().flatten() {
-                out.push(Destination {
-                    at: *at,
-                    reach_m,
-                    id: f.id.clone(),
-                    role: f.role,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Whether `at` is at the end of a corridor the convoy is approved for (any,
-/// when it names none), a grain lane or a route.
-pub(crate) fn at_destination(
-    destinations: &[Destination],
-    at: Coord,
-    corridor_ids: Option<&[String]>,
-) -> bool {
-    destinations.iter().any(|d| {
-        let approved = match (d.role, corridor_ids, &d.id) {
-            (Role::Route, _, _) | (_, None, _) => true,
-            (_, Some(ids), Some(id)) => ids.iter().any(|i| i == id),
-            (_, Some(_), None) => false,
-        };
-        approved && crate::geodesy::fast_distance_m(at, d.at) <= d.reach_m
-    })
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {
@@ -395,7 +331,7 @@ impl Watcher {
             parallel_from: PARALLEL_FROM,
             destinations: Vec::new(),
         };
-        w.destinations = destinations(&w.scn.layers);
+        w.destinations = rules::destinations(&w.scn.layers);
         // What the files already show is known, not news.
         for c in initial {
             let Some(last) = c.parts.last() else { continue };
@@ -632,13 +568,6 @@ impl Watcher {
     }
 }
 
-/// Whether a track feature or report says the convoy has arrived
-/// (`status: arrived`, any case).
-pub fn says_arrived(f: &Feature) -> bool {
-    f.prop_str("status")
-        .is_some_and(|s| s.trim().eq_ignore_ascii_case("arrived"))
-}
-
 /// (convoy, position, time) of a point report; `None` for anything else.
 fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
     if f.role != Role::Track {
@@ -659,5 +588,6 @@ mod options;
 mod rules;
 mod tail;
 pub use self::options::{ConvoyRules, Options, report_interval_of};
+pub use self::rules::says_arrived;
 #[cfg(test)]
 mod tests;
