@@ -207,7 +207,7 @@ struct ConvoyState {
     /// Its newest report says it has arrived (`status: arrived`).
     arrived: bool,
     /// Stretches alerted and not yet ended, by (type, key): their figures so far.
-    open_alerts: HashMap<(AlertType, String), tail::OpenAlert>,
+    open_alerts: HashMap<(AlertType, String), open::OpenAlert>,
     /// While a stretch is open and every stretch of the tail is alerted: the
     /// tail's last vertex at that check. The next check reads only the tail
     /// from there (what the batch brought), so an excursion costs each batch
@@ -281,7 +281,7 @@ pub struct Watcher {
     parallel_from: usize,
     /// Where a trip ends: both ends of every corridor, grain lane and planned
     /// route (a convoy stopped there has arrived, not fallen silent).
-    destinations: Vec<rules::Destination>,
+    destinations: Vec<arrival::Destination>,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
 }
@@ -331,7 +331,7 @@ impl Watcher {
             parallel_from: PARALLEL_FROM,
             destinations: Vec::new(),
         };
-        w.destinations = rules::destinations(&w.scn.layers);
+        w.destinations = arrival::destinations(&w.scn.layers);
         // What the files already show is known, not news.
         for c in initial {
             let Some(last) = c.parts.last() else { continue };
@@ -583,11 +583,13 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
     Some((convoy, p.0, t))
 }
 
+mod arrival;
 mod near;
+mod open;
 mod options;
 mod rules;
 mod tail;
+pub use self::arrival::says_arrived;
 pub use self::options::{ConvoyRules, Options, report_interval_of};
-pub use self::rules::says_arrived;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,6 @@
 
 use super::near::NearIncidents;
 use super::{Alert, AlertType, Options, Watcher};
-use crate::model::{Feature, Layer, Role};
 use geo::Coord;
 
 impl Watcher {
@@ -44,7 +43,9 @@ impl Watcher {
             }
             // A finished trip is not a silence: its report says it arrived, or it
             // stopped at the end of one of its corridors, a grain lane or a route.
-            if st.arrived || at_destination(destinations, last.at, st.corridor_ids.as_deref()) {
+            if st.arrived
+                || super::arrival::at_destination(destinations, last.at, st.corridor_ids.as_deref())
+            {
                 continue;
             }
             out.push(point_alert(&st.id, AlertType::Silent, last.at, t, None));
@@ -187,66 +188,4 @@ impl Watcher {
         alerts.extend(self.check_silent(now));
         alerts
     }
-}
-
-/// Whether a track feature or report says the convoy has arrived
-/// (`status: arrived`, any case).
-pub fn says_arrived(f: &Feature) -> bool {
-    f.prop_str("status")
-        .is_some_and(|s| s.trim().eq_ignore_ascii_case("arrived"))
-}
-
-/// One end of a corridor, grain lane or planned route, and how near counts as there.
-#[derive(Clone, Debug)]
-pub(super) struct Destination {
-    pub at: Coord,
-    pub reach_m: f64,
-    /// The corridor's id (a convoy approved for other corridors has not arrived here).
-    pub id: Option<String>,
-    pub role: Role,
-}
-
-/// Both ends of every line of every corridor, grain lane and route of `layers`.
-pub(super) fn destinations(layers: &[Layer]) -> Vec<Destination> {
-    let mut out = Vec::new();
-    for f in layers.iter().flat_map(|l| &l.features) {
-        let reach_m = match f.role {
-            Role::Corridor | Role::GrainRoute => f.reach_m(f.role),
-            Role::Route => 1_000.0,
-            _ => continue,
-        };
-        let lines: Vec<&geo::LineString<f64>> = match &f.geometry {
-            Some(geo::Geometry::LineString(l)) => vec![l],
-            Some(geo::Geometry::MultiLineString(m)) => m.0.iter().collect(),
-            _ => continue,
-        };
-        for l in lines {
-            for at in [l.0.first(), l.0.last()].into_iter().flatten() {
-                out.push(Destination {
-                    at: *at,
-                    reach_m,
-                    id: f.id.clone(),
-                    role: f.role,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Whether `at` is at the end of a corridor the convoy is approved for (any,
-/// when it names none), a grain lane or a route.
-fn at_destination(
-    destinations: &[Destination],
-    at: Coord,
-    corridor_ids: Option<&[String]>,
-) -> bool {
-    destinations.iter().any(|d| {
-        let approved = match (d.role, corridor_ids, &d.id) {
-            (Role::Route, _, _) | (_, None, _) => true,
-            (_, Some(ids), Some(id)) => ids.iter().any(|i| i == id),
-            (_, Some(_), None) => false,
-        };
-        approved && crate::geodesy::fast_distance_m(at, d.at) <= d.reach_m
-    })
 }

@@ -3,6 +3,7 @@
 //! code (offsets only for stretches not yet alerted), then settled at its last
 //! clean vertex.
 
+use super::open::OpenAlert;
 use super::{Alert, AlertEvent, AlertType, ConvoyState, Key, RECENT, Vertex, stretch_key};
 use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use crate::analysis::{
@@ -13,15 +14,6 @@ use crate::model::{Convoy, TrackPart};
 use crate::report::Stretch;
 use crate::report::round_deg;
 use geo::Coord;
-
-/// An alerted stretch that has not ended: its figures so far, the length
-/// unrounded (it grows batch by batch). Its path is not kept: an update
-/// carries none, the end the whole (from `check` on the tail).
-#[derive(Clone, Debug)]
-pub(super) struct OpenAlert {
-    stretch: Stretch,
-    length_m: f64,
-}
 
 impl ConvoyState {
     /// Checks the tail after a batch with `check`'s code: its new stretches,
