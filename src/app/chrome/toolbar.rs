@@ -99,18 +99,22 @@ fn place_search_ui(
             }
             [_, _] => {
                 // Both orders are positions: the user picks, each shown with its nearest town.
-                let named = found
+                // The reading nearer a town first (the other is often in a desert or the sea).
+                let mut named: Vec<(f64, geo::Coord, String)> = found
                     .iter()
                     .map(|(at, what)| {
-                        let near = places
-                            .and_then(|g| g.nearest(*at, 100_000.0))
+                        let nearest = places.and_then(|g| g.nearest(*at, 100_000.0));
+                        let near = nearest
                             .map(|(p, d)| {
                                 format!(" - {:.0} km from {} ({})", d / 1000.0, p.name, p.country)
                             })
                             .unwrap_or_else(|| " - no town within 100 km".into());
-                        (*at, format!("{what}{near}"))
+                        let d = nearest.map_or(f64::INFINITY, |(_, d)| d);
+                        (d, *at, format!("{what}{near}"))
                     })
                     .collect();
+                named.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let named = named.into_iter().map(|(_, at, text)| (at, text)).collect();
                 *choices = Some((query.clone(), named));
                 return;
             }

@@ -245,7 +245,7 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ZONE_ENTRY,
         ),
         AlertType::Silent => (
-            "no report since its last position".to_string(),
+            "no report from its last position".to_string(),
             Color32::GRAY,
         ),
         AlertType::Stuck => (

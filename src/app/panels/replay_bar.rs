@@ -27,10 +27,12 @@ pub fn replay_bar_ui(
             return;
         }
         if let Some(speed) = live_speed {
-            ui.label(format!(
-                "replaying as live at {} (set in the Live tab)",
-                crate::app::feed::speed_text(speed)
-            ));
+            let how = if speed >= crate::app::feed::AS_FAST {
+                "as fast as it goes".to_string()
+            } else {
+                format!("at {}", crate::app::feed::speed_text(speed))
+            };
+            ui.label(format!("replaying as live {how} (set in the Live tab)"));
         } else {
             let label = if replay.playing { "Pause" } else { "Play" };
             if ui.button(label).clicked() {
