@@ -113,7 +113,7 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
     assert!(h.state().session.replay.enabled && t > 1.7724e9, "{t}");
     // Hiding SILENT hides those alerts and keeps the others.
     let silent = |h: &super::Harness<'static, super::CorridorApp>| {
-        h.query_all_by_label_contains("SILENT: no report since")
+        h.query_all_by_label_contains("SILENT: no report from its last position since")
             .count()
     };
     assert!(silent(&h) > 0);
