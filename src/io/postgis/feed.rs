@@ -54,8 +54,9 @@ impl PgFeed {
         let Some(s) = self.session.as_mut() else {
             return Err(DbError::Other("no session".into()));
         };
-        let table = self.url.table()?.clone();
         let info = table_info(s)?;
+        // As the lookup resolved it (`with.dot` may be the table named so).
+        let table = s.url.table()?.clone();
         let plan = Plan::new(&self.url, &info)?;
         let since = match (&self.url.since, info.primary_key.as_slice()) {
             (Some(c), _) => c.clone(),

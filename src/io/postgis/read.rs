@@ -380,8 +380,9 @@ pub(super) fn stream(
 /// Reads the URL's table into a layer named after it.
 pub fn read_table(url: &PgUrl, progress: &ReadProgress) -> Result<Layer, DbError> {
     let mut s = connect(url)?;
-    let table = url.table()?.clone();
     let info = table_info(&mut s)?;
+    // As the lookup resolved it (`with.dot` may be the table named so).
+    let table = s.url.table()?.clone();
     let plan = Plan::new(url, &info)?;
     let order = if info.primary_key.is_empty() {
         String::new()
