@@ -222,6 +222,8 @@ struct ConvoyState {
     hint: Option<u32>,
     /// Incidents this convoy has been alerted near.
     near_alerted: HashSet<String>,
+    /// Tail vertices read by checks so far (what a batch costs, counted).
+    read: usize,
 }
 
 impl ConvoyState {
@@ -412,6 +414,12 @@ impl Watcher {
     /// Reports held in all tails (what memory grows with).
     pub fn held(&self) -> usize {
         self.convoys.iter().map(|c| c.tail.len()).sum()
+    }
+
+    /// Tail vertices the checks have read so far: grows with the reports
+    /// taken in, not with their square while a stretch is open.
+    pub fn vertices_read(&self) -> usize {
+        self.convoys.iter().map(|c| c.read).sum()
     }
 
     /// Takes in a batch of position reports (a feed page set).

@@ -50,6 +50,7 @@ impl ConvoyState {
                 st.open_fractional == st.tail[m..].iter().any(frac)
             });
         let start = from.unwrap_or(0);
+        st.read += st.tail.len() - start;
         let convoy = Convoy {
             convoy_id: id.clone(),
             corridor_ids: st.corridor_ids.clone(),

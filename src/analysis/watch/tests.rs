@@ -474,6 +474,14 @@ fn a_long_excursion_alerts_what_check_finds() {
         }
         got.sort_by_key(|g| g.0 as u8);
         assert_eq!(got, want, "batches of {batch}");
+        // Each report is read a bounded number of times (the whole open
+        // stretch was read again with every batch: about n^2 / 2 vertices).
+        let n = points.len();
+        assert!(
+            w.vertices_read() < 4 * n,
+            "batches of {batch}: {} vertices read for {n} reports",
+            w.vertices_read()
+        );
         assert!(w.held() <= 2, "settled at the end: {}", w.held());
     }
 }
