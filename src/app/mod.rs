@@ -154,6 +154,7 @@ impl CorridorApp {
             let live_speed = runtime
                 .feed
                 .as_ref()
+                .filter(|f| !matches!(f.state, feed::FeedState::Stopped))
                 .and_then(|f| f.replay.as_ref())
                 .map(|r| r.speed());
             egui::Panel::bottom("replay")
