@@ -101,23 +101,6 @@ impl AlertType {
     }
 }
 
-/// What an alert says of its stretch: it started (a new alert), it grew
-/// (the figures so far, for a display), or it ended (its final figures).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AlertEvent {
-    #[default]
-    Start,
-    Update,
-    End,
-}
-
-impl AlertEvent {
-    pub fn is_start(&self) -> bool {
-        *self == AlertEvent::Start
-    }
-}
-
 /// A new deviation or zone entry, as `watch` prints it (one JSON line); an
 /// `end` line gives a stretch's final figures once it has ended.
 #[derive(Clone, Debug, Serialize)]
@@ -598,6 +581,7 @@ mod options;
 mod rules;
 mod tail;
 pub use self::arrival::says_arrived;
+pub use self::open::AlertEvent;
 pub use self::options::{ConvoyRules, Options, report_interval_of};
 #[cfg(test)]
 mod tests;
