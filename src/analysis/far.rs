@@ -14,7 +14,7 @@
 //! the areas is settled with a few probes, and the answer is held to the same
 //! relative tolerance as the per-vertex search.
 
-use super::stretches::{DensePart, Probe, StretchSpan, max_offset_with_ends_m};
+use super::stretches::{DensePart, Node, Probe, StretchSpan, max_offset_with_ends_m};
 use geo::Coord;
 use std::collections::BinaryHeap;
 
@@ -22,29 +22,6 @@ use std::collections::BinaryHeap;
 /// stretch is searched by ranges. Nearer, the per-vertex search of
 /// `stretches::max_offset_m` is as cheap and gives the same answers as before.
 pub const FAR_M: f64 = 20_000.0;
-
-struct Node {
-    ub: f64,
-    g: [f64; 2],
-    f: [Probe; 2],
-}
-
-impl PartialEq for Node {
-    fn eq(&self, o: &Self) -> bool {
-        self.ub == o.ub
-    }
-}
-impl Eq for Node {}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Node {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.ub.total_cmp(&o.ub)
-    }
-}
 
 /// The farthest any vertex strictly inside (g0, g1), or the far end, is from
 /// `from`, metres (fast distances, widened by their 5e-6 relative error).

@@ -273,6 +273,31 @@ pub fn find_stretches_hinted(
 /// A value along a stretch and, when known, the index piece nearest there.
 pub type Probe = (f64, Option<u32>);
 
+/// A piece of a stretch in a branch-and-bound search for its greatest value:
+/// the bound on it, its ends (as `g`) and their values; ordered by the bound.
+pub(super) struct Node {
+    pub(super) ub: f64,
+    pub(super) g: [f64; 2],
+    pub(super) f: [Probe; 2],
+}
+
+impl PartialEq for Node {
+    fn eq(&self, o: &Self) -> bool {
+        self.ub == o.ub
+    }
+}
+impl Eq for Node {}
+impl PartialOrd for Node {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Node {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.ub.total_cmp(&o.ub)
+    }
+}
+
 /// The greatest value of `offset_m` (a 1-Lipschitz function of position, in
 /// metres, such as the distance to an area) along a stretch, by branch and bound:
 /// on a piece of length L with end values f0, f1 it cannot exceed (f0 + f1 + L) / 2.
@@ -308,27 +333,6 @@ pub fn max_offset_with_ends_m(
     rel_tol: f64,
     ends: (Probe, Probe),
 ) -> f64 {
-    struct Node {
-        ub: f64,
-        g: [f64; 2],
-        f: [Probe; 2],
-    }
-    impl PartialEq for Node {
-        fn eq(&self, o: &Self) -> bool {
-            self.ub == o.ub
-        }
-    }
-    impl Eq for Node {}
-    impl PartialOrd for Node {
-        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Node {
-        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-            self.ub.total_cmp(&o.ub)
-        }
-    }
     let node = |g0: f64, g1: f64, f0: Probe, f1: Probe| {
         let len = dense.s_at(g1) - dense.s_at(g0);
         let mut ub = (0.5 * (f0.0 + f1.0 + len)).max(0.0);

@@ -308,24 +308,15 @@ pub fn depth_over_time(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f3
     let both_w = super::canvas::text_width(&first, Face::Mono, 6.0)
         + super::canvas::text_width(&last, Face::Mono, 6.0)
         + 8.0;
-    if first == last || both_w > plot_w {
-        c.text(
-            (x + 46.0, base + 9.0),
-            6.0,
-            &first,
-            Face::Mono,
-            INK,
-            Align::Left,
-        );
-    } else {
-        c.text(
-            (x + 46.0, base + 9.0),
-            6.0,
-            &first,
-            Face::Mono,
-            INK,
-            Align::Left,
-        );
+    c.text(
+        (x + 46.0, base + 9.0),
+        6.0,
+        &first,
+        Face::Mono,
+        INK,
+        Align::Left,
+    );
+    if first != last && both_w <= plot_w {
         c.text(
             (x + 46.0 + plot_w, base + 9.0),
             6.0,

@@ -7,7 +7,8 @@ use super::open::OpenAlert;
 use super::{Alert, AlertEvent, AlertType, ConvoyState, Key, RECENT, Vertex, stretch_key};
 use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use crate::analysis::{
-    CheckOptions, DensePart, Mode, Scenario, check_convoy_measuring, find_stretches_hinted,
+    CheckOptions, ConvoyResult, DensePart, Mode, Scenario, check_convoy_measuring,
+    find_stretches_hinted,
 };
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::{Convoy, TrackPart};
@@ -81,18 +82,7 @@ impl ConvoyState {
         });
         let mut pending = false;
         let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
-        let lists = [
-            (
-                AlertType::Deviation,
-                &r.report.deviations,
-                &r.deviation_paths,
-            ),
-            (
-                AlertType::BufferZoneEntry,
-                &r.report.buffer_zone_entries,
-                &r.zone_paths,
-            ),
-        ];
+        let lists = kinds(&r);
         for (t, stretches, paths) in lists {
             let first = first_starts(stretches);
             for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
@@ -192,18 +182,7 @@ impl ConvoyState {
             keys.contains(&(alert_type_of(mode), stretch_key(s)))
         });
         let mut out = Vec::new();
-        let lists = [
-            (
-                AlertType::Deviation,
-                &r.report.deviations,
-                &r.deviation_paths,
-            ),
-            (
-                AlertType::BufferZoneEntry,
-                &r.report.buffer_zone_entries,
-                &r.zone_paths,
-            ),
-        ];
+        let lists = kinds(&r);
         for (t, stretches, paths) in lists {
             for (s, p) in stretches.iter().zip(paths) {
                 let key = (t, stretch_key(s));
@@ -297,6 +276,22 @@ fn clean_index(scn: &Scenario, st: &mut ConvoyState, from: usize) -> Option<usiz
     }
     st.mask = Some(mask);
     found
+}
+
+/// A check's stretches and their paths, by the alert type they raise.
+fn kinds(r: &ConvoyResult) -> [(AlertType, &Vec<Stretch>, &Vec<Vec<Coord>>); 2] {
+    [
+        (
+            AlertType::Deviation,
+            &r.report.deviations,
+            &r.deviation_paths,
+        ),
+        (
+            AlertType::BufferZoneEntry,
+            &r.report.buffer_zone_entries,
+            &r.zone_paths,
+        ),
+    ]
 }
 
 fn alert_type_of(mode: Mode) -> AlertType {
