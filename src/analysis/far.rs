@@ -14,7 +14,7 @@
 //! the areas is settled with a few probes, and the answer is held to the same
 //! relative tolerance as the per-vertex search.
 
-use super::stretches::{DensePart, Node, Probe, StretchSpan, max_offset_with_ends_m};
+use super::stretches::{DensePart, Node, Probe, StretchSpan, max_offset_with_ends_m, probe_ends};
 use geo::Coord;
 use std::collections::BinaryHeap;
 
@@ -44,10 +44,7 @@ pub fn max_offset_m(
     piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
     rel_tol: f64,
 ) -> f64 {
-    let ends = (
-        offset_m(dense.coord_at(span.start)),
-        offset_m(dense.coord_at(span.end)),
-    );
+    let ends = probe_ends(dense, span, offset_m);
     let edges = span.end.ceil() - span.start.floor();
     if ends.0.0 > FAR_M && ends.1.0 > FAR_M && edges > 2.0 {
         max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends)

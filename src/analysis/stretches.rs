@@ -317,11 +317,20 @@ pub fn max_offset_m(
     piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
     rel_tol: f64,
 ) -> f64 {
-    let ends = (
+    let ends = probe_ends(dense, span, offset_m);
+    max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+}
+
+/// `offset_m` at a stretch's two ends.
+pub fn probe_ends(
+    dense: &DensePart,
+    span: &StretchSpan,
+    offset_m: &dyn Fn(Coord) -> Probe,
+) -> (Probe, Probe) {
+    (
         offset_m(dense.coord_at(span.start)),
         offset_m(dense.coord_at(span.end)),
-    );
-    max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+    )
 }
 
 /// [`max_offset_m`] with the values at the stretch's two ends already probed.
