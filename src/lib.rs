@@ -7,16 +7,15 @@
 
 pub mod analysis;
 pub mod error;
-pub mod export;
 pub mod geodesy;
 pub mod index;
 pub mod io;
 pub mod model;
 pub mod monitoring;
+pub mod output;
 pub mod places;
-pub mod report;
 pub mod synth;
-pub mod text;
+pub mod utc;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -110,7 +110,7 @@ fn backwards(times: &[Option<f64>]) -> Option<String> {
     }) {
         return None;
     }
-    let fmt = |t: f64| crate::io::time::format_rfc3339(t).unwrap_or_else(|| t.to_string());
+    let fmt = |t: f64| crate::utc::format_rfc3339(t).unwrap_or_else(|| t.to_string());
     let mut last: Option<(usize, f64)> = None;
     for (i, t) in times.iter().enumerate() {
         let Some(t) = *t else { continue };
@@ -240,7 +240,7 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
                 (LAND_MAX_KMH, "a land convoy (150 km/h)")
             };
             if let Some((n, d, dt, t0)) = too_fast(&b.convoy.parts, max_kmh) {
-                let when = crate::io::time::format_rfc3339(t0).unwrap_or_default();
+                let when = crate::utc::format_rfc3339(t0).unwrap_or_default();
                 let speed = if dt > 0.0 {
                     format!("{:.0} km/h", d / dt * 3.6)
                 } else {

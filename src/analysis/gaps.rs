@@ -7,9 +7,9 @@
 //! and when the vessel went silent and reappeared.
 
 use super::scenario::Scenario;
-use crate::io::time::format_rfc3339_ms;
+use crate::utc::format_rfc3339_ms;
 use crate::model::{Convoy, Role};
-use crate::report::{Gap, round_deg};
+use crate::output::report::{Gap, round_deg};
 
 /// `--ais-gap-min` by default: 30 minutes.
 pub const DEFAULT_GAP_S: f64 = 1800.0;

@@ -21,7 +21,7 @@ pub use stretches::{
 
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::Convoy;
-use crate::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
+use crate::output::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
 use rayon::prelude::*;
 
 /// Options of a check.

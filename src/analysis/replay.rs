@@ -451,7 +451,7 @@ mod tests {
         assert!(
             silent[0] > t("2026-03-02T08:19:00Z") && silent[0] <= t("2026-03-02T08:19:30Z"),
             "{:?}",
-            crate::io::time::format_rfc3339(silent[0])
+            crate::utc::format_rfc3339(silent[0])
         );
     }
 

@@ -16,7 +16,7 @@
 
 use super::{CheckOptions, Scenario, check_convoy_with_paths};
 use crate::model::{Convoy, TrackPart};
-use crate::report::Stretch;
+use crate::output::report::Stretch;
 use geo::Coord;
 
 /// One leg's answer.

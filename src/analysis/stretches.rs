@@ -168,9 +168,9 @@ impl DensePart {
     pub fn time_text_at(&self, g: f64, leaving: bool) -> Option<String> {
         let t = self.time_at(g, leaving)?;
         if self.timed.iter().any(|&(_, t)| t.fract() != 0.0) {
-            crate::io::time::format_rfc3339_ms(t)
+            crate::utc::format_rfc3339_ms(t)
         } else {
-            crate::io::time::format_rfc3339(t)
+            crate::utc::format_rfc3339(t)
         }
     }
 

@@ -144,7 +144,7 @@ impl CorridorApp {
                         .map(|(a, b, m)| {
                             format!(
                                 "{} from ({:.4}, {:.4}) to ({:.4}, {:.4})",
-                                crate::text::format_length_m(*m),
+                                crate::output::text::format_length_m(*m),
                                 a.x,
                                 a.y,
                                 b.x,
@@ -154,13 +154,13 @@ impl CorridorApp {
                         .collect();
                     format!(
                         "; no corridor path joins them: this route leaves the corridors for {} ({})",
-                        crate::text::format_length_m(off),
+                        crate::output::text::format_length_m(off),
                         places.join("; ")
                     )
                 };
                 let text = format!(
                     "route along corridors: {} through {} ({} waypoints){gaps}",
-                    crate::text::format_length_m(p.length_m),
+                    crate::output::text::format_length_m(p.length_m),
                     p.corridor_ids.join(", "),
                     p.waypoints.len()
                 );
@@ -225,7 +225,7 @@ impl CorridorApp {
                 JobOut::Wrote(
                     png_of_region(&img, px)
                         .and_then(|png| {
-                            crate::io::write::write_atomic(&path, &png)
+                            crate::output::write::write_atomic(&path, &png)
                                 .map_err(|e| format!("cannot write {}: {e}", path.display()))
                         })
                         .map(|()| format!("exported the map to {}", path.display())),

@@ -3,8 +3,8 @@
 //! Every write goes through the core's atomic writer.
 
 use super::model::Analysis;
-use crate::export;
-use crate::report::Report;
+use crate::output::export;
+use crate::output::report::Report;
 use eframe::egui::ColorImage;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,9 +117,9 @@ impl Body {
     pub fn write(self, path: &std::path::Path) -> Result<(), String> {
         let shown = path.display();
         match self {
-            Body::Text(t) => crate::io::write::write_atomic(path, t.as_bytes()),
-            Body::Bytes(b) => crate::io::write::write_atomic(path, &b),
-            Body::Gpkg(results) => crate::io::write::write_atomic_file(path, |tmp| {
+            Body::Text(t) => crate::output::write::write_atomic(path, t.as_bytes()),
+            Body::Bytes(b) => crate::output::write::write_atomic(path, &b),
+            Body::Gpkg(results) => crate::output::write::write_atomic_file(path, |tmp| {
                 export::stretches_gpkg(&results, tmp).map_err(std::io::Error::other)
             }),
         }
@@ -132,7 +132,7 @@ pub fn route_body(kind: ExportKind, route: &crate::io::route::Route) -> Body {
     Body::Text(match kind {
         ExportKind::RouteGpx => export::route_gpx(route),
         ExportKind::RouteKml => export::route_kml(route),
-        _ => crate::io::route::route_to_geojson(route),
+        _ => crate::output::route::route_to_geojson(route),
     })
 }
 

@@ -336,7 +336,7 @@ impl FeedWatch {
         if let Some(r) = &self.replay {
             let when = r
                 .recorded_t
-                .and_then(crate::io::time::format_rfc3339)
+                .and_then(crate::utc::format_rfc3339)
                 .map_or_else(|| "starting".into(), |t| format!("recorded time {t}"));
             let state = match &self.state {
                 FeedState::Stopped if r.total > 0 && r.fed == r.total => "finished",
@@ -482,7 +482,7 @@ const BATCH_S: f64 = 30.0;
 fn report_feature(r: &Report) -> Feature {
     let mut properties = serde_json::Map::new();
     properties.insert("convoy_id".into(), r.convoy_id.to_string().into());
-    if let Some(t) = r.time.and_then(crate::io::time::format_rfc3339) {
+    if let Some(t) = r.time.and_then(crate::utc::format_rfc3339) {
         properties.insert("time".into(), t.into());
     }
     Feature {

@@ -2,7 +2,7 @@
 //! a worker thread (started by `sources`), as `watch --to-db` sends them.
 
 use crate::analysis::watch::{Alert, AlertType};
-use crate::report::Stretch;
+use crate::output::report::Stretch;
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

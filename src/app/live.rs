@@ -199,7 +199,7 @@ impl CorridorApp {
                         }
                         // In a replay, when it was raised in recorded time.
                         let received_hms = match clock {
-                            Some((t, _, _)) => crate::io::time::format_rfc3339(t)
+                            Some((t, _, _)) => crate::utc::format_rfc3339(t)
                                 .map(|s| format!("{} recorded", s.get(11..19).unwrap_or(&s))),
                             None => self.session.log.last().map(|e| e.at.clone()),
                         };

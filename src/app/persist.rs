@@ -172,7 +172,7 @@ impl CorridorApp {
             let written = path
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| crate::io::write::write_atomic(&path, text.as_bytes()));
+                .and_then(|()| crate::output::write::write_atomic(&path, text.as_bytes()));
             if let Err(e) = written {
                 self.warn(format!(
                     "could not save the app state to {}: {e}",

@@ -184,7 +184,7 @@ impl Default for Replay {
 }
 
 pub fn format_time(t: f64) -> String {
-    crate::io::time::format_rfc3339(t)
+    crate::utc::format_rfc3339(t)
         .map(|s| s.replace('T', " ").replace('Z', " UTC"))
         .unwrap_or_else(|| "-".into())
 }

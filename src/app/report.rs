@@ -66,14 +66,14 @@ impl CorridorApp {
                 let result = monitoring::pdf::render(&m, monitoring::pdf::Paper::A4, (&names.0, &names.1))
                     .and_then(|bytes| {
                         p.done_bytes.store(2, Ordering::Relaxed);
-                        crate::io::write::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+                        crate::output::write::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
                         let dir = path.parent().map(PathBuf::from).unwrap_or_default();
                         if m.stretches.len() > MAX_ROWS {
-                            crate::io::write::write_atomic(&dir.join(&names.0), monitoring::stretches_csv(&m).as_bytes())
+                            crate::output::write::write_atomic(&dir.join(&names.0), monitoring::stretches_csv(&m).as_bytes())
                                 .map_err(|e| e.to_string())?;
                         }
                         if m.incidents.len() > MAX_ROWS {
-                            crate::io::write::write_atomic(&dir.join(&names.1), monitoring::incidents_csv(&m).as_bytes())
+                            crate::output::write::write_atomic(&dir.join(&names.1), monitoring::incidents_csv(&m).as_bytes())
                                 .map_err(|e| e.to_string())?;
                         }
                         Ok(format!(

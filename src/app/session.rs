@@ -203,7 +203,7 @@ impl Session {
                     hits.map(|(sh, d)| hit(sh, Some(d))).collect(),
                     format!(
                         "Within {} of {:.5}, {:.5}",
-                        crate::text::format_length_m(*r),
+                        crate::output::text::format_length_m(*r),
                         c.x,
                         c.y
                     ),

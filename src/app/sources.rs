@@ -85,7 +85,7 @@ impl CorridorApp {
             .spawn(move || {
                 // A lost connection is said, and opened again after a pause.
                 while !stop2.load(Ordering::Relaxed) {
-                    let r = crate::io::postgis::sink::listen(&url, &stop2, |v| {
+                    let r = crate::output::postgis_sink::listen(&url, &stop2, |v| {
                         let msg = alert_from_json(&v)
                             .ok_or_else(|| format!("an alert that cannot be read: {v}"));
                         let _ = tx.send(msg);

@@ -5,8 +5,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use corridor_watch::analysis::incidents::IncidentInfo;
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
-use corridor_watch::export;
-use corridor_watch::report::{Report, Stretch};
+use corridor_watch::output::export;
+use corridor_watch::output::report::{Report, Stretch};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -67,7 +67,7 @@ pub struct CheckArgs {
 }
 
 fn save(path: &std::path::Path, text: &str) -> Result<()> {
-    corridor_watch::io::write::write_atomic(path, text.as_bytes())
+    corridor_watch::output::write::write_atomic(path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -135,19 +135,19 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     }
     if let Some(path) = &args.fgb {
         let bytes = export::stretches_fgb(&overview.results).map_err(anyhow::Error::msg)?;
-        corridor_watch::io::write::write_atomic(path, &bytes)
+        corridor_watch::output::write::write_atomic(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &args.gpkg {
         let results = &overview.results;
-        corridor_watch::io::write::write_atomic_file(path, |tmp| {
+        corridor_watch::output::write::write_atomic_file(path, |tmp| {
             export::stretches_gpkg(results, tmp).map_err(std::io::Error::other)
         })
         .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(session) = &mut sink {
-        let rows = corridor_watch::io::postgis::sink::rows_from_results(&overview.results);
-        let n = corridor_watch::io::postgis::sink::write_rows(session, &rows, false)
+        let rows = corridor_watch::output::postgis_sink::rows_from_results(&overview.results);
+        let n = corridor_watch::output::postgis_sink::write_rows(session, &rows, false)
             .map_err(|e| anyhow::anyhow!("{e} (in {})", session.url.masked))?;
         eprintln!("wrote {n} row(s) to {}", session.url.masked);
     }
@@ -184,7 +184,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     Ok(report.flagged())
 }
 
-use corridor_watch::text::{ConvoyStatus, format_length_m as km};
+use corridor_watch::output::text::{ConvoyStatus, format_length_m as km};
 
 fn time_range(s: &Stretch) -> String {
     match (&s.start_time, &s.end_time) {
@@ -248,7 +248,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
                 out,
                 "    gap {}: silent for {} in a grain lane; {} to {}; ({:.5}, {:.5}) to ({:.5}, {:.5})",
                 i + 1,
-                corridor_watch::text::format_duration_s(g.duration_s),
+                corridor_watch::output::text::format_duration_s(g.duration_s),
                 g.start_time,
                 g.end_time,
                 g.start[0],

@@ -48,7 +48,7 @@ pub fn run(a: &GenArgs) -> Result<()> {
     if let Some(n) = a.contact_line_vertices {
         let line = corridor_watch::synth::contact_line(n, a.seed);
         let coords: Vec<[f64; 2]> = line.iter().map(|c| [c.x, c.y]).collect();
-        let fc = corridor_watch::io::write::feature_collection(vec![serde_json::json!({
+        let fc = corridor_watch::output::write::feature_collection(vec![serde_json::json!({
             "type": "Feature",
             "properties": {"kind": "contact_line", "id": "CL-synthetic", "width_km": 30},
             "geometry": {"type": "LineString", "coordinates": coords},

@@ -55,7 +55,7 @@ fn numbers(text: &str, n: usize, what: &str) -> Result<Vec<f64>> {
 }
 
 fn lon_lat(text: &str, what: &str) -> Result<Coord> {
-    corridor_watch::text::parse_lon_lat(text, what).map_err(anyhow::Error::msg)
+    corridor_watch::output::text::parse_lon_lat(text, what).map_err(anyhow::Error::msg)
 }
 
 /// WEST,SOUTH,EAST,NORTH in degrees. West above east means across 180 (RFC
@@ -116,7 +116,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
         .iter()
         .map(|&(s, d)| feature_json(&layers, idx.shapes[s as usize].feature, d))
         .collect();
-    let fc = corridor_watch::io::write::feature_collection(features);
+    let fc = corridor_watch::output::write::feature_collection(features);
     println!("{}", serde_json::to_string_pretty(&fc)?);
     Ok(())
 }
@@ -128,7 +128,7 @@ fn feature_json(layers: &[Layer], r: FeatureRef, distance_m: Option<f64>) -> Val
     if let Some(d) = distance_m {
         props.insert(
             "distance_m".into(),
-            json!(corridor_watch::report::round_m(d)),
+            json!(corridor_watch::output::report::round_m(d)),
         );
     }
     props.insert("source".into(), json!(layer.source));

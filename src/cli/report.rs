@@ -125,7 +125,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         ReportFormat::Html => monitoring::html::render(&m, (&names.0, &names.1)).into_bytes(),
     };
     let write = |p: &Path, b: &[u8]| {
-        corridor_watch::io::write::write_atomic(p, b)
+        corridor_watch::output::write::write_atomic(p, b)
             .with_context(|| format!("cannot write {}", p.display()))
     };
     write(&args.output, &bytes)?;

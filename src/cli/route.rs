@@ -7,9 +7,10 @@ use clap::Args;
 use corridor_watch::analysis::Scenario;
 use corridor_watch::analysis::route::{check_route, corridors_used};
 use corridor_watch::analysis::routing::plan_route;
-use corridor_watch::io::route::{Route, route_from_layer, route_to_geojson};
+use corridor_watch::io::route::{Route, route_from_layer};
+use corridor_watch::output::route::route_to_geojson;
 use corridor_watch::model::Role;
-use corridor_watch::text::{format_duration_s, parse_lon_lat};
+use corridor_watch::output::text::{format_duration_s, parse_lon_lat};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -99,11 +100,11 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         } else {
             format!(
                 "OUTSIDE for {}, up to {}",
-                corridor_watch::text::format_km(leg.outside_m()),
+                corridor_watch::output::text::format_km(leg.outside_m()),
                 leg.max_offset_m()
                     .map(|m| format!(
                         "{} from a corridor",
-                        corridor_watch::text::format_length_m(m)
+                        corridor_watch::output::text::format_length_m(m)
                     ))
                     .unwrap_or_else(|| "- (no corridor)".into())
             )
@@ -113,7 +114,7 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         } else {
             format!(
                 "; in the buffer zone for {}",
-                corridor_watch::text::format_km(leg.zone_m())
+                corridor_watch::output::text::format_km(leg.zone_m())
             )
         };
         eprintln!(
@@ -124,7 +125,7 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
     }
     eprintln!(
         "route: {}, {} in corridors, ETA {} at {} km/h; corridors: {}",
-        corridor_watch::text::format_km(legs.length_m()),
+        corridor_watch::output::text::format_km(legs.length_m()),
         if legs.all_in_corridor() {
             "all"
         } else {
@@ -144,13 +145,13 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         .and_then(|p| p.extension())
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     let text = match ext.as_deref() {
-        Some("gpx") => corridor_watch::export::route_gpx(&route),
-        Some("kml") => corridor_watch::export::route_kml(&route),
+        Some("gpx") => corridor_watch::output::export::route_gpx(&route),
+        Some("kml") => corridor_watch::output::export::route_kml(&route),
         _ => route_to_geojson(&route),
     };
     match &args.output {
         None => println!("{text}"),
-        Some(path) => corridor_watch::io::write::write_atomic(path, text.as_bytes())
+        Some(path) => corridor_watch::output::write::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
     }
     Ok(!legs.all_in_corridor() || legs.zone_m() > 0.0)

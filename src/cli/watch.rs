@@ -10,7 +10,7 @@ use clap::Args;
 use corridor_watch::analysis::watch::{Options, Watcher};
 use corridor_watch::io::feed::{Feed, backoff_s};
 use corridor_watch::io::http::FetchLimits;
-use corridor_watch::io::postgis::sink::{rows_from_alerts, write_rows};
+use corridor_watch::output::postgis_sink::{rows_from_alerts, write_rows};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,7 +76,7 @@ fn now_rfc3339() -> String {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .ok()
-        .and_then(|d| corridor_watch::io::time::format_rfc3339(d.as_secs() as f64))
+        .and_then(|d| corridor_watch::utc::format_rfc3339(d.as_secs() as f64))
         .unwrap_or_default()
 }
 
@@ -272,7 +272,7 @@ fn replay(
         if b.alerts.is_empty() {
             continue;
         }
-        let detected_at = corridor_watch::io::time::format_rfc3339(b.end_t).unwrap_or_default();
+        let detected_at = corridor_watch::utc::format_rfc3339(b.end_t).unwrap_or_default();
         let rows = rows_from_alerts(&b.alerts, &detected_at);
         for r in &rows {
             if let Some(v) = &r.payload {

@@ -43,10 +43,10 @@ pub fn run(args: &ZoneArgs) -> Result<()> {
     if features.is_empty() {
         eprintln!("warning: no contact_line feature in the input; the zone is empty");
     }
-    let text = serde_json::to_string(&corridor_watch::io::write::feature_collection(features))?;
+    let text = serde_json::to_string(&corridor_watch::output::write::feature_collection(features))?;
     match &args.output {
         None => println!("{text}"),
-        Some(path) => corridor_watch::io::write::write_atomic(path, text.as_bytes())
+        Some(path) => corridor_watch::output::write::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
     }
     Ok(())

@@ -306,7 +306,7 @@ fn vessels_layer(source: &str, vessels: BTreeMap<u32, Vessel>) -> Layer {
         let what = format!("MMSI {mmsi}");
         if v.fixes.len() == 1 {
             let (t, c) = v.fixes[0];
-            if let Some(text) = super::time::format_rfc3339_ms(t) {
+            if let Some(text) = crate::utc::format_rfc3339_ms(t) {
                 props.insert("time".into(), Value::from(text));
             }
             out.push(&what, props, Ok(Some(Geometry::Point(Point(c)))), None);
@@ -465,7 +465,7 @@ mod tests {
         assert_eq!(t, Some(1_696_241_893.0));
         let g = gatehouse_time("$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17").unwrap();
         assert_eq!(
-            super::super::time::format_rfc3339_ms(g).unwrap(),
+            super::crate::utc::format_rfc3339_ms(g).unwrap(),
             "2008-05-09T00:00:00.01Z"
         );
         assert_eq!(

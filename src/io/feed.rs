@@ -67,7 +67,7 @@ impl Feed {
                         url,
                         &[(
                             "datetime",
-                            super::time::format_rfc3339(t.floor()).map(|t| format!("{t}/..")),
+                            crate::utc::format_rfc3339(t.floor()).map(|t| format!("{t}/..")),
                         )],
                     ),
                     _ => url.clone(),

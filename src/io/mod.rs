@@ -21,7 +21,6 @@ mod shp;
 pub mod strict_json;
 pub mod time;
 mod wkt;
-pub mod write;
 
 pub use self::csv::read_csv;
 pub use self::geojson::stream;

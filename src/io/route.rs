@@ -7,7 +7,7 @@
 use crate::error::LoadError;
 use crate::model::{Layer, Role};
 use geo::{Coord, Geometry};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A route as the planner edits it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19,31 +19,6 @@ pub struct Route {
     pub corridor_ids: Vec<String>,
     /// Planning speed, km/h.
     pub speed_kmh: Option<f64>,
-}
-
-/// The route as a GeoJSON FeatureCollection (text).
-pub fn route_to_geojson(route: &Route) -> String {
-    let coords: Vec<Value> = route
-        .waypoints
-        .iter()
-        .map(|c| json!([crate::report::round_deg(c.x), crate::report::round_deg(c.y)]))
-        .collect();
-    let length_m = crate::report::round_m(crate::geodesy::line_length_m(&route.waypoints));
-    let mut props = json!({
-        "kind": "route",
-        "name": route.name,
-        "corridor_ids": route.corridor_ids,
-        "length_m": length_m,
-    });
-    if let (Some(v), Some(map)) = (route.speed_kmh, props.as_object_mut()) {
-        map.insert("speed_kmh".into(), json!(v));
-    }
-    let fc = super::write::feature_collection(vec![json!({
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": "LineString", "coordinates": coords},
-    })]);
-    serde_json::to_string_pretty(&fc).unwrap_or_default()
 }
 
 /// The first `route` LineString of a loaded layer.
@@ -87,29 +62,6 @@ pub fn route_from_layer(layer: &Layer) -> Result<Route, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_route_round_trips_through_geojson() {
-        let r = Route {
-            name: "Kharkiv run".into(),
-            waypoints: vec![
-                Coord {
-                    x: 36.2304,
-                    y: 49.9935,
-                },
-                Coord {
-                    x: 35.0462,
-                    y: 48.4647,
-                },
-            ],
-            corridor_ids: vec!["M03".into(), "H-08".into()],
-            speed_kmh: Some(45.0),
-        };
-        let text = route_to_geojson(&r);
-        let layer = crate::io::read_bytes("r.geojson", text.as_bytes()).expect("reads");
-        assert_eq!(route_from_layer(&layer).expect("a route"), r);
-        assert!(text.contains("\"kind\": \"route\""));
-    }
 
     #[test]
     fn a_file_without_a_route_is_refused_by_name() {

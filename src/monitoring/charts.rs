@@ -5,7 +5,7 @@
 
 use super::Monitoring;
 use super::canvas::{Align, Canvas, Face, Rgb};
-use crate::io::time::format_rfc3339;
+use crate::utc::format_rfc3339;
 
 const INK: Rgb = [30, 30, 30];
 const GRID: Rgb = [215, 215, 215];
@@ -383,7 +383,7 @@ pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
         c.text(
             (x + label_w + len + 3.0, yy + bh * 0.75),
             6.0,
-            &crate::text::format_duration_s(*s),
+            &crate::output::text::format_duration_s(*s),
             Face::Mono,
             INK,
             Align::Left,

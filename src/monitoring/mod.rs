@@ -17,9 +17,10 @@ pub mod pdf;
 
 use crate::analysis::Overview;
 use crate::analysis::incidents::IncidentInfo;
-use crate::io::time::{format_rfc3339, parse_rfc3339};
+use crate::io::time::parse_rfc3339;
+use crate::utc::format_rfc3339;
 use crate::model::Role;
-use crate::report::Stretch;
+use crate::output::report::Stretch;
 use geo::Coord;
 
 /// Tables are cut to this many rows (the worst first); the full lists go to CSV.
@@ -119,7 +120,7 @@ pub struct Monitoring {
 
 /// MGRS to the metre, spaced (`36U UA 24182 91607`), or `-` off its range.
 pub fn mgrs(c: [f64; 2]) -> String {
-    crate::text::mgrs(Coord { x: c[0], y: c[1] })
+    crate::output::text::mgrs(Coord { x: c[0], y: c[1] })
 }
 
 /// A source's name and the sha256 of its bytes (URLs and tables: of the URL text, said so).
@@ -400,7 +401,7 @@ fn row(convoy: &str, kind: &'static str, s: &Stretch, path: Option<&Vec<Coord>>)
 fn incident_row(i: &IncidentInfo) -> IncidentRow {
     IncidentRow {
         id: i.id.clone(),
-        time: crate::report::incident_time(i, false),
+        time: crate::output::report::incident_time(i, false),
         time_s: i.time_s,
         category: i.category.clone(),
         depth_m: i.depth_m,

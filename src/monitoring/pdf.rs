@@ -5,7 +5,7 @@
 
 use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
 use super::{Monitoring, charts, map};
-use crate::text::format_length_m;
+use crate::output::text::format_length_m;
 use krilla::Document;
 use krilla::page::PageSettings;
 use krilla::text::Font;
@@ -94,7 +94,7 @@ fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) 
 /// The period as words.
 pub fn period_text(m: &Monitoring) -> String {
     // To the second, rounded down (an end of day 23:59:59.999 stays that day).
-    let t = |x: Option<f64>| x.and_then(|s| crate::io::time::format_rfc3339(s.floor()));
+    let t = |x: Option<f64>| x.and_then(|s| crate::utc::format_rfc3339(s.floor()));
     match (t(m.request.from), t(m.request.to)) {
         (Some(a), Some(b)) => format!("{a} to {b}"),
         (Some(a), None) => format!("from {a}"),
@@ -385,7 +385,7 @@ fn short_time(t: &Option<String>) -> String {
 }
 
 fn km(m: f64) -> String {
-    crate::text::format_km(m)
+    crate::output::text::format_km(m)
 }
 
 /// The stretches table's columns.

@@ -355,7 +355,7 @@ fn a_vessel_silent_inside_a_lane_is_a_gap() {
     let t0 = corridor_watch::io::time::parse_rfc3339("2026-03-02T06:00:00Z").unwrap();
     let mut t = t0;
     for (k, v) in times.iter_mut().enumerate() {
-        *v = Value::from(corridor_watch::io::time::format_rfc3339(t).unwrap());
+        *v = Value::from(corridor_watch::utc::format_rfc3339(t).unwrap());
         t += if k == 5 || k == 17 { 7800.0 } else { 600.0 };
     }
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
-//! The code's shape, checked: no source file over 600 lines, and no import
+//! The code's shape, checked: no source or test file over 600 lines, no import
 //! circle between the modules of `src/` (a module's file, `a/b.rs` or
-//! `a/b/mod.rs`, and the modules its paths name).
+//! `a/b/mod.rs`, and the modules its paths name), and no import from a lower
+//! floor to a higher one (the floors of ARCHITECTURE.md, "Layers").
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -143,10 +144,13 @@ fn resolve(mods: &BTreeMap<String, String>, cur: &str, path: &[String]) -> Optio
 }
 
 #[test]
-fn no_source_file_is_over_600_lines() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn no_source_or_test_file_is_over_600_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("tests"), &mut files);
+    rust_files(&root.join("benches"), &mut files);
+    assert!(files.iter().any(|f| f.ends_with("tests/layout/mod.rs")));
     let long: Vec<String> = files
         .iter()
         .filter_map(|f| {
@@ -192,4 +196,52 @@ fn no_import_circle_between_modules() {
     // The check sees edges at all (it would pass vacuously otherwise).
     assert!(edges["app::panels::zone"].contains("app::command"));
     assert!(edges["app"].contains("app::panels"));
+}
+
+/// The floors of ARCHITECTURE.md ("Layers"), lowest first: a module imports
+/// only modules on its own floor or below.
+const FLOORS: &[&[&str]] = &[
+    &["model", "geodesy", "error", "places", "utc"],
+    &["io", "index"],
+    &["analysis"],
+    &["output", "monitoring", "synth"],
+    &["cli", "app"],
+];
+
+fn floor_of(module: &str) -> Option<usize> {
+    let top = module.split("::").next()?;
+    FLOORS.iter().position(|f| f.contains(&top))
+}
+
+#[test]
+fn no_import_runs_up_a_floor() {
+    let mods = modules();
+    let mut up = Vec::new();
+    let mut edges = 0;
+    for (m, text) in &mods {
+        // The crate root and test modules (which may use anything).
+        if m.is_empty() || m == "main" || m.ends_with("::tests") {
+            continue;
+        }
+        let Some(here) = floor_of(m) else {
+            up.push(format!("{m} is on no floor: add it to FLOORS and ARCHITECTURE.md"));
+            continue;
+        };
+        for p in paths_in(text) {
+            let Some(r) = resolve(&mods, m, &p) else {
+                continue;
+            };
+            if r.is_empty() {
+                continue;
+            }
+            edges += 1;
+            if floor_of(&r).is_some_and(|there| there > here) {
+                up.push(format!("{m} (floor {}) -> {r} (floor {})", here + 1, floor_of(&r).unwrap() + 1));
+            }
+        }
+    }
+    up.sort();
+    up.dedup();
+    assert!(up.is_empty(), "imports running up a floor: {up:#?}");
+    assert!(edges > 500, "the check sees the imports ({edges})");
 }

@@ -4,7 +4,8 @@
 use super::cluster::{self, Cluster, shared};
 use super::fresh;
 use crate::util::*;
-use corridor_watch::io::postgis::{DbError, PgUrl, read_table, sink};
+use corridor_watch::io::postgis::{DbError, PgUrl, read_table};
+use corridor_watch::output::postgis_sink as sink;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 

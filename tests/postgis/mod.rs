@@ -269,7 +269,7 @@ fn a_watch_alert_reaches_a_second_client() {
     let listen_url = corridor_watch::io::postgis::PgUrl::parse(&pg.url(&alerts)).unwrap();
     let stop2 = stop.clone();
     let listener = std::thread::spawn(move || {
-        corridor_watch::io::postgis::sink::listen(&listen_url, &stop2, |v| {
+        corridor_watch::output::postgis_sink::listen(&listen_url, &stop2, |v| {
             let _ = tx.send(v);
         })
     });

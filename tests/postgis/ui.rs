@@ -90,7 +90,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
         "length_m": 14300.0, "max_offset_m": 7000.0, "start_time": "2026-03-02T10:00:00Z",
         "end_time": "2026-03-02T10:20:00Z", "detected_at": "2026-03-02T10:21:00Z"
     });
-    let row = corridor_watch::io::postgis::sink::SinkRow {
+    let row = corridor_watch::output::postgis_sink::SinkRow {
         convoy_id: "OTHER-9".into(),
         kind: "buffer_zone_entry",
         start_key: "2026-03-02T10:00:00Z".into(),
@@ -104,7 +104,7 @@ fn open_a_table_refresh_it_and_hear_another_operators_alert() {
         ],
         payload: Some(alert),
     };
-    corridor_watch::io::postgis::sink::write_rows(&mut other, &[row], true).unwrap();
+    corridor_watch::output::postgis_sink::write_rows(&mut other, &[row], true).unwrap();
     let t0 = Instant::now();
     while h.state().session.alerts.is_empty() {
         assert!(

@@ -23,7 +23,7 @@ use self::near::NearIncidents;
 use super::convoys::corridor_ids_of;
 use super::{CheckOptions, Scenario, assemble_convoys};
 use crate::model::{Feature, Layer, Role};
-use crate::report::Stretch;
+use crate::output::report::Stretch;
 use geo::Coord;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};

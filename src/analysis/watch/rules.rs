@@ -131,7 +131,7 @@ impl Watcher {
                 if st.near_alerted.insert(id.to_string()) {
                     let mut a = point_alert(&st.id, AlertType::NearIncident, at, t, None);
                     a.incident_id = Some(id.to_string());
-                    a.distance_m = Some(crate::report::round_m(d));
+                    a.distance_m = Some(crate::output::report::round_m(d));
                     out.push(a);
                 }
             }
@@ -154,13 +154,13 @@ pub(super) fn point_alert(
         convoy_id: id.to_string(),
         alert_type,
         event: super::AlertEvent::Start,
-        stretch: crate::report::Stretch {
+        stretch: crate::output::report::Stretch {
             start: pos,
             end: pos,
             length_m: 0.0,
             max_offset_m: None,
-            start_time: crate::io::time::format_rfc3339_ms(since),
-            end_time: until.and_then(crate::io::time::format_rfc3339_ms),
+            start_time: crate::utc::format_rfc3339_ms(since),
+            end_time: until.and_then(crate::utc::format_rfc3339_ms),
             start_s: Some(since),
             end_s: until,
         },

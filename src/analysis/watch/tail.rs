@@ -12,8 +12,8 @@ use crate::analysis::{
 };
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::{Convoy, TrackPart};
-use crate::report::Stretch;
-use crate::report::round_deg;
+use crate::output::report::Stretch;
+use crate::output::report::round_deg;
 use geo::Coord;
 
 impl ConvoyState {
@@ -345,7 +345,7 @@ impl OpenAlert {
             .sum();
         self.length_m += added;
         let g = &mut self.stretch;
-        g.length_m = crate::report::round_m(self.length_m);
+        g.length_m = crate::output::report::round_m(self.length_m);
         g.end = s.end;
         g.end_time = s.end_time.clone();
         g.end_s = s.end_s;

@@ -435,7 +435,7 @@ fn a_long_excursion_alerts_what_check_finds() {
     (0..100).for_each(|k| push(30.0, 46.8 + 0.0005 * f64::from(k)));
     let t0 = crate::io::time::parse_rfc3339("2026-03-02T08:00:00Z").expect("t");
     let times: Vec<String> = (0..at.len())
-        .map(|k| crate::io::time::format_rfc3339(t0 + 10.0 * k as f64).expect("t"))
+        .map(|k| crate::utc::format_rfc3339(t0 + 10.0 * k as f64).expect("t"))
         .collect();
     let points: Vec<(f64, f64, &str)> = at
         .iter()

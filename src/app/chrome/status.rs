@@ -12,7 +12,7 @@ pub fn status_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
         match map.cursor {
             Some(c) => {
                 ui.label(format!("lon {:.5}°, lat {:.5}°", c.x, c.y));
-                let mgrs = crate::text::mgrs(c);
+                let mgrs = crate::output::text::mgrs(c);
                 ui.separator();
                 ui.label(format!("MGRS {mgrs}"));
             }
@@ -100,7 +100,7 @@ fn jobs_ui(ui: &mut egui::Ui, runtime: &Runtime, out: &mut Vec<Command>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::text::spaced_mgrs;
+    use crate::output::text::spaced_mgrs;
 
     #[test]
     fn mgrs_is_spaced_and_right() {

@@ -6,8 +6,8 @@ use crate::app::map::style::{DEVIATION, GAP, ZONE_ENTRY};
 use crate::app::session::{Session, StretchKind, StretchRef};
 use crate::app::settings::Settings;
 use crate::io::time::parse_rfc3339;
-use crate::report::{ConvoyReport, Stretch};
-use crate::text::{ConvoyStatus, format_duration_s, format_length_m};
+use crate::output::report::{ConvoyReport, Stretch};
+use crate::output::text::{ConvoyStatus, format_duration_s, format_length_m};
 use eframe::egui::{self, Color32, RichText};
 
 fn stretch_seconds(s: &Stretch) -> Option<f64> {

@@ -9,7 +9,7 @@ use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
 use crate::app::settings::Settings;
-use crate::text::format_length_m;
+use crate::output::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 
 pub fn live_ui(
@@ -210,7 +210,7 @@ fn alerts_ui(
 fn progress(a: &FeedAlert) -> String {
     let s = &a.alert.stretch;
     let lasted = match (s.start_s, s.end_s) {
-        (Some(t0), Some(t1)) => format!(" after {}", crate::text::format_duration_s(t1 - t0)),
+        (Some(t0), Some(t1)) => format!(" after {}", crate::output::text::format_duration_s(t1 - t0)),
         _ => String::new(),
     };
     if a.ended {
@@ -252,7 +252,7 @@ fn alert_text(a: &FeedAlert) -> RichText {
             match (s.start_s, s.end_s) {
                 (Some(t0), Some(t1)) => format!(
                     "has not moved for {} (to {})",
-                    crate::text::format_duration_s(t1 - t0),
+                    crate::output::text::format_duration_s(t1 - t0),
                     s.end_time.as_deref().unwrap_or("-")
                 ),
                 _ => "has not moved".to_string(),

@@ -4,7 +4,7 @@
 use crate::app::command::Command;
 use crate::app::session::Session;
 use crate::geodesy::distance_m;
-use crate::text::format_length_m;
+use crate::output::text::format_length_m;
 use eframe::egui;
 use serde_json::Value;
 
@@ -80,7 +80,7 @@ fn summary(session: &Session, layer: usize, feature: usize) -> Option<String> {
     let f = session.layers.get(layer)?.layer.features.get(feature)?;
     let id = f.prop_text("convoy_id")?;
     let r = a.results.iter().find(|r| r.report.convoy_id == id)?;
-    let st = crate::text::ConvoyStatus::of(&r.report);
+    let st = crate::output::text::ConvoyStatus::of(&r.report);
     Some(format!(
         "convoy {id}: {}, {} tracked",
         st.label(),

@@ -7,7 +7,7 @@ use crate::app::export::ExportKind;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::{LEG_INSIDE, RouteEditor};
 use crate::app::session::{Session, Tool};
-use crate::text::{format_duration_s, format_length_m as km};
+use crate::output::text::{format_duration_s, format_length_m as km};
 use eframe::egui::{self, RichText};
 
 pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {

@@ -5,7 +5,7 @@ use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY, category_colour};
 use crate::app::model::{Analysis, IncidentInfo};
 use crate::app::settings::ZoneFilter;
-use crate::text::format_length_m;
+use crate::output::text::format_length_m;
 use eframe::egui::{self, RichText};
 
 pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Vec<Command>) {
@@ -135,8 +135,8 @@ fn presets_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, a: &Analysis) {
             if ui.small_button(label).clicked()
                 && let Some(t) = newest
             {
-                f.from = crate::io::time::format_rfc3339(t - s).unwrap_or_default();
-                f.to = crate::io::time::format_rfc3339(t).unwrap_or_default();
+                f.from = crate::utc::format_rfc3339(t - s).unwrap_or_default();
+                f.to = crate::utc::format_rfc3339(t).unwrap_or_default();
             }
         }
         if ui.small_button("All times").clicked() {

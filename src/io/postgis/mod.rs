@@ -18,7 +18,6 @@ mod connect;
 mod error;
 pub mod feed;
 mod read;
-pub mod sink;
 mod tls;
 pub mod url;
 

@@ -2,13 +2,13 @@
 //! the app: lengths and offsets (metres under a kilometre, kilometres above),
 //! durations, a convoy's status, and `LON,LAT` positions.
 
-use crate::report::ConvoyReport;
+use crate::output::report::ConvoyReport;
 use geo::Coord;
 
 /// A length or an offset: "840 m" under a kilometre, "27.52 km" from one.
 ///
 /// ```
-/// use corridor_watch::text::format_length_m;
+/// use corridor_watch::output::text::format_length_m;
 /// assert_eq!(format_length_m(840.4), "840 m");
 /// assert_eq!(format_length_m(27_519.0), "27.52 km");
 /// ```

@@ -4,7 +4,7 @@
 
 use crate::analysis::ConvoyResult;
 use crate::io::route::Route;
-use crate::report::{Stretch, round_deg};
+use crate::output::report::{Stretch, round_deg};
 use geo::{Coord, LineString};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -67,7 +67,7 @@ pub fn stretches_kml(results: &[ConvoyResult]) -> String {
         };
         let offset = s
             .max_offset_m
-            .map(crate::text::format_length_m)
+            .map(crate::output::text::format_length_m)
             .unwrap_or_else(|| "-".into());
         let times = format!(
             "{} to {}",
@@ -95,7 +95,7 @@ pub fn stretches_kml(results: &[ConvoyResult]) -> String {
             xml(&r.report.convoy_id),
             xml(&format!(
                 "{} long, {} {}; {times}",
-                crate::text::format_length_m(s.length_m),
+                crate::output::text::format_length_m(s.length_m),
                 offset,
                 if kind == "deviation" {
                     "off its corridors"
@@ -116,7 +116,7 @@ pub fn stretches_kml(results: &[ConvoyResult]) -> String {
 /// A planned route as a KML LineString (kind `route`, its corridors and length).
 pub fn route_kml(route: &Route) -> String {
     let styles = "<Style id=\"route\"><LineStyle><color>ff8c7800</color><width>4</width></LineStyle></Style>\n";
-    let length = crate::text::format_length_m(crate::geodesy::line_length_m(&route.waypoints));
+    let length = crate::output::text::format_length_m(crate::geodesy::line_length_m(&route.waypoints));
     let mark = format!(
         "<Placemark><name>{}</name><description>{}</description><styleUrl>#route</styleUrl><ExtendedData><Data name=\"kind\"><value>route</value></Data><Data name=\"corridor_ids\"><value>{}</value></Data></ExtendedData><LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString></Placemark>\n",
         xml(&route.name),

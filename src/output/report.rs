@@ -156,9 +156,9 @@ impl Report {
 /// whole day or month, not its first instant).
 pub fn incident_time(i: &crate::analysis::incidents::IncidentInfo, ms: bool) -> String {
     let format = if ms {
-        crate::io::time::format_rfc3339_ms
+        crate::utc::format_rfc3339_ms
     } else {
-        crate::io::time::format_rfc3339
+        crate::utc::format_rfc3339
     };
     match (i.time_s, i.time_end_s) {
         (Some(a), Some(b)) if b > a => i.time.clone(),

@@ -1,15 +1,15 @@
 //! Exports: deviations and buffer-zone entries as CSV and GeoJSON (and, in
 //! `field`, as KML, GeoPackage and FlatGeobuf; routes as KML and GPX),
 //! incidents in the zone as CSV, the `check` report as JSON. Lon/lat degrees, metres,
-//! RFC 3339 times; write them with [`crate::io::write::write_atomic`].
+//! RFC 3339 times; write them with [`crate::output::write::write_atomic`].
 
-mod field;
 
-pub use field::{route_gpx, route_kml, stretches_fgb, stretches_gpkg, stretches_kml};
+
+pub use super::field::{route_gpx, route_kml, stretches_fgb, stretches_gpkg, stretches_kml};
 
 use crate::analysis::ConvoyResult;
 use crate::analysis::incidents::IncidentInfo;
-use crate::report::{ConvoyReport, Report, Stretch, round_deg};
+use crate::output::report::{ConvoyReport, Report, Stretch, round_deg};
 use serde_json::{Value, json};
 
 /// Header of the stretches CSV.
@@ -108,7 +108,7 @@ pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
             }
         }
     }
-    serde_json::to_string_pretty(&crate::io::write::feature_collection(features))
+    serde_json::to_string_pretty(&crate::output::write::feature_collection(features))
         .unwrap_or_default()
 }
 
@@ -131,8 +131,8 @@ pub fn incidents_csv(incidents: &[IncidentInfo]) -> String {
             i.time.clone(),
             round_deg(i.pos.x).to_string(),
             round_deg(i.pos.y).to_string(),
-            crate::report::round_m(i.depth_m).to_string(),
-            opt(i.contact_line_m.map(crate::report::round_m)),
+            crate::output::report::round_m(i.depth_m).to_string(),
+            opt(i.contact_line_m.map(crate::output::report::round_m)),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -9,13 +9,13 @@
 //! half-way leaves the table as it was. `watch` also `NOTIFY`s a channel named
 //! after the table (its name without the schema) with each alert as JSON.
 
-use super::connect::{Session, connect};
-use super::error::DbError;
-use super::url::PgUrl;
-use super::url::quote_ident;
+use crate::io::postgis::{Session, connect};
+use crate::io::postgis::DbError;
+use crate::io::postgis::PgUrl;
+use crate::io::postgis::url::quote_ident;
 use crate::analysis::ConvoyResult;
 use crate::analysis::watch::{Alert, stretch_key};
-use crate::report::Stretch;
+use crate::output::report::Stretch;
 use geo::Coord;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
