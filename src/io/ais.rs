@@ -465,7 +465,7 @@ mod tests {
         assert_eq!(t, Some(1_696_241_893.0));
         let g = gatehouse_time("$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17").unwrap();
         assert_eq!(
-            super::crate::utc::format_rfc3339_ms(g).unwrap(),
+            crate::utc::format_rfc3339_ms(g).unwrap(),
             "2008-05-09T00:00:00.01Z"
         );
         assert_eq!(

@@ -169,6 +169,7 @@ pub fn parse_time_span(s: &str) -> Result<(f64, f64), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::utc::{format_rfc3339, format_rfc3339_ms};
 
     #[test]
     fn fast_path_agrees_with_the_time_crate() {
