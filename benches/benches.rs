@@ -309,8 +309,7 @@ fn replay_excursion(c: &mut Criterion) {
         let t0 = 1_772_438_400.0;
         let points: Vec<String> = (0..n)
             .map(|k| {
-                let t =
-                    corridor_watch::utc::format_rfc3339(t0 + 10.0 * k as f64).expect("time");
+                let t = corridor_watch::utc::format_rfc3339(t0 + 10.0 * k as f64).expect("time");
                 format!("[30.065,{:.7},\"{t}\"]", 46.0 + 1e-4 * k as f64)
             })
             .collect();

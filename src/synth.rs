@@ -286,7 +286,7 @@ mod tests {
         let convoys = crate::analysis::assemble_convoys(&[cl.clone(), tl]);
         let scn = crate::analysis::Scenario::new(vec![cl]);
         let r = crate::analysis::check(&scn, &convoys, &Default::default());
-        let flagged = r.convoys.iter().filter(|c| c.is_flagged()).count();
+        let flagged = r.iter().filter(|c| c.is_flagged()).count();
         assert!((1..30).contains(&flagged), "{flagged} of 60 flagged");
     }
 }

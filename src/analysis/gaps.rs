@@ -6,10 +6,9 @@
 //! lane (`grain_route`, within its `tolerance_m`). A gap is reported with where
 //! and when the vessel went silent and reappeared.
 
+use super::result::Gap;
 use super::scenario::Scenario;
-use crate::utc::format_rfc3339_ms;
 use crate::model::{Convoy, Role};
-use crate::output::report::{Gap, round_deg};
 
 /// `--ais-gap-min` by default: 30 minutes.
 pub const DEFAULT_GAP_S: f64 = 1800.0;
@@ -36,11 +35,10 @@ pub fn silences_in_lanes(scn: &Scenario, convoy: &Convoy, gap_s: f64) -> Vec<Gap
             let ((t0, a), (t1, b)) = (w[0], w[1]);
             if t1 - t0 > gap_s && idx.contains(a, &in_lane) {
                 out.push(Gap {
-                    start: [round_deg(a.x), round_deg(a.y)],
-                    end: [round_deg(b.x), round_deg(b.y)],
-                    start_time: format_rfc3339_ms(t0).unwrap_or_default(),
-                    end_time: format_rfc3339_ms(t1).unwrap_or_default(),
-                    duration_s: (t1 - t0).round(),
+                    start: a,
+                    end: b,
+                    start_s: t0,
+                    end_s: t1,
                 });
             }
         }

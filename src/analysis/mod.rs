@@ -5,6 +5,7 @@ mod far;
 mod gaps;
 pub mod incidents;
 pub mod replay;
+pub mod result;
 pub mod route;
 pub mod routing;
 mod scenario;
@@ -21,8 +22,8 @@ pub use stretches::{
 
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::Convoy;
-use crate::output::report::{ConvoyReport, Report, Stretch, round_deg, round_m};
 use rayon::prelude::*;
+pub use result::{ConvoyCheck, Gap, Stretch, StretchKey};
 
 /// Options of a check.
 #[derive(Clone, Debug)]
@@ -71,7 +72,6 @@ impl Overview {
             check_with_paths(&scn, &convoys, &opts.check)
         } else {
             check(&scn, &convoys, &opts.check)
-                .convoys
                 .into_iter()
                 .map(|report| ConvoyResult {
                     report,
@@ -94,25 +94,22 @@ impl Overview {
 }
 
 /// Checks every convoy against its corridors and the buffer zones (in parallel).
-pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Report {
-    Report {
-        convoys: convoys
-            .par_iter()
-            .map(|c| check_convoy(scn, c, opts))
-            .collect(),
-        ..Default::default()
-    }
+pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Vec<ConvoyCheck> {
+    convoys
+        .par_iter()
+        .map(|c| check_convoy(scn, c, opts))
+        .collect()
 }
 
 /// Checks one convoy.
-pub fn check_convoy(scn: &Scenario, convoy: &Convoy, opts: &CheckOptions) -> ConvoyReport {
+pub fn check_convoy(scn: &Scenario, convoy: &Convoy, opts: &CheckOptions) -> ConvoyCheck {
     check_convoy_with_paths(scn, convoy, opts).report
 }
 
 /// A convoy's report with the path of each reported stretch, for drawing.
 #[derive(Clone, Debug, Default)]
 pub struct ConvoyResult {
-    pub report: ConvoyReport,
+    pub report: ConvoyCheck,
     /// One lon/lat path per entry of `report.deviations`.
     pub deviation_paths: Vec<Vec<geo::Coord>>,
     /// One lon/lat path per entry of `report.buffer_zone_entries`.
@@ -170,7 +167,7 @@ pub fn check_convoy_measuring(
     let any_allowed = allowed_mask.iter().any(|&b| b);
     let keep_allowed = |s: u32| allowed_mask[s as usize];
     let keep_all = |_: u32| true;
-    let mut report = ConvoyReport {
+    let mut report = ConvoyCheck {
         convoy_id: convoy.convoy_id.clone(),
         corridor_ids: convoy.corridor_ids.clone(),
         ..Default::default()
@@ -181,15 +178,10 @@ pub fn check_convoy_measuring(
         if dense.length_m() <= stretches::TOUCH_M {
             // A convoy that does not move (one report, or a halt with no travel).
             if let Some(&at) = dense.coords.first() {
-                let times = (
-                    dense.time_text_at(0.0, false),
-                    dense.time_text_at(0.0, true),
-                );
-                let secs = (dense.time_at(0.0, false), dense.time_at(0.0, true));
                 let parked = Parked {
                     at,
-                    times,
-                    secs,
+                    secs: (dense.time_at(0.0, false), dense.time_at(0.0, true)),
+                    subsecond: dense.subsecond(),
                     opts,
                 };
                 if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
@@ -246,7 +238,7 @@ pub fn check_convoy_measuring(
                     // touch tolerance: on the boundary is inside.
                     continue;
                 }
-                stretch.max_offset_m = Some(round_m(offset));
+                stretch.max_offset_m = Some(offset);
             }
             report.deviations.push(stretch);
             deviation_paths.push(span_path(&dense, &span));
@@ -267,7 +259,7 @@ pub fn check_convoy_measuring(
                     if depth < stretches::TOUCH_M {
                         continue;
                     }
-                    stretch.max_offset_m = Some(round_m(depth));
+                    stretch.max_offset_m = Some(depth);
                 }
                 report.buffer_zone_entries.push(stretch);
                 zone_paths.push(span_path(&dense, &span));
@@ -275,7 +267,6 @@ pub fn check_convoy_measuring(
         }
     }
     report.gaps = gaps::silences_in_lanes(scn, convoy, opts.gap_s);
-    report.length_m = round_m(report.length_m);
     report.warnings = warnings;
     ConvoyResult {
         report,
@@ -288,8 +279,8 @@ pub fn check_convoy_measuring(
 /// zero-length stretch.
 struct Parked<'a> {
     at: geo::Coord,
-    times: (Option<String>, Option<String>),
     secs: (Option<f64>, Option<f64>),
+    subsecond: bool,
     opts: &'a CheckOptions,
 }
 
@@ -298,22 +289,24 @@ impl Parked<'_> {
         if self.opts.min_length_m > 0.0 {
             return false;
         }
-        let pos = [round_deg(wrap_dlon_deg(self.at.x)), round_deg(self.at.y)];
+        let pos = geo::Coord {
+            x: wrap_dlon_deg(self.at.x),
+            y: self.at.y,
+        };
         out.push(Stretch {
             start: pos,
             end: pos,
             length_m: 0.0,
-            max_offset_m: offset.map(round_m),
-            start_time: self.times.0.clone(),
-            end_time: self.times.1.clone(),
+            max_offset_m: offset,
             start_s: self.secs.0,
             end_s: self.secs.1,
+            subsecond: self.subsecond,
         });
         true
     }
 }
 
-/// A span as a report stretch without its offset (`None` if shorter than
+/// A span as a stretch without its offset (`None` if shorter than
 /// `opts.min_length_m`).
 fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> Option<Stretch> {
     let length_m = span.length_m(dense);
@@ -321,14 +314,17 @@ fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> O
         return None;
     }
     let (s, e) = (dense.coord_at(span.start), dense.coord_at(span.end));
+    let wrap = |c: geo::Coord| geo::Coord {
+        x: wrap_dlon_deg(c.x),
+        y: c.y,
+    };
     Some(Stretch {
-        start: [round_deg(wrap_dlon_deg(s.x)), round_deg(s.y)],
-        end: [round_deg(wrap_dlon_deg(e.x)), round_deg(e.y)],
-        length_m: round_m(length_m),
+        start: wrap(s),
+        end: wrap(e),
+        length_m,
         max_offset_m: None,
-        start_time: dense.time_text_at(span.start, true),
-        end_time: dense.time_text_at(span.end, false),
         start_s: dense.time_at(span.start, true),
         end_s: dense.time_at(span.end, false),
+        subsecond: dense.subsecond(),
     })
 }

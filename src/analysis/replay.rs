@@ -515,13 +515,9 @@ mod tests {
             run.batches
                 .iter()
                 .flat_map(|b| {
-                    b.alerts.iter().map(move |a| {
-                        (
-                            b.end_t.to_bits(),
-                            a.convoy_id.clone(),
-                            a.stretch.start_time.clone(),
-                        )
-                    })
+                    b.alerts
+                        .iter()
+                        .map(move |a| (b.end_t.to_bits(), a.convoy_id.clone(), a.stretch.key()))
                 })
                 .collect::<Vec<_>>()
         };
@@ -537,7 +533,7 @@ mod tests {
             },
         );
         assert!(!one.is_empty());
-        let stretches: usize = checked.convoys.iter().map(|c| c.deviations.len()).sum();
+        let stretches: usize = checked.iter().map(|c| c.deviations.len()).sum();
         assert_eq!(one.len(), stretches);
     }
 }

@@ -15,8 +15,8 @@
 //! ```
 
 use super::{CheckOptions, Scenario, check_convoy_with_paths};
+use crate::analysis::Stretch;
 use crate::model::{Convoy, TrackPart};
-use crate::output::report::Stretch;
 use geo::Coord;
 
 /// One leg's answer.

@@ -163,15 +163,10 @@ impl DensePart {
         }
     }
 
-    /// [`Self::time_at`] as RFC 3339: to the second, or to the millisecond when
-    /// the input times carry fractions.
-    pub fn time_text_at(&self, g: f64, leaving: bool) -> Option<String> {
-        let t = self.time_at(g, leaving)?;
-        if self.timed.iter().any(|&(_, t)| t.fract() != 0.0) {
-            crate::utc::format_rfc3339_ms(t)
-        } else {
-            crate::utc::format_rfc3339(t)
-        }
+    /// The input times carry fractions of a second (then times along the part
+    /// are written to the millisecond).
+    pub fn subsecond(&self) -> bool {
+        self.timed.iter().any(|&(_, t)| t.fract() != 0.0)
     }
 
     /// Time at `g`, interpolated by distance between the neighbouring timed

@@ -143,11 +143,8 @@ pub fn export_body(
     a: &Analysis,
     filter: &crate::app::settings::ZoneFilter,
 ) -> Option<Result<(Body, String), String>> {
-    let report = Report {
-        convoys: a.results.iter().map(|r| r.report.clone()).collect(),
-        ..Default::default()
-    }
-    .with_summary(&a.incidents);
+    let checks: Vec<_> = a.results.iter().map(|r| r.report.clone()).collect();
+    let report = Report::new(&checks).with_summary(&a.incidents);
     let stretches: usize = report
         .convoys
         .iter()
@@ -156,7 +153,7 @@ pub fn export_body(
     let counted = format!("{stretches} stretches");
     Some(Ok(match kind {
         ExportKind::StretchesCsv => (
-            Body::Text(export::stretches_csv(report.convoys.iter())),
+            Body::Text(export::stretches_csv(export::stretch_rows(checks.iter()))),
             counted,
         ),
         ExportKind::StretchesGeojson => {
@@ -182,7 +179,7 @@ pub fn export_body(
                 " (as filtered)"
             };
             (
-                Body::Text(export::incidents_csv(&shown)),
+                Body::Text(export::incidents_csv(shown.iter().filter(|i| i.inside))),
                 format!("{inside} incidents in the zone{note}"),
             )
         }

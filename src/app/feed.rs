@@ -71,8 +71,8 @@ pub fn take_alert(
     let same = |f: &FeedAlert| {
         f.alert.convoy_id == a.convoy_id
             && f.alert.alert_type == a.alert_type
-            && f.alert.stretch.start_time == a.stretch.start_time
-            && f.alert.stretch.start == a.stretch.start
+            && f.alert.stretch.key() == a.stretch.key()
+            && crate::analysis::result::same_place(f.alert.stretch.start, a.stretch.start)
     };
     if a.event != AlertEvent::Start
         && let Some(f) = alerts.iter_mut().rev().find(|f| same(f))

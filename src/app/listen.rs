@@ -1,8 +1,8 @@
 //! Other operators' alerts, heard from a PostGIS table's channel (LISTEN) by
 //! a worker thread (started by `sources`), as `watch --to-db` sends them.
 
+use crate::analysis::Stretch;
 use crate::analysis::watch::{Alert, AlertType};
-use crate::output::report::Stretch;
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,9 +41,12 @@ impl Drop for Listener {
 
 /// An alert as `watch --to-db` sends it (the JSON `watch` prints).
 pub fn alert_from_json(v: &Value) -> Option<Alert> {
-    let pos = |k: &str| -> Option<[f64; 2]> {
+    let pos = |k: &str| -> Option<geo::Coord> {
         let a = v.get(k)?.as_array()?;
-        Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?])
+        Some(geo::Coord {
+            x: a.first()?.as_f64()?,
+            y: a.get(1)?.as_f64()?,
+        })
     };
     let alert_type = AlertType::parse(v.get("type")?.as_str()?)?;
     let (start, end) = (pos("start")?, pos("end")?);
@@ -63,19 +66,11 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
             max_offset_m: v.get("max_offset_m").and_then(Value::as_f64),
             start_s: text("start_time").and_then(|t| crate::io::time::parse_rfc3339(&t).ok()),
             end_s: text("end_time").and_then(|t| crate::io::time::parse_rfc3339(&t).ok()),
-            start_time: text("start_time"),
-            end_time: text("end_time"),
+            subsecond: ["start_time", "end_time"]
+                .iter()
+                .any(|k| text(k).is_some_and(|t| t.contains('.'))),
         },
-        path: vec![
-            geo::Coord {
-                x: start[0],
-                y: start[1],
-            },
-            geo::Coord {
-                x: end[0],
-                y: end[1],
-            },
-        ],
+        path: vec![start, end],
         incident_id: text("incident_id"),
         distance_m: v.get("distance_m").and_then(Value::as_f64),
     })

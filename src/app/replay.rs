@@ -8,7 +8,6 @@ use super::map::style::{DEVIATION, ZONE_ENTRY};
 use super::model::Analysis;
 use crate::analysis::time_at_distance;
 use crate::geodesy::fast_distance_m;
-use crate::io::time::parse_rfc3339;
 use eframe::egui::{self, Color32, Stroke};
 use geo::Coord;
 use walkers::Projector;
@@ -93,8 +92,7 @@ impl ReplayData {
             ];
             for (deviation, list, paths) in lists {
                 for (s, path) in list.iter().zip(paths) {
-                    let t = |v: &Option<String>| v.as_deref().and_then(|x| parse_rfc3339(x).ok());
-                    let (Some(start_s), Some(end_s)) = (t(&s.start_time), t(&s.end_time)) else {
+                    let (Some(start_s), Some(end_s)) = (s.start_s, s.end_s) else {
                         continue;
                     };
                     let mut cum_m = vec![0.0; path.len()];

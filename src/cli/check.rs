@@ -3,10 +3,11 @@
 use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use corridor_watch::analysis::ConvoyCheck;
 use corridor_watch::analysis::incidents::IncidentInfo;
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
 use corridor_watch::output::export;
-use corridor_watch::output::report::{Report, Stretch};
+use corridor_watch::output::report::{Report, StretchEntry};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -151,19 +152,20 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             .map_err(|e| anyhow::anyhow!("{e} (in {})", session.url.masked))?;
         eprintln!("wrote {n} row(s) to {}", session.url.masked);
     }
-    let report = Report {
-        convoys: std::mem::take(&mut overview.results)
-            .into_iter()
-            .map(|r| r.report)
-            .collect(),
-        ..Default::default()
-    }
-    .with_summary(&overview.incidents);
+    let checks: Vec<ConvoyCheck> = std::mem::take(&mut overview.results)
+        .into_iter()
+        .map(|r| r.report)
+        .collect();
+    let report = Report::new(&checks).with_summary(&overview.incidents);
     if let Some(path) = &args.csv {
-        save(path, &export::stretches_csv(report.convoys.iter()))?;
+        save(
+            path,
+            &export::stretches_csv(export::stretch_rows(checks.iter())),
+        )?;
     }
     if let Some(path) = &args.incidents_csv {
-        save(path, &export::incidents_csv(&overview.incidents))?;
+        let inside = overview.incidents.iter().filter(|i| i.inside);
+        save(path, &export::incidents_csv(inside))?;
     }
     if let Some(path) = &args.output {
         save(path, &export::report_json(&report))?;
@@ -176,7 +178,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             writeln!(out)?;
         }
         Format::Text => {
-            write_text(&mut out, &report)?;
+            write_text(&mut out, &report, &checks)?;
             write_incidents(&mut out, &overview.incidents)?;
         }
     }
@@ -186,7 +188,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
 
 use corridor_watch::output::text::{ConvoyStatus, format_length_m as km};
 
-fn time_range(s: &Stretch) -> String {
+fn time_range(s: &StretchEntry) -> String {
     match (&s.start_time, &s.end_time) {
         (Some(a), Some(b)) => format!("{a} to {b}"),
         (Some(a), None) => format!("from {a}"),
@@ -195,14 +197,14 @@ fn time_range(s: &Stretch) -> String {
     }
 }
 
-fn write_text(out: &mut impl Write, report: &Report) -> Result<()> {
+fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> Result<()> {
     writeln!(
         out,
         "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
         "convoy", "status", "length", "deviations", "zone entries", "worst offset"
     )?;
-    for c in &report.convoys {
-        let status = ConvoyStatus::of(c).label();
+    for (c, check) in report.convoys.iter().zip(checks) {
+        let status = ConvoyStatus::of(check).label();
         let worst = c.worst_offset_m().map(km).unwrap_or_else(|| "-".into());
         writeln!(
             out,

@@ -8,8 +8,8 @@ use corridor_watch::analysis::Scenario;
 use corridor_watch::analysis::route::{check_route, corridors_used};
 use corridor_watch::analysis::routing::plan_route;
 use corridor_watch::io::route::{Route, route_from_layer};
-use corridor_watch::output::route::route_to_geojson;
 use corridor_watch::model::Role;
+use corridor_watch::output::route::route_to_geojson;
 use corridor_watch::output::text::{format_duration_s, parse_lon_lat};
 use std::path::PathBuf;
 

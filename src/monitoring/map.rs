@@ -206,12 +206,12 @@ pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) 
         } else {
             vec![
                 Coord {
-                    x: r.stretch.start[0],
-                    y: r.stretch.start[1],
+                    x: r.stretch.start.x,
+                    y: r.stretch.start.y,
                 },
                 Coord {
-                    x: r.stretch.end[0],
-                    y: r.stretch.end[1],
+                    x: r.stretch.end.x,
+                    y: r.stretch.end.y,
                 },
             ]
         };

@@ -16,11 +16,11 @@ mod map;
 pub mod pdf;
 
 use crate::analysis::Overview;
+use crate::analysis::Stretch;
 use crate::analysis::incidents::IncidentInfo;
-use crate::io::time::parse_rfc3339;
-use crate::utc::format_rfc3339;
 use crate::model::Role;
-use crate::output::report::Stretch;
+use crate::output::export::StretchCsvRow;
+use crate::utc::format_rfc3339;
 use geo::Coord;
 
 /// Tables are cut to this many rows (the worst first); the full lists go to CSV.
@@ -53,23 +53,11 @@ pub struct StretchRow {
     pub convoy_id: String,
     /// `deviation` or `buffer_zone_entry`.
     pub kind: &'static str,
+    /// Its number among the convoy's stretches of that kind (from 1).
+    pub number: usize,
+    pub corridor_ids: Option<Vec<String>>,
     pub stretch: Stretch,
-    pub start_mgrs: String,
-    pub end_mgrs: String,
     pub path: Vec<Coord>,
-}
-
-/// An incident inside the zone in the period.
-#[derive(Clone, Debug)]
-pub struct IncidentRow {
-    pub id: String,
-    pub time: String,
-    pub time_s: Option<f64>,
-    pub category: String,
-    pub depth_m: f64,
-    pub contact_line_m: Option<f64>,
-    pub mgrs: String,
-    pub pos: Coord,
 }
 
 /// The key figures.
@@ -108,7 +96,7 @@ pub struct Monitoring {
     /// tables show the first `MAX_ROWS`.
     pub stretches: Vec<StretchRow>,
     /// Every incident inside the zone in the period, deepest first.
-    pub incidents: Vec<IncidentRow>,
+    pub incidents: Vec<IncidentInfo>,
     /// Time off-corridor per convoy in the period, seconds (most first).
     pub off_corridor_s: Vec<(String, f64)>,
     pub scene: Scene,
@@ -119,8 +107,8 @@ pub struct Monitoring {
 }
 
 /// MGRS to the metre, spaced (`36U UA 24182 91607`), or `-` off its range.
-pub fn mgrs(c: [f64; 2]) -> String {
-    crate::output::text::mgrs(Coord { x: c[0], y: c[1] })
+pub fn mgrs(c: Coord) -> String {
+    crate::output::text::mgrs(c)
 }
 
 /// A source's name and the sha256 of its bytes (URLs and tables: of the URL text, said so).
@@ -156,8 +144,7 @@ fn overlaps(s: &Stretch, from: Option<f64>, to: Option<f64>) -> bool {
     if from.is_none() && to.is_none() {
         return true;
     }
-    let t = |x: &Option<String>| x.as_deref().and_then(|t| parse_rfc3339(t).ok());
-    match (t(&s.start_time), t(&s.end_time)) {
+    match (s.start_s, s.end_s) {
         (Some(a), Some(b)) => from.is_none_or(|f| b >= f) && to.is_none_or(|e| a <= e),
         // Untimed: not placed in any period.
         _ => false,
@@ -173,8 +160,7 @@ fn in_period(t: Option<f64>, from: Option<f64>, to: Option<f64>) -> bool {
 
 /// Seconds of `s` inside the period.
 fn seconds_in(s: &Stretch, from: Option<f64>, to: Option<f64>) -> f64 {
-    let t = |x: &Option<String>| x.as_deref().and_then(|t| parse_rfc3339(t).ok());
-    match (t(&s.start_time), t(&s.end_time)) {
+    match (s.start_s, s.end_s) {
         (Some(a), Some(b)) => {
             let a = from.map_or(a, |f| a.max(f));
             let b = to.map_or(b, |e| b.min(e));
@@ -237,14 +223,7 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         let gaps = rep
             .gaps
             .iter()
-            .filter(|g| {
-                let a = parse_rfc3339(&g.start_time).ok();
-                let b = parse_rfc3339(&g.end_time).ok();
-                match (a, b) {
-                    (Some(a), Some(b)) => from.is_none_or(|f| b >= f) && to.is_none_or(|e| a <= e),
-                    _ => from.is_none() && to.is_none(),
-                }
-            })
+            .filter(|g| from.is_none_or(|f| g.end_s >= f) && to.is_none_or(|e| g.start_s <= e))
             .count();
         if !devs.is_empty() || !zone.is_empty() || gaps > 0 {
             figures.convoys_flagged += 1;
@@ -259,20 +238,10 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
                 figures.worst_offset_m = Some(figures.worst_offset_m.map_or(o, |w: f64| w.max(o)));
             }
             off_s += seconds_in(s, from, to);
-            rows.push(row(
-                &rep.convoy_id,
-                "deviation",
-                s,
-                r.deviation_paths.get(*i),
-            ));
+            rows.push(row(rep, "deviation", *i, s, r.deviation_paths.get(*i)));
         }
         for (i, s) in &zone {
-            rows.push(row(
-                &rep.convoy_id,
-                "buffer_zone_entry",
-                s,
-                r.zone_paths.get(*i),
-            ));
+            rows.push(row(rep, "buffer_zone_entry", *i, s, r.zone_paths.get(*i)));
         }
         if off_s > 0.0 {
             off.push((rep.convoy_id.clone(), off_s));
@@ -286,11 +255,11 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
             .then(b.stretch.length_m.total_cmp(&a.stretch.length_m))
     });
     off.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut incidents: Vec<IncidentRow> = overview
+    let mut incidents: Vec<IncidentInfo> = overview
         .incidents
         .iter()
         .filter(|i| i.inside && i.in_period(from, to))
-        .map(incident_row)
+        .cloned()
         .collect();
     figures.incidents_inside = incidents.len();
     let mut cats: Vec<(String, usize)> = Vec::new();
@@ -322,92 +291,38 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     }
 }
 
-/// Every stretch of the period as CSV (the full list beside a cut table).
+/// Every stretch of the period as CSV (the full list beside a cut table):
+/// the one stretches CSV (`output::export::stretches_csv`).
 pub fn stretches_csv(m: &Monitoring) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "convoy_id",
-        "type",
-        "start_time",
-        "end_time",
-        "length_m",
-        "max_offset_m",
-        "start_lon",
-        "start_lat",
-        "end_lon",
-        "end_lat",
-        "start_mgrs",
-        "end_mgrs",
-    ]);
-    for r in &m.stretches {
-        let s = &r.stretch;
-        let _ = w.write_record([
-            r.convoy_id.clone(),
-            r.kind.to_string(),
-            s.start_time.clone().unwrap_or_default(),
-            s.end_time.clone().unwrap_or_default(),
-            s.length_m.to_string(),
-            s.max_offset_m.map(|x| x.to_string()).unwrap_or_default(),
-            s.start[0].to_string(),
-            s.start[1].to_string(),
-            s.end[0].to_string(),
-            s.end[1].to_string(),
-            r.start_mgrs.clone(),
-            r.end_mgrs.clone(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::output::export::stretches_csv(m.stretches.iter().map(|r| StretchCsvRow {
+        convoy_id: &r.convoy_id,
+        kind: r.kind,
+        number: r.number,
+        stretch: &r.stretch,
+        corridor_ids: r.corridor_ids.as_deref(),
+    }))
 }
 
-/// Every incident inside the zone in the period as CSV.
+/// Every incident inside the zone in the period: the one incidents CSV
+/// (`output::export::incidents_csv`).
 pub fn incidents_csv(m: &Monitoring) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "id",
-        "time",
-        "category",
-        "depth_m",
-        "distance_to_contact_m",
-        "lon",
-        "lat",
-        "mgrs",
-    ]);
-    for i in &m.incidents {
-        let _ = w.write_record([
-            i.id.clone(),
-            i.time.clone(),
-            i.category.clone(),
-            i.depth_m.to_string(),
-            i.contact_line_m.map(|x| x.to_string()).unwrap_or_default(),
-            i.pos.x.to_string(),
-            i.pos.y.to_string(),
-            i.mgrs.clone(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::output::export::incidents_csv(m.incidents.iter())
 }
 
-fn row(convoy: &str, kind: &'static str, s: &Stretch, path: Option<&Vec<Coord>>) -> StretchRow {
+fn row(
+    c: &crate::analysis::ConvoyCheck,
+    kind: &'static str,
+    i: usize,
+    s: &Stretch,
+    path: Option<&Vec<Coord>>,
+) -> StretchRow {
     StretchRow {
-        convoy_id: convoy.to_string(),
+        convoy_id: c.convoy_id.clone(),
         kind,
-        stretch: s.clone(),
-        start_mgrs: mgrs(s.start),
-        end_mgrs: mgrs(s.end),
+        number: i + 1,
+        corridor_ids: c.corridor_ids.clone(),
+        stretch: *s,
         path: path.cloned().unwrap_or_default(),
-    }
-}
-
-fn incident_row(i: &IncidentInfo) -> IncidentRow {
-    IncidentRow {
-        id: i.id.clone(),
-        time: crate::output::report::incident_time(i, false),
-        time_s: i.time_s,
-        category: i.category.clone(),
-        depth_m: i.depth_m,
-        contact_line_m: i.contact_line_m,
-        mgrs: mgrs([i.pos.x, i.pos.y]),
-        pos: i.pos,
     }
 }
 

@@ -372,16 +372,25 @@ fn table_pages(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
     }
 }
 
-fn short_time(t: &Option<String>) -> String {
-    t.as_deref()
-        .map(|s| {
-            s.replace('T', " ")
-                .trim_end_matches('Z')
-                .chars()
-                .take(16)
-                .collect()
-        })
-        .unwrap_or_else(|| "-".into())
+/// "2026-03-02 08:14" (UTC, to the minute), or "-".
+fn short_text(t: Option<String>) -> String {
+    t.map(|s| {
+        s.replace('T', " ")
+            .trim_end_matches('Z')
+            .chars()
+            .take(16)
+            .collect()
+    })
+    .unwrap_or_else(|| "-".into())
+}
+
+fn short_time(t: Option<f64>) -> String {
+    short_text(t.and_then(crate::utc::format_rfc3339))
+}
+
+/// An incident's time as written (a whole day stays a date), short.
+fn incident_short_time(i: &crate::analysis::incidents::IncidentInfo) -> String {
+    short_text(Some(crate::output::report::incident_time(i, false)))
 }
 
 fn km(m: f64) -> String {
@@ -423,12 +432,12 @@ pub fn stretch_rows(m: &Monitoring) -> Vec<Vec<String>> {
                 } else {
                     "zone entry".into()
                 },
-                short_time(&r.stretch.start_time),
-                short_time(&r.stretch.end_time),
+                short_time(r.stretch.start_s),
+                short_time(r.stretch.end_s),
                 km(r.stretch.length_m),
                 r.stretch.max_offset_m.map(km).unwrap_or_else(|| "-".into()),
-                r.start_mgrs.clone(),
-                r.end_mgrs.clone(),
+                super::mgrs(r.stretch.start),
+                super::mgrs(r.stretch.end),
             ]
         })
         .collect()
@@ -442,11 +451,11 @@ pub fn incident_rows(m: &Monitoring) -> Vec<Vec<String>> {
         .map(|i| {
             vec![
                 i.id.clone(),
-                short_time(&Some(i.time.clone())),
+                incident_short_time(i),
                 i.category.clone(),
                 km(i.depth_m),
                 i.contact_line_m.map(km).unwrap_or_else(|| "-".into()),
-                i.mgrs.clone(),
+                super::mgrs(i.pos),
             ]
         })
         .collect()

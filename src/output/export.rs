@@ -3,17 +3,16 @@
 //! incidents in the zone as CSV, the `check` report as JSON. Lon/lat degrees, metres,
 //! RFC 3339 times; write them with [`crate::output::write::write_atomic`].
 
-
-
 pub use super::field::{route_gpx, route_kml, stretches_fgb, stretches_gpkg, stretches_kml};
 
 use crate::analysis::ConvoyResult;
 use crate::analysis::incidents::IncidentInfo;
-use crate::output::report::{ConvoyReport, Report, Stretch, round_deg};
+use crate::analysis::{ConvoyCheck, Stretch};
+use crate::output::report::{IncidentRow, Report, StretchEntry, round_deg};
 use serde_json::{Value, json};
 
-/// Header of the stretches CSV.
-pub const STRETCH_COLUMNS: [&str; 12] = [
+/// Header of the stretches CSV (`docs/layers.md`, "Exports").
+pub const STRETCH_COLUMNS: [&str; 14] = [
     "convoy_id",
     "type",
     "number",
@@ -26,22 +25,41 @@ pub const STRETCH_COLUMNS: [&str; 12] = [
     "start_time",
     "end_time",
     "corridor_ids",
+    "start_mgrs",
+    "end_mgrs",
 ];
 
-fn each_stretch<'a>(
-    reports: impl Iterator<Item = &'a ConvoyReport>,
-) -> impl Iterator<Item = (&'a ConvoyReport, &'static str, usize, &'a Stretch)> {
-    reports.flat_map(|c| {
-        let devs = c
-            .deviations
-            .iter()
-            .enumerate()
-            .map(move |(i, s)| (c, "deviation", i + 1, s));
+/// One stretch as a row of the stretches CSV.
+pub struct StretchCsvRow<'a> {
+    pub convoy_id: &'a str,
+    /// `deviation` or `buffer_zone_entry`.
+    pub kind: &'static str,
+    /// Its number among the convoy's stretches of that kind (from 1).
+    pub number: usize,
+    pub stretch: &'a Stretch,
+    pub corridor_ids: Option<&'a [String]>,
+}
+
+/// Every deviation and zone entry of convoys checked, in order.
+pub fn stretch_rows<'a>(
+    checks: impl Iterator<Item = &'a ConvoyCheck>,
+) -> impl Iterator<Item = StretchCsvRow<'a>> {
+    checks.flat_map(|c| {
+        let row = move |kind: &'static str| {
+            move |(i, s): (usize, &'a Stretch)| StretchCsvRow {
+                convoy_id: &c.convoy_id,
+                kind,
+                number: i + 1,
+                stretch: s,
+                corridor_ids: c.corridor_ids.as_deref(),
+            }
+        };
+        let devs = c.deviations.iter().enumerate().map(row("deviation"));
         let zone = c
             .buffer_zone_entries
             .iter()
             .enumerate()
-            .map(move |(i, s)| (c, "buffer_zone_entry", i + 1, s));
+            .map(row("buffer_zone_entry"));
         devs.chain(zone)
     })
 }
@@ -50,27 +68,28 @@ fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-/// Every deviation and zone entry, one CSV row each (empty cells for nulls).
-pub fn stretches_csv<'a>(reports: impl Iterator<Item = &'a ConvoyReport>) -> String {
+/// The stretches CSV: one row per deviation or zone entry (empty cells for
+/// nulls), as `check --csv`, the app's export and the report's side file write it.
+pub fn stretches_csv<'a>(rows: impl Iterator<Item = StretchCsvRow<'a>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(STRETCH_COLUMNS);
-    for (c, kind, n, s) in each_stretch(reports) {
+    for r in rows {
+        let s = StretchEntry::of(r.stretch);
         let _ = w.write_record([
-            c.convoy_id.clone(),
-            kind.to_string(),
-            n.to_string(),
+            r.convoy_id.to_string(),
+            r.kind.to_string(),
+            r.number.to_string(),
             s.start[0].to_string(),
             s.start[1].to_string(),
             s.end[0].to_string(),
             s.end[1].to_string(),
             s.length_m.to_string(),
             opt(s.max_offset_m),
-            s.start_time.clone().unwrap_or_default(),
-            s.end_time.clone().unwrap_or_default(),
-            c.corridor_ids
-                .as_ref()
-                .map(|v| v.join(";"))
-                .unwrap_or_default(),
+            s.start_time.unwrap_or_default(),
+            s.end_time.unwrap_or_default(),
+            r.corridor_ids.map(|v| v.join(";")).unwrap_or_default(),
+            crate::output::text::mgrs(r.stretch.start),
+            crate::output::text::mgrs(r.stretch.end),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -87,6 +106,7 @@ pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
         ];
         for (kind, stretches, paths) in lists {
             for (i, (s, path)) in stretches.iter().zip(paths).enumerate() {
+                let s = StretchEntry::of(s);
                 let coords: Vec<Value> = path
                     .iter()
                     .map(|p| json!([round_deg(p.x), round_deg(p.y)]))
@@ -112,27 +132,35 @@ pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
         .unwrap_or_default()
 }
 
-/// Incidents inside a buffer zone, one CSV row each.
-pub fn incidents_csv(incidents: &[IncidentInfo]) -> String {
+/// Header of the incidents CSV (`docs/layers.md`, "Exports").
+pub const INCIDENT_COLUMNS: [&str; 8] = [
+    "id",
+    "category",
+    "time",
+    "lon",
+    "lat",
+    "depth_m",
+    "distance_to_contact_m",
+    "mgrs",
+];
+
+/// The incidents CSV: one row per incident given (`check --incidents-csv`
+/// and the report's side file give those inside the zone), with the report's
+/// figures (`output::report::IncidentRow`) and the MGRS reference.
+pub fn incidents_csv<'a>(incidents: impl Iterator<Item = &'a IncidentInfo>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "id",
-        "category",
-        "time",
-        "lon",
-        "lat",
-        "depth_m",
-        "contact_line_m",
-    ]);
-    for i in incidents.iter().filter(|i| i.inside) {
+    let _ = w.write_record(INCIDENT_COLUMNS);
+    for i in incidents {
+        let r = IncidentRow::of(i);
         let _ = w.write_record([
-            i.id.clone(),
-            i.category.clone(),
-            i.time.clone(),
-            round_deg(i.pos.x).to_string(),
-            round_deg(i.pos.y).to_string(),
-            crate::output::report::round_m(i.depth_m).to_string(),
-            opt(i.contact_line_m.map(crate::output::report::round_m)),
+            r.id,
+            r.category,
+            r.time,
+            r.position[0].to_string(),
+            r.position[1].to_string(),
+            opt(r.depth_m),
+            opt(r.distance_to_contact_m),
+            crate::output::text::mgrs(i.pos),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

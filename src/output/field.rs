@@ -4,7 +4,7 @@
 
 use crate::analysis::ConvoyResult;
 use crate::io::route::Route;
-use crate::output::report::{Stretch, round_deg};
+use crate::output::report::{StretchEntry, round_deg};
 use geo::{Coord, LineString};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,7 +14,7 @@ type Row<'a> = (
     &'a ConvoyResult,
     &'static str,
     usize,
-    &'a Stretch,
+    StretchEntry,
     &'a [Coord],
 );
 
@@ -24,10 +24,16 @@ fn rows(results: &[ConvoyResult]) -> impl Iterator<Item = Row<'_>> {
         let zone = r.report.buffer_zone_entries.iter().zip(&r.zone_paths);
         let devs = devs
             .enumerate()
-            .map(move |(i, (s, p))| (r, "deviation", i + 1, s, p.as_slice()));
-        let zone = zone
-            .enumerate()
-            .map(move |(i, (s, p))| (r, "buffer_zone_entry", i + 1, s, p.as_slice()));
+            .map(move |(i, (s, p))| (r, "deviation", i + 1, StretchEntry::of(s), p.as_slice()));
+        let zone = zone.enumerate().map(move |(i, (s, p))| {
+            (
+                r,
+                "buffer_zone_entry",
+                i + 1,
+                StretchEntry::of(s),
+                p.as_slice(),
+            )
+        });
         devs.chain(zone)
     })
 }
@@ -116,7 +122,8 @@ pub fn stretches_kml(results: &[ConvoyResult]) -> String {
 /// A planned route as a KML LineString (kind `route`, its corridors and length).
 pub fn route_kml(route: &Route) -> String {
     let styles = "<Style id=\"route\"><LineStyle><color>ff8c7800</color><width>4</width></LineStyle></Style>\n";
-    let length = crate::output::text::format_length_m(crate::geodesy::line_length_m(&route.waypoints));
+    let length =
+        crate::output::text::format_length_m(crate::geodesy::line_length_m(&route.waypoints));
     let mark = format!(
         "<Placemark><name>{}</name><description>{}</description><styleUrl>#route</styleUrl><ExtendedData><Data name=\"kind\"><value>route</value></Data><Data name=\"corridor_ids\"><value>{}</value></Data></ExtendedData><LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString></Placemark>\n",
         xml(&route.name),

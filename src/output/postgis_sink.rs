@@ -9,13 +9,14 @@
 //! half-way leaves the table as it was. `watch` also `NOTIFY`s a channel named
 //! after the table (its name without the schema) with each alert as JSON.
 
-use crate::io::postgis::{Session, connect};
+use crate::analysis::ConvoyResult;
+use crate::analysis::Stretch;
+use crate::analysis::watch::Alert;
 use crate::io::postgis::DbError;
 use crate::io::postgis::PgUrl;
 use crate::io::postgis::url::quote_ident;
-use crate::analysis::ConvoyResult;
-use crate::analysis::watch::{Alert, stretch_key};
-use crate::output::report::Stretch;
+use crate::io::postgis::{Session, connect};
+use crate::output::report::{AlertEntry, StretchEntry, lon_lat, round_m, stretch_key_text};
 use geo::Coord;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,19 +52,20 @@ pub struct SinkRow {
 }
 
 fn stretch_row(convoy_id: &str, kind: &'static str, s: &Stretch, path: &[Coord]) -> SinkRow {
+    let e = StretchEntry::of(s);
     SinkRow {
         convoy_id: convoy_id.to_string(),
         kind,
-        start_key: stretch_key(s),
-        start_time: s.start_time.clone(),
-        end_time: s.end_time.clone(),
-        length_m: Some(s.length_m),
-        max_offset_m: s.max_offset_m,
+        start_key: stretch_key_text(s),
+        length_m: Some(e.length_m),
+        max_offset_m: e.max_offset_m,
         path: if path.len() >= 2 {
             path.to_vec()
         } else {
-            vec![coord(s.start), coord(s.end)]
+            vec![coord(e.start), coord(e.end)]
         },
+        start_time: e.start_time,
+        end_time: e.end_time,
         payload: None,
     }
 }
@@ -109,13 +111,14 @@ pub fn rows_from_results(results: &[ConvoyResult]) -> Vec<SinkRow> {
             }
         }
         for g in &r.report.gaps {
-            let (a, b) = (coord(g.start), coord(g.end));
+            let (a, b) = (coord(lon_lat(g.start)), coord(lon_lat(g.end)));
+            let g = crate::output::report::GapEntry::of(g);
             out.push(SinkRow {
                 convoy_id: id.clone(),
                 kind: "ais_gap",
                 start_key: g.start_time.clone(),
                 start_time: Some(g.start_time.clone()),
-                end_time: Some(g.end_time.clone()),
+                end_time: Some(g.end_time),
                 length_m: Some(crate::geodesy::distance_m(a, b)),
                 max_offset_m: None,
                 path: vec![a, b],
@@ -139,9 +142,9 @@ pub fn rows_from_alerts(alerts: &[Alert], detected_at: &str) -> Vec<SinkRow> {
             if let Some(incident) = &a.incident_id {
                 // One row per incident a convoy came near, even at one report.
                 row.start_key = format!("{}/{incident}", row.start_key);
-                row.max_offset_m = a.distance_m;
+                row.max_offset_m = a.distance_m.map(round_m);
             }
-            let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+            let mut v = serde_json::to_value(AlertEntry::of(a)).unwrap_or(Value::Null);
             if let Some(m) = v.as_object_mut() {
                 m.insert("detected_at".into(), detected_at.into());
             }

@@ -1,5 +1,12 @@
-//! The check report, exactly as `docs/layers.md` ("Report") lays it out.
+//! The check report, exactly as `docs/layers.md` ("Report") lays it out: the
+//! analysis's numbers (`analysis::result`) rounded and written. Every rounding
+//! and time text of the outputs is here.
 
+use crate::analysis::incidents::IncidentInfo;
+use crate::analysis::watch::{Alert, AlertEvent, AlertType};
+use crate::analysis::{ConvoyCheck, Gap, Stretch};
+use crate::utc::{format_rfc3339, format_rfc3339_ms};
+use geo::Coord;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -7,7 +14,7 @@ pub struct Report {
     /// *corridor-watch*: the figures a reader wants first (left out when not asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
-    pub convoys: Vec<ConvoyReport>,
+    pub convoys: Vec<ConvoyEntry>,
     /// *corridor-watch*: every incident, inside a buffer zone or not (left out when not asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incidents: Option<Vec<IncidentRow>>,
@@ -42,24 +49,32 @@ pub struct IncidentRow {
     pub distance_to_contact_m: Option<f64>,
 }
 
+impl IncidentRow {
+    pub fn of(i: &IncidentInfo) -> IncidentRow {
+        IncidentRow {
+            id: i.id.clone(),
+            category: i.category.clone(),
+            time: incident_time(i, true),
+            position: lon_lat(i.pos),
+            inside: i.inside,
+            depth_m: i.inside.then(|| round_m(i.depth_m)),
+            distance_to_contact_m: i.contact_line_m.map(round_m),
+        }
+    }
+}
+
 impl Report {
+    /// The report of convoys checked (without summary and incidents).
+    pub fn new(checks: &[ConvoyCheck]) -> Report {
+        Report {
+            convoys: checks.iter().map(ConvoyEntry::of).collect(),
+            ..Default::default()
+        }
+    }
+
     /// Adds the summary and the incidents (from `crate::analysis::incidents`).
-    pub fn with_summary(
-        mut self,
-        incidents: &[crate::analysis::incidents::IncidentInfo],
-    ) -> Report {
-        let rows: Vec<IncidentRow> = incidents
-            .iter()
-            .map(|i| IncidentRow {
-                id: i.id.clone(),
-                category: i.category.clone(),
-                time: incident_time(i, true),
-                position: [round_deg(i.pos.x), round_deg(i.pos.y)],
-                inside: i.inside,
-                depth_m: i.inside.then(|| round_m(i.depth_m)),
-                distance_to_contact_m: i.contact_line_m.map(round_m),
-            })
-            .collect();
+    pub fn with_summary(mut self, incidents: &[IncidentInfo]) -> Report {
+        let rows: Vec<IncidentRow> = incidents.iter().map(IncidentRow::of).collect();
         let c = &self.convoys;
         self.summary = Some(Summary {
             convoys: c.len(),
@@ -69,7 +84,7 @@ impl Report {
             gaps: c.iter().map(|r| r.gaps.len()).sum(),
             worst_offset_m: c
                 .iter()
-                .filter_map(ConvoyReport::worst_offset_m)
+                .filter_map(ConvoyEntry::worst_offset_m)
                 .reduce(f64::max),
             incidents: rows.len(),
             incidents_inside: rows.iter().filter(|i| i.inside).count(),
@@ -77,60 +92,41 @@ impl Report {
         self.incidents = Some(rows);
         self
     }
+
+    pub fn flagged(&self) -> bool {
+        self.convoys.iter().any(ConvoyEntry::is_flagged)
+    }
 }
 
+/// A convoy as the report lists it.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct ConvoyReport {
+pub struct ConvoyEntry {
     pub convoy_id: String,
     /// Geodesic length of the whole track, metres.
     pub length_m: f64,
-    pub deviations: Vec<Stretch>,
-    pub buffer_zone_entries: Vec<Stretch>,
+    pub deviations: Vec<StretchEntry>,
+    pub buffer_zone_entries: Vec<StretchEntry>,
     /// The approved corridor ids as given; `null` approves every corridor and grain route.
     pub corridor_ids: Option<Vec<String>>,
     /// Silences that began inside a grain lane (AIS gaps); left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<GapEntry>,
     pub warnings: Vec<String>,
 }
 
-/// A vessel that went silent inside a grain lane: its last report before the
-/// silence and its first after.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct Gap {
-    /// [lon, lat] of the last report before the silence.
-    pub start: [f64; 2],
-    /// [lon, lat] of the first report after it.
-    pub end: [f64; 2],
-    pub start_time: String,
-    pub end_time: String,
-    /// How long it was silent, seconds.
-    pub duration_s: f64,
-}
+impl ConvoyEntry {
+    pub fn of(c: &ConvoyCheck) -> ConvoyEntry {
+        ConvoyEntry {
+            convoy_id: c.convoy_id.clone(),
+            length_m: round_m(c.length_m),
+            deviations: c.deviations.iter().map(StretchEntry::of).collect(),
+            buffer_zone_entries: c.buffer_zone_entries.iter().map(StretchEntry::of).collect(),
+            corridor_ids: c.corridor_ids.clone(),
+            gaps: c.gaps.iter().map(GapEntry::of).collect(),
+            warnings: c.warnings.clone(),
+        }
+    }
 
-/// A maximal stretch of a track outside its allowed area (or inside a buffer zone).
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct Stretch {
-    /// [lon, lat] where the stretch starts.
-    pub start: [f64; 2],
-    /// [lon, lat] where it ends.
-    pub end: [f64; 2],
-    /// Geodesic length, metres.
-    pub length_m: f64,
-    /// Greatest distance to the allowed area (deviation) or deepest penetration
-    /// (zone entry), metres; `null` when there is no allowed area to measure to.
-    pub max_offset_m: Option<f64>,
-    pub start_time: Option<String>,
-    pub end_time: Option<String>,
-    /// The start and end times unrounded (Unix seconds), for the rules that
-    /// judge durations: the texts above are rounded to the second.
-    #[serde(skip)]
-    pub start_s: Option<f64>,
-    #[serde(skip)]
-    pub end_s: Option<f64>,
-}
-
-impl ConvoyReport {
     /// A deviation, a zone entry or a gap in a lane.
     pub fn is_flagged(&self) -> bool {
         !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty() || !self.gaps.is_empty()
@@ -145,20 +141,124 @@ impl ConvoyReport {
     }
 }
 
-impl Report {
-    pub fn flagged(&self) -> bool {
-        self.convoys.iter().any(ConvoyReport::is_flagged)
+/// A vessel that went silent inside a grain lane, as the report writes it.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct GapEntry {
+    /// [lon, lat] of the last report before the silence.
+    pub start: [f64; 2],
+    /// [lon, lat] of the first report after it.
+    pub end: [f64; 2],
+    pub start_time: String,
+    pub end_time: String,
+    /// How long it was silent, seconds.
+    pub duration_s: f64,
+}
+
+impl GapEntry {
+    pub fn of(g: &Gap) -> GapEntry {
+        GapEntry {
+            start: lon_lat(g.start),
+            end: lon_lat(g.end),
+            start_time: format_rfc3339_ms(g.start_s).unwrap_or_default(),
+            end_time: format_rfc3339_ms(g.end_s).unwrap_or_default(),
+            duration_s: g.duration_s().round(),
+        }
     }
+}
+
+/// A stretch as the report writes it: [lon, lat] to 1e-7 degrees, metres to
+/// the decimetre, times as RFC 3339 (to the millisecond when the track's are).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct StretchEntry {
+    /// [lon, lat] where the stretch starts.
+    pub start: [f64; 2],
+    /// [lon, lat] where it ends.
+    pub end: [f64; 2],
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Greatest distance to the allowed area (deviation) or deepest penetration
+    /// (zone entry), metres; `null` when there is no allowed area to measure to.
+    pub max_offset_m: Option<f64>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+}
+
+impl StretchEntry {
+    pub fn of(s: &Stretch) -> StretchEntry {
+        StretchEntry {
+            start: lon_lat(s.start),
+            end: lon_lat(s.end),
+            length_m: round_m(s.length_m),
+            max_offset_m: s.max_offset_m.map(round_m),
+            start_time: s.start_s.and_then(|t| time_text(t, s.subsecond)),
+            end_time: s.end_s.and_then(|t| time_text(t, s.subsecond)),
+        }
+    }
+}
+
+/// A live alert as `watch` prints it (one JSON line) and the database sink
+/// stores it; an `end` line gives a stretch's final figures once it has ended.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertEntry {
+    pub convoy_id: String,
+    #[serde(rename = "type")]
+    pub alert_type: AlertType,
+    /// Left out on a new alert; `"update"` or `"end"` on what follows it.
+    #[serde(skip_serializing_if = "AlertEvent::is_start")]
+    pub event: AlertEvent,
+    #[serde(flatten)]
+    pub stretch: StretchEntry,
+    /// The incident a `near_incident` alert is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_id: Option<String>,
+    /// How far the convoy was from that incident, metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+}
+
+impl AlertEntry {
+    pub fn of(a: &Alert) -> AlertEntry {
+        AlertEntry {
+            convoy_id: a.convoy_id.clone(),
+            alert_type: a.alert_type,
+            event: a.event,
+            stretch: StretchEntry::of(&a.stretch),
+            incident_id: a.incident_id.clone(),
+            distance_m: a.distance_m.map(round_m),
+        }
+    }
+}
+
+/// What identifies a stretch as the database sink's rows write it: its start
+/// time as written, or its start position to 1e-5 degrees.
+pub fn stretch_key_text(s: &Stretch) -> String {
+    let e = StretchEntry::of(s);
+    e.start_time
+        .unwrap_or_else(|| format!("{:.5},{:.5}", e.start[0], e.start[1]))
+}
+
+/// Unix seconds as RFC 3339: to the millisecond when `subsecond`, else to the second.
+pub fn time_text(t: f64, subsecond: bool) -> Option<String> {
+    if subsecond {
+        format_rfc3339_ms(t)
+    } else {
+        format_rfc3339(t)
+    }
+}
+
+/// [lon, lat] rounded to 1e-7 degrees.
+pub fn lon_lat(c: Coord) -> [f64; 2] {
+    [round_deg(c.x), round_deg(c.y)]
 }
 
 /// An incident's time as RFC 3339 UTC (to the millisecond when `ms`), whatever
 /// form the source wrote it in; a date or a month stays as written (it is the
 /// whole day or month, not its first instant).
-pub fn incident_time(i: &crate::analysis::incidents::IncidentInfo, ms: bool) -> String {
+pub fn incident_time(i: &IncidentInfo, ms: bool) -> String {
     let format = if ms {
-        crate::utc::format_rfc3339_ms
+        format_rfc3339_ms
     } else {
-        crate::utc::format_rfc3339
+        format_rfc3339
     };
     match (i.time_s, i.time_end_s) {
         (Some(a), Some(b)) if b > a => i.time.clone(),

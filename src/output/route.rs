@@ -13,7 +13,12 @@ pub fn route_to_geojson(route: &Route) -> String {
     let coords: Vec<Value> = route
         .waypoints
         .iter()
-        .map(|c| json!([crate::output::report::round_deg(c.x), crate::output::report::round_deg(c.y)]))
+        .map(|c| {
+            json!([
+                crate::output::report::round_deg(c.x),
+                crate::output::report::round_deg(c.y)
+            ])
+        })
         .collect();
     let length_m = crate::output::report::round_m(crate::geodesy::line_length_m(&route.waypoints));
     let mut props = json!({

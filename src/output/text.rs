@@ -2,7 +2,7 @@
 //! the app: lengths and offsets (metres under a kilometre, kilometres above),
 //! durations, a convoy's status, and `LON,LAT` positions.
 
-use crate::output::report::ConvoyReport;
+use crate::analysis::ConvoyCheck;
 use geo::Coord;
 
 /// A length or an offset: "840 m" under a kilometre, "27.52 km" from one.
@@ -59,7 +59,7 @@ pub struct ConvoyStatus {
 }
 
 impl ConvoyStatus {
-    pub fn of(report: &ConvoyReport) -> Self {
+    pub fn of(report: &ConvoyCheck) -> Self {
         Self {
             deviated: !report.deviations.is_empty(),
             in_zone: !report.buffer_zone_entries.is_empty(),

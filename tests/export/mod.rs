@@ -106,13 +106,14 @@ fn check_exports_read_back_equal_to_the_report() {
 fn a_writer_killed_mid_write_leaves_the_old_file_intact() {
     // Child mode: write forever through the atomic writer until killed.
     if let Ok(path) = std::env::var("CW_SLOW_WRITER") {
-        let _ = corridor_watch::output::write::write_atomic_with(std::path::Path::new(&path), |w| {
-            loop {
-                w.write_all(&[b'x'; 65_536])?;
-                w.flush()?;
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-        });
+        let _ =
+            corridor_watch::output::write::write_atomic_with(std::path::Path::new(&path), |w| {
+                loop {
+                    w.write_all(&[b'x'; 65_536])?;
+                    w.flush()?;
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            });
         return;
     }
     let dir = tempfile::tempdir().unwrap();

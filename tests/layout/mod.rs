@@ -224,7 +224,9 @@ fn no_import_runs_up_a_floor() {
             continue;
         }
         let Some(here) = floor_of(m) else {
-            up.push(format!("{m} is on no floor: add it to FLOORS and ARCHITECTURE.md"));
+            up.push(format!(
+                "{m} is on no floor: add it to FLOORS and ARCHITECTURE.md"
+            ));
             continue;
         };
         for p in paths_in(text) {
@@ -236,7 +238,11 @@ fn no_import_runs_up_a_floor() {
             }
             edges += 1;
             if floor_of(&r).is_some_and(|there| there > here) {
-                up.push(format!("{m} (floor {}) -> {r} (floor {})", here + 1, floor_of(&r).unwrap() + 1));
+                up.push(format!(
+                    "{m} (floor {}) -> {r} (floor {})",
+                    here + 1,
+                    floor_of(&r).unwrap() + 1
+                ));
             }
         }
     }

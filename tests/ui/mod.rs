@@ -424,7 +424,10 @@ fn identify_says_what_the_analysis_knows_of_an_incident() {
     let inc = {
         let a = h.state().session.analysis.as_ref().unwrap();
         let i = a.incidents.iter().find(|i| i.inside).unwrap();
-        (i.pos, corridor_watch::output::text::format_length_m(i.depth_m))
+        (
+            i.pos,
+            corridor_watch::output::text::format_length_m(i.depth_m),
+        )
     };
     h.state_mut().centre_on(inc.0.x, inc.0.y, 11.0);
     h.run_steps(3);

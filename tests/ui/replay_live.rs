@@ -52,11 +52,13 @@ fn app_alerts(h: &super::Harness<'static, super::CorridorApp>) -> Vec<(String, S
     app
 }
 
+use corridor_watch::output::report::StretchEntry;
+
 fn key(a: &corridor_watch::analysis::watch::Alert) -> (String, String, String) {
     (
         a.convoy_id.clone(),
         a.alert_type.as_str().to_string(),
-        a.stretch.start_time.clone().unwrap_or_default(),
+        StretchEntry::of(&a.stretch).start_time.unwrap_or_default(),
     )
 }
 
@@ -82,17 +84,16 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
         alerts
             .iter()
             .find(|a| {
-                a.alert.convoy_id == id && a.alert.stretch.start_time.as_deref() == Some(start)
+                a.alert.convoy_id == id
+                    && StretchEntry::of(&a.alert.stretch).start_time.as_deref() == Some(start)
             })
             .unwrap_or_else(|| panic!("{id} {start}"))
     };
     let icrc = find("ICRC-04", "2026-03-02T10:27:39Z");
     assert!(icrc.ended);
-    assert_eq!(icrc.alert.stretch.length_m, 7547.3);
-    assert_eq!(
-        icrc.alert.stretch.end_time.as_deref(),
-        Some("2026-03-02T10:33:40Z")
-    );
+    let written = StretchEntry::of(&icrc.alert.stretch);
+    assert_eq!(written.length_m, 7547.3);
+    assert_eq!(written.end_time.as_deref(), Some("2026-03-02T10:33:40Z"));
     let un07 = find("UN-07", "2026-03-02T12:08:45Z");
     assert!(!un07.ended);
     assert!(

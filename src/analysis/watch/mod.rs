@@ -22,8 +22,8 @@
 use self::near::NearIncidents;
 use super::convoys::corridor_ids_of;
 use super::{CheckOptions, Scenario, assemble_convoys};
+use crate::analysis::{Stretch, StretchKey};
 use crate::model::{Feature, Layer, Role};
-use crate::output::report::Stretch;
 use geo::Coord;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -101,26 +101,20 @@ impl AlertType {
     }
 }
 
-/// A new deviation or zone entry, as `watch` prints it (one JSON line); an
-/// `end` line gives a stretch's final figures once it has ended.
-#[derive(Clone, Debug, Serialize)]
+/// A new deviation, zone entry or rule alert (`output::report::AlertEntry`
+/// writes it); an `End` event gives a stretch's final figures once it has ended.
+#[derive(Clone, Debug)]
 pub struct Alert {
     pub convoy_id: String,
-    #[serde(rename = "type")]
     pub alert_type: AlertType,
-    /// Left out on a new alert; `"update"` or `"end"` on what follows it.
-    #[serde(skip_serializing_if = "AlertEvent::is_start")]
+    /// `Start` on a new alert; `Update` or `End` on what follows it.
     pub event: AlertEvent,
-    #[serde(flatten)]
     pub stretch: Stretch,
     /// Lon/lat path of the stretch (for the map; not printed).
-    #[serde(skip)]
     pub path: Vec<Coord>,
     /// The incident a `near_incident` alert is about.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_id: Option<String>,
     /// How far the convoy was from that incident, metres.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
 }
 
@@ -172,7 +166,7 @@ struct ConvoyState {
     /// before its first time: searched only for reports that old).
     recent: VecDeque<Key>,
     /// Stretches alerted (or known from the files) whose start is in the tail.
-    known: HashSet<(AlertType, String)>,
+    known: HashSet<(AlertType, StretchKey)>,
     changed: bool,
     /// The last report moved from the one before it (under way).
     moving: bool,
@@ -190,7 +184,7 @@ struct ConvoyState {
     /// Its newest report says it has arrived (`status: arrived`).
     arrived: bool,
     /// Stretches alerted and not yet ended, by (type, key): their figures so far.
-    open_alerts: HashMap<(AlertType, String), open::OpenAlert>,
+    open_alerts: HashMap<(AlertType, StretchKey), open::OpenAlert>,
     /// While a stretch is open and every stretch of the tail is alerted: the
     /// tail's last vertex at that check. The next check reads only the tail
     /// from there (what the batch brought), so an excursion costs each batch
@@ -269,14 +263,6 @@ pub struct Watcher {
     destinations: Vec<arrival::Destination>,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
-}
-
-/// What identifies a stretch as it grows: its start time, or its start
-/// position to ~1 m when the track has no times (also the database sink's key).
-pub fn stretch_key(s: &Stretch) -> String {
-    s.start_time
-        .clone()
-        .unwrap_or_else(|| format!("{:.5},{:.5}", s.start[0], s.start[1]))
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {

@@ -2,7 +2,7 @@
 //! and an alerted stretch that has not ended (its figures so far), kept by
 //! the watcher to alert its growth and its end.
 
-use crate::output::report::Stretch;
+use crate::analysis::Stretch;
 use serde::Serialize;
 
 /// What an alert says of its stretch: it started (a new alert), it grew

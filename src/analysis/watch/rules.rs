@@ -131,7 +131,7 @@ impl Watcher {
                 if st.near_alerted.insert(id.to_string()) {
                     let mut a = point_alert(&st.id, AlertType::NearIncident, at, t, None);
                     a.incident_id = Some(id.to_string());
-                    a.distance_m = Some(crate::output::report::round_m(d));
+                    a.distance_m = Some(d);
                     out.push(a);
                 }
             }
@@ -149,20 +149,18 @@ pub(super) fn point_alert(
     since: f64,
     until: Option<f64>,
 ) -> Alert {
-    let pos = [at.x, at.y];
     Alert {
         convoy_id: id.to_string(),
         alert_type,
         event: super::AlertEvent::Start,
-        stretch: crate::output::report::Stretch {
-            start: pos,
-            end: pos,
+        stretch: crate::analysis::Stretch {
+            start: at,
+            end: at,
             length_m: 0.0,
             max_offset_m: None,
-            start_time: crate::utc::format_rfc3339_ms(since),
-            end_time: until.and_then(crate::utc::format_rfc3339_ms),
             start_s: Some(since),
             end_s: until,
+            subsecond: true,
         },
         path: vec![at, at],
         incident_id: None,

@@ -4,16 +4,16 @@
 //! clean vertex.
 
 use super::open::OpenAlert;
-use super::{Alert, AlertEvent, AlertType, ConvoyState, Key, RECENT, Vertex, stretch_key};
+use super::{Alert, AlertEvent, AlertType, ConvoyState, Key, RECENT, Vertex};
+use crate::analysis::result::same_place;
 use crate::analysis::stretches::{TOUCH_M, TRACK_DENSIFY_M};
 use crate::analysis::{
     CheckOptions, ConvoyResult, DensePart, Mode, Scenario, check_convoy_measuring,
     find_stretches_hinted,
 };
+use crate::analysis::{Stretch, StretchKey};
 use crate::geodesy::wrap_dlon_deg;
 use crate::model::{Convoy, TrackPart};
-use crate::output::report::Stretch;
-use crate::output::report::round_deg;
 use geo::Coord;
 
 impl ConvoyState {
@@ -65,28 +65,28 @@ impl ConvoyState {
         // starting at its first vertex (outside: the tail was not settled there).
         let head = from.map(|m| {
             let at = st.tail[m].at;
-            [round_deg(wrap_dlon_deg(at.x)), round_deg(at.y)]
+            Coord {
+                x: wrap_dlon_deg(at.x),
+                y: at.y,
+            }
         });
-        let first_starts = |list: &[Stretch]| list.first().map(|s| s.start);
-        let going_on = |s: &Stretch, first: Option<[f64; 2]>| {
-            head.is_some_and(|pos| s.start == pos && first == Some(pos))
+        let at_head = |c: Coord| head.is_some_and(|h| same_place(c, h));
+        let going_on = |s: &Stretch, list: &[Stretch]| {
+            at_head(s.start) && list.first().is_some_and(|f| at_head(f.start))
         };
         // A new stretch is measured for its alert; with stretch events an open
         // one too, for its figures so far (in the part read only, once it is
         // open). Without them what was alerted needs no offset again.
         let known = &st.known;
         let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
-            updates
-                || (head != Some(s.start)
-                    && !known.contains(&(alert_type_of(mode), stretch_key(s))))
+            updates || (!at_head(s.start) && !known.contains(&(alert_type_of(mode), s.key())))
         });
         let mut pending = false;
         let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
         let lists = kinds(&r);
         for (t, stretches, paths) in lists {
-            let first = first_starts(stretches);
             for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
-                if k == 0 && going_on(s, first) {
+                if k == 0 && going_on(s, stretches) {
                     // The open stretch grew by the part read: its figures so far.
                     if updates && let Some(open) = latest_open(&mut st.open_alerts, t) {
                         open.grow(s, p);
@@ -94,12 +94,12 @@ impl ConvoyState {
                     }
                     continue;
                 }
-                let key = (t, stretch_key(s));
+                let key = (t, s.key());
                 if st.known.contains(&key) {
                     // Alerted before: what it has become, when it changed.
                     if updates
                         && let Some(open) = st.open_alerts.get_mut(&key)
-                        && open.stretch != *s
+                        && !open.stretch.same_figures(s)
                     {
                         *open = OpenAlert::new(s);
                         out.push(alert(&id, t, AlertEvent::Update, s, &[]));
@@ -111,7 +111,7 @@ impl ConvoyState {
                     pending = true;
                     continue;
                 }
-                st.known.insert(key.clone());
+                st.known.insert(key);
                 if events {
                     st.open_alerts.insert(key, OpenAlert::new(s));
                 }
@@ -158,8 +158,8 @@ impl ConvoyState {
             }
             return Vec::new();
         };
-        let before_t0 = |key: &String| crate::io::time::parse_rfc3339(key).is_ok_and(|t| t < t0);
-        let ending: Vec<(AlertType, String)> = self
+        let before_t0 = |key: &StretchKey| key.start_s().is_some_and(|t| t < t0);
+        let ending: Vec<(AlertType, StretchKey)> = self
             .open_alerts
             .keys()
             .filter(|(_, key)| before_t0(key))
@@ -179,14 +179,13 @@ impl ConvoyState {
         };
         let keys = &ending;
         let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
-            keys.contains(&(alert_type_of(mode), stretch_key(s)))
+            keys.contains(&(alert_type_of(mode), s.key()))
         });
         let mut out = Vec::new();
         let lists = kinds(&r);
         for (t, stretches, paths) in lists {
             for (s, p) in stretches.iter().zip(paths) {
-                let key = (t, stretch_key(s));
-                if self.open_alerts.remove(&key).is_some() {
+                if self.open_alerts.remove(&(t, s.key())).is_some() {
                     out.push(alert(id, t, AlertEvent::End, s, p));
                 }
             }
@@ -317,7 +316,7 @@ fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord])
 /// The open alert of type `t` that started last (the one a stretch going on
 /// at the tail's end continues).
 fn latest_open(
-    open: &mut std::collections::HashMap<(AlertType, String), OpenAlert>,
+    open: &mut std::collections::HashMap<(AlertType, StretchKey), OpenAlert>,
     t: AlertType,
 ) -> Option<&mut OpenAlert> {
     open.iter_mut()
@@ -345,9 +344,8 @@ impl OpenAlert {
             .sum();
         self.length_m += added;
         let g = &mut self.stretch;
-        g.length_m = crate::output::report::round_m(self.length_m);
+        g.length_m = self.length_m;
         g.end = s.end;
-        g.end_time = s.end_time.clone();
         g.end_s = s.end_s;
         g.max_offset_m = match (g.max_offset_m, s.max_offset_m) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -376,7 +374,7 @@ fn settle_at(st: &mut ConvoyState, k: usize) {
     match st.tail[0].time {
         Some(t0) => st
             .known
-            .retain(|(_, key)| crate::io::time::parse_rfc3339(key).map_or(true, |t| t >= t0)),
+            .retain(|(_, key)| key.start_s().is_none_or(|t| t >= t0)),
         None if st.known.len() > 4 * RECENT => st.known.clear(),
         None => {}
     }

@@ -12,9 +12,14 @@ fn reports(points: &[(f64, f64, &str)]) -> Layer {
     read_bytes("feed", text.as_bytes()).expect("reports")
 }
 
+/// The alert as `watch` writes it.
+fn entry(a: &Alert) -> crate::output::report::AlertEntry {
+    crate::output::report::AlertEntry::of(a)
+}
+
 /// The alert's stretch starts at a time beginning with `prefix`.
 fn assert_starts(a: &Alert, prefix: &str) {
-    let t = a.stretch.start_time.as_deref().unwrap_or("");
+    let t = entry(a).stretch.start_time.unwrap_or_default();
     assert!(t.starts_with(prefix), "{t}");
 }
 
@@ -59,7 +64,7 @@ fn a_zone_crossing_between_sparse_fixes_is_alerted() {
     assert_eq!(alerts[0].alert_type, AlertType::BufferZoneEntry);
     // Enters 1 km west of the line: 30.5 - 1000 m / (111.2 km x cos 50) = 30.486 E.
     assert!(
-        (alerts[0].stretch.start[0] - 30.486).abs() < 0.001,
+        (alerts[0].stretch.start.x - 30.486).abs() < 0.001,
         "{:?}",
         alerts[0].stretch
     );
@@ -124,7 +129,10 @@ fn a_silent_convoy_under_way_is_alerted_once_per_silence() {
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].alert_type, AlertType::Silent);
     assert_starts(&a[0], "2026-03-02T08:01:00");
-    assert_eq!(serde_json::to_value(&a[0]).expect("json")["type"], "silent");
+    assert_eq!(
+        serde_json::to_value(entry(&a[0])).expect("json")["type"],
+        "silent"
+    );
     assert!(
         w.check_silent(t("2026-03-02T08:30:00Z")).is_empty(),
         "once per silence"
@@ -216,7 +224,7 @@ fn a_growing_deviation_is_alerted_once_and_duplicates_are_dropped() {
     let alerts = w.check();
     assert_eq!(alerts.len(), 1);
     assert_starts(&alerts[0], "2026-03-02T09:1");
-    let line = serde_json::to_value(&alerts[0]).expect("json");
+    let line = serde_json::to_value(entry(&alerts[0])).expect("json");
     assert_eq!(line["type"], "deviation");
     assert!(line["max_offset_m"].as_f64().is_some_and(|m| m > 5_000.0));
 }
@@ -248,7 +256,7 @@ fn a_convoy_stuck_after_moving_is_alerted_once() {
     assert_eq!(a[0].alert_type, AlertType::Stuck);
     assert_starts(&a[0], "2026-03-02T08:10:00");
     assert_eq!(
-        a[0].stretch.end_time.as_deref(),
+        entry(&a[0]).stretch.end_time.as_deref(),
         Some("2026-03-02T08:35:00Z")
     );
     w.ingest(&reports(&[(30.15, 50.0, "2026-03-02T08:40:00Z")]));
@@ -321,7 +329,7 @@ fn a_convoy_near_a_recent_incident_is_alerted_once_per_incident() {
     let d = a[0].distance_m.expect("distance");
     assert!((d - 1_112.3).abs() < 1.0, "{d}");
     assert_starts(&a[0], "2026-03-02T08:30:00");
-    let json = serde_json::to_value(&a[0]).expect("json");
+    let json = serde_json::to_value(entry(&a[0])).expect("json");
     assert_eq!(json["type"], "near_incident");
     assert_eq!(json["incident_id"], "I-1");
     // Still near I-1 a minute later: not again. I-3 is too old, I-5 untimed.
@@ -449,15 +457,19 @@ fn a_long_excursion_alerts_what_check_finds() {
         &convoys,
         &crate::analysis::CheckOptions::default(),
     );
-    let want: Vec<(AlertType, [f64; 2], Option<String>)> = checked.convoys[0]
+    let written = |t: AlertType, s: &crate::analysis::Stretch| {
+        let e = crate::output::report::StretchEntry::of(s);
+        (t, e.start, e.start_time)
+    };
+    let want: Vec<(AlertType, [f64; 2], Option<String>)> = checked[0]
         .deviations
         .iter()
-        .map(|s| (AlertType::Deviation, s.start, s.start_time.clone()))
+        .map(|s| written(AlertType::Deviation, s))
         .chain(
-            checked.convoys[0]
+            checked[0]
                 .buffer_zone_entries
                 .iter()
-                .map(|s| (AlertType::BufferZoneEntry, s.start, s.start_time.clone())),
+                .map(|s| written(AlertType::BufferZoneEntry, s)),
         )
         .collect();
     assert_eq!(want.len(), 2, "{want:?}");
@@ -469,7 +481,7 @@ fn a_long_excursion_alerts_what_check_finds() {
             got.extend(
                 w.check()
                     .into_iter()
-                    .map(|a| (a.alert_type, a.stretch.start, a.stretch.start_time)),
+                    .map(|a| written(a.alert_type, &a.stretch)),
             );
         }
         got.sort_by_key(|g| g.0 as u8);
@@ -567,9 +579,14 @@ fn an_alert_grows_with_its_stretch_and_ends_with_checks_figures() {
         &crate::analysis::assemble_convoys(std::slice::from_ref(&reports(&points))),
         &crate::analysis::CheckOptions::default(),
     );
-    let want = &checked.convoys[0].deviations[0];
+    let want = &checked[0].deviations[0];
     let end = &events.last().unwrap().stretch;
-    assert_eq!(end, want, "the end line's figures are check's");
+    let written = crate::output::report::StretchEntry::of;
+    assert_eq!(
+        written(end),
+        written(want),
+        "the end line's figures are check's"
+    );
     // The updates grow: lengths never shrink, and the first is the start's.
     let lengths: Vec<f64> = events.iter().map(|a| a.stretch.length_m).collect();
     assert!(

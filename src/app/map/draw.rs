@@ -209,16 +209,7 @@ impl LayersPlugin<'_> {
             .filter(|_| !self.hide_tracks)
             .flat_map(|r| &r.report.gaps)
         {
-            let ends = [
-                Coord {
-                    x: g.start[0],
-                    y: g.start[1],
-                },
-                Coord {
-                    x: g.end[0],
-                    y: g.end[1],
-                },
-            ];
+            let ends = [g.start, g.end];
             painter.0.extend(Shape::dashed_line(
                 &project_line(projector, &ends),
                 Stroke::new(3.0, super::style::GAP),

@@ -1,19 +1,17 @@
 //! The Convoys tab: every convoy's status, and the selected convoy's
 //! deviations and zone entries.
 
+use crate::analysis::{ConvoyCheck, Stretch};
 use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, GAP, ZONE_ENTRY};
 use crate::app::session::{Session, StretchKind, StretchRef};
 use crate::app::settings::Settings;
-use crate::io::time::parse_rfc3339;
-use crate::output::report::{ConvoyReport, Stretch};
+use crate::output::report::{GapEntry, StretchEntry};
 use crate::output::text::{ConvoyStatus, format_duration_s, format_length_m};
 use eframe::egui::{self, Color32, RichText};
 
 fn stretch_seconds(s: &Stretch) -> Option<f64> {
-    let a = parse_rfc3339(s.start_time.as_deref()?).ok()?;
-    let b = parse_rfc3339(s.end_time.as_deref()?).ok()?;
-    Some(b - a)
+    Some(s.end_s? - s.start_s?)
 }
 
 pub fn convoys_ui(
@@ -56,7 +54,7 @@ pub fn convoys_ui(
 }
 
 /// One row of the table; true when its name was clicked.
-fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyReport, selected: bool) -> bool {
+fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
     let st = ConvoyStatus::of(rep);
     let colour = if st.deviated {
         DEVIATION
@@ -87,7 +85,7 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyReport, selected: bool) -> bool 
 
 fn convoy_detail_ui(
     ui: &mut egui::Ui,
-    rep: &ConvoyReport,
+    rep: &ConvoyCheck,
     selected: Option<StretchRef>,
     out: &mut Vec<Command>,
 ) {
@@ -115,7 +113,8 @@ fn convoy_detail_ui(
                 (StretchKind::Deviation, Some(m)) => format!("{} off", format_length_m(m)),
                 (_, None) => "no approved corridor".into(),
             };
-            let times = match (&s.start_time, &s.end_time) {
+            let e = StretchEntry::of(s);
+            let times = match (&e.start_time, &e.end_time) {
                 (Some(a), Some(b)) => format!("{a} – {b}"),
                 _ => "no times".into(),
             };
@@ -137,6 +136,7 @@ fn convoy_detail_ui(
         }
     }
     for (k, g) in rep.gaps.iter().enumerate() {
+        let g = GapEntry::of(g);
         ui.colored_label(
             GAP,
             format!(

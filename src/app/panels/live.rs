@@ -9,6 +9,7 @@ use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;
 use crate::app::settings::Settings;
+use crate::output::report::StretchEntry;
 use crate::output::text::format_length_m;
 use eframe::egui::{self, Color32, RichText};
 
@@ -210,11 +211,16 @@ fn alerts_ui(
 fn progress(a: &FeedAlert) -> String {
     let s = &a.alert.stretch;
     let lasted = match (s.start_s, s.end_s) {
-        (Some(t0), Some(t1)) => format!(" after {}", crate::output::text::format_duration_s(t1 - t0)),
+        (Some(t0), Some(t1)) => {
+            format!(" after {}", crate::output::text::format_duration_s(t1 - t0))
+        }
         _ => String::new(),
     };
     if a.ended {
-        format!("ended at {}{lasted}", s.end_time.as_deref().unwrap_or("-"))
+        format!(
+            "ended at {}{lasted}",
+            StretchEntry::of(s).end_time.as_deref().unwrap_or("-")
+        )
     } else {
         format!("ongoing{lasted}")
     }
@@ -253,7 +259,7 @@ fn alert_text(a: &FeedAlert) -> RichText {
                 (Some(t0), Some(t1)) => format!(
                     "has not moved for {} (to {})",
                     crate::output::text::format_duration_s(t1 - t0),
-                    s.end_time.as_deref().unwrap_or("-")
+                    StretchEntry::of(s).end_time.as_deref().unwrap_or("-")
                 ),
                 _ => "has not moved".to_string(),
             },
@@ -275,7 +281,10 @@ fn alert_text(a: &FeedAlert) -> RichText {
             AlertType::Silent | AlertType::Stuck => "since",
             _ => "at",
         },
-        s.start_time.as_deref().unwrap_or("no time")
+        StretchEntry::of(s)
+            .start_time
+            .as_deref()
+            .unwrap_or("no time")
     );
     let from = a
         .from

@@ -1,0 +1,138 @@
+//! What a check finds, in numbers: positions lon/lat degrees (longitude in
+//! [-180, 180]), metres unrounded, times as Unix seconds (milliseconds kept).
+//! Rounding, RFC 3339 text and the JSON shape are `output::report`'s.
+
+use geo::Coord;
+
+/// A maximal stretch of a track outside its allowed area (a deviation) or
+/// inside a buffer zone (a zone entry).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stretch {
+    /// Where the stretch starts.
+    pub start: Coord,
+    /// Where it ends.
+    pub end: Coord,
+    /// Geodesic length, metres.
+    pub length_m: f64,
+    /// Greatest distance to the allowed area (deviation) or deepest penetration
+    /// (zone entry), metres; `None` when there is no allowed area to measure
+    /// to, or when the caller did not ask for it.
+    pub max_offset_m: Option<f64>,
+    /// When it started and ended (interpolated along the track), Unix seconds.
+    pub start_s: Option<f64>,
+    pub end_s: Option<f64>,
+    /// The track's times carry fractions of a second: its times are written to
+    /// the millisecond (else to the second).
+    pub subsecond: bool,
+}
+
+/// What identifies a stretch as it grows (a live watch's alerts, the database
+/// sink's rows): its start time as written (whole milliseconds), or, without
+/// times, its start position to 1e-5 degrees (about 1 m).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StretchKey {
+    StartMs(i64),
+    Place(i64, i64),
+}
+
+impl Stretch {
+    /// A stretch's start time as it is written: to the millisecond when the
+    /// track's times carry fractions, else to the second; whole milliseconds.
+    pub fn start_ms(&self) -> Option<i64> {
+        let t = self.start_s.filter(|t| t.is_finite())?;
+        Some(if self.subsecond {
+            (t * 1000.0).round() as i64
+        } else {
+            t.round() as i64 * 1000
+        })
+    }
+
+    pub fn key(&self) -> StretchKey {
+        match self.start_ms() {
+            Some(ms) => StretchKey::StartMs(ms),
+            None => StretchKey::Place(
+                (self.start.x * 1e5).round() as i64,
+                (self.start.y * 1e5).round() as i64,
+            ),
+        }
+    }
+}
+
+impl Stretch {
+    /// The same figures as written (positions to 1e-7 degrees, metres to the
+    /// decimetre, times to the millisecond): what tells a live watch that an
+    /// alerted stretch has changed, or that a stretch starts at a vertex.
+    pub fn same_figures(&self, o: &Stretch) -> bool {
+        let r = |v: f64, k: f64| (v * k).round();
+        let m = |v: Option<f64>, k: f64| v.map(|v| r(v, k));
+        same_place(self.start, o.start)
+            && same_place(self.end, o.end)
+            && r(self.length_m, 10.0) == r(o.length_m, 10.0)
+            && m(self.max_offset_m, 10.0) == m(o.max_offset_m, 10.0)
+            && self.start_ms() == o.start_ms()
+            && m(self.end_s, 1000.0) == m(o.end_s, 1000.0)
+    }
+}
+
+/// Two positions that are written the same (to 1e-7 degrees, about 1 cm).
+pub fn same_place(a: Coord, b: Coord) -> bool {
+    let r = |v: f64| (v * 1e7).round();
+    r(a.x) == r(b.x) && r(a.y) == r(b.y)
+}
+
+impl StretchKey {
+    /// The start time the key names, Unix seconds (`None` for a place).
+    pub fn start_s(self) -> Option<f64> {
+        match self {
+            StretchKey::StartMs(ms) => Some(ms as f64 / 1000.0),
+            StretchKey::Place(..) => None,
+        }
+    }
+}
+
+/// A vessel that went silent inside a grain lane: its last report before the
+/// silence and its first after.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Gap {
+    pub start: Coord,
+    pub end: Coord,
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl Gap {
+    /// How long it was silent, seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
+/// One convoy checked.
+#[derive(Clone, Debug, Default)]
+pub struct ConvoyCheck {
+    pub convoy_id: String,
+    /// Geodesic length of the whole track, metres.
+    pub length_m: f64,
+    pub deviations: Vec<Stretch>,
+    pub buffer_zone_entries: Vec<Stretch>,
+    /// The approved corridor ids as given; `None` approves every corridor and grain route.
+    pub corridor_ids: Option<Vec<String>>,
+    /// Silences that began inside a grain lane (AIS gaps).
+    pub gaps: Vec<Gap>,
+    pub warnings: Vec<String>,
+}
+
+impl ConvoyCheck {
+    /// A deviation, a zone entry or a gap in a lane.
+    pub fn is_flagged(&self) -> bool {
+        !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty() || !self.gaps.is_empty()
+    }
+
+    /// Greatest `max_offset_m` among the deviations.
+    pub fn worst_offset_m(&self) -> Option<f64> {
+        self.deviations
+            .iter()
+            .filter_map(|s| s.max_offset_m)
+            .reduce(f64::max)
+    }
+}
