@@ -2,7 +2,6 @@
 //! contact line. Distances in metres (geodesic), positions lon/lat.
 
 use super::scenario::Scenario;
-use crate::io::time::parse_time_span;
 use crate::model::Role;
 use geo::{Coord, Geometry};
 
@@ -55,7 +54,7 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
             // The distance to the nearest contact line itself (not to its zone).
             let contact_line_m = scn.zone.line_distance_m(p.0, &contact);
             let time = f.prop_text("time").unwrap_or_default();
-            let span = parse_time_span(&time).ok();
+            let span = f.time_span;
             incidents.push(IncidentInfo {
                 layer: li,
                 feature: fi,

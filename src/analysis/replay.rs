@@ -446,7 +446,7 @@ mod tests {
             .filter(|b| b.alerts.iter().any(|a| a.alert_type == AlertType::Silent))
             .map(|b| b.end_t)
             .collect();
-        let t = |s: &str| crate::io::time::parse_rfc3339(s).unwrap();
+        let t = |s: &str| crate::analysis::watch::tests::rfc3339(s).unwrap();
         assert_eq!(silent.len(), 1, "{silent:?}");
         assert!(
             silent[0] > t("2026-03-02T08:19:00Z") && silent[0] <= t("2026-03-02T08:19:30Z"),

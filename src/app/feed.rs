@@ -492,6 +492,7 @@ fn report_feature(r: &Report) -> Feature {
         index: 0,
         id: None,
         times: None,
+        time_span: None,
     }
 }
 

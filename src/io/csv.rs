@@ -117,6 +117,7 @@ pub fn read_csv(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             properties,
             id: None,
             times: Some(vec![vec![Some(t)]]),
+            time_span: None,
         });
     }
     Ok(layer)

@@ -51,7 +51,13 @@ pub(crate) fn finish_feature(
         properties,
         id,
         times,
+        time_span: None,
     };
+    if role == Role::Incident {
+        feature.time_span = feature
+            .prop_text("time")
+            .and_then(|t| parse_time_span(&t).ok());
+    }
     if feature.times.is_none() {
         feature.times = read_times(&feature)?;
     }

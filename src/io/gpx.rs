@@ -127,6 +127,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             properties,
             id: None,
             times: any_time.then_some(times),
+            time_span: None,
         });
     }
     let tracks = layer.features.len();
@@ -157,6 +158,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             properties,
             id: None,
             times: None,
+            time_span: None,
         });
     }
     let wpts = children(root, "wpt").count();

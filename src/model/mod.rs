@@ -74,6 +74,10 @@ pub struct Feature {
     /// Per-vertex times (Unix seconds) of a line track, one list per line part;
     /// `None` inside a list where that vertex has no time.
     pub times: Option<Vec<Vec<Option<f64>>>>,
+    /// An incident's `time` read where it was loaded: its start and the end of
+    /// its period (exclusive), Unix seconds; equal for an instant, a whole day
+    /// or month apart for a date or a month. `None` when absent or unreadable.
+    pub time_span: Option<(f64, f64)>,
 }
 
 impl Feature {

@@ -554,9 +554,11 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
         return None;
     };
     let convoy = f.prop_text("convoy_id")?;
+    // The report's time, read where it was loaded.
     let t = f
-        .prop_str("time")
-        .and_then(|s| crate::io::time::parse_rfc3339(s).ok());
+        .times
+        .as_ref()
+        .and_then(|t| t.first()?.first().copied().flatten());
     Some((convoy, p.0, t))
 }
 
@@ -570,4 +572,4 @@ pub use self::arrival::says_arrived;
 pub use self::open::AlertEvent;
 pub use self::options::{ConvoyRules, Options, report_interval_of};
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

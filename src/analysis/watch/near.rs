@@ -28,9 +28,8 @@ impl NearIncidents {
                 let (Role::Incident, Some(g @ Geometry::Point(_))) = (f.role, &f.geometry) else {
                     continue;
                 };
-                let time = f
-                    .prop_str("time")
-                    .and_then(|s| crate::io::time::parse_rfc3339(s).ok());
+                // An instant (a date or a month has no time to be recent from).
+                let time = f.time_span.filter(|(a, b)| a == b).map(|(a, _)| a);
                 let Some(t) = time else {
                     untimed += 1;
                     continue;

@@ -7,6 +7,12 @@ const CORRIDOR: &str = r#"{"type":"FeatureCollection","features":[
   {"type":"Feature","properties":{"kind":"corridor","id":"C1"},
    "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#;
 
+/// RFC 3339 text as Unix seconds (by the time crate, not the code under test).
+pub(crate) fn rfc3339(s: &str) -> Result<f64, time::error::Parse> {
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)?;
+    Ok(t.unix_timestamp_nanos() as f64 / 1e9)
+}
+
 fn reports(points: &[(f64, f64, &str)]) -> Layer {
     let text = crate::synth::position_reports("K-1", points, "");
     read_bytes("feed", text.as_bytes()).expect("reports")
@@ -111,7 +117,7 @@ fn a_minimum_duration_cuts_grazes() {
 /// parked (the same position repeated) never alerts silent.
 #[test]
 fn a_silent_convoy_under_way_is_alerted_once_per_silence() {
-    let t = |s: &str| crate::io::time::parse_rfc3339(s).expect("time");
+    let t = |s: &str| rfc3339(s).expect("time");
     let mut w = Watcher::new(vec![
         read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
     ])
@@ -441,7 +447,7 @@ fn a_long_excursion_alerts_what_check_finds() {
     (0..1200).for_each(|k| push(30.06, 46.2 + 0.0005 * f64::from(k)));
     (0..120).for_each(|k| push(30.06 - 0.0005 * f64::from(k), 46.8));
     (0..100).for_each(|k| push(30.0, 46.8 + 0.0005 * f64::from(k)));
-    let t0 = crate::io::time::parse_rfc3339("2026-03-02T08:00:00Z").expect("t");
+    let t0 = rfc3339("2026-03-02T08:00:00Z").expect("t");
     let times: Vec<String> = (0..at.len())
         .map(|k| crate::utc::format_rfc3339(t0 + 10.0 * k as f64).expect("t"))
         .collect();
@@ -503,7 +509,7 @@ fn a_long_excursion_alerts_what_check_finds() {
 /// arrived`, is not alerted silent; one that stops half-way is.
 #[test]
 fn a_finished_trip_is_not_silent() {
-    let t = |s: &str| crate::io::time::parse_rfc3339(s).expect("time");
+    let t = |s: &str| rfc3339(s).expect("time");
     let mut w = Watcher::new(vec![
         read_bytes("c.geojson", CORRIDOR.as_bytes()).expect("c"),
     ])

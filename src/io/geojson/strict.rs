@@ -103,6 +103,7 @@ fn read(source: &str, bytes: &[u8], skip_bad: bool) -> Result<Layer, LoadError> 
                 properties: Map::new(),
                 id: None,
                 times: None,
+                time_span: None,
             };
             layer.features.extend(check_range(feature, &mut warnings));
         }
