@@ -4,6 +4,7 @@ mod convoys;
 mod far;
 mod gaps;
 pub mod incidents;
+pub mod live;
 pub mod replay;
 pub mod result;
 pub mod route;

@@ -3,23 +3,15 @@
 //! recorded time that go through exactly the alerting a live feed does.
 
 use super::assemble_convoys;
+use super::live::{Live, Pace, Recorded, Step, batch_end, batch_of};
 use super::watch::{
-    Alert, AlertEvent, AlertType, ConvoyRules, Options, Report, Watcher, report_interval_of,
+    Alert, AlertEvent, AlertType, ConvoyRules, Options, PositionReport, Watcher, report_interval_of,
 };
 use crate::model::Layer;
 use crate::model::Role;
 use geo::Coord;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The reports of recorded tracks, in time order.
-pub struct Recorded {
-    pub reports: Vec<Report>,
-    /// Each report's time (Unix seconds), ascending.
-    pub times: Vec<f64>,
-    /// Vertices without a time (they cannot be replayed).
-    pub untimed: usize,
-}
 
 /// One convoy's timed vertices in time order, with what its reports carry.
 struct Run {
@@ -103,7 +95,7 @@ fn merge(runs: &[&Run]) -> Recorded {
         let r = runs[i];
         let (t, at) = r.vertices[k];
         times.push(t);
-        reports.push(Report {
+        reports.push(PositionReport {
             convoy_id: r.id.clone(),
             at,
             time: Some(t),
@@ -195,48 +187,33 @@ pub fn replay(
     all_batches.sort_unstable();
     all_batches.dedup();
     let all_batches = &all_batches;
-    let last = all_batches.last().copied().unwrap_or(0);
     let one = |s: usize| {
         let mine: Vec<&Run> = runs.iter().skip(s).step_by(shards).collect();
         let rec = merge(&mine);
-        let mut w = Watcher::new(layers.to_vec()).with_options(opts).serial();
-        let mut out = Vec::new();
-        let mut late = 0;
-        let mut own = batches_from(&rec.times, t0, step).into_iter().peekable();
-        let mut with_reports = all_batches.iter().copied().peekable();
+        let n = rec.reports.len();
+        let w = Watcher::new(layers.to_vec()).with_options(opts).serial();
         // The clock moves by the batch step whether or not a batch holds
         // reports (a lone convoy falls silent between two of them), and
         // every watcher sees every batch: the time-driven rules (silent,
         // stuck) see the clock as a single watcher would.
-        let mut k = 0;
-        while k <= last {
-            let reported = with_reports.next_if_eq(&k).is_some();
-            if !reported && !w.watches_silence() {
-                // Nothing can happen in an empty batch: jump to the next with reports.
-                k = with_reports.peek().copied().unwrap_or(last + 1);
-                continue;
-            }
-            let end_t = batch_end(t0, k, step);
-            let range = match own.next_if(|b| b.0 == k) {
-                Some((_, _, range)) => range,
-                None => 0..0,
-            };
-            let clock = std::time::Instant::now();
-            late += w.ingest_reports(&rec.reports[range]).late;
-            let mut alerts = w.check_all(end_t);
+        let mut live =
+            Live::replay_from(w, rec, t0, step, all_batches.clone(), Pace::AsFast, false);
+        let mut out = Vec::new();
+        let mut late = 0;
+        while let Step::Batch(mut b) = live.next_step() {
+            late += b.ingested.late;
             // A replay prints starts and ends; the updates between are for displays.
-            alerts.retain(|a| a.event != AlertEvent::Update);
-            if reported || !alerts.is_empty() {
-                out.push((k, alerts, clock.elapsed().as_secs_f64() * 1000.0));
+            b.alerts.retain(|a| a.event != AlertEvent::Update);
+            if b.reported || !b.alerts.is_empty() {
+                out.push((b.number, b.alerts, b.ms));
             }
-            k += 1;
         }
         (
             out,
             late,
-            w.held(),
-            rec.reports.len(),
-            w.near_incident_counts(),
+            live.watcher.held(),
+            n,
+            live.watcher.near_incident_counts(),
         )
     };
     let per: Vec<_> = std::thread::scope(|scope| {
@@ -335,64 +312,26 @@ fn time_order(t: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
-/// Batches of `batch_s` seconds of recorded time: (the batch's end time, the
-/// range of reports in it). Empty stretches of time give no batch.
-pub fn batches(times: &[f64], batch_s: f64) -> Vec<(f64, std::ops::Range<usize>)> {
-    let Some(&t0) = times.first() else {
-        return Vec::new();
-    };
-    let step = if batch_s.is_finite() && batch_s > 0.0 {
-        batch_s
-    } else {
-        30.0
-    };
-    batches_from(times, t0, step)
-        .into_iter()
-        .map(|(_, end_t, r)| (end_t, r))
-        .collect()
-}
-
-/// Batches of `step` seconds counted from `t0` (so that watchers fed apart
-/// cut time alike): (the batch's number, its end time, its reports).
-fn batches_from(times: &[f64], t0: f64, step: f64) -> Vec<(u64, f64, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < times.len() {
-        let k = batch_of(times[i], t0, step);
-        let end_t = batch_end(t0, k, step);
-        let j = i + times[i..].partition_point(|t| batch_of(*t, t0, step) == k);
-        // A time that rounds onto the boundary still moves on.
-        let j = j.max(i + 1);
-        out.push((k, end_t, i..j));
-        i = j;
-    }
-    out
-}
-
-/// The number of the batch a report at `t` falls in.
-fn batch_of(t: f64, t0: f64, step: f64) -> u64 {
-    ((t - t0) / step).floor().max(0.0) as u64
-}
-
-/// The end (recorded time) of batch `k`.
-fn batch_end(t0: f64, k: u64, step: f64) -> f64 {
-    t0 + (k as f64 + 1.0) * step
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// RFC 3339 text as Unix seconds (by the time crate, not the code under test).
+    pub(crate) fn rfc3339(s: &str) -> Result<f64, time::error::Parse> {
+        let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)?;
+        Ok(t.unix_timestamp_nanos() as f64 / 1e9)
+    }
 
     #[test]
     fn batches_cover_every_report_once_in_order() {
         let times = [0.0, 1.0, 29.9, 30.0, 95.0, 95.5];
-        let b = batches(&times, 30.0);
+        let b = crate::analysis::live::batches_from(&times, 0.0, 30.0);
         assert_eq!(
             b,
-            vec![(30.0, 0..3), (60.0, 3..4), (120.0, 4..6)],
+            vec![(0, 30.0, 0..3), (1, 60.0, 3..4), (3, 120.0, 4..6)],
             "the empty 60-90 s batch is skipped"
         );
-        assert!(batches(&[], 30.0).is_empty());
+        assert!(crate::analysis::live::batches_from(&[], 0.0, 30.0).is_empty());
     }
 
     /// Regression (issue 22, item 10): a lone convoy that falls silent for
@@ -446,7 +385,7 @@ mod tests {
             .filter(|b| b.alerts.iter().any(|a| a.alert_type == AlertType::Silent))
             .map(|b| b.end_t)
             .collect();
-        let t = |s: &str| crate::analysis::watch::tests::rfc3339(s).unwrap();
+        let t = |s: &str| rfc3339(s).unwrap();
         assert_eq!(silent.len(), 1, "{silent:?}");
         assert!(
             silent[0] > t("2026-03-02T08:19:00Z") && silent[0] <= t("2026-03-02T08:19:30Z"),

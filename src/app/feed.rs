@@ -2,15 +2,15 @@
 //! the tracks grow as reports arrive, and each new deviation or buffer-zone
 //! entry is an alert. Faults keep the last good data and retry with backoff.
 
-use crate::analysis::replay::{batches, recorded_reports};
-use crate::analysis::watch::{Alert, Options, Report, Watcher};
-use crate::io::feed::Feed;
-use crate::io::http::FetchLimits;
+pub use crate::analysis::live::AS_FAST;
+use crate::analysis::live::{BATCH_S, Live, POLL_TIMEOUT_S, Pace, Progress, Step};
+use crate::analysis::replay::recorded_reports;
+use crate::analysis::watch::{Alert, Options, Watcher};
 use crate::model::{Feature, Layer};
 use eframe::egui;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -21,8 +21,8 @@ pub enum FeedMsg {
         duplicates: usize,
         alerts: Vec<Alert>,
         warnings: Vec<String>,
-        /// A replay's progress: (recorded time of the batch, reports fed, of how many).
-        clock: Option<(f64, usize, usize)>,
+        /// A replay's progress.
+        progress: Option<Progress>,
     },
     /// A replay fed its last batch.
     Finished,
@@ -113,7 +113,7 @@ pub struct FeedWatch {
 /// A replay's clock: its speed (recorded seconds per second; infinite: as
 /// fast as it goes; 0: paused), shared with the worker, and its progress.
 pub struct ReplayClock {
-    speed: Arc<AtomicU64>,
+    pace: Pace,
     pub recorded_t: Option<f64>,
     pub fed: usize,
     pub total: usize,
@@ -123,11 +123,11 @@ pub struct ReplayClock {
 
 impl ReplayClock {
     pub fn speed(&self) -> f64 {
-        f64::from_bits(self.speed.load(Ordering::Relaxed))
+        self.pace.get()
     }
 
     pub fn set_speed(&self, s: f64) {
-        self.speed.store(s.max(0.0).to_bits(), Ordering::Relaxed);
+        self.pace.set(s);
     }
 }
 
@@ -155,58 +155,9 @@ impl FeedWatch {
                     stretch_updates: true,
                     ..opts
                 };
-                let mut watcher = Watcher::new(layers).with_options(&opts);
-                let limits = FetchLimits {
-                    total_timeout: Duration::from_secs(60),
-                    max_bytes: 256 * 1024 * 1024,
-                    ..Default::default()
-                };
-                let mut failures = 0u32;
-                let mut feed = Feed::open(&url2);
-                while !stop2.load(Ordering::Relaxed) {
-                    let polled = catch_unwind(AssertUnwindSafe(|| {
-                        let feed = feed.as_mut().map_err(|e| e.to_string())?;
-                        let page = feed.poll(&limits).map_err(|e| e.to_string())?;
-                        let n = watcher.ingest(&page);
-                        let now = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map_or(0.0, |d| d.as_secs_f64());
-                        let alerts = watcher.check_all(now);
-                        Ok::<_, String>(FeedMsg::Polled {
-                            new_reports: watcher.take_new_reports(),
-                            duplicates: n.duplicates,
-                            alerts,
-                            warnings: page.warnings,
-                            clock: None,
-                        })
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err("the feed worker failed on this poll (internal error)".into())
-                    });
-                    let msg = match polled {
-                        Ok(m) => {
-                            failures = 0;
-                            m
-                        }
-                        Err(error) => {
-                            failures += 1;
-                            FeedMsg::Failed {
-                                error,
-                                attempt: failures,
-                                retry_in_s: backoff_s(interval_s, failures),
-                            }
-                        }
-                    };
-                    if tx.send(msg).is_err() {
-                        return;
-                    }
-                    ctx.request_repaint();
-                    let until =
-                        Instant::now() + Duration::from_secs_f64(backoff_s(interval_s, failures));
-                    while Instant::now() < until && !stop2.load(Ordering::Relaxed) {
-                        std::thread::sleep(Duration::from_millis(50));
-                    }
-                }
+                let watcher = Watcher::new(layers).with_options(&opts);
+                let live = Live::poll(watcher, &url2, interval_s, POLL_TIMEOUT_S).with_stop(stop2);
+                drive(live, &tx, &ctx);
             });
         let state = if spawned.is_ok() {
             FeedState::Connecting
@@ -241,13 +192,13 @@ impl FeedWatch {
     ) -> Self {
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
-        let speed = Arc::new(AtomicU64::new(speed.max(0.0).to_bits()));
-        let (stop2, speed2) = (stop.clone(), speed.clone());
+        let pace = Pace::speed(speed);
+        let (stop2, pace2) = (stop.clone(), pace.clone());
         let spawned = std::thread::Builder::new()
             .name("replay".into())
             .spawn(move || {
                 let run = catch_unwind(AssertUnwindSafe(|| {
-                    replay_worker(recorded, layers, &opts, &speed2, &stop2, &tx, &ctx)
+                    replay_worker(recorded, layers, &opts, pace2, stop2, &tx, &ctx)
                 }));
                 if run.is_err() {
                     let _ = tx.send(FeedMsg::Failed {
@@ -273,7 +224,7 @@ impl FeedWatch {
             reports: 0,
             duplicates: 0,
             replay: Some(ReplayClock {
-                speed,
+                pace,
                 recorded_t: None,
                 fed: 0,
                 total: 0,
@@ -303,15 +254,15 @@ impl FeedWatch {
                 FeedMsg::Polled {
                     new_reports,
                     duplicates,
-                    clock,
+                    progress,
                     ..
                 } => {
                     self.state = FeedState::Live;
                     self.last_ok = Some(Instant::now());
                     self.reports += new_reports.len();
                     self.duplicates += duplicates;
-                    if let (Some(r), Some((t, fed, total))) = (&mut self.replay, clock) {
-                        (r.recorded_t, r.fed, r.total) = (Some(*t), *fed, *total);
+                    if let (Some(r), Some(p)) = (&mut self.replay, progress) {
+                        (r.recorded_t, r.fed, r.total) = (Some(p.recorded_t), p.fed, p.total);
                     }
                 }
                 FeedMsg::Finished => self.state = FeedState::Stopped,
@@ -381,14 +332,45 @@ impl FeedWatch {
     }
 }
 
-/// The replay worker: waits on the clock for each batch, feeds it, sends
-/// what it brought.
+/// Runs the driver, sending each step to the panel, until it finishes or is stopped.
+fn drive(mut live: Live, tx: &std::sync::mpsc::Sender<FeedMsg>, ctx: &egui::Context) {
+    loop {
+        let msg = match live.next_step() {
+            Step::Batch(b) => FeedMsg::Polled {
+                new_reports: b.new_reports,
+                duplicates: b.ingested.duplicates,
+                alerts: b.alerts,
+                warnings: b.warnings,
+                progress: b.progress,
+            },
+            Step::Failed {
+                error,
+                attempt,
+                retry_in_s,
+                ..
+            } => FeedMsg::Failed {
+                error: error.to_string(),
+                attempt,
+                retry_in_s,
+            },
+            Step::Finished => FeedMsg::Finished,
+            Step::Stopped => return,
+        };
+        let finished = matches!(msg, FeedMsg::Finished);
+        if tx.send(msg).is_err() || finished {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// The replay worker: the driver on the clock the Live tab sets.
 fn replay_worker(
     recorded: Vec<Layer>,
     layers: Vec<Layer>,
     opts: &Options,
-    speed: &AtomicU64,
-    stop: &AtomicBool,
+    pace: Pace,
+    stop: Arc<AtomicBool>,
     tx: &std::sync::mpsc::Sender<FeedMsg>,
     ctx: &egui::Context,
 ) {
@@ -397,103 +379,14 @@ fn replay_worker(
         stretch_updates: true,
         ..*opts
     };
-    let mut watcher = Watcher::new(layers).with_options(&opts);
+    let watcher = Watcher::new(layers).with_options(&opts);
     let rec = recorded_reports(&recorded);
     drop(recorded);
-    let plan = batches(&rec.times, BATCH_S);
-    let total = rec.reports.len();
-    let mut clock = plan.first().map_or(0.0, |b| b.0 - BATCH_S);
-    let mut wall = Instant::now();
-    // The clock runs at the chosen speed until it reaches `end_t`; false when stopped.
-    let mut wait_until = |end_t: f64| -> bool {
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                return false;
-            }
-            let s = f64::from_bits(speed.load(Ordering::Relaxed));
-            let now = Instant::now();
-            if !s.is_finite() || s >= AS_FAST {
-                clock = end_t;
-            } else {
-                clock += now.duration_since(wall).as_secs_f64() * s;
-            }
-            wall = now;
-            if clock >= end_t {
-                return true;
-            }
-            let wait = if s > 0.0 { (end_t - clock) / s } else { 0.05 };
-            std::thread::sleep(Duration::from_secs_f64(wait.clamp(0.001, 0.05)));
-        }
-    };
-    let mut prev_end: Option<f64> = None;
-    for (end_t, range) in plan {
-        // The clock moves by the batch step through empty batches too, where
-        // the silence rule can fire (as in `watch --replay`).
-        let mut t = prev_end.map_or(end_t, |p| p + BATCH_S);
-        while t < end_t - BATCH_S / 2.0 && watcher.watches_silence() {
-            if !wait_until(t) {
-                return;
-            }
-            let alerts = watcher.check_all(t);
-            if !alerts.is_empty() {
-                let msg = FeedMsg::Polled {
-                    new_reports: Vec::new(),
-                    duplicates: 0,
-                    alerts,
-                    warnings: Vec::new(),
-                    clock: Some((t, range.start, total)),
-                };
-                if tx.send(msg).is_err() {
-                    return;
-                }
-                ctx.request_repaint();
-            }
-            t += BATCH_S;
-        }
-        prev_end = Some(end_t);
-        if !wait_until(end_t) {
-            return;
-        }
-        let reports = &rec.reports[range.clone()];
-        let n = watcher.ingest_reports(reports);
-        let alerts = watcher.check_all(end_t);
-        let msg = FeedMsg::Polled {
-            new_reports: reports.iter().map(report_feature).collect(),
-            duplicates: n.duplicates,
-            alerts,
-            warnings: Vec::new(),
-            clock: Some((end_t, range.end, total)),
-        };
-        if tx.send(msg).is_err() {
-            return;
-        }
-        ctx.request_repaint();
-    }
-    let _ = tx.send(FeedMsg::Finished);
-}
-
-/// The replay speed that does not wait (kept finite: settings are JSON).
-pub const AS_FAST: f64 = 1e12;
-
-/// Seconds of recorded time per replay batch (as `watch --replay`'s default).
-const BATCH_S: f64 = 30.0;
-
-/// A replayed report as a feed's track point (for the growing layer).
-fn report_feature(r: &Report) -> Feature {
-    let mut properties = serde_json::Map::new();
-    properties.insert("convoy_id".into(), r.convoy_id.to_string().into());
-    if let Some(t) = r.time.and_then(crate::utc::format_rfc3339) {
-        properties.insert("time".into(), t.into());
-    }
-    Feature {
-        role: crate::model::Role::Track,
-        geometry: Some(geo::Geometry::Point(geo::Point(r.at))),
-        properties,
-        index: 0,
-        id: None,
-        times: None,
-        time_span: None,
-    }
+    drive(
+        Live::replay(watcher, rec, BATCH_S, pace, true).with_stop(stop),
+        tx,
+        ctx,
+    );
 }
 
 impl Drop for FeedWatch {

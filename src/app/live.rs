@@ -155,13 +155,14 @@ impl CorridorApp {
                     new_reports,
                     alerts,
                     warnings,
-                    clock,
+                    progress,
                     ..
                 } => {
                     for w in warnings {
                         self.info(format!("{w} (in {url})"));
                     }
-                    if let Some((t, _, _)) = clock {
+                    let clock = progress.map(|p| p.recorded_t);
+                    if let Some(t) = clock {
                         // The time slider's overlay shows the convoys at the replay's time.
                         let r = &mut self.session.replay;
                         (r.enabled, r.playing, r.t) = (true, false, t);
@@ -199,7 +200,7 @@ impl CorridorApp {
                         }
                         // In a replay, when it was raised in recorded time.
                         let received_hms = match clock {
-                            Some((t, _, _)) => crate::utc::format_rfc3339(t)
+                            Some(t) => crate::utc::format_rfc3339(t)
                                 .map(|s| format!("{} recorded", s.get(11..19).unwrap_or(&s))),
                             None => self.session.log.last().map(|e| e.at.clone()),
                         };

@@ -7,13 +7,13 @@
 use super::load::load_all;
 use anyhow::Result;
 use clap::Args;
+use corridor_watch::analysis::live::{Live, POLL_TIMEOUT_S, Step};
 use corridor_watch::analysis::watch::{Options, Watcher};
-use corridor_watch::io::feed::{Feed, backoff_s};
+use corridor_watch::io::feed::Feed;
 use corridor_watch::io::http::FetchLimits;
 use corridor_watch::output::postgis_sink::{rows_from_alerts, write_rows};
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Args, Debug)]
 pub struct WatchArgs {
@@ -68,7 +68,7 @@ pub struct WatchArgs {
     #[arg(long, hide = true)]
     pub max_polls: Option<u64>,
     /// Give up on one poll after this many seconds.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = POLL_TIMEOUT_S)]
     pub http_timeout_s: u64,
 }
 
@@ -126,44 +126,32 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
     if !args.replay.is_empty() {
         return replay(args, layers, sink.as_mut());
     }
-    let mut feed = Feed::open(args.feed.as_deref().unwrap_or_default())?;
-    let mut watcher = watcher_for(args, layers)?;
-    let limits = FetchLimits {
-        total_timeout: Duration::from_secs(args.http_timeout_s.max(1)),
-        max_bytes: 256 * 1024 * 1024,
-        ..Default::default()
-    };
-    let interval_s = corridor_watch::io::feed::poll_interval_s(args.interval_s);
-    let mut failures: u32 = 0;
+    let feed_text = args.feed.as_deref().unwrap_or_default();
+    // An address that is not one is an error now, not a retry.
+    Feed::open(feed_text)?;
+    let watcher = watcher_for(args, layers)?;
+    let mut live = Live::poll(watcher, feed_text, args.interval_s, args.http_timeout_s);
+    let label = live.label().unwrap_or(feed_text).to_string();
     let mut any = false;
     let mut polls: u64 = 0;
     let mut unwritten = Vec::new();
-    let mut last_good: Option<std::time::Instant> = None;
     loop {
         polls += 1;
-        match feed.poll(&limits) {
-            Ok(page) => {
-                failures = 0;
-                last_good = Some(std::time::Instant::now());
-                for w in &page.warnings {
-                    eprintln!("feed warning: {w} (in {})", feed.label());
+        match live.next_step() {
+            Step::Batch(b) => {
+                for w in &b.warnings {
+                    eprintln!("feed warning: {w} (in {label})");
                 }
-                let n = watcher.ingest(&page);
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs_f64())
-                    .unwrap_or(0.0);
-                let alerts = watcher.check_all(now);
-                let _ = watcher.take_new_reports();
+                let n = b.ingested;
                 eprintln!(
                     "feed live: {} new report(s), {} duplicate(s), {} late, {} alert(s)",
                     n.new,
                     n.duplicates,
                     n.late,
-                    alerts.iter().filter(|a| a.event.is_start()).count()
+                    b.alerts.iter().filter(|a| a.event.is_start()).count()
                 );
                 let detected_at = now_rfc3339();
-                let rows = rows_from_alerts(&alerts, &detected_at);
+                let rows = rows_from_alerts(&b.alerts, &detected_at);
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
                 for r in &rows {
@@ -197,24 +185,27 @@ pub fn run(args: &WatchArgs) -> Result<bool> {
                     }
                 }
             }
-            Err(e) => {
+            Step::Failed {
+                error,
+                attempt,
+                retry_in_s,
+                stale_s,
+            } => {
                 if args.once {
-                    return Err(e.into());
+                    return Err(error.into());
                 }
-                failures += 1;
-                let stale = last_good
-                    .map(|t| format!("; data stale for {} s", t.elapsed().as_secs()))
+                let stale = stale_s
+                    .map(|s| format!("; data stale for {} s", s as u64))
                     .unwrap_or_default();
                 eprintln!(
-                    "feed retrying: {e}; attempt {failures} failed{stale}; next try in {:.1} s",
-                    backoff_s(interval_s, failures)
+                    "feed retrying: {error}; attempt {attempt} failed{stale}; next try in {retry_in_s:.1} s"
                 );
             }
+            Step::Finished | Step::Stopped => return Ok(any),
         }
         if args.once || args.max_polls.is_some_and(|m| polls >= m) {
             return Ok(any);
         }
-        std::thread::sleep(Duration::from_secs_f64(backoff_s(interval_s, failures)));
     }
 }
 

@@ -2,7 +2,8 @@
 //! filters, and the same alerts as the core's replay (`watch --replay`).
 
 use super::{app_on, bundled, click, wait_until};
-use corridor_watch::analysis::replay::{batches, recorded_reports};
+use corridor_watch::analysis::live::batches_from;
+use corridor_watch::analysis::replay::recorded_reports;
 use corridor_watch::analysis::watch::{Options, Watcher};
 use corridor_watch::model::{Layer, Role};
 use egui_kittest::kittest::Queryable;
@@ -29,7 +30,7 @@ fn core_alerts() -> Vec<(String, String, String)> {
     let rec = recorded_reports(&tracks);
     let mut w = Watcher::new(others).with_options(&RULES);
     let mut out = Vec::new();
-    for (end_t, range) in batches(&rec.times, 30.0) {
+    for (_, end_t, range) in batches_from(&rec.times, rec.times[0], 30.0) {
         w.ingest_reports(&rec.reports[range]);
         for a in w.check_all(end_t) {
             out.push(key(&a));

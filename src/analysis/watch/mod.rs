@@ -134,7 +134,7 @@ type Key = (u64, u64, u64);
 
 /// A position report, compact (a replay holds a million of them).
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct PositionReport {
     pub convoy_id: std::sync::Arc<str>,
     pub at: Coord,
     pub time: Option<f64>,
@@ -399,7 +399,7 @@ impl Watcher {
                 n.ignored += 1;
                 continue;
             };
-            let report = Report {
+            let report = PositionReport {
                 convoy_id: convoy.into(),
                 at,
                 time,
@@ -416,7 +416,7 @@ impl Watcher {
     }
 
     /// Takes in a batch of compact reports (a replay's).
-    pub fn ingest_reports(&mut self, reports: &[Report]) -> Ingested {
+    pub fn ingest_reports(&mut self, reports: &[PositionReport]) -> Ingested {
         let mut n = Ingested::default();
         for r in reports {
             self.take(r, &mut n);
@@ -425,7 +425,7 @@ impl Watcher {
     }
 
     /// One report into its convoy's tail; whether it was new.
-    fn take(&mut self, r: &Report, n: &mut Ingested) -> bool {
+    fn take(&mut self, r: &PositionReport, n: &mut Ingested) -> bool {
         let key = key_of(r.at, r.time);
         if let Some(rules) = &r.rules {
             self.any_own_silence |= rules.silent_after_s.is_some();
@@ -572,4 +572,4 @@ pub use self::arrival::says_arrived;
 pub use self::open::AlertEvent;
 pub use self::options::{ConvoyRules, Options, report_interval_of};
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -1,17 +1,12 @@
 //! The watcher's tests: alerts once, tails, late reports, the rules.
 
 use super::*;
+use crate::analysis::replay::tests::rfc3339;
 use crate::io::read_bytes;
 
 const CORRIDOR: &str = r#"{"type":"FeatureCollection","features":[
   {"type":"Feature","properties":{"kind":"corridor","id":"C1"},
    "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#;
-
-/// RFC 3339 text as Unix seconds (by the time crate, not the code under test).
-pub(crate) fn rfc3339(s: &str) -> Result<f64, time::error::Parse> {
-    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)?;
-    Ok(t.unix_timestamp_nanos() as f64 / 1e9)
-}
 
 fn reports(points: &[(f64, f64, &str)]) -> Layer {
     let text = crate::synth::position_reports("K-1", points, "");
