@@ -10,6 +10,13 @@ pub enum LoadError {
     Io { path: String, err: std::io::Error },
     #[error("{what} (in {path})")]
     Invalid { path: String, what: String },
+    /// One feature cannot be read (the rest of the file might be).
+    #[error("feature {index}: {what} (in {path})")]
+    Feature {
+        path: String,
+        index: usize,
+        what: String,
+    },
     /// The user's own Cancel: not a problem with the file.
     #[error("cancelled (in {path})")]
     Cancelled { path: String },
@@ -27,10 +34,61 @@ impl LoadError {
         matches!(self, LoadError::Cancelled { .. })
     }
 
+    /// Feature `index` of `path` cannot be read.
+    pub fn feature(path: &str, index: usize, what: impl Into<String>) -> Self {
+        LoadError::Feature {
+            path: path.to_string(),
+            index,
+            what: what.into(),
+        }
+    }
+
     pub fn invalid(path: &str, what: impl Into<String>) -> Self {
         LoadError::Invalid {
             path: path.to_string(),
             what: what.into(),
         }
     }
+}
+
+/// What is wrong with one piece of input (a value, a geometry, a header), said
+/// for a reader; the caller adds where it is (the file, the feature). The
+/// core's helpers return it rather than bare text, so that a message is never
+/// mistaken for a value and `LoadError` is built from it in one place.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct Problem(pub String);
+
+impl From<String> for Problem {
+    fn from(s: String) -> Self {
+        Problem(s)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(s: &str) -> Self {
+        Problem(s.to_string())
+    }
+}
+
+/// The message, to read (tests look into it; code decides by type, not text).
+impl std::ops::Deref for Problem {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Problem> for String {
+    fn from(p: Problem) -> Self {
+        p.0
+    }
+}
+
+/// A [`Problem`] from `format!` arguments.
+#[macro_export]
+macro_rules! problem {
+    ($($t:tt)*) => {
+        $crate::error::Problem(format!($($t)*))
+    };
 }

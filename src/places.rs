@@ -77,15 +77,15 @@ pub fn fold(text: &str) -> String {
 
 impl Gazetteer {
     /// The bundled places.
-    pub fn bundled() -> Result<Gazetteer, String> {
+    pub fn bundled() -> Result<Gazetteer, crate::error::Problem> {
         Gazetteer::from_geojson(BUNDLED)
     }
 
     /// Places from a GeoJSON FeatureCollection of Points with `name`,
     /// `population`, `country` and `alternatenames`.
-    pub fn from_geojson(bytes: &[u8]) -> Result<Gazetteer, String> {
-        let v: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("places: not valid JSON ({e})"))?;
+    pub fn from_geojson(bytes: &[u8]) -> Result<Gazetteer, crate::error::Problem> {
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| crate::problem!("places: not valid JSON ({e})"))?;
         let features = v["features"].as_array().ok_or("places: no features")?;
         let mut places: Vec<Place> = features
             .iter()

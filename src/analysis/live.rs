@@ -65,7 +65,7 @@ pub enum LiveError {
     Feed(#[from] crate::error::LoadError),
     /// The feed's address is not one (said again at each try).
     #[error("{0}")]
-    Open(String),
+    Open(crate::error::Problem),
     /// The watch itself failed on this poll (a bug, not the data).
     #[error("the feed worker failed on this poll (internal error)")]
     Internal,
@@ -92,7 +92,7 @@ pub struct Batch {
     /// The reports it brought, as track points (for a growing layer).
     pub new_reports: Vec<Feature>,
     /// What the feed's reader said of its page.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::model::Warning>,
     /// A replay's progress (`None` for a feed).
     pub progress: Option<Progress>,
     /// A replay batch that held reports (an empty one is handed out only
@@ -136,7 +136,7 @@ struct ReplaySteps {
 }
 
 struct PollState {
-    feed: Result<Feed, String>,
+    feed: Result<Feed, crate::error::Problem>,
     limits: FetchLimits,
     interval_s: f64,
     failures: u32,
@@ -164,7 +164,7 @@ impl Live {
     /// `interval_s` seconds (backing off after failures), each poll given at
     /// most `timeout_s` seconds. An address that does not open fails each poll.
     pub fn poll(watcher: Watcher, text: &str, interval_s: f64, timeout_s: u64) -> Live {
-        let feed = Feed::open(text).map_err(|e| e.to_string());
+        let feed = Feed::open(text).map_err(|e| crate::error::Problem(e.to_string()));
         Live {
             watcher,
             source: Source::Poll(PollState {

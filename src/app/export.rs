@@ -162,7 +162,7 @@ pub fn export_body(
         ExportKind::StretchesKml => (Body::Text(export::stretches_kml(&a.results)), counted),
         ExportKind::StretchesFgb => match export::stretches_fgb(&a.results) {
             Ok(b) => (Body::Bytes(b), counted),
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(e.into())),
         },
         ExportKind::StretchesGpkg => (Body::Gpkg(a.results.clone()), counted),
         ExportKind::IncidentsCsv => {

@@ -20,7 +20,7 @@ pub enum FeedMsg {
         new_reports: Vec<Feature>,
         duplicates: usize,
         alerts: Vec<Alert>,
-        warnings: Vec<String>,
+        warnings: Vec<crate::model::Warning>,
         /// A replay's progress.
         progress: Option<Progress>,
     },
@@ -282,6 +282,14 @@ impl FeedWatch {
         msgs
     }
 
+    /// Seconds since the last good poll, once that is over two intervals (the
+    /// data on screen is stale); `None` while it is fresh.
+    pub fn stale_s(&self) -> Option<f64> {
+        self.last_ok
+            .map(|t| t.elapsed().as_secs_f64())
+            .filter(|s| *s > 2.0 * self.interval_s.max(1.0))
+    }
+
     /// "live", "retrying (attempt 2) in 20 s: ...", "stale for 3 min", as one line.
     pub fn status_text(&self) -> String {
         if let Some(r) = &self.replay {
@@ -298,11 +306,8 @@ impl FeedWatch {
             };
             return format!("Replay {state}: {when}, {} of {} reports", r.fed, r.total);
         }
-        let stale = self
-            .last_ok
-            .map(|t| t.elapsed().as_secs_f64())
-            .filter(|s| *s > 2.0 * self.interval_s.max(1.0));
-        let stale_text = stale
+        let stale_text = self
+            .stale_s()
             .map(|s| {
                 if s >= 120.0 {
                     format!("; data stale for {:.0} min", s / 60.0)

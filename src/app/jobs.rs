@@ -24,7 +24,7 @@ pub enum JobOut {
     },
     Analysed(Box<Analysis>),
     Basemap(Result<Basemap, String>),
-    Places(Result<crate::places::Gazetteer, String>),
+    Places(Result<crate::places::Gazetteer, crate::error::Problem>),
     Picked(Vec<PathBuf>),
     /// Files picked to replay as live.
     ReplayPicked(Vec<PathBuf>),

@@ -15,9 +15,7 @@ fn skipping_bad_features(
     path: &std::path::Path,
     e: crate::error::LoadError,
 ) -> Result<Layer, crate::error::LoadError> {
-    let feature_level =
-        matches!(&e, crate::error::LoadError::Invalid { what, .. } if what.starts_with("feature "));
-    if !feature_level {
+    if !matches!(&e, crate::error::LoadError::Feature { .. }) {
         return Err(e);
     }
     let Ok(bytes) = std::fs::read(path) else {
@@ -204,7 +202,7 @@ impl CorridorApp {
             Ok(layer) => {
                 for w in &layer.warnings {
                     // A skipped feature is a warning the user should see; the rest are notes.
-                    if w.contains(" skipped: ") {
+                    if w.severity == crate::model::Severity::Skipped {
                         self.warn(format!("{w} (in {})", layer.source));
                     } else {
                         self.info(format!("{w} (in {})", layer.source));

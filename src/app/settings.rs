@@ -62,9 +62,13 @@ pub fn typed_time(text: &str, end_of_day: bool) -> Result<Option<f64>, String> {
         } else {
             "00:00:00"
         };
-        return crate::io::time::parse_rfc3339(&format!("{t}T{clock}Z")).map(Some);
+        return crate::io::time::parse_rfc3339(&format!("{t}T{clock}Z"))
+            .map(Some)
+            .map_err(String::from);
     }
-    crate::io::time::parse_rfc3339(t).map(Some)
+    crate::io::time::parse_rfc3339(t)
+        .map(Some)
+        .map_err(String::from)
 }
 
 impl ZoneFilter {

@@ -25,7 +25,7 @@ pub fn load_all(files: &[PathBuf], tracks: &[PathBuf], limits: &FetchLimits) -> 
             .filter(|f| f.role == Role::Unassigned)
             .count();
         if unassigned > 0 {
-            layer.warnings.push(format!(
+            layer.warnings.push(corridor_watch::note!(
                 "{unassigned} feature(s) have no \"kind\" and are not analysed (give the file with --tracks to read them as tracks)"
             ));
         }

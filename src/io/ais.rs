@@ -186,10 +186,10 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 }
 
 /// One warning per kind of skipped input that happened: "3 sentence(s) … skipped".
-fn counted(warnings: &mut Vec<String>, counts: &[(usize, &str)]) {
+fn counted(warnings: &mut Vec<crate::model::Warning>, counts: &[(usize, &str)]) {
     for (n, what) in counts {
         if *n > 0 {
-            warnings.push(format!("{n} {what}"));
+            warnings.push(crate::note!("{n} {what}"));
         }
     }
 }

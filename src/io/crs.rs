@@ -48,7 +48,7 @@ const UCS2000_TOWGS84_OLD: &str = "+towgs84=25,-141,-78.5,0,0.35,0.736,0";
 
 impl Crs {
     /// From an EPSG code; 4326 (and an undefined 0) is WGS 84 lon/lat.
-    pub fn from_epsg(code: u32) -> Result<Crs, String> {
+    pub fn from_epsg(code: u32) -> Result<Crs, crate::error::Problem> {
         if is_wgs84_code(code) {
             return Ok(Crs::Wgs84);
         }
@@ -75,10 +75,10 @@ impl Crs {
     /// shift; a `TOWGS84` node, or the shift GDAL spells into an ESRI datum
     /// name (`D_Unknown_based_on_…_using_towgs84_…`), is applied; a datum the
     /// field uses is matched by its exact name; anything else is refused.
-    pub fn from_wkt(wkt: &str) -> Result<Crs, String> {
+    pub fn from_wkt(wkt: &str) -> Result<Crs, crate::error::Problem> {
         let wkt = wkt.trim();
         if wkt.len() > MAX_WKT_BYTES {
-            return Err(format!(
+            return Err(crate::problem!(
                 "a coordinate system definition of {} bytes is not one (WKT is a few kB at most)",
                 wkt.len()
             ));
@@ -86,9 +86,9 @@ impl Crs {
         let name = wkt_name(wkt)
             .map(|n| shorten(&n))
             .unwrap_or_else(|| "an unnamed coordinate system".into());
-        check_numbers(wkt).map_err(|e| format!("the coordinate system \"{name}\" {e}"))?;
+        check_numbers(wkt).map_err(|e| crate::problem!("the coordinate system \"{name}\" {e}"))?;
         if let Some(code) = top_authority(wkt) {
-            return Crs::from_epsg(code).map_err(|e| format!("{e} ({name})"));
+            return Crs::from_epsg(code).map_err(|e| crate::problem!("{e} ({name})"));
         }
         let datum_name = wkt_datum(wkt).unwrap_or_default();
         let datum = normalise_datum(&datum_name);
@@ -127,7 +127,7 @@ impl Crs {
                 // null shift PROJ itself uses, within a metre or so.
                 None if projstr.contains("+towgs84") || projstr.contains("+datum=WGS84") => {}
                 None => {
-                    return Err(format!(
+                    return Err(crate::problem!(
                         "the coordinate system \"{name}\" is on datum \"{}\", whose shift to WGS 84 is not known here; reproject the layer to WGS 84 (EPSG:4326) first",
                         shorten(&datum_name)
                     ));
@@ -147,7 +147,7 @@ impl Crs {
     }
 
     /// Moves a geometry to WGS 84 lon/lat degrees.
-    pub fn to_wgs84(&self, g: &mut Geometry<f64>) -> Result<(), String> {
+    pub fn to_wgs84(&self, g: &mut Geometry<f64>) -> Result<(), crate::error::Problem> {
         let Crs::Other { name, proj } = self else {
             return Ok(());
         };
@@ -168,23 +168,24 @@ impl Crs {
                     };
                     Ok(())
                 }
-                _ => Err(format!(
+                _ => Err(crate::problem!(
                     "position ({}, {}) cannot be moved from {name} to WGS 84",
-                    c.x, c.y
+                    c.x,
+                    c.y
                 )),
             }
         })
     }
 }
 
-type CoordFn<'a> = dyn FnMut(&mut Coord) -> Result<(), String> + 'a;
+type CoordFn<'a> = dyn FnMut(&mut Coord) -> Result<(), crate::error::Problem> + 'a;
 
 /// Calls `f` on every coordinate of `g`, stopping at the first error.
-fn each_coord(g: &mut Geometry<f64>, f: &mut CoordFn) -> Result<(), String> {
-    fn line(l: &mut geo::LineString<f64>, f: &mut CoordFn) -> Result<(), String> {
+fn each_coord(g: &mut Geometry<f64>, f: &mut CoordFn) -> Result<(), crate::error::Problem> {
+    fn line(l: &mut geo::LineString<f64>, f: &mut CoordFn) -> Result<(), crate::error::Problem> {
         l.0.iter_mut().try_for_each(f)
     }
-    fn poly(p: &mut geo::Polygon<f64>, f: &mut CoordFn) -> Result<(), String> {
+    fn poly(p: &mut geo::Polygon<f64>, f: &mut CoordFn) -> Result<(), crate::error::Problem> {
         let mut outer = Ok(());
         p.exterior_mut(|l| outer = line(l, f));
         outer?;

@@ -15,8 +15,8 @@ pub(crate) fn finish_feature(
     id: Option<String>,
     geometry: Option<Geometry<f64>>,
     times: Option<Vec<Vec<Option<f64>>>>,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Feature>, String> {
+    warnings: &mut Vec<crate::model::Warning>,
+) -> Result<Option<Feature>, crate::error::Problem> {
     // The `id` property (docs/layers.md) first: an OGC API server's feature
     // `id` member is its own row key (pygeoapi's `fid`), not the corridor's id.
     let id = match properties.get("id") {
@@ -30,14 +30,14 @@ pub(crate) fn finish_feature(
         Some(Value::String(k)) => {
             let r = Role::from_kind(k);
             if r == Role::Other {
-                warnings.push(format!(
+                warnings.push(crate::note!(
                     "feature {index}: unknown kind \"{k}\"; shown but not analysed"
                 ));
             }
             r
         }
         Some(v) => {
-            warnings.push(format!(
+            warnings.push(crate::note!(
                 "feature {index}: \"kind\" should be a string, found {}; not analysed",
                 json_kind(v)
             ));
@@ -73,17 +73,23 @@ pub(crate) fn finish_feature(
 }
 
 /// Skips (with a warning) a feature whose coordinates are outside WGS 84 ranges.
-pub(crate) fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Option<Feature> {
+pub(crate) fn check_range(
+    feature: Feature,
+    warnings: &mut Vec<crate::model::Warning>,
+) -> Option<Feature> {
     use geo::CoordsIter;
     if let Some(g) = &feature.geometry
         && let Some(c) = g
             .coords_iter()
             .find(|c| !(-90.0..=90.0).contains(&c.y) || !(-180.0..=180.0).contains(&c.x))
     {
-        warnings.push(format!(
+        warnings.push(crate::model::Warning::skipped(
+            Some(feature.index),
+            format!(
                 "feature {}: position [{}, {}] is outside longitude -180..180 / latitude -90..90; feature skipped",
                 feature.index, c.x, c.y
-            ));
+            ),
+        ));
         return None;
     }
     Some(feature)
@@ -91,7 +97,7 @@ pub(crate) fn check_range(feature: Feature, warnings: &mut Vec<String>) -> Optio
 
 /// Per-vertex times of a track: `coordinateProperties.times`, `coordTimes` or
 /// `times` for lines, `time` for a point report.
-fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
+fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, crate::error::Problem> {
     let parts: Vec<usize> = match &f.geometry {
         Some(Geometry::LineString(l)) => vec![l.0.len()],
         Some(Geometry::MultiLineString(m)) => m.0.iter().map(|l| l.0.len()).collect(),
@@ -101,15 +107,16 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
                 Some(Value::String(s)) => {
                     // A date is a whole day (an incident's period starts then); a
                     // position report needs the time of day it was made.
-                    let (start, end) = parse_time_span(s).map_err(|e| format!("\"time\": {e}"))?;
+                    let (start, end) =
+                        parse_time_span(s).map_err(|e| crate::problem!("\"time\": {e}"))?;
                     if end > start && f.role == Role::Track {
-                        return Err(format!(
+                        return Err(crate::problem!(
                             "\"time\" \"{s}\" is a date without a time of day; a position report needs one"
                         ));
                     }
                     Ok(Some(vec![vec![Some(start)]]))
                 }
-                Some(v) => Err(format!(
+                Some(v) => Err(crate::problem!(
                     "\"time\": a time must be an RFC 3339 string, found {}",
                     json_kind(v)
                 )),
@@ -130,20 +137,20 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
     };
     let arr = value
         .as_array()
-        .ok_or_else(|| format!("\"{key}\" must be an array"))?;
+        .ok_or_else(|| crate::problem!("\"{key}\" must be an array"))?;
     let nested = arr.first().is_some_and(Value::is_array) || (parts.len() > 1 && arr.is_empty());
     let lists: Vec<&Vec<Value>> = if nested {
         arr.iter()
             .map(|v| {
                 v.as_array()
-                    .ok_or_else(|| format!("\"{key}\" mixes arrays and times"))
+                    .ok_or_else(|| crate::problem!("\"{key}\" mixes arrays and times"))
             })
             .collect::<Result<_, _>>()?
     } else {
         vec![arr]
     };
     if lists.len() != parts.len() {
-        return Err(format!(
+        return Err(crate::problem!(
             "\"{key}\" has {} lists of times for {} lines",
             lists.len(),
             parts.len()
@@ -152,7 +159,7 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
     let mut out = Vec::with_capacity(parts.len());
     for (list, &n) in lists.iter().zip(&parts) {
         if list.len() != n {
-            return Err(format!(
+            return Err(crate::problem!(
                 "\"{key}\" has {} times for {} positions",
                 list.len(),
                 n
@@ -162,7 +169,7 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
         for (i, v) in list.iter().enumerate() {
             times.push(match v {
                 Value::Null => None,
-                v => Some(parse_time_value(v).map_err(|e| format!("\"{key}\"[{i}]: {e}"))?),
+                v => Some(parse_time_value(v).map_err(|e| crate::problem!("\"{key}\"[{i}]: {e}"))?),
             });
         }
         out.push(times);
@@ -170,10 +177,10 @@ fn read_times(f: &Feature) -> Result<Option<Vec<Vec<Option<f64>>>>, String> {
     Ok(Some(out))
 }
 
-fn parse_time_value(v: &Value) -> Result<f64, String> {
+fn parse_time_value(v: &Value) -> Result<f64, crate::error::Problem> {
     match v {
         Value::String(s) => parse_rfc3339(s),
-        other => Err(format!(
+        other => Err(crate::problem!(
             "a time must be an RFC 3339 string, found {}",
             json_kind(other)
         )),

@@ -53,10 +53,10 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         let mut props = Props(Map::new());
         let read = f
             .process_properties(&mut props)
-            .map_err(|e| format!("its properties cannot be read ({e})"));
+            .map_err(|e| crate::problem!("its properties cannot be read ({e})"));
         let geometry = read.and_then(|_| match f.to_geo() {
             Ok(mut g) => crs.to_wgs84(&mut g).map(|()| Some(g)),
-            Err(e) => Err(format!("geometry cannot be decoded ({e})")),
+            Err(e) => Err(crate::problem!("geometry cannot be decoded ({e})")),
         });
         out.push(&format!("feature {n}"), props.0, geometry, None);
         n += 1;
@@ -67,7 +67,11 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 /// Walks the length-prefixed features after the header and the index and
 /// checks that each fits in the file, before the reader sizes a buffer by a
 /// (possibly hostile) length.
-fn check_feature_sizes(bytes: &[u8], features: u64, node_size: u16) -> Result<(), String> {
+fn check_feature_sizes(
+    bytes: &[u8],
+    features: u64,
+    node_size: u16,
+) -> Result<(), crate::error::Problem> {
     let u32_at = |at: usize| -> Option<usize> {
         let w: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
         Some(u32::from_le_bytes(w) as usize)
@@ -83,10 +87,10 @@ fn check_feature_sizes(bytes: &[u8], features: u64, node_size: u16) -> Result<()
     // A header may leave the count unknown (0, as a streamed file does): then
     // every feature to the end of the file is checked.
     while at < bytes.len() && (features == 0 || n < features) {
-        let size = u32_at(at).ok_or_else(|| format!("feature {n} is cut short"))?;
+        let size = u32_at(at).ok_or_else(|| crate::problem!("feature {n} is cut short"))?;
         at = at.saturating_add(4).saturating_add(size);
         if at > bytes.len() {
-            return Err(format!(
+            return Err(crate::problem!(
                 "feature {n} claims {size} bytes past the end of the file"
             ));
         }

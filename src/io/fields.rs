@@ -128,7 +128,7 @@ impl Collector {
         &mut self,
         what: &str,
         properties: Map<String, Value>,
-        geometry: Result<Option<Geometry<f64>>, String>,
+        geometry: Result<Option<Geometry<f64>>, crate::error::Problem>,
         times: Option<Vec<Vec<Option<f64>>>>,
     ) {
         let index = self.next_index;
@@ -169,7 +169,7 @@ impl Collector {
         }
         let warnings = &mut self.layer.warnings;
         let finished = match cut {
-            Some(reason) => Err(reason),
+            Some(reason) => Err(reason.into()),
             None => geometry.and_then(|g| {
                 super::feature::finish_feature(index, properties, None, g, times, warnings)
             }),
@@ -178,7 +178,10 @@ impl Collector {
             Ok(Some(f)) => self.layer.features.push(f),
             Ok(None) => self.layer.skipped_reports += usize::from(is_track),
             Err(e) => {
-                warnings.push(format!("feature {index} ({what}) skipped: {e}"));
+                warnings.push(crate::model::Warning::skipped(
+                    Some(index),
+                    format!("feature {index} ({what}) skipped: {e}"),
+                ));
                 self.layer.skipped_reports += usize::from(is_track);
             }
         }
@@ -186,7 +189,7 @@ impl Collector {
 
     /// Adds a warning that is not about one feature.
     pub fn warn(&mut self, text: String) {
-        self.layer.warnings.push(text);
+        self.layer.warnings.push(crate::model::Warning::note(text));
     }
 
     pub fn finish(self) -> Layer {

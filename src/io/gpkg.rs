@@ -106,7 +106,7 @@ fn feature_tables(db: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
     rows.collect()
 }
 
-fn table_crs(db: &Connection, srs_id: i64) -> Result<Crs, String> {
+fn table_crs(db: &Connection, srs_id: i64) -> Result<Crs, crate::error::Problem> {
     // 0 and -1: the spec's undefined geographic and Cartesian systems; read as lon/lat.
     if matches!(srs_id, 0 | -1 | 4326) {
         return Ok(Crs::Wgs84);
@@ -117,7 +117,7 @@ fn table_crs(db: &Connection, srs_id: i64) -> Result<Crs, String> {
             [srs_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .map_err(|e| format!("SRS {srs_id} is not in gpkg_spatial_ref_sys ({e})"))?;
+        .map_err(|e| crate::problem!("SRS {srs_id} is not in gpkg_spatial_ref_sys ({e})"))?;
     if org.eq_ignore_ascii_case("EPSG") {
         Crs::from_epsg(u32::try_from(code).unwrap_or(u32::MAX))
     } else {
@@ -135,7 +135,7 @@ fn read_table(
     t: &TableInfo,
     crs: &Crs,
     out: &mut Collector,
-) -> Result<(), String> {
+) -> Result<(), crate::error::Problem> {
     let sql = format!("SELECT * FROM {} ORDER BY rowid", quoted(&t.name));
     let mut q = db.prepare(&sql).map_err(|e| e.to_string())?;
     let names: Vec<String> = q.column_names().map(String::from).collect();
@@ -151,7 +151,7 @@ fn read_table(
                 geometry = match v {
                     ValueRef::Blob(b) => decode(b, crs),
                     ValueRef::Null => Ok(None),
-                    _ => Err(format!("column {name} is not a geometry blob")),
+                    _ => Err(crate::problem!("column {name} is not a geometry blob")),
                 };
             } else if Some(name) != pk.as_ref() {
                 props.insert(name.clone(), value(v));
@@ -178,7 +178,7 @@ fn primary_key(db: &Connection, table: &str) -> Option<String> {
     (keys.len() == 1).then(|| keys[0].clone())
 }
 
-fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> {
+fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, crate::error::Problem> {
     // An empty geometry (header flag bit 4): no geometry.
     if blob.len() >= 4 && blob.starts_with(b"GP") && blob[3] & 0b1_0000 != 0 {
         return Ok(None);
@@ -196,7 +196,7 @@ fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> 
     }
     let mut g = geozero::wkb::GpkgWkb(blob)
         .to_geo()
-        .map_err(|e| format!("geometry cannot be decoded ({e})"))?;
+        .map_err(|e| crate::problem!("geometry cannot be decoded ({e})"))?;
     crs.to_wgs84(&mut g)?;
     Ok(Some(g))
 }

@@ -33,18 +33,18 @@ fn text_of(n: Node, name: &str) -> Option<String> {
 }
 
 /// A `<trkpt>`/`<rtept>` position and time.
-fn point(n: Node, what: &str) -> Result<(Coord, Option<f64>), String> {
-    let attr = |k: &str| -> Result<f64, String> {
+fn point(n: Node, what: &str) -> Result<(Coord, Option<f64>), crate::error::Problem> {
+    let attr = |k: &str| -> Result<f64, crate::error::Problem> {
         let s = n
             .attribute(k)
-            .ok_or_else(|| format!("{what}: missing the {k} attribute"))?;
+            .ok_or_else(|| crate::problem!("{what}: missing the {k} attribute"))?;
         s.trim()
             .parse::<f64>()
-            .map_err(|_| format!("{what}: {k}=\"{s}\" is not a number"))
+            .map_err(|_| crate::problem!("{what}: {k}=\"{s}\" is not a number"))
     };
     let (lat, lon) = (attr("lat")?, attr("lon")?);
     if !lat.is_finite() || !lon.is_finite() || lat.abs() > 90.0 || lon.abs() > 180.0 {
-        return Err(format!(
+        return Err(crate::problem!(
             "{what}: position lat={lat} lon={lon} is outside WGS 84 ranges"
         ));
     }
@@ -53,7 +53,7 @@ fn point(n: Node, what: &str) -> Result<(Coord, Option<f64>), String> {
         Some(t) => Some(
             parse_rfc3339(&t)
                 .or_else(|e| parse_rfc3339(&format!("{t}Z")).map_err(|_| e))
-                .map_err(|e| format!("{what}: <time> {e}"))?,
+                .map_err(|e| crate::problem!("{what}: <time> {e}"))?,
         ),
         None => None,
     };
@@ -96,7 +96,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             }
             match coords.len() {
                 0 => {}
-                1 => layer.warnings.push(format!(
+                1 => layer.warnings.push(crate::note!(
                     "track {ti} ({convoy_id}) segment {si}: a single point is not a line; skipped"
                 )),
                 _ => {
@@ -106,7 +106,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             }
         }
         if lines.is_empty() {
-            layer.warnings.push(format!(
+            layer.warnings.push(crate::note!(
                 "track {ti} ({convoy_id}) has no segment with 2 or more points; skipped"
             ));
             continue;
@@ -143,7 +143,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         if coords.len() < 2 {
             layer
                 .warnings
-                .push(format!("route {ri} has fewer than 2 points; skipped"));
+                .push(crate::note!("route {ri} has fewer than 2 points; skipped"));
             continue;
         }
         let mut properties = Map::new();
@@ -163,7 +163,7 @@ pub fn read_gpx(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     }
     let wpts = children(root, "wpt").count();
     if wpts > 0 {
-        layer.warnings.push(format!(
+        layer.warnings.push(crate::note!(
             "{wpts} waypoints (<wpt>) skipped: only tracks and routes are read from GPX"
         ));
     }

@@ -111,14 +111,14 @@ pub fn fetch(
             )));
         }
     }
-    sniff(&body, &content_type).map_err(err)?;
+    sniff(&body, &content_type).map_err(|p| err(p.0))?;
     Ok(body)
 }
 
 /// What a body is, when it is plainly not GeoJSON, GPX or CSV: judged by its
 /// first bytes (HTML, images, PDF, archives, compressed or binary data) and by
 /// the Content-Type the server gave.
-pub fn sniff(body: &[u8], content_type: &str) -> Result<(), String> {
+pub fn sniff(body: &[u8], content_type: &str) -> Result<(), crate::error::Problem> {
     let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -146,7 +146,9 @@ pub fn sniff(body: &[u8], content_type: &str) -> Result<(), String> {
         ),
     ];
     if let Some((_, what)) = magic.iter().find(|(m, _)| body.starts_with(m)) {
-        return Err(format!("the server sent {what}, not GeoJSON, GPX or CSV"));
+        return Err(crate::problem!(
+            "the server sent {what}, not GeoJSON, GPX or CSV"
+        ));
     }
     let declared_binary = [
         "image/",
@@ -165,7 +167,9 @@ pub fn sniff(body: &[u8], content_type: &str) -> Result<(), String> {
         } else {
             format!("{content_type} data")
         };
-        return Err(format!("the server sent {what}, not GeoJSON, GPX or CSV"));
+        return Err(crate::problem!(
+            "the server sent {what}, not GeoJSON, GPX or CSV"
+        ));
     }
     Ok(())
 }

@@ -54,7 +54,7 @@ pub fn read_kmz(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 /// Whether every element of an XML text is closed, in order (comments,
 /// CDATA, processing instructions and a DOCTYPE skipped; quotes in tags
 /// honoured). Not a full XML check: the parser does the rest.
-fn balanced(text: &str) -> Result<(), String> {
+fn balanced(text: &str) -> Result<(), crate::error::Problem> {
     let b = text.as_bytes();
     let mut open: Vec<(&str, usize)> = Vec::new();
     let mut i = 0;
@@ -93,7 +93,7 @@ fn balanced(text: &str) -> Result<(), String> {
                 }
             }
             let Some(end) = end else {
-                return Err(format!("a tag at byte {at} is not closed"));
+                return Err(crate::problem!("a tag at byte {at} is not closed"));
             };
             let inner = &text[at + 1..end];
             let name_of = |t: &str| {
@@ -107,11 +107,11 @@ fn balanced(text: &str) -> Result<(), String> {
                 match open.pop() {
                     Some((o, _)) if o == name => {}
                     Some((o, pos)) => {
-                        return Err(format!(
+                        return Err(crate::problem!(
                             "<{o}> at byte {pos} is closed by </{name}> at byte {at}"
                         ));
                     }
-                    None => return Err(format!("</{name}> at byte {at} closes nothing")),
+                    None => return Err(crate::problem!("</{name}> at byte {at} closes nothing")),
                 }
             } else if !inner.ends_with('/') {
                 let name = inner
@@ -125,14 +125,14 @@ fn balanced(text: &str) -> Result<(), String> {
         match next {
             Some(n) => i = n,
             None => {
-                return Err(format!(
+                return Err(crate::problem!(
                     "a comment, CDATA or declaration at byte {at} is not closed"
                 ));
             }
         }
     }
     match open.last() {
-        Some((name, at)) => Err(format!("<{name}> at byte {at} is never closed")),
+        Some((name, at)) => Err(crate::problem!("<{name}> at byte {at} is never closed")),
         None => Ok(()),
     }
 }
@@ -326,7 +326,7 @@ fn extended_data(e: &Element, props: &mut Map<String, Value>) {
 }
 
 /// A `gx:Track`: `when` and `gx:coord` ("lon lat [alt]") in pairs.
-fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
+fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), crate::error::Problem> {
     let whens: Vec<&Element> = e
         .children
         .iter()
@@ -338,7 +338,7 @@ fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
         .filter(|c| local(&c.name) == "coord")
         .collect();
     if whens.len() != coords.len() {
-        return Err(format!(
+        return Err(crate::problem!(
             "gx:Track has {} <when> and {} <gx:coord>; they must pair up",
             whens.len(),
             coords.len()
@@ -352,14 +352,17 @@ fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
             .split_whitespace()
             .map(str::parse)
             .collect::<Result<_, _>>()
-            .map_err(|_| format!("gx:coord {k} \"{text}\" is not \"lon lat [alt]\""))?;
+            .map_err(|_| crate::problem!("gx:coord {k} \"{text}\" is not \"lon lat [alt]\""))?;
         if v.len() < 2 {
-            return Err(format!("gx:coord {k} \"{text}\" is not \"lon lat [alt]\""));
+            return Err(crate::problem!(
+                "gx:coord {k} \"{text}\" is not \"lon lat [alt]\""
+            ));
         }
         line.push(Coord { x: v[0], y: v[1] });
         let when = w.content.as_deref().unwrap_or("").trim();
         times.push(Some(
-            super::time::parse_rfc3339(when).map_err(|e| format!("gx:Track when {k}: {e}"))?,
+            super::time::parse_rfc3339(when)
+                .map_err(|e| crate::problem!("gx:Track when {k}: {e}"))?,
         ));
     }
     if line.len() < 2 {
@@ -370,7 +373,7 @@ fn track(e: &Element) -> Result<(LineString<f64>, Vec<Option<f64>>), String> {
 
 /// A `gx:MultiTrack`: its `gx:Track`s as the parts of one timed line.
 type Parts = (Vec<LineString<f64>>, Vec<Vec<Option<f64>>>);
-fn multi_track(e: &Element) -> Result<Parts, String> {
+fn multi_track(e: &Element) -> Result<Parts, crate::error::Problem> {
     let mut lines = Vec::new();
     let mut times = Vec::new();
     for (k, t) in e
@@ -379,7 +382,7 @@ fn multi_track(e: &Element) -> Result<Parts, String> {
         .filter(|c| local(&c.name) == "Track")
         .enumerate()
     {
-        let (line, t) = track(t).map_err(|e| format!("gx:MultiTrack part {k}: {e}"))?;
+        let (line, t) = track(t).map_err(|e| crate::problem!("gx:MultiTrack part {k}: {e}"))?;
         lines.push(line);
         times.push(t);
     }
@@ -390,10 +393,10 @@ fn multi_track(e: &Element) -> Result<Parts, String> {
 }
 
 /// A KML geometry as a geo one; a MultiGeometry of one kind as its Multi*.
-fn convert(g: kml::types::Geometry<f64>) -> Result<Geometry<f64>, String> {
+fn convert(g: kml::types::Geometry<f64>) -> Result<Geometry<f64>, crate::error::Problem> {
     let g: Geometry<f64> = g
         .try_into()
-        .map_err(|e| format!("geometry cannot be read ({e})"))?;
+        .map_err(|e| crate::problem!("geometry cannot be read ({e})"))?;
     Ok(match g {
         Geometry::GeometryCollection(c) => simplify(c),
         other => other,

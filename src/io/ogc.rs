@@ -197,7 +197,7 @@ pub fn read_pages(
     let mut read: u64 = 0;
     for _ in 0..MAX_PAGES {
         if !seen.insert(page_url.clone()) {
-            out.warnings.push(format!(
+            out.warnings.push(crate::note!(
                 "the server's next link returns to {page_url}; stopped there"
             ));
             return Ok(out);
@@ -232,7 +232,7 @@ pub fn read_pages(
             Some(n) => page_url = n,
             None => {
                 if let Some(m) = matched.filter(|m| read < *m) {
-                    out.warnings.push(format!(
+                    out.warnings.push(crate::note!(
                         "the server matched {m} items but gave {read}; the rest could not be paged to"
                     ));
                 }
@@ -240,7 +240,7 @@ pub fn read_pages(
             }
         }
     }
-    out.warnings.push(format!(
+    out.warnings.push(crate::note!(
         "more than {MAX_PAGES} pages; read the first {MAX_PAGES} ({read} items)"
     ));
     Ok(out)

@@ -95,8 +95,11 @@ pub fn read_shp_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             f.index += base;
             f
         }));
-        all.warnings
-            .extend(one.warnings.into_iter().map(|w| format!("{stem}.shp: {w}")));
+        all.warnings.extend(
+            one.warnings
+                .into_iter()
+                .map(|w| w.prefixed(&format!("{stem}.shp: "))),
+        );
     }
     Ok(all)
 }
@@ -192,7 +195,7 @@ pub fn read_shapefile(source: &str, parts: Parts) -> Result<Layer, LoadError> {
 /// Walks the `.shp` record headers and checks that every record's part and
 /// point counts fit in its own length, before the decoder sizes anything by
 /// them (a hostile count would otherwise ask for gigabytes).
-fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
+fn check_record_sizes(shp: &[u8]) -> Result<(), crate::error::Problem> {
     let be = |at: usize| -> Option<usize> {
         shp.get(at..at + 4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
@@ -211,18 +214,18 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
             .saturating_mul(2);
         let body = at + 8;
         if body.saturating_add(len) > shp.len() {
-            return Err(format!("record {n} runs past the end of the file"));
+            return Err(crate::problem!("record {n} runs past the end of the file"));
         }
         // Every record holds at least its shape type: a shorter one would put
         // the decoder's reading out of step with this walk.
         if len < 4 {
-            return Err(format!(
+            return Err(crate::problem!(
                 "record {n} is {len} bytes long, too short for its shape type"
             ));
         }
         let shape_type = le(body).unwrap_or(0);
         if shape_type != 0 && shape_type != file_type {
-            return Err(format!(
+            return Err(crate::problem!(
                 "record {n} is of shape type {shape_type} in a file of type {file_type}"
             ));
         }
@@ -239,7 +242,7 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
             .saturating_add(points.saturating_mul(16))
             > len
         {
-            return Err(format!(
+            return Err(crate::problem!(
                 "record {n} claims {parts} parts and {points} points in {len} bytes"
             ));
         }
@@ -248,7 +251,7 @@ fn check_record_sizes(shp: &[u8]) -> Result<(), String> {
         for k in 0..parts {
             let start = le(body + 44 + 4 * k).unwrap_or(usize::MAX);
             if start >= points.max(1) || start < last {
-                return Err(format!(
+                return Err(crate::problem!(
                     "record {n}: part {k} starts at point {start} of {points}"
                 ));
             }
@@ -274,13 +277,16 @@ fn read_shapes_only(
     Ok(out.finish())
 }
 
-fn geometry(shape: shapefile::Shape, crs: &Crs) -> Result<Option<geo::Geometry<f64>>, String> {
+fn geometry(
+    shape: shapefile::Shape,
+    crs: &Crs,
+) -> Result<Option<geo::Geometry<f64>>, crate::error::Problem> {
     if matches!(shape, shapefile::Shape::NullShape) {
         return Ok(None);
     }
     let mut g: geo::Geometry<f64> = shape
         .try_into()
-        .map_err(|e| format!("shape cannot be read ({e:?})"))?;
+        .map_err(|e| crate::problem!("shape cannot be read ({e:?})"))?;
     crs.to_wgs84(&mut g)?;
     Ok(Some(g))
 }

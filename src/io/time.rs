@@ -107,13 +107,13 @@ fn gdal_to_rfc3339(s: &str) -> Option<String> {
 
 /// Parses an RFC 3339 timestamp (any offset) into Unix seconds; GDAL's text
 /// form (`2026/03/02 10:00:00+00`) is read too.
-pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
+pub fn parse_rfc3339(s: &str) -> Result<f64, crate::error::Problem> {
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Ok(t);
     }
     let text = s.trim();
     if let Some(rfc) = gdal_to_rfc3339(text) {
-        return parse_rfc3339(&rfc).map_err(|_| format!("\"{s}\" is not a valid time"));
+        return parse_rfc3339(&rfc).map_err(|_| crate::problem!("\"{s}\" is not a valid time"));
     }
     // RFC 3339 also allows a lowercase "t"/"z" and a space between date and time.
     let t = OffsetDateTime::parse(text, &Rfc3339)
@@ -124,7 +124,7 @@ pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
             }
             OffsetDateTime::parse(&alt, &Rfc3339).map_err(|_| e)
         })
-        .map_err(|e| format!("\"{s}\" is not an RFC 3339 time ({e})"))?;
+        .map_err(|e| crate::problem!("\"{s}\" is not an RFC 3339 time ({e})"))?;
     Ok(t.unix_timestamp_nanos() as f64 / 1e9)
 }
 
@@ -133,7 +133,7 @@ pub fn parse_rfc3339(s: &str) -> Result<f64, String> {
 /// the whole month for a year and month (`2026-03`) and the whole year for a
 /// year (`2026`), as KML's `TimeStamp` (XML Schema's gYear, gYearMonth, date)
 /// and dBASE date fields give them.
-pub fn parse_time_span(s: &str) -> Result<(f64, f64), String> {
+pub fn parse_time_span(s: &str) -> Result<(f64, f64), crate::error::Problem> {
     let t = s.trim();
     let num = |p: &str| -> Option<i64> {
         (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))

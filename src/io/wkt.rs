@@ -32,7 +32,7 @@ pub(super) fn shorten(text: &str) -> String {
 /// the shift of an EPSG datum (PROJ's table) is taken, else a single reading;
 /// several readings are refused by name, never guessed. PROJ itself reads no
 /// shift from such a name (the layer lands 100 m and more off).
-pub(super) fn towgs84_in_name(datum: &str) -> Result<Option<String>, String> {
+pub(super) fn towgs84_in_name(datum: &str) -> Result<Option<String>, crate::error::Problem> {
     let lower = datum.to_ascii_lowercase();
     let Some(at) = lower.find("using_towgs84") else {
         return Ok(None);
@@ -62,7 +62,7 @@ pub(super) fn towgs84_in_name(datum: &str) -> Result<Option<String>, String> {
     };
     match chosen {
         Some(one) => Ok(Some(term(one))),
-        _ => Err(format!(
+        _ => Err(crate::problem!(
             "names its datum \"{}\" with a shift to WGS 84 written as GDAL writes it, with \"_\" for both commas and decimal points, and it reads {} ways ({}); give the layer a .prj with a TOWGS84 node or an EPSG code, or reproject it to WGS 84 (EPSG:4326) first",
             shorten(datum),
             readings.len(),
@@ -185,13 +185,13 @@ pub(super) fn nodes<'a>(wkt: &'a str, keyword: &'a str) -> impl Iterator<Item = 
 /// Refuses a unit, ellipsoid, scale or parameter that would move every
 /// vertex to the projection's origin or to nowhere: a unit of 0, a negative
 /// or non-finite size, a scale factor of 0.
-pub(super) fn check_numbers(wkt: &str) -> Result<(), String> {
-    let num = |what: &str, v: &str| -> Result<f64, String> {
+pub(super) fn check_numbers(wkt: &str) -> Result<(), crate::error::Problem> {
+    let num = |what: &str, v: &str| -> Result<f64, crate::error::Problem> {
         v.parse::<f64>()
             .ok()
             .filter(|x| x.is_finite())
             .ok_or_else(|| {
-                format!(
+                crate::problem!(
                     "has {what} \"{}\", which is not a finite number",
                     shorten(v)
                 )
@@ -204,7 +204,7 @@ pub(super) fn check_numbers(wkt: &str) -> Result<(), String> {
             };
             let size = num(&format!("the unit \"{}\" of size", shorten(name)), v)?;
             if size <= 0.0 {
-                return Err(format!(
+                return Err(crate::problem!(
                     "has the unit \"{}\" of size {v}; a unit must be larger than 0",
                     shorten(name)
                 ));
@@ -222,7 +222,7 @@ pub(super) fn check_numbers(wkt: &str) -> Result<(), String> {
             .contains("scale_factor")
             && x <= 0.0
         {
-            return Err(format!(
+            return Err(crate::problem!(
                 "has the parameter \"{}\" = {v}; a scale factor must be larger than 0",
                 shorten(name)
             ));
@@ -241,7 +241,7 @@ pub(super) fn check_numbers(wkt: &str) -> Result<(), String> {
                 args.get(2).unwrap_or(&""),
             )?;
             if a <= 0.0 || rf < 0.0 {
-                return Err(format!(
+                return Err(crate::problem!(
                     "has the ellipsoid \"{}\" with axis {a} m and inverse flattening {rf}; neither can be negative or an axis 0",
                     shorten(name)
                 ));

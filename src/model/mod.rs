@@ -144,7 +144,7 @@ pub struct Layer {
     /// Path or URL it came from.
     pub source: String,
     pub features: Vec<Feature>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Track features and position reports the reader skipped (each named in
     /// `warnings`): a file whose every one was skipped must not pass as clean.
     pub skipped_reports: usize,
@@ -177,7 +177,7 @@ impl Layer {
             if v.is_null() || f.prop_f64(key).is_some_and(|x| (0.0..=limit).contains(&x)) {
                 continue;
             }
-            self.warnings.push(format!(
+            self.warnings.push(crate::note!(
                 "feature {} ({}): {key} {v} is not a distance from 0 to {limit} {unit} (half the Earth's circumference); the default {} {unit} is used",
                 f.index,
                 f.label(),
@@ -201,6 +201,71 @@ impl Layer {
 pub struct FeatureRef {
     pub layer: u32,
     pub feature: u32,
+}
+
+/// How much a warning matters to the reader of a layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Something to know (a default taken, a value read another way).
+    Note,
+    /// Something was left out: a feature, a report or a part was skipped.
+    Skipped,
+}
+
+/// A reader's warning about a layer: what it says, the feature it is about
+/// (its index in the file) when it is about one, and how much it matters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub feature: Option<usize>,
+    pub severity: Severity,
+    pub text: String,
+}
+
+impl Warning {
+    pub fn note(text: impl Into<String>) -> Warning {
+        Warning {
+            feature: None,
+            severity: Severity::Note,
+            text: text.into(),
+        }
+    }
+
+    /// Feature `feature` (or a part of the file) was left out.
+    pub fn skipped(feature: Option<usize>, text: impl Into<String>) -> Warning {
+        Warning {
+            feature,
+            severity: Severity::Skipped,
+            text: text.into(),
+        }
+    }
+
+    /// The same warning with its text prefixed (e.g. by the member of an archive).
+    pub fn prefixed(mut self, prefix: &str) -> Warning {
+        self.text = format!("{prefix}{}", self.text);
+        self
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The text, to read (code decides by `severity`, not by the words).
+impl std::ops::Deref for Warning {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A [`Warning::note`] from `format!` arguments.
+#[macro_export]
+macro_rules! note {
+    ($($t:tt)*) => {
+        $crate::model::Warning::note(format!($($t)*))
+    };
 }
 
 /// One continuous piece of a convoy's path.

@@ -473,7 +473,11 @@ pub fn cut_note(shown: usize, total: usize, what: &str, csv: Option<&str>) -> Op
 }
 
 /// The PDF's bytes. `csv_names` name the full lists beside it (for the notes).
-pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<Vec<u8>, String> {
+pub fn render(
+    m: &Monitoring,
+    paper: Paper,
+    csv_names: (&str, &str),
+) -> Result<Vec<u8>, crate::error::Problem> {
     let font = |b: &'static [u8]| {
         Font::new(b.to_vec().into(), 0)
             .ok_or_else(|| "the embedded font cannot be read".to_string())
@@ -566,5 +570,5 @@ pub fn render(m: &Monitoring, paper: Paper, csv_names: (&str, &str)) -> Result<V
     });
     p.doc
         .finish()
-        .map_err(|e| format!("the PDF cannot be written: {e:?}"))
+        .map_err(|e| crate::problem!("the PDF cannot be written: {e:?}"))
 }

@@ -154,7 +154,7 @@ pub fn route_gpx(route: &Route) -> String {
 }
 
 /// Stretches as FlatGeobuf bytes (EPSG:4326, with a spatial index).
-pub fn stretches_fgb(results: &[ConvoyResult]) -> Result<Vec<u8>, String> {
+pub fn stretches_fgb(results: &[ConvoyResult]) -> Result<Vec<u8>, crate::error::Problem> {
     use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
     use geozero::ColumnValue;
     fn err(e: impl std::fmt::Display) -> String {
@@ -233,7 +233,7 @@ fn gpkg_line(path: &[Coord]) -> Vec<u8> {
 
 /// Writes stretches as a GeoPackage (table `stretches`, EPSG:4326) at `path`
 /// (a new file; the caller makes it atomic).
-pub fn stretches_gpkg(results: &[ConvoyResult], path: &Path) -> Result<(), String> {
+pub fn stretches_gpkg(results: &[ConvoyResult], path: &Path) -> Result<(), crate::error::Problem> {
     let db = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
     let sql_err = |e: rusqlite::Error| format!("GeoPackage: {e}");
     db.execute_batch(

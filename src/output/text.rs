@@ -87,8 +87,8 @@ impl ConvoyStatus {
 
 /// `LON,LAT` in degrees (that order), checked to be on the globe; `what` names
 /// the option or field in the message.
-pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, String> {
-    let bad = || format!("{what}: \"{text}\" is not LON,LAT (two numbers, degrees)");
+pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, crate::error::Problem> {
+    let bad = || crate::problem!("{what}: \"{text}\" is not LON,LAT (two numbers, degrees)");
     let (a, b) = text.split_once(',').ok_or_else(bad)?;
     let (x, y) = (
         a.trim().parse::<f64>().map_err(|_| bad())?,
@@ -98,7 +98,7 @@ pub fn parse_lon_lat(text: &str, what: &str) -> Result<Coord, String> {
         return Err(bad());
     }
     if x.abs() > 180.0 || y.abs() > 90.0 {
-        return Err(format!(
+        return Err(crate::problem!(
             "{what}: {text} is outside longitude -180..180 / latitude -90..90 (the order is LON,LAT)"
         ));
     }

@@ -35,7 +35,7 @@ pub fn live_ui(
         return;
     };
     let colour = match feed.state {
-        FeedState::Live if feed.status_text().contains("stale") => ZONE_ENTRY,
+        FeedState::Live if feed.stale_s().is_some() => ZONE_ENTRY,
         FeedState::Live => LEG_INSIDE,
         FeedState::Retrying { .. } => ZONE_ENTRY,
         FeedState::Connecting | FeedState::Stopped => Color32::GRAY,

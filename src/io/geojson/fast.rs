@@ -14,7 +14,11 @@ use crate::model::Feature;
 use geo::Geometry;
 use serde_json::{Map, Value};
 
-fn feature(p: &mut P, index: usize, warnings: &mut Vec<String>) -> Option<Option<Feature>> {
+fn feature(
+    p: &mut P,
+    index: usize,
+    warnings: &mut Vec<crate::model::Warning>,
+) -> Option<Option<Feature>> {
     let mut ty_ok = false;
     let mut props: Option<Map<String, Value>> = None;
     let mut props_seen = false;
@@ -69,7 +73,7 @@ fn feature(p: &mut P, index: usize, warnings: &mut Vec<String>) -> Option<Option
 fn features_run(
     q: &mut P,
     stop: Option<usize>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<crate::model::Warning>,
 ) -> Option<Vec<Feature>> {
     let mut out = Vec::new();
     loop {
@@ -95,13 +99,13 @@ fn features_run(
 }
 
 /// One run's features, warnings, and where it stopped.
-type Run = (Vec<Feature>, Vec<String>, usize);
+type Run = (Vec<Feature>, Vec<crate::model::Warning>, usize);
 
 /// Parses the features array in parallel (rayon), in order; `None` if any part
 /// needs the strict reader. The array is cut at places that look like the start
 /// of a feature; a cut that falls inside a string cannot tile with the run
 /// before it, so a wrong guess only sends the file to the strict reader.
-fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
+fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<crate::model::Warning>)> {
     use rayon::prelude::*;
     p.eat(b'[')?;
     if p.eat(b']').is_some() {
@@ -169,7 +173,7 @@ fn features_parallel(p: &mut P) -> Option<(Vec<Feature>, Vec<String>)> {
 pub fn read_feature(
     bytes: &[u8],
     index: usize,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<crate::model::Warning>,
 ) -> Option<Option<Feature>> {
     let mut p = P { b: bytes, i: 0 };
     let f = feature(&mut p, index, warnings)?;
@@ -222,7 +226,7 @@ fn properties(p: &mut P, times: &mut Option<Vec<Option<f64>>>) -> Option<Map<Str
 }
 
 /// Reads a FeatureCollection quickly, or `None` to let the strict reader do it.
-pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<String>)> {
+pub fn try_read(bytes: &[u8]) -> Option<(Vec<Feature>, Vec<crate::model::Warning>)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut p = P { b: bytes, i: 0 };
     let mut ty_ok = false;

@@ -39,7 +39,7 @@ struct Scan {
 }
 
 /// One feature's answer: the feature (or `None` when skipped) and its warnings.
-type Parsed = Result<(Option<Feature>, Vec<String>), String>;
+type Parsed = Result<(Option<Feature>, Vec<crate::model::Warning>), crate::error::Problem>;
 
 fn parse_one(bytes: &[u8], index: usize) -> Parsed {
     let mut warnings = Vec::new();
@@ -47,7 +47,8 @@ fn parse_one(bytes: &[u8], index: usize) -> Parsed {
         return Ok((f, warnings));
     }
     warnings.clear();
-    let value = crate::io::strict_json::parse(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    let value =
+        crate::io::strict_json::parse(bytes).map_err(|e| crate::problem!("not valid JSON: {e}"))?;
     let f = super::strict::parse_feature(value, index, &mut warnings)?;
     Ok((f, warnings))
 }
@@ -142,10 +143,11 @@ pub fn read_geojson_stream(
                         s.in_features = true;
                     } else if s.depth == 2 && s.in_features {
                         if c != b'{' {
-                            return Err(err(format!(
-                                "feature {}: a feature must be an object, found an array",
-                                layer.features.len() + ranges.len()
-                            )));
+                            return Err(LoadError::feature(
+                                source,
+                                layer.features.len() + ranges.len(),
+                                "a feature must be an object, found an array",
+                            ));
                         }
                         s.feature_start = Some(pos);
                     }
@@ -175,10 +177,11 @@ pub fn read_geojson_stream(
                 }
                 b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => {}
                 _ if s.depth == 2 && s.in_features => {
-                    return Err(err(format!(
-                        "feature {}: a feature must be an object",
-                        layer.features.len() + ranges.len()
-                    )));
+                    return Err(LoadError::feature(
+                        source,
+                        layer.features.len() + ranges.len(),
+                        "a feature must be an object",
+                    ));
                 }
                 _ if s.depth == 0 => {
                     return Err(err(
@@ -197,7 +200,7 @@ pub fn read_geojson_stream(
             .map(|(k, &(a, b))| parse_one(&buf[a..b], base + k))
             .collect();
         for (k, r) in parsed.into_iter().enumerate() {
-            let (f, w) = r.map_err(|e| err(format!("feature {}: {e}", base + k)))?;
+            let (f, w) = r.map_err(|e| LoadError::feature(source, base + k, e))?;
             layer.warnings.extend(w);
             layer.features.extend(f);
         }

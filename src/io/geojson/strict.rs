@@ -79,18 +79,21 @@ fn read(source: &str, bytes: &[u8], skip_bad: bool) -> Result<Layer, LoadError> 
                     Ok(Some(feature)) => layer.features.push(feature),
                     Ok(None) => layer.skipped_reports += usize::from(is_track),
                     Err(e) if skip_bad => {
-                        warnings.push(format!("feature {index} skipped: {e}"));
+                        warnings.push(crate::model::Warning::skipped(
+                            Some(index),
+                            format!("feature {index} skipped: {e}"),
+                        ));
                         layer.skipped_reports += usize::from(is_track);
                     }
                     Err(e) => {
-                        return Err(LoadError::invalid(source, format!("feature {index}: {e}")));
+                        return Err(LoadError::feature(source, index, e));
                     }
                 }
             }
         }
         "Feature" => {
             let feature = parse_feature(root, 0, &mut warnings)
-                .map_err(|e| LoadError::invalid(source, format!("feature 0: {e}")))?;
+                .map_err(|e| LoadError::feature(source, 0, e))?;
             layer.features.extend(feature);
         }
         t if GEOMETRY_TYPES.contains(&t) => {
@@ -127,15 +130,18 @@ fn unknown_type(t: &str) -> String {
     }
 }
 
-fn type_of(obj: &Map<String, Value>) -> Result<&str, String> {
+fn type_of(obj: &Map<String, Value>) -> Result<&str, crate::error::Problem> {
     match obj.get("type") {
         None => Err("missing the \"type\" member".into()),
         Some(Value::String(s)) => Ok(s),
-        Some(v) => Err(format!("\"type\" must be a string, found {}", json_kind(v))),
+        Some(v) => Err(crate::problem!(
+            "\"type\" must be a string, found {}",
+            json_kind(v)
+        )),
     }
 }
 
-fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
+fn check_bbox(obj: &Map<String, Value>) -> Result<(), crate::error::Problem> {
     let Some(b) = obj.get("bbox") else {
         return Ok(());
     };
@@ -149,7 +155,7 @@ fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
         return Err("every element of \"bbox\" must be a number".into());
     }
     if arr.len() != 4 && arr.len() != 6 {
-        return Err(format!(
+        return Err(crate::problem!(
             "\"bbox\" must have 4 (2-D) or 6 (3-D) numbers, has {}",
             arr.len()
         ));
@@ -160,17 +166,17 @@ fn check_bbox(obj: &Map<String, Value>) -> Result<(), String> {
 pub(crate) fn parse_feature(
     mut value: Value,
     index: usize,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Feature>, String> {
+    warnings: &mut Vec<crate::model::Warning>,
+) -> Result<Option<Feature>, crate::error::Problem> {
     // Properties are moved out, not copied: a track's times can be most of a file.
     let taken_properties = value.get_mut("properties").map(Value::take);
-    let obj = value
-        .as_object()
-        .ok_or_else(|| format!("a feature must be an object, found {}", json_kind(&value)))?;
+    let obj = value.as_object().ok_or_else(|| {
+        crate::problem!("a feature must be an object, found {}", json_kind(&value))
+    })?;
     match type_of(obj)? {
         "Feature" => {}
         t => {
-            return Err(format!(
+            return Err(crate::problem!(
                 "expected type \"Feature\", found {}",
                 if t.eq_ignore_ascii_case("feature") {
                     format!("\"{t}\" (types are case-sensitive)")
@@ -183,7 +189,7 @@ pub(crate) fn parse_feature(
     check_bbox(obj)?;
     let properties = match taken_properties {
         None => {
-            warnings.push(format!(
+            warnings.push(crate::note!(
                 "feature {index}: no \"properties\" member; read as null"
             ));
             Map::new()
@@ -191,7 +197,7 @@ pub(crate) fn parse_feature(
         Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m,
         Some(v) => {
-            return Err(format!(
+            return Err(crate::problem!(
                 "\"properties\" must be an object or null, found {}",
                 json_kind(&v)
             ));
@@ -202,7 +208,7 @@ pub(crate) fn parse_feature(
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(v) => {
-            return Err(format!(
+            return Err(crate::problem!(
                 "\"id\" must be a string or a number, found {}",
                 json_kind(v)
             ));
@@ -217,19 +223,22 @@ pub(crate) fn parse_feature(
 
 const MAX_GEOMETRY_DEPTH: usize = 16;
 
-fn parse_geometry(value: &Value, depth: usize) -> Result<Option<Geometry<f64>>, String> {
+fn parse_geometry(
+    value: &Value,
+    depth: usize,
+) -> Result<Option<Geometry<f64>>, crate::error::Problem> {
     let obj = match value {
         Value::Null => return Ok(None),
         Value::Object(o) => o,
         v => {
-            return Err(format!(
+            return Err(crate::problem!(
                 "a geometry must be an object or null, found {}",
                 json_kind(v)
             ));
         }
     };
     if depth > MAX_GEOMETRY_DEPTH {
-        return Err(format!(
+        return Err(crate::problem!(
             "GeometryCollections nested more than {MAX_GEOMETRY_DEPTH} deep"
         ));
     }
@@ -244,13 +253,13 @@ fn parse_geometry(value: &Value, depth: usize) -> Result<Option<Geometry<f64>>, 
         let mut out = Vec::with_capacity(geoms.len());
         for (i, g) in geoms.iter().enumerate() {
             if !g.is_object() {
-                return Err(format!(
+                return Err(crate::problem!(
                     "GeometryCollection member {i} must be a geometry object, found {}",
                     json_kind(g)
                 ));
             }
             if let Some(g) = parse_geometry(g, depth + 1)
-                .map_err(|e| format!("GeometryCollection member {i}: {e}"))?
+                .map_err(|e| crate::problem!("GeometryCollection member {i}: {e}"))?
             {
                 out.push(g);
             }
@@ -258,11 +267,11 @@ fn parse_geometry(value: &Value, depth: usize) -> Result<Option<Geometry<f64>>, 
         return Ok(Some(Geometry::GeometryCollection(GeometryCollection(out))));
     }
     if !GEOMETRY_TYPES.contains(&ty) {
-        return Err(format!("geometry: {}", unknown_type(ty)));
+        return Err(crate::problem!("geometry: {}", unknown_type(ty)));
     }
     let coords = obj
         .get("coordinates")
-        .ok_or_else(|| format!("{ty} without a \"coordinates\" member"))?;
+        .ok_or_else(|| crate::problem!("{ty} without a \"coordinates\" member"))?;
     let g = match ty {
         "Point" => Geometry::Point(Point(position(coords)?)),
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(
@@ -289,32 +298,32 @@ fn each<T>(
     coords: &Value,
     ty: &str,
     member: &str,
-    read: impl Fn(&Value) -> Result<T, String>,
-) -> Result<Vec<T>, String> {
+    read: impl Fn(&Value) -> Result<T, crate::error::Problem>,
+) -> Result<Vec<T>, crate::error::Problem> {
     array(coords, &format!("{ty} coordinates"))?
         .iter()
         .enumerate()
-        .map(|(i, v)| read(v).map_err(|e| format!("{member} {i}: {e}")))
+        .map(|(i, v)| read(v).map_err(|e| crate::problem!("{member} {i}: {e}")))
         .collect()
 }
 
-fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
+fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, crate::error::Problem> {
     match v {
         Value::Array(a) => Ok(a),
-        Value::Number(_) => Err(format!(
+        Value::Number(_) => Err(crate::problem!(
             "{what}: a number where an array was expected (nest it one level deeper)"
         )),
-        other => Err(format!(
+        other => Err(crate::problem!(
             "{what} must be an array, found {}",
             json_kind(other)
         )),
     }
 }
 
-fn position(v: &Value) -> Result<Coord, String> {
+fn position(v: &Value) -> Result<Coord, crate::error::Problem> {
     let a = array(v, "a position")?;
     if a.len() < 2 {
-        return Err(format!(
+        return Err(crate::problem!(
             "a position needs 2 or more numbers, has {}",
             a.len()
         ));
@@ -341,18 +350,18 @@ fn position(v: &Value) -> Result<Coord, String> {
     Ok(Coord { x: xy[0], y: xy[1] })
 }
 
-fn positions(v: &Value, what: &str) -> Result<Vec<Coord>, String> {
+fn positions(v: &Value, what: &str) -> Result<Vec<Coord>, crate::error::Problem> {
     array(v, what)?
         .iter()
         .enumerate()
-        .map(|(i, p)| position(p).map_err(|e| format!("position {i}: {e}")))
+        .map(|(i, p)| position(p).map_err(|e| crate::problem!("position {i}: {e}")))
         .collect()
 }
 
-fn line(v: &Value) -> Result<LineString<f64>, String> {
+fn line(v: &Value) -> Result<LineString<f64>, crate::error::Problem> {
     let pts = positions(v, "LineString coordinates")?;
     if pts.len() < 2 {
-        return Err(format!(
+        return Err(crate::problem!(
             "a LineString needs 2 or more positions, has {}",
             pts.len()
         ));
@@ -360,10 +369,10 @@ fn line(v: &Value) -> Result<LineString<f64>, String> {
     Ok(LineString(pts))
 }
 
-fn ring(v: &Value) -> Result<LineString<f64>, String> {
+fn ring(v: &Value) -> Result<LineString<f64>, crate::error::Problem> {
     let pts = positions(v, "a linear ring")?;
     if pts.len() < 4 {
-        return Err(format!(
+        return Err(crate::problem!(
             "a linear ring needs 4 or more positions, has {}",
             pts.len()
         ));
@@ -385,12 +394,12 @@ fn ring(v: &Value) -> Result<LineString<f64>, String> {
     Ok(LineString(pts))
 }
 
-fn polygon(v: &Value) -> Result<Polygon<f64>, String> {
+fn polygon(v: &Value) -> Result<Polygon<f64>, crate::error::Problem> {
     let rings = array(v, "Polygon coordinates")?;
     let mut it = rings
         .iter()
         .enumerate()
-        .map(|(i, r)| ring(r).map_err(|e| format!("ring {i}: {e}")));
+        .map(|(i, r)| ring(r).map_err(|e| crate::problem!("ring {i}: {e}")));
     let exterior = it.next().ok_or("a Polygon needs at least one ring")??;
     let interiors = it.collect::<Result<Vec<_>, _>>()?;
     Ok(Polygon::new(exterior, interiors))

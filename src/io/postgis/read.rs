@@ -85,15 +85,15 @@ impl Decode {
 
     /// The value at `i`, or `None` for NULL; an error for a value the type
     /// cannot carry (a two-dimensional array, an infinite time).
-    pub(super) fn value(self, row: &Row, i: usize) -> Result<Option<Value>, String> {
+    pub(super) fn value(self, row: &Row, i: usize) -> Result<Option<Value>, crate::error::Problem> {
         fn get<'a, T: postgres::types::FromSql<'a>>(
             row: &'a Row,
             i: usize,
-        ) -> Result<Option<T>, String> {
+        ) -> Result<Option<T>, crate::error::Problem> {
             row.try_get::<_, Option<T>>(i)
                 .map_err(|e| match std::error::Error::source(&e) {
-                    Some(inner) => inner.to_string(),
-                    None => e.to_string(),
+                    Some(inner) => crate::error::Problem(inner.to_string()),
+                    None => crate::error::Problem(e.to_string()),
                 })
         }
         let list = |v: Vec<Value>| Value::Array(v);
@@ -438,7 +438,7 @@ fn push_row(
     let geometry = match row.try_get::<_, Option<&[u8]>>(0) {
         Ok(Some(wkb)) => decode_wkb(wkb),
         Ok(None) => Ok(None),
-        Err(e) => Err(format!("geometry: {e}")),
+        Err(e) => Err(crate::problem!("geometry: {e}")),
     };
     for (i, (c, d)) in props.iter().enumerate() {
         // Per-vertex times of a LineString straight into times (no text on the way).
@@ -481,12 +481,12 @@ fn property_name(column: &str) -> String {
         .map_or_else(|| column.to_string(), |n| n.to_string())
 }
 
-fn decode_wkb(wkb: &[u8]) -> Result<Option<geo::Geometry<f64>>, String> {
+fn decode_wkb(wkb: &[u8]) -> Result<Option<geo::Geometry<f64>>, crate::error::Problem> {
     if !crate::io::gpkg::wkb_fits(wkb, 0) {
         return Err("the geometry's WKB is cut short or its counts do not fit in it".into());
     }
     geozero::wkb::Wkb(wkb)
         .to_geo()
         .map(Some)
-        .map_err(|e| format!("geometry cannot be decoded ({e})"))
+        .map_err(|e| crate::problem!("geometry cannot be decoded ({e})"))
 }
