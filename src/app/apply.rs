@@ -2,7 +2,7 @@
 //! hands over to the method that owns it.
 
 use super::CorridorApp;
-use super::command::{Command, ReplayControl, RouteEdit};
+use super::command::{Command, RouteEdit, TimelineControl};
 use super::model::{bbox_of_coords, bbox_of_features};
 use super::session::Tool;
 use super::session::{QueryResults, StretchRef};
@@ -98,7 +98,7 @@ impl CorridorApp {
             Command::ReplayLoadedAsLive => self.start_replay_live(None),
             Command::PickReplayFiles => self.pick_replay_files(),
             Command::SetReplaySpeed(s) => self.set_replay_speed(s),
-            Command::Replay(r) => self.control_replay(r),
+            Command::Timeline(r) => self.control_timeline(r),
             Command::PickExport(kind) => self.pick_export(kind),
             Command::CancelJob(id) => self.runtime.jobs.cancel(id),
             Command::ClearLog => self.session.log.clear(),
@@ -215,17 +215,17 @@ impl CorridorApp {
         }
     }
 
-    fn control_replay(&mut self, c: ReplayControl) {
-        let r = &mut self.session.replay;
+    fn control_timeline(&mut self, c: TimelineControl) {
+        let r = &mut self.session.timeline;
         match c {
-            ReplayControl::Show(on) => {
+            TimelineControl::Show(on) => {
                 r.enabled = on;
                 r.playing &= on;
             }
-            ReplayControl::PlayPause => r.play_pause(),
-            ReplayControl::SetSpeed(s) => r.speed = s,
-            ReplayControl::SetTime(t) => r.t = t,
-            ReplayControl::Follow(id) => r.follow = id,
+            TimelineControl::PlayPause => r.play_pause(),
+            TimelineControl::SetSpeed(s) => r.speed = s,
+            TimelineControl::SetTime(t) => r.t = t,
+            TimelineControl::Follow(id) => r.follow = id,
         }
     }
 }

@@ -86,7 +86,7 @@ pub enum Command {
     PickReplayFiles,
     /// The replay-as-live speed (recorded seconds per second).
     SetReplaySpeed(f64),
-    Replay(ReplayControl),
+    Timeline(TimelineControl),
     // Files out, jobs, the log.
     PickExport(ExportKind),
     CancelJob(u64),
@@ -116,7 +116,7 @@ pub enum RouteEdit {
 }
 
 /// The replay bar's controls.
-pub enum ReplayControl {
+pub enum TimelineControl {
     Show(bool),
     PlayPause,
     SetSpeed(f64),

@@ -13,22 +13,20 @@ mod chrome;
 pub mod command;
 mod dialogs;
 pub mod export;
-pub mod feed;
 mod jobs;
-pub mod listen;
-mod live;
+pub mod live;
 mod loading;
 pub mod map;
 pub mod model;
 mod panels;
 mod persist;
-pub mod replay;
 mod report;
 pub mod route_editor;
 mod runtime;
 pub mod session;
 pub mod settings;
 pub mod sources;
+pub mod timeline;
 
 pub use command::Command;
 pub use session::{Session, Tool};
@@ -125,9 +123,9 @@ impl CorridorApp {
         let generation = s.analysis_generation();
         s.route
             .refresh(s.analysis.as_ref().map(|a| &a.scn), generation);
-        if s.replay.enabled {
-            s.replay.tick(ui.ctx());
-            s.replay.refresh(s.analysis.as_ref());
+        if s.timeline.enabled {
+            s.timeline.tick(ui.ctx());
+            s.timeline.refresh(s.analysis.as_ref());
         }
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw
@@ -149,16 +147,17 @@ impl CorridorApp {
             chrome::toolbar_ui(ui, session, settings, runtime.map.places.as_ref(), out);
         });
         egui::Panel::bottom("status").show(ui, |ui| chrome::status_ui(ui, runtime, out));
-        if session.replay.enabled {
+        if session.timeline.enabled {
             // Replay as live drives the time slider: the bar shows that replay's speed.
             let live_speed = runtime
                 .feed
                 .as_ref()
-                .filter(|f| !matches!(f.state, feed::FeedState::Stopped))
+                .filter(|f| !matches!(f.state, live::feed::FeedState::Stopped))
                 .and_then(|f| f.replay.as_ref())
                 .map(|r| r.speed());
-            egui::Panel::bottom("replay")
-                .show(ui, |ui| panels::replay_bar_ui(ui, session, live_speed, out));
+            egui::Panel::bottom("timeline").show(ui, |ui| {
+                panels::timeline_bar_ui(ui, session, live_speed, out)
+            });
         }
         if settings.show_log {
             egui::Panel::bottom("log")

@@ -1,8 +1,8 @@
 //! Runtime handles: worker jobs, the map's camera and tiles, the live feed,
 //! and the bookkeeping of loads and analyses. Nothing here is saved.
 
-use super::feed::FeedWatch;
 use super::jobs::{JobOut, Jobs};
+use super::live::feed::FeedWatch;
 use super::map::MapView;
 use eframe::egui;
 use std::path::PathBuf;
@@ -12,7 +12,7 @@ pub struct Runtime {
     pub map: MapView,
     pub feed: Option<FeedWatch>,
     /// Other operators' alerts heard from a PostGIS table.
-    pub listener: Option<super::listen::Listener>,
+    pub listener: Option<super::live::listen::Listener>,
     /// Layers being read again: new load sequence -> the layer's sequence.
     pub refreshing: std::collections::HashMap<u64, u64>,
     pub ctx: egui::Context,

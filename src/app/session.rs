@@ -2,10 +2,10 @@
 //! them, the selection, the tools' results, the route being edited, alerts,
 //! the replay and the log. Panels read it; only commands change it.
 
-use super::feed::FeedAlert;
+use super::live::feed::FeedAlert;
 use super::model::{Analysis, LoadedLayer};
-use super::replay::Replay;
 use super::route_editor::RouteEditor;
+use super::timeline::Timeline;
 use geo::Coord;
 
 /// What is highlighted on the map.
@@ -95,7 +95,7 @@ pub struct Session {
     /// A route is being planned along the corridors (on a worker).
     pub planning: bool,
     pub alerts: Vec<FeedAlert>,
-    pub replay: Replay,
+    pub timeline: Timeline,
     /// File > Open OGC API…: the server's collections once listed.
     pub ogc_collections: Option<Result<Vec<crate::io::ogc::Collection>, String>>,
 }
@@ -115,7 +115,7 @@ impl Default for Session {
             route: RouteEditor::default(),
             planning: false,
             alerts: Vec::new(),
-            replay: Replay::default(),
+            timeline: Timeline::default(),
             ogc_collections: None,
         }
     }

@@ -4,7 +4,7 @@
 
 use super::CorridorApp;
 use super::jobs::JobOut;
-use super::listen::{Listener, alert_from_json};
+use super::live::listen::{Listener, alert_from_json};
 use crate::io::ogc::{Collection, ItemsQuery};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -134,7 +134,7 @@ impl CorridorApp {
                             .warn(format!("ALERT {} from {from}", a.convoy_id));
                     }
                     let received_hms = self.session.log.last().map(|e| e.at.clone());
-                    super::feed::take_alert(
+                    super::live::feed::take_alert(
                         &mut self.session.alerts,
                         a,
                         received_hms.unwrap_or_default(),

@@ -301,28 +301,34 @@ fn live_feed_grows_tracks_and_raises_alerts_through_faults() {
 
 #[test]
 fn replay_shows_convoys_at_a_given_time() {
-    use corridor_watch::app::replay::position_at;
+    use corridor_watch::app::timeline::position_at;
     let mut h = app_on(bundled());
-    h.state_mut().session.replay.enabled = true;
+    h.state_mut().session.timeline.enabled = true;
     h.run_steps(3);
     h.get_by_label("Play");
     let (t_min, t_max, n) = {
-        let d = h.state().session.replay.data.as_ref().expect("a timeline");
+        let d = h
+            .state()
+            .session
+            .timeline
+            .data
+            .as_ref()
+            .expect("a timeline");
         (d.t_min, d.t_max, d.tracks.len())
     };
     assert_eq!(n, 9, "every bundled convoy has times");
     assert!(t_max > t_min);
     // At a time between UN-07's first and last report it is somewhere on its track.
     let tr = {
-        let d = h.state().session.replay.data.as_ref().unwrap();
+        let d = h.state().session.timeline.data.as_ref().unwrap();
         let tr = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
         (tr.parts[0][0], *tr.parts[0].last().unwrap())
     };
     let t_mid = 0.5 * (tr.0.0 + tr.1.0);
-    h.state_mut().session.replay.t = t_mid;
-    h.state_mut().session.replay.follow = Some("UN-07".into());
+    h.state_mut().session.timeline.t = t_mid;
+    h.state_mut().session.timeline.follow = Some("UN-07".into());
     h.run_steps(3);
-    let d = h.state().session.replay.data.as_ref().unwrap();
+    let d = h.state().session.timeline.data.as_ref().unwrap();
     let un07 = d.tracks.iter().find(|t| t.convoy_id == "UN-07").unwrap();
     let at = position_at(un07, t_mid).unwrap();
     assert_ne!(at, tr.0.1);
@@ -336,7 +342,7 @@ fn replay_shows_convoys_at_a_given_time() {
     let centre = h.state().map_rect().center();
     let seen = h.state().screen_pos(at);
     assert!(seen.distance(centre) < 3.0, "{seen:?} vs {centre:?}");
-    let shown = corridor_watch::app::replay::format_time(t_mid);
+    let shown = corridor_watch::app::timeline::format_time(t_mid);
     h.get_by_label(&shown);
     hide_log(&mut h);
     h.snapshot_options(
@@ -347,7 +353,10 @@ fn replay_shows_convoys_at_a_given_time() {
     );
     click(&mut h, "Play");
     h.run_steps(5);
-    assert!(h.state().session.replay.t > t_mid, "playing moves time on");
+    assert!(
+        h.state().session.timeline.t > t_mid,
+        "playing moves time on"
+    );
 }
 
 #[test]

@@ -67,7 +67,7 @@ fn key(a: &corridor_watch::analysis::watch::Alert) -> (String, String, String) {
 fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
     let mut h = app_on(bundled());
     h.state_mut().settings.alert_rules = RULES;
-    h.state_mut().settings.replay_speed = corridor_watch::app::feed::AS_FAST;
+    h.state_mut().settings.replay_speed = corridor_watch::app::live::feed::AS_FAST;
     click(&mut h, "Live");
     click(&mut h, "Replay loaded tracks as live");
     wait_until(&mut h, |h| {
@@ -111,8 +111,8 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
     h.get_by_label_contains(&format!("SILENT ({})", count("silent")));
     h.get_by_label_contains("Replay finished: recorded time 2026-03-03");
     // The time slider followed the replay to its last batch.
-    let t = h.state().session.replay.t;
-    assert!(h.state().session.replay.enabled && t > 1.7724e9, "{t}");
+    let t = h.state().session.timeline.t;
+    assert!(h.state().session.timeline.enabled && t > 1.7724e9, "{t}");
     // Hiding SILENT hides those alerts and keeps the others.
     let silent = |h: &super::Harness<'static, super::CorridorApp>| {
         h.query_all_by_label_contains("SILENT: no report from its last position since")
@@ -165,7 +165,7 @@ fn recorded_files_replay_as_live_into_a_layer() {
             .any(|t| t.contains("cannot replay") && t.contains("have no times"))
     });
     h.state_mut().settings.alert_rules = RULES;
-    h.state_mut().settings.replay_speed = corridor_watch::app::feed::AS_FAST;
+    h.state_mut().settings.replay_speed = corridor_watch::app::live::feed::AS_FAST;
     h.state_mut().read_replay_files(tracks);
     click(&mut h, "Live");
     wait_until(&mut h, |h| {

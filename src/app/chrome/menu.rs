@@ -1,8 +1,8 @@
 //! The menu bar: File, Basemap, View, Help.
 
-use crate::app::command::{Command, ReplayControl};
+use crate::app::command::{Command, TimelineControl};
 use crate::app::export::ExportKind;
-use crate::app::feed::FeedWatch;
+use crate::app::live::feed::FeedWatch;
 use crate::app::session::Session;
 use crate::app::settings::Settings;
 use crate::app::settings::TileChoice;
@@ -24,9 +24,9 @@ pub fn menu_ui(
                 ui.close();
             }
             ui.checkbox(&mut settings.show_log, "Log panel");
-            let mut replay = session.replay.enabled;
-            if ui.checkbox(&mut replay, "Replay (time slider)").changed() {
-                out.push(Command::Replay(ReplayControl::Show(replay)));
+            let mut replay = session.timeline.enabled;
+            if ui.checkbox(&mut replay, "Timeline (time slider)").changed() {
+                out.push(Command::Timeline(TimelineControl::Show(replay)));
             }
         });
         ui.menu_button("Help", |ui| {

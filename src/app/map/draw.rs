@@ -26,7 +26,7 @@ pub struct LayersPlugin<'a> {
 /// The route being edited, the replay and flashing alerts, over the layers.
 pub struct OverlayPlugin<'a> {
     pub route: Option<&'a crate::app::route_editor::RouteEditor>,
-    pub replay: Option<&'a crate::app::replay::Replay>,
+    pub timeline: Option<&'a crate::app::timeline::Timeline>,
     /// Stretch paths of new alerts with their age in seconds.
     pub flashes: Vec<(Vec<Coord>, f32)>,
     /// The alert selected in the Live tab: its stretch, or its place for an
@@ -36,7 +36,7 @@ pub struct OverlayPlugin<'a> {
 
 impl Paint for OverlayPlugin<'_> {
     fn paint(&self, painter: &egui::Painter, projector: &Projector) {
-        if let Some(r) = self.replay {
+        if let Some(r) = self.timeline {
             r.paint(projector, painter);
         }
         if let Some(r) = self.route {

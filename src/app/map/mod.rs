@@ -99,8 +99,8 @@ impl MapView {
         out: &mut Vec<Command>,
     ) {
         self.apply_pending_zoom();
-        if session.replay.enabled
-            && let Some(c) = session.replay.followed_position()
+        if session.timeline.enabled
+            && let Some(c) = session.timeline.followed_position()
         {
             self.memory.center_at(lon_lat(c.x, c.y));
         }
@@ -132,7 +132,7 @@ impl MapView {
                 analysis: session.analysis.as_ref(),
                 highlight: &session.highlight,
                 tool: tool_shape,
-                hide_tracks: session.replay.enabled,
+                hide_tracks: session.timeline.enabled,
                 hidden: hidden_incidents(session, settings),
             }))
             .with_plugin(Painted(labels::PlaceLabels {
@@ -142,7 +142,7 @@ impl MapView {
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
-                replay: session.replay.enabled.then_some(&session.replay),
+                timeline: session.timeline.enabled.then_some(&session.timeline),
                 flashes,
                 selected_alert: session
                     .selection

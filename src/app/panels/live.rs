@@ -3,8 +3,8 @@
 use crate::analysis::watch::AlertType;
 use crate::analysis::watch::Options;
 use crate::app::command::Command;
-use crate::app::feed::{AS_FAST, FeedAlert, FeedState, FeedWatch, speed_text};
-use crate::app::listen::Listener;
+use crate::app::live::feed::{AS_FAST, FeedAlert, FeedState, FeedWatch, speed_text};
+use crate::app::live::listen::Listener;
 use crate::app::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::app::route_editor::LEG_INSIDE;
 use crate::app::session::Session;

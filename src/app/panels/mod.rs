@@ -5,20 +5,20 @@ mod convoys;
 mod layers;
 mod live;
 mod log;
-mod replay_bar;
 mod results;
 mod route;
 mod sources;
+mod timeline_bar;
 mod widgets;
 mod windows;
 mod zone;
 
 pub use log::log_ui;
-pub use replay_bar::replay_bar_ui;
+pub use timeline_bar::timeline_bar_ui;
 pub use windows::windows_ui;
 
 use super::command::Command;
-use super::feed::FeedWatch;
+use super::live::feed::FeedWatch;
 use super::session::Session;
 use super::settings::{Settings, Tab};
 use eframe::egui;
@@ -28,7 +28,7 @@ pub fn side_ui(
     session: &Session,
     settings: &mut Settings,
     feed: Option<&FeedWatch>,
-    listener: Option<&crate::app::listen::Listener>,
+    listener: Option<&crate::app::live::listen::Listener>,
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {

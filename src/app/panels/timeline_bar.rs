@@ -1,42 +1,42 @@
 //! The replay bar: play, speed, the time slider, and a convoy to follow.
 
-use crate::app::command::{Command, ReplayControl};
-use crate::app::replay::format_time;
+use crate::app::command::{Command, TimelineControl};
 use crate::app::session::Session;
+use crate::app::timeline::format_time;
 use eframe::egui;
 
 /// `live_speed`: the speed of a replay as live that drives the slider (its
 /// clock, not the bar's, is then the one shown).
-pub fn replay_bar_ui(
+pub fn timeline_bar_ui(
     ui: &mut egui::Ui,
     session: &Session,
     live_speed: Option<f64>,
     out: &mut Vec<Command>,
 ) {
-    let replay = &session.replay;
+    let replay = &session.timeline;
     let Some(d) = &replay.data else {
-        ui.label("Replay: waiting for the analysis…");
+        ui.label("Timeline: waiting for the analysis…");
         return;
     };
     let (t_min, t_max) = (d.t_min, d.t_max);
-    let mut push = |c| out.push(Command::Replay(c));
+    let mut push = |c| out.push(Command::Timeline(c));
     ui.horizontal(|ui| {
-        ui.strong("Replay");
+        ui.strong("Timeline");
         if t_max <= t_min {
-            ui.label("no track has times to replay");
+            ui.label("no track has times to show");
             return;
         }
         if let Some(speed) = live_speed {
-            let how = if speed >= crate::app::feed::AS_FAST {
+            let how = if speed >= crate::app::live::feed::AS_FAST {
                 "as fast as it goes".to_string()
             } else {
-                format!("at {}", crate::app::feed::speed_text(speed))
+                format!("at {}", crate::app::live::feed::speed_text(speed))
             };
             ui.label(format!("replaying as live {how} (set in the Live tab)"));
         } else {
             let label = if replay.playing { "Pause" } else { "Play" };
             if ui.button(label).clicked() {
-                push(ReplayControl::PlayPause);
+                push(TimelineControl::PlayPause);
             }
         }
         if live_speed.is_none() {
@@ -48,7 +48,7 @@ pub fn replay_bar_ui(
                             .selectable_label(replay.speed == s, speed_label(s))
                             .clicked()
                         {
-                            push(ReplayControl::SetSpeed(s));
+                            push(TimelineControl::SetSpeed(s));
                         }
                     }
                 });
@@ -60,7 +60,7 @@ pub fn replay_bar_ui(
             .show_value(false)
             .text("time");
         if ui.add(slider).changed() {
-            push(ReplayControl::SetTime(t));
+            push(TimelineControl::SetTime(t));
         }
         egui::ComboBox::from_id_salt("replay follow")
             .selected_text(
@@ -75,18 +75,18 @@ pub fn replay_bar_ui(
                     .selectable_label(replay.follow.is_none(), "none")
                     .clicked()
                 {
-                    push(ReplayControl::Follow(None));
+                    push(TimelineControl::Follow(None));
                 }
                 for tr in &d.tracks {
                     let id = &tr.convoy_id;
                     let on = replay.follow.as_ref() == Some(id);
                     if ui.selectable_label(on, id).clicked() {
-                        push(ReplayControl::Follow(Some(id.clone())));
+                        push(TimelineControl::Follow(Some(id.clone())));
                     }
                 }
             });
         if ui.button("Close").clicked() {
-            push(ReplayControl::Show(false));
+            push(TimelineControl::Show(false));
         }
     });
 }

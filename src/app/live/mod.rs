@@ -1,7 +1,10 @@
 //! The live feed: start, stop, poll, and alerts.
 
+pub mod feed;
+pub mod listen;
+
+use self::feed::{FeedMsg, FeedWatch};
 use super::CorridorApp;
-use super::feed::{FeedMsg, FeedWatch};
 use super::model::{LoadedLayer, Origin, bbox_of_coords};
 use super::settings::Tab;
 use crate::model::{Layer, Role};
@@ -70,7 +73,7 @@ impl CorridorApp {
         self.session.selection.alert = None;
         self.info(format!(
             "replaying {name} as live at {}",
-            super::feed::speed_text(self.settings.replay_speed)
+            self::feed::speed_text(self.settings.replay_speed)
         ));
         let ctx = self.runtime.ctx.clone();
         self.runtime.feed = Some(FeedWatch::start_replay(
@@ -164,7 +167,7 @@ impl CorridorApp {
                     let clock = progress.map(|p| p.recorded_t);
                     if let Some(t) = clock {
                         // The time slider's overlay shows the convoys at the replay's time.
-                        let r = &mut self.session.replay;
+                        let r = &mut self.session.timeline;
                         (r.enabled, r.playing, r.t) = (true, false, t);
                     }
                     if !new_reports.is_empty() && replay != Some(true) {
@@ -204,7 +207,7 @@ impl CorridorApp {
                                 .map(|s| format!("{} recorded", s.get(11..19).unwrap_or(&s))),
                             None => self.session.log.last().map(|e| e.at.clone()),
                         };
-                        super::feed::take_alert(
+                        self::feed::take_alert(
                             &mut self.session.alerts,
                             a,
                             received_hms.unwrap_or_default(),

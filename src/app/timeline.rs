@@ -13,13 +13,13 @@ use geo::Coord;
 use walkers::Projector;
 
 /// One convoy's timed path: per part, (Unix seconds, position) in time order.
-pub struct ReplayTrack {
+pub struct TimelineTrack {
     pub convoy_id: String,
     pub parts: Vec<Vec<(f64, Coord)>>,
 }
 
 /// A stretch with its times, for drawing as it happens.
-pub struct ReplayStretch {
+pub struct TimelineStretch {
     pub path: Vec<Coord>,
     /// Distance along `path` at each vertex, metres.
     cum_m: Vec<f64>,
@@ -28,10 +28,10 @@ pub struct ReplayStretch {
     pub deviation: bool,
 }
 
-pub struct ReplayData {
+pub struct TimelineData {
     pub generation: u64,
-    pub tracks: Vec<ReplayTrack>,
-    pub stretches: Vec<ReplayStretch>,
+    pub tracks: Vec<TimelineTrack>,
+    pub stretches: Vec<TimelineStretch>,
     pub t_min: f64,
     pub t_max: f64,
 }
@@ -62,8 +62,8 @@ fn timed_part(coords: &[Coord], times: &[Option<f64>]) -> Vec<(f64, Coord)> {
         .collect()
 }
 
-impl ReplayData {
-    pub fn new(a: &Analysis) -> ReplayData {
+impl TimelineData {
+    pub fn new(a: &Analysis) -> TimelineData {
         let mut tracks = Vec::new();
         let (mut t_min, mut t_max) = (f64::INFINITY, f64::NEG_INFINITY);
         for c in &a.convoys {
@@ -78,7 +78,7 @@ impl ReplayData {
                 t_max = t_max.max(p[p.len() - 1].0);
             }
             if !parts.is_empty() {
-                tracks.push(ReplayTrack {
+                tracks.push(TimelineTrack {
                     convoy_id: c.convoy_id.clone(),
                     parts,
                 });
@@ -99,7 +99,7 @@ impl ReplayData {
                     for i in 1..path.len() {
                         cum_m[i] = cum_m[i - 1] + fast_distance_m(path[i - 1], path[i]);
                     }
-                    stretches.push(ReplayStretch {
+                    stretches.push(TimelineStretch {
                         path: path.clone(),
                         cum_m,
                         start_s,
@@ -112,7 +112,7 @@ impl ReplayData {
         if !t_min.is_finite() {
             (t_min, t_max) = (0.0, 0.0);
         }
-        ReplayData {
+        TimelineData {
             generation: a.generation,
             tracks,
             stretches,
@@ -143,7 +143,7 @@ pub fn trail_at(part: &[(f64, Coord)], t: f64) -> Option<Vec<Coord>> {
 }
 
 /// The convoy's position at `t` (its last known one after it ends).
-pub fn position_at(track: &ReplayTrack, t: f64) -> Option<Coord> {
+pub fn position_at(track: &TimelineTrack, t: f64) -> Option<Coord> {
     track
         .parts
         .iter()
@@ -156,18 +156,18 @@ pub fn position_at(track: &ReplayTrack, t: f64) -> Option<Coord> {
         .map(|x| x.1)
 }
 
-pub struct Replay {
+pub struct Timeline {
     pub enabled: bool,
     pub playing: bool,
     pub t: f64,
     /// Track seconds per real second.
     pub speed: f64,
     pub follow: Option<String>,
-    pub data: Option<ReplayData>,
+    pub data: Option<TimelineData>,
     last_frame: Option<std::time::Instant>,
 }
 
-impl Default for Replay {
+impl Default for Timeline {
     fn default() -> Self {
         Self {
             enabled: false,
@@ -187,7 +187,7 @@ pub fn format_time(t: f64) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-impl Replay {
+impl Timeline {
     /// Rebuilds the timeline when the analysis changed; keeps t inside it.
     pub fn refresh(&mut self, a: Option<&Analysis>) {
         let Some(a) = a else { return };
@@ -196,7 +196,7 @@ impl Replay {
             .as_ref()
             .is_none_or(|d| d.generation != a.generation)
         {
-            let d = ReplayData::new(a);
+            let d = TimelineData::new(a);
             if self.data.is_none() {
                 self.t = d.t_min;
             }
