@@ -50,6 +50,21 @@ pub struct LargeCase {
     pub report_every_s: Option<f64>,
 }
 
+impl LargeCase {
+    /// A small timed case (60 convoys, 6,000 points) for tests.
+    pub fn small() -> Self {
+        Self {
+            corridors: 5,
+            segments: 10,
+            convoys: 60,
+            points: 6_000,
+            seed: 3,
+            times: true,
+            report_every_s: None,
+        }
+    }
+}
+
 impl Default for LargeCase {
     fn default() -> Self {
         Self {
@@ -268,17 +283,8 @@ mod tests {
 
     #[test]
     fn small_case_loads_and_flags_some_convoys() {
-        let case = LargeCase {
-            corridors: 5,
-            segments: 10,
-            convoys: 60,
-            points: 6_000,
-            seed: 3,
-            times: true,
-            report_every_s: None,
-        };
-        let (c, t) = make_large(&case);
-        let a = make_large(&case);
+        let (c, t) = make_large(&LargeCase::small());
+        let a = make_large(&LargeCase::small());
         assert_eq!((c.clone(), t.clone()), a, "deterministic");
         let cl = crate::io::read_geojson("c", c.as_bytes()).unwrap();
         let tl = crate::io::read_geojson("t", t.as_bytes()).unwrap();

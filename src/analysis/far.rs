@@ -14,7 +14,9 @@
 //! the areas is settled with a few probes, and the answer is held to the same
 //! relative tolerance as the per-vertex search.
 
-use super::stretches::{DensePart, Node, Probe, StretchSpan, max_offset_with_ends_m, probe_ends};
+use super::stretches::{
+    DensePart, Node, Probe, Search, max_offset_with_ends_m, piece_bound, probe_ends, search_heap,
+};
 use geo::Coord;
 use std::collections::BinaryHeap;
 
@@ -37,82 +39,46 @@ fn reach_from(dense: &DensePart, from: Coord, g0: f64, g1: f64) -> f64 {
 /// The greatest of `offset_m` along `span` (as `stretches::max_offset_m`):
 /// by ranges when both its ends are far from every area and it has more than
 /// two edges, else vertex by vertex.
-pub fn max_offset_m(
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset_m: &dyn Fn(Coord) -> Probe,
-    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
-    rel_tol: f64,
-) -> f64 {
-    let ends = probe_ends(dense, span, offset_m);
-    let edges = span.end.ceil() - span.start.floor();
+pub fn max_offset_m(s: &Search) -> f64 {
+    let ends = probe_ends(s);
+    let edges = s.span.end.ceil() - s.span.start.floor();
     if ends.0.0 > FAR_M && ends.1.0 > FAR_M && edges > 2.0 {
-        max_offset_far_m(dense, span, offset_m, piece_m, rel_tol, ends)
+        max_offset_far_m(s, ends)
     } else {
-        max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+        max_offset_with_ends_m(s, ends)
     }
 }
 
 /// The greatest of `offset_m` along `span`, whose ends `ends` are far from
 /// every area; within `rel_tol` of it (or 5 cm).
-fn max_offset_far_m(
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset_m: &dyn Fn(Coord) -> Probe,
-    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
-    rel_tol: f64,
-    ends: (Probe, Probe),
-) -> f64 {
+fn max_offset_far_m(s: &Search, ends: (Probe, Probe)) -> f64 {
+    let (dense, span, piece_m) = (s.dense, s.span, s.piece_m);
     let node = |g0: f64, g1: f64, f0: Probe, f1: Probe| {
         let len = dense.s_at(g1) - dense.s_at(g0);
-        let mut ub = 0.5 * (f0.0 + f1.0 + len);
+        let ub = 0.5 * (f0.0 + f1.0 + len);
         let one_edge = g1.ceil() - g0.floor() <= 1.0;
-        if one_edge {
+        let ub = if one_edge {
             // On one straight piece the nearest piece's distance is convex.
-            if let Some(pm) = piece_m {
-                if let Some(j) = f0.1 {
-                    ub = ub.min(f0.0.max(pm(j, dense.coord_at(g1))));
-                }
-                if let Some(k) = f1.1 {
-                    ub = ub.min(f1.0.max(pm(k, dense.coord_at(g0))));
-                }
-            }
+            piece_bound(dense, piece_m, [g0, g1], [f0, f1], ub)
         } else {
             let (c0, c1) = (dense.coord_at(g0), dense.coord_at(g1));
-            ub = ub
-                .min(f0.0 + reach_from(dense, c0, g0, g1))
-                .min(f1.0 + reach_from(dense, c1, g0, g1));
-        }
-        Node {
-            ub: ub.max(f0.0).max(f1.0),
-            g: [g0, g1],
-            f: [f0, f1],
-        }
+            ub.min(f0.0 + reach_from(dense, c0, g0, g1))
+                .min(f1.0 + reach_from(dense, c1, g0, g1))
+        };
+        Node::new([g0, g1], [f0, f1], ub)
     };
-    let mut best = ends.0.0.max(ends.1.0);
     let mut heap = BinaryHeap::new();
     heap.push(node(span.start, span.end, ends.0, ends.1));
-    let mut evals = 2usize;
-    while let Some(n) = heap.pop() {
-        let tol = (rel_tol * best).max(0.05);
-        if n.ub <= best + tol || evals > 5_000 {
-            break;
-        }
-        // Split at the middle vertex inside the range, or in the middle of an edge.
+    // Split at the middle vertex inside the range, or in the middle of an edge.
+    let split = |n: &Node| {
         let (lo, hi) = (n.g[0].floor() as i64 + 1, n.g[1].ceil() as i64 - 1);
         let gm = if hi >= lo {
             ((lo + hi) / 2) as f64
         } else {
             0.5 * (n.g[0] + n.g[1])
         };
-        if !(gm > n.g[0] && gm < n.g[1]) {
-            continue;
-        }
-        let fm = offset_m(dense.coord_at(gm));
-        evals += 1;
-        best = best.max(fm.0);
-        heap.push(node(n.g[0], gm, n.f[0], fm));
-        heap.push(node(gm, n.g[1], fm, n.f[1]));
-    }
-    best
+        (gm > n.g[0] && gm < n.g[1]).then_some(gm)
+    };
+    let best = ends.0.0.max(ends.1.0);
+    search_heap(s, heap, (best, 2), &node, &split)
 }

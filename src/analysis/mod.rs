@@ -17,7 +17,7 @@ pub mod zone;
 pub use convoys::assemble_convoys;
 pub use scenario::Scenario;
 pub use stretches::{
-    DensePart, Mode, StretchSpan, find_stretches, find_stretches_hinted, max_offset_m,
+    DensePart, Mode, Search, StretchSpan, find_stretches, find_stretches_hinted, max_offset_m,
     time_at_distance,
 };
 
@@ -217,10 +217,10 @@ pub fn check_convoy_measuring(
                 // The distance to the area is 1-Lipschitz: the last probe bounds the next
                 // one, so each search starts at the right radius.
                 let last: std::cell::Cell<Option<(geo::Coord, f64)>> = std::cell::Cell::new(None);
-                let offset = far::max_offset_m(
-                    &dense,
-                    &span,
-                    &|p| {
+                let offset = far::max_offset_m(&Search {
+                    dense: &dense,
+                    span: &span,
+                    offset_m: &|p| {
                         let start = last.get().map_or(5_000.0, |(q, d)| {
                             d + crate::geodesy::fast_distance_m(q, p) * 1.001 + 1.0
                         });
@@ -231,9 +231,9 @@ pub fn check_convoy_measuring(
                         last.set(Some((p, r.0)));
                         r
                     },
-                    Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
-                    stretches::DEVIATION_REL_TOL,
-                );
+                    piece_m: Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
+                    rel_tol: stretches::DEVIATION_REL_TOL,
+                });
                 if offset < stretches::TOUCH_M {
                     // Along the boundary, never beyond it by more than the
                     // touch tolerance: on the boundary is inside.
@@ -250,13 +250,13 @@ pub fn check_convoy_measuring(
                     continue;
                 };
                 if measure(Mode::Inside, &stretch) {
-                    let depth = max_offset_m(
-                        &dense,
-                        &span,
-                        &|p| (scn.zone.depth_m(p), None),
-                        None,
-                        stretches::DEPTH_REL_TOL,
-                    );
+                    let depth = max_offset_m(&Search {
+                        dense: &dense,
+                        span: &span,
+                        offset_m: &|p| (scn.zone.depth_m(p), None),
+                        piece_m: None,
+                        rel_tol: stretches::DEPTH_REL_TOL,
+                    });
                     if depth < stretches::TOUCH_M {
                         continue;
                     }

@@ -398,16 +398,7 @@ pub(crate) mod tests {
     /// the same batches and the same order, and as many as `check` finds.
     #[test]
     fn shards_change_nothing_but_speed() {
-        let case = crate::synth::LargeCase {
-            corridors: 5,
-            segments: 10,
-            convoys: 60,
-            points: 6_000,
-            seed: 3,
-            times: true,
-            report_every_s: None,
-        };
-        let (c, t) = crate::synth::make_large(&case);
+        let (c, t) = crate::synth::make_large(&crate::synth::LargeCase::small());
         let corridors = crate::io::read_geojson("c", c.as_bytes()).expect("corridors");
         let tracks = crate::io::read_geojson("t", t.as_bytes()).expect("tracks");
         let opts = Options::default();

@@ -276,6 +276,38 @@ pub(super) struct Node {
     pub(super) f: [Probe; 2],
 }
 
+impl Node {
+    /// A range `g` with its end values `f`, bounded by `ub` (never below either end).
+    pub(super) fn new(g: [f64; 2], f: [Probe; 2], ub: f64) -> Node {
+        Node {
+            ub: ub.max(f[0].0).max(f[1].0),
+            g,
+            f,
+        }
+    }
+}
+
+/// `ub` tightened by the nearest pieces at the range's ends: along one straight
+/// piece of track a piece's distance is convex, so the offset cannot exceed
+/// that piece's distance at either end.
+pub(super) fn piece_bound(
+    dense: &DensePart,
+    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
+    g: [f64; 2],
+    f: [Probe; 2],
+    mut ub: f64,
+) -> f64 {
+    if let Some(pm) = piece_m {
+        if let Some(j) = f[0].1 {
+            ub = ub.min(f[0].0.max(pm(j, dense.coord_at(g[1]))));
+        }
+        if let Some(k) = f[1].1 {
+            ub = ub.min(f[1].0.max(pm(k, dense.coord_at(g[0]))));
+        }
+    }
+    ub
+}
+
 impl PartialEq for Node {
     fn eq(&self, o: &Self) -> bool {
         self.ub == o.ub
@@ -305,54 +337,47 @@ impl Ord for Node {
 ///
 /// The search stops when no part of the stretch can beat the best value found by
 /// more than `rel_tol` of it ([`DEVIATION_REL_TOL`], [`DEPTH_REL_TOL`]).
-pub fn max_offset_m(
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset_m: &dyn Fn(Coord) -> Probe,
-    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
-    rel_tol: f64,
-) -> f64 {
-    let ends = probe_ends(dense, span, offset_m);
-    max_offset_with_ends_m(dense, span, offset_m, piece_m, rel_tol, ends)
+pub fn max_offset_m(s: &Search) -> f64 {
+    max_offset_with_ends_m(s, probe_ends(s))
+}
+
+/// A search for the greatest offset along one stretch: the densified part,
+/// the stretch, the offset at a point (with the nearest index piece), the
+/// distance to one piece when known, and the relative tolerance.
+#[derive(Clone, Copy)]
+pub struct Search<'a> {
+    pub dense: &'a DensePart,
+    pub span: &'a StretchSpan,
+    pub offset_m: &'a dyn Fn(Coord) -> Probe,
+    pub piece_m: Option<&'a dyn Fn(u32, Coord) -> f64>,
+    pub rel_tol: f64,
 }
 
 /// `offset_m` at a stretch's two ends.
-pub fn probe_ends(
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset_m: &dyn Fn(Coord) -> Probe,
-) -> (Probe, Probe) {
+pub fn probe_ends(s: &Search) -> (Probe, Probe) {
     (
-        offset_m(dense.coord_at(span.start)),
-        offset_m(dense.coord_at(span.end)),
+        (s.offset_m)(s.dense.coord_at(s.span.start)),
+        (s.offset_m)(s.dense.coord_at(s.span.end)),
     )
 }
 
 /// [`max_offset_m`] with the values at the stretch's two ends already probed.
-pub fn max_offset_with_ends_m(
-    dense: &DensePart,
-    span: &StretchSpan,
-    offset_m: &dyn Fn(Coord) -> Probe,
-    piece_m: Option<&dyn Fn(u32, Coord) -> f64>,
-    rel_tol: f64,
-    ends: (Probe, Probe),
-) -> f64 {
+pub fn max_offset_with_ends_m(s: &Search, ends: (Probe, Probe)) -> f64 {
+    let Search {
+        dense,
+        span,
+        offset_m,
+        piece_m,
+        ..
+    } = *s;
     let node = |g0: f64, g1: f64, f0: Probe, f1: Probe| {
         let len = dense.s_at(g1) - dense.s_at(g0);
-        let mut ub = (0.5 * (f0.0 + f1.0 + len)).max(0.0);
-        if let Some(pm) = piece_m {
-            if let Some(j) = f0.1 {
-                ub = ub.min(f0.0.max(pm(j, dense.coord_at(g1))));
-            }
-            if let Some(k) = f1.1 {
-                ub = ub.min(f1.0.max(pm(k, dense.coord_at(g0))));
-            }
-        }
-        Node {
-            ub: ub.max(f0.0).max(f1.0),
-            g: [g0, g1],
-            f: [f0, f1],
-        }
+        let ub = (0.5 * (f0.0 + f1.0 + len)).max(0.0);
+        Node::new(
+            [g0, g1],
+            [f0, f1],
+            piece_bound(dense, piece_m, [g0, g1], [f0, f1], ub),
+        )
     };
     let mut heap: BinaryHeap<Node> = BinaryHeap::new();
     let mut best = 0.0f64;
@@ -376,22 +401,38 @@ pub fn max_offset_with_ends_m(
             _ => offset_m(dense.coord_at(*g)),
         })
         .collect();
-    let mut evals = vals.len();
+    let evals = vals.len();
     for k in 0..gs.len() - 1 {
         if gs[k + 1] > gs[k] {
             best = best.max(vals[k].0).max(vals[k + 1].0);
             heap.push(node(gs[k], gs[k + 1], vals[k], vals[k + 1]));
         }
     }
+    search_heap(s, heap, (best, evals), &node, &|n| {
+        Some(0.5 * (n.g[0] + n.g[1]))
+    })
+}
+
+/// The branch and bound both searches share: takes the most promising range
+/// from `heap`, stops when no range can beat the `best` value (of `evals`
+/// probes so far) by more than `rel_tol` of it (or 5 cm; reported to 0.1 m),
+/// else probes it where `split` says and pushes its two halves.
+pub(super) fn search_heap(
+    s: &Search,
+    mut heap: BinaryHeap<Node>,
+    (mut best, mut evals): (f64, usize),
+    node: &dyn Fn(f64, f64, Probe, Probe) -> Node,
+    split: &dyn Fn(&Node) -> Option<f64>,
+) -> f64 {
     while let Some(n) = heap.pop() {
-        // Reported to 0.1 m: stop when no piece can beat the best by more than
-        // `rel_tol` of it (or 5 cm).
-        let tol = (rel_tol * best).max(0.05);
+        let tol = (s.rel_tol * best).max(0.05);
         if n.ub <= best + tol || evals > 5_000 {
             break;
         }
-        let gm = 0.5 * (n.g[0] + n.g[1]);
-        let fm = offset_m(dense.coord_at(gm));
+        let Some(gm) = split(&n) else {
+            continue;
+        };
+        let fm = (s.offset_m)(s.dense.coord_at(gm));
         evals += 1;
         best = best.max(fm.0);
         heap.push(node(n.g[0], gm, n.f[0], fm));
@@ -452,16 +493,16 @@ mod tests {
         let d = DensePart::new(&part(&[(30.0, 46.0), (30.0, 46.01)], &[None, None]));
         let mid = d.coord_at(0.37);
         let f = |c: Coord| ((300.0 - crate::geodesy::distance_m(c, mid)).max(0.0), None);
-        let best = max_offset_m(
-            &d,
-            &StretchSpan {
+        let best = max_offset_m(&Search {
+            dense: &d,
+            span: &StretchSpan {
                 start: 0.0,
                 end: 1.0,
             },
-            &f,
-            None,
-            DEVIATION_REL_TOL,
-        );
+            offset_m: &f,
+            piece_m: None,
+            rel_tol: DEVIATION_REL_TOL,
+        });
         assert!((best - 300.0).abs() < 1.0, "{best}");
     }
 }

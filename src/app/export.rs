@@ -144,7 +144,7 @@ pub fn export_body(
     filter: &crate::app::settings::ZoneFilter,
 ) -> Option<Result<(Body, String), String>> {
     let checks: Vec<_> = a.results.iter().map(|r| r.report.clone()).collect();
-    let report = Report::new(&checks).with_summary(&a.incidents);
+    let report = Report::with_summary(&checks, &a.incidents);
     let stretches: usize = report
         .convoys
         .iter()

@@ -156,7 +156,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .into_iter()
         .map(|r| r.report)
         .collect();
-    let report = Report::new(&checks).with_summary(&overview.incidents);
+    let report = Report::with_summary(&checks, &overview.incidents);
     if let Some(path) = &args.csv {
         save(
             path,
@@ -183,7 +183,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         }
     }
     out.flush()?;
-    Ok(report.flagged())
+    Ok(checks.iter().any(ConvoyCheck::is_flagged))
 }
 
 use corridor_watch::output::text::{ConvoyStatus, format_length_m as km};
@@ -205,7 +205,10 @@ fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> 
     )?;
     for (c, check) in report.convoys.iter().zip(checks) {
         let status = ConvoyStatus::of(check).label();
-        let worst = c.worst_offset_m().map(km).unwrap_or_else(|| "-".into());
+        let worst = check
+            .worst_offset_m()
+            .map(|m| km(corridor_watch::output::report::round_m(m)))
+            .unwrap_or_else(|| "-".into());
         writeln!(
             out,
             "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
@@ -263,7 +266,7 @@ fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> 
             writeln!(out, "    warning: {w}")?;
         }
     }
-    let flagged = report.convoys.iter().filter(|c| c.is_flagged()).count();
+    let flagged = checks.iter().filter(|c| c.is_flagged()).count();
     writeln!(
         out,
         "{} convoys, {} flagged (lon/lat in degrees, WGS 84; distances geodesic)",

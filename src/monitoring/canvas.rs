@@ -146,41 +146,41 @@ pub fn text_width(text: &str, face: Face, size: f32) -> f32 {
 
 /// `text` cut with an ellipsis at its end to fit `max_w` points.
 pub fn fit(text: &str, face: Face, size: f32, max_w: f32) -> String {
-    if text_width(text, face, size) <= max_w {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut n = chars.len();
-    while n > 0 {
-        n -= 1;
-        let cut: String = chars[..n].iter().collect::<String>() + "…";
-        if text_width(&cut, face, size) <= max_w {
-            return cut;
-        }
-    }
-    "…".into()
+    fit_by(text, face, size, max_w, |chars, keep| {
+        chars[..keep].iter().collect::<String>() + "…"
+    })
 }
 
 /// `text` cut in its middle to fit `max_w` points, keeping its start and its
 /// end: ids that differ only at their end stay different ("CONVOY-…-017").
 pub fn fit_middle(text: &str, face: Face, size: f32, max_w: f32) -> String {
+    fit_by(text, face, size, max_w, |chars, keep| {
+        let tail = keep / 2;
+        let head = keep - tail;
+        chars[..head].iter().collect::<String>()
+            + "…"
+            + &chars[chars.len() - tail..].iter().collect::<String>()
+    })
+}
+
+/// `text` whole when it fits `max_w` points, else the longest `cut(chars,
+/// keep)` (keeping `keep` of its characters) that fits, else "…".
+fn fit_by(
+    text: &str,
+    face: Face,
+    size: f32,
+    max_w: f32,
+    cut: impl Fn(&[char], usize) -> String,
+) -> String {
     if text_width(text, face, size) <= max_w {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
-    let mut keep = chars.len();
-    while keep > 1 {
-        keep -= 1;
-        let tail = keep / 2;
-        let head = keep - tail;
-        let cut: String = chars[..head].iter().collect::<String>()
-            + "…"
-            + &chars[chars.len() - tail..].iter().collect::<String>();
-        if text_width(&cut, face, size) <= max_w {
-            return cut;
-        }
-    }
-    "…".into()
+    (0..chars.len())
+        .rev()
+        .map(|keep| cut(&chars, keep))
+        .find(|c| text_width(c, face, size) <= max_w)
+        .unwrap_or_else(|| "…".into())
 }
 
 /// `text` in lines of at most `max_w` points, broken at spaces (a word

@@ -72,29 +72,29 @@ impl Report {
         }
     }
 
-    /// Adds the summary and the incidents (from `crate::analysis::incidents`).
-    pub fn with_summary(mut self, incidents: &[IncidentInfo]) -> Report {
+    /// The report as `check` writes it: with the summary and the incidents
+    /// (from `crate::analysis::incidents`).
+    pub fn with_summary(checks: &[ConvoyCheck], incidents: &[IncidentInfo]) -> Report {
         let rows: Vec<IncidentRow> = incidents.iter().map(IncidentRow::of).collect();
-        let c = &self.convoys;
-        self.summary = Some(Summary {
-            convoys: c.len(),
-            flagged: c.iter().filter(|r| r.is_flagged()).count(),
-            deviations: c.iter().map(|r| r.deviations.len()).sum(),
-            buffer_zone_entries: c.iter().map(|r| r.buffer_zone_entries.len()).sum(),
-            gaps: c.iter().map(|r| r.gaps.len()).sum(),
-            worst_offset_m: c
-                .iter()
-                .filter_map(ConvoyEntry::worst_offset_m)
-                .reduce(f64::max),
-            incidents: rows.len(),
-            incidents_inside: rows.iter().filter(|i| i.inside).count(),
-        });
-        self.incidents = Some(rows);
-        self
-    }
-
-    pub fn flagged(&self) -> bool {
-        self.convoys.iter().any(ConvoyEntry::is_flagged)
+        let c = checks;
+        Report {
+            summary: Some(Summary {
+                convoys: c.len(),
+                flagged: c.iter().filter(|r| r.is_flagged()).count(),
+                deviations: c.iter().map(|r| r.deviations.len()).sum(),
+                buffer_zone_entries: c.iter().map(|r| r.buffer_zone_entries.len()).sum(),
+                gaps: c.iter().map(|r| r.gaps.len()).sum(),
+                worst_offset_m: c
+                    .iter()
+                    .filter_map(ConvoyCheck::worst_offset_m)
+                    .reduce(f64::max)
+                    .map(round_m),
+                incidents: rows.len(),
+                incidents_inside: rows.iter().filter(|i| i.inside).count(),
+            }),
+            incidents: Some(rows),
+            ..Report::new(checks)
+        }
     }
 }
 
@@ -125,19 +125,6 @@ impl ConvoyEntry {
             gaps: c.gaps.iter().map(GapEntry::of).collect(),
             warnings: c.warnings.clone(),
         }
-    }
-
-    /// A deviation, a zone entry or a gap in a lane.
-    pub fn is_flagged(&self) -> bool {
-        !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty() || !self.gaps.is_empty()
-    }
-
-    /// Greatest `max_offset_m` among the deviations.
-    pub fn worst_offset_m(&self) -> Option<f64> {
-        self.deviations
-            .iter()
-            .filter_map(|s| s.max_offset_m)
-            .reduce(f64::max)
     }
 }
 

@@ -12,6 +12,15 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
+/// `features` (GeoJSON Feature objects, comma-separated) as a FeatureCollection file.
+fn collection(dir: &std::path::Path, name: &str, features: &str) -> std::path::PathBuf {
+    write(
+        dir,
+        name,
+        &format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#),
+    )
+}
+
 /// Every vertex exactly 1,000 m (± 1e-9 m) from a 1,000-m corridor's
 /// geodesic centreline, on its left, at tenths along it: the track runs on
 /// the boundary, and on the boundary is inside. It was one 15.8-km deviation
@@ -32,15 +41,15 @@ fn a_track_along_the_boundary_is_inside() {
         times.push(format!("\"2026-03-02T10:{i:02}:00Z\""));
     }
     let dir = tempfile::tempdir().unwrap();
-    let p = write(
+    let p = collection(
         dir.path(),
         "boundary.geojson",
         &format!(
-            r#"{{"type":"FeatureCollection","features":[
+            r#"
  {{"type":"Feature","properties":{{"kind":"corridor","id":"B1","tolerance_m":1000}},
   "geometry":{{"type":"LineString","coordinates":[[{lon1},{lat1}],[{lon2},{lat2}]]}}}},
  {{"type":"Feature","properties":{{"kind":"track","convoy_id":"BT","corridor_ids":["B1"],"coordinateProperties":{{"times":[{}]}}}},
-  "geometry":{{"type":"LineString","coordinates":[{}]}}}}]}}"#,
+  "geometry":{{"type":"LineString","coordinates":[{}]}}}}"#,
             times.join(","),
             coords.join(",")
         ),
@@ -85,14 +94,14 @@ fn widths_and_tolerances_beyond_half_the_earth_are_refused() {
         ("contact_line", "width_km", "1000000"),
         ("corridor", "tolerance_m", "2.1e7"),
     ] {
-        let p = write(
+        let p = collection(
             dir.path(),
             "absurd.geojson",
             &format!(
-                r#"{{"type":"FeatureCollection","features":[
+                r#"
  {{"type":"Feature","properties":{{"kind":"{kind}","id":"X1","{key}":{value}}},
   "geometry":{{"type":"LineString","coordinates":[[33.0,48.0],[33.2,48.1]]}}}},
- {{"type":"Feature","properties":{{"kind":"incident","id":"I1"}},"geometry":{{"type":"Point","coordinates":[33.1,48.05]}}}}]}}"#
+ {{"type":"Feature","properties":{{"kind":"incident","id":"I1"}},"geometry":{{"type":"Point","coordinates":[33.1,48.05]}}}}"#
             ),
         );
         let out = run(&[&p], &["--format", "json"], "check");
@@ -123,17 +132,17 @@ fn tracks_no_vehicle_could_drive_are_warned_of() {
     let (jump_lat, jump_lon, _): (f64, f64, f64) = g.direct(48.0, 33.0, 0.0, 40_000.0);
     let (near_lat, near_lon, _): (f64, f64, f64) = g.direct(48.0, 33.0, 0.0, 1_000.0);
     let dir = tempfile::tempdir().unwrap();
-    let p = write(
+    let p = collection(
         dir.path(),
         "fast.geojson",
         &format!(
-            r#"{{"type":"FeatureCollection","features":[
+            r#"
  {{"type":"Feature","properties":{{"kind":"track","convoy_id":"V","mmsi":273456789,"coordinateProperties":{{"times":["2026-03-02T10:00:00Z","2026-03-02T13:30:00Z"]}}}},
   "geometry":{{"type":"LineString","coordinates":[[30.7,46.4],[{far_lon},{far_lat}]]}}}},
  {{"type":"Feature","properties":{{"kind":"track","convoy_id":"J","coordinateProperties":{{"times":["2026-03-02T10:00:00Z","2026-03-02T10:01:00Z"]}}}},
   "geometry":{{"type":"LineString","coordinates":[[33.0,48.0],[{jump_lon},{jump_lat}]]}}}},
  {{"type":"Feature","properties":{{"kind":"track","convoy_id":"OK","coordinateProperties":{{"times":["2026-03-02T10:00:00Z","2026-03-02T10:01:00Z"]}}}},
-  "geometry":{{"type":"LineString","coordinates":[[33.0,48.0],[{near_lon},{near_lat}]]}}}}]}}"#
+  "geometry":{{"type":"LineString","coordinates":[[33.0,48.0],[{near_lon},{near_lat}]]}}}}"#
         ),
     );
     let out = run(&[&p], &["--format", "json"], "check");

@@ -203,12 +203,7 @@ fn pygeoapi_collections_paging_and_the_same_report() {
         .args(["check", &list[0].items_url, "--tracks", &list[1].items_url])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::util::assert_exit(&out, 1, "");
     assert_eq!(stdout_json(&out)["convoys"], from_files["convoys"]);
     // The bundled scenario from the server: the same report as from its files.
     let files: Vec<&Path> = bundled.iter().map(PathBuf::as_path).collect();

@@ -286,12 +286,7 @@ fn a_watch_alert_reaches_a_second_client() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::util::assert_exit(&out, 1, "");
     let heard = rx
         .recv_timeout(std::time::Duration::from_secs(10))
         .expect("a NOTIFY");
