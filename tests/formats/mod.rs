@@ -517,4 +517,5 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
 }
 
 mod gdal;
+mod mutated;
 mod quirks;
