@@ -251,13 +251,17 @@ fn field_formats(c: &mut Criterion) {
 /// (after 90 % of its 10,000 batches): what `watch --replay` and a live feed
 /// pay per batch once history has piled up.
 fn replay_batch(c: &mut Criterion) {
-    use corridor_watch::analysis::replay::{batches, recorded_reports};
+    use corridor_watch::analysis::live::batches_from;
+    use corridor_watch::analysis::replay::recorded_reports;
     use corridor_watch::analysis::watch::Watcher;
     let (corr, tracks) = case();
     let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
     let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
     let rec = recorded_reports(&[tl]);
-    let plan = batches(&rec.times, 30.0);
+    let plan: Vec<(f64, std::ops::Range<usize>)> = batches_from(&rec.times, rec.times[0], 30.0)
+        .into_iter()
+        .map(|(_, end_t, r)| (end_t, r))
+        .collect();
     let late_start = plan.len() * 9 / 10;
     let fresh = || {
         let mut w = Watcher::new(vec![cl.clone()]);
@@ -375,9 +379,7 @@ fn far_check(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 black_box(
-                    check(&scn, &convoys, &CheckOptions::default())
-                        .convoys
-                        .len(),
+                    check(&scn, &convoys, &CheckOptions::default()).len(),
                 )
             })
         });
