@@ -377,11 +377,7 @@ fn far_check(c: &mut Criterion) {
     ] {
         let scn = Scenario::new(vec![layer.clone()]);
         g.bench_function(name, |b| {
-            b.iter(|| {
-                black_box(
-                    check(&scn, &convoys, &CheckOptions::default()).len(),
-                )
-            })
+            b.iter(|| black_box(check(&scn, &convoys, &CheckOptions::default()).len()))
         });
     }
     g.finish();

@@ -81,6 +81,25 @@ impl Gazetteer {
         Gazetteer::from_geojson(BUNDLED)
     }
 
+    /// The bundled places, read once per process (`None` if they do not read).
+    pub fn shared() -> Option<&'static Gazetteer> {
+        static SHARED: std::sync::OnceLock<Option<Gazetteer>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| Gazetteer::bundled().ok()).as_ref()
+    }
+
+    /// Where `at` is, for a reader: "3 km SW of Kramatorsk", "in Kramatorsk"
+    /// (within 1 km), or `None` with no named place within 100 km.
+    pub fn describe(&self, at: Coord) -> Option<String> {
+        let (p, d) = self.nearest(at, 100_000.0)?;
+        if d < 1_000.0 {
+            return Some(format!("in {}", p.name));
+        }
+        let (_, azimuth) = crate::geodesy::inverse_m(p.at, at);
+        const WINDS: [&str; 8] = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+        let wind = WINDS[((azimuth.rem_euclid(360.0) + 22.5) / 45.0) as usize % 8];
+        Some(format!("{:.0} km {wind} of {}", d / 1000.0, p.name))
+    }
+
     /// Places from a GeoJSON FeatureCollection of Points with `name`,
     /// `population`, `country` and `alternatenames`.
     pub fn from_geojson(bytes: &[u8]) -> Result<Gazetteer, crate::error::Problem> {

@@ -7,19 +7,10 @@ use super::Monitoring;
 use super::canvas::{Align, Canvas, Face, Rgb};
 use crate::utc::format_rfc3339;
 
+use crate::output::palette::category_colour;
+
 const INK: Rgb = [30, 30, 30];
 const GRID: Rgb = [215, 215, 215];
-/// Category colours (colour-blind safe, Okabe-Ito).
-pub const PALETTE: [Rgb; 8] = [
-    [0, 114, 178],
-    [230, 159, 0],
-    [0, 158, 115],
-    [204, 121, 167],
-    [86, 180, 233],
-    [213, 94, 0],
-    [240, 228, 66],
-    [0, 0, 0],
-];
 
 /// A "nice" axis maximum and step for values up to `max`.
 fn nice(max: f64) -> (f64, f64) {
@@ -202,7 +193,7 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
                     (bx + bw * 0.85, y1),
                     (bx, y1),
                 ]],
-                PALETTE[k % PALETTE.len()],
+                category_colour(cats[k]),
                 1.0,
             );
             acc += *n as f32;
@@ -224,7 +215,7 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
     // The categories' key, on a second row when one is not enough.
     let mut kx = x + 42.0;
     let mut row = 0.0;
-    for (k, cat) in cats.iter().enumerate() {
+    for cat in cats.iter() {
         let cat_w = 14.0 + super::canvas::text_width(cat, Face::Prose, 6.0);
         if kx + cat_w > x + w && kx > x + 42.0 {
             if row > 0.0 {
@@ -241,6 +232,7 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
             row += 8.0;
             kx = x + 42.0;
         }
+        let colour = category_colour(cat);
         let cat = super::canvas::fit(cat, Face::Prose, 6.0, x + w - kx - 8.0);
         let base = base + row;
         c.fill(
@@ -250,7 +242,7 @@ pub fn incidents_per_day(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
                 (kx + 6.0, base + 20.0),
                 (kx, base + 20.0),
             ]],
-            PALETTE[k % PALETTE.len()],
+            colour,
             1.0,
         );
         c.text(
@@ -296,7 +288,11 @@ pub fn depth_over_time(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f3
     for (t, d) in &pts {
         let px = x + 46.0 + ((t - lo) / span) as f32 * plot_w;
         let py = base - (d / 1000.0 / top) as f32 * (h - 12.0 - 14.0);
-        c.fill(&[square(px, py, 2.0)], PALETTE[5], 1.0);
+        c.fill(
+            &[square(px, py, 2.0)],
+            crate::output::palette::DEVIATION,
+            1.0,
+        );
     }
     // The first and last times; one label when they would meet.
     let label = |t: f64| {
@@ -377,7 +373,7 @@ pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
                 (x + label_w + len, yy + bh - 1.0),
                 (x + label_w, yy + bh - 1.0),
             ]],
-            super::map::DEVIATION,
+            crate::output::palette::DEVIATION,
             1.0,
         );
         c.text(

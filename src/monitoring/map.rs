@@ -14,9 +14,9 @@ const CORRIDOR: Rgb = [46, 139, 87];
 const GRAIN: Rgb = [40, 90, 200];
 const CONTACT: Rgb = [150, 20, 20];
 const ZONE: Rgb = [200, 90, 60];
-pub const DEVIATION: Rgb = [220, 30, 30];
-pub const ZONE_ENTRY: Rgb = [245, 150, 0];
-const INCIDENT: Rgb = [110, 30, 160];
+use crate::output::palette::{DEVIATION, ZONE_ENTRY, category_colour};
+/// The dark edge of a zone entry and of incident markers.
+const CASING: Rgb = [60, 50, 0];
 const INK: Rgb = [30, 30, 30];
 
 const COUNTRIES: &[u8] =
@@ -215,11 +215,17 @@ pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) 
                 },
             ]
         };
-        c.stroke(&f.line(&path), colour, 2.2, None, false);
+        if colour == ZONE_ENTRY {
+            c.stroke(&f.line(&path), CASING, 3.2, None, false);
+            c.stroke(&f.line(&path), colour, 1.8, None, false);
+        } else {
+            c.stroke(&f.line(&path), colour, 2.6, None, false);
+        }
     }
     for i in &m.incidents {
         let (px, py) = f.pt(i.pos);
-        c.fill(&[circle(px, py, 2.6)], INCIDENT, 1.0);
+        c.fill(&[circle(px, py, 3.2)], [255, 255, 255], 1.0);
+        c.fill(&[circle(px, py, 2.6)], category_colour(&i.category), 1.0);
     }
     c.unclip();
     c.stroke(
@@ -304,7 +310,7 @@ fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
 /// The legend's entries, bottom left, upwards.
 fn legend(c: &mut dyn Canvas, x: f32, bottom: f32) {
     let items: [(&str, Rgb, u8); 7] = [
-        ("incident inside the zone", INCIDENT, 2),
+        ("incident inside the zone", category_colour("checkpoint"), 2),
         ("zone entry", ZONE_ENTRY, 0),
         ("deviation", DEVIATION, 0),
         ("buffer zone", ZONE, 1),

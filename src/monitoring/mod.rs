@@ -104,6 +104,16 @@ pub struct Monitoring {
     pub tolerances: Vec<(String, String, f64)>,
     /// Zone widths from the contact lines, km.
     pub zone_widths_km: Vec<f64>,
+    /// The first and last time in the data (tracks and incidents), Unix
+    /// seconds: what an open period covers.
+    pub data_span: Option<(f64, f64)>,
+}
+
+/// The nearest named place ("3 km SW of Kramatorsk"), or "-" with none within 100 km.
+pub fn near(c: Coord) -> String {
+    crate::places::Gazetteer::shared()
+        .and_then(|g| g.describe(c))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// MGRS to the metre, spaced (`36U UA 24182 91607`), or `-` off its range.
@@ -273,6 +283,19 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     figures.by_category = cats;
     incidents.sort_by(|a, b| b.depth_m.total_cmp(&a.depth_m));
     let (scene, tolerances, zone_widths_km) = scene(overview.scn);
+    let data_span = overview
+        .convoys
+        .iter()
+        .flat_map(|c| {
+            c.parts
+                .iter()
+                .flat_map(|p| p.times.iter().flatten().copied())
+        })
+        .chain(overview.incidents.iter().filter_map(|i| i.time_s))
+        .filter(|t| t.is_finite())
+        .fold(None, |s: Option<(f64, f64)>, t| {
+            Some(s.map_or((t, t), |(a, b)| (a.min(t), b.max(t))))
+        });
     Monitoring {
         request: req,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -288,6 +311,7 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         scene,
         tolerances,
         zone_widths_km,
+        data_span,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
 use super::{Monitoring, charts, map};
-use crate::output::text::format_length_m;
+use crate::output::text::{count, format_length_m};
 use krilla::Document;
 use krilla::page::PageSettings;
 use krilla::text::Font;
@@ -40,7 +40,13 @@ struct Pages {
     fallback: Font,
     w: f32,
     h: f32,
+    /// The bundled (invented) scenario is among the sources: every page says so.
+    illustrative: bool,
 }
+
+/// What every page of a report on the bundled scenario says at its head.
+pub const ILLUSTRATIVE: &str =
+    "ILLUSTRATIVE DATA: the bundled scenario's corridors, tracks and incidents are invented.";
 
 /// Draws one page with `f(canvas, width, height)`, numbered at the foot.
 fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canvas, f32, f32)) {
@@ -58,6 +64,16 @@ fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canva
             fallback: p.fallback.clone(),
         };
         f(&mut c, w, h);
+        if p.illustrative {
+            c.text(
+                (w - MARGIN, 20.0),
+                7.5,
+                ILLUSTRATIVE,
+                Face::Prose,
+                [180, 30, 30],
+                Align::Right,
+            );
+        }
         // The footer keeps clear of the page number.
         let footer = super::canvas::fit(title, Face::Prose, 7.0, w - 2.0 * MARGIN - 40.0);
         c.text(
@@ -99,7 +115,13 @@ pub fn period_text(m: &Monitoring) -> String {
         (Some(a), Some(b)) => format!("{a} to {b}"),
         (Some(a), None) => format!("from {a}"),
         (None, Some(b)) => format!("until {b}"),
-        (None, None) => "all times in the data".into(),
+        (None, None) => match m
+            .data_span
+            .and_then(|(a, b)| Some((t(Some(a))?, t(Some(b))?)))
+        {
+            Some((a, b)) => format!("{a} to {b} (all the data)"),
+            None => "the whole data (no times in it)".into(),
+        },
     }
 }
 
@@ -156,7 +178,7 @@ pub fn method_text(m: &Monitoring) -> Vec<String> {
             "The buffer zone is every point within half its width of a contact line (widths here: {}), or a zone given as an area. A zone entry is each maximal stretch inside it, counted whether or not the convoy was in a corridor; its depth is the greatest distance from the stretch to the zone's boundary. An incident's depth is its distance to that boundary.",
             if widths.is_empty() { "no contact line".to_string() } else { widths.join(", ") }
         ),
-        "Times along a stretch are interpolated between timed vertices by distance. A stretch belongs to the period when its times overlap it; a stretch without times is only reported when no period is given. Figures come from the same analysis as `corridor-watch check`; this report recomputes nothing.".into(),
+        "Times along a stretch are interpolated between timed vertices by distance. A stretch belongs to the period when its times overlap it; a stretch without times is only reported when no period is given. Figures come from the same analysis as the corridor-watch check command; this report recomputes nothing.".into(),
         "Limits: positions are as reported (no map matching); a reporting gap is bridged by a geodesic; corridors and the zone are as loaded, and the report cannot know whether they are current.".into(),
     ]
 }
@@ -194,7 +216,7 @@ fn title_page(c: &mut dyn Canvas, m: &Monitoring, w: f32) {
         c.text(
             (MARGIN, y),
             9.0,
-            "ILLUSTRATIVE DATA: the bundled scenario's corridors, tracks and incidents are invented.",
+            ILLUSTRATIVE,
             Face::Prose,
             [180, 30, 30],
             Align::Left,
@@ -304,7 +326,16 @@ struct Table<'a> {
     note: Option<String>,
 }
 
+/// A table over as many pages as it needs, in landscape (positions with
+/// their nearest places want the width).
 fn table_pages(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
+    let portrait = (p.w, p.h);
+    (p.w, p.h) = (portrait.0.max(portrait.1), portrait.0.min(portrait.1));
+    table_pages_in(p, n, footer, t);
+    (p.w, p.h) = portrait;
+}
+
+fn table_pages_in(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
     let size = 6.6;
     let ch = super::canvas::MONO_EM * size;
     let lh = size * 1.5;
@@ -398,7 +429,7 @@ fn km(m: f64) -> String {
 }
 
 /// The stretches table's columns.
-pub const STRETCH_HEADER: [&str; 8] = [
+pub const STRETCH_HEADER: [&str; 10] = [
     "convoy",
     "type",
     "start (UTC)",
@@ -406,17 +437,20 @@ pub const STRETCH_HEADER: [&str; 8] = [
     "length",
     "max offset",
     "start MGRS",
+    "start near",
     "end MGRS",
+    "end near",
 ];
 
 /// The incidents table's columns.
-pub const INCIDENT_HEADER: [&str; 6] = [
+pub const INCIDENT_HEADER: [&str; 7] = [
     "id",
     "time (UTC)",
     "category",
     "depth",
     "to contact line",
     "MGRS",
+    "near",
 ];
 
 /// The stretches table's rows.
@@ -437,7 +471,9 @@ pub fn stretch_rows(m: &Monitoring) -> Vec<Vec<String>> {
                 km(r.stretch.length_m),
                 r.stretch.max_offset_m.map(km).unwrap_or_else(|| "-".into()),
                 super::mgrs(r.stretch.start),
+                super::near(r.stretch.start),
                 super::mgrs(r.stretch.end),
+                super::near(r.stretch.end),
             ]
         })
         .collect()
@@ -456,6 +492,7 @@ pub fn incident_rows(m: &Monitoring) -> Vec<Vec<String>> {
                 km(i.depth_m),
                 i.contact_line_m.map(km).unwrap_or_else(|| "-".into()),
                 super::mgrs(i.pos),
+                super::near(i.pos),
             ]
         })
         .collect()
@@ -490,6 +527,7 @@ pub fn render(
         fallback: font(DEJAVU)?,
         w,
         h,
+        illustrative: m.request.illustrative,
     };
     let footer = format!("{} - {}", m.request.title, period_text(m));
     let mut n = 1;
@@ -511,8 +549,10 @@ pub fn render(
         prose(
             c,
             &format!(
-                "Corridors, grain lanes and the buffer zone as loaded; the period's {} deviation(s) and {} zone entr(ies){}; the {} incident(s) inside the zone in the period.",
-                m.figures.deviations, m.figures.zone_entries, "", m.figures.incidents_inside
+                "Corridors, grain lanes and the buffer zone as loaded; the period's {} and {}; the {} inside the zone in the period.",
+                count(m.figures.deviations, "deviation", "deviations"),
+                count(m.figures.zone_entries, "zone entry", "zone entries"),
+                count(m.figures.incidents_inside, "incident", "incidents")
             ),
             MARGIN,
             MARGIN + 24.0 + mh + 14.0,
@@ -534,8 +574,10 @@ pub fn render(
     let stretches = Table {
         title: "Deviations and buffer-zone entries",
         header: STRETCH_HEADER.to_vec(),
-        widths: vec![10, 10, 16, 16, 10, 10, 18, 18],
-        right: vec![false, false, false, false, true, true, false, false],
+        widths: vec![12, 10, 16, 16, 10, 10, 18, 30, 18, 30],
+        right: vec![
+            false, false, false, false, true, true, false, false, false, false,
+        ],
         rows: stretch_rows(m),
         note: cut_note(
             m.stretches.len().min(super::MAX_ROWS),
@@ -548,8 +590,8 @@ pub fn render(
     let incidents = Table {
         title: "Incidents inside the buffer zone",
         header: INCIDENT_HEADER.to_vec(),
-        widths: vec![12, 16, 22, 10, 15, 18],
-        right: vec![false, false, false, true, true, false],
+        widths: vec![12, 16, 20, 10, 15, 18, 30],
+        right: vec![false, false, false, true, true, false, false],
         rows: incident_rows(m),
         note: cut_note(
             m.incidents.len().min(super::MAX_ROWS),

@@ -5,6 +5,7 @@
 
 pub mod export;
 mod field;
+pub mod palette;
 pub mod postgis_sink;
 pub mod report;
 pub mod route;

@@ -166,7 +166,10 @@ mod tests {
     fn machado_matrices_keep_grey_and_darken_red_for_protans() {
         for v in Vision::ALL {
             let w = v.lab([255, 255, 255]);
-            assert!((w[0] - 100.0).abs() < 0.5 && w[1].abs() < 1.0 && w[2].abs() < 1.0, "{v:?} {w:?}");
+            assert!(
+                (w[0] - 100.0).abs() < 0.5 && w[1].abs() < 1.0 && w[2].abs() < 1.0,
+                "{v:?} {w:?}"
+            );
         }
         let red = Vision::Protanopia.lab([255, 0, 0]);
         let normal = Vision::Normal.lab([255, 0, 0]);
@@ -196,6 +199,9 @@ mod tests {
             .iter()
             .map(|v| smallest_difference(&distinct_set(), *v).0)
             .fold(f64::INFINITY, f64::min);
-        assert!(worst_old < 10.0 && worst_new > worst_old + 5.0, "{worst_old} {worst_new}");
+        assert!(
+            worst_old < 10.0 && worst_new > worst_old + 5.0,
+            "{worst_old} {worst_new}"
+        );
     }
 }

@@ -36,6 +36,11 @@ fn no_negative_zero(v: f64, half_unit: f64) -> f64 {
     if v.abs() < half_unit { 0.0 } else { v }
 }
 
+/// A count with its noun, singular or plural: "1 zone entry", "3 zone entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A duration in seconds: "7 min", "5 h 07 min".
 pub fn format_duration_s(s: f64) -> String {
     if !s.is_finite() || s < 0.0 {

@@ -266,3 +266,56 @@ fn scripts_axes_and_ids_read_back_as_written() {
         "ids told apart:\n{text}"
     );
 }
+
+/// Issue 24, the report: "ILLUSTRATIVE DATA" on every page of a report on the
+/// bundled scenario; counts with their own nouns (no "(s)", "(ies)"), no
+/// literal backticks; an open period says the data's dates; each stretch and
+/// incident located by MGRS and the nearest named place; the charts and the
+/// map in the app's colours (the one palette), by category.
+#[test]
+fn every_page_says_illustrative_and_the_words_read_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("r.pdf");
+    report(&bundled(), &[], &pdf);
+    let Some(text) = pdftotext(&pdf) else { return };
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 5, "{} pages", pages.len());
+    for (k, p) in pages.iter().enumerate() {
+        assert!(
+            p.contains("ILLUSTRATIVE DATA"),
+            "page {} says nothing:\n{p}",
+            k + 1
+        );
+    }
+    for bad in ["(s)", "(ies)", "`"] {
+        assert!(!text.contains(bad), "{bad:?} in:\n{text}");
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("6 deviations and 1 zone entry"), "{flat}");
+    assert!(flat.contains("the 10 incidents inside the zone"), "{flat}");
+    assert!(
+        flat.contains("2026-03-01T08:01:56Z to 2026-03-04T21:00:16Z (all the data)"),
+        "{flat}"
+    );
+    assert!(!flat.contains("all times in the data"));
+    // UN-07's deviation starts 2 km S of Slovyansk (the bundled places).
+    assert!(
+        flat.contains("37U CQ 97083 10028 2 km S of Slovyansk"),
+        "{flat}"
+    );
+    // The HTML report's charts and map: shelling in the palette's wine, not
+    // the old magenta; the zone entry in the palette's yellow.
+    let html = dir.path().join("r.html");
+    report(&bundled(), &["--format", "html"], &html);
+    let h = std::fs::read_to_string(&html).unwrap().to_lowercase();
+    let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+    let pal = corridor_watch::output::palette::category_colour;
+    for cat in ["shelling", "checkpoint", "humanitarian_access"] {
+        assert!(h.contains(&hex(pal(cat))), "{cat} {}", hex(pal(cat)));
+    }
+    assert!(h.contains(&hex(corridor_watch::output::palette::ZONE_ENTRY)));
+    assert!(!h.contains("#96006e"), "the old shelling colour");
+}

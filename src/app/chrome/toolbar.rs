@@ -282,11 +282,26 @@ fn legend_ui(ui: &mut egui::Ui) {
     swatch(ui, DEVIATION, "deviation");
     swatch(ui, ZONE_ENTRY, "zone entry");
     swatch(ui, GAP, "AIS gap");
-    swatch(
-        ui,
-        category_colour("checkpoint"),
-        "incident, by category (ringed: in zone)",
+    // One swatch per category, in a strip (the categories' names on hover).
+    let cats = crate::output::palette::CATEGORIES;
+    let (r, resp) = ui.allocate_exact_size(
+        egui::vec2(6.0 * cats.len() as f32, 10.0),
+        egui::Sense::hover(),
     );
+    for (k, (name, _)) in cats.iter().enumerate() {
+        let cell = egui::Rect::from_min_size(
+            r.min + egui::vec2(6.0 * k as f32, 0.0),
+            egui::vec2(6.0, 10.0),
+        );
+        ui.painter().rect_filled(cell, 0.0, category_colour(name));
+    }
+    resp.on_hover_ui(|ui| {
+        for (name, _) in cats {
+            ui.horizontal(|ui| swatch(ui, category_colour(name), &name.replace('_', " ")));
+        }
+        ui.horizontal(|ui| swatch(ui, category_colour(""), "any other category"));
+    });
+    ui.label(RichText::new("incidents by category (ringed: in zone)").small());
 }
 
 #[cfg(test)]

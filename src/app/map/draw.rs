@@ -220,21 +220,33 @@ impl LayersPlugin<'_> {
         for r in a.results.iter().filter(|_| !self.hide_tracks) {
             // A parked convoy's stretch has no length: a ring where it stands
             // (zone entry inside, deviation outside).
-            for (paths, colour, ring) in [
-                (&r.zone_paths, ZONE_ENTRY, 6.0),
-                (&r.deviation_paths, DEVIATION, 9.0),
+            // Deviations under zone entries: a stretch that is both shows a
+            // yellow core (on a dark casing) inside its vermillion edges.
+            for (paths, strokes, ring) in [
+                (
+                    &r.deviation_paths,
+                    [(6.0, DEVIATION), (0.0, DEVIATION)],
+                    9.0,
+                ),
+                (
+                    &r.zone_paths,
+                    [(4.5, super::style::ZONE_ENTRY_CASING), (2.5, ZONE_ENTRY)],
+                    6.0,
+                ),
             ] {
                 for path in paths {
                     if path.windows(2).all(|w| w[0] == w[1]) {
                         if let Some(&at) = path.first() {
                             let pos = to_screen(projector, at);
-                            painter.circle_stroke(pos, ring, Stroke::new(3.0, colour));
+                            for (w, colour) in strokes.iter().filter(|s| s.0 > 0.0) {
+                                painter.circle_stroke(pos, ring, Stroke::new(w - 1.5, *colour));
+                            }
                         }
                     } else {
-                        painter.add(Shape::line(
-                            project_line(projector, path),
-                            Stroke::new(4.0, colour),
-                        ));
+                        let line = project_line(projector, path);
+                        for (w, colour) in strokes.iter().filter(|s| s.0 > 0.0) {
+                            painter.add(Shape::line(line.clone(), Stroke::new(*w, *colour)));
+                        }
                     }
                 }
             }

@@ -1,14 +1,23 @@
-//! The map's palette: colours of roles, stretches, highlights and incident
-//! categories (the legend draws from here too).
+//! The map's colours: roles, and (from the one palette, `output::palette`,
+//! shared with the monitoring report) stretches, the selection and incident
+//! categories. The legend draws from here too.
 
 use crate::model::Role;
+use crate::output::palette;
 use eframe::egui::Color32;
 
-pub const DEVIATION: Color32 = Color32::from_rgb(220, 30, 30);
-pub const ZONE_ENTRY: Color32 = Color32::from_rgb(245, 140, 0);
+const fn rgb(c: palette::Rgb) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+pub const DEVIATION: Color32 = rgb(palette::DEVIATION);
+pub const ZONE_ENTRY: Color32 = rgb(palette::ZONE_ENTRY);
+/// Dark casing under a zone entry (its yellow needs an edge on a light basemap).
+pub const ZONE_ENTRY_CASING: Color32 = Color32::from_rgb(60, 50, 0);
 /// An AIS gap: a vessel silent inside a grain lane (dashed on the map).
 pub const GAP: Color32 = Color32::from_rgb(120, 120, 135);
-pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 215, 0);
+/// The selection (its own colour, apart from every stretch and category).
+pub const HIGHLIGHT: Color32 = rgb(palette::SELECTION);
 pub const CONTACT_LINE: Color32 = Color32::from_rgb(140, 20, 20);
 pub const TRACK: Color32 = Color32::from_rgb(35, 35, 45);
 /// A planned route's legs inside the corridors (outside ones are `DEVIATION` red).
@@ -31,15 +40,5 @@ pub fn role_colour(role: Role) -> Color32 {
 
 /// Incident marker colour by category.
 pub fn category_colour(category: &str) -> Color32 {
-    match category {
-        // Not red: red is a deviation.
-        "shelling" => Color32::from_rgb(150, 0, 110),
-        "drone" => Color32::from_rgb(140, 60, 200),
-        "small_arms" => Color32::from_rgb(230, 120, 20),
-        "mine" => Color32::from_rgb(90, 60, 30),
-        "checkpoint" => Color32::from_rgb(30, 110, 200),
-        "ceasefire_violation" => Color32::from_rgb(220, 0, 120),
-        "humanitarian_access" => Color32::from_rgb(20, 150, 120),
-        _ => Color32::from_rgb(80, 80, 80),
-    }
+    rgb(palette::category_colour(category))
 }
