@@ -137,6 +137,17 @@ impl CorridorApp {
         for p in dropped {
             self.open_path(p, None);
         }
+        // The title bar names invented data while it is shown, as the map does.
+        let title = if self.session.layers.iter().any(|l| l.illustrative) {
+            "corridor-watch - ILLUSTRATIVE DATA (bundled scenario)"
+        } else {
+            "corridor-watch"
+        };
+        if self.runtime.title != title {
+            self.runtime.title = title.to_string();
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.to_string()));
+        }
     }
 
     /// Draws everything from the session; what the user asks for goes to `out`.

@@ -61,6 +61,8 @@ pub struct LoadedLayer {
     pub role_pick: Role,
     /// Order in which it was asked for.
     pub seq: u64,
+    /// One of the bundled scenario's (invented) files: the map says so.
+    pub illustrative: bool,
     /// Lines in Mercator units, made on first draw (see `projection::ScreenMap`).
     mercator: std::sync::OnceLock<Vec<Vec<Vec<[f64; 2]>>>>,
 }
@@ -70,7 +72,12 @@ impl LoadedLayer {
         let role = dominant_role(&layer);
         let c = super::map::style::role_colour(role);
         let width = if role == Role::Track { 2.5 } else { 2.0 };
+        let illustrative = match &origin {
+            Origin::Path(p) => crate::monitoring::is_bundled(p),
+            _ => false,
+        };
         Self {
+            illustrative,
             layer,
             origin,
             style: LayerStyle {

@@ -22,6 +22,8 @@ pub struct Runtime {
     pub pending_loads: usize,
     /// Layers are listed in the order they were asked for, whatever order they load in.
     pub open_seq: u64,
+    /// The window title last set (it names illustrative data while shown).
+    pub title: String,
     /// Where the state file goes (`None`: nowhere; tests and headless runs).
     pub state_dir: Option<PathBuf>,
 }
@@ -38,6 +40,7 @@ impl Runtime {
             generation: 0,
             pending_loads: 0,
             open_seq: 0,
+            title: "corridor-watch".into(),
             state_dir: None,
         }
     }

@@ -3,10 +3,8 @@
 
 use super::Monitoring;
 use super::canvas::{SvgCanvas, xml};
-use super::pdf::{
-    INCIDENT_HEADER, STRETCH_HEADER, cut_note, figure_lines, incident_rows, method_text,
-    period_text, stretch_rows,
-};
+use super::pdf::{figure_lines, method_text, period_text};
+use super::rows::{INCIDENT_HEADER, STRETCH_HEADER, cut_note, incident_rows, stretch_rows};
 use super::{charts, map};
 use std::fmt::Write;
 

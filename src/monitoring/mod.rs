@@ -14,6 +14,7 @@ mod charts;
 pub mod html;
 mod map;
 pub mod pdf;
+pub mod rows;
 
 use crate::analysis::Overview;
 use crate::analysis::Stretch;
@@ -141,13 +142,14 @@ pub fn source_of(p: &std::path::Path) -> Source {
 
 /// Whether `p` is one of the bundled (illustrative) scenario's files.
 pub fn is_bundled(p: &std::path::Path) -> bool {
-    let Ok(c) = std::fs::canonicalize(p) else {
-        return false;
-    };
-    crate::io::bundled_files()
-        .iter()
-        .filter_map(|b| std::fs::canonicalize(b).ok())
-        .any(|b| b == c)
+    static BUNDLED: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let bundled = BUNDLED.get_or_init(|| {
+        crate::io::bundled_files()
+            .iter()
+            .filter_map(|b| std::fs::canonicalize(b).ok())
+            .collect()
+    });
+    std::fs::canonicalize(p).is_ok_and(|c| bundled.contains(&c))
 }
 
 fn overlaps(s: &Stretch, from: Option<f64>, to: Option<f64>) -> bool {

@@ -61,3 +61,20 @@ fn two_layers_with_the_same_ids_are_named() {
         super::log_texts(&h)
     );
 }
+
+/// Issue 24, the map: nothing on the map or the title bar said the bundled
+/// data is invented. The map says so while a bundled layer is shown, and
+/// only then (a copy of the same file elsewhere is the user's own data).
+#[test]
+fn the_map_says_illustrative_data_only_over_the_bundled_scenario() {
+    let words = "ILLUSTRATIVE DATA: invented corridors";
+    let h = app_on(bundled());
+    h.get_by_label_contains(words);
+    assert!(h.state().session.layers.iter().all(|l| l.illustrative));
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("corridors.geojson");
+    std::fs::copy(super::data("corridors.geojson"), &own).unwrap();
+    let h = app_on(vec![own]);
+    assert!(h.query_by_label_contains(words).is_none());
+    assert!(!h.state().session.layers[0].illustrative);
+}

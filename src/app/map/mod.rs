@@ -158,7 +158,14 @@ impl MapView {
             .double_click_to_zoom(true)
             // The wheel zooms, as in every other map; dragging pans.
             .zoom_with_ctrl(false);
+        let illustrative = session
+            .layers
+            .iter()
+            .any(|l| l.illustrative && l.style.visible);
         let shown = map.show(ui, |ui, response, projector, _memory| {
+            if illustrative {
+                illustrative_banner(ui, projector.clip_rect());
+            }
             // Attribution, as the sources require.
             ui.painter().text(
                 projector.clip_rect().right_bottom() - egui::vec2(6.0, 6.0),
@@ -186,6 +193,32 @@ impl MapView {
             out.push(Command::ClearToolShapes);
         }
     }
+}
+
+/// What the map says while the bundled scenario is shown, so that no
+/// screenshot of it passes for real data.
+pub const ILLUSTRATIVE: &str =
+    "ILLUSTRATIVE DATA: invented corridors, convoys and incidents (the bundled scenario)";
+
+fn illustrative_banner(ui: &mut egui::Ui, clip: egui::Rect) {
+    let red = Color32::from_rgb(150, 20, 20);
+    let text = egui::RichText::new(ILLUSTRATIVE).size(13.0).color(red);
+    let galley =
+        ui.painter()
+            .layout_no_wrap(ILLUSTRATIVE.into(), egui::FontId::proportional(13.0), red);
+    let at = egui::pos2(clip.center().x - galley.size().x / 2.0, clip.top() + 8.0);
+    let rect = egui::Rect::from_min_size(at, galley.size());
+    let bg = rect.expand2(egui::vec2(8.0, 4.0));
+    let painter = ui.painter().with_clip_rect(clip);
+    painter.rect_filled(bg, 4.0, Color32::from_rgba_unmultiplied(255, 255, 255, 225));
+    painter.rect_stroke(
+        bg,
+        4.0,
+        egui::Stroke::new(1.5, red),
+        egui::StrokeKind::Inside,
+    );
+    // A label (not paint), so that it is read by accessibility as any text is.
+    ui.put(rect, egui::Label::new(text).selectable(false));
 }
 
 /// The incidents the Buffer zone tab's filter leaves out, so the map shows what the table shows.
