@@ -155,16 +155,14 @@ fn intersects(p: &geo::Polygon<f64>, b: [f64; 4]) -> bool {
     })
 }
 
-/// Height over width of what the map shows (Web Mercator).
-pub fn aspect(m: &Monitoring) -> f32 {
-    let b = extent(m);
-    let h = merc_y(b[3]) - merc_y(b[1]);
-    let w = (b[2] - b[0]).max(1e-6);
-    (h / w) as f32
-}
+/// Height of the legend's strip under the map.
+const LEGEND_H: f32 = 14.0;
 
-/// Draws the map into the box (x, y, w, h).
+/// Draws the map into the box (x, y, w, h): the map, and its legend in a
+/// strip beneath it (outside the data).
 pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
+    let h = (h - LEGEND_H).max(10.0);
+    legend(c, x, y + h + LEGEND_H - 3.0, w);
     let b = extent(m);
     let f = Frame::fit(b, x, y, w, h);
     c.clip(x, y, w, h);
@@ -227,6 +225,7 @@ pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) 
         c.fill(&[circle(px, py, 3.2)], [255, 255, 255], 1.0);
         c.fill(&[circle(px, py, 2.6)], category_colour(&i.category), 1.0);
     }
+    labels(c, m, &f, b);
     c.unclip();
     c.stroke(
         &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
@@ -237,7 +236,6 @@ pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) 
     );
     scale_bar(c, &f);
     north_arrow(c, x + w - 22.0, y + 14.0);
-    legend(c, x + 8.0, y + h - 8.0);
     c.text(
         (x + w - 4.0, y + h - 4.0),
         5.5,
@@ -307,48 +305,125 @@ fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
     c.text((x, y + 25.0), 7.0, "N", Face::Prose, INK, Align::Centre);
 }
 
-/// The legend's entries, bottom left, upwards.
-fn legend(c: &mut dyn Canvas, x: f32, bottom: f32) {
+/// Names on the map, none over another: each convoy's id at the start of
+/// its first stretch of the period, then the largest places in view.
+fn labels(c: &mut dyn Canvas, m: &Monitoring, f: &Frame, b: [f64; 4]) {
+    let mut taken: Vec<[f32; 4]> = Vec::new();
+    let mut place =
+        |c: &mut dyn Canvas, (px, py): (f32, f32), text: &str, size: f32, colour: Rgb| {
+            let w = super::canvas::text_width(text, Face::Prose, size);
+            let r = [px + 3.0, py - size, px + 3.0 + w, py + 1.0];
+            let inside = r[0] >= f.x0 && r[2] <= f.x0 + f.w && r[1] >= f.y0 && r[3] <= f.y0 + f.h;
+            let free = taken
+                .iter()
+                .all(|t| r[2] < t[0] || r[0] > t[2] || r[3] < t[1] || r[1] > t[3]);
+            if inside && free {
+                taken.push(r);
+                rect(c, r[0] - 0.5, r[1], w + 1.0, size + 1.0, [255, 255, 255]);
+                c.text((px + 3.0, py), size, text, Face::Prose, colour, Align::Left);
+            }
+            inside && free
+        };
+    let mut named = std::collections::HashSet::new();
+    for r in &m.stretches {
+        if named.insert(r.convoy_id.as_str()) {
+            let colour = if r.kind == "deviation" {
+                DEVIATION
+            } else {
+                INK
+            };
+            place(c, f.pt(r.stretch.start), &r.convoy_id, 6.0, colour);
+        }
+    }
+    let Some(g) = crate::places::Gazetteer::shared() else {
+        return;
+    };
+    let mut shown = 0;
+    for p in g.in_box(b, 50_000) {
+        if shown >= 30 {
+            break;
+        }
+        let at = f.pt(p.at);
+        if place(c, at, &p.name, 6.0, INK) {
+            c.fill(&[circle(at.0, at.1, 1.2)], INK, 1.0);
+            shown += 1;
+        }
+    }
+}
+
+/// The legend, one row under the map from `x`, its baseline at `y`.
+fn legend(c: &mut dyn Canvas, x: f32, y: f32, w: f32) {
     let items: [(&str, Rgb, u8); 7] = [
-        ("incident inside the zone", category_colour("checkpoint"), 2),
-        ("zone entry", ZONE_ENTRY, 0),
-        ("deviation", DEVIATION, 0),
-        ("buffer zone", ZONE, 1),
-        ("contact line", CONTACT, 0),
-        ("grain lane", GRAIN, 0),
         ("corridor", CORRIDOR, 0),
+        ("grain lane", GRAIN, 3),
+        ("contact line", CONTACT, 0),
+        ("buffer zone", ZONE, 1),
+        ("deviation", DEVIATION, 0),
+        ("zone entry", ZONE_ENTRY, 4),
+        (
+            "incident inside the zone, by category",
+            category_colour("checkpoint"),
+            2,
+        ),
     ];
-    let lh = 9.0;
-    rect(
-        c,
-        x - 4.0,
-        bottom - lh * items.len() as f32 - 6.0,
-        112.0,
-        lh * items.len() as f32 + 8.0,
-        [255, 255, 255],
-    );
-    for (k, (label, colour, kind)) in items.iter().enumerate() {
-        let yy = bottom - k as f32 * lh - 2.0;
+    let mut xx = x;
+    for (label, colour, kind) in items {
         match kind {
             1 => c.fill(
                 &[vec![
-                    (x, yy - 6.0),
-                    (x + 14.0, yy - 6.0),
-                    (x + 14.0, yy),
-                    (x, yy),
+                    (xx, y - 6.0),
+                    (xx + 14.0, y - 6.0),
+                    (xx + 14.0, y),
+                    (xx, y),
                 ]],
-                *colour,
+                colour,
                 0.5,
             ),
-            2 => c.fill(&[circle(x + 7.0, yy - 3.0, 2.6)], *colour, 1.0),
+            2 => {
+                for (k, (_, rgb)) in crate::output::palette::CATEGORIES.iter().enumerate() {
+                    c.fill(
+                        &[circle(xx + 2.5 + 3.0 * k as f32, y - 3.0, 1.8)],
+                        *rgb,
+                        1.0,
+                    );
+                }
+            }
+            3 => c.stroke(
+                &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
+                colour,
+                1.4,
+                Some(3.0),
+                false,
+            ),
+            4 => {
+                c.stroke(
+                    &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
+                    CASING,
+                    3.2,
+                    None,
+                    false,
+                );
+                c.stroke(
+                    &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
+                    colour,
+                    1.8,
+                    None,
+                    false,
+                );
+            }
             _ => c.stroke(
-                &[(x, yy - 3.0), (x + 14.0, yy - 3.0)],
-                *colour,
+                &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
+                colour,
                 2.0,
                 None,
                 false,
             ),
         }
-        c.text((x + 19.0, yy), 6.5, label, Face::Prose, INK, Align::Left);
+        let lw = super::canvas::text_width(label, Face::Prose, 6.5);
+        c.text((xx + 24.0, y), 6.5, label, Face::Prose, INK, Align::Left);
+        xx += 24.0 + lw + 10.0;
+        if xx > x + w {
+            break;
+        }
     }
 }

@@ -438,8 +438,8 @@ pub fn render(
             Align::Left,
         );
         let mw = w - 2.0 * MARGIN;
-        // As tall as what it shows needs, within the page.
-        let mh = (mw * map::aspect(m)).clamp(mw * 0.6, h - 2.0 * MARGIN - 70.0);
+        // The page's height: the frame is filled (the view widened to fit it).
+        let mh = h - 2.0 * MARGIN - 70.0;
         map::draw(c, m, MARGIN, MARGIN + 24.0, mw, mh);
         prose(
             c,

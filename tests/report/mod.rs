@@ -301,6 +301,19 @@ fn every_page_says_illustrative_and_the_words_read_as_written() {
         "{flat}"
     );
     assert!(!flat.contains("all times in the data"));
+    // The overview map names the places and the convoys that strayed; its
+    // legend sits under it and names the categories' colours.
+    let map_page = pages
+        .iter()
+        .find(|p| p.contains("Overview map"))
+        .expect("a map page");
+    for name in ["Kharkiv", "Odesa", "Dnipro", "UN-07", "MV-SEA-2"] {
+        assert!(
+            map_page.contains(name),
+            "{name} not on the map:\n{map_page}"
+        );
+    }
+    assert!(map_page.contains("incident inside the zone, by category"));
     // UN-07's deviation starts 2 km S of Slovyansk (the bundled places).
     assert!(
         flat.contains("37U CQ 97083 10028 2 km S of Slovyansk"),
