@@ -188,7 +188,8 @@ fn fit_by(
 pub fn wrap(text: &str, face: Face, size: f32, max_w: f32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in unbroken_words(text) {
+        let word = word.as_str();
         let trial = if line.is_empty() {
             word.to_string()
         } else {
@@ -209,6 +210,27 @@ pub fn wrap(text: &str, face: Face, size: f32, max_w: f32) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// The words of `text`, a number kept with the unit after it ("2.00 km",
+/// "5 h", "30 min"): a figure is never split over two lines.
+fn unbroken_words(text: &str) -> Vec<String> {
+    const UNITS: [&str; 7] = ["km", "m", "h", "min", "s", "km;", "km."];
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        let unit = UNITS.contains(&w.trim_end_matches([',', ';', '.', ')'])) || UNITS.contains(&w);
+        let after_number = out
+            .last()
+            .is_some_and(|p| p.chars().last().is_some_and(|c| c.is_ascii_digit()));
+        match out.last_mut() {
+            Some(prev) if unit && after_number => {
+                prev.push(' ');
+                prev.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
 }
 
 pub trait Canvas {
@@ -493,5 +515,27 @@ impl Canvas for SvgCanvas {
             self.body.push_str("</g>");
             self.open -= 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: "2.00 km" was split over two lines of the report's prose.
+    #[test]
+    fn a_figure_is_never_split_from_its_unit() {
+        let words = unbroken_words("HC-01 (M03): 2.00 km; GR-ODS: 5.56 km. In 5 h 07 min");
+        assert!(words.contains(&"2.00 km;".to_string()), "{words:?}");
+        assert!(words.contains(&"5.56 km.".to_string()), "{words:?}");
+        assert!(words.contains(&"5 h".to_string()) && words.contains(&"07 min".to_string()));
+        // Room for "to 2.00" and for "2.00 km", not for "to 2.00 km": the
+        // figure moves down whole.
+        let w =
+            text_width("2.00 km", Face::Prose, 8.0).max(text_width("to 2.00", Face::Prose, 8.0))
+                + 0.5;
+        let lines = wrap("to 2.00 km apart", Face::Prose, 8.0, w);
+        assert!(lines.iter().any(|l| l == "2.00 km"), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.ends_with("2.00")), "{lines:?}");
     }
 }
