@@ -36,6 +36,19 @@ fn no_negative_zero(v: f64, half_unit: f64) -> f64 {
     if v.abs() < half_unit { 0.0 } else { v }
 }
 
+/// A whole number with thousands separators: "2,967,360".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A count with its noun, singular or plural: "1 zone entry", "3 zone entries".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -139,6 +152,15 @@ pub fn spaced_mgrs(m: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_and_counts() {
+        assert_eq!(thousands(710_052), "710,052");
+        assert_eq!(thousands(2_967_360), "2,967,360");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(count(1, "zone entry", "zone entries"), "1 zone entry");
+        assert_eq!(count(0, "zone entry", "zone entries"), "0 zone entries");
+    }
 
     #[test]
     fn no_negative_zero_lengths() {

@@ -132,6 +132,8 @@ fn convoys_panel_lists_the_flagged_convoys_and_their_stretches() {
     click(&mut h, "ICRC-04");
     h.get_by_label("Convoy ICRC-04");
     h.get_by_label_contains("Deviation 1:");
+    // Issue 24: a stretch says how long it lasted, not only when.
+    h.get_by_label_contains("2026-03-02T10:33:40Z (6 min)");
     h.get_by_label_contains("Deviation 2:");
     h.get_by_label_contains("Deviation 2:").click();
     h.run_steps(3);
@@ -372,7 +374,7 @@ fn a_place_is_found_by_name_and_the_map_goes_there() {
     field.type_text("Zaporizhzhia");
     h.run_steps(2);
     // The matches list shows the city first.
-    h.get_by_label_contains("Zaporizhzhya, UA (710052 people)");
+    h.get_by_label_contains("Zaporizhzhya, UA (710,052 people)");
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
     let centre = h.state().map_rect().center();

@@ -157,7 +157,12 @@ fn place_search_ui(
     let go = |p: &crate::places::Place| Command::GoTo {
         at: p.at,
         zoom: if p.population >= 100_000 { 10.0 } else { 12.0 },
-        what: format!("{} ({}), {} people", p.name, p.country, p.population),
+        what: format!(
+            "{} ({}), {} people",
+            p.name,
+            p.country,
+            crate::output::text::thousands(p.population)
+        ),
     };
     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
         match hits.first() {
@@ -177,7 +182,12 @@ fn place_search_ui(
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     for p in &hits {
-                        let text = format!("{}, {} ({} people)", p.name, p.country, p.population);
+                        let text = format!(
+                            "{}, {} ({} people)",
+                            p.name,
+                            p.country,
+                            crate::output::text::thousands(p.population)
+                        );
                         if ui.selectable_label(false, text).clicked() {
                             out.push(go(p));
                         }

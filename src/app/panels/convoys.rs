@@ -115,7 +115,10 @@ fn convoy_detail_ui(
             };
             let e = StretchEntry::of(s);
             let times = match (&e.start_time, &e.end_time) {
-                (Some(a), Some(b)) => format!("{a} – {b}"),
+                (Some(a), Some(b)) => format!(
+                    "{a} – {b} ({})",
+                    format_duration_s(stretch_seconds(s).unwrap_or(0.0))
+                ),
                 _ => "no times".into(),
             };
             let text = format!(

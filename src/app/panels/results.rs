@@ -6,7 +6,6 @@ use crate::app::session::Session;
 use crate::geodesy::distance_m;
 use crate::output::text::format_length_m;
 use eframe::egui;
-use serde_json::Value;
 
 pub fn results_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
     if !session.measure.is_empty() {
@@ -38,7 +37,7 @@ pub fn results_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) 
                     if let Some(text) = summary(session, h.layer, h.feature) {
                         ui.strong(text);
                     }
-                    props_ui(ui, &f.properties);
+                    props_ui(ui, f);
                     if ui.small_button("Zoom to").clicked() {
                         out.push(Command::ShowFeature {
                             layer: h.layer,
@@ -107,14 +106,79 @@ fn measure_ui(ui: &mut egui::Ui, points: &[geo::Coord], out: &mut Vec<Command>) 
     ui.separator();
 }
 
-fn props_ui(ui: &mut egui::Ui, props: &serde_json::Map<String, Value>) {
+/// A feature's properties; a track's per-vertex times (read into the track,
+/// not kept as text) as their span and count, and no empty leftovers such as
+/// GeoJSON's `coordinateProperties: {}`.
+fn props_ui(ui: &mut egui::Ui, f: &crate::model::Feature) {
     egui::Grid::new(ui.next_auto_id())
         .striped(true)
         .show(ui, |ui| {
-            for (k, v) in props {
+            for (k, v) in &f.properties {
+                if v.as_object().is_some_and(|o| o.is_empty()) {
+                    continue;
+                }
                 ui.label(k);
                 ui.label(super::windows::value_text(v, 200));
                 ui.end_row();
             }
+            if let Some(text) = times_text(f) {
+                ui.label("times");
+                ui.label(text);
+                ui.end_row();
+            }
         });
+}
+
+/// "150 times, 2026-03-02T08:00:00Z to 2026-03-02T12:30:00Z (4 h 30 min)".
+pub fn times_text(f: &crate::model::Feature) -> Option<String> {
+    if matches!(f.geometry, Some(geo::Geometry::Point(_))) {
+        return None;
+    }
+    let times: Vec<f64> = f
+        .times
+        .as_ref()?
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .collect();
+    let (lo, hi) = times
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
+            (a.min(*t), b.max(*t))
+        });
+    let (a, b) = (
+        crate::utc::format_rfc3339(lo)?,
+        crate::utc::format_rfc3339(hi)?,
+    );
+    Some(format!(
+        "{} times, {a} to {b} ({})",
+        times.len(),
+        crate::output::text::format_duration_s(hi - lo)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 24: Identify showed `coordinateProperties {}` for a track with
+    /// 150 times; it shows their count and span.
+    #[test]
+    fn a_tracks_times_read_as_their_span() {
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+          "properties":{"kind":"track","convoy_id":"A","coordinateProperties":{"times":
+          ["2026-03-02T08:00:00Z","2026-03-02T09:00:00Z","2026-03-02T12:30:00Z"]}},
+          "geometry":{"type":"LineString","coordinates":[[30,50],[30.1,50],[30.2,50]]}}]}"#;
+        let l = crate::io::read_bytes("t.geojson", text.as_bytes()).unwrap();
+        let f = &l.features[0];
+        assert_eq!(
+            super::times_text(f).as_deref(),
+            Some("3 times, 2026-03-02T08:00:00Z to 2026-03-02T12:30:00Z (4 h 30 min)")
+        );
+        assert!(
+            f.properties["coordinateProperties"]
+                .as_object()
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
