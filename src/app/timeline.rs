@@ -159,6 +159,8 @@ pub fn position_at(track: &TimelineTrack, t: f64) -> Option<Coord> {
 pub struct Timeline {
     pub enabled: bool,
     pub playing: bool,
+    /// The time shown (Unix seconds); NaN until something sets it (the data's
+    /// start, or a replay's clock).
     pub t: f64,
     /// Track seconds per real second.
     pub speed: f64,
@@ -172,7 +174,7 @@ impl Default for Timeline {
         Self {
             enabled: false,
             playing: false,
-            t: 0.0,
+            t: f64::NAN,
             speed: 600.0,
             follow: None,
             data: None,
@@ -197,7 +199,9 @@ impl Timeline {
             .is_none_or(|d| d.generation != a.generation)
         {
             let d = TimelineData::new(a);
-            if self.data.is_none() {
+            // A time already set (a replay-as-live's clock that ran ahead of
+            // the first build) stays; else the data's start.
+            if !self.t.is_finite() {
                 self.t = d.t_min;
             }
             self.t = self.t.clamp(d.t_min, d.t_max.max(d.t_min));
