@@ -6,11 +6,29 @@ use super::export::ExportKind;
 use super::jobs::JobOut;
 use rfd::FileDialog;
 
+/// Faster than anyone answers a file dialog.
+const NOT_SHOWN: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// What the log says when no file dialog could be shown.
+pub const NO_DIALOG: &str = "no file dialog could be shown: install zenity or an XDG desktop portal (xdg-desktop-portal-gtk), or open files by dropping them on the window or as arguments";
+
 impl CorridorApp {
+    /// Runs `ask` on a worker. A dialog that answers "nothing picked" faster
+    /// than a person can (no XDG desktop portal and no zenity to show it)
+    /// is said in the log, so that a click never seems to do nothing.
     fn dialog(&mut self, ask: impl FnOnce() -> JobOut + Send + 'static) {
-        self.runtime
-            .jobs
-            .spawn("file dialog", move |_| ask(), JobOut::Error);
+        self.runtime.jobs.spawn(
+            "file dialog",
+            move |_| {
+                let asked = std::time::Instant::now();
+                let out = ask();
+                if out.picked_nothing() && asked.elapsed() < NOT_SHOWN {
+                    return JobOut::Error(NO_DIALOG.into());
+                }
+                out
+            },
+            JobOut::Error,
+        );
     }
 
     pub fn pick_files(&mut self) {

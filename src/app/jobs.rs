@@ -45,6 +45,19 @@ pub enum JobOut {
     Collections(Result<Vec<crate::io::ogc::Collection>, String>),
 }
 
+impl JobOut {
+    /// A file dialog's answer with nothing picked (cancelled, or never shown).
+    pub fn picked_nothing(&self) -> bool {
+        match self {
+            JobOut::Picked(p) | JobOut::ReplayPicked(p) => p.is_empty(),
+            JobOut::PickedPmTiles(p) | JobOut::RoutePicked(p) | JobOut::SavePicked(_, p) => {
+                p.is_none()
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Shared progress of one job: bytes done (for downloads), or rows (for a
 /// database table, `rows` set), or steps (`steps` set), and a cancel flag.
 #[derive(Default)]
