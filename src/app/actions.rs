@@ -75,12 +75,10 @@ impl CorridorApp {
             self.monitoring_report_to(path);
             return;
         } else {
-            match self
-                .session
-                .analysis
-                .as_ref()
-                .and_then(|a| export_body(kind, a, &self.settings.zone_filter))
-            {
+            match self.session.analysis.as_ref().and_then(|a| {
+                let illustrative = self.session.layers.iter().any(|l| l.illustrative);
+                export_body(kind, a, &self.settings.zone_filter, illustrative)
+            }) {
                 Some(Ok(b)) => b,
                 Some(Err(e)) => {
                     self.warn(format!("cannot export to {shown}: {e}"));

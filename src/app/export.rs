@@ -142,9 +142,11 @@ pub fn export_body(
     kind: ExportKind,
     a: &Analysis,
     filter: &crate::app::settings::ZoneFilter,
+    illustrative: bool,
 ) -> Option<Result<(Body, String), String>> {
     let checks: Vec<_> = a.results.iter().map(|r| r.report.clone()).collect();
-    let report = Report::with_summary(&checks, &a.incidents);
+    let mut report = Report::with_summary(&checks, &a.incidents);
+    report.illustrative = illustrative.then(|| export::ILLUSTRATIVE_NOTE.to_string());
     let stretches: usize = report
         .convoys
         .iter()
@@ -156,10 +158,14 @@ pub fn export_body(
             Body::Text(export::stretches_csv(export::stretch_rows(checks.iter()))),
             counted,
         ),
-        ExportKind::StretchesGeojson => {
-            (Body::Text(export::stretches_geojson(&a.results)), counted)
-        }
-        ExportKind::StretchesKml => (Body::Text(export::stretches_kml(&a.results)), counted),
+        ExportKind::StretchesGeojson => (
+            Body::Text(export::stretches_geojson(&a.results, illustrative)),
+            counted,
+        ),
+        ExportKind::StretchesKml => (
+            Body::Text(export::stretches_kml(&a.results, illustrative)),
+            counted,
+        ),
         ExportKind::StretchesFgb => match export::stretches_fgb(&a.results) {
             Ok(b) => (Body::Bytes(b), counted),
             Err(e) => return Some(Err(e.into())),

@@ -99,6 +99,12 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .map(super::db::open_sink)
         .transpose()?;
     let layers = load_all(&args.files, &args.tracks, &limits)?;
+    // Made from the bundled (invented) scenario: every export says so.
+    let illustrative = args
+        .files
+        .iter()
+        .chain(&args.tracks)
+        .any(|f| corridor_watch::monitoring::is_bundled(f));
     if let Some(layer) = layers.iter().find(|l| l.lost_every_report()) {
         // "Nothing flagged" about tracks that were never read would pass as clean.
         bail!(
@@ -129,10 +135,16 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         );
     }
     if let Some(path) = &args.geojson {
-        save(path, &export::stretches_geojson(&overview.results))?;
+        save(
+            path,
+            &export::stretches_geojson(&overview.results, illustrative),
+        )?;
     }
     if let Some(path) = &args.kml {
-        save(path, &export::stretches_kml(&overview.results))?;
+        save(
+            path,
+            &export::stretches_kml(&overview.results, illustrative),
+        )?;
     }
     if let Some(path) = &args.fgb {
         let bytes = export::stretches_fgb(&overview.results).map_err(anyhow::Error::msg)?;
@@ -156,7 +168,8 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .into_iter()
         .map(|r| r.report)
         .collect();
-    let report = Report::with_summary(&checks, &overview.incidents);
+    let mut report = Report::with_summary(&checks, &overview.incidents);
+    report.illustrative = illustrative.then(|| export::ILLUSTRATIVE_NOTE.to_string());
     if let Some(path) = &args.csv {
         save(
             path,

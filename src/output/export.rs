@@ -95,8 +95,13 @@ pub fn stretches_csv<'a>(rows: impl Iterator<Item = StretchCsvRow<'a>>) -> Strin
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Every deviation and zone entry as a LineString feature with its properties.
-pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
+/// What an export made from the bundled (invented) scenario says of itself.
+pub const ILLUSTRATIVE_NOTE: &str = "ILLUSTRATIVE DATA: made from corridor-watch's bundled scenario, whose corridors, tracks and incidents are invented";
+
+/// Every deviation and zone entry as a LineString feature with its
+/// properties; `illustrative`: the collection says it is made from invented
+/// data (a foreign member `illustrative`, RFC 7946 section 6.1).
+pub fn stretches_geojson(results: &[ConvoyResult], illustrative: bool) -> String {
     let mut features = Vec::new();
     for r in results {
         let c = &r.report;
@@ -128,8 +133,11 @@ pub fn stretches_geojson(results: &[ConvoyResult]) -> String {
             }
         }
     }
-    serde_json::to_string_pretty(&crate::output::write::feature_collection(features))
-        .unwrap_or_default()
+    let mut fc = crate::output::write::feature_collection(features);
+    if let (true, Some(o)) = (illustrative, fc.as_object_mut()) {
+        o.insert("illustrative".into(), ILLUSTRATIVE_NOTE.into());
+    }
+    serde_json::to_string_pretty(&fc).unwrap_or_default()
 }
 
 /// Header of the incidents CSV (`docs/layers.md`, "Exports").

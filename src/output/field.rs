@@ -53,16 +53,19 @@ fn kml_coords(path: &[Coord]) -> String {
         .join(" ")
 }
 
-fn kml_document(name: &str, styles: &str, placemarks: &str) -> String {
+fn kml_document(name: &str, description: Option<&str>, styles: &str, placemarks: &str) -> String {
+    let description = description
+        .map(|d| format!("<description>{}</description>\n", xml(d)))
+        .unwrap_or_default();
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>{}</name>\n{styles}{placemarks}</Document>\n</kml>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>{}</name>\n{description}{styles}{placemarks}</Document>\n</kml>\n",
         xml(name)
     )
 }
 
 /// Deviations (red) and buffer-zone entries (orange) as KML Placemarks with
 /// their figures in ExtendedData and a description a reader understands.
-pub fn stretches_kml(results: &[ConvoyResult]) -> String {
+pub fn stretches_kml(results: &[ConvoyResult], illustrative: bool) -> String {
     let styles = "<Style id=\"deviation\"><LineStyle><color>ff1e1edc</color><width>4</width></LineStyle></Style>\n<Style id=\"buffer_zone_entry\"><LineStyle><color>ff008cf5</color><width>4</width></LineStyle></Style>\n";
     let mut marks = String::new();
     for (r, kind, number, s, path) in rows(results) {
@@ -113,7 +116,12 @@ pub fn stretches_kml(results: &[ConvoyResult]) -> String {
         );
     }
     kml_document(
-        "corridor-watch: deviations and buffer-zone entries",
+        if illustrative {
+            "corridor-watch: deviations and buffer-zone entries (ILLUSTRATIVE DATA)"
+        } else {
+            "corridor-watch: deviations and buffer-zone entries"
+        },
+        illustrative.then_some(super::export::ILLUSTRATIVE_NOTE),
         styles,
         &marks,
     )
@@ -131,7 +139,7 @@ pub fn route_kml(route: &Route) -> String {
         xml(&route.corridor_ids.join(",")),
         kml_coords(&route.waypoints)
     );
-    kml_document(&route.name, styles, &mark)
+    kml_document(&route.name, None, styles, &mark)
 }
 
 /// A planned route as a GPX 1.1 `<rte>` for GPS units.

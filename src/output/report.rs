@@ -11,6 +11,10 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
+    /// *corridor-watch*: present only when the report is made from the bundled
+    /// (invented) scenario, and says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub illustrative: Option<String>,
     /// *corridor-watch*: the figures a reader wants first (left out when not asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,

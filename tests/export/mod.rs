@@ -150,3 +150,53 @@ fn a_writer_killed_mid_write_leaves_the_old_file_intact() {
         b"{\"the\": \"old, good report\"}"
     );
 }
+
+/// Issue 24: an export made from the bundled (invented) scenario must say so
+/// (a shared file would pass for real data); the same files copied elsewhere
+/// are the user's own and say nothing.
+#[test]
+fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "corridors.geojson",
+        "contact_line.geojson",
+        "tracks.geojson",
+        "incidents.geojson",
+    ];
+    let check = |files: Vec<std::path::PathBuf>, tag: &str| {
+        let p = |n: &str| dir.path().join(format!("{tag}-{n}"));
+        let out = crate::util::bin()
+            .arg("check")
+            .args(&files)
+            .arg("--geojson")
+            .arg(p("s.geojson"))
+            .arg("--kml")
+            .arg(p("s.kml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let geo: Value = serde_json::from_slice(&std::fs::read(p("s.geojson")).unwrap()).unwrap();
+        let kml = std::fs::read_to_string(p("s.kml")).unwrap();
+        (stdout_json(&out), geo, kml)
+    };
+    let (report, geo, kml) = check(names.iter().map(|n| data(n)).collect(), "bundled");
+    for v in [&report["illustrative"], &geo["illustrative"]] {
+        assert!(
+            v.as_str()
+                .is_some_and(|s| s.starts_with("ILLUSTRATIVE DATA")),
+            "{v}"
+        );
+    }
+    assert!(kml.contains("<description>ILLUSTRATIVE DATA"), "{kml}");
+    let own: Vec<_> = names
+        .iter()
+        .map(|n| {
+            let to = dir.path().join(n);
+            std::fs::copy(data(n), &to).unwrap();
+            to
+        })
+        .collect();
+    let (report, geo, kml) = check(own, "own");
+    assert!(report.get("illustrative").is_none() && geo.get("illustrative").is_none());
+    assert!(!kml.contains("ILLUSTRATIVE"));
+}
