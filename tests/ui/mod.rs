@@ -340,6 +340,22 @@ fn replay_shows_convoys_at_a_given_time() {
         Some(tr.0.1),
         "at its first report it is there"
     );
+    // Issue 24: the incidents that have not happened yet are not on the map.
+    let (s, st) = (&h.state().session, &h.state().settings);
+    let hidden = corridor_watch::app::map::hidden_incidents(s, st);
+    let a = s.analysis.as_ref().unwrap();
+    let later = |i: &&corridor_watch::analysis::incidents::IncidentInfo| {
+        i.time_s.is_some_and(|x| x > t_mid)
+    };
+    assert!(a.incidents.iter().filter(later).count() > 0);
+    for i in &a.incidents {
+        assert_eq!(
+            hidden.contains(&(i.layer, i.feature)),
+            later(&i),
+            "{}",
+            i.id
+        );
+    }
     // Following UN-07 centres the map on it.
     let centre = h.state().map_rect().center();
     let seen = h.state().screen_pos(at);

@@ -222,16 +222,20 @@ fn illustrative_banner(ui: &mut egui::Ui, clip: egui::Rect) {
 }
 
 /// The incidents the Buffer zone tab's filter leaves out, so the map shows what the table shows.
-fn hidden_incidents(
+/// With the timeline shown, the incidents that have not happened yet at its
+/// time are hidden too (the map shows that moment).
+pub fn hidden_incidents(
     session: &Session,
     settings: &Settings,
 ) -> std::collections::HashSet<(usize, usize)> {
     let f = &settings.zone_filter;
+    let t = session.timeline.t;
+    let at_time = session.timeline.enabled && t.is_finite();
     match &session.analysis {
-        Some(a) if !f.is_open() => a
+        Some(a) if !f.is_open() || at_time => a
             .incidents
             .iter()
-            .filter(|i| !f.accepts(i))
+            .filter(|i| !f.accepts(i) || (at_time && i.time_s.is_some_and(|s| s > t)))
             .map(|i| (i.layer, i.feature))
             .collect(),
         _ => Default::default(),
