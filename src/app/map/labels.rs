@@ -13,6 +13,8 @@ const MAX_LABELS: usize = 160;
 pub struct PlaceLabels<'a> {
     pub places: Option<&'a Gazetteer>,
     pub zoom: f64,
+    /// The illustrative-data banner is at the top of the map: no name under it.
+    pub banner: bool,
 }
 
 /// The smallest place labelled at a zoom level.
@@ -33,9 +35,21 @@ impl Paint for PlaceLabels<'_> {
         let Some(places) = self.places else { return };
         let view = viewport_bbox(projector);
         let clip = projector.clip_rect();
-        let mut taken: Vec<Rect> = Vec::new();
+        // The basemap credit (bottom right) and the banner (top centre) keep
+        // their place: no name is written over them.
+        let mut taken: Vec<Rect> = vec![Rect::from_min_max(
+            clip.right_bottom() - egui::vec2(330.0, 22.0),
+            clip.right_bottom(),
+        )];
+        if self.banner {
+            taken.push(Rect::from_center_size(
+                egui::pos2(clip.center().x, clip.top() + 20.0),
+                egui::vec2(720.0, 36.0),
+            ));
+        }
+        let reserved = taken.len();
         for p in places.in_box(view, min_population(self.zoom)) {
-            if taken.len() >= MAX_LABELS {
+            if taken.len() - reserved >= MAX_LABELS {
                 break;
             }
             let big = p.population >= 500_000;

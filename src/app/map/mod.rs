@@ -116,6 +116,10 @@ impl MapView {
             ui.ctx().request_repaint();
         }
         self.paint_land_beneath_tiles(ui);
+        let illustrative = session
+            .layers
+            .iter()
+            .any(|l| l.illustrative && l.style.visible);
         let panning = matches!(session.tool, Tool::Identify | Tool::Measure);
         let fill = self.tiles.is_none();
         let attribution = settings.tile_choice.attribution();
@@ -138,6 +142,7 @@ impl MapView {
             .with_plugin(Painted(labels::PlaceLabels {
                 places: self.places.as_ref(),
                 zoom,
+                banner: illustrative,
             }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
@@ -158,10 +163,6 @@ impl MapView {
             .double_click_to_zoom(true)
             // The wheel zooms, as in every other map; dragging pans.
             .zoom_with_ctrl(false);
-        let illustrative = session
-            .layers
-            .iter()
-            .any(|l| l.illustrative && l.style.visible);
         let shown = map.show(ui, |ui, response, projector, _memory| {
             if illustrative {
                 illustrative_banner(ui, projector.clip_rect());
