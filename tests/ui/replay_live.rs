@@ -103,6 +103,23 @@ fn the_loaded_tracks_replay_as_live_with_the_cores_alerts_and_filters() {
         un07.alert.stretch
     );
     h.get_by_label_contains("ended at 2026-03-02T10:33:40Z");
+    // UN-07's zone entry ended at 13:29:36 while the convoy was still off its
+    // corridor (no clean report after it): it said "ongoing" to the end of
+    // the data. It ends with check's figures (12.11 km, 4.81 km deep).
+    let zone = alerts
+        .iter()
+        .find(|a| {
+            a.alert.convoy_id == "UN-07"
+                && a.alert.alert_type == corridor_watch::analysis::watch::AlertType::BufferZoneEntry
+        })
+        .expect("UN-07's zone entry");
+    let written = StretchEntry::of(&zone.alert.stretch);
+    assert!(zone.ended, "{written:?}");
+    assert_eq!(written.end_time.as_deref(), Some("2026-03-02T13:29:36Z"));
+    assert_eq!(
+        (written.length_m, written.max_offset_m),
+        (12109.4, Some(4806.1))
+    );
     let count = |t: &str| core.iter().filter(|k| k.1 == t).count();
     assert!(
         count("deviation") > 0 && count("silent") > 0 && count("stuck") > 0,

@@ -83,6 +83,13 @@ impl ConvoyState {
         });
         let mut pending = false;
         let clean = r.report.deviations.is_empty() && r.report.buffer_zone_entries.is_empty();
+        // A stretch that ends before the tail's last report has ended, even
+        // though no clean vertex follows it yet (a zone entry left while still
+        // off the corridors): its end is said now, with check's figures.
+        // (By place: a convoy halted at its stretch's end is still in it.)
+        let last = st.tail.last().map(|v| v.at);
+        let over = |s: &Stretch| last.is_some_and(|at| !same_place(s.end, at));
+        let mut closing: Vec<(AlertType, StretchKey)> = Vec::new();
         let lists = kinds(&r);
         for (t, stretches, paths) in lists {
             for (k, (s, p)) in stretches.iter().zip(paths).enumerate() {
@@ -92,9 +99,17 @@ impl ConvoyState {
                         open.grow(s, p);
                         out.push(alert(&id, t, AlertEvent::Update, &open.stretch, &[]));
                     }
+                    if events && over(s) {
+                        let open = latest_open_key(&st.open_alerts, t);
+                        closing.extend(open);
+                    }
                     continue;
                 }
                 let key = (t, s.key());
+                if events && st.open_alerts.contains_key(&key) && over(s) {
+                    closing.push(key);
+                    continue;
+                }
                 if st.known.contains(&key) {
                     // Alerted before: what it has become, when it changed.
                     if updates
@@ -117,6 +132,10 @@ impl ConvoyState {
                 }
                 out.push(alert(&id, t, AlertEvent::Start, s, p));
             }
+        }
+        if !closing.is_empty() {
+            let upto = st.tail.len() - 1;
+            out.extend(st.end_alerts(scn, opts, &id, upto, closing));
         }
         let before = st.tail.len();
         let settle_here = if clean {
@@ -165,9 +184,23 @@ impl ConvoyState {
             .filter(|(_, key)| before_t0(key))
             .cloned()
             .collect();
+        self.end_alerts(scn, opts, id, k, ending)
+    }
+
+    /// The alerted stretches `ending` ended with their final figures: `check`
+    /// on the tail up to vertex `upto`, which holds them whole.
+    fn end_alerts(
+        &mut self,
+        scn: &Scenario,
+        opts: &CheckOptions,
+        id: &str,
+        upto: usize,
+        ending: Vec<(AlertType, StretchKey)>,
+    ) -> Vec<Alert> {
         if ending.is_empty() {
             return Vec::new();
         }
+        let k = upto.min(self.tail.len().saturating_sub(1));
         let convoy = Convoy {
             convoy_id: id.to_string(),
             corridor_ids: self.corridor_ids.clone(),
@@ -185,7 +218,9 @@ impl ConvoyState {
         let lists = kinds(&r);
         for (t, stretches, paths) in lists {
             for (s, p) in stretches.iter().zip(paths) {
-                if self.open_alerts.remove(&(t, s.key())).is_some() {
+                // Only those ending: another open one found here goes on.
+                let key = (t, s.key());
+                if keys.contains(&key) && self.open_alerts.remove(&key).is_some() {
                     out.push(alert(id, t, AlertEvent::End, s, p));
                 }
             }
@@ -315,17 +350,26 @@ fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord])
 
 /// The open alert of type `t` that started last (the one a stretch going on
 /// at the tail's end continues).
-fn latest_open(
-    open: &mut std::collections::HashMap<(AlertType, StretchKey), OpenAlert>,
+/// The key of [`latest_open`].
+fn latest_open_key(
+    open: &std::collections::HashMap<(AlertType, StretchKey), OpenAlert>,
     t: AlertType,
-) -> Option<&mut OpenAlert> {
-    open.iter_mut()
+) -> Option<(AlertType, StretchKey)> {
+    open.iter()
         .filter(|((kind, _), _)| *kind == t)
         .max_by(|a, b| {
             let s = |x: &OpenAlert| x.stretch.start_s.unwrap_or(f64::NEG_INFINITY);
             s(a.1).total_cmp(&s(b.1))
         })
-        .map(|(_, v)| v)
+        .map(|(k, _)| *k)
+}
+
+fn latest_open(
+    open: &mut std::collections::HashMap<(AlertType, StretchKey), OpenAlert>,
+    t: AlertType,
+) -> Option<&mut OpenAlert> {
+    let key = latest_open_key(open, t)?;
+    open.get_mut(&key)
 }
 
 impl OpenAlert {
