@@ -146,7 +146,8 @@ pub fn export_body(
 ) -> Option<Result<(Body, String), String>> {
     let checks: Vec<_> = a.results.iter().map(|r| r.report.clone()).collect();
     let mut report = Report::with_summary(&checks, &a.incidents);
-    report.illustrative = illustrative.then(|| export::ILLUSTRATIVE_NOTE.to_string());
+    report.illustrative =
+        illustrative.then(|| crate::output::report::ILLUSTRATIVE_NOTE.to_string());
     let stretches: usize = report
         .convoys
         .iter()

@@ -169,7 +169,8 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .map(|r| r.report)
         .collect();
     let mut report = Report::with_summary(&checks, &overview.incidents);
-    report.illustrative = illustrative.then(|| export::ILLUSTRATIVE_NOTE.to_string());
+    report.illustrative =
+        illustrative.then(|| corridor_watch::output::report::ILLUSTRATIVE_NOTE.to_string());
     if let Some(path) = &args.csv {
         save(
             path,

@@ -95,9 +95,6 @@ pub fn stretches_csv<'a>(rows: impl Iterator<Item = StretchCsvRow<'a>>) -> Strin
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// What an export made from the bundled (invented) scenario says of itself.
-pub const ILLUSTRATIVE_NOTE: &str = "ILLUSTRATIVE DATA: made from corridor-watch's bundled scenario, whose corridors, tracks and incidents are invented";
-
 /// Every deviation and zone entry as a LineString feature with its
 /// properties; `illustrative`: the collection says it is made from invented
 /// data (a foreign member `illustrative`, RFC 7946 section 6.1).
@@ -135,7 +132,10 @@ pub fn stretches_geojson(results: &[ConvoyResult], illustrative: bool) -> String
     }
     let mut fc = crate::output::write::feature_collection(features);
     if let (true, Some(o)) = (illustrative, fc.as_object_mut()) {
-        o.insert("illustrative".into(), ILLUSTRATIVE_NOTE.into());
+        o.insert(
+            "illustrative".into(),
+            super::report::ILLUSTRATIVE_NOTE.into(),
+        );
     }
     serde_json::to_string_pretty(&fc).unwrap_or_default()
 }

@@ -121,7 +121,7 @@ pub fn stretches_kml(results: &[ConvoyResult], illustrative: bool) -> String {
         } else {
             "corridor-watch: deviations and buffer-zone entries"
         },
-        illustrative.then_some(super::export::ILLUSTRATIVE_NOTE),
+        illustrative.then_some(super::report::ILLUSTRATIVE_NOTE),
         styles,
         &marks,
     )

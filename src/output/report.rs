@@ -9,6 +9,9 @@ use crate::utc::{format_rfc3339, format_rfc3339_ms};
 use geo::Coord;
 use serde::Serialize;
 
+/// What a report or export made from the bundled (invented) scenario says of itself.
+pub const ILLUSTRATIVE_NOTE: &str = "ILLUSTRATIVE DATA: made from corridor-watch's bundled scenario, whose corridors, tracks and incidents are invented";
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
     /// *corridor-watch*: present only when the report is made from the bundled
