@@ -166,6 +166,9 @@ pub struct Settings {
     pub zone_filter: ZoneFilter,
     #[serde(skip)]
     pub table_sort: TableSort,
+    /// The Convoys tab's order (input order until a header is clicked).
+    #[serde(skip)]
+    pub convoy_sort: Option<TableSort>,
     #[serde(skip)]
     pub windows: Windows,
     #[serde(skip)]
@@ -187,6 +190,7 @@ impl Default for Settings {
             replay_speed: 60.0,
             zone_filter: ZoneFilter::default(),
             table_sort: TableSort::default(),
+            convoy_sort: None,
             windows: Windows::default(),
             forms: Forms::default(),
         }

@@ -129,6 +129,15 @@ fn convoys_panel_lists_the_flagged_convoys_and_their_stretches() {
             "{id} is clean and must be filtered out"
         );
     }
+    // Issue 24: the table sorts by a clicked header (worst offset: MV-SEA-2's
+    // 9.36 km before UN-07's 27.52 km, then the other way round).
+    let above = |h: &Harness<'static, CorridorApp>, a: &str, b: &str| {
+        h.get_by_label(a).rect().top() < h.get_by_label(b).rect().top()
+    };
+    click(&mut h, "Worst offset");
+    assert!(above(&h, "MV-SEA-2", "UN-07"));
+    click(&mut h, "Worst offset ^");
+    assert!(above(&h, "UN-07", "MV-SEA-2"));
     click(&mut h, "ICRC-04");
     h.get_by_label("Convoy ICRC-04");
     h.get_by_label_contains("Deviation 1:");

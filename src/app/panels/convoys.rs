@@ -34,23 +34,74 @@ pub fn convoys_ui(
         "Status",
         "Stretches",
         "Worst offset",
-        "Time off corridor",
+        "Off corridor",
     ];
-    super::widgets::table_ui(ui, "convoys", &headers, |ui| {
-        for (i, r) in a.results.iter().enumerate() {
-            if settings.flagged_only && !r.report.is_flagged() {
-                continue;
-            }
-            if convoy_row_ui(ui, &r.report, selected == Some(i)) {
-                out.push(Command::SelectConvoy(i));
-            }
-            ui.end_row();
-        }
-    });
+    // Input order until a header is clicked; then by that column.
+    let mut rows: Vec<(usize, &ConvoyCheck)> = a
+        .results
+        .iter()
+        .map(|r| &r.report)
+        .enumerate()
+        .filter(|(_, r)| !settings.flagged_only || r.is_flagged())
+        .collect();
+    if let Some(sort) = settings.convoy_sort {
+        sort_convoys(&mut rows, sort);
+    }
+    let mut sort = settings
+        .convoy_sort
+        .unwrap_or(crate::app::settings::TableSort {
+            column: usize::MAX,
+            ascending: true,
+        });
+    egui::ScrollArea::horizontal()
+        .id_salt("convoys table")
+        .show(ui, |ui| {
+            egui::Grid::new("convoys")
+                .striped(true)
+                .num_columns(headers.len())
+                .show(ui, |ui| {
+                    super::widgets::sort_headers_ui(ui, &headers, &mut sort);
+                    for (i, r) in &rows {
+                        if convoy_row_ui(ui, r, selected == Some(*i)) {
+                            out.push(Command::SelectConvoy(*i));
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    if sort.column != usize::MAX {
+        settings.convoy_sort = Some(sort);
+    }
     if let Some(r) = selected.and_then(|i| a.results.get(i)) {
         ui.separator();
         convoy_detail_ui(ui, &r.report, session.selection.stretch, out);
     }
+}
+
+/// Seconds off corridor: the deviations' durations.
+fn off_corridor_s(r: &ConvoyCheck) -> f64 {
+    r.deviations.iter().filter_map(stretch_seconds).sum()
+}
+
+/// The rows by the table's column `sort.column` (convoy, status, stretches,
+/// worst offset, time off corridor).
+fn sort_convoys(rows: &mut [(usize, &ConvoyCheck)], sort: crate::app::settings::TableSort) {
+    rows.sort_by(|(_, a), (_, b)| {
+        let o = match sort.column {
+            1 => ConvoyStatus::of(a)
+                .label()
+                .cmp(&ConvoyStatus::of(b).label()),
+            2 => (a.deviations.len() + a.buffer_zone_entries.len())
+                .cmp(&(b.deviations.len() + b.buffer_zone_entries.len())),
+            3 => a
+                .worst_offset_m()
+                .unwrap_or(-1.0)
+                .total_cmp(&b.worst_offset_m().unwrap_or(-1.0)),
+            4 => off_corridor_s(a).total_cmp(&off_corridor_s(b)),
+            _ => a.convoy_id.cmp(&b.convoy_id),
+        };
+        if sort.ascending { o } else { o.reverse() }
+    });
 }
 
 /// One row of the table; true when its name was clicked.
@@ -74,7 +125,7 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
             .map(format_length_m)
             .unwrap_or_else(|| "-".into()),
     );
-    let off: f64 = rep.deviations.iter().filter_map(stretch_seconds).sum();
+    let off = off_corridor_s(rep);
     ui.label(if rep.deviations.is_empty() {
         "-".into()
     } else {

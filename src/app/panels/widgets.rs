@@ -10,20 +10,6 @@ pub fn analysing_ui(ui: &mut egui::Ui) {
     });
 }
 
-/// A striped table with bold headers; `rows` adds the rows (each ends with `end_row`).
-pub fn table_ui(ui: &mut egui::Ui, id: &str, headers: &[&str], rows: impl FnOnce(&mut egui::Ui)) {
-    egui::Grid::new(id)
-        .striped(true)
-        .num_columns(headers.len())
-        .show(ui, |ui| {
-            for h in headers {
-                ui.strong(*h);
-            }
-            ui.end_row();
-            rows(ui);
-        });
-}
-
 /// Column headers as buttons: a click sorts by that column, a second click
 /// turns the order round; the sorted column shows ^ or v.
 pub fn sort_headers_ui<S: AsRef<str>>(
