@@ -175,6 +175,8 @@ pub fn check_convoy_measuring(
     };
     for part in &convoy.parts {
         let dense = DensePart::new(part);
+        // Times written to the millisecond when the part's carry fractions (once per part).
+        let subsecond = dense.subsecond();
         report.length_m += dense.length_m();
         if dense.length_m() <= stretches::TOUCH_M {
             // A convoy that does not move (one report, or a halt with no travel).
@@ -182,7 +184,7 @@ pub fn check_convoy_measuring(
                 let parked = Parked {
                     at,
                     secs: (dense.time_at(0.0, false), dense.time_at(0.0, true)),
-                    subsecond: dense.subsecond(),
+                    subsecond,
                     opts,
                 };
                 if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
@@ -210,7 +212,7 @@ pub fn check_convoy_measuring(
             dense.whole()
         };
         for span in devs {
-            let Some(mut stretch) = span_stretch(&dense, &span, opts) else {
+            let Some(mut stretch) = span_stretch(&dense, &span, opts, subsecond) else {
                 continue;
             };
             if any_allowed && measure(Mode::Outside, &stretch) {
@@ -246,7 +248,7 @@ pub fn check_convoy_measuring(
         }
         if !scn.zone.is_empty() {
             for span in find_stretches(&dense, &scn.zone, &keep_all, Mode::Inside) {
-                let Some(mut stretch) = span_stretch(&dense, &span, opts) else {
+                let Some(mut stretch) = span_stretch(&dense, &span, opts, subsecond) else {
                     continue;
                 };
                 if measure(Mode::Inside, &stretch) {
@@ -309,7 +311,12 @@ impl Parked<'_> {
 
 /// A span as a stretch without its offset (`None` if shorter than
 /// `opts.min_length_m`).
-fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> Option<Stretch> {
+fn span_stretch(
+    dense: &DensePart,
+    span: &StretchSpan,
+    opts: &CheckOptions,
+    subsecond: bool,
+) -> Option<Stretch> {
     let length_m = span.length_m(dense);
     if length_m < opts.min_length_m {
         return None;
@@ -326,6 +333,6 @@ fn span_stretch(dense: &DensePart, span: &StretchSpan, opts: &CheckOptions) -> O
         max_offset_m: None,
         start_s: dense.time_at(span.start, true),
         end_s: dense.time_at(span.end, false),
-        subsecond: dense.subsecond(),
+        subsecond,
     })
 }

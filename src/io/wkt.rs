@@ -105,12 +105,13 @@ pub(super) fn readings_of(tokens: &[&str], n: usize) -> Vec<Vec<f64>> {
             walk(&tokens[1..], n, acc, out);
             acc.pop();
         }
-        if tokens.len() >= 2 && frac_ok(tokens[1]) {
-            if let Ok(v) = format!("{}.{}", tokens[0], tokens[1]).parse::<f64>() {
-                acc.push(v);
-                walk(&tokens[2..], n, acc, out);
-                acc.pop();
-            }
+        if tokens.len() >= 2
+            && frac_ok(tokens[1])
+            && let Ok(v) = format!("{}.{}", tokens[0], tokens[1]).parse::<f64>()
+        {
+            acc.push(v);
+            walk(&tokens[2..], n, acc, out);
+            acc.pop();
         }
     }
     let mut out = Vec::new();

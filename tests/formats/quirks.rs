@@ -280,7 +280,7 @@ fn a_geopackage_table_with_a_hash_in_its_name() {
     );
     assert_exit(&out, 0, &source);
     let n = stdout_json(&out)["features"].as_array().unwrap().len();
-    let want = features_of(&Path::new(&format!(
+    let want = features_of(Path::new(&format!(
         "{}#lines",
         fixture("formats/scenario/scenario_3857.gpkg").display()
     )))

@@ -312,8 +312,11 @@ fn clean_index(scn: &Scenario, st: &mut ConvoyState, from: usize) -> Option<usiz
     found
 }
 
+/// Stretches of one kind with their paths, and the alert type they raise.
+type Kind<'a> = (AlertType, &'a Vec<Stretch>, &'a Vec<Vec<Coord>>);
+
 /// A check's stretches and their paths, by the alert type they raise.
-fn kinds(r: &ConvoyResult) -> [(AlertType, &Vec<Stretch>, &Vec<Vec<Coord>>); 2] {
+fn kinds(r: &ConvoyResult) -> [Kind<'_>; 2] {
     [
         (
             AlertType::Deviation,
@@ -341,7 +344,7 @@ fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord])
         convoy_id: id.to_string(),
         alert_type: t,
         event,
-        stretch: s.clone(),
+        stretch: *s,
         path: path.to_vec(),
         incident_id: None,
         distance_m: None,
@@ -375,7 +378,7 @@ fn latest_open(
 impl OpenAlert {
     fn new(s: &Stretch) -> OpenAlert {
         OpenAlert {
-            stretch: s.clone(),
+            stretch: *s,
             length_m: s.length_m,
         }
     }

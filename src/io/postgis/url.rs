@@ -256,15 +256,14 @@ pub fn mask(text: &str) -> String {
         None => (None, rest),
     };
     let mut out = format!("{scheme}://");
-    match userinfo {
-        Some(u) => match u.split_once(':') {
+    if let Some(u) = userinfo {
+        match u.split_once(':') {
             Some((user, _)) => {
                 out.push_str(user);
                 out.push_str(":***");
             }
             None => out.push_str(u),
-        },
-        None => {}
+        }
     }
     out.push_str(&mask_password_param(after));
     out
