@@ -109,7 +109,8 @@ impl ExportKind {
 pub enum Body {
     Text(String),
     Bytes(Vec<u8>),
-    Gpkg(Vec<crate::analysis::ConvoyResult>),
+    /// The results, and whether they are made from the bundled (invented) scenario.
+    Gpkg(Vec<crate::analysis::ConvoyResult>, bool),
 }
 
 impl Body {
@@ -119,9 +120,12 @@ impl Body {
         match self {
             Body::Text(t) => crate::output::write::write_atomic(path, t.as_bytes()),
             Body::Bytes(b) => crate::output::write::write_atomic(path, &b),
-            Body::Gpkg(results) => crate::output::write::write_atomic_file(path, |tmp| {
-                export::stretches_gpkg(&results, tmp).map_err(std::io::Error::other)
-            }),
+            Body::Gpkg(results, illustrative) => {
+                crate::output::write::write_atomic_file(path, |tmp| {
+                    export::stretches_gpkg(&results, tmp, illustrative)
+                        .map_err(std::io::Error::other)
+                })
+            }
         }
         .map_err(|e| format!("cannot write {shown}: {e}"))
     }
@@ -167,11 +171,11 @@ pub fn export_body(
             Body::Text(export::stretches_kml(&a.results, illustrative)),
             counted,
         ),
-        ExportKind::StretchesFgb => match export::stretches_fgb(&a.results) {
+        ExportKind::StretchesFgb => match export::stretches_fgb(&a.results, illustrative) {
             Ok(b) => (Body::Bytes(b), counted),
             Err(e) => return Some(Err(e.into())),
         },
-        ExportKind::StretchesGpkg => (Body::Gpkg(a.results.clone()), counted),
+        ExportKind::StretchesGpkg => (Body::Gpkg(a.results.clone(), illustrative), counted),
         ExportKind::IncidentsCsv => {
             let shown: Vec<_> = a
                 .incidents

@@ -147,14 +147,15 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         )?;
     }
     if let Some(path) = &args.fgb {
-        let bytes = export::stretches_fgb(&overview.results).map_err(anyhow::Error::msg)?;
+        let bytes =
+            export::stretches_fgb(&overview.results, illustrative).map_err(anyhow::Error::msg)?;
         corridor_watch::output::write::write_atomic(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &args.gpkg {
         let results = &overview.results;
         corridor_watch::output::write::write_atomic_file(path, |tmp| {
-            export::stretches_gpkg(results, tmp).map_err(std::io::Error::other)
+            export::stretches_gpkg(results, tmp, illustrative).map_err(std::io::Error::other)
         })
         .with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -161,8 +161,12 @@ pub fn route_gpx(route: &Route) -> String {
     out
 }
 
-/// Stretches as FlatGeobuf bytes (EPSG:4326, with a spatial index).
-pub fn stretches_fgb(results: &[ConvoyResult]) -> Result<Vec<u8>, crate::error::Problem> {
+/// Stretches as FlatGeobuf bytes (EPSG:4326, with a spatial index);
+/// `illustrative`: the header's description says it is made from invented data.
+pub fn stretches_fgb(
+    results: &[ConvoyResult],
+    illustrative: bool,
+) -> Result<Vec<u8>, crate::error::Problem> {
     use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
     use geozero::ColumnValue;
     fn err(e: impl std::fmt::Display) -> String {
@@ -173,6 +177,7 @@ pub fn stretches_fgb(results: &[ConvoyResult]) -> Result<Vec<u8>, crate::error::
             code: 4326,
             ..Default::default()
         },
+        description: illustrative.then_some(super::report::ILLUSTRATIVE_NOTE),
         ..Default::default()
     };
     let mut fgb = FgbWriter::create_with_options("stretches", GeometryType::LineString, options)
@@ -240,8 +245,13 @@ fn gpkg_line(path: &[Coord]) -> Vec<u8> {
 }
 
 /// Writes stretches as a GeoPackage (table `stretches`, EPSG:4326) at `path`
-/// (a new file; the caller makes it atomic).
-pub fn stretches_gpkg(results: &[ConvoyResult], path: &Path) -> Result<(), crate::error::Problem> {
+/// (a new file; the caller makes it atomic); `illustrative`: the table's
+/// `gpkg_contents` description says it is made from invented data.
+pub fn stretches_gpkg(
+    results: &[ConvoyResult],
+    path: &Path,
+    illustrative: bool,
+) -> Result<(), crate::error::Problem> {
     let db = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
     let sql_err = |e: rusqlite::Error| format!("GeoPackage: {e}");
     db.execute_batch(
@@ -258,6 +268,13 @@ pub fn stretches_gpkg(results: &[ConvoyResult], path: &Path) -> Result<(), crate
          INSERT INTO gpkg_geometry_columns VALUES ('stretches', 'geom', 'LINESTRING', 4326, 0, 0);",
     )
     .map_err(sql_err)?;
+    if illustrative {
+        db.execute(
+            "UPDATE gpkg_contents SET description = ?1 WHERE table_name = 'stretches'",
+            [super::report::ILLUSTRATIVE_NOTE],
+        )
+        .map_err(sql_err)?;
+    }
     let mut insert = db
         .prepare("INSERT INTO stretches (geom, convoy_id, type, number, length_m, max_offset_m, start_time, end_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         .map_err(sql_err)?;

@@ -172,11 +172,33 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
             .arg(p("s.geojson"))
             .arg("--kml")
             .arg(p("s.kml"))
+            .arg("--gpkg")
+            .arg(p("s.gpkg"))
+            .arg("--fgb")
+            .arg(p("s.fgb"))
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
         let geo: Value = serde_json::from_slice(&std::fs::read(p("s.geojson")).unwrap()).unwrap();
-        let kml = std::fs::read_to_string(p("s.kml")).unwrap();
+        let mut kml = std::fs::read_to_string(p("s.kml")).unwrap();
+        // The GeoPackage's table description and the FlatGeobuf header's, with the KML.
+        let db = rusqlite::Connection::open(p("s.gpkg")).unwrap();
+        let d: String = db
+            .query_row(
+                "SELECT description FROM gpkg_contents WHERE table_name = 'stretches'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        kml.push_str(&format!("\n[gpkg] {d}"));
+        let mut cur = std::io::Cursor::new(std::fs::read(p("s.fgb")).unwrap());
+        let reader = flatgeobuf::FgbReader::open(&mut cur).unwrap();
+        let fd = reader
+            .header()
+            .description()
+            .unwrap_or_default()
+            .to_string();
+        kml.push_str(&format!("\n[fgb] {fd}"));
         (stdout_json(&out), geo, kml)
     };
     let (report, geo, kml) = check(names.iter().map(|n| data(n)).collect(), "bundled");
@@ -188,6 +210,8 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
         );
     }
     assert!(kml.contains("<description>ILLUSTRATIVE DATA"), "{kml}");
+    assert!(kml.contains("[gpkg] ILLUSTRATIVE DATA"), "{kml}");
+    assert!(kml.contains("[fgb] ILLUSTRATIVE DATA"), "{kml}");
     let own: Vec<_> = names
         .iter()
         .map(|n| {
