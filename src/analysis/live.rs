@@ -253,14 +253,6 @@ impl Live {
         }
     }
 
-    /// Reports a replay holds in all.
-    pub fn total_reports(&self) -> usize {
-        match &self.source {
-            Source::Replay(r) => r.rec.reports.len(),
-            Source::Poll(_) => 0,
-        }
-    }
-
     /// The next step: waits as the clock says (between polls, or until a
     /// replay batch's recorded end), then feeds the watcher.
     pub fn next_step(&mut self) -> Step {
