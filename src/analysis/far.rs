@@ -26,14 +26,22 @@ use std::collections::BinaryHeap;
 pub const FAR_M: f64 = 20_000.0;
 
 /// The farthest any vertex strictly inside (g0, g1), or the far end, is from
-/// `from`, metres (fast distances, widened by their 5e-6 relative error).
+/// `from`, metres: an upper bound (Lambert's distances widened by their
+/// error, or the exact solution beyond Lambert's range).
 fn reach_from(dense: &DensePart, from: Coord, g0: f64, g1: f64) -> f64 {
     let (i0, i1) = (g0.floor() as usize + 1, g1.ceil() as usize);
-    let far_end = crate::geodesy::fast_distance_m(from, dense.coord_at(g1));
-    let inner = (i0..i1.min(dense.coords.len()))
-        .map(|i| crate::geodesy::fast_distance_m(from, dense.coords[i]))
-        .fold(0.0, f64::max);
-    far_end.max(inner) * (1.0 + 1e-5) + 0.01
+    let upper_m = |c: Coord| {
+        let d = crate::geodesy::lambert_distance_m(from, c);
+        if d <= crate::geodesy::LAMBERT_MAX_M {
+            d * (1.0 + crate::geodesy::LAMBERT_REL_ERR) + 0.01
+        } else {
+            crate::geodesy::distance_m(from, c) + 0.01
+        }
+    };
+    let far_end = upper_m(dense.coord_at(g1));
+    (i0..i1.min(dense.coords.len()))
+        .map(|i| upper_m(dense.coords[i]))
+        .fold(far_end, f64::max)
 }
 
 /// The greatest of `offset_m` along `span` (as `stretches::max_offset_m`):

@@ -224,7 +224,7 @@ pub fn check_convoy_measuring(
                     span: &span,
                     offset_m: &|p| {
                         let start = last.get().map_or(5_000.0, |(q, d)| {
-                            d + crate::geodesy::fast_distance_m(q, p) * 1.001 + 1.0
+                            d + crate::geodesy::lambert_distance_m(q, p) * 1.001 + 1.0
                         });
                         let r = scn
                             .allowed

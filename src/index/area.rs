@@ -131,7 +131,9 @@ impl SpatialIndex {
 
     /// Distance from `p` to the area of one piece (0 inside a line's area; for a
     /// ring piece, the distance to that edge), metres. Never below the distance
-    /// to the whole area, and convex along a straight path.
+    /// to the whole area, and convex along a straight path. Over 20 km away,
+    /// an upper bound on it within 2e-5 of it and a metre (Lambert's formula:
+    /// it bounds searches, it is never reported).
     pub fn piece_area_distance_m(&self, id: u32, p: Coord) -> f64 {
         let piece = &self.pieces[id as usize];
         let reach = if piece.kind == PieceKind::Line {
@@ -139,6 +141,10 @@ impl SpatialIndex {
         } else {
             0.0
         };
+        if piece.a != piece.b && closest_on_segment_m(p, piece.a, piece.b).0 > EXACT_BEYOND_M {
+            let from = crate::geodesy::Reduced::new(p);
+            return self.lambert_bounds_m(id, p, &from).1.max(0.0);
+        }
         (Self::piece_distance_m(piece, p) - reach).max(0.0)
     }
 
@@ -176,11 +182,6 @@ impl SpatialIndex {
         loop {
             let env = box_around(p, radius_m + self.max_reach_m);
             let mut best: Option<(f64, Option<u32>)> = None;
-            // Pieces far away (where the local frame is not exact enough) are
-            // bracketed by their end distances first: a piece of length L at end
-            // distance D is between D - L and D away; only the contenders get the
-            // exact (and costly) geodesic solution.
-            let mut far: Vec<(u32, f64, f64)> = Vec::new();
             // A cheap plate carrée distance first (no trigonometry); only pieces that
             // could be the nearest get the accurate local-frame solution. The buffer
             // is reused per thread: this runs for every probe of every max offset.
@@ -203,24 +204,28 @@ impl SpatialIndex {
                 * (0.01
                     + 3.0 * min_approx.max(0.0) / 6.371e6 * p.y.to_radians().tan().abs().max(1.0))
                 + 50.0;
-            // Far away the plate carrée band is wide: pieces in it are bracketed
-            // on a sphere first (within 0.65 % and 20 m of the ellipsoid, a
-            // cheap closed form); only those that can be nearest go on.
-            let sphere_upper = if min_approx > EXACT_BEYOND_M {
-                near.iter()
-                    .filter(|&&(approx, _)| approx <= min_approx + slack)
-                    .map(|&(_, id)| self.sphere_bounds_m(id, p).1)
-                    .fold(f64::INFINITY, f64::min)
-            } else {
-                f64::INFINITY
-            };
-            let mut end_cache: Vec<((u64, u64), f64)> = Vec::new();
-            for &(approx, id) in &near {
-                if approx > min_approx + slack {
-                    continue;
+            // The pieces that could be nearest, with bounds on their distances.
+            let mut band: Vec<(u32, f64, f64)> = near
+                .iter()
+                .filter(|&&(approx, _)| approx <= min_approx + slack)
+                .map(|&(_, id)| (id, 0.0, f64::INFINITY))
+                .collect();
+            // Far away the plate carrée band is wide: each piece in it is
+            // bracketed with Lambert's formula (a few metres at 500 km), and
+            // only those that can be nearest are solved exactly.
+            if min_approx > EXACT_BEYOND_M {
+                let from = crate::geodesy::Reduced::new(p);
+                for entry in band.iter_mut() {
+                    (entry.1, entry.2) = self.lambert_bounds_m(entry.0, p, &from);
                 }
-                if sphere_upper.is_finite() && self.sphere_bounds_m(id, p).0 > sphere_upper {
-                    continue;
+                let upper = band.iter().map(|b| b.2).fold(f64::INFINITY, f64::min);
+                band.retain(|b| b.1 <= upper);
+                band.sort_unstable_by(|x, y| x.1.total_cmp(&y.1));
+            }
+            let mut end_cache: Vec<((u64, u64), f64)> = Vec::new();
+            for &(id, lower, _) in &band {
+                if best.is_some_and(|b| lower > b.0) {
+                    break;
                 }
                 let piece = &self.pieces[id as usize];
                 let reach = if piece.kind == PieceKind::Line {
@@ -229,11 +234,8 @@ impl SpatialIndex {
                     0.0
                 };
                 let (fast, _) = closest_on_segment_m(p, piece.a, piece.b);
-                if fast <= EXACT_BEYOND_M {
-                    let d = (fast - reach).max(0.0);
-                    if best.is_none_or(|b| d < b.0) {
-                        best = Some((d, Some(id)));
-                    }
+                let d = if fast <= EXACT_BEYOND_M {
+                    fast
                 } else {
                     // Neighbouring pieces share an end: each end's geodesic is solved once.
                     let mut end_m = |c: Coord| {
@@ -247,27 +249,14 @@ impl SpatialIndex {
                             }
                         }
                     };
-                    let ends = end_m(piece.a).min(end_m(piece.b));
-                    far.push((id, reach, ends));
-                }
-            }
-            let upper = far
-                .iter()
-                .map(|&(_, reach, ends)| ends - reach)
-                .fold(best.map_or(f64::INFINITY, |b| b.0), f64::min);
-            for &(id, reach, ends) in &far {
-                let piece = &self.pieces[id as usize];
-                // The fast distance (within 5e-6 and a centimetre at 2 km) widened:
-                // this only bounds the piece from below.
-                let len = crate::geodesy::fast_distance_m(piece.a, piece.b) * (1.0 + 1e-5) + 0.01;
-                if ends - len - reach <= upper {
-                    // Every piece here is over 20 km away: the foot to a metre is exact enough.
-                    let d = (crate::geodesy::point_segment_distance_far_m(p, piece.a, piece.b)
-                        - reach)
-                        .max(0.0);
-                    if best.is_none_or(|b| d < b.0) {
-                        best = Some((d, Some(id)));
-                    }
+                    let (da, db) = (end_m(piece.a), end_m(piece.b));
+                    crate::geodesy::point_segment_distance_far_from_ends_m(
+                        p, piece.a, piece.b, da, db,
+                    )
+                };
+                let d = (d - reach).max(0.0);
+                if best.is_none_or(|b| d < b.0) {
+                    best = Some((d, Some(id)));
                 }
             }
             NEAR_BUF.with(|b| *b.borrow_mut() = near);
@@ -325,6 +314,29 @@ impl SpatialIndex {
     pub fn line_distance_m(&self, p: Coord, keep: &dyn Fn(u32) -> bool) -> Option<f64> {
         self.nearest_piece(p, &|pc| pc.kind == PieceKind::Line && keep(pc.shape))
             .map(|n| n.0)
+    }
+
+    /// Bounds on the distance from `p` to the area of piece `id`, metres, from
+    /// Lambert's distances from `from` (`p`) to its ends: the plane triangle's
+    /// foot (see `geodesy::foot_from_sides`; within 0.1 m at 5,000 km for a
+    /// 2-km piece) widened by twice Lambert's error and a metre. Beyond
+    /// Lambert's range, the sphere's bounds.
+    fn lambert_bounds_m(&self, id: u32, p: Coord, from: &crate::geodesy::Reduced) -> (f64, f64) {
+        let far = &self.piece_far[id as usize];
+        let (da, db) = (from.lambert_m(&far.a), from.lambert_m(&far.b));
+        let far_m = da.max(db);
+        if !(far_m <= crate::geodesy::LAMBERT_MAX_M) {
+            return self.sphere_bounds_m(id, p);
+        }
+        let piece = &self.pieces[id as usize];
+        let reach = if piece.kind == PieceKind::Line {
+            self.shapes[piece.shape as usize].reach_m
+        } else {
+            0.0
+        };
+        let (h, _) = crate::geodesy::foot_from_sides(da, db, far.len_m);
+        let margin = 2.0 * crate::geodesy::LAMBERT_REL_ERR * far_m + 1.0;
+        ((h - margin - reach).max(0.0), h + margin - reach)
     }
 
     /// Bounds on the distance from `p` to the area of piece `id` (its line's

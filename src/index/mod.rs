@@ -111,6 +111,9 @@ pub struct SpatialIndex {
     tree: RTree<Entry>,
     /// Metres per degree (east, north) at each piece's first point.
     piece_scale: Vec<[f64; 2]>,
+    /// Per piece, its ends ready for Lambert's formula and its length in
+    /// metres (far distances: `area::lambert_bounds_m`).
+    piece_far: Vec<PieceFar>,
     /// Bounding boxes of polygon shapes.
     polygon_tree: RTree<Entry>,
     max_reach_m: f64,
@@ -118,6 +121,14 @@ pub struct SpatialIndex {
     hint_pieces: Vec<hint::HintPiece>,
     /// The outline of the union of all areas, built on first need (depth).
     boundary: std::sync::OnceLock<Boundary>,
+}
+
+/// A piece's ends as Lambert's formula takes them, and its length (metres).
+#[derive(Clone, Copy, Debug)]
+struct PieceFar {
+    a: crate::geodesy::Reduced,
+    b: crate::geodesy::Reduced,
+    len_m: f64,
 }
 
 /// The outline of the union of all zones, as edges in an R-tree (built in `depth`).
@@ -320,6 +331,15 @@ impl SpatialIndex {
                     n * p.a.y.to_radians().cos() * std::f64::consts::PI / 180.0,
                     m * std::f64::consts::PI / 180.0,
                 ]
+            })
+            .collect();
+        idx.piece_far = idx
+            .pieces
+            .iter()
+            .map(|p| PieceFar {
+                a: crate::geodesy::Reduced::new(p.a),
+                b: crate::geodesy::Reduced::new(p.b),
+                len_m: crate::geodesy::fast_distance_m(p.a, p.b),
             })
             .collect();
         idx.tree = RTree::bulk_load(entries);
