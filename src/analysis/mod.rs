@@ -219,23 +219,31 @@ pub fn check_convoy_measuring(
                 // The distance to the area is 1-Lipschitz: the last probe bounds the next
                 // one, so each search starts at the right radius.
                 let last: std::cell::Cell<Option<(geo::Coord, f64)>> = std::cell::Cell::new(None);
-                let offset = far::max_offset_m(&Search {
-                    dense: &dense,
-                    span: &span,
-                    offset_m: &|p| {
-                        let start = last.get().map_or(5_000.0, |(q, d)| {
-                            d + crate::geodesy::lambert_distance_m(q, p) * 1.001 + 1.0
-                        });
-                        let r = scn
-                            .allowed
-                            .distance_to_area_from(p, &keep_allowed, start)
-                            .unwrap_or((0.0, None));
-                        last.set(Some((p, r.0)));
-                        r
+                let probe = |p: geo::Coord, estimate: bool| {
+                    // (An estimate may be a few metres short: 10 m, not 1 m, of slack.)
+                    let start = last.get().map_or(5_000.0, |(q, d)| {
+                        d + crate::geodesy::lambert_distance_m(q, p) * 1.001 + 10.0
+                    });
+                    let r = if estimate {
+                        scn.allowed
+                            .distance_to_area_estimate_from(p, &keep_allowed, start)
+                    } else {
+                        scn.allowed.distance_to_area_from(p, &keep_allowed, start)
+                    };
+                    let r = r.unwrap_or((0.0, None));
+                    last.set(Some((p, r.0)));
+                    r
+                };
+                let offset = far::max_offset_m(
+                    &Search {
+                        dense: &dense,
+                        span: &span,
+                        offset_m: &|p| probe(p, false),
+                        piece_m: Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
+                        rel_tol: stretches::DEVIATION_REL_TOL,
                     },
-                    piece_m: Some(&|id, p| scn.allowed.piece_area_distance_m(id, p)),
-                    rel_tol: stretches::DEVIATION_REL_TOL,
-                });
+                    &|p| probe(p, true),
+                );
                 if offset < stretches::TOUCH_M {
                     // Along the boundary, never beyond it by more than the
                     // touch tolerance: on the boundary is inside.

@@ -363,6 +363,11 @@ pub fn probe_ends(s: &Search) -> (Probe, Probe) {
 
 /// [`max_offset_m`] with the values at the stretch's two ends already probed.
 pub fn max_offset_with_ends_m(s: &Search, ends: (Probe, Probe)) -> f64 {
+    max_offset_with_ends_at(s, ends).0
+}
+
+/// [`max_offset_with_ends_m`] and where it was found (as `g`; NaN at an end).
+pub fn max_offset_with_ends_at(s: &Search, ends: (Probe, Probe)) -> (f64, f64) {
     let Search {
         dense,
         span,
@@ -402,28 +407,43 @@ pub fn max_offset_with_ends_m(s: &Search, ends: (Probe, Probe)) -> f64 {
         })
         .collect();
     let evals = vals.len();
+    let mut at = f64::NAN;
     for k in 0..gs.len() - 1 {
         if gs[k + 1] > gs[k] {
-            best = best.max(vals[k].0).max(vals[k + 1].0);
+            for j in [k, k + 1] {
+                if vals[j].0 > best {
+                    best = vals[j].0;
+                    at = if j == 0 || j + 1 == n {
+                        f64::NAN
+                    } else {
+                        gs[j]
+                    };
+                }
+            }
             heap.push(node(gs[k], gs[k + 1], vals[k], vals[k + 1]));
         }
     }
-    search_heap(s, heap, (best, evals), &node, &|n| {
+    match search_heap(s, heap, (best, evals), &node, &|n| {
         Some(0.5 * (n.g[0] + n.g[1]))
-    })
+    }) {
+        (found, inner) if !inner.is_nan() => (found, inner),
+        (found, _) => (found, at),
+    }
 }
 
 /// The branch and bound both searches share: takes the most promising range
 /// from `heap`, stops when no range can beat the `best` value (of `evals`
 /// probes so far) by more than `rel_tol` of it (or 5 cm; reported to 0.1 m),
-/// else probes it where `split` says and pushes its two halves.
+/// else probes it where `split` says and pushes its two halves. Returns the
+/// best value and where a probe found it (NaN: at none of the probes it made).
 pub(super) fn search_heap(
     s: &Search,
     mut heap: BinaryHeap<Node>,
     (mut best, mut evals): (f64, usize),
     node: &dyn Fn(f64, f64, Probe, Probe) -> Node,
     split: &dyn Fn(&Node) -> Option<f64>,
-) -> f64 {
+) -> (f64, f64) {
+    let mut at = f64::NAN;
     while let Some(n) = heap.pop() {
         let tol = (s.rel_tol * best).max(0.05);
         if n.ub <= best + tol || evals > 5_000 {
@@ -434,11 +454,13 @@ pub(super) fn search_heap(
         };
         let fm = (s.offset_m)(s.dense.coord_at(gm));
         evals += 1;
-        best = best.max(fm.0);
+        if fm.0 > best {
+            (best, at) = (fm.0, gm);
+        }
         heap.push(node(n.g[0], gm, n.f[0], fm));
         heap.push(node(gm, n.g[1], fm, n.f[1]));
     }
-    best
+    (best, at)
 }
 
 #[cfg(test)]

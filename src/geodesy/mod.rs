@@ -15,6 +15,5 @@ pub use ellipsoid::*;
 pub use frame::{LocalFrame, POLAR_LAT_DEG};
 pub use segment::{
     closest_on_segment_m, foot_from_sides, planar_closest as planar_closest_pub,
-    point_segment_distance_far_from_ends_m, point_segment_distance_far_m,
-    point_segment_distance_m,
+    point_segment_distance_far_from_ends_m, point_segment_distance_far_m, point_segment_distance_m,
 };

@@ -70,7 +70,13 @@ pub fn foot_from_sides(da: f64, db: f64, len: f64) -> (f64, f64) {
 /// there, which is within (2 m)^2 / (2 x 500 km) = 0.004 mm (0.3 mm at
 /// 2,000 km) of the least distance: the distance is flat at its minimum.
 /// Three geodesic solutions instead of a search.
-pub fn point_segment_distance_far_from_ends_m(p: Coord, a: Coord, b: Coord, da: f64, db: f64) -> f64 {
+pub fn point_segment_distance_far_from_ends_m(
+    p: Coord,
+    a: Coord,
+    b: Coord,
+    da: f64,
+    db: f64,
+) -> f64 {
     let (len, azi) = inverse_m(a, b);
     if len.is_nan() || len <= 1e-6 {
         return da.min(db);
@@ -171,8 +177,14 @@ mod tests {
                 let p = destination(mid, az, range);
                 let search = point_segment_distance_m(p, a, b);
                 let far = point_segment_distance_far_m(p, a, b);
-                assert!(far >= search - 1e-3, "az {az} range {range}: {far} vs {search}");
-                assert!(far - search < 2e-3, "az {az} range {range}: {far} vs {search}");
+                assert!(
+                    far >= search - 1e-3,
+                    "az {az} range {range}: {far} vs {search}"
+                );
+                assert!(
+                    far - search < 2e-3,
+                    "az {az} range {range}: {far} vs {search}"
+                );
             }
         }
         // The plane triangle: a 3-4-5 triangle's foot, and feet beyond the ends.

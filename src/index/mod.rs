@@ -9,6 +9,7 @@
 
 mod area;
 mod depth;
+mod far;
 mod hint;
 mod intervals;
 pub mod outline;
@@ -111,9 +112,8 @@ pub struct SpatialIndex {
     tree: RTree<Entry>,
     /// Metres per degree (east, north) at each piece's first point.
     piece_scale: Vec<[f64; 2]>,
-    /// Per piece, its ends ready for Lambert's formula and its length in
-    /// metres (far distances: `area::lambert_bounds_m`).
-    piece_far: Vec<PieceFar>,
+    /// Per piece and per run of pieces, what far distances need (`far`).
+    far: far::FarTables,
     /// Bounding boxes of polygon shapes.
     polygon_tree: RTree<Entry>,
     max_reach_m: f64,
@@ -121,14 +121,6 @@ pub struct SpatialIndex {
     hint_pieces: Vec<hint::HintPiece>,
     /// The outline of the union of all areas, built on first need (depth).
     boundary: std::sync::OnceLock<Boundary>,
-}
-
-/// A piece's ends as Lambert's formula takes them, and its length (metres).
-#[derive(Clone, Copy, Debug)]
-struct PieceFar {
-    a: crate::geodesy::Reduced,
-    b: crate::geodesy::Reduced,
-    len_m: f64,
 }
 
 /// The outline of the union of all zones, as edges in an R-tree (built in `depth`).
@@ -333,15 +325,7 @@ impl SpatialIndex {
                 ]
             })
             .collect();
-        idx.piece_far = idx
-            .pieces
-            .iter()
-            .map(|p| PieceFar {
-                a: crate::geodesy::Reduced::new(p.a),
-                b: crate::geodesy::Reduced::new(p.b),
-                len_m: crate::geodesy::fast_distance_m(p.a, p.b),
-            })
-            .collect();
+        idx.far = far::FarTables::build(&idx.pieces, &idx.shapes);
         idx.tree = RTree::bulk_load(entries);
         idx.polygon_tree = RTree::bulk_load(poly_entries);
         idx
