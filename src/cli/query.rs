@@ -3,7 +3,7 @@
 use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use corridor_watch::index::SpatialIndex;
+use corridor_watch::index::{QueryArea, SpatialIndex};
 use corridor_watch::model::{FeatureRef, Layer};
 use geo::Coord;
 use serde_json::{Value, json};
@@ -83,32 +83,50 @@ fn bbox(text: &str) -> Result<[f64; 4]> {
 
 pub fn run(args: &QueryArgs) -> Result<()> {
     let layers = load_all(&args.files, &[], &Default::default())?;
-    let idx = SpatialIndex::of_layers(&layers);
-    let hits: Vec<(u32, Option<f64>)> = if let Some(at) = &args.at {
-        idx.at(lon_lat(at, "--at")?, args.pick_m)
+    // A box or a radius indexes only the features whose boxes meet it (one
+    // query: no R-tree over every segment of every track); the k nearest
+    // have no bound, so they get the whole index.
+    let (idx, hits): (SpatialIndex, Vec<(u32, Option<f64>)>) = if let Some(at) = &args.at {
+        let p = lon_lat(at, "--at")?;
+        let reach = args.pick_m.max(SpatialIndex::widest_reach_m(&layers));
+        let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, reach));
+        let hits = idx
+            .at(p, args.pick_m)
             .into_iter()
             .map(|(s, d)| (s, Some(d)))
-            .collect()
+            .collect();
+        (idx, hits)
     } else if let Some(near) = &args.near {
         let r = args.within_m.unwrap_or(0.0);
         if !r.is_finite() || r < 0.0 {
             bail!("--within-m must be a distance in metres, 0 or more");
         }
-        idx.within_m(lon_lat(near, "--near")?, r)
+        let p = lon_lat(near, "--near")?;
+        let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, r));
+        let hits = idx
+            .within_m(p, r)
             .into_iter()
             .map(|(s, d)| (s, Some(d)))
-            .collect()
+            .collect();
+        (idx, hits)
     } else if let Some(b) = &args.bbox {
-        let [west, south, east, north] = bbox(b)?;
-        idx.in_bbox(west, south, east, north)
+        let area = bbox(b)?;
+        let idx = SpatialIndex::for_query(&layers, QueryArea::Box(area));
+        let [west, south, east, north] = area;
+        let hits = idx
+            .in_bbox(west, south, east, north)
             .into_iter()
             .map(|s| (s, None))
-            .collect()
+            .collect();
+        (idx, hits)
     } else if let Some(n) = &args.nearest {
-        idx.nearest(lon_lat(n, "--nearest")?, args.k)
+        let idx = SpatialIndex::of_layers(&layers);
+        let hits = idx
+            .nearest(lon_lat(n, "--nearest")?, args.k)
             .into_iter()
             .map(|(s, d)| (s, Some(d)))
-            .collect()
+            .collect();
+        (idx, hits)
     } else {
         bail!("give one of --at, --near, --bbox, --nearest");
     };

@@ -14,6 +14,7 @@ mod hint;
 mod intervals;
 pub mod outline;
 mod query;
+pub use query::QueryArea;
 
 use crate::geodesy::{
     LocalFrame, POLAR_LAT_DEG, closest_on_segment_m, densify_line, distance_m,

@@ -4,7 +4,74 @@
 
 use super::*;
 
+/// Where a one-off query looks (`query --bbox`, `--near`, `--at`).
+#[derive(Clone, Copy, Debug)]
+pub enum QueryArea {
+    /// A lon/lat box (west, south, east, north); `west > east` runs across 180.
+    Box([f64; 4]),
+    /// Within `radius_m` metres of a point's geometry, or inside an area
+    /// there (`radius_m` then covers the widest reach).
+    Around(Coord, f64),
+}
+
+impl QueryArea {
+    /// Boxes (continuous lon/lat) that every feature able to answer meets.
+    fn boxes(&self) -> Vec<AABB<[f64; 2]>> {
+        let core = match *self {
+            QueryArea::Box([west, south, east, north]) => {
+                let east = if west > east { east + 360.0 } else { east };
+                AABB::from_corners([west, south], [east, north])
+            }
+            QueryArea::Around(p, radius_m) => box_around(p, radius_m.max(0.0)),
+        };
+        let (lo, hi) = (core.lower(), core.upper());
+        [0.0, 360.0, -360.0]
+            .into_iter()
+            .map(|dx| AABB::from_corners([lo[0] + dx, lo[1]], [hi[0] + dx, hi[1]]))
+            .collect()
+    }
+}
+
 impl SpatialIndex {
+    /// An index of only the features whose bounding box meets `area` (a
+    /// feature across 180 has a box around the world, so it always does):
+    /// a one-off query then indexes what could answer it, not every segment
+    /// of every track. Its answers are those of [`SpatialIndex::of_layers`].
+    pub fn for_query(layers: &[crate::model::Layer], area: QueryArea) -> SpatialIndex {
+        let boxes = area.boxes();
+        let meets = |g: &Geometry<f64>| {
+            g.bounding_rect().is_some_and(|r| {
+                let fb = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                boxes.iter().any(|b| rstar::Envelope::intersects(b, &fb))
+            })
+        };
+        SpatialIndex::build(layers.iter().enumerate().flat_map(|(li, l)| {
+            l.features.iter().enumerate().filter_map(move |(fi, f)| {
+                let geometry = f.geometry.as_ref().filter(|g| meets(g))?;
+                Some(IndexItem {
+                    feature: FeatureRef {
+                        layer: li as u32,
+                        feature: fi as u32,
+                    },
+                    role: f.role,
+                    reach_m: f.reach_m(f.role),
+                    geometry,
+                })
+            })
+        }))
+    }
+
+    /// The widest reach (metres) of any feature in `layers`: how far from its
+    /// geometry a point can be and still be inside a feature's area.
+    pub fn widest_reach_m(layers: &[crate::model::Layer]) -> f64 {
+        layers
+            .iter()
+            .flat_map(|l| &l.features)
+            .map(|f| f.reach_m(f.role))
+            .filter(|r| r.is_finite())
+            .fold(0.0, f64::max)
+    }
+
     /// Shapes with their distance (metres) from `p`, for those within `radius_m`
     /// of their geometry (0 inside a polygon); sorted by distance. The distances
     /// are Karney's (exact geodesics): the local frame picks the candidates.
@@ -168,6 +235,134 @@ mod tests {
         assert_eq!(idx.in_bbox(-179.9, -1.0, -179.1, 1.0), vec![0, 1]);
         assert_eq!(idx.in_bbox(179.0, -1.0, -179.0, 1.0), vec![0, 1]);
         assert!(idx.in_bbox(-10.0, -1.0, 10.0, 1.0).is_empty());
+    }
+
+    /// An index of what a box or a radius can meet answers as the whole
+    /// index does: lines, points, a corridor whose area reaches over the
+    /// point, a polygon around it, and a line given across 180.
+    #[test]
+    fn a_query_index_answers_as_the_whole_index() {
+        let feature = |i: usize, role: Role, g: Geometry<f64>, tol: f64| crate::model::Feature {
+            index: i,
+            role,
+            geometry: Some(g),
+            properties: serde_json::json!({ "tolerance_m": tol })
+                .as_object()
+                .unwrap()
+                .clone(),
+            id: Some(format!("F{i}")),
+            times: None,
+            time_span: None,
+        };
+        let line = |pts: &[(f64, f64)]| {
+            Geometry::LineString(LineString(
+                pts.iter().map(|&(x, y)| coord! { x: x, y: y }).collect(),
+            ))
+        };
+        let mut features = Vec::new();
+        for k in 0..40 {
+            let (x, y) = (28.0 + 0.2 * k as f64, 45.0 + 0.1 * (k % 7) as f64);
+            features.push(feature(
+                k,
+                Role::Track,
+                line(&[(x, y), (x + 0.3, y + 0.05), (x + 0.35, y + 0.3)]),
+                0.0,
+            ));
+            features.push(feature(
+                100 + k,
+                Role::Incident,
+                Geometry::Point(geo::Point::new(x + 0.1, y - 0.1)),
+                0.0,
+            ));
+        }
+        features.push(feature(
+            200,
+            Role::Corridor,
+            line(&[(30.0, 44.0), (34.0, 44.0)]),
+            30_000.0,
+        ));
+        features.push(feature(
+            201,
+            Role::BufferZone,
+            Geometry::Polygon(geo::Polygon::new(
+                LineString(vec![
+                    coord! { x: 29.0, y: 43.0 },
+                    coord! { x: 36.0, y: 43.0 },
+                    coord! { x: 36.0, y: 48.0 },
+                    coord! { x: 29.0, y: 48.0 },
+                    coord! { x: 29.0, y: 43.0 },
+                ]),
+                vec![],
+            )),
+            0.0,
+        ));
+        features.push(feature(
+            202,
+            Role::Track,
+            line(&[(179.5, 44.2), (-179.5, 44.3)]),
+            0.0,
+        ));
+        let layers = [crate::model::Layer {
+            name: "t".into(),
+            source: "t".into(),
+            features,
+            warnings: vec![],
+            skipped_reports: 0,
+        }];
+        let whole = SpatialIndex::of_layers(&layers);
+        let names = |idx: &SpatialIndex, hits: Vec<u32>| {
+            let mut v: Vec<FeatureRef> = hits
+                .iter()
+                .map(|&s| idx.shapes[s as usize].feature)
+                .collect();
+            v.sort_by_key(|r| (r.layer, r.feature));
+            v
+        };
+        assert!(whole.in_bbox(30.0, 45.0, 31.0, 45.5).len() > 3);
+        assert!(!whole.in_bbox(179.0, 44.0, -179.0, 45.0).is_empty());
+        let mut found = 0;
+        let boxes = [
+            [30.0, 45.0, 31.0, 45.5],
+            [33.5, 43.8, 33.6, 43.9],
+            [179.0, 44.0, -179.0, 45.0],
+            [40.0, 10.0, 41.0, 11.0],
+        ];
+        for b in boxes {
+            let idx = SpatialIndex::for_query(&layers, QueryArea::Box(b));
+            assert!(
+                idx.shapes.len() < whole.shapes.len(),
+                "{b:?}: the index holds fewer features"
+            );
+            assert_eq!(
+                names(&idx, idx.in_bbox(b[0], b[1], b[2], b[3])),
+                names(&whole, whole.in_bbox(b[0], b[1], b[2], b[3])),
+                "{b:?}"
+            );
+        }
+        let widest = SpatialIndex::widest_reach_m(&layers);
+        assert_eq!(widest, 30_000.0);
+        for (p, r) in [
+            ((30.5, 45.2), 20_000.0),
+            ((33.0, 44.2), 5_000.0),
+            ((179.9, 44.25), 50_000.0),
+        ] {
+            let p = coord! { x: p.0, y: p.1 };
+            let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, r));
+            let dist = |idx: &SpatialIndex, hits: Vec<(u32, f64)>| {
+                names(idx, hits.iter().map(|h| h.0).collect())
+            };
+            assert_eq!(
+                dist(&idx, idx.within_m(p, r)),
+                dist(&whole, whole.within_m(p, r)),
+                "{p:?}"
+            );
+            let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, widest.max(50.0)));
+            let at = dist(&idx, idx.at(p, 50.0));
+            assert_eq!(at, dist(&whole, whole.at(p, 50.0)), "{p:?}");
+            found += at.len();
+        }
+        // Inside the corridor's area and the polygon at (33.0, 44.2).
+        assert!(found >= 2, "{found}");
     }
 
     #[test]

@@ -255,6 +255,24 @@ fn a_file_whose_every_report_is_skipped_is_an_error() {
     );
 }
 
+/// Timed tracks that ogr2ogr wrote to a shapefile, their `times` lists cut
+/// at dBASE's 254 characters (issue 30): each track is named as cut (not as
+/// malformed), and since every track was skipped `check` exits 2.
+#[test]
+fn times_cut_by_ogr2ogr_are_named_and_not_clean() {
+    let shp = fixture("formats/issue30/cut_times.shp");
+    let out = run(
+        &[&data("corridors.geojson"), &shp],
+        &["--format", "json"],
+        "check",
+    );
+    assert_exit(&out, 2, "cut_times.shp");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("is cut at 254 characters").count(), 2, "{err}");
+    assert!(err.contains("every track or position report"), "{err}");
+    assert!(!err.contains("must be an array"), "{err}");
+}
+
 /// `file.gpkg#table` where the table's own name holds a `#` (issue 22, item
 /// 20): the file is the part before the first `#` that names a GeoPackage.
 #[test]
