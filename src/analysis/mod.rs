@@ -222,7 +222,13 @@ pub fn check_convoy_measuring(
                 let probe = |p: geo::Coord, estimate: bool| {
                     // (An estimate may be a few metres short: 10 m, not 1 m, of slack.)
                     let start = last.get().map_or(5_000.0, |(q, d)| {
-                        d + crate::geodesy::lambert_distance_m(q, p) * 1.001 + 10.0
+                        // The mid-latitude formula near, Lambert's far (not Karney's).
+                        let step = if (p.x - q.x).abs() < 0.25 && (p.y - q.y).abs() < 0.25 {
+                            crate::geodesy::fast_distance_m(q, p)
+                        } else {
+                            crate::geodesy::lambert_distance_m(q, p)
+                        };
+                        d + step * 1.001 + 10.0
                     });
                     let r = if estimate {
                         scn.allowed

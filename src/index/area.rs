@@ -9,6 +9,8 @@ const EXACT_BEYOND_M: f64 = 20_000.0;
 thread_local! {
     /// Candidate pieces of one distance query, reused (see `distance_to_area_with_piece`).
     static NEAR_BUF: std::cell::RefCell<Vec<(f64, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The candidate pieces with their bounds (`near_band`), reused likewise.
+    static BAND_BUF: std::cell::RefCell<Vec<(u32, f64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Plate carrée is no guide near a pole: the local (azimuthal) frame's distance.
@@ -141,11 +143,15 @@ impl SpatialIndex {
         } else {
             0.0
         };
-        if piece.a != piece.b && closest_on_segment_m(p, piece.a, piece.b).0 > EXACT_BEYOND_M {
+        if piece.a == piece.b {
+            return (distance_m(p, piece.a) - reach).max(0.0);
+        }
+        let (d, _) = closest_on_segment_m(p, piece.a, piece.b);
+        if d > EXACT_BEYOND_M {
             let from = crate::geodesy::Reduced::new(p);
             return self.lambert_bounds_m(id, p, &from).1.max(0.0);
         }
-        (Self::piece_distance_m(piece, p) - reach).max(0.0)
+        (d - reach).max(0.0)
     }
 
     /// [`Self::distance_to_area_m`] with the piece that is nearest (`None`
@@ -227,7 +233,11 @@ impl SpatialIndex {
                     }
                 }
             }
-            let band = far.unwrap_or_else(|| self.near_band(p, keep, &env));
+            let band = far.unwrap_or_else(|| {
+                let mut band = BAND_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
+                self.near_band(p, keep, &env, &mut band);
+                band
+            });
             let mut end_cache: Vec<((u64, u64), f64)> = Vec::new();
             for &(id, lower, _) in &band {
                 if best.is_some_and(|b| lower > b.0) {
@@ -265,6 +275,7 @@ impl SpatialIndex {
                     best = Some((d, Some(id)));
                 }
             }
+            BAND_BUF.with(|b| *b.borrow_mut() = band);
             if let Some(b) = best
                 && b.0 <= radius_m
             {
@@ -279,14 +290,15 @@ impl SpatialIndex {
 
     /// The pieces in `env` of the shapes `keep` accepts that could be nearest
     /// `p`, with bounds on their area distances (lower, upper; metres; 0 and
-    /// infinity when near): a plate carrée scan, then, when every piece is
-    /// over 20 km away, Lambert's bounds (nearest first).
+    /// infinity when near), into `band`: a plate carrée scan, then, when every
+    /// piece is over 20 km away, Lambert's bounds (nearest first).
     fn near_band(
         &self,
         p: Coord,
         keep: &dyn Fn(u32) -> bool,
         env: &AABB<[f64; 2]>,
-    ) -> Vec<(u32, f64, f64)> {
+        band: &mut Vec<(u32, f64, f64)>,
+    ) {
         // A cheap plate carrée distance first (no trigonometry); only pieces that
         // could be the nearest get the accurate local-frame solution. The buffer
         // is reused per thread: this runs for every probe of every max offset.
@@ -309,11 +321,12 @@ impl SpatialIndex {
             * (0.01 + 3.0 * min_approx.max(0.0) / 6.371e6 * p.y.to_radians().tan().abs().max(1.0))
             + 50.0;
         // The pieces that could be nearest, with bounds on their distances.
-        let mut band: Vec<(u32, f64, f64)> = near
-            .iter()
-            .filter(|&&(approx, _)| approx <= min_approx + slack)
-            .map(|&(_, id)| (id, 0.0, f64::INFINITY))
-            .collect();
+        band.clear();
+        band.extend(
+            near.iter()
+                .filter(|&&(approx, _)| approx <= min_approx + slack)
+                .map(|&(_, id)| (id, 0.0, f64::INFINITY)),
+        );
         // Far away the plate carrée band is wide: each piece in it is
         // bracketed with Lambert's formula (a few metres at 500 km), and
         // only those that can be nearest are solved exactly.
@@ -327,7 +340,6 @@ impl SpatialIndex {
             band.sort_unstable_by(|x, y| x.1.total_cmp(&y.1));
         }
         NEAR_BUF.with(|b| *b.borrow_mut() = near);
-        band
     }
 
     /// How deep `p` is inside the areas of this index: the distance from `p` to
