@@ -36,6 +36,8 @@ pub enum Tool {
 
 pub struct LogEntry {
     pub error: bool,
+    /// A live alert (a convoy flagged): neither info nor a problem of the app.
+    pub alert: bool,
     pub text: String,
     /// Wall-clock time, "HH:MM:SS" UTC.
     pub at: String,
@@ -128,17 +130,23 @@ fn now_hms() -> String {
 
 impl Session {
     pub fn info(&mut self, text: impl Into<String>) {
-        self.log_line(false, text.into());
+        self.log_line(false, false, text.into());
     }
 
     /// An error or warning line (the frame opens the log panel for it).
     pub fn warn(&mut self, text: impl Into<String>) {
-        self.log_line(true, text.into());
+        self.log_line(true, false, text.into());
     }
 
-    fn log_line(&mut self, error: bool, text: String) {
+    /// A live alert's line: counted and coloured as an alert, not as an error.
+    pub fn alert(&mut self, text: impl Into<String>) {
+        self.log_line(false, true, text.into());
+    }
+
+    fn log_line(&mut self, error: bool, alert: bool, text: String) {
         self.log.push(LogEntry {
             error,
+            alert,
             text,
             at: now_hms(),
         });

@@ -131,7 +131,7 @@ impl CorridorApp {
                 Ok(a) => {
                     if a.event.is_start() {
                         self.session
-                            .warn(format!("ALERT {} from {from}", a.convoy_id));
+                            .alert(format!("ALERT {} from {from}", a.convoy_id));
                     }
                     let received_hms = self.session.log.last().map(|e| e.at.clone());
                     super::live::feed::take_alert(

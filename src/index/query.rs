@@ -33,14 +33,20 @@ impl QueryArea {
 }
 
 impl SpatialIndex {
-    /// An index of only the features whose bounding box meets `area` (a
-    /// feature across 180 has a box around the world, so it always does):
+    /// An index of only the features whose bounding box meets `area` (or
+    /// is wider than 180 degrees, as a feature given across 180 is):
     /// a one-off query then indexes what could answer it, not every segment
     /// of every track. Its answers are those of [`SpatialIndex::of_layers`].
     pub fn for_query(layers: &[crate::model::Layer], area: QueryArea) -> SpatialIndex {
         let boxes = area.boxes();
         let meets = |g: &Geometry<f64>| {
             g.bounding_rect().is_some_and(|r| {
+                // Given across 180 unsplit ([179, 0] to [-179, 0]), a feature's
+                // box spans the rest of the world instead: wider than 180
+                // degrees, it is kept.
+                if r.max().x - r.min().x > 180.0 {
+                    return true;
+                }
                 let fb = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
                 boxes.iter().any(|b| rstar::Envelope::intersects(b, &fb))
             })
@@ -345,17 +351,19 @@ mod tests {
             ((30.5, 45.2), 20_000.0),
             ((33.0, 44.2), 5_000.0),
             ((179.9, 44.25), 50_000.0),
+            ((-179.8, 44.25), 5_000.0),
         ] {
             let p = coord! { x: p.0, y: p.1 };
             let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, r));
             let dist = |idx: &SpatialIndex, hits: Vec<(u32, f64)>| {
                 names(idx, hits.iter().map(|h| h.0).collect())
             };
-            assert_eq!(
-                dist(&idx, idx.within_m(p, r)),
-                dist(&whole, whole.within_m(p, r)),
-                "{p:?}"
-            );
+            let within = dist(&idx, idx.within_m(p, r));
+            assert_eq!(within, dist(&whole, whole.within_m(p, r)), "{p:?}");
+            if p.x < -179.0 {
+                // Only the line given across 180 passes within 5 km there.
+                assert_eq!(within.len(), 1, "{p:?}");
+            }
             let idx = SpatialIndex::for_query(&layers, QueryArea::Around(p, widest.max(50.0)));
             let at = dist(&idx, idx.at(p, 50.0));
             assert_eq!(at, dist(&whole, whole.at(p, 50.0)), "{p:?}");

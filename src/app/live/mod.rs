@@ -199,7 +199,7 @@ impl CorridorApp {
                     for a in alerts {
                         if a.event.is_start() {
                             let what = a.alert_type.verb();
-                            self.session.warn(format!("ALERT {}: {what}", a.convoy_id));
+                            self.session.alert(format!("ALERT {}: {what}", a.convoy_id));
                         }
                         // In a replay, when it was raised in recorded time.
                         let received_hms = match clock {
