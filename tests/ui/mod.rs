@@ -561,6 +561,26 @@ fn plus_and_minus_keys_zoom_the_map() {
     assert!((zoom(&h) / start - 1.0).abs() < 0.05);
 }
 
+/// Home shows every layer again after the view moved away and zoomed in
+/// (issue 11's leftover: the Home key had no test).
+#[test]
+fn home_key_shows_every_layer() {
+    let mut h = app_on(bundled());
+    // Corners of the bundled layers' extent (28.6-38.28 E, 41.24-50.45 N).
+    let all_on_screen = |h: &Harness<'static, CorridorApp>| {
+        let r = h.state().map_rect();
+        [(28.6, 41.24), (38.28, 50.45), (28.6, 50.45), (38.28, 41.24)]
+            .iter()
+            .all(|&(x, y)| r.contains(h.state().screen_pos(geo::Coord { x, y })))
+    };
+    h.state_mut().centre_on(10.0, 40.0, 9.0);
+    h.run_steps(3);
+    assert!(!all_on_screen(&h), "moved away first");
+    h.key_press(egui::Key::Home);
+    h.run_steps(5);
+    assert!(all_on_screen(&h), "Home brings every layer back into view");
+}
+
 mod files;
 mod reopen;
 mod replay_live;
