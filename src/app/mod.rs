@@ -176,11 +176,20 @@ impl CorridorApp {
                 .default_size(110.0)
                 .show(ui, |ui| panels::log_ui(ui, session, settings, out));
         }
-        // The side panel keeps its width (the user may drag it); wide tables scroll inside it.
-        egui::Panel::left("side")
+        // The side panel keeps its width (the user may drag it; the width is
+        // remembered between runs); wide tables scroll inside it.
+        let side_width = settings.side_width.clamp(
+            *settings::SIDE_WIDTH_RANGE.start(),
+            *settings::SIDE_WIDTH_RANGE.end(),
+        );
+        let side = egui::Panel::left("side")
             .resizable(true)
-            .default_size(420.0)
-            .size_range(320.0..=640.0)
+            .default_size(if side_width.is_finite() {
+                side_width
+            } else {
+                settings::SIDE_WIDTH
+            })
+            .size_range(settings::SIDE_WIDTH_RANGE)
             .show(ui, |ui| {
                 panels::side_ui(
                     ui,
@@ -191,6 +200,7 @@ impl CorridorApp {
                     out,
                 )
             });
+        settings.side_width = side.response.rect.width();
         panels::windows_ui(ui.ctx(), session, settings, out);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)

@@ -142,14 +142,20 @@ pub struct Forms {
     pub go_to_choices: Option<(String, Vec<(geo::Coord, String)>)>,
 }
 
+/// The side panel's width on a first start, and the range it may be dragged in (points).
+pub const SIDE_WIDTH: f32 = 420.0;
+pub const SIDE_WIDTH_RANGE: std::ops::RangeInclusive<f32> = 320.0..=640.0;
+
 /// The user's choices. Fields without `serde(skip)` are saved between runs.
 #[derive(Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub tab: Tab,
     pub show_log: bool,
-    /// The log shows only errors and warnings (they do not scroll away under info lines).
+    /// The log shows only errors, warnings and alerts (they do not scroll away under info lines).
     pub log_errors_only: bool,
+    /// The side panel's width (points) as the user last dragged it.
+    pub side_width: f32,
     /// The basemap in use (changed through `Command::SetTiles`, which also swaps the tiles).
     #[serde(rename = "tiles")]
     pub tile_choice: TileChoice,
@@ -181,6 +187,7 @@ impl Default for Settings {
             tab: Tab::Layers,
             show_log: true,
             log_errors_only: false,
+            side_width: SIDE_WIDTH,
             tile_choice: TileChoice::Offline,
             custom_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             feed_interval_s: 30.0,

@@ -166,6 +166,34 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
     );
 }
 
+/// The side panel's width as the user dragged it is remembered between runs
+/// (issue 24, #11 leftover); a first start has the default width.
+#[test]
+fn the_side_panel_width_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, sd) = (bundled(), dir.path().to_path_buf());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 860.0])
+        .build_eframe(move |cc| CorridorApp::new_with_state(cc, files, None, Some(sd)));
+    settle(&mut h);
+    assert!((h.state().settings.side_width - 420.0).abs() < 2.0);
+    // As if dragged: the saved state says 560 points.
+    let mut storage = MemStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let text = std::fs::read_to_string(dir.path().join("corridor-watch-state.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(v["side_width"].as_f64().is_some(), "the width is saved");
+    v["side_width"] = serde_json::json!(560.0);
+    let (t, sd) = (v.to_string(), dir.path().to_path_buf());
+    let mut h2 = Harness::builder()
+        .with_size([1400.0, 860.0])
+        .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(t), Some(sd)));
+    settle(&mut h2);
+    h2.run_steps(2);
+    let w = h2.state().settings.side_width;
+    assert!((w - 560.0).abs() < 2.0, "restored at {w}");
+}
+
 /// A file dropped on the window, as the window system hands it to egui.
 #[derive(Debug)]
 struct Dropped(PathBuf);
