@@ -499,6 +499,8 @@ fn one_bad_feature_is_skipped_with_a_warning_and_the_rest_loads() {
         &h,
         &["feature 1 skipped", "2 or more positions", "two.geojson"],
     );
+    // The Layers tab marks the layer (issue 24, #11 leftover).
+    h.get_by_label("(1 skipped)");
     // The command line stays strict: the same file is refused, naming the feature.
     let out = crate::util::run(&[&dir.path().join("two.geojson")], &[], "check");
     assert_eq!(out.status.code(), Some(2));

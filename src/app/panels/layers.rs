@@ -30,6 +30,10 @@ pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
                 .on_hover_text(l.origin.label())
                 .changed();
             ui.label(format!("{} features", l.layer.features.len()));
+            if let Some((badge, detail)) = skipped_badge(&l.layer) {
+                ui.colored_label(egui::Color32::from_rgb(190, 40, 30), badge)
+                    .on_hover_text(detail);
+            }
         });
         ui.horizontal(|ui| {
             changed |= ui
@@ -91,4 +95,31 @@ pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
         }
         ui.separator();
     }
+}
+
+/// "(3 skipped)", in red, for a layer whose reader left features or reports out, with
+/// the first reasons to show on hover (all of them are in the log).
+fn skipped_badge(layer: &crate::model::Layer) -> Option<(String, String)> {
+    let skipped: Vec<&str> = layer
+        .warnings
+        .iter()
+        .filter(|w| w.severity == crate::model::Severity::Skipped)
+        .map(|w| w.text.as_str())
+        .collect();
+    if skipped.is_empty() {
+        return None;
+    }
+    let mut detail = skipped
+        .iter()
+        .take(5)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if skipped.len() > 5 {
+        detail.push_str(&format!(
+            "\n... and {} more (see the log)",
+            skipped.len() - 5
+        ));
+    }
+    Some((format!("({} skipped)", skipped.len()), detail))
 }
