@@ -501,6 +501,11 @@ fn one_bad_feature_is_skipped_with_a_warning_and_the_rest_loads() {
     );
     // The Layers tab marks the layer (issue 24, #11 leftover).
     h.get_by_label("(1 skipped)");
+    assert!(
+        h.query_by_label("1 features").is_none(),
+        "one feature, not \"1 features\""
+    );
+    assert!(h.query_all_by_label("1 feature").count() >= 1);
     // The command line stays strict: the same file is refused, naming the feature.
     let out = crate::util::run(&[&dir.path().join("two.geojson")], &[], "check");
     assert_eq!(out.status.code(), Some(2));

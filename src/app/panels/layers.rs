@@ -29,7 +29,11 @@ pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
                 .checkbox(&mut style.visible, &l.layer.name)
                 .on_hover_text(l.origin.label())
                 .changed();
-            ui.label(format!("{} features", l.layer.features.len()));
+            ui.label(crate::output::text::count(
+                l.layer.features.len(),
+                "feature",
+                "features",
+            ));
             if let Some((badge, detail)) = skipped_badge(&l.layer) {
                 ui.colored_label(egui::Color32::from_rgb(190, 40, 30), badge)
                     .on_hover_text(detail);
