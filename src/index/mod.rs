@@ -334,6 +334,14 @@ impl SpatialIndex {
 
     /// Every feature of every layer (for identify, queries and drawing).
     pub fn of_layers(layers: &[crate::model::Layer]) -> SpatialIndex {
+        SpatialIndex::of_layers_where(layers, &|_| true)
+    }
+
+    /// The features of `layers` whose geometry `keep` accepts.
+    pub(crate) fn of_layers_where(
+        layers: &[crate::model::Layer],
+        keep: &dyn Fn(&Geometry<f64>) -> bool,
+    ) -> SpatialIndex {
         SpatialIndex::build(layers.iter().enumerate().flat_map(|(li, l)| {
             l.features.iter().enumerate().filter_map(move |(fi, f)| {
                 Some(IndexItem {
@@ -343,7 +351,7 @@ impl SpatialIndex {
                     },
                     role: f.role,
                     reach_m: f.reach_m(f.role),
-                    geometry: f.geometry.as_ref()?,
+                    geometry: f.geometry.as_ref().filter(|g| keep(g))?,
                 })
             })
         }))

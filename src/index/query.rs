@@ -51,20 +51,7 @@ impl SpatialIndex {
                 boxes.iter().any(|b| rstar::Envelope::intersects(b, &fb))
             })
         };
-        SpatialIndex::build(layers.iter().enumerate().flat_map(|(li, l)| {
-            l.features.iter().enumerate().filter_map(move |(fi, f)| {
-                let geometry = f.geometry.as_ref().filter(|g| meets(g))?;
-                Some(IndexItem {
-                    feature: FeatureRef {
-                        layer: li as u32,
-                        feature: fi as u32,
-                    },
-                    role: f.role,
-                    reach_m: f.reach_m(f.role),
-                    geometry,
-                })
-            })
-        }))
+        SpatialIndex::of_layers_where(layers, &meets)
     }
 
     /// The widest reach (metres) of any feature in `layers`: how far from its
