@@ -7,12 +7,15 @@
 //! Branch and bound over ranges of the stretch (not edges): the offset is
 //! 1-Lipschitz, so on a range of path length L whose ends are at f0 and f1 it
 //! is at most (f0 + f1 + L) / 2, and at most f0 + R0 (and f1 + R1), where R0
-//! is the farthest the range gets from its first end (measured with the fast
-//! geodesic distance, widened by its error). A range wholly inside one edge
+//! is the farthest the range gets from its first end (Lambert's distances,
+//! widened by their error; measured on ranges of up to 16 vertices, longer
+//! ones are split anyway). A range wholly inside one edge
 //! also takes the nearest piece's bound, as the per-edge search does. Ranges
 //! are split at their middle vertex, so a stretch moving towards or away from
 //! the areas is settled with a few probes, and the answer is held to the same
-//! relative tolerance as the per-vertex search.
+//! relative tolerance as the per-vertex search. Probes are Lambert's estimates
+//! (`SpatialIndex::distance_to_area_estimate_from`); the answer is solved
+//! exactly where they peak.
 
 use super::stretches::{
     DensePart, Node, Probe, Search, max_offset_with_ends_at, piece_bound, probe_ends, search_heap,
@@ -21,8 +24,8 @@ use crate::geodesy::{LAMBERT_MAX_M, LAMBERT_REL_ERR, Reduced};
 use geo::Coord;
 use std::collections::BinaryHeap;
 
-/// Both ends of a stretch further than this from every area (metres): the
-/// stretch is searched by ranges. Nearer, the per-vertex search of
+/// Either end of a stretch further than this from every area (metres): the
+/// stretch is searched by ranges. Both nearer, the per-vertex search of
 /// `stretches::max_offset_m` is as cheap and gives the same answers as before.
 pub const FAR_M: f64 = 20_000.0;
 
@@ -83,8 +86,8 @@ impl Vertices {
 }
 
 /// The greatest of `offset_m` along `span` (as `stretches::max_offset_m`):
-/// by ranges when both its ends are far from every area and it has more than
-/// two edges, else vertex by vertex.
+/// by ranges when either of its ends is far from every area and it has more
+/// than two edges, else vertex by vertex.
 ///
 /// `estimate_m` is `offset_m` within a small part of `rel_tol` (far from
 /// every area, Lambert's bounds; see `SpatialIndex::distance_to_area_estimate_from`):
