@@ -5,6 +5,7 @@
 //! its own: no edge is drawn between two features. Point reports of a convoy form
 //! one part, ordered by `time` (equal times keep input order).
 
+use super::fixes::{SpeedLimit, drop_jumps, too_fast};
 use crate::model::{Convoy, Feature, Layer, Role, TrackPart};
 use geo::Geometry;
 use serde_json::Value;
@@ -23,54 +24,11 @@ struct Building {
     vessel: bool,
 }
 
-/// The fastest a land convoy plausibly moves, km/h.
-pub const LAND_MAX_KMH: f64 = 150.0;
-/// The fastest a vessel plausibly moves: 50 knots, in km/h.
-pub const VESSEL_MAX_KMH: f64 = 50.0 * 1.852;
-
 /// Whether a track feature is a vessel's: it has an `mmsi` (AIS readers
 /// give one) or says `vessel: true`.
 pub(crate) fn is_vessel(f: &Feature) -> bool {
     f.properties.contains_key("mmsi")
         || matches!(f.properties.get("vessel"), Some(Value::Bool(true)))
-}
-
-/// Where a track needs a speed over `max_kmh` between consecutive timed
-/// vertices (a wrong fix, or two vehicles sharing one id): how many times, and
-/// the worst (metres, seconds, start time).
-fn too_fast(parts: &[TrackPart], max_kmh: f64) -> Option<(usize, f64, f64, f64)> {
-    let max_mps = max_kmh / 3.6;
-    // No degree of latitude or longitude is longer than this: a cheap upper
-    // bound on an edge's length that clears almost every edge without geodesy.
-    const M_PER_DEG_MAX: f64 = 111_700.0;
-    let mut count = 0;
-    let mut worst: Option<(f64, f64, f64)> = None;
-    for p in parts {
-        let mut last: Option<(f64, geo::Coord)> = None;
-        for (c, t) in p.coords.iter().zip(&p.times) {
-            let Some(t) = *t else { continue };
-            if let Some((t0, c0)) = last {
-                let dt = t - t0;
-                let (dx, dy) = (
-                    crate::geodesy::wrap_dlon_deg(c.x - c0.x).abs(),
-                    (c.y - c0.y).abs(),
-                );
-                if M_PER_DEG_MAX * (dx + dy) > max_mps * dt.max(0.0) + 1.0 {
-                    let d = crate::geodesy::fast_distance_m(c0, *c);
-                    // A metre of slack: two fixes at one time a few cm apart are noise.
-                    if d > max_mps * dt.max(0.0) + 1.0 {
-                        count += 1;
-                        let speed = |w: (f64, f64, f64)| w.0 / w.1.max(1e-9);
-                        if worst.is_none_or(|w| speed((d, dt, t0)) > speed(w)) {
-                            worst = Some((d, dt, t0));
-                        }
-                    }
-                }
-            }
-            last = Some((t, *c));
-        }
-    }
-    worst.map(|(d, dt, t0)| (count, d, dt, t0))
 }
 
 pub(crate) fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
@@ -129,6 +87,12 @@ fn backwards(times: &[Option<f64>]) -> Option<String> {
 }
 
 pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
+    assemble_convoys_with(layers, SpeedLimit::ByKind)
+}
+
+/// [`assemble_convoys`], leaving out the fixes that are implausible jumps at
+/// `limit` (`analysis::fixes`; they go to each convoy's `dropped`).
+pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy> {
     let mut order: Vec<String> = Vec::new();
     let mut map: HashMap<String, Building> = HashMap::new();
     for layer in layers {
@@ -234,12 +198,22 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
                     Slot::Reports => b.convoy.parts.extend(reports.take()),
                 }
             }
-            let (max_kmh, what) = if b.vessel {
-                (VESSEL_MAX_KMH, "a vessel (50 knots)")
-            } else {
-                (LAND_MAX_KMH, "a land convoy (150 km/h)")
-            };
-            if let Some((n, d, dt, t0)) = too_fast(&b.convoy.parts, max_kmh) {
+            b.convoy.vessel = b.vessel;
+            if let Some(max_mps) = limit.max_mps(b.vessel) {
+                for part in &mut b.convoy.parts {
+                    let dropped = drop_jumps(part, max_mps);
+                    b.convoy.dropped.extend(dropped);
+                }
+            }
+            let judged = limit.max_mps(b.vessel).or(SpeedLimit::ByKind.max_mps(b.vessel));
+            if let Some(max_mps) = judged
+                && let Some((n, d, dt, t0)) = too_fast(&b.convoy.parts, max_mps)
+            {
+                let what = match limit {
+                    SpeedLimit::Kmh(k) if k.is_finite() && k > 0.0 => format!("{k} km/h"),
+                    _ if b.vessel => "a vessel (50 knots)".into(),
+                    _ => "a land convoy (150 km/h)".into(),
+                };
                 let when = crate::utc::format_rfc3339(t0).unwrap_or_default();
                 let speed = if dt > 0.0 {
                     format!("{:.0} km/h", d / dt * 3.6)

@@ -8,10 +8,29 @@
 
 use super::result::Gap;
 use super::scenario::Scenario;
+use super::stretches::{DensePart, Mode, find_stretches};
 use crate::model::{Convoy, Role};
 
 /// `--ais-gap-min` by default: 30 minutes.
 pub const DEFAULT_GAP_S: f64 = 1800.0;
+
+/// Whether some part of the convoy's track comes within a grain lane (a
+/// vertex inside one, or an edge through one).
+pub fn uses_a_lane(scn: &Scenario, convoy: &Convoy) -> bool {
+    let idx = &scn.allowed;
+    let in_lane = |s: u32| idx.shapes[s as usize].role == Role::GrainRoute;
+    if !idx.shapes.iter().any(|s| s.role == Role::GrainRoute) {
+        return false;
+    }
+    let parts = &convoy.parts;
+    parts
+        .iter()
+        .any(|p| p.coords.iter().any(|&c| idx.contains(c, &in_lane)))
+        || parts.iter().any(|p| {
+            let dense = DensePart::new(p);
+            !find_stretches(&dense, idx, &in_lane, Mode::Inside).is_empty()
+        })
+}
 
 /// Every silence of more than `gap_s` seconds that starts inside a grain lane.
 pub fn silences_in_lanes(scn: &Scenario, convoy: &Convoy, gap_s: f64) -> Vec<Gap> {

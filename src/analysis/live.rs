@@ -359,6 +359,10 @@ impl Live {
             let clock = Instant::now();
             let reports: &[PositionReport] = &r.rec.reports[range];
             let ingested = self.watcher.ingest_reports(reports);
+            if k == r.last {
+                // The recording ends: a report held as a possible jump is its track's last.
+                self.watcher.release_held();
+            }
             let alerts = self.watcher.check_all(end_t);
             let ms = clock.elapsed().as_secs_f64() * 1000.0;
             if !reported && alerts.is_empty() {

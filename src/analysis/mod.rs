@@ -1,7 +1,9 @@
 //! Deviation and buffer-zone analysis: pure functions over the model and index.
 
 mod convoys;
+pub mod events;
 mod far;
+pub mod fixes;
 mod gaps;
 pub mod incidents;
 pub mod live;
@@ -14,7 +16,7 @@ mod stretches;
 pub mod watch;
 pub mod zone;
 
-pub use convoys::assemble_convoys;
+pub use convoys::{assemble_convoys, assemble_convoys_with};
 pub use scenario::Scenario;
 pub use stretches::{
     DensePart, Mode, Search, StretchSpan, find_stretches, find_stretches_hinted, max_offset_m,
@@ -33,6 +35,12 @@ pub struct CheckOptions {
     pub min_length_m: f64,
     /// A silence longer than this (seconds) that starts inside a grain lane is a gap.
     pub gap_s: f64,
+    /// The speed beyond which a fix is a jump (`fixes`); applied where tracks
+    /// become convoys (`Overview::build`).
+    pub max_speed: fixes::SpeedLimit,
+    /// How implausible jumps, loitering and encounters are found (`events`);
+    /// `None`: not looked for (a live watch's tails).
+    pub events: Option<events::EventRules>,
 }
 
 impl Default for CheckOptions {
@@ -40,6 +48,8 @@ impl Default for CheckOptions {
         Self {
             min_length_m: 0.0,
             gap_s: gaps::DEFAULT_GAP_S,
+            max_speed: fixes::SpeedLimit::ByKind,
+            events: Some(events::EventRules::default()),
         }
     }
 }
@@ -67,7 +77,7 @@ pub struct Overview {
 impl Overview {
     /// Tracks into convoys, the indexes, every convoy checked, the incidents.
     pub fn build(layers: Vec<crate::model::Layer>, opts: &OverviewOptions) -> Overview {
-        let convoys = assemble_convoys(&layers);
+        let convoys = assemble_convoys_with(&layers, opts.check.max_speed);
         let scn = Scenario::new(layers);
         let results = if opts.paths {
             check_with_paths(&scn, &convoys, &opts.check)
@@ -96,10 +106,38 @@ impl Overview {
 
 /// Checks every convoy against its corridors and the buffer zones (in parallel).
 pub fn check(scn: &Scenario, convoys: &[Convoy], opts: &CheckOptions) -> Vec<ConvoyCheck> {
-    convoys
+    let mut out: Vec<ConvoyCheck> = convoys
         .par_iter()
         .map(|c| check_convoy(scn, c, opts))
-        .collect()
+        .collect();
+    add_encounters(convoys, opts, &mut out, |r| r);
+    out
+}
+
+/// The encounters between the convoys' vessels, added to their reports'
+/// events (kept in time order).
+fn add_encounters<T>(
+    convoys: &[Convoy],
+    opts: &CheckOptions,
+    out: &mut [T],
+    report: fn(&mut T) -> &mut ConvoyCheck,
+) {
+    let Some(rules) = &opts.events else {
+        return;
+    };
+    let found = events::encounters(convoys, rules);
+    let mut touched = Vec::new();
+    for (i, e) in found {
+        report(&mut out[i]).events.push(e);
+        touched.push(i);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for i in touched {
+        report(&mut out[i])
+            .events
+            .sort_by(|x, y| x.start_s.total_cmp(&y.start_s));
+    }
 }
 
 /// Checks one convoy.
@@ -123,10 +161,12 @@ pub fn check_with_paths(
     convoys: &[Convoy],
     opts: &CheckOptions,
 ) -> Vec<ConvoyResult> {
-    convoys
+    let mut out: Vec<ConvoyResult> = convoys
         .par_iter()
         .map(|c| check_convoy_with_paths(scn, c, opts))
-        .collect()
+        .collect();
+    add_encounters(convoys, opts, &mut out, |r| &mut r.report);
+    out
 }
 
 fn span_path(dense: &DensePart, span: &StretchSpan) -> Vec<geo::Coord> {
@@ -171,6 +211,11 @@ pub fn check_convoy_measuring(
     let mut report = ConvoyCheck {
         convoy_id: convoy.convoy_id.clone(),
         corridor_ids: convoy.corridor_ids.clone(),
+        vessel: convoy.vessel,
+        // A vessel outside the scheme is none of the lanes' business.
+        not_in_lane: convoy.vessel
+            && convoy.corridor_ids.is_none()
+            && !gaps::uses_a_lane(scn, convoy),
         ..Default::default()
     };
     for part in &convoy.parts {
@@ -187,7 +232,8 @@ pub fn check_convoy_measuring(
                     subsecond,
                     opts,
                 };
-                if !any_allowed || !scn.allowed.contains(at, &keep_allowed) {
+                if !report.not_in_lane && (!any_allowed || !scn.allowed.contains(at, &keep_allowed))
+                {
                     let offset = any_allowed
                         .then(|| scn.allowed.distance_to_area_m(at, &keep_allowed))
                         .flatten();
@@ -205,7 +251,9 @@ pub fn check_convoy_measuring(
             }
             continue;
         }
-        let devs = if any_allowed {
+        let devs = if report.not_in_lane {
+            Vec::new()
+        } else if any_allowed {
             find_stretches(&dense, &scn.allowed, &keep_allowed, Mode::Outside)
         } else {
             // Nothing approved (or no corridors at all): the whole track deviates.
@@ -284,6 +332,9 @@ pub fn check_convoy_measuring(
         }
     }
     report.gaps = gaps::silences_in_lanes(scn, convoy, opts.gap_s);
+    if let Some(rules) = &opts.events {
+        report.events = events::of_convoy(convoy, rules);
+    }
     report.warnings = warnings;
     ConvoyResult {
         report,

@@ -2,7 +2,8 @@
 //! vertex becomes a position report, in time order, cut into batches of
 //! recorded time that go through exactly the alerting a live feed does.
 
-use super::assemble_convoys;
+use super::assemble_convoys_with;
+use super::fixes::SpeedLimit;
 use super::live::{Live, Pace, Recorded, Step, batch_end, batch_of};
 use super::watch::{
     Alert, AlertEvent, AlertType, ConvoyRules, Options, PositionReport, Watcher, report_interval_of,
@@ -22,6 +23,7 @@ struct Run {
     vertices: Vec<(f64, Coord)>,
     /// A track feature of the convoy says it arrived (`status: arrived`).
     arrived: bool,
+    vessel: bool,
 }
 
 /// Every convoy of `layers` with a timed vertex, as runs (in convoy order),
@@ -38,7 +40,8 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
         .filter(|f| f.role == Role::Track && super::watch::says_arrived(f))
         .filter_map(|f| f.prop_text("convoy_id"))
         .collect();
-    for c in assemble_convoys(layers) {
+    // Every fix, jumps too: the watcher drops them itself, and alerts them.
+    for c in assemble_convoys_with(layers, SpeedLimit::Off) {
         let mut vertices = Vec::new();
         for part in &c.parts {
             for (at, t) in part.coords.iter().zip(&part.times) {
@@ -64,6 +67,7 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
             rules,
             vertices,
             arrived,
+            vessel: c.vessel,
         });
     }
     (runs, untimed)
@@ -104,6 +108,7 @@ fn merge(runs: &[&Run]) -> Recorded {
             rules: r.rules.clone(),
             // A track that says it arrived: its last report says so.
             arrived: r.arrived && k + 1 == r.vertices.len(),
+            vessel: r.vessel,
         });
         if let Some(&(next, _)) = r.vertices.get(k + 1) {
             heap.push(Reverse((time_order(next), i, k + 1)));
@@ -260,6 +265,7 @@ pub fn replay(
         AlertType::NearIncident => 1,
         AlertType::Stuck => 2,
         AlertType::Silent => 3,
+        AlertType::ImplausibleJump => 4,
     };
     for b in &mut batches {
         b.alerts.sort_by_key(|a| {

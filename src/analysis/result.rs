@@ -105,6 +105,56 @@ impl Gap {
     pub fn duration_s(&self) -> f64 {
         self.end_s - self.start_s
     }
+
+    /// The speed the silence implies (from its last report to its first
+    /// after it, geodesic), knots; `None` for no time at all.
+    pub fn implied_speed_kn(&self) -> Option<f64> {
+        let dt = self.duration_s();
+        (dt > 0.0).then(|| {
+            crate::geodesy::fast_distance_m(self.start, self.end) / dt * 3.6
+                / crate::analysis::fixes::KMH_PER_KN
+        })
+    }
+}
+
+/// What a track did besides its stretches (`docs/layers.md`, "Events").
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A fix left out of the track (`analysis::fixes`): `from` is the last
+    /// kept fix; the speed reaching it would need, km/h.
+    ImplausibleJump { from: Coord, speed_kmh: Option<f64> },
+    /// A vessel slower than the slow speed between every pair of its fixes
+    /// for at least the loitering time: its mean speed, knots.
+    Loitering { mean_speed_kn: f64 },
+    /// Two vessels near each other, both slow, for at least the encounter
+    /// time: the other's convoy id, their closest distance, metres.
+    Encounter { other: String, min_distance_m: f64 },
+}
+
+/// One event of a convoy: when, and where (the dropped fix, the loitering's
+/// mean position, the midpoint of the two vessels when closest).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub position: Coord,
+}
+
+impl Event {
+    /// As the report's `type` writes it.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            EventKind::ImplausibleJump { .. } => "implausible_jump",
+            EventKind::Loitering { .. } => "loitering",
+            EventKind::Encounter { .. } => "encounter",
+        }
+    }
+
+    /// How long it lasted, seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
 }
 
 /// One convoy checked.
@@ -120,6 +170,13 @@ pub struct ConvoyCheck {
     /// Silences that began inside a grain lane (AIS gaps).
     pub gaps: Vec<Gap>,
     pub warnings: Vec<String>,
+    /// A vessel (`mmsi`, `vessel: true`, an AIS reader's track).
+    pub vessel: bool,
+    /// A vessel that never came within a grain lane (and names no corridors):
+    /// not checked for deviations.
+    pub not_in_lane: bool,
+    /// Implausible jumps, loitering and encounters, in time order.
+    pub events: Vec<Event>,
 }
 
 impl ConvoyCheck {

@@ -109,6 +109,7 @@ pub fn check_route(
                 times: vec![None, None],
             }],
             warnings: Vec::new(),
+            ..Default::default()
         };
         let r = check_convoy_with_paths(scn, &convoy, &opts);
         if i == 0 {
@@ -216,6 +217,7 @@ mod tests {
                 ..Default::default()
             }],
             warnings: Vec::new(),
+            ..Default::default()
         };
         assert_eq!(r.eta_s(40.0), Some(10_800.0));
         assert_eq!(r.eta_s(0.0), None);

@@ -4,6 +4,8 @@ use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use corridor_watch::analysis::ConvoyCheck;
+use corridor_watch::analysis::events::EventRules;
+use corridor_watch::analysis::fixes::SpeedLimit;
 use corridor_watch::analysis::incidents::IncidentInfo;
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
 use corridor_watch::output::export;
@@ -33,6 +35,22 @@ pub struct CheckArgs {
     /// Report a vessel that stops reporting inside a grain lane for longer than this, minutes (0: never).
     #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     pub ais_gap_min: f64,
+    /// Drop a fix that would need more than this speed, km/h, to reach and leave (a jump out and back);
+    /// by default 150 km/h for land convoys and 50 knots for vessels.
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_speed_kmh: Option<f64>,
+    /// A vessel under this speed between fixes is slow (loitering, encounters), knots.
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    pub slow_kn: f64,
+    /// A vessel slow for this long is loitering, minutes (0: never).
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
+    pub loiter_min: f64,
+    /// Two slow vessels within this distance of each other (metres, geodesic) ...
+    #[arg(long, default_value_t = 500.0, allow_negative_numbers = true)]
+    pub encounter_m: f64,
+    /// ... for this long meet (an encounter), minutes (0: never).
+    #[arg(long, default_value_t = 120.0, allow_negative_numbers = true)]
+    pub encounter_min: f64,
     /// Largest layer accepted from a URL, MB.
     #[arg(long, default_value_t = 512)]
     pub max_download_mb: u64,
@@ -91,6 +109,21 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             args.ais_gap_min
         );
     }
+    for (name, v) in [
+        ("--slow-kn", args.slow_kn),
+        ("--loiter-min", args.loiter_min),
+        ("--encounter-m", args.encounter_m),
+        ("--encounter-min", args.encounter_min),
+    ] {
+        if !v.is_finite() || v < 0.0 {
+            bail!("{name} must be a number, 0 or more (got {v})");
+        }
+    }
+    let max_speed = match args.max_speed_kmh {
+        None => SpeedLimit::ByKind,
+        Some(v) if v.is_finite() && v > 0.0 => SpeedLimit::Kmh(v),
+        Some(v) => bail!("--max-speed-kmh must be a speed above 0, km/h (got {v})"),
+    };
     // The database first: a bad URL, a dead server or a wrong password is
     // said before the check runs, not after.
     let mut sink = args
@@ -119,6 +152,13 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             check: CheckOptions {
                 min_length_m: args.min_length_m,
                 gap_s: args.ais_gap_min * 60.0,
+                max_speed,
+                events: Some(EventRules {
+                    slow_kn: args.slow_kn,
+                    loiter_s: args.loiter_min * 60.0,
+                    encounter_m: args.encounter_m,
+                    encounter_s: args.encounter_min * 60.0,
+                }),
             },
             paths: args.geojson.is_some()
                 || sink.is_some()
@@ -277,6 +317,9 @@ fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> 
                 g.end[1]
             )?;
         }
+        for e in &c.events {
+            writeln!(out, "    {}", event_line(e))?;
+        }
         for w in &c.warnings {
             writeln!(out, "    warning: {w}")?;
         }
@@ -289,6 +332,36 @@ fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> 
         flagged
     )?;
     Ok(())
+}
+
+/// One event as the text report writes it.
+fn event_line(e: &corridor_watch::output::report::EventEntry) -> String {
+    let at = format!("({:.5}, {:.5})", e.position[0], e.position[1]);
+    let dur = |d: Option<f64>| corridor_watch::output::text::format_duration_s(d.unwrap_or(0.0));
+    match e.event_type {
+        "implausible_jump" => format!(
+            "implausible fix dropped: {at} at {}, {} from the last kept fix",
+            e.start_time,
+            e.speed_kmh
+                .map(|v| format!("{v:.0} km/h"))
+                .unwrap_or_else(|| "no time at all".into())
+        ),
+        "loitering" => format!(
+            "loitering for {} at {:.2} kn on average; {} to {}; around {at}",
+            dur(e.duration_s),
+            e.mean_speed_kn.unwrap_or(0.0),
+            e.start_time,
+            e.end_time
+        ),
+        _ => format!(
+            "encounter with {} for {}, closest {}; {} to {}; at {at}",
+            e.other.as_deref().unwrap_or("?"),
+            dur(e.duration_s),
+            km(e.min_distance_m.unwrap_or(0.0)),
+            e.start_time,
+            e.end_time
+        ),
+    }
 }
 
 /// Incidents inside a buffer zone, with their depth: the peacekeepers' list.

@@ -284,4 +284,21 @@ pub struct Convoy {
     pub corridor_ids: Option<Vec<String>>,
     pub parts: Vec<TrackPart>,
     pub warnings: Vec<String>,
+    /// A vessel (an `mmsi` property, as AIS readers give, or `vessel: true`).
+    pub vessel: bool,
+    /// Fixes left out of `parts` as implausible jumps (`analysis::fixes`).
+    pub dropped: Vec<DroppedFix>,
+}
+
+/// A fix no vehicle could have reached from the last kept fix at its maximum
+/// speed, while the fix after it could be (a jump out and back): left out of
+/// the track.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DroppedFix {
+    pub at: Coord,
+    pub time_s: f64,
+    /// The last kept fix before it (where the jump started).
+    pub from: Coord,
+    /// The speed reaching it would need, km/h (`None` at the same time).
+    pub speed_kmh: Option<f64>,
 }

@@ -3,6 +3,7 @@
 //! and time text of the outputs is here.
 
 use crate::analysis::incidents::IncidentInfo;
+use crate::analysis::result::{Event, EventKind};
 use crate::analysis::watch::{Alert, AlertEvent, AlertType};
 use crate::analysis::{ConvoyCheck, Gap, Stretch};
 use crate::utc::{format_rfc3339, format_rfc3339_ms};
@@ -35,6 +36,13 @@ pub struct Summary {
     pub deviations: usize,
     pub buffer_zone_entries: usize,
     pub gaps: usize,
+    /// Events of each type (`implausible_jump`, `loitering`; an encounter
+    /// counts once, though both vessels list it).
+    pub implausible_jumps: usize,
+    pub loitering: usize,
+    pub encounters: usize,
+    /// Vessels that never came within a grain lane (not checked for deviations).
+    pub not_in_lane: usize,
     /// Greatest deviation offset of any convoy, metres.
     pub worst_offset_m: Option<f64>,
     pub incidents: usize,
@@ -91,6 +99,10 @@ impl Report {
                 deviations: c.iter().map(|r| r.deviations.len()).sum(),
                 buffer_zone_entries: c.iter().map(|r| r.buffer_zone_entries.len()).sum(),
                 gaps: c.iter().map(|r| r.gaps.len()).sum(),
+                implausible_jumps: count(c, "implausible_jump"),
+                loitering: count(c, "loitering"),
+                encounters: count(c, "encounter") / 2,
+                not_in_lane: c.iter().filter(|r| r.not_in_lane).count(),
                 worst_offset_m: c
                     .iter()
                     .filter_map(ConvoyCheck::worst_offset_m)
@@ -103,6 +115,17 @@ impl Report {
             ..Report::new(checks)
         }
     }
+}
+
+/// Events of one type over every convoy.
+fn count(checks: &[ConvoyCheck], type_name: &str) -> usize {
+    let of = |c: &ConvoyCheck| {
+        c.events
+            .iter()
+            .filter(|e| e.type_name() == type_name)
+            .count()
+    };
+    checks.iter().map(of).sum()
 }
 
 /// A convoy as the report lists it.
@@ -118,6 +141,13 @@ pub struct ConvoyEntry {
     /// Silences that began inside a grain lane (AIS gaps); left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<GapEntry>,
+    /// A vessel that never came within a grain lane: not checked for
+    /// deviations (left out when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_in_lane: bool,
+    /// Implausible jumps, loitering and encounters (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventEntry>,
     pub warnings: Vec<String>,
 }
 
@@ -130,6 +160,8 @@ impl ConvoyEntry {
             buffer_zone_entries: c.buffer_zone_entries.iter().map(StretchEntry::of).collect(),
             corridor_ids: c.corridor_ids.clone(),
             gaps: c.gaps.iter().map(GapEntry::of).collect(),
+            not_in_lane: c.not_in_lane,
+            events: c.events.iter().map(EventEntry::of).collect(),
             warnings: c.warnings.clone(),
         }
     }
@@ -146,6 +178,8 @@ pub struct GapEntry {
     pub end_time: String,
     /// How long it was silent, seconds.
     pub duration_s: f64,
+    /// The speed from the last report to the first after it, knots (to 0.1).
+    pub implied_speed_kn: Option<f64>,
 }
 
 impl GapEntry {
@@ -156,7 +190,78 @@ impl GapEntry {
             start_time: format_rfc3339_ms(g.start_s).unwrap_or_default(),
             end_time: format_rfc3339_ms(g.end_s).unwrap_or_default(),
             duration_s: g.duration_s().round(),
+            implied_speed_kn: g.implied_speed_kn().map(|v| (v * 10.0).round() / 10.0),
         }
+    }
+}
+
+/// An event as the report writes it: `type`, `start_time`, `end_time`,
+/// `position` [lon, lat], and the members of its type.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EventEntry {
+    #[serde(rename = "type")]
+    pub event_type: &'static str,
+    pub start_time: String,
+    pub end_time: String,
+    pub position: [f64; 2],
+    /// `implausible_jump`: the dropped fix's time, the last kept fix before
+    /// it, and the speed reaching it would need (km/h, to 0.1; left out at
+    /// the same time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speed_kmh: Option<f64>,
+    /// `loitering`, `encounter`: seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    /// `loitering`: knots, to 0.01.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_speed_kn: Option<f64>,
+    /// `encounter`: the other vessel's convoy id and their closest distance, metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_distance_m: Option<f64>,
+}
+
+impl EventEntry {
+    pub fn of(e: &Event) -> EventEntry {
+        let t = |s: f64| format_rfc3339_ms(s).unwrap_or_default();
+        let mut out = EventEntry {
+            event_type: e.type_name(),
+            start_time: t(e.start_s),
+            end_time: t(e.end_s),
+            position: lon_lat(e.position),
+            time: None,
+            from: None,
+            speed_kmh: None,
+            duration_s: None,
+            mean_speed_kn: None,
+            other: None,
+            min_distance_m: None,
+        };
+        match &e.kind {
+            EventKind::ImplausibleJump { from, speed_kmh } => {
+                out.time = Some(t(e.start_s));
+                out.from = Some(lon_lat(*from));
+                out.speed_kmh = speed_kmh.map(|v| (v * 10.0).round() / 10.0);
+            }
+            EventKind::Loitering { mean_speed_kn } => {
+                out.duration_s = Some(e.duration_s().round());
+                out.mean_speed_kn = Some((mean_speed_kn * 100.0).round() / 100.0);
+            }
+            EventKind::Encounter {
+                other,
+                min_distance_m,
+            } => {
+                out.duration_s = Some(e.duration_s().round());
+                out.other = Some(other.clone());
+                out.min_distance_m = Some(round_m(*min_distance_m));
+            }
+        }
+        out
     }
 }
 
@@ -205,9 +310,13 @@ pub struct AlertEntry {
     /// The incident a `near_incident` alert is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_id: Option<String>,
-    /// How far the convoy was from that incident, metres.
+    /// How far the convoy was from that incident (an `implausible_jump`: the
+    /// dropped fix from the last kept one), metres.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
+    /// The speed an `implausible_jump` needed, km/h (to 0.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speed_kmh: Option<f64>,
 }
 
 impl AlertEntry {
@@ -219,6 +328,7 @@ impl AlertEntry {
             stretch: StretchEntry::of(&a.stretch),
             incident_id: a.incident_id.clone(),
             distance_m: a.distance_m.map(round_m),
+            speed_kmh: a.speed_kmh.map(|v| (v * 10.0).round() / 10.0),
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct ConvoyStatus {
     pub in_zone: bool,
     /// Went silent inside a grain lane (an AIS gap).
     pub silent: bool,
+    /// A vessel that never came within a grain lane.
+    pub not_in_lane: bool,
 }
 
 impl ConvoyStatus {
@@ -82,15 +84,18 @@ impl ConvoyStatus {
             deviated: !report.deviations.is_empty(),
             in_zone: !report.buffer_zone_entries.is_empty(),
             silent: !report.gaps.is_empty(),
+            not_in_lane: report.not_in_lane,
         }
     }
 
-    /// "clean", "deviated", "in zone", "went silent", or several of them joined.
+    /// "clean", "deviated", "in zone", "went silent", "not in a lane" (a
+    /// vessel outside the scheme), or several of them joined.
     pub fn label(self) -> String {
         let parts: Vec<&str> = [
             (self.deviated, "deviated"),
             (self.in_zone, "in zone"),
             (self.silent, "went silent"),
+            (self.not_in_lane, "not in a lane"),
         ]
         .into_iter()
         .filter_map(|(on, text)| on.then_some(text))

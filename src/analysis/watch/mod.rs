@@ -25,7 +25,6 @@ use super::{CheckOptions, Scenario, assemble_convoys};
 use crate::analysis::{Stretch, StretchKey};
 use crate::model::{Feature, Layer, Role};
 use geo::Coord;
-use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Reports remembered after they leave a tail, for de-duplication.
@@ -33,73 +32,6 @@ pub const RECENT: usize = 256;
 
 /// Changed convoys from which a batch is checked on all cores.
 const PARALLEL_FROM: usize = 64;
-
-/// What an alert is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertType {
-    Deviation,
-    BufferZoneEntry,
-    /// No report for longer than the silence limit while under way (the
-    /// stretch is the last report: `start` = `end`, `start_time` its time).
-    Silent,
-    /// The same position reported with advancing time for longer than the
-    /// limit after moving there (`start_time`: since when, `end_time`: the
-    /// latest such report).
-    Stuck,
-    /// Within the set distance of an incident reported in the set window
-    /// before the report (`incident_id`, `distance_m`).
-    NearIncident,
-}
-
-impl AlertType {
-    /// As the JSON and the database write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertType::Deviation => "deviation",
-            AlertType::BufferZoneEntry => "buffer_zone_entry",
-            AlertType::Silent => "silent",
-            AlertType::Stuck => "stuck",
-            AlertType::NearIncident => "near_incident",
-        }
-    }
-
-    /// Every type, in the order the Live tab lists its filters.
-    pub const ALL: [AlertType; 5] = [
-        AlertType::Deviation,
-        AlertType::BufferZoneEntry,
-        AlertType::Silent,
-        AlertType::Stuck,
-        AlertType::NearIncident,
-    ];
-
-    /// The name an operator reads (the Live tab, the log).
-    pub fn label(self) -> &'static str {
-        match self {
-            AlertType::Deviation => "DEVIATION",
-            AlertType::BufferZoneEntry => "ZONE ENTRY",
-            AlertType::Silent => "SILENT",
-            AlertType::Stuck => "STUCK",
-            AlertType::NearIncident => "NEAR INCIDENT",
-        }
-    }
-
-    /// What the convoy did, for a log line ("ALERT LV-1: left its corridors").
-    pub fn verb(self) -> &'static str {
-        match self {
-            AlertType::Deviation => "left its corridors",
-            AlertType::BufferZoneEntry => "entered the buffer zone",
-            AlertType::Silent => "went silent",
-            AlertType::Stuck => "is stuck at one position",
-            AlertType::NearIncident => "came near a recent incident",
-        }
-    }
-
-    /// The type `as_str` writes.
-    pub fn parse(s: &str) -> Option<AlertType> {
-        AlertType::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
 
 /// A new deviation, zone entry or rule alert (`output::report::AlertEntry`
 /// writes it); an `End` event gives a stretch's final figures once it has ended.
@@ -114,8 +46,11 @@ pub struct Alert {
     pub path: Vec<Coord>,
     /// The incident a `near_incident` alert is about.
     pub incident_id: Option<String>,
-    /// How far the convoy was from that incident, metres.
+    /// How far the convoy was from that incident (an implausible fix: from
+    /// its last kept report), metres.
     pub distance_m: Option<f64>,
+    /// The speed an implausible fix needed, km/h.
+    pub speed_kmh: Option<f64>,
 }
 
 /// How a batch of reports was taken in.
@@ -146,6 +81,8 @@ pub struct PositionReport {
     pub rules: Option<std::sync::Arc<ConvoyRules>>,
     /// The report says the convoy has arrived (`status: arrived`).
     pub arrived: bool,
+    /// A vessel's report (`mmsi`, `vessel: true`): judged at sea speeds.
+    pub vessel: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -201,6 +138,8 @@ struct ConvoyState {
     near_alerted: HashSet<String>,
     /// Tail vertices read by checks so far (what a batch costs, counted).
     read: usize,
+    /// A report held back as a possible jump.
+    jumps: jumps::JumpGuard<PositionReport>,
 }
 
 impl ConvoyState {
@@ -263,6 +202,10 @@ pub struct Watcher {
     destinations: Vec<arrival::Destination>,
     /// Reports (convoy, position, time) not yet checked against incidents.
     near_pending: Vec<(usize, Coord, f64)>,
+    /// The speed beyond which a report is a jump (`jumps`), and the jumps
+    /// found since the last check.
+    max_speed: crate::analysis::fixes::SpeedLimit,
+    jump_alerts: Vec<Alert>,
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {
@@ -286,6 +229,7 @@ impl Watcher {
             // AIS gaps are `check`'s, not alerts: not looked for here.
             opts: CheckOptions {
                 gap_s: 0.0,
+                events: None,
                 ..CheckOptions::default()
             },
             min_duration_s: 0.0,
@@ -301,6 +245,8 @@ impl Watcher {
             near_pending: Vec::new(),
             parallel_from: PARALLEL_FROM,
             destinations: Vec::new(),
+            max_speed: Default::default(),
+            jump_alerts: Vec::new(),
         };
         w.destinations = arrival::destinations(&w.scn.layers);
         // What the files already show is known, not news.
@@ -310,6 +256,7 @@ impl Watcher {
             w.mark(i);
             let st = &mut w.convoys[i];
             st.corridor_ids = c.corridor_ids.clone();
+            st.jumps.vessel = c.vessel;
             st.tail = last
                 .coords
                 .iter()
@@ -337,6 +284,12 @@ impl Watcher {
     pub fn with_stretch_events(mut self, ends: bool, updates: bool) -> Watcher {
         self.stretch_events = ends || updates;
         self.stretch_updates = updates;
+        self
+    }
+
+    /// Judges reports by this speed for jumps (`jumps`).
+    pub fn with_max_speed(mut self, limit: crate::analysis::fixes::SpeedLimit) -> Watcher {
+        self.max_speed = limit;
         self
     }
 
@@ -407,6 +360,7 @@ impl Watcher {
                 report_interval_s: report_interval_of(f),
                 rules: ConvoyRules::of(f).map(std::sync::Arc::new),
                 arrived: says_arrived(f),
+                vessel: super::convoys::is_vessel(f),
             };
             if self.take(&report, &mut n) {
                 self.new_reports.push(f.clone());
@@ -424,8 +378,8 @@ impl Watcher {
         n
     }
 
-    /// One report into its convoy's tail; whether it was new.
-    fn take(&mut self, r: &PositionReport, n: &mut Ingested) -> bool {
+    /// One report into its convoy's tail, as it is; whether it was new.
+    fn take_now(&mut self, r: &PositionReport, n: &mut Ingested) -> bool {
         let key = key_of(r.at, r.time);
         if let Some(rules) = &r.rules {
             self.any_own_silence |= rules.silent_after_s.is_some();
@@ -539,7 +493,8 @@ impl Watcher {
                 .map(|st| st.check_tail(scn, opts, min_s, events))
                 .collect()
         };
-        let mut out: Vec<Alert> = per.into_iter().flatten().collect();
+        let mut out = std::mem::take(&mut self.jump_alerts);
+        out.extend(per.into_iter().flatten());
         out.extend(self.check_near());
         out
     }
@@ -562,12 +517,16 @@ fn report_of(f: &Feature) -> Option<(String, Coord, Option<f64>)> {
     Some((convoy, p.0, t))
 }
 
+mod alert_type;
 mod arrival;
+mod jumps;
 mod near;
 mod open;
 mod options;
 mod rules;
 mod tail;
+mod take;
+pub use self::alert_type::AlertType;
 pub use self::arrival::says_arrived;
 pub use self::open::AlertEvent;
 pub use self::options::{ConvoyRules, Options, report_interval_of};

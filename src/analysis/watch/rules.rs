@@ -165,6 +165,7 @@ pub(super) fn point_alert(
         path: vec![at, at],
         incident_id: None,
         distance_m: None,
+        speed_kmh: None,
     }
 }
 

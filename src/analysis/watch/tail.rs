@@ -60,6 +60,7 @@ impl ConvoyState {
                 times: st.tail[start..].iter().map(|v| v.time).collect(),
             }],
             warnings: Vec::new(),
+            ..Default::default()
         };
         // The open stretch going on is the first of its kind in the part read,
         // starting at its first vertex (outside: the tail was not settled there).
@@ -209,6 +210,7 @@ impl ConvoyState {
                 times: self.tail[..=k].iter().map(|v| v.time).collect(),
             }],
             warnings: Vec::new(),
+            ..Default::default()
         };
         let keys = &ending;
         let r = check_convoy_measuring(scn, &convoy, opts, &|mode, s| {
@@ -348,6 +350,7 @@ fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord])
         path: path.to_vec(),
         incident_id: None,
         distance_m: None,
+        speed_kmh: None,
     }
 }
 

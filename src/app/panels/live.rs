@@ -273,6 +273,17 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ),
             DEVIATION,
         ),
+        AlertType::ImplausibleJump => (
+            format!(
+                "a fix {} from its last, {}: dropped, not a deviation",
+                format_length_m(a.alert.distance_m.unwrap_or(0.0)),
+                a.alert
+                    .speed_kmh
+                    .map(|v| format!("{v:.0} km/h away"))
+                    .unwrap_or_else(|| "at the same time".into())
+            ),
+            Color32::GRAY,
+        ),
     };
     // A stretch is "at" its start; a silence or a halt runs "since" it.
     let when = format!(
