@@ -54,7 +54,7 @@ pub fn too_far(a: Coord, b: Coord, dt: f64, max_mps: f64) -> Option<f64> {
     // bound that clears almost every move without geodesy.
     const M_PER_DEG_MAX: f64 = 111_700.0;
     let cheap = M_PER_DEG_MAX * (wrap_dlon_deg(b.x - a.x).abs() + (b.y - a.y).abs());
-    if !(cheap > allowed) {
+    if cheap <= allowed || cheap.is_nan() {
         return None;
     }
     let d = distance_m(a, b);

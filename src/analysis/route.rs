@@ -217,7 +217,6 @@ mod tests {
                 ..Default::default()
             }],
             warnings: Vec::new(),
-            ..Default::default()
         };
         assert_eq!(r.eta_s(40.0), Some(10_800.0));
         assert_eq!(r.eta_s(0.0), None);

@@ -51,6 +51,11 @@ pub struct WatchArgs {
     /// Hours an incident counts as recent for `near_incident`.
     #[arg(long, default_value_t = 24.0)]
     pub incident_window_h: f64,
+    /// Drop and alert (`implausible_jump`) a report that would need more than
+    /// this speed to reach and leave, km/h (0: 150 km/h on land, 50 knots for
+    /// a vessel).
+    #[arg(long, default_value_t = 0.0)]
+    pub max_speed_kmh: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -88,6 +93,7 @@ fn options_of(args: &WatchArgs) -> Result<Options> {
         stuck_after_s: args.stuck_after_s,
         near_incident_m: args.near_incident_m,
         incident_window_h: args.incident_window_h,
+        max_speed_kmh: args.max_speed_kmh,
         // An end line with each stretch's final figures (updates are not printed).
         stretch_events: true,
         stretch_updates: false,

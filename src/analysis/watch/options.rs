@@ -17,6 +17,10 @@ pub struct Options {
     /// And its figures so far after each batch (`update`): for the app's
     /// display (each costs the measure of what the batch added).
     pub stretch_updates: bool,
+    /// A report that would need more than this speed (km/h) to reach and
+    /// leave is a jump, dropped and alerted; 0: 150 km/h on land, 50 knots
+    /// for a vessel.
+    pub max_speed_kmh: f64,
 }
 
 impl Default for Options {
@@ -29,11 +33,22 @@ impl Default for Options {
             incident_window_h: 24.0,
             stretch_events: false,
             stretch_updates: false,
+            max_speed_kmh: 0.0,
         }
     }
 }
 
 impl Options {
+    /// The speed reports are judged by for jumps.
+    pub fn speed_limit(&self) -> crate::analysis::fixes::SpeedLimit {
+        use crate::analysis::fixes::SpeedLimit;
+        if self.max_speed_kmh.is_finite() && self.max_speed_kmh > 0.0 {
+            SpeedLimit::Kmh(self.max_speed_kmh)
+        } else {
+            SpeedLimit::ByKind
+        }
+    }
+
     /// What is wrong with these options, as a sentence naming the option.
     pub fn problem(&self) -> Option<String> {
         for (name, v) in [
@@ -41,6 +56,7 @@ impl Options {
             ("--silent-after-s", self.silent_after_s),
             ("--stuck-after-s", self.stuck_after_s),
             ("--near-incident-m", self.near_incident_m),
+            ("--max-speed-kmh", self.max_speed_kmh),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Some(format!("{name} must be a number of 0 or more (got {v})"));

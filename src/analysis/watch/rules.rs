@@ -177,6 +177,7 @@ impl Watcher {
             .with_silent_after_s(o.silent_after_s)
             .with_stuck_after_s(o.stuck_after_s)
             .with_near_incident(o.near_incident_m, o.incident_window_h)
+            .with_max_speed(o.speed_limit())
     }
 
     /// Every rule's alerts after a batch: new stretches and near incidents,
