@@ -519,3 +519,4 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
 mod gdal;
 mod mutated;
 mod quirks;
+mod vessels;

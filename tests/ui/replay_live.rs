@@ -16,6 +16,7 @@ const RULES: Options = Options {
     incident_window_h: 48.0,
     stretch_events: false,
     stretch_updates: false,
+    max_speed_kmh: 0.0,
 };
 
 /// (convoy, type, start time) of each alert the core's replay raises on the
