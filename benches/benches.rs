@@ -383,6 +383,39 @@ fn far_check(c: &mut Criterion) {
     g.finish();
 }
 
+/// 5,000 vessels over a day (`synth::vessels`): `check` against the bundled
+/// grain lanes without events, and the events alone (loitering per vessel,
+/// encounters between all): issue 26 wants the events within 2x the check.
+fn vessel_events(c: &mut Criterion) {
+    use corridor_watch::analysis::events::{EventRules, encounters, of_convoy};
+    let convoys = corridor_watch::synth::vessels(5000, 24.0, 26);
+    let lanes_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grain_routes.geojson");
+    let lanes = read_geojson(
+        "grain_routes.geojson",
+        &std::fs::read(lanes_path).expect("bundled lanes"),
+    )
+    .expect("valid");
+    let scn = Scenario::new(vec![lanes]);
+    let mut g = c.benchmark_group("vessel_events");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    let no_events = CheckOptions {
+        events: None,
+        ..CheckOptions::default()
+    };
+    g.bench_function("check_5000_vessels_a_day", |b| {
+        b.iter(|| black_box(check(&scn, &convoys, &no_events).len()))
+    });
+    let rules = EventRules::default();
+    g.bench_function("events_5000_vessels_a_day", |b| {
+        b.iter(|| {
+            let per: usize = convoys.iter().map(|v| of_convoy(v, &rules).len()).sum();
+            black_box(per + encounters(&convoys, &rules).len())
+        })
+    });
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -401,6 +434,7 @@ criterion_group!(
     field_formats,
     replay_batch,
     replay_excursion,
-    far_check
+    far_check,
+    vessel_events
 );
 criterion_main!(benches);

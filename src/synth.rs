@@ -277,6 +277,66 @@ pub fn contact_line(vertices: usize, seed: u64) -> Vec<geo::Coord> {
         .collect()
 }
 
+/// `n` vessels over `hours` in the Black Sea (28-41 E, 41-46.5 N), one fix
+/// every 10 minutes (AIS-like, with an `mmsi`): four in five sail straight
+/// courses at 8-14 knots; one in five waits at one of 40 anchorages, drifting
+/// under 1 knot, for 3 to 12 hours before sailing (anchorages hold many slow
+/// vessels near each other: encounters, and many candidate pairs). The
+/// vessel-events benchmark's case; deterministic for a seed.
+pub fn vessels(n: usize, hours: f64, seed: u64) -> Vec<crate::model::Convoy> {
+    use crate::model::{Convoy, TrackPart};
+    let mut rng = Rng::new(seed);
+    let anchorages: Vec<(f64, f64)> = (0..40)
+        .map(|_| (rng.uniform(29.0, 40.0), rng.uniform(41.5, 46.0)))
+        .collect();
+    let fixes = (hours * 6.0) as usize;
+    let deg = |m: f64, lat: f64| (m / 111_320.0 / lat.to_radians().cos(), m / 111_132.0);
+    (0..n)
+        .map(|k| {
+            let waits = k % 5 == 0;
+            let (mut x, mut y) = if waits {
+                let a = anchorages[rng.below(anchorages.len())];
+                (a.0 + rng.normal(0.0, 0.01), a.1 + rng.normal(0.0, 0.01))
+            } else {
+                (rng.uniform(28.0, 41.0), rng.uniform(41.0, 46.5))
+            };
+            let wait = if waits {
+                rng.uniform(3.0, 12.0) * 6.0
+            } else {
+                0.0
+            };
+            let (kn, course) = (
+                rng.uniform(8.0, 14.0),
+                rng.uniform(0.0, std::f64::consts::TAU),
+            );
+            let mut part = TrackPart::default();
+            for i in 0..fixes {
+                let step_m = if (i as f64) < wait {
+                    rng.uniform(0.0, 0.9) * 1852.0 / 6.0
+                } else {
+                    kn * 1852.0 / 6.0
+                };
+                let c = if (i as f64) < wait {
+                    rng.uniform(0.0, std::f64::consts::TAU)
+                } else {
+                    course
+                };
+                let (dx, dy) = deg(step_m, y);
+                x += dx * c.sin();
+                y = (y + dy * c.cos()).clamp(40.0, 47.0);
+                part.coords.push(geo::Coord { x, y });
+                part.times.push(Some(1_772_409_600.0 + i as f64 * 600.0));
+            }
+            Convoy {
+                convoy_id: format!("{}", 271_000_000 + k),
+                parts: vec![part],
+                vessel: true,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +354,15 @@ mod tests {
         let r = crate::analysis::check(&scn, &convoys, &Default::default());
         let flagged = r.iter().filter(|c| c.is_flagged()).count();
         assert!((1..30).contains(&flagged), "{flagged} of 60 flagged");
+    }
+
+    /// The vessel case has slow vessels meeting at anchorages, not everyone.
+    #[test]
+    fn vessels_meet_at_anchorages() {
+        let v = vessels(400, 24.0, 7);
+        assert_eq!(v[0].parts[0].coords.len(), 144);
+        let found = crate::analysis::events::encounters(&v, &Default::default());
+        let met: std::collections::HashSet<usize> = found.iter().map(|e| e.0).collect();
+        assert!((2..80).contains(&met.len()), "{} of 400 met", met.len());
     }
 }
