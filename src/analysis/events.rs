@@ -200,17 +200,25 @@ pub fn encounters(convoys: &[Convoy], opts: &EventRules) -> Vec<(usize, Event)> 
             if a.convoy == b.convoy || std::ptr::from_ref(a) >= std::ptr::from_ref(b) {
                 continue;
             }
-            for (start_s, end_s, min_d, at) in close_spells(&a.fixes, &b.fixes, reach) {
+            for (start_s, end_s, min_d, [pa, pb]) in close_spells(&a.fixes, &b.fixes, reach) {
                 if end_s - start_s < min_s {
                     continue;
                 }
-                for (me, other) in [(a.convoy, b.convoy), (b.convoy, a.convoy)] {
+                let at = Coord {
+                    x: wrap_dlon_deg(pa.x + 0.5 * wrap_dlon_deg(pb.x - pa.x)),
+                    y: 0.5 * (pa.y + pb.y),
+                };
+                for (me, other, link) in [
+                    (a.convoy, b.convoy, [pa, pb]),
+                    (b.convoy, a.convoy, [pb, pa]),
+                ] {
                     out.push((
                         me,
                         Event {
                             kind: EventKind::Encounter {
                                 other: convoys[other].convoy_id.clone(),
                                 min_distance_m: min_d,
+                                link,
                             },
                             start_s,
                             end_s,
@@ -246,8 +254,12 @@ fn at_time(fixes: &[(Coord, f64)], t: f64, k: &mut usize) -> Coord {
 }
 
 /// The spells during which two runs are within `reach` metres: (start, end,
-/// closest distance, midpoint when closest), over the times both cover.
-fn close_spells(a: &[(Coord, f64)], b: &[(Coord, f64)], reach: f64) -> Vec<(f64, f64, f64, Coord)> {
+/// closest distance, where each was when closest), over the times both cover.
+fn close_spells(
+    a: &[(Coord, f64)],
+    b: &[(Coord, f64)],
+    reach: f64,
+) -> Vec<(f64, f64, f64, [Coord; 2])> {
     let lo = a[0].1.max(b[0].1);
     let hi = a[a.len() - 1].1.min(b[b.len() - 1].1);
     if hi <= lo {
@@ -266,7 +278,7 @@ fn close_spells(a: &[(Coord, f64)], b: &[(Coord, f64)], reach: f64) -> Vec<(f64,
     let (mut ka, mut kb) = (0, 0);
     let mut out = Vec::new();
     // (start, closest distance, where) of the spell under way.
-    let mut open: Option<(f64, f64, Coord)> = None;
+    let mut open: Option<(f64, f64, [Coord; 2])> = None;
     let mut prev: Option<(f64, f64)> = None;
     for &t in &times {
         let (pa, pb) = (at_time(a, t, &mut ka), at_time(b, t, &mut kb));
@@ -274,10 +286,7 @@ fn close_spells(a: &[(Coord, f64)], b: &[(Coord, f64)], reach: f64) -> Vec<(f64,
         // Where the distance crosses the limit between the last time and this one.
         let cross =
             |(t0, d0): (f64, f64)| t0 + (t - t0) * ((reach - d0) / (d - d0)).clamp(0.0, 1.0);
-        let mid = Coord {
-            x: wrap_dlon_deg(pa.x + 0.5 * wrap_dlon_deg(pb.x - pa.x)),
-            y: 0.5 * (pa.y + pb.y),
-        };
+        let mid = [pa, pb];
         match (&mut open, d <= reach) {
             (None, true) => open = Some((prev.map_or(t, cross), d, mid)),
             (Some(o), true) => {

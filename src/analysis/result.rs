@@ -127,8 +127,13 @@ pub enum EventKind {
     /// for at least the loitering time: its mean speed, knots.
     Loitering { mean_speed_kn: f64 },
     /// Two vessels near each other, both slow, for at least the encounter
-    /// time: the other's convoy id, their closest distance, metres.
-    Encounter { other: String, min_distance_m: f64 },
+    /// time: the other's convoy id, their closest distance, metres, and
+    /// where each was then (this vessel, the other).
+    Encounter {
+        other: String,
+        min_distance_m: f64,
+        link: [Coord; 2],
+    },
 }
 
 /// One event of a convoy: when, and where (the dropped fix, the loitering's

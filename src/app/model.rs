@@ -207,6 +207,68 @@ pub struct Analysis {
     pub results: Vec<ConvoyResult>,
     pub incidents: Vec<IncidentInfo>,
     pub bands: Vec<Band>,
+    /// Track features holding a fix the analysis dropped as a jump, by
+    /// (layer, feature): their lines without it (none for a dropped report),
+    /// drawn instead of the feature.
+    pub cleaned: std::collections::HashMap<(usize, usize), Vec<Vec<Coord>>>,
+}
+
+/// The track features holding a dropped fix (matched by position and time,
+/// as the convoy took them from the feature), with their lines without it.
+fn cleaned_tracks(
+    layers: &[Layer],
+    convoys: &[Convoy],
+) -> std::collections::HashMap<(usize, usize), Vec<Vec<Coord>>> {
+    let key = |c: Coord, t: f64| (c.x.to_bits(), c.y.to_bits(), t.to_bits());
+    let dropped: std::collections::HashSet<_> = convoys
+        .iter()
+        .flat_map(|c| &c.dropped)
+        .map(|d| key(d.at, d.time_s))
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    if dropped.is_empty() {
+        return out;
+    }
+    for (li, l) in layers.iter().enumerate() {
+        for (fi, f) in l.features.iter().enumerate() {
+            let (Some(g), Some(times)) = (&f.geometry, &f.times) else {
+                continue;
+            };
+            if f.role != Role::Track {
+                continue;
+            }
+            let lines: Vec<&[Coord]> = match g {
+                Geometry::LineString(l) => vec![&l.0[..]],
+                Geometry::MultiLineString(m) => m.0.iter().map(|l| &l.0[..]).collect(),
+                Geometry::Point(p) => vec![std::slice::from_ref(&p.0)],
+                _ => continue,
+            };
+            let gone = |k: usize, i: usize, c: &Coord| {
+                let t = times.get(k).and_then(|t| t.get(i)).copied().flatten();
+                t.is_some_and(|t| dropped.contains(&key(*c, t)))
+            };
+            let any = lines
+                .iter()
+                .enumerate()
+                .any(|(k, l)| l.iter().enumerate().any(|(i, c)| gone(k, i, c)));
+            if any {
+                let kept = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| {
+                        let mut i = 0..;
+                        l.iter()
+                            .filter(|c| !gone(k, i.next().unwrap_or(0), c))
+                            .copied()
+                            .collect()
+                    })
+                    .filter(|l: &Vec<Coord>| l.len() > 1)
+                    .collect();
+                out.insert((li, fi), kept);
+            }
+        }
+    }
+    out
 }
 
 fn bands_of(idx: &SpatialIndex, out: &mut Vec<Band>) {
@@ -259,6 +321,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         },
     );
     let all = SpatialIndex::of_layers(&scn.layers);
+    let cleaned = cleaned_tracks(&scn.layers, &convoys);
     let mut bands = Vec::new();
     bands_of(&scn.allowed, &mut bands);
     bands_of(&scn.zone, &mut bands);
@@ -270,5 +333,6 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         results,
         incidents,
         bands,
+        cleaned,
     }
 }

@@ -162,6 +162,8 @@ pub struct Settings {
     pub custom_tile_url: String,
     pub feed_interval_s: f64,
     pub flagged_only: bool,
+    /// The Convoys tab leaves out vessels that never came within a grain lane.
+    pub hide_not_in_lane: bool,
     /// The Live tab's alert rules (for the next feed or replay started).
     pub alert_rules: crate::analysis::watch::Options,
     /// Alert types the Live tab hides (`AlertType::as_str` names).
@@ -192,6 +194,7 @@ impl Default for Settings {
             custom_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             feed_interval_s: 30.0,
             flagged_only: false,
+            hide_not_in_lane: false,
             alert_rules: crate::analysis::watch::Options::default(),
             hidden_alerts: Vec::new(),
             replay_speed: 60.0,

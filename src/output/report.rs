@@ -255,6 +255,7 @@ impl EventEntry {
             EventKind::Encounter {
                 other,
                 min_distance_m,
+                ..
             } => {
                 out.duration_s = Some(e.duration_s().round());
                 out.other = Some(other.clone());

@@ -4,6 +4,7 @@
 use super::plugin::Paint;
 use super::projection::{ScreenMap, lines_of, points_of, project_line, to_screen, viewport_bbox};
 use super::style::{CONTACT_LINE, DEVIATION, HIGHLIGHT, ZONE_ENTRY, category_colour, role_colour};
+use crate::analysis::result::{Event, EventKind};
 use crate::app::model::{Analysis, LoadedLayer};
 pub use crate::app::session::{Highlight, ToolShape};
 use crate::model::Role;
@@ -171,8 +172,18 @@ impl LayersPlugin<'_> {
                     Role::ContactLine => (CONTACT_LINE, l.style.width.max(2.5)),
                     _ => (l.style.colour(), l.style.width),
                 };
-                // Lines from the layer's cached Mercator coordinates: two multiply-adds a vertex.
-                if let Some(merc) = l.mercator().get(fi) {
+                let cleaned = self.analysis.and_then(|a| a.cleaned.get(&(li, fi)));
+                if let Some(lines) = cleaned {
+                    // A track with a dropped fix: drawn without it (rare: projected here).
+                    for line in lines {
+                        let line = project_line(projector, line);
+                        painter.add(Shape::line(line, Stroke::new(width, colour)));
+                    }
+                    if matches!(g, geo::Geometry::Point(_)) {
+                        continue;
+                    }
+                } else if let Some(merc) = l.mercator().get(fi) {
+                    // Lines from the layer's cached Mercator coordinates: two multiply-adds a vertex.
                     for line in merc {
                         painter.add(Shape::line(screen.line(line), Stroke::new(width, colour)));
                     }
@@ -251,6 +262,11 @@ impl LayersPlugin<'_> {
                 }
             }
         }
+        for r in a.results.iter().filter(|_| !self.hide_tracks) {
+            for e in &r.report.events {
+                event_shapes(e, projector, painter);
+            }
+        }
         for inc in a
             .incidents
             .iter()
@@ -293,6 +309,33 @@ impl LayersPlugin<'_> {
                 project_line(projector, path),
                 Stroke::new(7.0, HIGHLIGHT.gamma_multiply(0.8)),
             ));
+        }
+    }
+}
+
+/// An event on the map: a dropped fix as a hollow grey mark joined to the
+/// last kept fix by a thin line; an encounter as a link between the two
+/// vessels when closest, ringed; loitering as a ring at its mean position.
+fn event_shapes(e: &Event, projector: &Projector, painter: &mut ShapeSink) {
+    use super::style::{DROPPED_FIX, ENCOUNTER, LOITERING};
+    let at = to_screen(projector, e.position);
+    match &e.kind {
+        EventKind::ImplausibleJump { from, .. } => {
+            let from = to_screen(projector, *from);
+            painter.add(Shape::line_segment(
+                [from, at],
+                Stroke::new(1.0, DROPPED_FIX),
+            ));
+            painter.circle(at, 5.0, Color32::WHITE, Stroke::new(2.0, DROPPED_FIX));
+        }
+        EventKind::Encounter { link, .. } => {
+            let ends = [to_screen(projector, link[0]), to_screen(projector, link[1])];
+            painter.add(Shape::line_segment(ends, Stroke::new(3.0, ENCOUNTER)));
+            painter.circle_stroke(at, 11.0, Stroke::new(3.0, ENCOUNTER));
+            painter.circle_stroke(at, 11.0, Stroke::new(1.0, Color32::BLACK));
+        }
+        EventKind::Loitering { .. } => {
+            painter.circle_stroke(at, 8.0, Stroke::new(2.5, LOITERING));
         }
     }
 }

@@ -17,6 +17,11 @@ pub const ZONE_ENTRY_CASING: Color32 = Color32::from_rgb(60, 50, 0);
 /// An AIS gap: a vessel silent inside a grain lane (dashed on the map).
 pub const GAP: Color32 = Color32::from_rgb(120, 120, 135);
 /// The selection (its own colour, apart from every stretch and category).
+/// Events: a dropped (implausible) fix, an encounter of two vessels, loitering
+/// (Okabe-Ito's reddish purple and blue).
+pub const DROPPED_FIX: Color32 = Color32::from_rgb(110, 110, 120);
+pub const ENCOUNTER: Color32 = Color32::from_rgb(204, 121, 167);
+pub const LOITERING: Color32 = Color32::from_rgb(0, 114, 178);
 pub const HIGHLIGHT: Color32 = rgb(palette::SELECTION);
 pub const CONTACT_LINE: Color32 = Color32::from_rgb(140, 20, 20);
 pub const TRACK: Color32 = Color32::from_rgb(35, 35, 45);

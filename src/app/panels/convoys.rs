@@ -1,6 +1,7 @@
 //! The Convoys tab: every convoy's status, and the selected convoy's
 //! deviations and zone entries.
 
+use crate::analysis::result::EventKind;
 use crate::analysis::{ConvoyCheck, Stretch};
 use crate::app::command::Command;
 use crate::app::map::style::{DEVIATION, GAP, ZONE_ENTRY};
@@ -27,6 +28,16 @@ pub fn convoys_ui(
     let flagged = a.results.iter().filter(|r| r.report.is_flagged()).count();
     ui.label(format!("{} convoys, {} flagged", a.results.len(), flagged));
     ui.checkbox(&mut settings.flagged_only, "Flagged only");
+    let outside = a.results.iter().filter(|r| r.report.not_in_lane).count();
+    if outside > 0 {
+        ui.checkbox(
+            &mut settings.hide_not_in_lane,
+            format!("Hide the {outside} vessel(s) not in a lane"),
+        )
+        .on_hover_text(
+            "Vessels that never came within a grain lane are not checked for deviations",
+        );
+    }
     ui.separator();
     let selected = session.selection.convoy;
     let headers = [
@@ -35,6 +46,7 @@ pub fn convoys_ui(
         "Stretches",
         "Worst offset",
         "Off corridor",
+        "Events",
     ];
     // Input order until a header is clicked; then by that column.
     let mut rows: Vec<(usize, &ConvoyCheck)> = a
@@ -43,6 +55,7 @@ pub fn convoys_ui(
         .map(|r| &r.report)
         .enumerate()
         .filter(|(_, r)| !settings.flagged_only || r.is_flagged())
+        .filter(|(_, r)| !(settings.hide_not_in_lane && r.not_in_lane))
         .collect();
     if let Some(sort) = settings.convoy_sort {
         sort_convoys(&mut rows, sort);
@@ -84,7 +97,7 @@ fn off_corridor_s(r: &ConvoyCheck) -> f64 {
 }
 
 /// The rows by the table's column `sort.column` (convoy, status, stretches,
-/// worst offset, time off corridor).
+/// worst offset, time off corridor, events).
 fn sort_convoys(rows: &mut [(usize, &ConvoyCheck)], sort: crate::app::settings::TableSort) {
     rows.sort_by(|(_, a), (_, b)| {
         let o = match sort.column {
@@ -98,6 +111,7 @@ fn sort_convoys(rows: &mut [(usize, &ConvoyCheck)], sort: crate::app::settings::
                 .unwrap_or(-1.0)
                 .total_cmp(&b.worst_offset_m().unwrap_or(-1.0)),
             4 => off_corridor_s(a).total_cmp(&off_corridor_s(b)),
+            5 => a.events.len().cmp(&b.events.len()),
             _ => a.convoy_id.cmp(&b.convoy_id),
         };
         if sort.ascending { o } else { o.reverse() }
@@ -111,7 +125,7 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
         DEVIATION
     } else if st.in_zone {
         ZONE_ENTRY
-    } else if st.silent {
+    } else if st.silent || st.not_in_lane {
         GAP
     } else {
         Color32::from_rgb(20, 130, 50)
@@ -130,6 +144,11 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
         "-".into()
     } else {
         format_duration_s(off)
+    });
+    ui.label(if rep.events.is_empty() {
+        "-".into()
+    } else {
+        rep.events.len().to_string()
     });
     clicked
 }
@@ -202,7 +221,66 @@ fn convoy_detail_ui(
             ),
         );
     }
+    if rep.not_in_lane {
+        ui.label("A vessel that never came within a grain lane: not checked for deviations.");
+    }
+    events_ui(ui, rep, out);
     if !rep.is_flagged() {
         ui.label("No deviation, no buffer-zone entry and no gap.");
+    }
+}
+
+/// The convoy's events (implausible fixes dropped, loitering, encounters):
+/// a click centres the map on one.
+fn events_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, out: &mut Vec<Command>) {
+    use crate::app::map::style::{DROPPED_FIX, ENCOUNTER, LOITERING};
+    use crate::output::report::EventEntry;
+    for e in &rep.events {
+        let entry = EventEntry::of(e);
+        let lon_lat = format!("lon {:.5}°, lat {:.5}°", e.position.x, e.position.y);
+        let (text, colour) = match &e.kind {
+            EventKind::ImplausibleJump { speed_kmh, .. } => (
+                format!(
+                    "Implausible fix dropped at {}: {} from the last kept fix",
+                    entry.start_time,
+                    speed_kmh.map_or_else(|| "no time".into(), |v| format!("{v:.0} km/h"))
+                ),
+                DROPPED_FIX,
+            ),
+            EventKind::Loitering { mean_speed_kn } => (
+                format!(
+                    "Loitering {} at {mean_speed_kn:.1} kn; {} – {}",
+                    format_duration_s(e.duration_s()),
+                    entry.start_time,
+                    entry.end_time
+                ),
+                LOITERING,
+            ),
+            EventKind::Encounter {
+                other,
+                min_distance_m,
+                ..
+            } => (
+                format!(
+                    "Encounter with {other} for {}, closest {}; {} – {}",
+                    format_duration_s(e.duration_s()),
+                    format_length_m(*min_distance_m),
+                    entry.start_time,
+                    entry.end_time
+                ),
+                ENCOUNTER,
+            ),
+        };
+        let clicked = ui
+            .selectable_label(false, RichText::new(text).color(colour))
+            .on_hover_text(format!("At {lon_lat}; click to centre the map there"))
+            .clicked();
+        if clicked {
+            out.push(Command::GoTo {
+                at: e.position,
+                zoom: 13.0,
+                what: format!("{} of {}", e.type_name().replace('_', " "), rep.convoy_id),
+            });
+        }
     }
 }
