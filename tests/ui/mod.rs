@@ -592,3 +592,4 @@ mod files;
 mod reopen;
 mod replay_live;
 mod route_tool;
+mod vessels;

@@ -66,6 +66,9 @@ pub fn convoys_ui(
             column: usize::MAX,
             ascending: true,
         });
+    // A solid scroll bar below the table: a floating one covers the last
+    // row, and a click on that row's name hit the bar.
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
     egui::ScrollArea::horizontal()
         .id_salt("convoys table")
         .show(ui, |ui| {
