@@ -4,7 +4,10 @@
 use super::Monitoring;
 use super::canvas::{SvgCanvas, xml};
 use super::pdf::{figure_lines, method_text, period_text};
-use super::rows::{INCIDENT_HEADER, STRETCH_HEADER, cut_note, incident_rows, stretch_rows};
+use super::rows::{
+    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, incident_rows, maritime_rows,
+    stretch_rows,
+};
 use super::{charts, map};
 use std::fmt::Write;
 
@@ -113,6 +116,18 @@ pub fn render(m: &Monitoring, csv_names: (&str, &str)) -> String {
         let _ = write!(o, "<p>{}</p>", xml(&n));
     }
     table(&mut o, &INCIDENT_HEADER, &incident_rows(m));
+    if !m.maritime.is_empty() {
+        o.push_str("<h2>Maritime: encounters, loitering and AIS gaps in the lanes</h2>");
+        if let Some(n) = cut_note(
+            m.maritime.len().min(super::MAX_ROWS),
+            m.maritime.len(),
+            "maritime events (by time)",
+            None,
+        ) {
+            let _ = write!(o, "<p>{}</p>", xml(&n));
+        }
+        table(&mut o, &MARITIME_HEADER, &maritime_rows(m));
+    }
     o.push_str("<h2>Method</h2>");
     for p in method_text(m) {
         let _ = write!(o, "<p>{}</p>", xml(&p));

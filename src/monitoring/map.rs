@@ -161,9 +161,55 @@ const LEGEND_H: f32 = 14.0;
 /// Draws the map into the box (x, y, w, h): the map, and its legend in a
 /// strip beneath it (outside the data).
 pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
+    draw_in(c, m, extent(m), x, y, w, h);
+}
+
+/// The maritime section's inset: the map around the period's encounters,
+/// loitering and gaps (at least 40 km across), each ringed (an encounter's
+/// two vessels joined, a gap dashed from its last report to its first).
+pub fn draw_maritime(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
+    let mut b = None;
+    for r in &m.maritime {
+        grow(&mut b, r.position);
+        r.link.iter().flatten().for_each(|c| grow(&mut b, *c));
+    }
+    let Some(b) = b else { return };
+    let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+    let half_y = ((b[3] - b[1]) * 0.6).max(0.2);
+    let half_x = ((b[2] - b[0]) * 0.6).max(0.2 / cy.to_radians().cos().max(0.1));
+    let view = [
+        cx - half_x,
+        (cy - half_y).max(-84.0),
+        cx + half_x,
+        (cy + half_y).min(84.0),
+    ];
+    draw_in(c, m, view, x, y, w, h);
+}
+
+const ENCOUNTER: Rgb = [204, 121, 167];
+const LOITERING: Rgb = [0, 114, 178];
+const GAP: Rgb = [120, 120, 135];
+
+/// The period's maritime events on the map.
+fn maritime_marks(c: &mut dyn Canvas, m: &Monitoring, f: &Frame) {
+    for r in &m.maritime {
+        let (px, py) = f.pt(r.position);
+        let (colour, radius) = match r.kind {
+            "encounter" => (ENCOUNTER, 5.0),
+            "loitering" => (LOITERING, 4.0),
+            _ => (GAP, 3.5),
+        };
+        if let Some(link) = r.link {
+            let dash = (r.kind == "gap").then_some(2.5);
+            c.stroke(&f.line(&link), colour, 1.6, dash, false);
+        }
+        c.stroke(&circle(px, py, radius), colour, 1.4, None, true);
+    }
+}
+
+fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f32, h: f32) {
     let h = (h - LEGEND_H).max(10.0);
     legend(c, x, y + h + LEGEND_H - 3.0, w);
-    let b = extent(m);
     let f = Frame::fit(b, x, y, w, h);
     c.clip(x, y, w, h);
     rect(c, x, y, w, h, SEA);
@@ -225,6 +271,7 @@ pub fn draw(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) 
         c.fill(&[circle(px, py, 3.2)], [255, 255, 255], 1.0);
         c.fill(&[circle(px, py, 2.6)], category_colour(&i.category), 1.0);
     }
+    maritime_marks(c, m, &f);
     labels(c, m, &f, b);
     c.unclip();
     c.stroke(

@@ -74,6 +74,29 @@ pub struct Figures {
     /// Incidents inside the zone per category (most first).
     pub by_category: Vec<(String, usize)>,
     pub gaps: usize,
+    /// Encounters between vessels (each pair once) and vessels' loitering.
+    pub encounters: usize,
+    pub loitering: usize,
+}
+
+/// A vessel's encounter, loitering or AIS gap in the period: the maritime
+/// section's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaritimeRow {
+    /// `encounter`, `loitering` or `gap`.
+    pub kind: &'static str,
+    pub convoy_id: String,
+    /// The other vessel of an encounter.
+    pub other: Option<String>,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub position: Coord,
+    /// An encounter's two vessels when closest; a gap's last and first report.
+    pub link: Option<[Coord; 2]>,
+    /// An encounter's closest distance, metres.
+    pub distance_m: Option<f64>,
+    /// Loitering's mean speed, a gap's implied speed, knots.
+    pub speed_kn: Option<f64>,
 }
 
 /// Lines and areas of the scenario, for the map.
@@ -100,6 +123,8 @@ pub struct Monitoring {
     pub incidents: Vec<IncidentInfo>,
     /// Time off-corridor per convoy in the period, seconds (most first).
     pub off_corridor_s: Vec<(String, f64)>,
+    /// Encounters, loitering and AIS gaps in the lanes in the period, in time order.
+    pub maritime: Vec<MaritimeRow>,
     pub scene: Scene,
     /// Corridor and grain-lane tolerances: (id, name, metres).
     pub tolerances: Vec<(String, String, f64)>,
@@ -208,6 +233,7 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     let mut figures = Figures::default();
     let mut rows = Vec::new();
     let mut off = Vec::new();
+    let mut maritime = Vec::new();
     for (r, convoy) in overview.results.iter().zip(overview.convoys) {
         let rep = &r.report;
         let moved = convoy
@@ -258,7 +284,15 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         if off_s > 0.0 {
             off.push((rep.convoy_id.clone(), off_s));
         }
+        maritime_rows(rep, from, to, &mut maritime);
     }
+    maritime.sort_by(|a, b| {
+        a.start_s
+            .total_cmp(&b.start_s)
+            .then(a.convoy_id.cmp(&b.convoy_id))
+    });
+    figures.encounters = maritime.iter().filter(|r| r.kind == "encounter").count();
+    figures.loitering = maritime.iter().filter(|r| r.kind == "loitering").count();
     // Worst first: the greatest offset (a deviation with no corridor to measure to first), then length.
     rows.sort_by(|a, b| {
         let key = |r: &StretchRow| r.stretch.max_offset_m.unwrap_or(f64::INFINITY);
@@ -310,10 +344,60 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         stretches: rows,
         incidents,
         off_corridor_s: off,
+        maritime,
         scene,
         tolerances,
         zone_widths_km,
         data_span,
+    }
+}
+
+/// A convoy's encounters (once per pair: on the vessel whose id sorts first),
+/// loitering and AIS gaps that overlap the period.
+fn maritime_rows(
+    rep: &crate::analysis::ConvoyCheck,
+    from: Option<f64>,
+    to: Option<f64>,
+    out: &mut Vec<MaritimeRow>,
+) {
+    use crate::analysis::result::EventKind;
+    let within = |a: f64, b: f64| from.is_none_or(|f| b >= f) && to.is_none_or(|e| a <= e);
+    let row = |kind, start_s, end_s, position| MaritimeRow {
+        kind,
+        convoy_id: rep.convoy_id.clone(),
+        other: None,
+        start_s,
+        end_s,
+        position,
+        link: None,
+        distance_m: None,
+        speed_kn: None,
+    };
+    for e in rep.events.iter().filter(|e| within(e.start_s, e.end_s)) {
+        match &e.kind {
+            EventKind::Encounter {
+                other,
+                min_distance_m,
+                link,
+            } if rep.convoy_id < *other => out.push(MaritimeRow {
+                other: Some(other.clone()),
+                link: Some(*link),
+                distance_m: Some(*min_distance_m),
+                ..row("encounter", e.start_s, e.end_s, e.position)
+            }),
+            EventKind::Loitering { mean_speed_kn } => out.push(MaritimeRow {
+                speed_kn: Some(*mean_speed_kn),
+                ..row("loitering", e.start_s, e.end_s, e.position)
+            }),
+            _ => {}
+        }
+    }
+    for g in rep.gaps.iter().filter(|g| within(g.start_s, g.end_s)) {
+        out.push(MaritimeRow {
+            link: Some([g.start, g.end]),
+            speed_kn: g.implied_speed_kn(),
+            ..row("gap", g.start_s, g.end_s, g.start)
+        });
     }
 }
 

@@ -4,7 +4,10 @@
 //! on every page); the method.
 
 use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
-use super::rows::{INCIDENT_HEADER, STRETCH_HEADER, cut_note, incident_rows, stretch_rows};
+use super::rows::{
+    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, incident_rows, maritime_rows,
+    stretch_rows,
+};
 use super::{Monitoring, charts, map};
 use crate::output::text::{count, format_length_m};
 use krilla::Document;
@@ -157,6 +160,15 @@ pub fn figure_lines(m: &Monitoring) -> Vec<(String, String)> {
     }
     if f.gaps > 0 {
         out.push(("AIS gaps in grain lanes".to_string(), f.gaps.to_string()));
+    }
+    if f.encounters > 0 {
+        out.push((
+            "Encounters between vessels".to_string(),
+            f.encounters.to_string(),
+        ));
+    }
+    if f.loitering > 0 {
+        out.push(("Vessels loitering".to_string(), f.loitering.to_string()));
     }
     out
 }
@@ -496,6 +508,49 @@ pub fn render(
         ),
     };
     table_pages(&mut p, &mut n, &footer, &incidents);
+    if !m.maritime.is_empty() {
+        n += 1;
+        page(&mut p, n, &footer, |c, w, h| {
+            c.text(
+                (MARGIN, MARGIN + 12.0),
+                13.0,
+                "Maritime: encounters, loitering and AIS gaps in the lanes",
+                Face::Prose,
+                INK,
+                Align::Left,
+            );
+            let mw = w - 2.0 * MARGIN;
+            let mh = h - 2.0 * MARGIN - 90.0;
+            map::draw_maritime(c, m, MARGIN, MARGIN + 24.0, mw, mh);
+            prose(
+                c,
+                &format!(
+                    "The period's {}, {} and {} in the grain lanes, ringed where they happened (encounters reddish purple, the two vessels joined; loitering blue; gaps grey, dashed); the table follows. By Global Fishing Watch's definitions: an encounter is two vessels within 500 m of each other for 2 hours or more, both under 2 knots; loitering is under 2 knots for an hour or more; a gap is a vessel silent for longer than the gap limit inside a grain lane.",
+                    count(m.figures.encounters, "encounter", "encounters"),
+                    count(m.figures.loitering, "vessel loitering", "vessels loitering"),
+                    count(m.figures.gaps, "AIS gap", "AIS gaps"),
+                ),
+                MARGIN,
+                MARGIN + 24.0 + mh + 14.0,
+                mw,
+                8.0,
+            );
+        });
+        let maritime = Table {
+            title: "Maritime events",
+            header: MARITIME_HEADER.to_vec(),
+            widths: vec![26, 16, 16, 16, 10, 16, 18, 30],
+            right: vec![false, false, false, false, true, false, false, false],
+            rows: maritime_rows(m),
+            note: cut_note(
+                m.maritime.len().min(super::MAX_ROWS),
+                m.maritime.len(),
+                "maritime events (by time)",
+                None,
+            ),
+        };
+        table_pages(&mut p, &mut n, &footer, &maritime);
+    }
     n += 1;
     page(&mut p, n, &footer, |c, w, _| {
         let mut y = MARGIN + 12.0;

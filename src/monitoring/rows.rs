@@ -1,4 +1,4 @@
-//! The report's two tables, their columns and rows as text, shared by the
+//! The report's tables (stretches, incidents, the maritime events), their columns and rows as text, shared by the
 //! PDF and the HTML: each stretch and incident with its times, figures, MGRS
 //! reference and nearest named place.
 
@@ -53,6 +53,57 @@ pub const INCIDENT_HEADER: [&str; 7] = [
     "MGRS",
     "near",
 ];
+
+/// The maritime table's columns.
+pub const MARITIME_HEADER: [&str; 8] = [
+    "vessel",
+    "what",
+    "start (UTC)",
+    "end (UTC)",
+    "for",
+    "figure",
+    "MGRS",
+    "near",
+];
+
+/// The maritime table's rows (encounters, loitering, AIS gaps in the lanes).
+pub fn maritime_rows(m: &Monitoring) -> Vec<Vec<String>> {
+    m.maritime
+        .iter()
+        .take(super::MAX_ROWS)
+        .map(|r| {
+            let (vessel, what, figure) = match r.kind {
+                "encounter" => (
+                    format!("{} and {}", r.convoy_id, r.other.as_deref().unwrap_or("?")),
+                    "encounter",
+                    format!("closest {}", km(r.distance_m.unwrap_or(0.0))),
+                ),
+                "loitering" => (
+                    r.convoy_id.clone(),
+                    "loitering",
+                    format!("{:.1} kn mean", r.speed_kn.unwrap_or(0.0)),
+                ),
+                _ => (
+                    r.convoy_id.clone(),
+                    "AIS gap in a lane",
+                    r.speed_kn
+                        .map(|v| format!("{v:.1} kn implied"))
+                        .unwrap_or_else(|| "-".into()),
+                ),
+            };
+            vec![
+                vessel,
+                what.into(),
+                short_time(Some(r.start_s)),
+                short_time(Some(r.end_s)),
+                crate::output::text::format_duration_s(r.end_s - r.start_s),
+                figure,
+                super::mgrs(r.position),
+                super::near(r.position),
+            ]
+        })
+        .collect()
+}
 
 /// The stretches table's rows.
 pub fn stretch_rows(m: &Monitoring) -> Vec<Vec<String>> {

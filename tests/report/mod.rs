@@ -332,3 +332,45 @@ fn every_page_says_illustrative_and_the_words_read_as_written() {
     assert!(h.contains(&hex(corridor_watch::output::palette::ZONE_ENTRY)));
     assert!(!h.contains("#96006e"), "the old shelling colour");
 }
+
+/// Issue 26: a maritime section (an inset map, then the table) with the
+/// encounter once per pair, the loitering and the figures on page one; the
+/// HTML has the same table. The bundled scenario has none and no such page.
+#[test]
+fn the_maritime_section_lists_encounters_and_loitering() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = vec![
+        data("grain_routes.geojson"),
+        fixture("formats/ais/events.nmea"),
+    ];
+    let pdf = dir.path().join("sea.pdf");
+    report(&files, &[], &pdf);
+    let html = dir.path().join("sea.html");
+    report(&files, &["--format", "html"], &html);
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("<h2>Maritime: encounters, loitering and AIS gaps in the lanes</h2>"));
+    assert!(html.contains("272000001 and 272000002"), "the pair, once");
+    assert_eq!(html.matches(">encounter<").count(), 1);
+    assert_eq!(html.matches(">loitering<").count(), 3);
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(text.contains("Maritime: encounters, loitering and AIS gaps in the lanes"));
+    assert!(text.contains("Maritime events"));
+    assert_eq!(figure(&text, "Encounters between vessels"), "1");
+    assert_eq!(figure(&text, "Vessels loitering"), "3");
+    let row = text
+        .lines()
+        .find(|l| l.contains("272000001 and 272000002"))
+        .expect("the encounter's row");
+    assert!(
+        row.contains("encounter") && row.contains("2 h 30 min") && row.contains("closest 0.30 km"),
+        "{row}"
+    );
+    let out = dir.path().join("bundled.pdf");
+    report(&bundled(), &[], &out);
+    if let Some(t) = pdftotext(&out) {
+        assert!(
+            !t.contains("Maritime"),
+            "no maritime page without vessel events"
+        );
+    }
+}
