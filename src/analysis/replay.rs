@@ -192,8 +192,27 @@ pub fn replay(
     all_batches.sort_unstable();
     all_batches.dedup();
     let all_batches = &all_batches;
+    // Vessels that may meet are watched together (one watcher compares
+    // them); every other convoy goes round the watchers.
+    let together = opts.sea_rules().is_some_and(|r| r.encounter_s > 0.0);
+    let mut k = 0;
+    let shard_of: Vec<usize> = runs
+        .iter()
+        .map(|r| {
+            if together && r.vessel {
+                return 0;
+            }
+            k += 1;
+            (k - 1) % shards
+        })
+        .collect();
     let one = |s: usize| {
-        let mine: Vec<&Run> = runs.iter().skip(s).step_by(shards).collect();
+        let mine: Vec<&Run> = runs
+            .iter()
+            .zip(&shard_of)
+            .filter(|&(_, &sh)| sh == s)
+            .map(|(r, _)| r)
+            .collect();
         let rec = merge(&mine);
         let n = rec.reports.len();
         let w = Watcher::new(layers.to_vec()).with_options(opts).serial();
@@ -266,6 +285,8 @@ pub fn replay(
         AlertType::Stuck => 2,
         AlertType::Silent => 3,
         AlertType::ImplausibleJump => 4,
+        AlertType::Loitering => 5,
+        AlertType::Encounter => 6,
     };
     for b in &mut batches {
         b.alerts.sort_by_key(|a| {

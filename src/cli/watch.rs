@@ -56,6 +56,18 @@ pub struct WatchArgs {
     /// a vessel).
     #[arg(long, default_value_t = 0.0)]
     pub max_speed_kmh: f64,
+    /// A vessel under this speed between fixes is slow (loitering, encounters), knots.
+    #[arg(long, default_value_t = 2.0)]
+    pub slow_kn: f64,
+    /// Alert `loitering` when a vessel has been slow this long, minutes (0: never).
+    #[arg(long, default_value_t = 60.0)]
+    pub loiter_min: f64,
+    /// Alert `encounter` when two slow vessels are within this distance (metres, geodesic) ...
+    #[arg(long, default_value_t = 500.0)]
+    pub encounter_m: f64,
+    /// ... for this long, minutes (0: never).
+    #[arg(long, default_value_t = 120.0)]
+    pub encounter_min: f64,
     /// Seconds of recorded time per replay batch.
     #[arg(long, default_value_t = 30.0)]
     pub batch_s: f64,
@@ -94,6 +106,10 @@ fn options_of(args: &WatchArgs) -> Result<Options> {
         near_incident_m: args.near_incident_m,
         incident_window_h: args.incident_window_h,
         max_speed_kmh: args.max_speed_kmh,
+        slow_kn: args.slow_kn,
+        loiter_min: args.loiter_min,
+        encounter_m: args.encounter_m,
+        encounter_min: args.encounter_min,
         // An end line with each stretch's final figures (updates are not printed).
         stretch_events: true,
         stretch_updates: false,

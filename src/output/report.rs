@@ -318,6 +318,12 @@ pub struct AlertEntry {
     /// The speed an `implausible_jump` needed, km/h (to 0.1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speed_kmh: Option<f64>,
+    /// A `loitering`'s mean speed, knots (to 0.01).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_speed_kn: Option<f64>,
+    /// The other vessel of an `encounter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
 }
 
 impl AlertEntry {
@@ -329,7 +335,15 @@ impl AlertEntry {
             stretch: StretchEntry::of(&a.stretch),
             incident_id: a.incident_id.clone(),
             distance_m: a.distance_m.map(round_m),
-            speed_kmh: a.speed_kmh.map(|v| (v * 10.0).round() / 10.0),
+            speed_kmh: (a.alert_type != AlertType::Loitering)
+                .then_some(a.speed_kmh)
+                .flatten()
+                .map(|v| (v * 10.0).round() / 10.0),
+            mean_speed_kn: (a.alert_type == AlertType::Loitering)
+                .then_some(a.speed_kmh)
+                .flatten()
+                .map(|v| (v / 1.852 * 100.0).round() / 100.0),
+            other: a.other.clone(),
         }
     }
 }

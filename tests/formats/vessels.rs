@@ -171,3 +171,62 @@ fn a_spoofed_fix_in_the_lane_is_a_jump_not_a_deviation() {
     // Detected with the next report (08:10), at the end of its 30-s batch.
     assert_eq!(lines[0]["detected_at"], "2026-03-02T08:10:30Z");
 }
+
+/// Live (issue 26, item 4): replaying make_events.py's vessels alerts the
+/// jump one report late, each loitering when it reaches an hour, and the
+/// encounter on both vessels when the pair reaches two hours; the NMEA and
+/// the GeoJSON alert alike.
+#[test]
+fn a_replay_alerts_jumps_loitering_and_encounters_once() {
+    let lanes = data("grain_routes.geojson");
+    let alerts = |f: &str| -> Vec<Value> {
+        let p = ais(f);
+        let out = run(&[&lanes], &["--replay", p.to_str().unwrap()], "watch");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let got = alerts("events.nmea");
+    let kinds: Vec<(&str, &str)> = got
+        .iter()
+        .map(|a| {
+            (
+                a["type"].as_str().unwrap(),
+                a["convoy_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("implausible_jump", "272000004"),
+            ("loitering", "272000001"),
+            ("loitering", "272000002"),
+            ("loitering", "272000003"),
+            ("encounter", "272000001"),
+            ("encounter", "272000002"),
+        ],
+        "{got:?}"
+    );
+    let enc = &got[4];
+    assert_eq!(enc["other"], "272000002");
+    assert_eq!(enc["start_time"], "2026-03-02T06:30:00Z");
+    assert_eq!(enc["detected_at"], "2026-03-02T08:30:30Z");
+    assert!(
+        (enc["distance_m"].as_f64().unwrap() - 300.0).abs() < 1.0,
+        "{enc}"
+    );
+    assert_eq!(got[1]["detected_at"], "2026-03-02T07:30:30Z");
+    assert_eq!(got[1]["mean_speed_kn"], 1.0);
+    let want = alerts("events.geojson");
+    let strip = |v: &[Value]| -> Vec<(String, String, String)> {
+        v.iter()
+            .map(|a| {
+                let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                (s("type"), s("convoy_id"), s("detected_at"))
+            })
+            .collect()
+    };
+    assert_eq!(strip(&got), strip(&want));
+}

@@ -17,6 +17,10 @@ const RULES: Options = Options {
     stretch_events: false,
     stretch_updates: false,
     max_speed_kmh: 0.0,
+    slow_kn: 2.0,
+    loiter_min: 60.0,
+    encounter_m: 500.0,
+    encounter_min: 120.0,
 };
 
 /// (convoy, type, start time) of each alert the core's replay raises on the

@@ -21,6 +21,12 @@ pub enum AlertType {
     /// A report dropped as a jump out and back (`jumps`): `distance_m` from
     /// the last kept report, `speed_kmh` needed.
     ImplausibleJump,
+    /// A vessel slow for the loitering time (`start_time`: since when,
+    /// `end_time`: the latest fix; `distance_m` sailed, `mean_speed_kn`).
+    Loitering,
+    /// Two slow vessels near each other for the encounter time (`other`,
+    /// `distance_m`: the closest), on both vessels.
+    Encounter,
 }
 
 impl AlertType {
@@ -33,17 +39,21 @@ impl AlertType {
             AlertType::Stuck => "stuck",
             AlertType::NearIncident => "near_incident",
             AlertType::ImplausibleJump => "implausible_jump",
+            AlertType::Loitering => "loitering",
+            AlertType::Encounter => "encounter",
         }
     }
 
     /// Every type, in the order the Live tab lists its filters.
-    pub const ALL: [AlertType; 6] = [
+    pub const ALL: [AlertType; 8] = [
         AlertType::Deviation,
         AlertType::BufferZoneEntry,
         AlertType::Silent,
         AlertType::Stuck,
         AlertType::NearIncident,
         AlertType::ImplausibleJump,
+        AlertType::Loitering,
+        AlertType::Encounter,
     ];
 
     /// The name an operator reads (the Live tab, the log).
@@ -55,6 +65,8 @@ impl AlertType {
             AlertType::Stuck => "STUCK",
             AlertType::NearIncident => "NEAR INCIDENT",
             AlertType::ImplausibleJump => "IMPLAUSIBLE FIX",
+            AlertType::Loitering => "LOITERING",
+            AlertType::Encounter => "ENCOUNTER",
         }
     }
 
@@ -67,6 +79,8 @@ impl AlertType {
             AlertType::Stuck => "is stuck at one position",
             AlertType::NearIncident => "came near a recent incident",
             AlertType::ImplausibleJump => "sent a fix it could not have reached (dropped)",
+            AlertType::Loitering => "is loitering",
+            AlertType::Encounter => "met another vessel",
         }
     }
 

@@ -49,8 +49,10 @@ pub struct Alert {
     /// How far the convoy was from that incident (an implausible fix: from
     /// its last kept report), metres.
     pub distance_m: Option<f64>,
-    /// The speed an implausible fix needed, km/h.
+    /// The speed an implausible fix needed, a loitering's mean speed, km/h.
     pub speed_kmh: Option<f64>,
+    /// The other vessel of an encounter.
+    pub other: Option<String>,
 }
 
 /// How a batch of reports was taken in.
@@ -206,6 +208,8 @@ pub struct Watcher {
     /// found since the last check.
     max_speed: crate::analysis::fixes::SpeedLimit,
     jump_alerts: Vec<Alert>,
+    /// Loitering and encounters (off unless asked for).
+    sea: sea_state::SeaState,
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {
@@ -247,6 +251,7 @@ impl Watcher {
             destinations: Vec::new(),
             max_speed: Default::default(),
             jump_alerts: Vec::new(),
+            sea: Default::default(),
         };
         w.destinations = arrival::destinations(&w.scn.layers);
         // What the files already show is known, not news.
@@ -524,6 +529,8 @@ mod near;
 mod open;
 mod options;
 mod rules;
+mod sea;
+mod sea_state;
 mod tail;
 mod take;
 pub use self::alert_type::AlertType;

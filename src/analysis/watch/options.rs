@@ -21,6 +21,13 @@ pub struct Options {
     /// leave is a jump, dropped and alerted; 0: 150 km/h on land, 50 knots
     /// for a vessel.
     pub max_speed_kmh: f64,
+    /// Loitering and encounters (`analysis::events`' definitions): slow under
+    /// `slow_kn`; loitering after `loiter_min` minutes, two slow vessels within
+    /// `encounter_m` for `encounter_min` minutes; 0 minutes: off.
+    pub slow_kn: f64,
+    pub loiter_min: f64,
+    pub encounter_m: f64,
+    pub encounter_min: f64,
 }
 
 impl Default for Options {
@@ -34,11 +41,29 @@ impl Default for Options {
             stretch_events: false,
             stretch_updates: false,
             max_speed_kmh: 0.0,
+            slow_kn: 2.0,
+            loiter_min: 60.0,
+            encounter_m: 500.0,
+            encounter_min: 120.0,
         }
     }
 }
 
 impl Options {
+    /// The sea rules (`None` when both loitering and encounters are off).
+    pub fn sea_rules(&self) -> Option<crate::analysis::events::EventRules> {
+        let rules = crate::analysis::events::EventRules {
+            slow_kn: self.slow_kn,
+            loiter_s: self.loiter_min * 60.0,
+            encounter_m: self.encounter_m,
+            encounter_s: self.encounter_min * 60.0,
+        };
+        let on = |v: f64| v.is_finite() && v > 0.0;
+        (on(rules.slow_kn)
+            && (on(rules.loiter_s) || on(rules.encounter_s) && on(rules.encounter_m)))
+        .then_some(rules)
+    }
+
     /// The speed reports are judged by for jumps.
     pub fn speed_limit(&self) -> crate::analysis::fixes::SpeedLimit {
         use crate::analysis::fixes::SpeedLimit;
@@ -57,6 +82,10 @@ impl Options {
             ("--stuck-after-s", self.stuck_after_s),
             ("--near-incident-m", self.near_incident_m),
             ("--max-speed-kmh", self.max_speed_kmh),
+            ("--slow-kn", self.slow_kn),
+            ("--loiter-min", self.loiter_min),
+            ("--encounter-m", self.encounter_m),
+            ("--encounter-min", self.encounter_min),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Some(format!("{name} must be a number of 0 or more (got {v})"));

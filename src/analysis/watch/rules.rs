@@ -166,6 +166,7 @@ pub(super) fn point_alert(
         incident_id: None,
         distance_m: None,
         speed_kmh: None,
+        other: None,
     }
 }
 
@@ -178,6 +179,7 @@ impl Watcher {
             .with_stuck_after_s(o.stuck_after_s)
             .with_near_incident(o.near_incident_m, o.incident_window_h)
             .with_max_speed(o.speed_limit())
+            .with_sea_rules(o.sea_rules())
     }
 
     /// Every rule's alerts after a batch: new stretches and near incidents,
@@ -186,6 +188,7 @@ impl Watcher {
         let mut alerts = self.check();
         alerts.extend(self.check_stuck());
         alerts.extend(self.check_silent(now));
+        alerts.extend(self.check_sea(now));
         alerts
     }
 }

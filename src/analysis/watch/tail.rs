@@ -60,6 +60,10 @@ impl ConvoyState {
                 times: st.tail[start..].iter().map(|v| v.time).collect(),
             }],
             warnings: Vec::new(),
+            // A vessel outside every lane is not watched for deviations (its
+            // tail is then clean and settled); a part read alone is of a
+            // stretch already alerted, so in a lane.
+            vessel: st.jumps.vessel && from.is_none(),
             ..Default::default()
         };
         // The open stretch going on is the first of its kind in the part read,
@@ -210,6 +214,7 @@ impl ConvoyState {
                 times: self.tail[..=k].iter().map(|v| v.time).collect(),
             }],
             warnings: Vec::new(),
+            vessel: self.jumps.vessel,
             ..Default::default()
         };
         let keys = &ending;
@@ -351,6 +356,7 @@ fn alert(id: &str, t: AlertType, event: AlertEvent, s: &Stretch, path: &[Coord])
         incident_id: None,
         distance_m: None,
         speed_kmh: None,
+        other: None,
     }
 }
 

@@ -22,8 +22,9 @@ impl Watcher {
         let st = &mut self.convoys[i];
         st.jumps.vessel |= r.vessel;
         let last = st.tail.last().and_then(|v| Some((v.at, v.time?)));
+        let vessel = st.jumps.vessel;
         match st.jumps.judge(last, r, limit) {
-            Verdict::Take => self.take_now(r, n),
+            Verdict::Take => self.accept(i, vessel, r, n),
             Verdict::Hold => {
                 n.new += 1;
                 true
@@ -41,15 +42,27 @@ impl Watcher {
                 a.distance_m = Some(d);
                 a.speed_kmh = fix.speed_kmh;
                 self.jump_alerts.push(a);
-                self.take_now(r, n)
+                self.accept(i, vessel, r, n)
             }
             Verdict::Release(h) => {
                 // Counted when it was held: not again.
                 let mut quiet = Ingested::default();
-                self.take_now(&h, &mut quiet);
+                self.accept(i, vessel, &h, &mut quiet);
                 self.take(r, n)
             }
         }
+    }
+
+    /// A report into the track as it is, and a vessel's into the sea rules.
+    fn accept(&mut self, i: usize, vessel: bool, r: &PositionReport, n: &mut Ingested) -> bool {
+        let new = self.take_now(r, n);
+        if new
+            && vessel
+            && let Some(t) = r.time
+        {
+            self.sea.fix(i, r.at, t);
+        }
+        new
     }
 
     /// Lets every held report into its track (the feed has ended: nothing
@@ -58,7 +71,8 @@ impl Watcher {
         for i in 0..self.convoys.len() {
             if let Some((h, _)) = self.convoys[i].jumps.held.take() {
                 let mut quiet = Ingested::default();
-                self.take_now(&h, &mut quiet);
+                let vessel = self.convoys[i].jumps.vessel;
+                self.accept(i, vessel, &h, &mut quiet);
             }
         }
     }

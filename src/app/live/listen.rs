@@ -73,6 +73,11 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
         path: vec![start, end],
         incident_id: text("incident_id"),
         distance_m: v.get("distance_m").and_then(Value::as_f64),
-        speed_kmh: v.get("speed_kmh").and_then(Value::as_f64),
+        speed_kmh: v.get("speed_kmh").and_then(Value::as_f64).or_else(|| {
+            v.get("mean_speed_kn")
+                .and_then(Value::as_f64)
+                .map(|k| k * 1.852)
+        }),
+        other: text("other"),
     })
 }

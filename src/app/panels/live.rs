@@ -284,6 +284,27 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ),
             Color32::GRAY,
         ),
+        AlertType::Loitering => (
+            format!(
+                "slow for {}, {:.1} kn on average",
+                crate::output::text::format_duration_s(
+                    s.end_s.unwrap_or(0.0) - s.start_s.unwrap_or(0.0)
+                ),
+                a.alert.speed_kmh.unwrap_or(0.0) / 1.852
+            ),
+            crate::app::map::style::LOITERING,
+        ),
+        AlertType::Encounter => (
+            format!(
+                "met {} for {}, closest {}",
+                a.alert.other.as_deref().unwrap_or("?"),
+                crate::output::text::format_duration_s(
+                    s.end_s.unwrap_or(0.0) - s.start_s.unwrap_or(0.0)
+                ),
+                format_length_m(a.alert.distance_m.unwrap_or(0.0))
+            ),
+            crate::app::map::style::ENCOUNTER,
+        ),
     };
     // A stretch is "at" its start; a silence or a halt runs "since" it.
     let when = format!(
