@@ -125,3 +125,17 @@ fn three_hours_at_one_knot_is_loitering() {
     );
     assert!(of_convoy(&short, &EventRules::default()).is_empty());
 }
+
+/// One vessel fast: A drifts north at 1 knot; B stays within 400 m of it for
+/// 2.5 h, but its fixes alternate 400 m north and south of A (800 m in ten
+/// minutes: 2.6 knots, over the slow speed): no encounter.
+#[test]
+fn one_vessel_fast_beside_a_slow_one_is_no_encounter() {
+    let a = vessel("A", 31.0, 45.0, 0.0, &[(1.0, 150.0)]);
+    let mut b = a.clone();
+    b.convoy_id = "B".into();
+    for (k, c) in b.parts[0].coords.iter_mut().enumerate() {
+        c.y += if k % 2 == 0 { 400.0 } else { -400.0 } / 111_150.0;
+    }
+    assert!(encounters(&[a, b], &EventRules::default()).is_empty());
+}

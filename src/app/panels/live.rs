@@ -92,7 +92,17 @@ fn rules_ui(ui: &mut egui::Ui, rules: &mut Options) {
                         .suffix(" h"),
                 );
             });
-            ui.small("The rules apply to the next feed or replay started. A convoy's own min_duration_s, silent_after_s, stuck_after_s and near_incident_m properties come first.");
+            row(ui, "Implausible fix beyond", &mut rules.max_speed_kmh, " km/h",
+                "a report no vehicle could reach and leave at this speed is dropped and alerted; 0: 150 km/h on land, 50 knots for a vessel");
+            row(ui, "Vessel slow under", &mut rules.slow_kn, " kn",
+                "loitering and encounters: every speed between fixes under this");
+            row(ui, "Loitering: slow for", &mut rules.loiter_min, " min",
+                "a vessel slow this long alerts once per run");
+            row(ui, "Encounter: within", &mut rules.encounter_m, " m",
+                "two slow vessels this close (geodesic) ...");
+            row(ui, "Encounter: for", &mut rules.encounter_min, " min",
+                "... for this long alert on both vessels, once per pair");
+                        ui.small("The rules apply to the next feed or replay started. A convoy's own min_duration_s, silent_after_s, stuck_after_s and near_incident_m properties come first.");
         });
 }
 
