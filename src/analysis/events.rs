@@ -45,7 +45,15 @@ impl Default for EventRules {
 }
 
 /// Metres per second in a knot.
-const MPS_PER_KN: f64 = 1852.0 / 3600.0;
+pub const MPS_PER_KN: f64 = 1852.0 / 3600.0;
+
+/// The distance from one fix to the next (metres) when the move between
+/// them is slow (under `slow_mps`; a fix repeated at its own time is slow);
+/// `None` when it is not.
+pub fn slow_step(a: (Coord, f64), b: (Coord, f64), slow_mps: f64) -> Option<f64> {
+    let d = fast_distance_m(a.0, b.0);
+    (d < slow_mps * (b.1 - a.1) || (b.1 == a.1 && d == 0.0)).then_some(d)
+}
 
 /// The timed fixes of one part of a track, in order.
 fn timed(part: &crate::model::TrackPart) -> Vec<(Coord, f64)> {
@@ -63,11 +71,9 @@ fn slow_runs(fixes: &[(Coord, f64)], slow_mps: f64) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut first = 0;
     for i in 1..=fixes.len() {
-        let slow = fixes.get(i).is_some_and(|&(c, t)| {
-            let (c0, t0) = fixes[i - 1];
-            let d = fast_distance_m(c0, c);
-            d < slow_mps * (t - t0) || (t == t0 && d == 0.0)
-        });
+        let slow = fixes
+            .get(i)
+            .is_some_and(|&f| slow_step(fixes[i - 1], f, slow_mps).is_some());
         if !slow {
             if i - 1 > first {
                 runs.push((first, i - 1));

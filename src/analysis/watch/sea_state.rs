@@ -1,13 +1,9 @@
 //! What the live sea rules remember of each vessel: its current run of slow
 //! fixes (`analysis::events`' definitions), kept short.
 
-use crate::analysis::events::EventRules;
-use crate::geodesy::fast_distance_m;
+use crate::analysis::events::{EventRules, MPS_PER_KN, slow_step};
 use geo::Coord;
 use std::collections::{HashMap, HashSet};
-
-/// Metres per second in a knot.
-pub(super) const MPS_PER_KN: f64 = 1852.0 / 3600.0;
 
 /// Encounters are looked for at most this often (seconds of feed time): a
 /// pair is alerted within this long of reaching the encounter time.
@@ -47,8 +43,8 @@ impl SeaState {
         match run.fixes.last().copied() {
             Some((_, t0)) if t <= t0 && run.fixes.len() > 1 => {}
             Some((c0, t0)) => {
-                let d = fast_distance_m(c0, at);
-                if t > t0 && d < slow_mps * (t - t0) {
+                let step = slow_step((c0, t0), (at, t), slow_mps).filter(|_| t > t0);
+                if let Some(d) = step {
                     run.metres += d;
                     run.fixes.push((at, t));
                     let keep_s = 2.0 * rules.encounter_s.max(0.0);
