@@ -7,6 +7,7 @@ pub mod fixes;
 mod gaps;
 pub mod incidents;
 pub mod live;
+pub mod notified;
 pub mod replay;
 pub mod result;
 pub mod route;
@@ -204,7 +205,7 @@ pub fn check_convoy_measuring(
     let mut deviation_paths = Vec::new();
     let mut zone_paths = Vec::new();
     let mut warnings = convoy.warnings.clone();
-    let allowed_mask = scn.allowed_mask(convoy.corridor_ids.as_deref(), &mut warnings);
+    let allowed_mask = scn.convoy_mask(convoy, &mut warnings);
     let any_allowed = allowed_mask.iter().any(|&b| b);
     let keep_allowed = |s: u32| allowed_mask[s as usize];
     let keep_all = |_: u32| true;
@@ -218,8 +219,47 @@ pub fn check_convoy_measuring(
             && !gaps::uses_a_lane(scn, convoy),
         ..Default::default()
     };
+    let mut notification = scn
+        .notified
+        .any()
+        .then(|| notification_of(scn, convoy, &mut warnings));
+    for (shape, problem) in &scn.notified.closure_problems {
+        if allowed_mask.get(*shape as usize).copied().unwrap_or(false) {
+            warnings.push(problem.clone());
+        }
+    }
+    let windows: Option<Vec<(f64, f64)>> =
+        scn.notified.by_convoy.get(&convoy.convoy_id).map(|list| {
+            notified::merged(
+                list.iter()
+                    .filter_map(|&k| scn.notified.movements[k].window)
+                    .collect(),
+            )
+        });
     for part in &convoy.parts {
         let dense = DensePart::new(part);
+        if let Some(n) = &mut notification {
+            let subsecond = dense.subsecond();
+            if let Some(w) = &windows {
+                n.off_window.extend(
+                    notified::off_window(&dense, w)
+                        .iter()
+                        .filter_map(|span| span_stretch(&dense, span, opts, subsecond)),
+                );
+            }
+            for (span, shape) in
+                notified::closed_corridor(&dense, &scn.allowed, &scn.notified, &allowed_mask)
+            {
+                let f = scn.allowed.shapes[shape as usize].feature;
+                let id = scn.layers[f.layer as usize].features[f.feature as usize]
+                    .id
+                    .clone()
+                    .unwrap_or_default();
+                if let Some(s) = span_stretch(&dense, &span, opts, subsecond) {
+                    n.closed_corridor.push((s, id));
+                }
+            }
+        }
         // Times written to the millisecond when the part's carry fractions (once per part).
         let subsecond = dense.subsecond();
         report.length_m += dense.length_m();
@@ -335,11 +375,40 @@ pub fn check_convoy_measuring(
     if let Some(rules) = &opts.events {
         report.events = events::of_convoy(convoy, rules);
     }
+    report.notification = notification;
     report.warnings = warnings;
     ConvoyResult {
         report,
         deviation_paths,
         zone_paths,
+    }
+}
+
+/// What a convoy's notifications say before its track is read: its
+/// movements, whether it was notified at all; their problems to `warnings`.
+fn notification_of(
+    scn: &Scenario,
+    convoy: &Convoy,
+    warnings: &mut Vec<String>,
+) -> result::Notification {
+    let notes = &scn.notified;
+    let list = notes.by_convoy.get(&convoy.convoy_id);
+    let movements: Vec<&notified::Movement> = list
+        .into_iter()
+        .flatten()
+        .map(|&k| &notes.movements[k])
+        .collect();
+    for m in &movements {
+        warnings.extend(m.problems.iter().cloned());
+    }
+    let timed = convoy
+        .parts
+        .iter()
+        .any(|p| p.times.iter().any(Option::is_some));
+    result::Notification {
+        movement_ids: movements.iter().map(|m| m.id.clone()).collect(),
+        not_notified: !notes.movements.is_empty() && movements.is_empty() && timed,
+        ..Default::default()
     }
 }
 

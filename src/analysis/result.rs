@@ -182,12 +182,41 @@ pub struct ConvoyCheck {
     pub not_in_lane: bool,
     /// Implausible jumps, loitering and encounters, in time order.
     pub events: Vec<Event>,
+    /// Against its notified movements and the corridors' closures; `None`
+    /// when the layers hold no movement and no closure.
+    pub notification: Option<Notification>,
+}
+
+/// A convoy checked against its notifications (`docs/layers.md`, "Notified movements").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notification {
+    /// The movements that name it.
+    pub movement_ids: Vec<String>,
+    /// The layers hold movements and none names this convoy (a timed track).
+    pub not_notified: bool,
+    /// Under way outside every window of its movements (`max_offset_m: None`).
+    pub off_window: Vec<Stretch>,
+    /// Inside an approved corridor while it was closed: the stretch and the corridor's id.
+    pub closed_corridor: Vec<(Stretch, String)>,
+}
+
+impl Notification {
+    /// Anything to flag: off its window, never notified, in a closed corridor.
+    pub fn is_flagged(&self) -> bool {
+        self.not_notified || !self.off_window.is_empty() || !self.closed_corridor.is_empty()
+    }
 }
 
 impl ConvoyCheck {
     /// A deviation, a zone entry or a gap in a lane.
     pub fn is_flagged(&self) -> bool {
-        !self.deviations.is_empty() || !self.buffer_zone_entries.is_empty() || !self.gaps.is_empty()
+        !self.deviations.is_empty()
+            || !self.buffer_zone_entries.is_empty()
+            || !self.gaps.is_empty()
+            || self
+                .notification
+                .as_ref()
+                .is_some_and(Notification::is_flagged)
     }
 
     /// Greatest `max_offset_m` among the deviations.

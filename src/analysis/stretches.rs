@@ -163,6 +163,27 @@ impl DensePart {
         }
     }
 
+    /// (distance along the part, Unix seconds) of each timed input vertex.
+    pub fn timed(&self) -> &[(f64, f64)] {
+        &self.timed
+    }
+
+    /// The parameter at distance `s_m` along the part (the inverse of `s_at`).
+    pub fn g_at_s(&self, s_m: f64) -> f64 {
+        let n = self.edges();
+        if n == 0 {
+            return 0.0;
+        }
+        let i = self.cum_m.partition_point(|&c| c <= s_m).clamp(1, n) - 1;
+        let len = self.cum_m[i + 1] - self.cum_m[i];
+        let f = if len > 0.0 {
+            (s_m - self.cum_m[i]) / len
+        } else {
+            0.0
+        };
+        i as f64 + f.clamp(0.0, 1.0)
+    }
+
     /// The input times carry fractions of a second (then times along the part
     /// are written to the millisecond).
     pub fn subsecond(&self) -> bool {

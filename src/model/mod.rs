@@ -15,6 +15,8 @@ pub enum Role {
     Track,
     Incident,
     Route,
+    /// A humanitarian notification: a convoy, a window, a route or corridors.
+    Movement,
     /// No `kind`: the layer's role, picked by the user, applies.
     Unassigned,
     /// A `kind` this version does not know; kept and shown, not analysed.
@@ -31,6 +33,7 @@ impl Role {
             "track" => Role::Track,
             "incident" => Role::Incident,
             "route" => Role::Route,
+            "movement" => Role::Movement,
             _ => Role::Other,
         }
     }
@@ -44,6 +47,7 @@ impl Role {
             Role::Track => "track",
             Role::Incident => "incident",
             Role::Route => "route",
+            Role::Movement => "movement",
             Role::Unassigned => "unassigned",
             Role::Other => "other",
         }
@@ -52,7 +56,7 @@ impl Role {
     /// Default half-width in metres of a line of this role (`tolerance_m` or `width_km`/2).
     pub fn default_reach_m(self) -> f64 {
         match self {
-            Role::Corridor => 1_000.0,
+            Role::Corridor | Role::Movement => 1_000.0,
             Role::GrainRoute => 5_556.0,
             Role::ContactLine => 15_000.0,
             _ => 0.0,
@@ -117,7 +121,7 @@ impl Feature {
     /// circumference), else the role's default.
     pub fn reach_m(&self, role: Role) -> f64 {
         match role {
-            Role::Corridor | Role::GrainRoute => self
+            Role::Corridor | Role::GrainRoute | Role::Movement => self
                 .prop_f64("tolerance_m")
                 .filter(|v| (0.0..=MAX_REACH_M).contains(v))
                 .unwrap_or(role.default_reach_m()),
@@ -162,7 +166,7 @@ impl Layer {
     pub fn warn_unusable_reaches(&mut self) {
         for f in &self.features {
             let (key, unit, scale) = match f.role {
-                Role::Corridor | Role::GrainRoute => ("tolerance_m", "m", 1.0),
+                Role::Corridor | Role::GrainRoute | Role::Movement => ("tolerance_m", "m", 1.0),
                 Role::ContactLine => ("width_km", "km", 0.002),
                 _ => continue,
             };

@@ -3,7 +3,7 @@
 //! and time text of the outputs is here.
 
 use crate::analysis::incidents::IncidentInfo;
-use crate::analysis::result::{Event, EventKind};
+use crate::analysis::result::{Event, EventKind, Notification};
 use crate::analysis::watch::{Alert, AlertEvent, AlertType};
 use crate::analysis::{ConvoyCheck, Gap, Stretch};
 use crate::utc::{format_rfc3339, format_rfc3339_ms};
@@ -43,6 +43,14 @@ pub struct Summary {
     pub encounters: usize,
     /// Vessels that never came within a grain lane (not checked for deviations).
     pub not_in_lane: usize,
+    /// With movements or closures in the layers: stretches under way off
+    /// every window, convoys never notified, stretches in a closed corridor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_window: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_notified: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_corridor: Option<usize>,
     /// Greatest deviation offset of any convoy, metres.
     pub worst_offset_m: Option<f64>,
     pub incidents: usize,
@@ -103,6 +111,9 @@ impl Report {
                 loitering: count(c, "loitering"),
                 encounters: count(c, "encounter") / 2,
                 not_in_lane: c.iter().filter(|r| r.not_in_lane).count(),
+                off_window: notified(c, |n| n.off_window.len()),
+                not_notified: notified(c, |n| usize::from(n.not_notified)),
+                closed_corridor: notified(c, |n| n.closed_corridor.len()),
                 worst_offset_m: c
                     .iter()
                     .filter_map(ConvoyCheck::worst_offset_m)
@@ -115,6 +126,20 @@ impl Report {
             ..Report::new(checks)
         }
     }
+}
+
+/// A figure of the convoys' notifications, summed (`None` when the layers
+/// hold no movement and no closure).
+fn notified(checks: &[ConvoyCheck], of: impl Fn(&Notification) -> usize) -> Option<usize> {
+    let mut any = false;
+    let mut n = 0;
+    for c in checks {
+        if let Some(x) = &c.notification {
+            any = true;
+            n += of(x);
+        }
+    }
+    any.then_some(n)
 }
 
 /// Events of one type over every convoy.
@@ -148,7 +173,46 @@ pub struct ConvoyEntry {
     /// Implausible jumps, loitering and encounters (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventEntry>,
+    /// Against its movements and the closures (left out when the layers
+    /// hold no movement and no closure).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<NotificationEntry>,
     pub warnings: Vec<String>,
+}
+
+/// A convoy against its notified movements and the corridors' closures.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct NotificationEntry {
+    pub movement_ids: Vec<String>,
+    pub not_notified: bool,
+    pub off_window: Vec<StretchEntry>,
+    pub closed_corridor: Vec<ClosedEntry>,
+}
+
+/// A stretch in a closed corridor: a deviation's members and the corridor.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ClosedEntry {
+    #[serde(flatten)]
+    pub stretch: StretchEntry,
+    pub corridor_id: String,
+}
+
+impl NotificationEntry {
+    pub fn of(n: &Notification) -> NotificationEntry {
+        NotificationEntry {
+            movement_ids: n.movement_ids.clone(),
+            not_notified: n.not_notified,
+            off_window: n.off_window.iter().map(StretchEntry::of).collect(),
+            closed_corridor: n
+                .closed_corridor
+                .iter()
+                .map(|(s, id)| ClosedEntry {
+                    stretch: StretchEntry::of(s),
+                    corridor_id: id.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl ConvoyEntry {
@@ -162,6 +226,7 @@ impl ConvoyEntry {
             gaps: c.gaps.iter().map(GapEntry::of).collect(),
             not_in_lane: c.not_in_lane,
             events: c.events.iter().map(EventEntry::of).collect(),
+            notification: c.notification.as_ref().map(NotificationEntry::of),
             warnings: c.warnings.clone(),
         }
     }

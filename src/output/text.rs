@@ -76,15 +76,23 @@ pub struct ConvoyStatus {
     pub silent: bool,
     /// A vessel that never came within a grain lane.
     pub not_in_lane: bool,
+    /// Under way outside its movements' windows; never notified; in a closed corridor.
+    pub off_window: bool,
+    pub not_notified: bool,
+    pub closed_corridor: bool,
 }
 
 impl ConvoyStatus {
     pub fn of(report: &ConvoyCheck) -> Self {
+        let n = report.notification.as_ref();
         Self {
             deviated: !report.deviations.is_empty(),
             in_zone: !report.buffer_zone_entries.is_empty(),
             silent: !report.gaps.is_empty(),
             not_in_lane: report.not_in_lane,
+            off_window: n.is_some_and(|n| !n.off_window.is_empty()),
+            not_notified: n.is_some_and(|n| n.not_notified),
+            closed_corridor: n.is_some_and(|n| !n.closed_corridor.is_empty()),
         }
     }
 
@@ -95,6 +103,9 @@ impl ConvoyStatus {
             (self.deviated, "deviated"),
             (self.in_zone, "in zone"),
             (self.silent, "went silent"),
+            (self.off_window, "off window"),
+            (self.not_notified, "not notified"),
+            (self.closed_corridor, "in a closed corridor"),
             (self.not_in_lane, "not in a lane"),
         ]
         .into_iter()

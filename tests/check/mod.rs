@@ -304,3 +304,4 @@ fn the_json_report_opens_with_a_summary_and_lists_the_incidents() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.find("\"summary\"").unwrap() < text.find("\"convoys\"").unwrap());
 }
+mod notified;

@@ -244,9 +244,9 @@ impl ConvoyState {
     /// The allowed-area mask of its corridors, built once (taken out while
     /// the tail is read and changed; the caller puts it back).
     fn take_mask(&mut self, scn: &Scenario) -> Vec<bool> {
-        self.mask
-            .take()
-            .unwrap_or_else(|| scn.allowed_mask(self.corridor_ids.as_deref(), &mut Vec::new()))
+        self.mask.take().unwrap_or_else(|| {
+            scn.mask_for(&self.id, self.corridor_ids.as_deref(), &mut Vec::new())
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use crate::app::session::Session;
 use crate::model::Role;
 use eframe::egui;
 
-const ROLES: [Role; 8] = [
+const ROLES: [Role; 9] = [
     Role::Unassigned,
     Role::Corridor,
     Role::GrainRoute,
@@ -15,6 +15,7 @@ const ROLES: [Role; 8] = [
     Role::Track,
     Role::Incident,
     Role::Route,
+    Role::Movement,
 ];
 
 pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {

@@ -1,0 +1,347 @@
+//! Notified movements and corridor closures (`docs/layers.md`, "Notified
+//! movements"): a convoy approved for a route or corridors *and* a window;
+//! corridors closed for periods. Read once with the scenario; a convoy's
+//! `off_window` stretches (under way outside every window of its movements)
+//! are found on its dense track.
+
+use super::stretches::{DensePart, Mode, StretchSpan, find_stretches};
+use crate::index::SpatialIndex;
+use crate::model::{Layer, Role};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One `movement` feature.
+#[derive(Clone, Debug, Default)]
+pub struct Movement {
+    pub id: String,
+    pub convoy_id: String,
+    /// The approved period, Unix seconds (`None`: unreadable, warned of).
+    pub window: Option<(f64, f64)>,
+    /// Corridors approved for it.
+    pub corridor_ids: Vec<String>,
+    /// Its notified route's shapes in the allowed index.
+    pub shapes: Vec<u32>,
+    /// What could not be read (given to its convoy's warnings).
+    pub problems: Vec<String>,
+}
+
+/// Every movement and closure of a layer set.
+#[derive(Clone, Debug, Default)]
+pub struct Notifications {
+    pub movements: Vec<Movement>,
+    /// Movements by convoy id.
+    pub by_convoy: HashMap<String, Vec<usize>>,
+    /// Closed periods of allowed shapes (from their feature's `closures`).
+    pub closures: HashMap<u32, Vec<(f64, f64)>>,
+    /// Unreadable closures, by shape (told to every convoy approved for it).
+    pub closure_problems: Vec<(u32, String)>,
+}
+
+impl Notifications {
+    /// Whether the layers hold a movement or a closure (the report then
+    /// carries the notification members).
+    pub fn any(&self) -> bool {
+        !self.movements.is_empty() || !self.closures.is_empty()
+    }
+}
+
+/// A time property as a period's start (`end`: its end), as the readers take times.
+fn time_of(v: Option<&Value>, end: bool) -> Result<f64, String> {
+    let text = match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        None | Some(Value::Null) => return Err("missing".into()),
+        Some(other) => other.to_string(),
+    };
+    let (a, b) = crate::io::time::parse_time_span(&text).map_err(|e| format!("\"{text}\": {e}"))?;
+    Ok(if end { b } else { a })
+}
+
+fn ids_of(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::String(s)) => s
+            .split([';', ',', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The movements and closures of `layers`, their routes found in `allowed`.
+pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
+    let mut out = Notifications::default();
+    let mut route_shapes: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    for (si, shape) in allowed.shapes.iter().enumerate() {
+        let key = (shape.feature.layer, shape.feature.feature);
+        if shape.role == Role::Movement {
+            route_shapes.entry(key).or_default().push(si as u32);
+            continue;
+        }
+        let f = &layers[key.0 as usize].features[key.1 as usize];
+        let Some(Value::Array(list)) = f.properties.get("closures") else {
+            continue;
+        };
+        let name = f.id.clone().unwrap_or_else(|| format!("feature {}", key.1));
+        for pair in list {
+            let period = match pair {
+                Value::Array(p) if p.len() == 2 => {
+                    time_of(p.first(), false).and_then(|a| Ok((a, time_of(p.get(1), true)?)))
+                }
+                _ => Err(format!("{pair} is not a [start, end] pair")),
+            };
+            match period {
+                Ok((a, b)) if b >= a => out.closures.entry(si as u32).or_default().push((a, b)),
+                Ok(_) => out.closure_problems.push((
+                    si as u32,
+                    format!("corridor {name}: a closure ends before it starts; ignored"),
+                )),
+                Err(e) => out
+                    .closure_problems
+                    .push((si as u32, format!("corridor {name}: closure {e}; ignored"))),
+            }
+        }
+    }
+    for (li, l) in layers.iter().enumerate() {
+        for (fi, f) in l.features.iter().enumerate() {
+            if f.role != Role::Movement {
+                continue;
+            }
+            let id = f.id.clone().unwrap_or_else(|| format!("{}#{fi}", l.name));
+            let mut problems = Vec::new();
+            let Some(convoy_id) = f.prop_text("convoy_id") else {
+                // Not any convoy's: said once, on no convoy (the layer's warnings hold it).
+                continue;
+            };
+            let start = time_of(f.properties.get("window_start"), false);
+            let end = time_of(f.properties.get("window_end"), true);
+            let window = match (start, end) {
+                (Ok(a), Ok(b)) if b >= a => Some((a, b)),
+                (Ok(_), Ok(_)) => {
+                    problems.push(format!(
+                        "movement {id}: its window ends before it starts; it approves no time"
+                    ));
+                    None
+                }
+                (a, b) => {
+                    for (k, r) in [("window_start", a), ("window_end", b)] {
+                        if let Err(e) = r {
+                            problems.push(format!("movement {id}: {k} {e}; it approves no time"));
+                        }
+                    }
+                    None
+                }
+            };
+            let k = out.movements.len();
+            out.by_convoy.entry(convoy_id.clone()).or_default().push(k);
+            out.movements.push(Movement {
+                id,
+                convoy_id,
+                window,
+                corridor_ids: ids_of(f.properties.get("corridor_ids")),
+                shapes: route_shapes
+                    .remove(&(li as u32, fi as u32))
+                    .unwrap_or_default(),
+                problems,
+            });
+        }
+    }
+    out
+}
+
+/// `[a, b]` less the union of `windows` (sorted, merged).
+fn outside(a: f64, b: f64, windows: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut from = a;
+    for &(ws, we) in windows {
+        if we < from {
+            continue;
+        }
+        if ws > b {
+            break;
+        }
+        if ws > from {
+            out.push((from, ws.min(b)));
+        }
+        from = from.max(we);
+        if from >= b {
+            return out;
+        }
+    }
+    if from < b {
+        out.push((from, b));
+    }
+    out
+}
+
+/// The windows sorted and merged.
+pub fn merged(mut windows: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    windows.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for w in windows {
+        match out.last_mut() {
+            Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
+/// Maximal stretches of the part under way (moving between timed vertices)
+/// whose times lie outside every window: a halt (timed vertices at one
+/// place) is not under way and ends a stretch. Untimed parts have none.
+pub fn off_window(dense: &DensePart, windows: &[(f64, f64)]) -> Vec<StretchSpan> {
+    let timed = dense.timed();
+    let mut out: Vec<StretchSpan> = Vec::new();
+    for w in timed.windows(2) {
+        let ((s0, t0), (s1, t1)) = (w[0], w[1]);
+        if s1 - s0 <= super::stretches::TOUCH_M || t1 < t0 {
+            continue;
+        }
+        for (a, b) in outside(t0, t1, windows) {
+            let at = |t: f64| {
+                let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+                dense.g_at_s(s0 + f * (s1 - s0))
+            };
+            let (ga, gb) = (at(a), at(b));
+            if gb <= ga {
+                continue;
+            }
+            match out.last_mut() {
+                // Continues the last stretch: the same place, no halt between.
+                Some(last) if (dense.s_at(last.end) - dense.s_at(ga)).abs() < 1e-6 => last.end = gb,
+                _ => out.push(StretchSpan { start: ga, end: gb }),
+            }
+        }
+    }
+    out
+}
+
+/// Where the part is at time `t` (distance along it), interpolated between
+/// its timed vertices; `None` outside them.
+fn s_at_time(timed: &[(f64, f64)], t: f64) -> Option<f64> {
+    let k = timed.partition_point(|&(_, tk)| tk < t);
+    if k == 0 {
+        return timed.first().filter(|f| f.1 == t).map(|f| f.0);
+    }
+    let (s1, t1) = *timed.get(k)?;
+    let (s0, t0) = timed[k - 1];
+    Some(if t1 > t0 {
+        s0 + (t - t0) / (t1 - t0) * (s1 - s0)
+    } else {
+        s0
+    })
+}
+
+/// The part's stretches inside an approved corridor while it is closed and
+/// not inside another approved area open then: (span, the closed shape).
+pub fn closed_corridor(
+    dense: &DensePart,
+    allowed: &SpatialIndex,
+    notes: &Notifications,
+    mask: &[bool],
+) -> Vec<(StretchSpan, u32)> {
+    let mut out = Vec::new();
+    if dense.timed().len() < 2 {
+        return out;
+    }
+    for (&shape, periods) in &notes.closures {
+        if !mask.get(shape as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        let inside = find_stretches(dense, allowed, &|s| s == shape, Mode::Inside);
+        for &(c0, c1) in periods {
+            // Open then: approved, not this one, with no closure over the period.
+            let open = |s: u32| {
+                s != shape
+                    && mask[s as usize]
+                    && notes
+                        .closures
+                        .get(&s)
+                        .is_none_or(|ps| ps.iter().all(|&(a, b)| b < c0 || a > c1))
+            };
+            let mut elsewhere: Option<Vec<StretchSpan>> = None;
+            for span in &inside {
+                let (Some(ta), Some(tb)) = (
+                    dense.time_at(span.start, true),
+                    dense.time_at(span.end, false),
+                ) else {
+                    continue;
+                };
+                let (a, b) = (ta.max(c0), tb.min(c1));
+                if b <= a {
+                    continue;
+                }
+                let g = |t: f64| s_at_time(dense.timed(), t).map(|s| dense.g_at_s(s));
+                let (Some(ga), Some(gb)) = (g(a), g(b)) else {
+                    continue;
+                };
+                let (ga, gb) = (ga.max(span.start), gb.min(span.end));
+                if dense.s_at(gb) - dense.s_at(ga) <= super::stretches::TOUCH_M {
+                    continue;
+                }
+                let other = elsewhere
+                    .get_or_insert_with(|| find_stretches(dense, allowed, &open, Mode::Inside));
+                for piece in subtract(StretchSpan { start: ga, end: gb }, other) {
+                    if dense.s_at(piece.end) - dense.s_at(piece.start) > super::stretches::TOUCH_M {
+                        out.push((piece, shape));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|x, y| x.0.start.total_cmp(&y.0.start));
+    out
+}
+
+/// `span` less the spans `cut` (in track order).
+fn subtract(span: StretchSpan, cut: &[StretchSpan]) -> Vec<StretchSpan> {
+    let mut out = Vec::new();
+    let mut from = span.start;
+    for c in cut
+        .iter()
+        .filter(|c| c.end > span.start && c.start < span.end)
+    {
+        if c.start > from {
+            out.push(StretchSpan {
+                start: from,
+                end: c.start,
+            });
+        }
+        from = from.max(c.end);
+    }
+    if from < span.end {
+        out.push(StretchSpan {
+            start: from,
+            end: span.end,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_the_windows() {
+        let w = merged(vec![(10.0, 20.0), (15.0, 30.0), (40.0, 50.0)]);
+        assert_eq!(w, [(10.0, 30.0), (40.0, 50.0)]);
+        assert_eq!(
+            outside(0.0, 60.0, &w),
+            [(0.0, 10.0), (30.0, 40.0), (50.0, 60.0)]
+        );
+        assert_eq!(outside(12.0, 28.0, &w), []);
+        assert_eq!(outside(25.0, 45.0, &w), [(30.0, 40.0)]);
+        assert_eq!(outside(0.0, 5.0, &[]), [(0.0, 5.0)]);
+    }
+}
