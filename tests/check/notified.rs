@@ -169,22 +169,27 @@ fn a_notified_route_approves_and_a_wrong_corridor_does_not() {
     let c = convoy(&check(f), "K-1").clone();
     let devs = c["deviations"].as_array().unwrap();
     assert_eq!(devs.len(), 1, "{c}");
-    // The greatest offset is at the track's east end (30.6 E), where C2's
-    // geodesic bulges north of 50.2: its distance to C2, by sampling C2 every
-    // 7 m with GeographicLib, less the 1-km tolerance; within the documented
-    // 0.05 % (measured: 21,365.9 m against 21,361.1 m).
+    // The greatest offset is at a vertex (the track's geodesic edges bulge
+    // north, towards C2), and C2's geodesic bulges north most at 30.5 E: each
+    // vertex's distance to C2 by sampling C2 every 7 m with GeographicLib,
+    // the greatest, less the 1-km tolerance.
     let g = Geodesic::wgs84();
     let (s12, azi1, _, _): (f64, f64, f64, f64) = g.inverse(50.2, 30.0, 50.2, 31.0);
-    let d = (0..=10_000)
-        .map(|k| {
-            let s = s12 * k as f64 / 10_000.0;
-            let (lat, lon): (f64, f64) = DirectGeodesic::direct(&g, 50.2, 30.0, azi1, s);
-            let d: f64 = g.inverse(50.0, 30.6, lat, lon);
-            d
-        })
-        .fold(f64::INFINITY, f64::min);
+    let to_c2 = |lon: f64| {
+        (0..=10_000)
+            .map(|k| {
+                let s = s12 * k as f64 / 10_000.0;
+                let (lat, x): (f64, f64) = DirectGeodesic::direct(&g, 50.2, 30.0, azi1, s);
+                let d: f64 = g.inverse(50.0, lon, lat, x);
+                d
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let d = (0..=6)
+        .map(|k| to_c2(30.0 + 0.1 * k as f64))
+        .fold(0.0, f64::max);
     assert!(
-        near(&devs[0]["max_offset_m"], d - 1000.0, 5e-4 * d),
+        near(&devs[0]["max_offset_m"], d - 1000.0, 0.2),
         "{} vs {}",
         devs[0],
         d - 1000.0
