@@ -287,6 +287,9 @@ pub fn replay(
         AlertType::ImplausibleJump => 4,
         AlertType::Loitering => 5,
         AlertType::Encounter => 6,
+        AlertType::NotNotified => 7,
+        AlertType::OffWindow => 8,
+        AlertType::ClosedCorridor => 9,
     };
     for b in &mut batches {
         b.alerts.sort_by_key(|a| {

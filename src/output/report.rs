@@ -389,6 +389,9 @@ pub struct AlertEntry {
     /// The other vessel of an `encounter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
+    /// The closed corridor of a `closed_corridor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corridor_id: Option<String>,
 }
 
 impl AlertEntry {
@@ -408,7 +411,14 @@ impl AlertEntry {
                 .then_some(a.speed_kmh)
                 .flatten()
                 .map(|v| (v / 1.852 * 100.0).round() / 100.0),
-            other: a.other.clone(),
+            other: a
+                .other
+                .clone()
+                .filter(|_| a.alert_type != AlertType::ClosedCorridor),
+            corridor_id: a
+                .other
+                .clone()
+                .filter(|_| a.alert_type == AlertType::ClosedCorridor),
         }
     }
 }

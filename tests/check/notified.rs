@@ -242,3 +242,59 @@ fn a_closure_crossed_is_flagged_and_one_avoided_is_not() {
     assert!(convoy(&r, "K-1").get("off_window").is_none());
     assert!(r["summary"].get("off_window").is_none());
 }
+
+/// The same through `watch --replay`: K-1 (window from 08:25, C1 closed
+/// 08:20-08:40) alerts off_window under way from 08:00 and closed_corridor
+/// at 08:20; K-2, which no movement names, alerts not_notified at 08:00,
+/// and, approved for any corridor, is in C1 while closed too; each once.
+#[test]
+fn a_replay_alerts_off_window_closed_corridor_and_not_notified_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut layers = corridors(json!([[t("08:20"), t("08:40")]]));
+    layers.push(movement("M1", "K-1", "08:25", "10:00", &["C1"], None));
+    let lp = dir.path().join("layers.geojson");
+    std::fs::write(
+        &lp,
+        json!({"type":"FeatureCollection","features":layers}).to_string(),
+    )
+    .unwrap();
+    let tracks = vec![track("K-1", 50.0, &[]), track("K-2", 50.0, &[])];
+    let tp = dir.path().join("tracks.geojson");
+    std::fs::write(
+        &tp,
+        json!({"type":"FeatureCollection","features":tracks}).to_string(),
+    )
+    .unwrap();
+    let out = run(&[&lp], &["--replay", tp.to_str().unwrap()], "watch");
+    let alerts: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(String, String, String)> = alerts
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            (s("convoy_id"), s("type"), s("start_time"))
+        })
+        .collect();
+    let want = [
+        ("K-2", "not_notified", "08:00"),
+        ("K-1", "off_window", "08:00"),
+        ("K-1", "closed_corridor", "08:20"),
+        ("K-2", "closed_corridor", "08:20"),
+    ];
+    for (c, ty, at) in want {
+        let n = got.iter().filter(|g| g.0 == c && g.1 == ty).count();
+        assert_eq!(n, 1, "{c} {ty} once: {got:?}");
+        assert!(
+            got.iter().any(|g| g.0 == c && g.1 == ty && g.2 == t(at)),
+            "{c} {ty} at {at}: {got:?}"
+        );
+    }
+    let closed = alerts
+        .iter()
+        .find(|a| a["type"] == "closed_corridor")
+        .unwrap();
+    assert_eq!(closed["corridor_id"], "C1");
+    assert_eq!(got.len(), 4, "{got:?}");
+}

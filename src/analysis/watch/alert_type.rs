@@ -27,6 +27,12 @@ pub enum AlertType {
     /// Two slow vessels near each other for the encounter time (`other`,
     /// `distance_m`: the closest), on both vessels.
     Encounter,
+    /// Under way outside every window of its movements (at the first such report).
+    OffWindow,
+    /// No movement names it, while the layers hold movements (once).
+    NotNotified,
+    /// In an approved corridor while it is closed (`other`: the corridor's id).
+    ClosedCorridor,
 }
 
 impl AlertType {
@@ -41,11 +47,14 @@ impl AlertType {
             AlertType::ImplausibleJump => "implausible_jump",
             AlertType::Loitering => "loitering",
             AlertType::Encounter => "encounter",
+            AlertType::OffWindow => "off_window",
+            AlertType::NotNotified => "not_notified",
+            AlertType::ClosedCorridor => "closed_corridor",
         }
     }
 
     /// Every type, in the order the Live tab lists its filters.
-    pub const ALL: [AlertType; 8] = [
+    pub const ALL: [AlertType; 11] = [
         AlertType::Deviation,
         AlertType::BufferZoneEntry,
         AlertType::Silent,
@@ -54,6 +63,9 @@ impl AlertType {
         AlertType::ImplausibleJump,
         AlertType::Loitering,
         AlertType::Encounter,
+        AlertType::OffWindow,
+        AlertType::NotNotified,
+        AlertType::ClosedCorridor,
     ];
 
     /// The name an operator reads (the Live tab, the log).
@@ -67,6 +79,9 @@ impl AlertType {
             AlertType::ImplausibleJump => "IMPLAUSIBLE FIX",
             AlertType::Loitering => "LOITERING",
             AlertType::Encounter => "ENCOUNTER",
+            AlertType::OffWindow => "OFF WINDOW",
+            AlertType::NotNotified => "NOT NOTIFIED",
+            AlertType::ClosedCorridor => "CLOSED CORRIDOR",
         }
     }
 
@@ -81,6 +96,9 @@ impl AlertType {
             AlertType::ImplausibleJump => "sent a fix it could not have reached (dropped)",
             AlertType::Loitering => "is loitering",
             AlertType::Encounter => "met another vessel",
+            AlertType::OffWindow => "is under way outside its notified window",
+            AlertType::NotNotified => "moves without a notified movement",
+            AlertType::ClosedCorridor => "is in a closed corridor",
         }
     }
 

@@ -210,6 +210,8 @@ pub struct Watcher {
     jump_alerts: Vec<Alert>,
     /// Loitering and encounters (off unless asked for).
     sea: sea_state::SeaState,
+    /// Off-window, closed-corridor and not-notified alerts.
+    notice: notice_state::NoticeState,
 }
 
 fn key_of(at: Coord, time: Option<f64>) -> Key {
@@ -252,6 +254,7 @@ impl Watcher {
             max_speed: Default::default(),
             jump_alerts: Vec::new(),
             sea: Default::default(),
+            notice: Default::default(),
         };
         w.destinations = arrival::destinations(&w.scn.layers);
         // What the files already show is known, not news.
@@ -526,6 +529,8 @@ mod alert_type;
 mod arrival;
 mod jumps;
 mod near;
+mod notice;
+mod notice_state;
 mod open;
 mod options;
 mod rules;

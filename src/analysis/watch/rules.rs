@@ -189,6 +189,7 @@ impl Watcher {
         alerts.extend(self.check_stuck());
         alerts.extend(self.check_silent(now));
         alerts.extend(self.check_sea(now));
+        alerts.extend(self.check_notified());
         alerts
     }
 }

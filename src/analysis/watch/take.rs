@@ -53,14 +53,17 @@ impl Watcher {
         }
     }
 
-    /// A report into the track as it is, and a vessel's into the sea rules.
+    /// A report into the track as it is, a vessel's into the sea rules, and
+    /// (with movements or closures) into the notification rules.
     fn accept(&mut self, i: usize, vessel: bool, r: &PositionReport, n: &mut Ingested) -> bool {
         let new = self.take_now(r, n);
-        if new
-            && vessel
-            && let Some(t) = r.time
-        {
-            self.sea.fix(i, r.at, t);
+        if new && let Some(t) = r.time {
+            if vessel {
+                self.sea.fix(i, r.at, t);
+            }
+            if self.scn.notified.any() {
+                self.notice.pending.push((i, r.at, t));
+            }
         }
         new
     }

@@ -78,6 +78,6 @@ pub fn alert_from_json(v: &Value) -> Option<Alert> {
                 .and_then(Value::as_f64)
                 .map(|k| k * 1.852)
         }),
-        other: text("other"),
+        other: text("other").or_else(|| text("corridor_id")),
     })
 }

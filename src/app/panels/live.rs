@@ -315,6 +315,18 @@ fn alert_text(a: &FeedAlert) -> RichText {
             ),
             crate::app::map::style::ENCOUNTER,
         ),
+        AlertType::OffWindow => (
+            "under way outside every window of its movements".to_string(),
+            DEVIATION,
+        ),
+        AlertType::NotNotified => ("moving with no notified movement".to_string(), DEVIATION),
+        AlertType::ClosedCorridor => (
+            format!(
+                "in corridor {} while it is closed",
+                a.alert.other.as_deref().unwrap_or("?")
+            ),
+            DEVIATION,
+        ),
     };
     // A stretch is "at" its start; a silence or a halt runs "since" it.
     let when = format!(
