@@ -416,6 +416,51 @@ fn vessel_events(c: &mut Criterion) {
     g.finish();
 }
 
+/// Issue 25: the large case with one notified movement per convoy (its
+/// corridors, or every corridor, and a window that opens an hour after its
+/// first report, so that every convoy has an off-window stretch) against the
+/// same check without movements: the goal is within 1.2x.
+fn notified_check(c: &mut Criterion) {
+    let (corr, tracks) = case();
+    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
+    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let convoys = assemble_convoys(&[cl.clone(), tl]);
+    let all_ids: Vec<String> = cl.features.iter().filter_map(|f| f.id.clone()).collect();
+    let time = |t: f64| corridor_watch::utc::format_rfc3339(t).unwrap_or_default();
+    let features: Vec<String> = convoys
+        .iter()
+        .filter_map(|c| {
+            let times: Vec<f64> = c.parts.iter().flat_map(|p| p.times.iter().flatten().copied()).collect();
+            let (t0, t1) = (times.first()?, times.last()?);
+            let ids = c.corridor_ids.clone().unwrap_or_else(|| all_ids.clone());
+            Some(format!(
+                r#"{{"type":"Feature","properties":{{"kind":"movement","id":"N-{}","convoy_id":"{}","window_start":"{}","window_end":"{}","corridor_ids":{}}},"geometry":null}}"#,
+                c.convoy_id,
+                c.convoy_id,
+                time(t0 + 3600.0),
+                time(t1 + 3600.0),
+                serde_json::to_string(&ids).expect("ids")
+            ))
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    let ml = read_geojson("movements.geojson", text.as_bytes()).expect("valid");
+    let plain = Scenario::new(vec![cl.clone()]);
+    let notified = Scenario::new(vec![cl, ml]);
+    let mut g = c.benchmark_group("notified_check");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.bench_function("large_case_without_movements", |b| {
+        b.iter(|| black_box(check(&plain, &convoys, &CheckOptions::default())))
+    });
+    g.bench_function("large_case_a_movement_per_convoy", |b| {
+        b.iter(|| black_box(check(&notified, &convoys, &CheckOptions::default())))
+    });
+    g.finish();
+}
+
 /// The app's benchmarks need the `gui` feature; without it they are skipped.
 #[cfg(not(feature = "gui"))]
 fn frame_shapes(_: &mut Criterion) {}
@@ -435,6 +480,7 @@ criterion_group!(
     replay_batch,
     replay_excursion,
     far_check,
-    vessel_events
+    vessel_events,
+    notified_check
 );
 criterion_main!(benches);

@@ -19,7 +19,8 @@ pub struct Movement {
     pub window: Option<(f64, f64)>,
     /// Corridors approved for it.
     pub corridor_ids: Vec<String>,
-    /// Its notified route's shapes in the allowed index.
+    /// Its notified route's shapes in the allowed index, then those of its
+    /// corridors (resolved once, with the scenario's ids).
     pub shapes: Vec<u32>,
     /// What could not be read (given to its convoy's warnings).
     pub problems: Vec<String>,
@@ -159,8 +160,16 @@ pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
 }
 
 /// `[a, b]` less the union of `windows` (sorted, merged).
+#[cfg(test)]
 fn outside(a: f64, b: f64, windows: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
+    outside_into(a, b, windows, &mut out);
+    out
+}
+
+/// [`outside`] into `out` (cleared first: one buffer for many edges).
+fn outside_into(a: f64, b: f64, windows: &[(f64, f64)], out: &mut Vec<(f64, f64)>) {
+    out.clear();
     let mut from = a;
     for &(ws, we) in windows {
         if we < from {
@@ -174,13 +183,12 @@ fn outside(a: f64, b: f64, windows: &[(f64, f64)]) -> Vec<(f64, f64)> {
         }
         from = from.max(we);
         if from >= b {
-            return out;
+            return;
         }
     }
     if from < b {
         out.push((from, b));
     }
-    out
 }
 
 /// The windows sorted and merged.
@@ -202,28 +210,73 @@ pub fn merged(mut windows: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 pub fn off_window(dense: &DensePart, windows: &[(f64, f64)]) -> Vec<StretchSpan> {
     let timed = dense.timed();
     let mut out: Vec<StretchSpan> = Vec::new();
-    for w in timed.windows(2) {
-        let ((s0, t0), (s1, t1)) = (w[0], w[1]);
-        if s1 - s0 <= super::stretches::TOUCH_M || t1 < t0 {
-            continue;
+    if timed.len() < 2 {
+        return out;
+    }
+    // Only the edges that reach into a time outside every window are read:
+    // those around each gap between windows (and before the first, after the last).
+    let mut gaps = Vec::with_capacity(windows.len() + 1);
+    let mut from = f64::NEG_INFINITY;
+    for w in windows {
+        gaps.push((from, w.0));
+        from = w.1;
+    }
+    gaps.push((from, f64::INFINITY));
+    let mut next = 0;
+    let mut cursor = 0;
+    let mut pieces = Vec::new();
+    for (ga, gb) in gaps {
+        // Edges (k, k + 1) with a time after `ga` and before `gb`.
+        let first = timed
+            .partition_point(|x| x.1 <= ga)
+            .saturating_sub(1)
+            .max(next);
+        let last = timed.partition_point(|x| x.1 < gb).min(timed.len() - 1);
+        for k in first..last {
+            let edge = (timed[k], timed[k + 1]);
+            off_window_edge(dense, edge, windows, (&mut cursor, &mut pieces), &mut out);
         }
-        for (a, b) in outside(t0, t1, windows) {
-            let at = |t: f64| {
-                let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
-                dense.g_at_s(s0 + f * (s1 - s0))
-            };
-            let (ga, gb) = (at(a), at(b));
-            if gb <= ga {
-                continue;
-            }
-            match out.last_mut() {
-                // Continues the last stretch: the same place, no halt between.
-                Some(last) if (dense.s_at(last.end) - dense.s_at(ga)).abs() < 1e-6 => last.end = gb,
-                _ => out.push(StretchSpan { start: ga, end: gb }),
-            }
-        }
+        next = next.max(last);
     }
     out
+}
+
+/// One edge's times outside every window, added to `out` (merged with the
+/// stretch before when they meet).
+fn off_window_edge(
+    dense: &DensePart,
+    ((s0, t0), (s1, t1)): ((f64, f64), (f64, f64)),
+    windows: &[(f64, f64)],
+    (cursor, pieces): (&mut usize, &mut Vec<(f64, f64)>),
+    out: &mut Vec<StretchSpan>,
+) {
+    if s1 - s0 <= super::stretches::TOUCH_M || t1 < t0 {
+        return;
+    }
+    outside_into(t0, t1, windows, pieces);
+    for &(a, b) in pieces.iter() {
+        let mut at = |t: f64| {
+            let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+            dense.g_at_s_from(s0 + f * (s1 - s0), cursor)
+        };
+        let ga = at(a);
+        let gb = at(b);
+        if gb <= ga {
+            continue;
+        }
+        match out.last_mut() {
+            // Continues the last stretch: the same place, no halt between.
+            Some(last)
+                if (dense.s_at(last.end)
+                    - (s0 + (a - t0).max(0.0) / (t1 - t0).max(1e-9) * (s1 - s0)))
+                    .abs()
+                    < 1e-6 =>
+            {
+                last.end = gb
+            }
+            _ => out.push(StretchSpan { start: ga, end: gb }),
+        }
+    }
 }
 
 /// Where the part is at time `t` (distance along it), interpolated between

@@ -51,7 +51,19 @@ impl Scenario {
                 ids.entry(id.clone()).or_default().push(si as u32);
             }
         }
-        let notified = super::notified::read(&layers, &allowed);
+        let mut notified = super::notified::read(&layers, &allowed);
+        // Each movement's corridors as shapes, once (not per convoy checked).
+        for m in &mut notified.movements {
+            for id in &m.corridor_ids {
+                match ids.get(id) {
+                    Some(shapes) => m.shapes.extend(shapes),
+                    None => m.problems.push(format!(
+                        "movement {}: corridor id \"{id}\" names no loaded corridor or grain route; ignored",
+                        m.id
+                    )),
+                }
+            }
+        }
         Scenario {
             layers,
             allowed,
@@ -90,15 +102,15 @@ impl Scenario {
             // Notified without a route or corridors: the track's own approval holds.
             return self.allowed_mask(own, warnings);
         }
-        let ids: Vec<String> = movements
-            .iter()
-            .flat_map(|m| m.corridor_ids.clone())
-            .collect();
-        let mut mask = self.allowed_mask(Some(&ids), warnings);
+        let mut mask = vec![false; self.allowed.shapes.len()];
         for m in &movements {
             m.shapes.iter().for_each(|&s| mask[s as usize] = true);
         }
         if let Some(own) = own {
+            let ids: Vec<String> = movements
+                .iter()
+                .flat_map(|m| m.corridor_ids.clone())
+                .collect();
             let mut theirs = ids.clone();
             theirs.sort();
             theirs.dedup();
