@@ -257,7 +257,7 @@ fn off_window_edge(
     for &(a, b) in pieces.iter() {
         let mut at = |t: f64| {
             let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
-            dense.g_at_s_from(s0 + f * (s1 - s0), cursor)
+            g_at_s_from(dense, s0 + f * (s1 - s0), cursor)
         };
         let ga = at(a);
         let gb = at(b);
@@ -277,6 +277,33 @@ fn off_window_edge(
             _ => out.push(StretchSpan { start: ga, end: gb }),
         }
     }
+}
+
+/// The parameter at distance `s_m` along the part (the inverse of
+/// `DensePart::s_at`), searching forward from the vertex `*from` (a cursor for
+/// distances that only grow), left at the vertex found.
+fn g_at_s_from(dense: &DensePart, s_m: f64, from: &mut usize) -> f64 {
+    let (n, cum) = (dense.edges(), &dense.cum_m);
+    if n == 0 {
+        return 0.0;
+    }
+    let mut i = (*from).min(n - 1);
+    if cum[i] > s_m {
+        i = cum.partition_point(|&c| c <= s_m).clamp(1, n) - 1;
+    }
+    while i + 1 < n && cum[i + 1] <= s_m {
+        i += 1;
+    }
+    *from = i;
+    let len = cum[i + 1] - cum[i];
+    let f = if len > 0.0 { (s_m - cum[i]) / len } else { 0.0 };
+    i as f64 + f.clamp(0.0, 1.0)
+}
+
+/// The parameter at distance `s_m` along the part.
+fn g_at_s(dense: &DensePart, s_m: f64) -> f64 {
+    let mut from = dense.cum_m.partition_point(|&c| c <= s_m).saturating_sub(1);
+    g_at_s_from(dense, s_m, &mut from)
 }
 
 /// Where the part is at time `t` (distance along it), interpolated between
@@ -334,7 +361,7 @@ pub fn closed_corridor(
                 if b <= a {
                     continue;
                 }
-                let g = |t: f64| s_at_time(dense.timed(), t).map(|s| dense.g_at_s(s));
+                let g = |t: f64| s_at_time(dense.timed(), t).map(|s| g_at_s(dense, s));
                 let (Some(ga), Some(gb)) = (g(a), g(b)) else {
                     continue;
                 };

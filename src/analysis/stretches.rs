@@ -168,47 +168,6 @@ impl DensePart {
         &self.timed
     }
 
-    /// The parameter at distance `s_m` along the part (the inverse of
-    /// `s_at`), searching forward from the vertex `*from` (a cursor for
-    /// distances that only grow), left at the vertex found.
-    pub fn g_at_s_from(&self, s_m: f64, from: &mut usize) -> f64 {
-        let n = self.edges();
-        if n == 0 {
-            return 0.0;
-        }
-        let mut i = (*from).min(n - 1);
-        if self.cum_m[i] > s_m {
-            i = self.cum_m.partition_point(|&c| c <= s_m).clamp(1, n) - 1;
-        }
-        while i + 1 < n && self.cum_m[i + 1] <= s_m {
-            i += 1;
-        }
-        *from = i;
-        let len = self.cum_m[i + 1] - self.cum_m[i];
-        let f = if len > 0.0 {
-            (s_m - self.cum_m[i]) / len
-        } else {
-            0.0
-        };
-        i as f64 + f.clamp(0.0, 1.0)
-    }
-
-    /// The parameter at distance `s_m` along the part (the inverse of `s_at`).
-    pub fn g_at_s(&self, s_m: f64) -> f64 {
-        let n = self.edges();
-        if n == 0 {
-            return 0.0;
-        }
-        let i = self.cum_m.partition_point(|&c| c <= s_m).clamp(1, n) - 1;
-        let len = self.cum_m[i + 1] - self.cum_m[i];
-        let f = if len > 0.0 {
-            (s_m - self.cum_m[i]) / len
-        } else {
-            0.0
-        };
-        i as f64 + f.clamp(0.0, 1.0)
-    }
-
     /// The input times carry fractions of a second (then times along the part
     /// are written to the millisecond).
     pub fn subsecond(&self) -> bool {
