@@ -124,7 +124,7 @@ fn sort_convoys(rows: &mut [(usize, &ConvoyCheck)], sort: crate::app::settings::
 /// One row of the table; true when its name was clicked.
 fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
     let st = ConvoyStatus::of(rep);
-    let colour = if st.deviated {
+    let colour = if st.deviated || st.off_window || st.not_notified || st.closed_corridor {
         DEVIATION
     } else if st.in_zone {
         ZONE_ENTRY
@@ -164,7 +164,17 @@ fn convoy_detail_ui(
 ) {
     ui.heading(format!("Convoy {}", rep.convoy_id));
     ui.label(format!("Track length {}", format_length_m(rep.length_m)));
+    let notified = rep
+        .notification
+        .as_ref()
+        .filter(|n| !n.movement_ids.is_empty());
     ui.label(match &rep.corridor_ids {
+        _ if notified.is_some() => format!(
+            "Approved: the routes and corridors of its notified movements ({})",
+            notified
+                .map(|n| n.movement_ids.join(", "))
+                .unwrap_or_default()
+        ),
         Some(ids) if ids.is_empty() => "Approved corridors: none".to_string(),
         Some(ids) => format!("Approved corridors: {}", ids.join(", ")),
         None => "Approved corridors: any corridor or grain route".to_string(),
@@ -227,9 +237,41 @@ fn convoy_detail_ui(
     if rep.not_in_lane {
         ui.label("A vessel that never came within a grain lane: not checked for deviations.");
     }
+    notification_ui(ui, rep);
     events_ui(ui, rep, out);
     if !rep.is_flagged() {
         ui.label("No deviation, no buffer-zone entry and no gap.");
+    }
+}
+
+/// The convoy against its notified movements: which, and where it moved
+/// off every window or in a closed corridor.
+fn notification_ui(ui: &mut egui::Ui, rep: &ConvoyCheck) {
+    let Some(n) = &rep.notification else { return };
+    if n.not_notified {
+        ui.colored_label(DEVIATION, "Not notified: no movement names this convoy.");
+    }
+    let line = |s: &Stretch| {
+        let e = StretchEntry::of(s);
+        format!(
+            "{} long; {} – {} ({})",
+            format_length_m(s.length_m),
+            e.start_time.as_deref().unwrap_or("-"),
+            e.end_time.as_deref().unwrap_or("-"),
+            format_duration_s(stretch_seconds(s).unwrap_or(0.0))
+        )
+    };
+    for (k, s) in n.off_window.iter().enumerate() {
+        ui.colored_label(
+            DEVIATION,
+            format!("Off window {}: under way {}", k + 1, line(s)),
+        );
+    }
+    for (k, (s, id)) in n.closed_corridor.iter().enumerate() {
+        ui.colored_label(
+            DEVIATION,
+            format!("In closed corridor {id} ({}): {}", k + 1, line(s)),
+        );
     }
 }
 
