@@ -20,6 +20,15 @@ fn case() -> &'static (String, String) {
     CASE.get_or_init(|| make_large(&LargeCase::default()))
 }
 
+/// The case's corridors and tracks, read.
+fn case_layers() -> (corridor_watch::model::Layer, corridor_watch::model::Layer) {
+    let (corr, tracks) = case();
+    (
+        read_geojson("corridors.geojson", corr.as_bytes()).expect("valid"),
+        read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid"),
+    )
+}
+
 /// The case on disk, for the end-to-end run of the binary.
 fn case_dir() -> &'static std::path::PathBuf {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
@@ -45,9 +54,7 @@ fn geojson_load(c: &mut Criterion) {
 }
 
 fn deviation_check(c: &mut Criterion) {
-    let (corr, tracks) = case();
-    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
-    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let (cl, tl) = case_layers();
     let convoys = assemble_convoys(&[cl.clone(), tl]);
     let points: usize = convoys
         .iter()
@@ -254,9 +261,7 @@ fn replay_batch(c: &mut Criterion) {
     use corridor_watch::analysis::live::batches_from;
     use corridor_watch::analysis::replay::recorded_reports;
     use corridor_watch::analysis::watch::Watcher;
-    let (corr, tracks) = case();
-    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
-    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let (cl, tl) = case_layers();
     let rec = recorded_reports(&[tl]);
     let plan: Vec<(f64, std::ops::Range<usize>)> = batches_from(&rec.times, rec.times[0], 30.0)
         .into_iter()
@@ -421,9 +426,7 @@ fn vessel_events(c: &mut Criterion) {
 /// first report, so that every convoy has an off-window stretch) against the
 /// same check without movements: the goal is within 1.2x.
 fn notified_check(c: &mut Criterion) {
-    let (corr, tracks) = case();
-    let cl = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
-    let tl = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
+    let (cl, tl) = case_layers();
     let convoys = assemble_convoys(&[cl.clone(), tl]);
     let all_ids: Vec<String> = cl.features.iter().filter_map(|f| f.id.clone()).collect();
     let time = |t: f64| corridor_watch::utc::format_rfc3339(t).unwrap_or_default();

@@ -31,28 +31,6 @@ pub(crate) fn is_vessel(f: &Feature) -> bool {
         || matches!(f.properties.get("vessel"), Some(Value::Bool(true)))
 }
 
-pub(crate) fn corridor_ids_of(f: &Feature) -> Option<Vec<String>> {
-    match f.properties.get("corridor_ids")? {
-        Value::Array(a) => Some(
-            a.iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        Value::String(s) => Some(
-            s.split([';', ',', '|'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
 /// Groups the `track` features of `layers` into convoys.
 /// Where per-vertex times run backwards, a description of the first place.
 fn backwards(times: &[Option<f64>]) -> Option<String> {
@@ -120,7 +98,7 @@ pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy>
                     layer.name, f.index
                 ));
             }
-            if let Some(ids) = corridor_ids_of(f) {
+            if let Some(ids) = f.id_list("corridor_ids") {
                 match &b.convoy.corridor_ids {
                     None => b.convoy.corridor_ids = Some(ids),
                     Some(old) if *old != ids => b.convoy.warnings.push(format!(

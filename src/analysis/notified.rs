@@ -44,6 +44,17 @@ impl Notifications {
     pub fn any(&self) -> bool {
         !self.movements.is_empty() || !self.closures.is_empty()
     }
+
+    /// Whether shape `s` is an approved area other than `closed`, open over
+    /// the whole `period` (no closure of its own overlaps it).
+    pub fn open_over(&self, mask: &[bool], closed: u32, s: u32, (c0, c1): (f64, f64)) -> bool {
+        s != closed
+            && mask.get(s as usize).copied().unwrap_or(false)
+            && self
+                .closures
+                .get(&s)
+                .is_none_or(|ps| ps.iter().all(|&(a, b)| b < c0 || a > c1))
+    }
 }
 
 /// A time property as a period's start (`end`: its end), as the readers take times.
@@ -56,26 +67,6 @@ fn time_of(v: Option<&Value>, end: bool) -> Result<f64, String> {
     };
     let (a, b) = crate::io::time::parse_time_span(&text).map_err(|e| format!("\"{text}\": {e}"))?;
     Ok(if end { b } else { a })
-}
-
-fn ids_of(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        Some(Value::String(s)) => s
-            .split([';', ',', '|'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The movements and closures of `layers`, their routes found in `allowed`.
@@ -148,7 +139,7 @@ pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
                 id,
                 convoy_id,
                 window,
-                corridor_ids: ids_of(f.properties.get("corridor_ids")),
+                corridor_ids: f.id_list("corridor_ids").unwrap_or_default(),
                 shapes: route_shapes
                     .remove(&(li as u32, fi as u32))
                     .unwrap_or_default(),
@@ -340,15 +331,7 @@ pub fn closed_corridor(
         }
         let inside = find_stretches(dense, allowed, &|s| s == shape, Mode::Inside);
         for &(c0, c1) in periods {
-            // Open then: approved, not this one, with no closure over the period.
-            let open = |s: u32| {
-                s != shape
-                    && mask[s as usize]
-                    && notes
-                        .closures
-                        .get(&s)
-                        .is_none_or(|ps| ps.iter().all(|&(a, b)| b < c0 || a > c1))
-            };
+            let open = |s: u32| notes.open_over(mask, shape, s, (c0, c1));
             let mut elsewhere: Option<Vec<StretchSpan>> = None;
             for span in &inside {
                 let (Some(ta), Some(tb)) = (

@@ -7,7 +7,6 @@
 use crate::error::LoadError;
 use crate::model::{Layer, Role};
 use geo::{Coord, Geometry};
-use serde_json::Value;
 
 /// A route as the planner edits it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,17 +39,7 @@ pub fn route_from_layer(layer: &Layer) -> Result<Route, LoadError> {
             format!("feature {}: a route needs at least two waypoints", f.index),
         ));
     }
-    let corridor_ids = match f.properties.get("corridor_ids") {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let corridor_ids = f.id_list("corridor_ids").unwrap_or_default();
     Ok(Route {
         name: f.prop_text("name").unwrap_or_else(|| layer.name.clone()),
         waypoints: line.0.clone(),

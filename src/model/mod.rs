@@ -99,6 +99,30 @@ impl Feature {
     }
 
     /// A numeric property; a number written as text ("1500") is read too.
+    /// A list of ids (`corridor_ids`): an array of strings or numbers, or
+    /// text split at `;`, `,` or `|`; `None` when absent or of another kind.
+    pub fn id_list(&self, key: &str) -> Option<Vec<String>> {
+        match self.properties.get(key)? {
+            Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Value::String(s) => Some(
+                s.split([';', ',', '|'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     pub fn prop_f64(&self, key: &str) -> Option<f64> {
         match self.properties.get(key)? {
             Value::Number(n) => n.as_f64(),

@@ -20,7 +20,6 @@
 //! starts with (from files) are known, not alerted.
 
 use self::near::NearIncidents;
-use super::convoys::corridor_ids_of;
 use super::{CheckOptions, Scenario, assemble_convoys};
 use crate::analysis::{Stretch, StretchKey};
 use crate::model::{Feature, Layer, Role};
@@ -364,7 +363,7 @@ impl Watcher {
                 convoy_id: convoy.into(),
                 at,
                 time,
-                corridor_ids: corridor_ids_of(f).map(std::sync::Arc::new),
+                corridor_ids: f.id_list("corridor_ids").map(std::sync::Arc::new),
                 report_interval_s: report_interval_of(f),
                 rules: ConvoyRules::of(f).map(std::sync::Arc::new),
                 arrived: says_arrived(f),

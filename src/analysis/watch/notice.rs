@@ -72,14 +72,7 @@ impl Watcher {
                     if !self.scn.allowed.contains(at, &|s| s == shape) {
                         continue;
                     }
-                    let open = |s: u32| {
-                        s != shape
-                            && mask[s as usize]
-                            && notes
-                                .closures
-                                .get(&s)
-                                .is_none_or(|ps| ps.iter().all(|&(a, b)| t < a || t > b))
-                    };
+                    let open = |s: u32| notes.open_over(&mask, shape, s, (t, t));
                     if self.scn.allowed.contains(at, &open) {
                         continue;
                     }
