@@ -29,6 +29,13 @@ fn case_layers() -> (corridor_watch::model::Layer, corridor_watch::model::Layer)
     )
 }
 
+/// The bundled grain lanes, read.
+fn bundled_lanes() -> corridor_watch::model::Layer {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grain_routes.geojson");
+    let bytes = std::fs::read(path).expect("bundled lanes");
+    read_geojson("grain_routes.geojson", &bytes).expect("valid")
+}
+
 /// The case on disk, for the end-to-end run of the binary.
 fn case_dir() -> &'static std::path::PathBuf {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
@@ -366,13 +373,7 @@ fn far_check(c: &mut Criterion) {
     let (corr, tracks) = make_large(&case);
     let near = read_geojson("corridors.geojson", corr.as_bytes()).expect("valid");
     let tracks = read_geojson("tracks.geojson", tracks.as_bytes()).expect("valid");
-    let lanes_path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grain_routes.geojson");
-    let lanes = read_geojson(
-        "grain_routes.geojson",
-        &std::fs::read(lanes_path).expect("bundled lanes"),
-    )
-    .expect("valid");
+    let lanes = bundled_lanes();
     let convoys = assemble_convoys(std::slice::from_ref(&tracks));
     let mut g = c.benchmark_group("far_check");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
@@ -394,13 +395,7 @@ fn far_check(c: &mut Criterion) {
 fn vessel_events(c: &mut Criterion) {
     use corridor_watch::analysis::events::{EventRules, encounters, of_convoy};
     let convoys = corridor_watch::synth::vessels(5000, 24.0, 26);
-    let lanes_path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grain_routes.geojson");
-    let lanes = read_geojson(
-        "grain_routes.geojson",
-        &std::fs::read(lanes_path).expect("bundled lanes"),
-    )
-    .expect("valid");
+    let lanes = bundled_lanes();
     let scn = Scenario::new(vec![lanes]);
     let mut g = c.benchmark_group("vessel_events");
     g.sample_size(10).measurement_time(Duration::from_secs(10));

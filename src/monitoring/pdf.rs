@@ -416,6 +416,33 @@ fn table_pages_in(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
     }
 }
 
+/// A page holding a map under a title, filling the page but `below` points,
+/// with its caption under it.
+#[allow(clippy::too_many_arguments)]
+fn map_page(
+    p: &mut Pages,
+    n: usize,
+    footer: &str,
+    title: &str,
+    below: f32,
+    caption: &str,
+    draw: &dyn Fn(&mut dyn Canvas, f32, f32, f32, f32),
+) {
+    page(p, n, footer, |c, w, h| {
+        c.text(
+            (MARGIN, MARGIN + 12.0),
+            13.0,
+            title,
+            Face::Prose,
+            INK,
+            Align::Left,
+        );
+        let (mw, mh) = (w - 2.0 * MARGIN, h - 2.0 * MARGIN - below);
+        draw(c, MARGIN, MARGIN + 24.0, mw, mh);
+        prose(c, caption, MARGIN, MARGIN + 24.0 + mh + 14.0, mw, 8.0);
+    });
+}
+
 /// The PDF's bytes. `csv_names` name the full lists beside it (for the notes).
 pub fn render(
     m: &Monitoring,
@@ -440,33 +467,22 @@ pub fn render(
     let mut n = 1;
     page(&mut p, n, &footer, |c, w, _| title_page(c, m, w));
     n += 1;
-    page(&mut p, n, &footer, |c, w, h| {
-        c.text(
-            (MARGIN, MARGIN + 12.0),
-            13.0,
-            "Overview map",
-            Face::Prose,
-            INK,
-            Align::Left,
-        );
-        let mw = w - 2.0 * MARGIN;
-        // The page's height: the frame is filled (the view widened to fit it).
-        let mh = h - 2.0 * MARGIN - 70.0;
-        map::draw(c, m, MARGIN, MARGIN + 24.0, mw, mh);
-        prose(
-            c,
-            &format!(
-                "Corridors, grain lanes and the buffer zone as loaded; the period's {} and {}; the {} inside the zone in the period.",
-                count(m.figures.deviations, "deviation", "deviations"),
-                count(m.figures.zone_entries, "zone entry", "zone entries"),
-                count(m.figures.incidents_inside, "incident", "incidents")
-            ),
-            MARGIN,
-            MARGIN + 24.0 + mh + 14.0,
-            mw,
-            8.0,
-        );
-    });
+    let caption = format!(
+        "Corridors, grain lanes and the buffer zone as loaded; the period's {} and {}; the {} inside the zone in the period.",
+        count(m.figures.deviations, "deviation", "deviations"),
+        count(m.figures.zone_entries, "zone entry", "zone entries"),
+        count(m.figures.incidents_inside, "incident", "incidents")
+    );
+    // The page's height: the frame is filled (the view widened to fit it).
+    map_page(
+        &mut p,
+        n,
+        &footer,
+        "Overview map",
+        70.0,
+        &caption,
+        &|c, x, y, w, h| map::draw(c, m, x, y, w, h),
+    );
     n += 1;
     page(&mut p, n, &footer, |c, w, h| {
         let cw = w - 2.0 * MARGIN;
@@ -510,32 +526,22 @@ pub fn render(
     table_pages(&mut p, &mut n, &footer, &incidents);
     if !m.maritime.is_empty() {
         n += 1;
-        page(&mut p, n, &footer, |c, w, h| {
-            c.text(
-                (MARGIN, MARGIN + 12.0),
-                13.0,
-                "Maritime: encounters, loitering and AIS gaps in the lanes",
-                Face::Prose,
-                INK,
-                Align::Left,
-            );
-            let mw = w - 2.0 * MARGIN;
-            let mh = h - 2.0 * MARGIN - 90.0;
-            map::draw_maritime(c, m, MARGIN, MARGIN + 24.0, mw, mh);
-            prose(
-                c,
-                &format!(
-                    "The period's {}, {} and {} in the grain lanes, ringed where they happened (encounters reddish purple, the two vessels joined; loitering blue; gaps grey, dashed); the table follows. By Global Fishing Watch's definitions: an encounter is two vessels within 500 m of each other for 2 hours or more, both under 2 knots; loitering is under 2 knots for an hour or more; a gap is a vessel silent for longer than the gap limit inside a grain lane.",
-                    count(m.figures.encounters, "encounter", "encounters"),
-                    count(m.figures.loitering, "vessel loitering", "vessels loitering"),
-                    count(m.figures.gaps, "AIS gap", "AIS gaps"),
-                ),
-                MARGIN,
-                MARGIN + 24.0 + mh + 14.0,
-                mw,
-                8.0,
-            );
-        });
+        let caption = format!(
+            "The period's {}, {} and {} in the grain lanes, ringed where they happened (encounters reddish purple, the two vessels joined; loitering blue; gaps grey, dashed); the table follows. By Global Fishing Watch's definitions: an encounter is two vessels within 500 m of each other for 2 hours or more, both under 2 knots; loitering is under 2 knots for an hour or more; a gap is a vessel silent for longer than the gap limit inside a grain lane.",
+            count(m.figures.encounters, "encounter", "encounters"),
+            count(m.figures.loitering, "vessel loitering", "vessels loitering"),
+            count(m.figures.gaps, "AIS gap", "AIS gaps"),
+        );
+        let title = "Maritime: encounters, loitering and AIS gaps in the lanes";
+        map_page(
+            &mut p,
+            n,
+            &footer,
+            title,
+            90.0,
+            &caption,
+            &|c, x, y, w, h| map::draw_maritime(c, m, x, y, w, h),
+        );
         let maritime = Table {
             title: "Maritime events",
             header: MARITIME_HEADER.to_vec(),
