@@ -416,6 +416,9 @@ fn table_pages_in(p: &mut Pages, n: &mut usize, footer: &str, t: &Table) {
     }
 }
 
+/// Draws a map into a frame (x, y, width, height).
+type DrawMap<'a> = &'a dyn Fn(&mut dyn Canvas, f32, f32, f32, f32);
+
 /// A page holding a map under a title, filling the page but `below` points,
 /// with its caption under it.
 #[allow(clippy::too_many_arguments)]
@@ -426,7 +429,7 @@ fn map_page(
     title: &str,
     below: f32,
     caption: &str,
-    draw: &dyn Fn(&mut dyn Canvas, f32, f32, f32, f32),
+    draw: DrawMap,
 ) {
     page(p, n, footer, |c, w, h| {
         c.text(
