@@ -65,13 +65,21 @@ CORRIDORS = [
     ("HC-03", "Odesa - Mykolaiv - Kryvyi Rih - Dnipro", ["Odesa", "Mykolaiv", "Bashtanka", "Kryvyi Rih", "Sofiivka", "Dnipro"], 2000),
     ("HC-04", "Kharkiv - Izium - Sloviansk (M03)", ["Kharkiv", "Chuhuiv", "Balakliia", "Izium", "Sloviansk"], 2000),
 ]
+# Closed periods (illustrative): HC-04 for half an hour (convoys on it then are in a
+# closed corridor), HC-02 in the evening (after WFP-05 has passed: avoided).
+CLOSURES = {
+    "HC-04": [["2026-03-02T11:30:00Z", "2026-03-02T12:00:00Z"]],
+    "HC-02": [["2026-03-02T13:00:00Z", "2026-03-02T18:00:00Z"]],
+}
 corr_lines = {}
 feats = []
 for cid, name, towns, tol in CORRIDORS:
     line = dense([TOWNS[t] for t in towns], 2000)
     corr_lines[cid] = line
-    feats.append(feat({"kind": "corridor", "id": cid, "name": name, "tolerance_m": tol, "via": towns, "note": ILLUSTRATIVE},
-                      {"type": "LineString", "coordinates": line}))
+    props = {"kind": "corridor", "id": cid, "name": name, "tolerance_m": tol, "via": towns, "note": ILLUSTRATIVE}
+    if cid in CLOSURES:
+        props["closures"] = CLOSURES[cid]
+    feats.append(feat(props, {"type": "LineString", "coordinates": line}))
 dump("corridors.geojson", feats, "Humanitarian corridors (illustrative)")
 
 CONTACT = [(37.95, 50.30), (37.85, 49.75), (38.05, 49.40), (38.15, 49.05), (37.98, 48.70), (37.78, 48.25),
@@ -199,4 +207,34 @@ for k in range(26):
                      "category": cat, "description": f"Illustrative {cat.replace('_', ' ')} report {k + 1}", "note": ILLUSTRATIVE},
                     {"type": "Point", "coordinates": [round(q["lon2"], 5), round(q["lat2"], 5)]}))
 dump("incidents.geojson", inc, "Incident reports (illustrative)")
+
+# Notified movements (illustrative): every state the Movements tab shows, as of the
+# data's last report (2026-03-03T19:06Z): completed, violated (off its window, off
+# its area, in a closed corridor), late (never reported), planned (a later window);
+# under way with the time slider. ICRC-04 moves with no movement: not notified.
+CONTACT_NOTE = "illustrative: logistics cell duty officer"
+MOVEMENTS = [
+    ("MOV-001", "UN-01", "2026-03-02T07:30:00Z", "2026-03-02T17:00:00Z", ["HC-01"], None, 55, "6 trucks (food), 1 escort vehicle"),
+    ("MOV-002", "UN-02", "2026-03-02T10:00:00Z", "2026-03-02T16:00:00Z", ["HC-03"], None, 50, "4 trucks (shelter kits)"),
+    ("MOV-003", "UN-03", "2026-03-02T08:00:00Z", "2026-03-02T12:00:00Z", ["HC-01"], None, 50, "3 trucks (medical)"),
+    ("MOV-005", "WFP-05", "2026-03-02T09:00:00Z", "2026-03-02T12:00:00Z", [], dense([TOWNS["Dnipro"], TOWNS["Zaporizhzhia"]], 10000), 50, "5 trucks (wheat flour)"),
+    ("MOV-006", "MSF-06", "2026-03-02T09:30:00Z", "2026-03-02T14:00:00Z", ["HC-04"], None, 45, "2 ambulances, 1 truck"),
+    ("MOV-007", "UN-07", "2026-03-02T10:30:00Z", "2026-03-02T15:00:00Z", ["HC-04"], None, 45, "2 trucks (water)"),
+    ("MOV-008", "MV-SEA-1", "2026-03-02T07:00:00Z", "2026-03-03T14:00:00Z", ["GR-ODS"], None, 22, "bulk carrier, 30,000 t wheat"),
+    ("MOV-009", "MV-SEA-2", "2026-03-02T11:00:00Z", "2026-03-04T00:00:00Z", ["GR-CHO", "GR-ODS"], None, 20, "bulk carrier, 25,000 t maize"),
+    ("MOV-010", "UN-08", "2026-03-02T12:00:00Z", "2026-03-02T20:00:00Z", ["HC-03"], None, 45, "4 trucks (hygiene kits)"),
+    ("MOV-011", "WFP-09", "2026-03-04T06:00:00Z", "2026-03-04T18:00:00Z", ["HC-01"], None, 50, "8 trucks (food)"),
+]
+mov = []
+for mid, cid, w0, w1, cids, route, speed, vehicles in MOVEMENTS:
+    props = {"kind": "movement", "id": mid, "convoy_id": cid, "window_start": w0, "window_end": w1,
+             "speed_kmh": speed, "vehicles": vehicles, "contact": CONTACT_NOTE, "note": ILLUSTRATIVE}
+    if cids:
+        props["corridor_ids"] = cids
+    geom = None
+    if route:
+        props["tolerance_m"] = 1500
+        geom = {"type": "LineString", "coordinates": route}
+    mov.append(feat(props, geom))
+dump("movements.geojson", mov, "Notified movements (illustrative)")
 print("written")

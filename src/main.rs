@@ -51,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Query(args)) => cli::query::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Zone(args)) => cli::zone::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Report(args)) => cli::report::run(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Notify(args)) => cli::notify::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::GenLarge(args)) => cli::gen_large::run(&args).map(|()| ExitCode::SUCCESS),
         None => run_app(cli.files),
     }

@@ -7,6 +7,7 @@ pub mod fixes;
 mod gaps;
 pub mod incidents;
 pub mod live;
+pub mod movements;
 pub mod notified;
 pub mod replay;
 pub mod result;

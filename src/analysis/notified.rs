@@ -24,6 +24,8 @@ pub struct Movement {
     pub shapes: Vec<u32>,
     /// What could not be read (given to its convoy's warnings).
     pub problems: Vec<String>,
+    /// Its feature: (layer, feature) in the scenario's layers.
+    pub at: (u32, u32),
 }
 
 /// Every movement and closure of a layer set.
@@ -144,6 +146,7 @@ pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
                     .remove(&(li as u32, fi as u32))
                     .unwrap_or_default(),
                 problems,
+                at: (li as u32, fi as u32),
             });
         }
     }

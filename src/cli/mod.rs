@@ -4,6 +4,7 @@ pub mod check;
 pub mod db;
 pub mod gen_large;
 pub mod load;
+pub mod notify;
 pub mod query;
 pub mod report;
 pub mod route;
@@ -35,6 +36,10 @@ pub enum Command {
     /// Write the monitoring report (PDF or HTML): key figures, an overview map,
     /// charts and tables for a period, from the same analysis as `check`.
     Report(report::ReportArgs),
+    /// Write a notified movement's notification package: a one-page PDF
+    /// (route map, window, convoy, vehicles, contact, waypoints) and the
+    /// route beside it as GPX, KML and GeoJSON.
+    Notify(notify::NotifyArgs),
     /// Plan a route along the corridors (or check a saved one), leg by leg.
     /// Exit status: 0 all inside corridors and out of the zone, 1 not, 2 error.
     Route(route::RouteArgs),

@@ -325,6 +325,7 @@ pub fn bundled_files() -> Vec<std::path::PathBuf> {
         "incidents.geojson",
         "tracks.geojson",
         "position_reports.csv",
+        "movements.geojson",
     ]
     .iter()
     .map(|f| dir.join(f))

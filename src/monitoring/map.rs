@@ -212,33 +212,8 @@ fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f
     legend(c, x, y + h + LEGEND_H - 3.0, w);
     let f = Frame::fit(b, x, y, w, h);
     c.clip(x, y, w, h);
-    rect(c, x, y, w, h, SEA);
-    // The detailed region where it covers the view, the world elsewhere.
-    let region = countries(COUNTRIES);
-    let world = countries(WORLD);
-    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
-        c.fill(&f.polygon(p), LAND, 1.0);
-    }
-    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
-        c.stroke(&f.line(&p.exterior().0), BORDER, 0.4, None, true);
-    }
-    let s = &m.scene;
-    for p in &s.zone {
-        c.fill(&f.polygon(p), ZONE, 0.28);
-        c.stroke(&f.line(&p.exterior().0), ZONE, 0.6, None, true);
-    }
-    for p in &s.corridor_areas {
-        c.fill(&f.polygon(p), CORRIDOR, 0.3);
-    }
-    for l in &s.corridors {
-        c.stroke(&f.line(l), CORRIDOR, 1.8, None, false);
-    }
-    for l in &s.grain_routes {
-        c.stroke(&f.line(l), GRAIN, 1.4, Some(3.0), false);
-    }
-    for l in &s.contact_lines {
-        c.stroke(&f.line(l), CONTACT, 1.0, None, false);
-    }
+    base(c, &f, b);
+    scene_lines(c, &m.scene, &f);
     for r in &m.stretches {
         let colour = if r.kind == "deviation" {
             DEVIATION
@@ -272,8 +247,59 @@ fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f
         c.fill(&[circle(px, py, 2.6)], category_colour(&i.category), 1.0);
     }
     maritime_marks(c, m, &f);
-    labels(c, m, &f, b);
+    let mut taken = Labels::default();
+    let mut named = std::collections::HashSet::new();
+    for r in &m.stretches {
+        if named.insert(r.convoy_id.as_str()) {
+            let colour = if r.kind == "deviation" {
+                DEVIATION
+            } else {
+                INK
+            };
+            taken.place(c, &f, f.pt(r.stretch.start), &r.convoy_id, 6.0, colour);
+        }
+    }
+    place_names(c, &f, b, &mut taken);
     c.unclip();
+    furniture(c, &f);
+}
+
+/// Sea, land and borders: the detailed region where it covers the view, the world elsewhere.
+fn base(c: &mut dyn Canvas, f: &Frame, b: [f64; 4]) {
+    rect(c, f.x0, f.y0, f.w, f.h, SEA);
+    let region = countries(COUNTRIES);
+    let world = countries(WORLD);
+    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
+        c.fill(&f.polygon(p), LAND, 1.0);
+    }
+    for p in world.iter().chain(&region).filter(|p| intersects(p, b)) {
+        c.stroke(&f.line(&p.exterior().0), BORDER, 0.4, None, true);
+    }
+}
+
+/// The zone, corridor areas, corridors, grain lanes and contact lines.
+fn scene_lines(c: &mut dyn Canvas, s: &super::Scene, f: &Frame) {
+    for p in &s.zone {
+        c.fill(&f.polygon(p), ZONE, 0.28);
+        c.stroke(&f.line(&p.exterior().0), ZONE, 0.6, None, true);
+    }
+    for p in &s.corridor_areas {
+        c.fill(&f.polygon(p), CORRIDOR, 0.3);
+    }
+    for l in &s.corridors {
+        c.stroke(&f.line(l), CORRIDOR, 1.8, None, false);
+    }
+    for l in &s.grain_routes {
+        c.stroke(&f.line(l), GRAIN, 1.4, Some(3.0), false);
+    }
+    for l in &s.contact_lines {
+        c.stroke(&f.line(l), CONTACT, 1.0, None, false);
+    }
+}
+
+/// The frame's edge, scale bar, north arrow and credit.
+fn furniture(c: &mut dyn Canvas, f: &Frame) {
+    let (x, y, w, h) = (f.x0, f.y0, f.w, f.h);
     c.stroke(
         &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
         INK,
@@ -281,7 +307,7 @@ fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f
         None,
         true,
     );
-    scale_bar(c, &f);
+    scale_bar(c, f);
     north_arrow(c, x + w - 22.0, y + 14.0);
     c.text(
         (x + w - 4.0, y + h - 4.0),
@@ -290,6 +316,105 @@ fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f
         Face::Prose,
         INK,
         Align::Right,
+    );
+}
+
+/// A notified route's colour (dark violet, apart from every stretch colour).
+const ROUTE: Rgb = [70, 30, 120];
+
+/// The notification package's map: the movement's line over the scenario,
+/// its listed waypoints numbered, place names; fitted to the line.
+pub fn draw_route(
+    c: &mut dyn Canvas,
+    scene: &super::Scene,
+    line: &[Coord],
+    waypoints: &[Coord],
+    (x, y, w, h): (f32, f32, f32, f32),
+) {
+    let mut b = None;
+    line.iter().for_each(|p| grow(&mut b, *p));
+    let Some(b) = b else { return };
+    let (dx, dy) = (
+        ((b[2] - b[0]) * 0.12).max(0.15),
+        ((b[3] - b[1]) * 0.12).max(0.1),
+    );
+    let b = [
+        b[0] - dx,
+        (b[1] - dy).max(-84.0),
+        b[2] + dx,
+        (b[3] + dy).min(84.0),
+    ];
+    let h = (h - LEGEND_H).max(10.0);
+    route_legend(c, x, y + h + LEGEND_H - 3.0);
+    let f = Frame::fit(b, x, y, w, h);
+    c.clip(x, y, w, h);
+    base(c, &f, b);
+    scene_lines(c, scene, &f);
+    let pts = f.line(line);
+    c.stroke(&pts, [255, 255, 255], 5.0, None, false);
+    c.stroke(&pts, ROUTE, 2.8, None, false);
+    let mut taken = Labels::default();
+    for (k, p) in waypoints.iter().enumerate() {
+        let (px, py) = f.pt(*p);
+        c.fill(&[circle(px, py, 5.5)], ROUTE, 1.0);
+        let label = (k + 1).to_string();
+        c.text(
+            (px, py + 2.3),
+            6.0,
+            &label,
+            Face::Prose,
+            [255, 255, 255],
+            Align::Centre,
+        );
+        taken.taken.push([px - 6.0, py - 6.0, px + 6.0, py + 6.0]);
+    }
+    place_names(c, &f, b, &mut taken);
+    c.unclip();
+    furniture(c, &f);
+}
+
+/// The package map's legend.
+fn route_legend(c: &mut dyn Canvas, x: f32, y: f32) {
+    let items: [(&str, Rgb, Option<f32>, f32); 4] = [
+        (
+            "notified route (numbered: the waypoint table)",
+            ROUTE,
+            None,
+            2.8,
+        ),
+        ("corridor", CORRIDOR, None, 1.8),
+        ("grain lane", GRAIN, Some(3.0), 1.4),
+        ("contact line", CONTACT, None, 1.0),
+    ];
+    let mut xx = x;
+    for (label, colour, dash, width) in items {
+        c.stroke(
+            &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
+            colour,
+            width,
+            dash,
+            false,
+        );
+        c.text((xx + 18.0, y), 6.5, label, Face::Prose, INK, Align::Left);
+        xx += 28.0 + super::canvas::text_width(label, Face::Prose, 6.5);
+    }
+    c.fill(
+        &[vec![
+            (xx, y - 6.0),
+            (xx + 14.0, y - 6.0),
+            (xx + 14.0, y),
+            (xx, y),
+        ]],
+        ZONE,
+        0.5,
+    );
+    c.text(
+        (xx + 18.0, y),
+        6.5,
+        "buffer zone",
+        Face::Prose,
+        INK,
+        Align::Left,
     );
 }
 
@@ -352,36 +477,52 @@ fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
     c.text((x, y + 25.0), 7.0, "N", Face::Prose, INK, Align::Centre);
 }
 
-/// Names on the map, none over another: each convoy's id at the start of
-/// its first stretch of the period, then the largest places in view.
-fn labels(c: &mut dyn Canvas, m: &Monitoring, f: &Frame, b: [f64; 4]) {
-    let mut taken: Vec<[f32; 4]> = Vec::new();
-    let mut place =
-        |c: &mut dyn Canvas, (px, py): (f32, f32), text: &str, size: f32, colour: Rgb| {
-            let w = super::canvas::text_width(text, Face::Prose, size);
-            let r = [px + 3.0, py - size, px + 3.0 + w, py + 1.0];
+/// Label boxes already drawn: none goes over another.
+#[derive(Default)]
+struct Labels {
+    taken: Vec<[f32; 4]>,
+}
+
+impl Labels {
+    /// Draws `text` right of `(px, py)` on a white ground if it fits inside
+    /// the frame and over no other label; says whether it did.
+    fn place(
+        &mut self,
+        c: &mut dyn Canvas,
+        f: &Frame,
+        (px, py): (f32, f32),
+        text: &str,
+        size: f32,
+        colour: Rgb,
+    ) -> bool {
+        let w = super::canvas::text_width(text, Face::Prose, size);
+        // Right of the point, else left, above or below it.
+        let candidates = [
+            (px + 3.0, py),
+            (px - 3.0 - w, py),
+            (px - w / 2.0, py - 7.0),
+            (px - w / 2.0, py + size + 6.0),
+        ];
+        for (x0, py) in candidates {
+            let r = [x0, py - size, x0 + w, py + 1.0];
             let inside = r[0] >= f.x0 && r[2] <= f.x0 + f.w && r[1] >= f.y0 && r[3] <= f.y0 + f.h;
-            let free = taken
+            let free = self
+                .taken
                 .iter()
                 .all(|t| r[2] < t[0] || r[0] > t[2] || r[3] < t[1] || r[1] > t[3]);
             if inside && free {
-                taken.push(r);
+                self.taken.push(r);
                 rect(c, r[0] - 0.5, r[1], w + 1.0, size + 1.0, [255, 255, 255]);
-                c.text((px + 3.0, py), size, text, Face::Prose, colour, Align::Left);
+                c.text((x0, py), size, text, Face::Prose, colour, Align::Left);
+                return true;
             }
-            inside && free
-        };
-    let mut named = std::collections::HashSet::new();
-    for r in &m.stretches {
-        if named.insert(r.convoy_id.as_str()) {
-            let colour = if r.kind == "deviation" {
-                DEVIATION
-            } else {
-                INK
-            };
-            place(c, f.pt(r.stretch.start), &r.convoy_id, 6.0, colour);
         }
+        false
     }
+}
+
+/// The largest places in view (up to 30), each where no label is yet.
+fn place_names(c: &mut dyn Canvas, f: &Frame, b: [f64; 4], taken: &mut Labels) {
     let Some(g) = crate::places::Gazetteer::shared() else {
         return;
     };
@@ -391,7 +532,7 @@ fn labels(c: &mut dyn Canvas, m: &Monitoring, f: &Frame, b: [f64; 4]) {
             break;
         }
         let at = f.pt(p.at);
-        if place(c, at, &p.name, 6.0, INK) {
+        if taken.place(c, f, at, &p.name, 6.0, INK) {
             c.fill(&[circle(at.0, at.1, 1.2)], INK, 1.0);
             shown += 1;
         }

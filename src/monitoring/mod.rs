@@ -13,6 +13,7 @@ pub mod canvas;
 mod charts;
 pub mod html;
 mod map;
+pub mod notice;
 pub mod pdf;
 pub mod rows;
 

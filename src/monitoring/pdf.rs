@@ -102,7 +102,7 @@ fn page(p: &mut Pages, number: usize, title: &str, f: impl FnOnce(&mut dyn Canva
 }
 
 /// Writes wrapped prose from `y`; returns the next line's baseline.
-fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) -> f32 {
+pub(super) fn prose(c: &mut dyn Canvas, text: &str, x: f32, y: f32, width: f32, size: f32) -> f32 {
     let mut y = y;
     for line in super::canvas::wrap(text, Face::Prose, size, width) {
         c.text((x, y), size, &line, Face::Prose, INK, Align::Left);
@@ -446,26 +446,46 @@ fn map_page(
     });
 }
 
-/// The PDF's bytes. `csv_names` name the full lists beside it (for the notes).
-pub fn render(
-    m: &Monitoring,
-    paper: Paper,
-    csv_names: (&str, &str),
-) -> Result<Vec<u8>, crate::error::Problem> {
+/// An empty document with the fonts embedded.
+fn pages(paper: Paper, illustrative: bool) -> Result<Pages, crate::error::Problem> {
     let font = |b: &'static [u8]| {
         Font::new(b.to_vec().into(), 0)
             .ok_or_else(|| "the embedded font cannot be read".to_string())
     };
     let (w, h) = paper.size();
-    let mut p = Pages {
+    Ok(Pages {
         doc: Document::new(),
         prose: font(UBUNTU)?,
         mono: font(HACK)?,
         fallback: font(DEJAVU)?,
         w,
         h,
-        illustrative: m.request.illustrative,
-    };
+        illustrative,
+    })
+}
+
+/// A one-page PDF drawn by `f(canvas, width, height)`, with the footer and,
+/// for the bundled scenario, the illustrative-data line.
+pub(super) fn single_page(
+    paper: Paper,
+    illustrative: bool,
+    footer: &str,
+    f: impl FnOnce(&mut dyn Canvas, f32, f32),
+) -> Result<Vec<u8>, crate::error::Problem> {
+    let mut p = pages(paper, illustrative)?;
+    page(&mut p, 1, footer, f);
+    p.doc
+        .finish()
+        .map_err(|e| crate::problem!("the PDF cannot be written: {e:?}"))
+}
+
+/// The PDF's bytes. `csv_names` name the full lists beside it (for the notes).
+pub fn render(
+    m: &Monitoring,
+    paper: Paper,
+    csv_names: (&str, &str),
+) -> Result<Vec<u8>, crate::error::Problem> {
+    let mut p = pages(paper, m.request.illustrative)?;
     let footer = format!("{} - {}", m.request.title, period_text(m));
     let mut n = 1;
     page(&mut p, n, &footer, |c, w, _| title_page(c, m, w));

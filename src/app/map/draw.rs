@@ -185,7 +185,16 @@ impl LayersPlugin<'_> {
                 } else if let Some(merc) = l.mercator().get(fi) {
                     // Lines from the layer's cached Mercator coordinates: two multiply-adds a vertex.
                     for line in merc {
-                        painter.add(Shape::line(screen.line(line), Stroke::new(width, colour)));
+                        let pts = screen.line(line);
+                        if role == Role::Movement {
+                            // A notified route: dashed, like a plan on paper.
+                            let stroke = Stroke::new(width.max(2.5), colour);
+                            painter
+                                .0
+                                .extend(Shape::dashed_line(&pts, stroke, 10.0, 6.0));
+                        } else {
+                            painter.add(Shape::line(pts, Stroke::new(width, colour)));
+                        }
                     }
                 }
                 points.clear();
