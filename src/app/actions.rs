@@ -74,6 +74,12 @@ impl CorridorApp {
         } else if kind == ExportKind::MonitoringReport {
             self.monitoring_report_to(path);
             return;
+        } else if kind == ExportKind::NoticePackage {
+            self.notice_package_to(path);
+            return;
+        } else if kind == ExportKind::NewMovements {
+            self.save_new_movements(path);
+            return;
         } else {
             match self.session.analysis.as_ref().and_then(|a| {
                 let illustrative = self.session.layers.iter().any(|l| l.illustrative);

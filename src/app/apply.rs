@@ -47,6 +47,8 @@ impl CorridorApp {
                 self.info(format!("centred on {what}"));
             }
             Command::ShowTab(t) => self.settings.tab = t,
+            Command::OpenNotify => self.open_notify(),
+            Command::AddMovement(m) => self.add_movement(m),
             Command::UseTool(t) => self.use_tool(t),
             Command::SetTiles(t) => self.set_tiles(t),
             Command::PickPmTiles => self.pick_pmtiles(),

@@ -87,6 +87,10 @@ pub enum Command {
     /// The replay-as-live speed (recorded seconds per second).
     SetReplaySpeed(f64),
     Timeline(TimelineControl),
+    /// Route tab > Notify movement…: the form, filled in from the route.
+    OpenNotify,
+    /// The form's movement for the route being planned, into the layer of new movements.
+    AddMovement(crate::output::route::MovementText),
     // Files out, jobs, the log.
     PickExport(ExportKind),
     CancelJob(u64),

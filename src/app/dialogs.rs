@@ -80,10 +80,19 @@ impl CorridorApp {
 
     /// Asks where to save an export (then `export_to` writes it).
     pub fn pick_export(&mut self, kind: ExportKind) {
+        let name = match (kind, &self.settings.movement) {
+            (ExportKind::NoticePackage, Some(id)) => format!("{id}-notification.pdf"),
+            (ExportKind::NoticePackage, None) => {
+                self.warn("pick a movement in the Movements tab first");
+                self.settings.tab = super::settings::Tab::Movements;
+                return;
+            }
+            _ => kind.default_name().to_string(),
+        };
         self.dialog(move || {
             let picked = FileDialog::new()
                 .set_title(kind.menu_label().trim_end_matches('…'))
-                .set_file_name(kind.default_name())
+                .set_file_name(name)
                 .add_filter(kind.extension(), &[kind.extension()])
                 .save_file();
             JobOut::SavePicked(kind, picked)

@@ -22,10 +22,14 @@ pub enum ExportKind {
     Route,
     RouteGpx,
     RouteKml,
+    /// The Movements tab's selected movement: the notification package (PDF and route files).
+    NoticePackage,
+    /// The movements made with Notify movement… (GeoJSON).
+    NewMovements,
 }
 
 impl ExportKind {
-    pub const MENU: [ExportKind; 10] = [
+    pub const MENU: [ExportKind; 12] = [
         ExportKind::StretchesCsv,
         ExportKind::StretchesGeojson,
         ExportKind::StretchesKml,
@@ -36,6 +40,8 @@ impl ExportKind {
         ExportKind::MapPng,
         ExportKind::RouteGpx,
         ExportKind::RouteKml,
+        ExportKind::NoticePackage,
+        ExportKind::NewMovements,
     ];
 
     /// (menu label, default file name, extension).
@@ -79,6 +85,14 @@ impl ExportKind {
                 ("Monitoring report (PDF)…", "monitoring-report.pdf", "pdf")
             }
             ExportKind::Route => ("Route (GeoJSON)…", "route.geojson", "geojson"),
+            ExportKind::NoticePackage => (
+                "Notification package of the selected movement (PDF, GPX, KML, GeoJSON)…",
+                "notification.pdf",
+                "pdf",
+            ),
+            ExportKind::NewMovements => {
+                ("New movements (GeoJSON)…", "movements.geojson", "geojson")
+            }
             ExportKind::RouteGpx => ("Route (GPX, for GPS units)…", "route.gpx", "gpx"),
             ExportKind::RouteKml => ("Route (KML, Google Earth)…", "route.kml", "kml"),
         }
@@ -200,6 +214,8 @@ pub fn export_body(
         ),
         ExportKind::MapPng
         | ExportKind::MonitoringReport
+        | ExportKind::NoticePackage
+        | ExportKind::NewMovements
         | ExportKind::Route
         | ExportKind::RouteGpx
         | ExportKind::RouteKml => {

@@ -38,6 +38,8 @@ pub enum JobOut {
     SavePicked(ExportKind, Option<PathBuf>),
     /// A file written (log text) or why not.
     Wrote(Result<String, String>),
+    /// The new movements saved: (the file, how many), or why not.
+    MovementsSaved(Result<(PathBuf, usize), String>),
     /// The window's screenshot for File > Export > Map as PNG: (target, image, map rect in pixels).
     Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
     Error(String),

@@ -183,6 +183,8 @@ impl CorridorApp {
             | JobOut::SavePicked(_, None) => {}
             JobOut::Collections(result) => self.collections_listed(result),
             JobOut::Wrote(Ok(text)) => self.info(text),
+            JobOut::MovementsSaved(Ok((path, n))) => self.movements_saved(path, n),
+            JobOut::MovementsSaved(Err(e)) => self.warn(e),
             JobOut::Wrote(Err(e)) | JobOut::Error(e) => self.warn(e),
         }
     }

@@ -18,6 +18,7 @@ pub mod live;
 mod loading;
 pub mod map;
 pub mod model;
+mod movements;
 mod panels;
 mod persist;
 mod report;

@@ -17,6 +17,8 @@ pub enum Origin {
     Url(String),
     /// Reports received from a live feed (not reopened on the next start).
     Feed(String),
+    /// Features made in the app (Notify movement…), not yet saved.
+    Drawn(String),
 }
 
 impl Origin {
@@ -25,6 +27,7 @@ impl Origin {
             Origin::Path(p) => p.display().to_string(),
             Origin::Url(u) => crate::io::postgis::url::mask(u),
             Origin::Feed(u) => format!("live feed {}", crate::io::postgis::url::mask(u)),
+            Origin::Drawn(name) => format!("{name} (made in the app, not saved)"),
         }
     }
 }

@@ -99,7 +99,7 @@ impl CorridorApp {
                 match l.origin {
                     Origin::Path(p) => app.open_path(p, Some((l.style, role))),
                     Origin::Url(u) => app.open_url(u, Some((l.style, role))),
-                    Origin::Feed(_) => {}
+                    Origin::Feed(_) | Origin::Drawn(_) => {}
                 }
             }
         } else {
@@ -191,7 +191,7 @@ impl CorridorApp {
                 .session
                 .layers
                 .iter()
-                .filter(|l| !matches!(l.origin, Origin::Feed(_)))
+                .filter(|l| !matches!(l.origin, Origin::Feed(_) | Origin::Drawn(_)))
                 .map(|l| SavedLayer {
                     // A database password is never written to disk: on the next
                     // start it comes from PGPASSWORD or ~/.pgpass.

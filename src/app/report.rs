@@ -31,7 +31,7 @@ impl CorridorApp {
             .filter_map(|l| match &l.origin {
                 Origin::Path(p) => Some(p.clone()),
                 Origin::Url(u) => Some(PathBuf::from(u)),
-                Origin::Feed(_) => None,
+                Origin::Feed(_) | Origin::Drawn(_) => None,
             })
             .collect();
         let view = super::map::projection::viewport_bbox(&self.runtime.map.projector());

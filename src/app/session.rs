@@ -100,6 +100,9 @@ pub struct Session {
     pub timeline: Timeline,
     /// File > Open OGC API…: the server's collections once listed.
     pub ogc_collections: Option<Result<Vec<crate::io::ogc::Collection>, String>>,
+    /// Movements made with Notify movement… (GeoJSON features), the layer
+    /// `NEW_MOVEMENTS` holds until saved.
+    pub new_movements: Vec<serde_json::Value>,
 }
 
 impl Default for Session {
@@ -119,6 +122,7 @@ impl Default for Session {
             alerts: Vec::new(),
             timeline: Timeline::default(),
             ogc_collections: None,
+            new_movements: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub enum Tab {
     Zone,
     Results,
     Route,
+    Movements,
     Live,
 }
 
@@ -122,6 +123,8 @@ pub struct Windows {
     /// File > Open OGC API…
     pub open_ogc: bool,
     pub feed: bool,
+    /// Route tab > Notify movement…
+    pub notify: bool,
 }
 
 /// Text being typed into the windows' forms.
@@ -140,6 +143,22 @@ pub struct Forms {
     /// Where a typed position reads both as lat, lon and as lon, lat: the two
     /// places, for the user to pick (the text they were read from first).
     pub go_to_choices: Option<(String, Vec<(geo::Coord, String)>)>,
+    /// Route tab > Notify movement…
+    pub notify: NotifyForm,
+}
+
+/// The Notify movement… form (times as typed: RFC 3339 or any form the readers take).
+#[derive(Default, Clone, Debug)]
+pub struct NotifyForm {
+    pub id: String,
+    pub convoy_id: String,
+    pub window_start: String,
+    pub window_end: String,
+    pub vehicles: String,
+    pub contact: String,
+    pub notes: String,
+    /// What is wrong with the form, beside its field: (field, problem).
+    pub error: Option<(&'static str, String)>,
 }
 
 /// The side panel's width on a first start, and the range it may be dragged in (points).
@@ -177,6 +196,9 @@ pub struct Settings {
     /// The Convoys tab's order (input order until a header is clicked).
     #[serde(skip)]
     pub convoy_sort: Option<TableSort>,
+    /// The Movements tab's selected movement (its id).
+    #[serde(skip)]
+    pub movement: Option<String>,
     #[serde(skip)]
     pub windows: Windows,
     #[serde(skip)]
@@ -200,6 +222,7 @@ impl Default for Settings {
             replay_speed: 60.0,
             zone_filter: ZoneFilter::default(),
             table_sort: TableSort::default(),
+            movement: None,
             convoy_sort: None,
             windows: Windows::default(),
             forms: Forms::default(),

@@ -38,6 +38,65 @@ pub fn route_to_geojson(route: &Route) -> String {
     serde_json::to_string_pretty(&fc).unwrap_or_default()
 }
 
+/// What a notification says besides its route (`docs/layers.md`, "Notified
+/// movements"); times as RFC 3339 text.
+#[derive(Clone, Debug, Default)]
+pub struct MovementText {
+    pub id: String,
+    pub convoy_id: String,
+    pub window_start: String,
+    pub window_end: String,
+    pub vehicles: String,
+    pub contact: String,
+    pub notes: String,
+}
+
+/// A `movement` feature for a planned route: its waypoints as the notified
+/// route, its corridors, its speed; empty optional texts are left out.
+pub fn movement_feature(route: &Route, m: &MovementText) -> Value {
+    let coords: Vec<Value> = route
+        .waypoints
+        .iter()
+        .map(|c| {
+            json!([
+                crate::output::report::round_deg(c.x),
+                crate::output::report::round_deg(c.y)
+            ])
+        })
+        .collect();
+    let mut props = serde_json::Map::new();
+    for (k, v) in [
+        ("kind", "movement"),
+        ("id", &m.id),
+        ("convoy_id", &m.convoy_id),
+        ("window_start", &m.window_start),
+        ("window_end", &m.window_end),
+        ("vehicles", &m.vehicles),
+        ("contact", &m.contact),
+        ("notes", &m.notes),
+    ] {
+        if !v.trim().is_empty() {
+            props.insert(k.into(), json!(v.trim()));
+        }
+    }
+    if !route.corridor_ids.is_empty() {
+        props.insert("corridor_ids".into(), json!(route.corridor_ids));
+    }
+    if let Some(v) = route.speed_kmh {
+        props.insert("speed_kmh".into(), json!(v));
+    }
+    json!({
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "LineString", "coordinates": coords},
+    })
+}
+
+/// Features as a GeoJSON FeatureCollection (text).
+pub fn features_geojson(features: Vec<Value>) -> String {
+    serde_json::to_string_pretty(&super::write::feature_collection(features)).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

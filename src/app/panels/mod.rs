@@ -5,6 +5,8 @@ mod convoys;
 mod layers;
 mod live;
 mod log;
+mod movements;
+mod notify;
 mod results;
 mod route;
 mod sources;
@@ -38,6 +40,7 @@ pub fn side_ui(
             (Tab::Zone, "Buffer zone"),
             (Tab::Results, "Results"),
             (Tab::Route, "Route"),
+            (Tab::Movements, "Movements"),
             (Tab::Live, "Live"),
         ] {
             if ui.selectable_label(settings.tab == tab, label).clicked() {
@@ -57,6 +60,7 @@ pub fn side_ui(
             },
             Tab::Results => results::results_ui(ui, session, out),
             Tab::Route => route::route_ui(ui, session, out),
+            Tab::Movements => movements::movements_ui(ui, session, settings, out),
             Tab::Live => live::live_ui(ui, session, feed, listener, settings, out),
         });
 }

@@ -62,6 +62,13 @@ pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
         return;
     };
     summary_ui(ui, route, check);
+    if ui
+        .button("Notify movement…")
+        .on_hover_text("Make this route a notified movement: convoy, window, vehicles, contact; then its notification package")
+        .clicked()
+    {
+        out.push(Command::OpenNotify);
+    }
     ui.separator();
     legs_ui(ui, check);
     ui.separator();

@@ -22,6 +22,7 @@ pub fn windows_ui(
     super::sources::db_window(ctx, settings, out);
     super::sources::ogc_window(ctx, session, settings, out);
     feed_window(ctx, settings, out);
+    super::notify::notify_window(ctx, session, settings, out);
     if let Some(li) = session.selection.table_layer
         && let Some(l) = session.layers.get(li)
     {
