@@ -366,3 +366,172 @@ pub fn latest_report(convoys: &[Convoy]) -> Option<f64> {
         .copied()
         .reduce(f64::max)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Stretch;
+    use crate::model::TrackPart;
+
+    const H: f64 = 3600.0;
+
+    /// Lon 30 to 31 along lat 50, a vertex every quarter degree.
+    fn plan() -> Plan {
+        let line: Vec<Coord> = (0..5)
+            .map(|k| Coord {
+                x: 30.0 + 0.25 * f64::from(k),
+                y: 50.0,
+            })
+            .collect();
+        Plan {
+            along_m: length(&line),
+            line,
+            from_route: true,
+            corridor: None,
+            speed_kmh: 40.0,
+            speed_given: true,
+        }
+    }
+
+    fn movement(w: (f64, f64)) -> Movement {
+        Movement {
+            id: "M".into(),
+            convoy_id: "C".into(),
+            window: Some(w),
+            ..Default::default()
+        }
+    }
+
+    /// A convoy at the plan's vertices `ks`, at the times `ts`.
+    fn convoy(p: &Plan, ks: &[usize], ts: &[f64]) -> Convoy {
+        Convoy {
+            convoy_id: "C".into(),
+            parts: vec![TrackPart {
+                coords: ks.iter().map(|&k| p.line[k]).collect(),
+                times: ts.iter().map(|&t| Some(t)).collect(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn before_any_report_a_movement_is_planned_then_late() {
+        let p = plan();
+        let m = movement((10.0 * H, 14.0 * H));
+        let s = status(&m, &p, None, None, 9.0 * H);
+        assert_eq!(s.state, State::Planned);
+        // From the window's start, the whole line at 40 km/h.
+        let eta = s.eta.unwrap();
+        assert!((eta - (10.0 * H + p.length_m() / (40.0 / 3.6))).abs() < 1e-6);
+        let s = status(&m, &p, None, None, 15.0 * H);
+        assert_eq!(s.state, State::Late);
+        assert!(s.reasons[0].contains("closed at") && s.reasons[0].contains("no report"));
+    }
+
+    #[test]
+    fn under_way_its_arrival_is_the_rest_of_the_line_at_the_planned_speed() {
+        let p = plan();
+        let c = convoy(&p, &[0, 1], &[10.0 * H, 10.5 * H]);
+        let rest = p.length_m() - p.along_m[1];
+        // About 53.7 km left at 40 km/h: 1 h 20 min after 10:30.
+        let eta = 10.5 * H + rest / (40.0 / 3.6);
+        assert!((eta - 11.84 * H).abs() < 0.05 * H, "{}", eta / H);
+        let s = status(
+            &movement((10.0 * H, 14.0 * H)),
+            &p,
+            Some(&c),
+            None,
+            10.6 * H,
+        );
+        assert_eq!(s.state, State::UnderWay);
+        assert!((s.eta.unwrap() - eta).abs() < 1e-3);
+        // A window closing at 11:30 is too short: late, and it says when it arrives.
+        let s = status(
+            &movement((10.0 * H, 11.5 * H)),
+            &p,
+            Some(&c),
+            None,
+            10.6 * H,
+        );
+        assert_eq!(s.state, State::Late);
+        assert!(s.reasons[0].starts_with("expected at"), "{:?}", s.reasons);
+        // As of 10:15 only the first report counts.
+        let s = status(
+            &movement((10.0 * H, 14.0 * H)),
+            &p,
+            Some(&c),
+            None,
+            10.25 * H,
+        );
+        assert_eq!(s.last.map(|l| l.0), Some(10.0 * H));
+    }
+
+    #[test]
+    fn a_convoy_travelling_the_line_backwards_arrives_at_its_start() {
+        let p = plan();
+        let c = convoy(&p, &[4, 3], &[10.0 * H, 10.5 * H]);
+        let s = status(
+            &movement((10.0 * H, 14.0 * H)),
+            &p,
+            Some(&c),
+            None,
+            10.6 * H,
+        );
+        let eta = 10.5 * H + p.along_m[3] / (40.0 / 3.6);
+        assert!((s.eta.unwrap() - eta).abs() < 1e-3);
+        let c = convoy(&p, &[4, 2, 0], &[10.0 * H, 11.0 * H, 12.0 * H]);
+        let s = status(
+            &movement((10.0 * H, 14.0 * H)),
+            &p,
+            Some(&c),
+            None,
+            13.0 * H,
+        );
+        assert_eq!(s.state, State::Completed);
+    }
+
+    #[test]
+    fn a_stretch_makes_it_violated_once_it_has_begun() {
+        let p = plan();
+        let c = convoy(&p, &[0, 2, 4], &[10.0 * H, 11.0 * H, 12.0 * H]);
+        let check = ConvoyCheck {
+            deviations: vec![Stretch {
+                start_s: Some(11.5 * H),
+                end_s: Some(11.6 * H),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let m = movement((10.0 * H, 14.0 * H));
+        assert_eq!(
+            status(&m, &p, Some(&c), Some(&check), 11.2 * H).state,
+            State::UnderWay
+        );
+        let s = status(&m, &p, Some(&c), Some(&check), 12.5 * H);
+        assert_eq!(s.state, State::Violated);
+        assert_eq!(
+            s.reasons,
+            vec!["1 deviation from its approved area".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_long_line_lists_sixteen_waypoints_ends_included() {
+        let line: Vec<Coord> = (0..100)
+            .map(|k| Coord {
+                x: 30.0 + 0.01 * f64::from(k),
+                y: 50.0,
+            })
+            .collect();
+        let p = Plan {
+            along_m: length(&line),
+            line,
+            ..Default::default()
+        };
+        let w = p.waypoints();
+        assert_eq!(w.len(), MAX_WAYPOINTS);
+        assert_eq!(w[0].1, 0.0);
+        assert_eq!(w.last().unwrap().1, p.length_m());
+        assert!(w.windows(2).all(|a| a[1].1 > a[0].1));
+    }
+}

@@ -3,7 +3,8 @@
 
 use super::Monitoring;
 use super::canvas::{SvgCanvas, xml};
-use super::pdf::{figure_lines, method_text, period_text};
+use super::pdf::{method_text, period_text};
+use super::rows::figure_lines;
 use super::rows::{
     INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, incident_rows, maritime_rows,
     stretch_rows,

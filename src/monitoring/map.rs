@@ -10,14 +10,14 @@ use geo::Coord;
 const SEA: Rgb = [205, 226, 240];
 const LAND: Rgb = [246, 243, 233];
 const BORDER: Rgb = [160, 160, 160];
-const CORRIDOR: Rgb = [46, 139, 87];
-const GRAIN: Rgb = [40, 90, 200];
-const CONTACT: Rgb = [150, 20, 20];
-const ZONE: Rgb = [200, 90, 60];
+pub(super) const CORRIDOR: Rgb = [46, 139, 87];
+pub(super) const GRAIN: Rgb = [40, 90, 200];
+pub(super) const CONTACT: Rgb = [150, 20, 20];
+pub(super) const ZONE: Rgb = [200, 90, 60];
 use crate::output::palette::{DEVIATION, ZONE_ENTRY, category_colour};
 /// The dark edge of a zone entry and of incident markers.
 const CASING: Rgb = [60, 50, 0];
-const INK: Rgb = [30, 30, 30];
+pub(super) const INK: Rgb = [30, 30, 30];
 
 const COUNTRIES: &[u8] =
     include_bytes!("../../data/basemap/countries-10m-ukraine-region.prepared.geojson");
@@ -32,7 +32,7 @@ fn merc_y(lat: f64) -> f64 {
 }
 
 /// Lon/lat to the box, Web Mercator.
-struct Frame {
+pub(super) struct Frame {
     x0: f32,
     y0: f32,
     w: f32,
@@ -43,7 +43,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn fit(b: [f64; 4], x0: f32, y0: f32, w: f32, h: f32) -> Frame {
+    pub(super) fn fit(b: [f64; 4], x0: f32, y0: f32, w: f32, h: f32) -> Frame {
         let (west, east) = (b[0], b[2].max(b[0] + 1e-6));
         let (south_y, north_y) = (merc_y(b[1]), merc_y(b[3]).max(merc_y(b[1]) + 1e-6));
         let scale = (f64::from(w) / (east - west)).min(f64::from(h) / (north_y - south_y));
@@ -61,14 +61,14 @@ impl Frame {
         }
     }
 
-    fn pt(&self, c: Coord) -> (f32, f32) {
+    pub(super) fn pt(&self, c: Coord) -> (f32, f32) {
         (
             self.x0 + ((c.x - self.west) * self.scale) as f32,
             self.y0 + ((self.north_y - merc_y(c.y)) * self.scale) as f32,
         )
     }
 
-    fn line(&self, cs: &[Coord]) -> Vec<(f32, f32)> {
+    pub(super) fn line(&self, cs: &[Coord]) -> Vec<(f32, f32)> {
         cs.iter().map(|c| self.pt(*c)).collect()
     }
 
@@ -87,7 +87,7 @@ impl Frame {
     }
 }
 
-fn grow(b: &mut Option<[f64; 4]>, c: Coord) {
+pub(super) fn grow(b: &mut Option<[f64; 4]>, c: Coord) {
     let n = b.get_or_insert([c.x, c.y, c.x, c.y]);
     n[0] = n[0].min(c.x);
     n[1] = n[1].min(c.y);
@@ -156,7 +156,7 @@ fn intersects(p: &geo::Polygon<f64>, b: [f64; 4]) -> bool {
 }
 
 /// Height of the legend's strip under the map.
-const LEGEND_H: f32 = 14.0;
+pub(super) const LEGEND_H: f32 = 14.0;
 
 /// Draws the map into the box (x, y, w, h): the map, and its legend in a
 /// strip beneath it (outside the data).
@@ -265,7 +265,7 @@ fn draw_in(c: &mut dyn Canvas, m: &Monitoring, b: [f64; 4], x: f32, y: f32, w: f
 }
 
 /// Sea, land and borders: the detailed region where it covers the view, the world elsewhere.
-fn base(c: &mut dyn Canvas, f: &Frame, b: [f64; 4]) {
+pub(super) fn base(c: &mut dyn Canvas, f: &Frame, b: [f64; 4]) {
     rect(c, f.x0, f.y0, f.w, f.h, SEA);
     let region = countries(COUNTRIES);
     let world = countries(WORLD);
@@ -278,7 +278,7 @@ fn base(c: &mut dyn Canvas, f: &Frame, b: [f64; 4]) {
 }
 
 /// The zone, corridor areas, corridors, grain lanes and contact lines.
-fn scene_lines(c: &mut dyn Canvas, s: &super::Scene, f: &Frame) {
+pub(super) fn scene_lines(c: &mut dyn Canvas, s: &super::Scene, f: &Frame) {
     for p in &s.zone {
         c.fill(&f.polygon(p), ZONE, 0.28);
         c.stroke(&f.line(&p.exterior().0), ZONE, 0.6, None, true);
@@ -298,7 +298,7 @@ fn scene_lines(c: &mut dyn Canvas, s: &super::Scene, f: &Frame) {
 }
 
 /// The frame's edge, scale bar, north arrow and credit.
-fn furniture(c: &mut dyn Canvas, f: &Frame) {
+pub(super) fn furniture(c: &mut dyn Canvas, f: &Frame) {
     let (x, y, w, h) = (f.x0, f.y0, f.w, f.h);
     c.stroke(
         &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
@@ -319,106 +319,7 @@ fn furniture(c: &mut dyn Canvas, f: &Frame) {
     );
 }
 
-/// A notified route's colour (dark violet, apart from every stretch colour).
-const ROUTE: Rgb = [70, 30, 120];
-
-/// The notification package's map: the movement's line over the scenario,
-/// its listed waypoints numbered, place names; fitted to the line.
-pub fn draw_route(
-    c: &mut dyn Canvas,
-    scene: &super::Scene,
-    line: &[Coord],
-    waypoints: &[Coord],
-    (x, y, w, h): (f32, f32, f32, f32),
-) {
-    let mut b = None;
-    line.iter().for_each(|p| grow(&mut b, *p));
-    let Some(b) = b else { return };
-    let (dx, dy) = (
-        ((b[2] - b[0]) * 0.12).max(0.15),
-        ((b[3] - b[1]) * 0.12).max(0.1),
-    );
-    let b = [
-        b[0] - dx,
-        (b[1] - dy).max(-84.0),
-        b[2] + dx,
-        (b[3] + dy).min(84.0),
-    ];
-    let h = (h - LEGEND_H).max(10.0);
-    route_legend(c, x, y + h + LEGEND_H - 3.0);
-    let f = Frame::fit(b, x, y, w, h);
-    c.clip(x, y, w, h);
-    base(c, &f, b);
-    scene_lines(c, scene, &f);
-    let pts = f.line(line);
-    c.stroke(&pts, [255, 255, 255], 5.0, None, false);
-    c.stroke(&pts, ROUTE, 2.8, None, false);
-    let mut taken = Labels::default();
-    for (k, p) in waypoints.iter().enumerate() {
-        let (px, py) = f.pt(*p);
-        c.fill(&[circle(px, py, 5.5)], ROUTE, 1.0);
-        let label = (k + 1).to_string();
-        c.text(
-            (px, py + 2.3),
-            6.0,
-            &label,
-            Face::Prose,
-            [255, 255, 255],
-            Align::Centre,
-        );
-        taken.taken.push([px - 6.0, py - 6.0, px + 6.0, py + 6.0]);
-    }
-    place_names(c, &f, b, &mut taken);
-    c.unclip();
-    furniture(c, &f);
-}
-
-/// The package map's legend.
-fn route_legend(c: &mut dyn Canvas, x: f32, y: f32) {
-    let items: [(&str, Rgb, Option<f32>, f32); 4] = [
-        (
-            "notified route (numbered: the waypoint table)",
-            ROUTE,
-            None,
-            2.8,
-        ),
-        ("corridor", CORRIDOR, None, 1.8),
-        ("grain lane", GRAIN, Some(3.0), 1.4),
-        ("contact line", CONTACT, None, 1.0),
-    ];
-    let mut xx = x;
-    for (label, colour, dash, width) in items {
-        c.stroke(
-            &[(xx, y - 3.0), (xx + 14.0, y - 3.0)],
-            colour,
-            width,
-            dash,
-            false,
-        );
-        c.text((xx + 18.0, y), 6.5, label, Face::Prose, INK, Align::Left);
-        xx += 28.0 + super::canvas::text_width(label, Face::Prose, 6.5);
-    }
-    c.fill(
-        &[vec![
-            (xx, y - 6.0),
-            (xx + 14.0, y - 6.0),
-            (xx + 14.0, y),
-            (xx, y),
-        ]],
-        ZONE,
-        0.5,
-    );
-    c.text(
-        (xx + 18.0, y),
-        6.5,
-        "buffer zone",
-        Face::Prose,
-        INK,
-        Align::Left,
-    );
-}
-
-fn circle(x: f32, y: f32, r: f32) -> Vec<(f32, f32)> {
+pub(super) fn circle(x: f32, y: f32, r: f32) -> Vec<(f32, f32)> {
     (0..16)
         .map(|k| {
             let a = k as f32 / 16.0 * std::f32::consts::TAU;
@@ -479,14 +380,14 @@ fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
 
 /// Label boxes already drawn: none goes over another.
 #[derive(Default)]
-struct Labels {
-    taken: Vec<[f32; 4]>,
+pub(super) struct Labels {
+    pub(super) taken: Vec<[f32; 4]>,
 }
 
 impl Labels {
     /// Draws `text` right of `(px, py)` on a white ground if it fits inside
     /// the frame and over no other label; says whether it did.
-    fn place(
+    pub(super) fn place(
         &mut self,
         c: &mut dyn Canvas,
         f: &Frame,
@@ -522,7 +423,7 @@ impl Labels {
 }
 
 /// The largest places in view (up to 30), each where no label is yet.
-fn place_names(c: &mut dyn Canvas, f: &Frame, b: [f64; 4], taken: &mut Labels) {
+pub(super) fn place_names(c: &mut dyn Canvas, f: &Frame, b: [f64; 4], taken: &mut Labels) {
     let Some(g) = crate::places::Gazetteer::shared() else {
         return;
     };

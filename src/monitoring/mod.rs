@@ -15,6 +15,7 @@ pub mod html;
 mod map;
 pub mod notice;
 pub mod pdf;
+mod route_map;
 pub mod rows;
 
 use crate::analysis::Overview;
@@ -78,6 +79,18 @@ pub struct Figures {
     /// Encounters between vessels (each pair once) and vessels' loitering.
     pub encounters: usize,
     pub loitering: usize,
+    /// When the layers hold a movement or a closure: stretches off their
+    /// window and in a closed corridor in the period, and convoys moving in
+    /// it with no movement notified.
+    pub notified: Option<NotifiedFigures>,
+}
+
+/// The period's figures against the notified movements and closures.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NotifiedFigures {
+    pub off_window: usize,
+    pub closed_corridor: usize,
+    pub not_notified: usize,
 }
 
 /// A vessel's encounter, loitering or AIS gap in the period: the maritime
@@ -264,7 +277,27 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
             .iter()
             .filter(|g| from.is_none_or(|f| g.end_s >= f) && to.is_none_or(|e| g.start_s <= e))
             .count();
-        if !devs.is_empty() || !zone.is_empty() || gaps > 0 {
+        let mut notice_flag = false;
+        if let Some(n) = &rep.notification {
+            let nf = figures
+                .notified
+                .get_or_insert_with(NotifiedFigures::default);
+            let off_window = n
+                .off_window
+                .iter()
+                .filter(|s| overlaps(s, from, to))
+                .count();
+            let closed = n
+                .closed_corridor
+                .iter()
+                .filter(|(s, _)| overlaps(s, from, to))
+                .count();
+            nf.off_window += off_window;
+            nf.closed_corridor += closed;
+            nf.not_notified += usize::from(n.not_notified);
+            notice_flag = n.not_notified || off_window + closed > 0;
+        }
+        if !devs.is_empty() || !zone.is_empty() || gaps > 0 || notice_flag {
             figures.convoys_flagged += 1;
         }
         figures.gaps += gaps;

@@ -258,7 +258,7 @@ fn page(c: &mut dyn Canvas, n: &Notice, w: f32, h: f32) {
     let table_h = lh * (rows.len() as f32 + 1.0) + 40.0;
     let map_h = (h - MARGIN - 30.0 - y - table_h).max(160.0);
     let marks: Vec<Coord> = n.waypoints.iter().map(|w| w.at).collect();
-    super::map::draw_route(c, &n.scene, &n.plan.line, &marks, (MARGIN, y, cw, map_h));
+    super::route_map::draw(c, &n.scene, &n.plan.line, &marks, (MARGIN, y, cw, map_h));
     y += map_h + 18.0;
     let widths = [0.05, 0.2, 0.21, 0.08, 0.2, 0.26];
     let xs: Vec<f32> = widths

@@ -5,8 +5,8 @@
 
 use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
 use super::rows::{
-    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, incident_rows, maritime_rows,
-    stretch_rows,
+    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, figure_lines, incident_rows,
+    maritime_rows, stretch_rows,
 };
 use super::{Monitoring, charts, map};
 use crate::output::text::{count, format_length_m};
@@ -127,50 +127,6 @@ pub fn period_text(m: &Monitoring) -> String {
             None => "the whole data (no times in it)".into(),
         },
     }
-}
-
-/// The key figures as (label, value) lines, in the order the page shows them.
-pub fn figure_lines(m: &Monitoring) -> Vec<(String, String)> {
-    let f = &m.figures;
-    let mut out = vec![
-        ("Convoys checked".to_string(), f.convoys_checked.to_string()),
-        ("Convoys flagged".to_string(), f.convoys_flagged.to_string()),
-        ("Deviations".to_string(), f.deviations.to_string()),
-        (
-            "Deviations, total length".to_string(),
-            format_length_m(f.deviation_m),
-        ),
-        (
-            "Worst offset from a corridor".to_string(),
-            f.worst_offset_m
-                .map(format_length_m)
-                .unwrap_or_else(|| "-".into()),
-        ),
-        (
-            "Buffer-zone entries".to_string(),
-            f.zone_entries.to_string(),
-        ),
-        (
-            "Incidents inside the buffer zone".to_string(),
-            f.incidents_inside.to_string(),
-        ),
-    ];
-    for (cat, n) in &f.by_category {
-        out.push((format!("    {cat}"), n.to_string()));
-    }
-    if f.gaps > 0 {
-        out.push(("AIS gaps in grain lanes".to_string(), f.gaps.to_string()));
-    }
-    if f.encounters > 0 {
-        out.push((
-            "Encounters between vessels".to_string(),
-            f.encounters.to_string(),
-        ));
-    }
-    if f.loitering > 0 {
-        out.push(("Vessels loitering".to_string(), f.loitering.to_string()));
-    }
-    out
 }
 
 /// The method, as paragraphs.

@@ -1,8 +1,10 @@
-//! The report's tables (stretches, incidents, the maritime events), their columns and rows as text, shared by the
-//! PDF and the HTML: each stretch and incident with its times, figures, MGRS
-//! reference and nearest named place.
+//! The report's key figures and tables (stretches, incidents, the maritime
+//! events), their columns and rows as text, shared by the PDF and the HTML:
+//! each stretch and incident with its times, figures, MGRS reference and
+//! nearest named place.
 
 use super::Monitoring;
+use crate::output::text::format_length_m;
 
 /// "2026-03-02 08:14" (UTC, to the minute), or "-".
 fn short_text(t: Option<String>) -> String {
@@ -159,4 +161,57 @@ pub fn cut_note(shown: usize, total: usize, what: &str, csv: Option<&str>) -> Op
                 .unwrap_or_default()
         )
     })
+}
+
+/// The key figures as (label, value) lines, in the order the page shows them.
+pub fn figure_lines(m: &Monitoring) -> Vec<(String, String)> {
+    let f = &m.figures;
+    let mut out = vec![
+        ("Convoys checked".to_string(), f.convoys_checked.to_string()),
+        ("Convoys flagged".to_string(), f.convoys_flagged.to_string()),
+        ("Deviations".to_string(), f.deviations.to_string()),
+        (
+            "Deviations, total length".to_string(),
+            format_length_m(f.deviation_m),
+        ),
+        (
+            "Worst offset from a corridor".to_string(),
+            f.worst_offset_m
+                .map(format_length_m)
+                .unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "Buffer-zone entries".to_string(),
+            f.zone_entries.to_string(),
+        ),
+        (
+            "Incidents inside the buffer zone".to_string(),
+            f.incidents_inside.to_string(),
+        ),
+    ];
+    for (cat, n) in &f.by_category {
+        out.push((format!("    {cat}"), n.to_string()));
+    }
+    if f.gaps > 0 {
+        out.push(("AIS gaps in grain lanes".to_string(), f.gaps.to_string()));
+    }
+    if f.encounters > 0 {
+        out.push((
+            "Encounters between vessels".to_string(),
+            f.encounters.to_string(),
+        ));
+    }
+    if f.loitering > 0 {
+        out.push(("Vessels loitering".to_string(), f.loitering.to_string()));
+    }
+    if let Some(n) = f.notified {
+        for (k, v) in [
+            ("Stretches outside their movement's window", n.off_window),
+            ("Stretches in a closed corridor", n.closed_corridor),
+            ("Convoys moving with no movement notified", n.not_notified),
+        ] {
+            out.push((k.to_string(), v.to_string()));
+        }
+    }
+    out
 }

@@ -53,8 +53,18 @@ fn check_json(files: &[&Path]) -> Value {
 #[test]
 fn every_format_gives_the_geojson_check() {
     let tracks = data("tracks.geojson");
+    // The fixtures were written by GDAL before the bundled corridors gained
+    // `closures`: compare with the corridors as they were.
+    let dir = tempfile::tempdir().unwrap();
+    let corridors = dir.path().join("corridors.geojson");
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("corridors.geojson")).unwrap()).unwrap();
+    for f in v["features"].as_array_mut().unwrap() {
+        f["properties"].as_object_mut().unwrap().remove("closures");
+    }
+    std::fs::write(&corridors, v.to_string()).unwrap();
     let want = check_json(&[
-        &data("corridors.geojson"),
+        &corridors,
         &data("contact_line.geojson"),
         &data("grain_routes.geojson"),
         &data("incidents.geojson"),

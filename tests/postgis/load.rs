@@ -88,7 +88,8 @@ pub fn gdal_table(db: &mut postgres::Client, table: &str, features: &[Value]) {
 }
 
 fn make_table(db: &mut postgres::Client, table: &str, features: &[Value], gdal: bool) {
-    let rows: Vec<(Map<String, Value>, String)> = features
+    // A feature without geometry (a movement notified by corridors) is a NULL geom.
+    let rows: Vec<(Map<String, Value>, Option<String>)> = features
         .iter()
         .map(|f| {
             let props = f["properties"].as_object().cloned().unwrap_or_default();
@@ -101,7 +102,8 @@ fn make_table(db: &mut postgres::Client, table: &str, features: &[Value], gdal: 
             } else {
                 flat(&props)
             };
-            (p, f["geometry"].to_string())
+            let g = &f["geometry"];
+            (p, (!g.is_null()).then(|| g.to_string()))
         })
         .collect();
     let mut keys: Vec<String> = Vec::new();

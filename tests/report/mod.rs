@@ -2,6 +2,7 @@
 //! poppler-utils, which `.ci/run` installs) and its figures compared with
 //! `check`'s; periods with nothing in them; paper sizes; HTML.
 
+mod notify;
 #[cfg(feature = "gui")]
 mod ui;
 
@@ -9,7 +10,7 @@ use crate::util::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn pdftotext(pdf: &Path) -> Option<String> {
+pub(crate) fn pdftotext(pdf: &Path) -> Option<String> {
     match Command::new("pdftotext")
         .args(["-layout"])
         .arg(pdf)

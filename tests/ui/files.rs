@@ -123,7 +123,7 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
     let file = state_dir.join("corridor-watch-state.json");
     let text = std::fs::read_to_string(&file).expect("the state file is written");
     let v: serde_json::Value = serde_json::from_str(&text).expect("whole JSON");
-    assert_eq!(v["layers"].as_array().unwrap().len(), 6);
+    assert_eq!(v["layers"].as_array().unwrap().len(), 7);
     assert_eq!(v["route"]["waypoints"][1][0], 34.551);
     // Only the state file is left in the folder: the temporary one was renamed.
     assert_eq!(std::fs::read_dir(&state_dir).unwrap().count(), 1);
@@ -134,7 +134,7 @@ fn saved_state_is_written_whole_restored_and_a_corrupt_one_kept_aside() {
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, Vec::new(), Some(t), Some(sd)));
     settle(&mut h2);
-    assert_eq!(h2.state().session.layers.len(), 6);
+    assert_eq!(h2.state().session.layers.len(), 7);
     assert_eq!(h2.state().session.route.waypoints(), &[KYIV, POLTAVA]);
 
     // A corrupt state: start clean with a warning, and keep the bad copy aside.

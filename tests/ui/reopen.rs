@@ -28,7 +28,7 @@ fn a_source_opened_again_replaces_its_layer() {
     click(&mut h, "File");
     click(&mut h, "Open bundled scenario");
     settle(&mut h);
-    assert_eq!(h.state().session.layers.len(), 6, "no second copy");
+    assert_eq!(h.state().session.layers.len(), 7, "no second copy");
     h.get_by_label("26 incidents shown, 10 inside the zone (26 loaded)");
     assert!(log_has(&h, &["incidents.geojson", "already open"]));
     assert!(
@@ -47,7 +47,7 @@ fn two_layers_with_the_same_ids_are_named() {
     let mut files = bundled();
     files.push(copy);
     let h = app_on(files);
-    assert_eq!(h.state().session.layers.len(), 7);
+    assert_eq!(h.state().session.layers.len(), 8);
     assert!(
         log_has(
             &h,

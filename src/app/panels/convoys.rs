@@ -135,7 +135,11 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
     };
     let status = RichText::new(st.label()).color(colour);
     let clicked = ui.selectable_label(selected, &rep.convoy_id).clicked();
-    ui.label(status);
+    // Several reasons wrap within the column, so the figures stay in view.
+    ui.scope(|ui| {
+        ui.set_max_width(130.0);
+        ui.add(egui::Label::new(status).wrap());
+    });
     ui.label((rep.deviations.len() + rep.buffer_zone_entries.len()).to_string());
     ui.label(
         rep.worst_offset_m()

@@ -33,7 +33,8 @@ pub fn side_ui(
     listener: Option<&crate::app::live::listen::Listener>,
     out: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
+    // Wrapped: the tabs never widen the panel past the width the user gave it.
+    ui.horizontal_wrapped(|ui| {
         for (tab, label) in [
             (Tab::Layers, "Layers"),
             (Tab::Convoys, "Convoys"),

