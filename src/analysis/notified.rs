@@ -161,7 +161,8 @@ fn outside(a: f64, b: f64, windows: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
-/// [`outside`] into `out` (cleared first: one buffer for many edges).
+/// [`outside`] into `out` (cleared first).
+#[cfg(test)]
 fn outside_into(a: f64, b: f64, windows: &[(f64, f64)], out: &mut Vec<(f64, f64)>) {
     out.clear();
     let mut from = a;
@@ -216,60 +217,58 @@ pub fn off_window(dense: &DensePart, windows: &[(f64, f64)]) -> Vec<StretchSpan>
         from = w.1;
     }
     gaps.push((from, f64::INFINITY));
-    let mut next = 0;
     let mut cursor = 0;
-    let mut pieces = Vec::new();
     for (ga, gb) in gaps {
-        // Edges (k, k + 1) with a time after `ga` and before `gb`.
-        let first = timed
-            .partition_point(|x| x.1 <= ga)
-            .saturating_sub(1)
-            .max(next);
+        // Edges (k, k + 1) with a time after `ga` and before `gb`; within the
+        // gap each edge's piece is its time range clipped to it. A run of
+        // pieces that meet is one stretch: the parameters are found only at
+        // its ends (a halt or time running back ends a run).
+        let first = timed.partition_point(|x| x.1 <= ga).saturating_sub(1);
         let last = timed.partition_point(|x| x.1 < gb).min(timed.len() - 1);
+        let mut run: Option<(f64, f64)> = None;
         for k in first..last {
-            let edge = (timed[k], timed[k + 1]);
-            off_window_edge(dense, edge, windows, (&mut cursor, &mut pieces), &mut out);
+            let ((s0, t0), (s1, t1)) = (timed[k], timed[k + 1]);
+            if s1 - s0 <= super::stretches::TOUCH_M || t1 < t0 {
+                flush(dense, run.take(), &mut cursor, &mut out);
+                continue;
+            }
+            let (a, b) = (t0.max(ga), t1.min(gb));
+            if b <= a {
+                continue;
+            }
+            let at = |t: f64| s0 + (t - t0) / (t1 - t0) * (s1 - s0);
+            let (sa, sb) = (at(a), at(b));
+            match &mut run {
+                Some(r) if (r.1 - sa).abs() < 1e-6 => r.1 = sb,
+                _ => {
+                    flush(dense, run.take(), &mut cursor, &mut out);
+                    run = Some((sa, sb));
+                }
+            }
         }
-        next = next.max(last);
+        flush(dense, run, &mut cursor, &mut out);
     }
     out
 }
 
-/// One edge's times outside every window, added to `out` (merged with the
-/// stretch before when they meet).
-fn off_window_edge(
+/// A run of distances `(from, to)` along the part as a stretch, added to
+/// `out` (merged with the stretch before when they meet).
+fn flush(
     dense: &DensePart,
-    ((s0, t0), (s1, t1)): ((f64, f64), (f64, f64)),
-    windows: &[(f64, f64)],
-    (cursor, pieces): (&mut usize, &mut Vec<(f64, f64)>),
+    run: Option<(f64, f64)>,
+    cursor: &mut usize,
     out: &mut Vec<StretchSpan>,
 ) {
-    if s1 - s0 <= super::stretches::TOUCH_M || t1 < t0 {
+    let Some((sa, sb)) = run else { return };
+    let ga = g_at_s_from(dense, sa, cursor);
+    let gb = g_at_s_from(dense, sb, cursor);
+    if gb <= ga {
         return;
     }
-    outside_into(t0, t1, windows, pieces);
-    for &(a, b) in pieces.iter() {
-        let mut at = |t: f64| {
-            let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
-            g_at_s_from(dense, s0 + f * (s1 - s0), cursor)
-        };
-        let ga = at(a);
-        let gb = at(b);
-        if gb <= ga {
-            continue;
-        }
-        match out.last_mut() {
-            // Continues the last stretch: the same place, no halt between.
-            Some(last)
-                if (dense.s_at(last.end)
-                    - (s0 + (a - t0).max(0.0) / (t1 - t0).max(1e-9) * (s1 - s0)))
-                    .abs()
-                    < 1e-6 =>
-            {
-                last.end = gb
-            }
-            _ => out.push(StretchSpan { start: ga, end: gb }),
-        }
+    match out.last_mut() {
+        // Continues the last stretch: the same place, no halt between.
+        Some(last) if (dense.s_at(last.end) - sa).abs() < 1e-6 => last.end = gb,
+        _ => out.push(StretchSpan { start: ga, end: gb }),
     }
 }
 
