@@ -44,9 +44,9 @@ impl CorridorApp {
         let hours = crate::geodesy::line_length_m(route.waypoints()) / (route.speed_kmh / 3.6);
         let end = ((start + hours + 2.0 * 3600.0) / 3600.0).ceil() * 3600.0;
         let form = &mut self.settings.forms.notify;
-        form.id = id;
-        form.window_start = crate::utc::format_rfc3339(start).unwrap_or_default();
-        form.window_end = crate::utc::format_rfc3339(end).unwrap_or_default();
+        form.text.id = id;
+        form.text.window_start = crate::utc::format_rfc3339(start).unwrap_or_default();
+        form.text.window_end = crate::utc::format_rfc3339(end).unwrap_or_default();
         form.error = None;
         self.settings.windows.notify = true;
     }

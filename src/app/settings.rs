@@ -147,17 +147,12 @@ pub struct Forms {
     pub notify: NotifyForm,
 }
 
-/// The Notify movement… form (times as typed: RFC 3339 or any form the readers take).
+/// The Notify movement… form: the movement as typed (times in RFC 3339 or
+/// any form the readers take) and what is wrong with it, beside its field.
 #[derive(Default, Clone, Debug)]
 pub struct NotifyForm {
-    pub id: String,
-    pub convoy_id: String,
-    pub window_start: String,
-    pub window_end: String,
-    pub vehicles: String,
-    pub contact: String,
-    pub notes: String,
-    /// What is wrong with the form, beside its field: (field, problem).
+    pub text: crate::output::route::MovementText,
+    /// (field, problem).
     pub error: Option<(&'static str, String)>,
 }
 

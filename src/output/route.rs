@@ -8,18 +8,21 @@
 use crate::io::route::Route;
 use serde_json::{Value, json};
 
-/// The route as a GeoJSON FeatureCollection (text).
-pub fn route_to_geojson(route: &Route) -> String {
-    let coords: Vec<Value> = route
-        .waypoints
-        .iter()
+/// Positions as GeoJSON coordinates, rounded as every output rounds degrees.
+fn coords_json(cs: &[geo::Coord]) -> Vec<Value> {
+    cs.iter()
         .map(|c| {
             json!([
                 crate::output::report::round_deg(c.x),
                 crate::output::report::round_deg(c.y)
             ])
         })
-        .collect();
+        .collect()
+}
+
+/// The route as a GeoJSON FeatureCollection (text).
+pub fn route_to_geojson(route: &Route) -> String {
+    let coords = coords_json(&route.waypoints);
     let length_m = crate::output::report::round_m(crate::geodesy::line_length_m(&route.waypoints));
     let mut props = json!({
         "kind": "route",
@@ -54,16 +57,7 @@ pub struct MovementText {
 /// A `movement` feature for a planned route: its waypoints as the notified
 /// route, its corridors, its speed; empty optional texts are left out.
 pub fn movement_feature(route: &Route, m: &MovementText) -> Value {
-    let coords: Vec<Value> = route
-        .waypoints
-        .iter()
-        .map(|c| {
-            json!([
-                crate::output::report::round_deg(c.x),
-                crate::output::report::round_deg(c.y)
-            ])
-        })
-        .collect();
+    let coords = coords_json(&route.waypoints);
     let mut props = serde_json::Map::new();
     for (k, v) in [
         ("kind", "movement"),

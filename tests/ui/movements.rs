@@ -94,9 +94,9 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
     // A window's first frame only sizes it.
     h.run_steps(3);
     // The next free id is filled in (MOV-004: the bundled ones skip it).
-    assert_eq!(h.state().settings.forms.notify.id, "MOV-004");
+    assert_eq!(h.state().settings.forms.notify.text.id, "MOV-004");
     {
-        let f = &mut h.state_mut().settings.forms.notify;
+        let f = &mut h.state_mut().settings.forms.notify.text;
         f.convoy_id = "UN-12".into();
         f.window_start = "2026-03-05T08:00:00Z".into();
         f.window_end = "2026-03-05T06:00:00Z".into();
@@ -105,7 +105,7 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
     click(&mut h, "Add movement");
     h.get_by_label("the window ends before it starts");
     assert!(h.state().session.new_movements.is_empty());
-    h.state_mut().settings.forms.notify.window_end = "2026-03-05T18:00:00Z".into();
+    h.state_mut().settings.forms.notify.text.window_end = "2026-03-05T18:00:00Z".into();
     click(&mut h, "Add movement");
     settle(&mut h);
     assert_eq!(h.state().session.new_movements.len(), 1);

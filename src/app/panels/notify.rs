@@ -6,7 +6,7 @@
 use crate::app::command::Command;
 use crate::app::map::style::DEVIATION;
 use crate::app::session::Session;
-use crate::app::settings::{NotifyForm, Settings};
+use crate::app::settings::Settings;
 use crate::output::route::MovementText;
 use eframe::egui;
 
@@ -19,7 +19,10 @@ fn time_field(text: &str, end: bool) -> Result<String, String> {
 }
 
 /// The form as a movement, or the field at fault and why.
-pub fn validate(form: &NotifyForm, taken: &[&str]) -> Result<MovementText, (&'static str, String)> {
+pub fn validate(
+    form: &MovementText,
+    taken: &[&str],
+) -> Result<MovementText, (&'static str, String)> {
     let id = form.id.trim();
     if id.is_empty() {
         return Err(("id", "give the movement an id".into()));
@@ -85,37 +88,37 @@ pub fn notify_window(
                         });
                         ui.end_row();
                     };
-                    field(ui, "id", "Movement id", &mut form.id, "MOV-012");
-                    field(ui, "convoy", "Convoy id", &mut form.convoy_id, "UN-12");
+                    field(ui, "id", "Movement id", &mut form.text.id, "MOV-012");
+                    field(ui, "convoy", "Convoy id", &mut form.text.convoy_id, "UN-12");
                     field(
                         ui,
                         "start",
                         "Window start (UTC)",
-                        &mut form.window_start,
+                        &mut form.text.window_start,
                         "2026-03-02T08:00:00Z",
                     );
                     field(
                         ui,
                         "end",
                         "Window end (UTC)",
-                        &mut form.window_end,
+                        &mut form.text.window_end,
                         "2026-03-02T18:00:00Z",
                     );
                     field(
                         ui,
                         "vehicles",
                         "Vehicles",
-                        &mut form.vehicles,
+                        &mut form.text.vehicles,
                         "4 trucks, 1 escort",
                     );
                     field(
                         ui,
                         "contact",
                         "Contact",
-                        &mut form.contact,
+                        &mut form.text.contact,
                         "name, phone, radio",
                     );
-                    field(ui, "notes", "Notes", &mut form.notes, "");
+                    field(ui, "notes", "Notes", &mut form.text.notes, "");
                 });
             if ui
                 .add_enabled(n >= 2, egui::Button::new("Add movement"))
@@ -133,7 +136,7 @@ pub fn notify_window(
                             .filter_map(|f| f["properties"]["id"].as_str()),
                     )
                     .collect();
-                match validate(form, &taken) {
+                match validate(&form.text, &taken) {
                     Ok(m) => {
                         form.error = None;
                         out.push(Command::AddMovement(m));
@@ -150,8 +153,8 @@ pub fn notify_window(
 mod tests {
     use super::*;
 
-    fn form() -> NotifyForm {
-        NotifyForm {
+    fn form() -> MovementText {
+        MovementText {
             id: "MOV-100".into(),
             convoy_id: "UN-12".into(),
             window_start: "2026-03-05T08:00:00Z".into(),
