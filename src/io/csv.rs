@@ -10,6 +10,38 @@ use crate::model::{Feature, Layer, Role};
 use geo::{Coord, Geometry, Point};
 use serde_json::{Map, Value, json};
 
+/// Line numbers of byte offsets, counted forward (the csv crate's own count,
+/// and its offset, are one short after a CRLF line end).
+pub(super) struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line (from 1) holding byte `offset` (offsets asked in order).
+    pub(super) fn of(&mut self, offset: u64) -> u64 {
+        // After a CRLF the record's offset is at the line end's "\n": step over it.
+        let mut to = (offset as usize).min(self.bytes.len());
+        while to < self.bytes.len() && matches!(self.bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.at {
+            self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..to]).count() as u64;
+            self.at = to;
+        }
+        self.line
+    }
+}
+
 pub fn read_csv(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
@@ -51,13 +83,14 @@ pub fn read_csv(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         ));
     };
     let corridor_ids = col(&["corridor_ids"]);
+    let mut lines = Lines::new(bytes);
     let mut layer = Layer {
         source: source.to_string(),
         ..Default::default()
     };
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| LoadError::invalid(source, format!("row {}: {e}", i + 2)))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
+        let line = rec.position().map_or(i as u64 + 2, |p| lines.of(p.byte()));
         let field = |c: usize, name: &str| {
             rec.get(c).filter(|s| !s.is_empty()).ok_or_else(|| {
                 LoadError::invalid(source, format!("line {line}: empty or missing {name}"))

@@ -13,6 +13,7 @@ mod geojson;
 mod gpkg;
 mod gpx;
 pub mod http;
+pub mod incident_tables;
 mod kml;
 pub mod ogc;
 pub mod postgis;
@@ -114,7 +115,10 @@ pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         Format::Gpx => read_gpx(source, bytes)?,
         Format::Csv => match ais::csv_layout(bytes) {
             Some(layout) => ais::read_ais_csv(source, bytes, layout)?,
-            None => read_csv(source, bytes)?,
+            None => match incident_tables::layout(bytes) {
+                Some(layout) => incident_tables::read(source, bytes, &layout)?,
+                None => read_csv(source, bytes)?,
+            },
         },
         Format::Nmea => ais::read_nmea(source, bytes)?,
         Format::Kml => kml::read_kml(source, bytes)?,

@@ -527,6 +527,7 @@ fn fuzzer_finds_are_named_errors_without_huge_allocations() {
 }
 
 mod gdal;
+mod incidents;
 mod mutated;
 mod quirks;
 mod vessels;
