@@ -2,6 +2,7 @@
 
 mod convoys;
 pub mod events;
+pub mod exposure;
 mod far;
 pub mod fixes;
 mod gaps;

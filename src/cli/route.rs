@@ -5,11 +5,12 @@ use super::load::load_all;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use corridor_watch::analysis::Scenario;
+use corridor_watch::analysis::exposure::{Exposure, near_route};
 use corridor_watch::analysis::route::{check_route, corridors_used};
 use corridor_watch::analysis::routing::plan_route;
 use corridor_watch::io::route::{Route, route_from_layer};
 use corridor_watch::model::Role;
-use corridor_watch::output::route::route_to_geojson;
+use corridor_watch::output::route::route_geojson_with;
 use corridor_watch::output::text::{format_duration_s, parse_lon_lat};
 use std::path::PathBuf;
 
@@ -36,9 +37,42 @@ pub struct RouteArgs {
     /// Write the route here (atomically) instead of standard output: GeoJSON, or GPX / KML by the extension.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Incidents within this many metres of the route (geodesic) are listed.
+    #[arg(long, default_value_t = Exposure::DEFAULT_REACH_M)]
+    pub exposure_m: f64,
+    /// ... and in this many days before departure.
+    #[arg(long, default_value_t = Exposure::DEFAULT_DAYS)]
+    pub exposure_days: f64,
+    /// Departure (RFC 3339, e.g. 2026-03-10T06:00:00Z); now when left out.
+    #[arg(long)]
+    pub depart: Option<String>,
 }
 
 pub fn run(args: &RouteArgs) -> Result<bool> {
+    if !(args.exposure_m.is_finite() && args.exposure_m >= 0.0) {
+        bail!(
+            "--exposure-m: {} is not a distance in metres (0 or more)",
+            args.exposure_m
+        );
+    }
+    if !(args.exposure_days.is_finite() && args.exposure_days >= 0.0) {
+        bail!(
+            "--exposure-days: {} is not a number of days (0 or more)",
+            args.exposure_days
+        );
+    }
+    let depart_s = match &args.depart {
+        Some(t) => corridor_watch::io::time::parse_rfc3339(t)
+            .map_err(|e| anyhow::anyhow!("--depart: {e} (write it as 2026-03-10T06:00:00Z)"))?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64().floor()),
+    };
+    let exposure = Exposure {
+        reach_m: args.exposure_m,
+        days: args.exposure_days,
+        depart_s,
+    };
     let limits = Default::default();
     let layers = load_all(&args.files, &[], &limits)?;
     let scn = Scenario::new(layers);
@@ -94,6 +128,13 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         Some(route.corridor_ids.clone())
     };
     let legs = check_route(&scn, &route.waypoints, ids_for_check.as_deref());
+    let near = near_route(&scn.layers, &route.waypoints, &exposure);
+    let within = format!(
+        "within {} in the {} days before {}",
+        corridor_watch::output::text::format_length_m(exposure.reach_m),
+        exposure.days,
+        corridor_watch::utc::format_rfc3339(depart_s).unwrap_or_default()
+    );
     for (i, leg) in legs.legs.iter().enumerate() {
         let state = if leg.in_corridor() {
             "inside".to_string()
@@ -117,8 +158,17 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
                 corridor_watch::output::text::format_km(leg.zone_m())
             )
         };
+        let n = near.iter().filter(|x| x.leg == i).count();
+        let danger = if n > 0 {
+            format!(
+                "; {}",
+                corridor_watch::output::text::count(n, "incident", "incidents")
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "leg {:>3}: {:>9.2} km, {state}{zone}",
+            "leg {:>3}: {:>9.2} km, {state}{zone}{danger}",
             i + 1,
             leg.length_m / 1000.0
         );
@@ -138,6 +188,15 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
         args.speed_kmh,
         corridors_used(&scn, &route.waypoints).join(", ")
     );
+    eprintln!(
+        "route: {} {within}{}",
+        corridor_watch::output::text::count(near.len(), "incident", "incidents"),
+        if near.is_empty() {
+            ""
+        } else {
+            " (nearest first in incidents_near)"
+        }
+    );
     // The format follows the output's extension: GPX for GPS units, KML for Google Earth, else GeoJSON.
     let ext = args
         .output
@@ -147,7 +206,7 @@ pub fn run(args: &RouteArgs) -> Result<bool> {
     let text = match ext.as_deref() {
         Some("gpx") => corridor_watch::output::export::route_gpx(&route),
         Some("kml") => corridor_watch::output::export::route_kml(&route),
-        _ => route_to_geojson(&route),
+        _ => route_geojson_with(&route, Some(&near)),
     };
     match &args.output {
         None => println!("{text}"),

@@ -22,6 +22,26 @@ fn coords_json(cs: &[geo::Coord]) -> Vec<Value> {
 
 /// The route as a GeoJSON FeatureCollection (text).
 pub fn route_to_geojson(route: &Route) -> String {
+    route_geojson_with(route, None)
+}
+
+/// An incident near a route as `incidents_near` lists it.
+pub fn near_json(n: &crate::analysis::exposure::NearIncident) -> Value {
+    json!({
+        "id": n.id,
+        "category": n.category,
+        "time": n.time,
+        "distance_m": crate::output::report::round_m(n.distance_m),
+        "fatalities": n.fatalities,
+        "leg": n.leg + 1,
+    })
+}
+
+/// The route as GeoJSON, with `incidents_near` (nearest first) when given.
+pub fn route_geojson_with(
+    route: &Route,
+    near: Option<&[crate::analysis::exposure::NearIncident]>,
+) -> String {
     let coords = coords_json(&route.waypoints);
     let length_m = crate::output::report::round_m(crate::geodesy::line_length_m(&route.waypoints));
     let mut props = json!({
@@ -32,6 +52,10 @@ pub fn route_to_geojson(route: &Route) -> String {
     });
     if let (Some(v), Some(map)) = (route.speed_kmh, props.as_object_mut()) {
         map.insert("speed_kmh".into(), json!(v));
+    }
+    if let (Some(near), Some(map)) = (near, props.as_object_mut()) {
+        let list: Vec<Value> = near.iter().map(near_json).collect();
+        map.insert("incidents_near".into(), Value::Array(list));
     }
     let fc = super::write::feature_collection(vec![json!({
         "type": "Feature",

@@ -1,5 +1,7 @@
 //! `route`: along the corridors of data/.
 
+mod exposure;
+
 use crate::util::*;
 use serde_json::Value;
 
