@@ -192,6 +192,11 @@ impl CorridorApp {
         match e {
             RouteEdit::Rename(name) => r.route.name = name,
             RouteEdit::SetSpeed(v) => r.speed_kmh = v,
+            RouteEdit::SetExposure { reach_m, days } => {
+                r.exposure.reach_m = reach_m;
+                r.exposure.days = days;
+            }
+            RouteEdit::SetDepart(t) => r.depart = t,
             RouteEdit::Select(i) => r.selected = Some(i),
             RouteEdit::Append(at) => {
                 r.edit(|w| w.push(at));

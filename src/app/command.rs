@@ -102,6 +102,13 @@ pub enum Command {
 pub enum RouteEdit {
     Rename(String),
     SetSpeed(f64),
+    /// How far (metres) and how many days back the route looks for incidents.
+    SetExposure {
+        reach_m: f64,
+        days: f64,
+    },
+    /// The departure (Unix seconds); `None`: now.
+    SetDepart(Option<f64>),
     Select(usize),
     Append(Coord),
     /// A waypoint inserted on leg `leg` (after waypoint `leg`).

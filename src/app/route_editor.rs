@@ -5,6 +5,7 @@
 use super::map::projection::to_screen;
 use super::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::analysis::Scenario;
+use crate::analysis::exposure::{Exposure, NearIncident, near_route};
 use crate::analysis::route::{RouteCheck, check_route};
 use crate::io::route::Route;
 use eframe::egui::{self, Color32, Pos2, Shape, Stroke};
@@ -27,7 +28,13 @@ pub struct RouteEditor {
     pub dragging: Option<usize>,
     /// The check of the current waypoints (`None` until corridors are loaded).
     pub check: Option<RouteCheck>,
-    checked: Option<(Vec<Coord>, u64)>,
+    checked: Option<(Vec<Coord>, u64, Exposure)>,
+    /// How far and how far back to look for incidents along the route.
+    pub exposure: Exposure,
+    /// The incidents near the route, nearest first.
+    pub near: Vec<NearIncident>,
+    /// The departure typed in; `None`: now (to the minute, at each check).
+    pub depart: Option<f64>,
     /// The last planning or file message: (is an error, text).
     pub message: Option<(bool, String)>,
     pub speed_kmh: f64,
@@ -51,6 +58,13 @@ impl Default for RouteEditor {
             message: None,
             speed_kmh: 40.0,
             leg_paths: Vec::new(),
+            exposure: Exposure {
+                reach_m: Exposure::DEFAULT_REACH_M,
+                days: Exposure::DEFAULT_DAYS,
+                depart_s: 0.0,
+            },
+            near: Vec::new(),
+            depart: None,
         }
     }
 }
@@ -147,15 +161,19 @@ impl RouteEditor {
             self.checked = None;
             return;
         };
-        if self
-            .checked
-            .as_ref()
-            .is_some_and(|(w, g)| *g == generation && *w == self.route.waypoints)
-        {
+        self.exposure.depart_s = self.depart.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| (d.as_secs_f64() / 60.0).floor() * 60.0)
+        });
+        if self.checked.as_ref().is_some_and(|(w, g, e)| {
+            *g == generation && *w == self.route.waypoints && *e == self.exposure
+        }) {
             return;
         }
-        let key = (self.route.waypoints.clone(), generation);
+        let key = (self.route.waypoints.clone(), generation, self.exposure);
         self.check = Some(check_route(scn, &self.route.waypoints, None));
+        self.near = near_route(&scn.layers, &self.route.waypoints, &self.exposure);
         self.leg_paths = self
             .route
             .waypoints
@@ -251,6 +269,16 @@ impl RouteEditor {
                 },
             ));
             out.push(Shape::circle_stroke(p, 7.0, Stroke::new(2.0, ROUTE_LINE)));
+        }
+        // Incidents near the route: ringed twice in the route's colour.
+        for n in &self.near {
+            let p = to_screen(projector, n.position);
+            out.push(Shape::circle_stroke(
+                p,
+                9.0,
+                Stroke::new(2.0, Color32::WHITE),
+            ));
+            out.push(Shape::circle_stroke(p, 11.0, Stroke::new(2.0, ROUTE_LINE)));
         }
         painter.extend(out);
         // A number only where it does not sit on an earlier one (close waypoints at low zoom).

@@ -145,6 +145,8 @@ pub struct Forms {
     pub go_to_choices: Option<(String, Vec<(geo::Coord, String)>)>,
     /// Route tab > Notify movement…
     pub notify: NotifyForm,
+    /// Route tab: the departure as typed (for the incidents before it).
+    pub route_depart: String,
 }
 
 /// The Notify movement… form: the movement as typed (times in RFC 3339 or

@@ -114,3 +114,38 @@ fn route_along_corridors_on_the_bundled_data() {
     );
     h.get_by_label_contains("leave the corridors:");
 }
+
+/// Issue 27: the Route tab lists the incidents near the route before
+/// departure; the reach changed in the tab changes the list.
+#[test]
+fn the_route_tab_lists_incidents_near_the_route() {
+    let mut h = app_on(bundled());
+    h.state_mut().session.route.edit(|w| {
+        *w = vec![
+            geo::Coord {
+                x: 36.231,
+                y: 49.993,
+            },
+            geo::Coord {
+                x: 37.256,
+                y: 49.212,
+            },
+            geo::Coord {
+                x: 37.605,
+                y: 48.852,
+            },
+        ]
+    });
+    h.state_mut().session.route.exposure.reach_m = 20_000.0;
+    h.state_mut().session.route.depart = Some(1_772_668_800.0); // 2026-03-05T00:00:00Z
+    h.get_all_by_label("Route").last().unwrap().click(); // the Route tab
+    h.run_steps(3);
+    // The same incident and distance as `route --exposure-m 20000` gives.
+    h.get_by_label_contains("INC-010: ");
+    h.get_by_label_contains("5.08 km from leg 2");
+    h.get_by_label_contains("Leg 2: 47.48 km, inside; 1 incident near");
+    // Within 5 km: none.
+    h.state_mut().session.route.exposure.reach_m = 5_000.0;
+    h.run_steps(3);
+    h.get_by_label("No incident within 5.00 km of the route in those 7 days.");
+}

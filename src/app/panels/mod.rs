@@ -60,7 +60,7 @@ pub fn side_ui(
                 None => widgets::analysing_ui(ui),
             },
             Tab::Results => results::results_ui(ui, session, out),
-            Tab::Route => route::route_ui(ui, session, out),
+            Tab::Route => route::route_ui(ui, session, &mut settings.forms.route_depart, out),
             Tab::Movements => movements::movements_ui(ui, session, settings, out),
             Tab::Live => live::live_ui(ui, session, feed, listener, settings, out),
         });

@@ -10,7 +10,7 @@ use crate::app::session::{Session, Tool};
 use crate::output::text::{format_duration_s, format_length_m as km};
 use eframe::egui::{self, RichText};
 
-pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+pub fn route_ui(ui: &mut egui::Ui, session: &Session, depart: &mut String, out: &mut Vec<Command>) {
     let route = &session.route;
     let edit = |out: &mut Vec<Command>, e| out.push(Command::Route(e));
     ui.horizontal(|ui| {
@@ -70,9 +70,100 @@ pub fn route_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
         out.push(Command::OpenNotify);
     }
     ui.separator();
-    legs_ui(ui, check);
+    legs_ui(ui, check, route);
+    ui.separator();
+    danger_ui(ui, route, depart, out);
     ui.separator();
     waypoints_ui(ui, route, out);
+}
+
+/// The incidents near the route before departure: how far and how far back
+/// (changed here), and the list, nearest first; a click goes to one.
+fn danger_ui(ui: &mut egui::Ui, route: &RouteEditor, depart: &mut String, out: &mut Vec<Command>) {
+    let mut e = route.exposure;
+    ui.strong("Danger along the route");
+    ui.horizontal(|ui| {
+        ui.label("Incidents within");
+        let mut km_ = e.reach_m / 1000.0;
+        if ui
+            .add(
+                egui::DragValue::new(&mut km_)
+                    .range(0.0..=200.0)
+                    .speed(0.1)
+                    .suffix(" km"),
+            )
+            .changed()
+        {
+            e.reach_m = km_ * 1000.0;
+        }
+        ui.label("in the");
+        ui.add(
+            egui::DragValue::new(&mut e.days)
+                .range(0.0..=3650.0)
+                .speed(0.2)
+                .suffix(" days"),
+        );
+    });
+    ui.horizontal(|ui| {
+        ui.label("before departure (UTC):");
+        let edit = ui.add(
+            egui::TextEdit::singleline(depart)
+                .hint_text("now, or 2026-03-10T06:00:00Z")
+                .desired_width(170.0),
+        );
+        let typed = depart.trim();
+        let parsed = crate::io::time::parse_rfc3339(typed);
+        if edit.changed() {
+            match (&parsed, typed.is_empty()) {
+                (_, true) => out.push(Command::Route(RouteEdit::SetDepart(None))),
+                (Ok(t), _) => out.push(Command::Route(RouteEdit::SetDepart(Some(*t)))),
+                _ => {}
+            }
+        }
+        if !typed.is_empty() && parsed.is_err() {
+            ui.colored_label(DEVIATION, "not a time: 2026-03-10T06:00:00Z");
+        }
+    });
+    if (e.reach_m, e.days) != (route.exposure.reach_m, route.exposure.days) {
+        out.push(Command::Route(RouteEdit::SetExposure {
+            reach_m: e.reach_m,
+            days: e.days,
+        }));
+    }
+    if route.near.is_empty() {
+        ui.label(format!(
+            "No incident within {} of the route in those {} days.",
+            km(e.reach_m),
+            e.days
+        ));
+        return;
+    }
+    ui.label(format!(
+        "{} near the route, nearest first:",
+        crate::output::text::count(route.near.len(), "incident", "incidents")
+    ));
+    for n in &route.near {
+        let days = (e.depart_s - n.time_s) / 86_400.0;
+        let text = format!(
+            "{}: {}, {} from leg {}, {:.1} days before{}",
+            n.id.as_deref().unwrap_or("(no id)"),
+            n.category.as_deref().unwrap_or("-"),
+            km(n.distance_m),
+            n.leg + 1,
+            days,
+            n.fatalities
+                .filter(|f| *f > 0.0)
+                .map(|f| format!(", {f} killed"))
+                .unwrap_or_default()
+        );
+        if ui.link(text).clicked() {
+            out.push(Command::GoTo {
+                at: n.position,
+                zoom: 11.0,
+                what: format!("incident {}", n.id.as_deref().unwrap_or("(no id)")),
+            });
+        }
+    }
 }
 
 /// Undo, redo, clear, reverse; plan along corridors, open, save.
@@ -152,7 +243,7 @@ fn summary_ui(ui: &mut egui::Ui, route: &RouteEditor, check: &RouteCheck) {
     }
 }
 
-fn legs_ui(ui: &mut egui::Ui, check: &RouteCheck) {
+fn legs_ui(ui: &mut egui::Ui, check: &RouteCheck, route: &RouteEditor) {
     ui.label(RichText::new("Legs (geodesic lengths):").small());
     for (i, leg) in check.legs.iter().enumerate() {
         let mut text = format!("Leg {}: {}", i + 1, km(leg.length_m));
@@ -171,6 +262,13 @@ fn legs_ui(ui: &mut egui::Ui, check: &RouteCheck) {
         };
         if leg.zone_m() > 0.0 {
             text.push_str(&format!("; {} in the zone", km(leg.zone_m())));
+        }
+        let near = route.near.iter().filter(|n| n.leg == i).count();
+        if near > 0 {
+            text.push_str(&format!(
+                "; {} near",
+                crate::output::text::count(near, "incident", "incidents")
+            ));
         }
         ui.colored_label(colour, text);
     }
