@@ -10,6 +10,7 @@ use super::Scene;
 use super::canvas::{Align, Canvas, Face, Rgb, rect};
 use super::pdf::Paper;
 use crate::analysis::Scenario;
+use crate::analysis::exposure::{Exposure, NearIncident, near_route};
 use crate::analysis::movements::{self, Plan};
 use crate::error::Problem;
 use crate::io::route::Route;
@@ -45,6 +46,9 @@ pub struct Notice {
     pub notes: Option<String>,
     pub plan: Plan,
     pub waypoints: Vec<Waypoint>,
+    /// Incidents within 5 km of the route in the 7 days before the window opens.
+    pub near: Vec<NearIncident>,
+    pub exposure: Exposure,
     pub scene: Scene,
     /// Made from the bundled (invented) scenario: every file says so.
     pub illustrative: bool,
@@ -94,7 +98,14 @@ pub fn build(scn: &Scenario, id: &str, illustrative: bool) -> Result<Notice, Pro
             near: super::near(at),
         })
         .collect();
+    let exposure = Exposure {
+        reach_m: Exposure::DEFAULT_REACH_M,
+        days: Exposure::DEFAULT_DAYS,
+        depart_s: m.window.map_or_else(now_s, |w| w.0),
+    };
     Ok(Notice {
+        near: near_route(&scn.layers, &plan.line, &exposure),
+        exposure,
         id: m.id.clone(),
         convoy_id: m.convoy_id.clone(),
         window: m.window,
@@ -106,14 +117,15 @@ pub fn build(scn: &Scenario, id: &str, illustrative: bool) -> Result<Notice, Pro
         waypoints,
         scene: super::scene(scn).0,
         illustrative,
-        generated_at: crate::utc::format_rfc3339(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64().floor()),
-        )
-        .unwrap_or_default(),
+        generated_at: crate::utc::format_rfc3339(now_s()).unwrap_or_default(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     })
+}
+
+fn now_s() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64().floor())
 }
 
 fn time(t: f64) -> String {
@@ -186,6 +198,43 @@ fn facts(n: &Notice) -> Vec<(&'static str, String)> {
             ),
         ),
     ];
+    let within = format!(
+        "within {} of the route in the {} days before {}",
+        format_length_m(n.exposure.reach_m),
+        n.exposure.days,
+        if n.window.is_some() {
+            "the window opens"
+        } else {
+            "today"
+        }
+    );
+    let listed: Vec<String> = n
+        .near
+        .iter()
+        .take(3)
+        .map(|i| {
+            format!(
+                "{} ({}, {} from leg {})",
+                i.id.as_deref().unwrap_or("-"),
+                i.category.as_deref().unwrap_or("-"),
+                format_length_m(i.distance_m),
+                i.leg + 1
+            )
+        })
+        .collect();
+    out.push((
+        "Incidents",
+        if n.near.is_empty() {
+            format!("none {within}")
+        } else {
+            format!(
+                "{} {within}: {}{}",
+                n.near.len(),
+                listed.join(", "),
+                if n.near.len() > 3 { ", …" } else { "" }
+            )
+        },
+    ));
     for (k, v) in [
         ("Vehicles", &n.vehicles),
         ("Contact", &n.contact),
@@ -307,7 +356,7 @@ pub fn write(n: &Notice, pdf: &Path, paper: Paper) -> Result<Vec<PathBuf>, Probl
         ),
         (
             pdf.with_extension("geojson"),
-            crate::output::route::route_to_geojson(&r).into_bytes(),
+            crate::output::route::route_geojson_with(&r, Some(&n.near)).into_bytes(),
         ),
     ];
     let mut out = Vec::new();

@@ -48,6 +48,7 @@ fn the_package_of_a_notified_route_lists_its_waypoints_at_the_planned_speed() {
         "2026-03-02T10:23:56Z",
         "Dnipro",
         "Zaporizh",
+        "none within 5.00 km of the route in the 7 days before the window opens",
     ] {
         assert!(t.contains(words), "{words} not in:\n{t}");
     }
