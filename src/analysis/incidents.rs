@@ -24,6 +24,8 @@ pub struct IncidentInfo {
     pub depth_m: f64,
     /// Distance to the nearest contact line, metres.
     pub contact_line_m: Option<f64>,
+    /// Its sector of the zone, when inside (`analysis::sectors`).
+    pub sector: Option<String>,
 }
 
 impl IncidentInfo {
@@ -40,8 +42,17 @@ impl IncidentInfo {
     }
 }
 
-/// Every incident of the scenario's layers, in layer and feature order.
+/// Every incident of the scenario's layers, in layer and feature order
+/// (sectors cut every `DEFAULT_SECTOR_KM` along the contact lines).
 pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
+    incidents_in(
+        scn,
+        &super::sectors::Sectors::of(&scn.layers, super::sectors::DEFAULT_SECTOR_KM),
+    )
+}
+
+/// [`incidents`] with the zone cut into `sectors`.
+pub fn incidents_in(scn: &Scenario, sectors: &super::sectors::Sectors) -> Vec<IncidentInfo> {
     let keep = |_: u32| true;
     let contact = |s: u32| scn.zone.shapes[s as usize].role == Role::ContactLine;
     let mut incidents = Vec::new();
@@ -69,6 +80,7 @@ pub fn incidents(scn: &Scenario) -> Vec<IncidentInfo> {
                 inside,
                 depth_m: if inside { scn.zone.depth_m(p.0) } else { 0.0 },
                 contact_line_m,
+                sector: if inside { sectors.sector_of(p.0) } else { None },
             });
         }
     }

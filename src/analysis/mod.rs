@@ -15,6 +15,7 @@ pub mod result;
 pub mod route;
 pub mod routing;
 mod scenario;
+pub mod sectors;
 mod stretches;
 pub mod watch;
 pub mod zone;
@@ -65,6 +66,9 @@ pub struct OverviewOptions {
     pub paths: bool,
     /// Every incident with its zone depth and distance to the contact line.
     pub incidents: bool,
+    /// The length of a zone sector along a contact line, km (`None`: 50);
+    /// named `sector` features take its place.
+    pub sector_km: Option<f64>,
 }
 
 /// A layer set checked: the pipeline `check`, the app and the exports share.
@@ -75,6 +79,8 @@ pub struct Overview {
     pub results: Vec<ConvoyResult>,
     /// Empty unless asked for.
     pub incidents: Vec<incidents::IncidentInfo>,
+    /// The zone's sectors, in order (with the incidents).
+    pub sectors: Vec<String>,
 }
 
 impl Overview {
@@ -93,16 +99,21 @@ impl Overview {
                 })
                 .collect()
         };
-        let incidents = if opts.incidents {
-            incidents::incidents(&scn)
+        let (incidents, sectors) = if opts.incidents {
+            let s = sectors::Sectors::of(
+                &scn.layers,
+                opts.sector_km.unwrap_or(sectors::DEFAULT_SECTOR_KM),
+            );
+            (incidents::incidents_in(&scn, &s), s.names())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         Overview {
             scn,
             convoys,
             results,
             incidents,
+            sectors,
         }
     }
 }

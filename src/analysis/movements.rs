@@ -45,30 +45,7 @@ impl Plan {
 
     /// Where `p` lies along the line (metres from its start) and how far off it.
     pub fn locate(&self, p: Coord) -> Option<(f64, f64)> {
-        let mut best: Option<(f64, f64)> = None;
-        for (i, w) in self.line.windows(2).enumerate() {
-            // A local plane about `p` is ample to find the foot on a short edge.
-            let k = p.y.to_radians().cos().max(0.01);
-            let (ax, ay) = ((w[0].x - p.x) * k, w[0].y - p.y);
-            let (bx, by) = ((w[1].x - p.x) * k, w[1].y - p.y);
-            let (dx, dy) = (bx - ax, by - ay);
-            let len2 = dx * dx + dy * dy;
-            let t = if len2 > 0.0 {
-                (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let foot = Coord {
-                x: w[0].x + (w[1].x - w[0].x) * t,
-                y: w[0].y + (w[1].y - w[0].y) * t,
-            };
-            let off = crate::geodesy::distance_m(p, foot);
-            if best.is_none_or(|(_, o)| off < o) {
-                let seg = self.along_m[i + 1] - self.along_m[i];
-                best = Some((self.along_m[i] + seg * t, off));
-            }
-        }
-        best
+        crate::geodesy::measured::locate(&self.line, &self.along_m, p)
     }
 
     /// Up to `MAX_WAYPOINTS` vertices: all of a short line, else evenly
@@ -112,18 +89,6 @@ fn lines_of(g: &Geometry<f64>) -> Vec<&geo::LineString<f64>> {
     }
 }
 
-fn length(line: &[Coord]) -> Vec<f64> {
-    let mut along = Vec::with_capacity(line.len());
-    let mut s = 0.0;
-    for (i, c) in line.iter().enumerate() {
-        if i > 0 {
-            s += crate::geodesy::distance_m(line[i - 1], *c);
-        }
-        along.push(s);
-    }
-    along
-}
-
 /// The movement's feature.
 pub fn feature<'a>(scn: &'a Scenario, m: &Movement) -> Option<&'a Feature> {
     scn.layers
@@ -153,7 +118,10 @@ pub fn plan(scn: &Scenario, m: &Movement) -> Plan {
                 continue;
             }
             for l in f.geometry.iter().flat_map(lines_of) {
-                let len = length(&l.0).last().copied().unwrap_or(0.0);
+                let len = crate::geodesy::measured::along_m(&l.0)
+                    .last()
+                    .copied()
+                    .unwrap_or(0.0);
                 if best.as_ref().is_none_or(|(b, _, _)| len > *b) {
                     best = Some((len, l.0.clone(), f.id.clone()));
                 }
@@ -166,7 +134,7 @@ pub fn plan(scn: &Scenario, m: &Movement) -> Plan {
         .unwrap_or_default()
     });
     Plan {
-        along_m: length(&line),
+        along_m: crate::geodesy::measured::along_m(&line),
         line,
         from_route,
         corridor,
@@ -384,7 +352,7 @@ mod tests {
             })
             .collect();
         Plan {
-            along_m: length(&line),
+            along_m: crate::geodesy::measured::along_m(&line),
             line,
             from_route: true,
             corridor: None,
@@ -524,7 +492,7 @@ mod tests {
             })
             .collect();
         let p = Plan {
-            along_m: length(&line),
+            along_m: crate::geodesy::measured::along_m(&line),
             line,
             ..Default::default()
         };

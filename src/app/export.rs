@@ -163,7 +163,7 @@ pub fn export_body(
     illustrative: bool,
 ) -> Option<Result<(Body, String), String>> {
     let checks: Vec<_> = a.results.iter().map(|r| r.report.clone()).collect();
-    let mut report = Report::with_summary(&checks, &a.incidents);
+    let mut report = Report::with_summary(&checks, &a.incidents, &a.sectors);
     report.illustrative =
         illustrative.then(|| crate::output::report::ILLUSTRATIVE_NOTE.to_string());
     let stretches: usize = report

@@ -209,6 +209,8 @@ pub struct Analysis {
     pub convoys: Vec<Convoy>,
     pub results: Vec<ConvoyResult>,
     pub incidents: Vec<IncidentInfo>,
+    /// The zone's sectors, in order.
+    pub sectors: Vec<String>,
     pub bands: Vec<Band>,
     /// Track features holding a fix the analysis dropped as a jump, by
     /// (layer, feature): their lines without it (none for a dropped report),
@@ -315,6 +317,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         convoys,
         results,
         incidents,
+        sectors,
     } = Overview::build(
         layers,
         &OverviewOptions {
@@ -335,6 +338,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         convoys,
         results,
         incidents,
+        sectors,
         bands,
         cleaned,
     }

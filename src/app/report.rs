@@ -49,6 +49,7 @@ impl CorridorApp {
             convoys: &a.convoys,
             results: &a.results,
             incidents: &a.incidents,
+            sectors: &a.sectors,
         };
         let mut m = monitoring::build(checked, req);
         let shown = path.display().to_string();

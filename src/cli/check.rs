@@ -35,6 +35,9 @@ pub struct CheckArgs {
     /// Report a vessel that stops reporting inside a grain lane for longer than this, minutes (0: never).
     #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     pub ais_gap_min: f64,
+    /// Without `sector` features, cut the zone into sectors this long along each contact line, km.
+    #[arg(long, default_value_t = corridor_watch::analysis::sectors::DEFAULT_SECTOR_KM)]
+    pub sector_km: f64,
     /// Drop a fix that would need more than this speed, km/h, to reach and leave (a jump out and back);
     /// by default 150 km/h for land convoys and 50 knots for vessels.
     #[arg(long, allow_negative_numbers = true)]
@@ -167,6 +170,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
                 || args.fgb.is_some(),
             // The report's summary counts the incidents inside the zone.
             incidents: true,
+            sector_km: Some(args.sector_km),
         },
     );
     if overview.convoys.is_empty() {
@@ -209,7 +213,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .into_iter()
         .map(|r| r.report)
         .collect();
-    let mut report = Report::with_summary(&checks, &overview.incidents);
+    let mut report = Report::with_summary(&checks, &overview.incidents, &overview.sectors);
     report.illustrative =
         illustrative.then(|| corridor_watch::output::report::ILLUSTRATIVE_NOTE.to_string());
     if let Some(path) = &args.csv {

@@ -44,6 +44,9 @@ pub struct ReportArgs {
     pub format: ReportFormat,
     #[arg(long, value_enum, default_value_t = PaperArg::A4)]
     pub paper: PaperArg,
+    /// Without `sector` features, cut the zone into sectors this long along each contact line, km.
+    #[arg(long, default_value_t = corridor_watch::analysis::sectors::DEFAULT_SECTOR_KM)]
+    pub sector_km: f64,
 }
 
 fn time_arg(name: &str, v: &Option<String>) -> Result<Option<f64>> {
@@ -82,6 +85,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             check: CheckOptions::default(),
             paths: true,
             incidents: true,
+            sector_km: Some(args.sector_km),
         },
     );
     let req = Request {

@@ -9,6 +9,7 @@
 
 mod ellipsoid;
 mod frame;
+pub mod measured;
 mod segment;
 
 pub use ellipsoid::*;

@@ -17,6 +17,8 @@ pub enum Role {
     Route,
     /// A humanitarian notification: a convoy, a window, a route or corridors.
     Movement,
+    /// A named sector of a mission's zone (Polygon / MultiPolygon).
+    Sector,
     /// No `kind`: the layer's role, picked by the user, applies.
     Unassigned,
     /// A `kind` this version does not know; kept and shown, not analysed.
@@ -34,6 +36,7 @@ impl Role {
             "incident" => Role::Incident,
             "route" => Role::Route,
             "movement" => Role::Movement,
+            "sector" => Role::Sector,
             _ => Role::Other,
         }
     }
@@ -48,6 +51,7 @@ impl Role {
             Role::Incident => "incident",
             Role::Route => "route",
             Role::Movement => "movement",
+            Role::Sector => "sector",
             Role::Unassigned => "unassigned",
             Role::Other => "other",
         }

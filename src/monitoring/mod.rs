@@ -79,6 +79,10 @@ pub struct Figures {
     /// Encounters between vessels (each pair once) and vessels' loitering.
     pub encounters: usize,
     pub loitering: usize,
+    /// Incidents inside the zone per sector in the period (an open one: the
+    /// last 7 days of the data) against the period of the same length before:
+    /// the period, and each sector with any in either.
+    pub by_sector: Option<((f64, f64), Vec<crate::analysis::sectors::SectorChange>)>,
     /// When the layers hold a movement or a closure: stretches off their
     /// window and in a closed corridor in the period, and convoys moving in
     /// it with no movement notified.
@@ -228,6 +232,8 @@ pub struct Checked<'a> {
     /// With stretch paths (for the map).
     pub results: &'a [crate::analysis::ConvoyResult],
     pub incidents: &'a [IncidentInfo],
+    /// The zone's sectors, in order.
+    pub sectors: &'a [String],
 }
 
 impl<'a> From<&'a Overview> for Checked<'a> {
@@ -237,6 +243,7 @@ impl<'a> From<&'a Overview> for Checked<'a> {
             convoys: &o.convoys,
             results: &o.results,
             incidents: &o.incidents,
+            sectors: &o.sectors,
         }
     }
 }
@@ -351,6 +358,15 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     }
     cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     figures.by_category = cats;
+    if !overview.sectors.is_empty()
+        && let Some(p) = crate::analysis::sectors::period_of(overview.incidents, from, to)
+    {
+        let rows = crate::analysis::sectors::changes(overview.incidents, overview.sectors, p);
+        figures.by_sector = Some((
+            p,
+            rows.into_iter().filter(|c| c.now + c.before > 0).collect(),
+        ));
+    }
     incidents.sort_by(|a, b| b.depth_m.total_cmp(&a.depth_m));
     let (scene, tolerances, zone_widths_km) = scene(overview.scn);
     let data_span = overview

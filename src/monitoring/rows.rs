@@ -192,6 +192,36 @@ pub fn figure_lines(m: &Monitoring) -> Vec<(String, String)> {
     for (cat, n) in &f.by_category {
         out.push((format!("    {cat}"), n.to_string()));
     }
+    if let Some(((a, b), rows)) = &f.by_sector {
+        let day = |t: f64| {
+            crate::utc::format_rfc3339(t)
+                .and_then(|s| s.get(..10).map(String::from))
+                .unwrap_or_default()
+        };
+        out.push((
+            format!("Inside the zone by sector, {} to {}", day(*a), day(*b)),
+            if rows.is_empty() {
+                "none".into()
+            } else {
+                String::new()
+            },
+        ));
+        for c in rows {
+            out.push((
+                format!("    {}", c.sector),
+                format!("{} ({:+})", c.now, c.now as i64 - c.before as i64),
+            ));
+        }
+        if !rows.is_empty() {
+            out.push((
+                format!(
+                    "    (+n): the change on the {} before",
+                    crate::output::text::format_period_s(b - a)
+                ),
+                String::new(),
+            ));
+        }
+    }
     if f.gaps > 0 {
         out.push(("AIS gaps in grain lanes".to_string(), f.gaps.to_string()));
     }

@@ -55,6 +55,16 @@ pub struct Summary {
     pub worst_offset_m: Option<f64>,
     pub incidents: usize,
     pub incidents_inside: usize,
+    /// Incidents inside the zone per sector (when the layers give a zone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents_by_sector: Option<Vec<SectorCount>>,
+}
+
+/// Incidents inside the zone in one sector.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SectorCount {
+    pub sector: String,
+    pub incidents: usize,
 }
 
 /// An incident as the report lists it.
@@ -70,6 +80,9 @@ pub struct IncidentRow {
     pub depth_m: Option<f64>,
     /// Distance to the nearest contact line, metres.
     pub distance_to_contact_m: Option<f64>,
+    /// Its sector of the zone, when inside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
 }
 
 impl IncidentRow {
@@ -82,6 +95,7 @@ impl IncidentRow {
             inside: i.inside,
             depth_m: i.inside.then(|| round_m(i.depth_m)),
             distance_to_contact_m: i.contact_line_m.map(round_m),
+            sector: i.sector.clone(),
         }
     }
 }
@@ -97,7 +111,12 @@ impl Report {
 
     /// The report as `check` writes it: with the summary and the incidents
     /// (from `crate::analysis::incidents`).
-    pub fn with_summary(checks: &[ConvoyCheck], incidents: &[IncidentInfo]) -> Report {
+    /// `sectors`: the zone's sectors in order (empty: no zone, no count).
+    pub fn with_summary(
+        checks: &[ConvoyCheck],
+        incidents: &[IncidentInfo],
+        sectors: &[String],
+    ) -> Report {
         let rows: Vec<IncidentRow> = incidents.iter().map(IncidentRow::of).collect();
         let c = checks;
         Report {
@@ -121,6 +140,15 @@ impl Report {
                     .map(round_m),
                 incidents: rows.len(),
                 incidents_inside: rows.iter().filter(|i| i.inside).count(),
+                incidents_by_sector: (!sectors.is_empty()).then(|| {
+                    crate::analysis::sectors::count(
+                        sectors,
+                        rows.iter().filter_map(|i| i.sector.as_deref()),
+                    )
+                    .into_iter()
+                    .map(|(sector, incidents)| SectorCount { sector, incidents })
+                    .collect()
+                }),
             }),
             incidents: Some(rows),
             ..Report::new(checks)

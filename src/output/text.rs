@@ -55,6 +55,16 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// A duration in seconds: "7 min", "5 h 07 min".
+/// A period's length: whole days as days ("7 days"), else as a duration.
+pub fn format_period_s(s: f64) -> String {
+    let days = s / 86_400.0;
+    if days >= 1.0 && days.fract() == 0.0 {
+        count(days as usize, "day", "days")
+    } else {
+        format_duration_s(s)
+    }
+}
+
 pub fn format_duration_s(s: f64) -> String {
     if !s.is_finite() || s < 0.0 {
         return "-".into();

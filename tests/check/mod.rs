@@ -305,3 +305,4 @@ fn the_json_report_opens_with_a_summary_and_lists_the_incidents() {
     assert!(text.find("\"summary\"").unwrap() < text.find("\"convoys\"").unwrap());
 }
 mod notified;
+mod sectors;

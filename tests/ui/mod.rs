@@ -594,4 +594,5 @@ mod movements;
 mod reopen;
 mod replay_live;
 mod route_tool;
+mod sectors;
 mod vessels;

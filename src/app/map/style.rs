@@ -40,6 +40,7 @@ pub fn role_colour(role: Role) -> Color32 {
         Role::Incident => Color32::from_rgb(120, 40, 160),
         Role::Route => Color32::from_rgb(0, 150, 170),
         Role::Movement => Color32::from_rgb(0, 110, 140),
+        Role::Sector => Color32::from_rgb(120, 100, 80),
         Role::Unassigned | Role::Other => Color32::from_rgb(90, 90, 90),
     }
 }

@@ -6,7 +6,7 @@ use crate::app::session::Session;
 use crate::model::Role;
 use eframe::egui;
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 10] = [
     Role::Unassigned,
     Role::Corridor,
     Role::GrainRoute,
@@ -16,6 +16,7 @@ const ROLES: [Role; 9] = [
     Role::Incident,
     Role::Route,
     Role::Movement,
+    Role::Sector,
 ];
 
 pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {

@@ -30,6 +30,7 @@ pub fn zone_ui(ui: &mut egui::Ui, a: &Analysis, f: &mut ZoneFilter, out: &mut Ve
         inside,
         a.incidents.len()
     ));
+    sectors_ui(ui, a, f);
     ui.separator();
     let headers = [
         "Incident",
@@ -167,6 +168,69 @@ fn incident_row_ui(ui: &mut egui::Ui, i: &IncidentInfo) {
     );
 }
 
+/// Incidents inside the zone per sector: the tab's period (or the last 7
+/// days of the data) against the period of the same length before it.
+fn sectors_ui(ui: &mut egui::Ui, a: &Analysis, f: &ZoneFilter) {
+    use crate::analysis::sectors::{changes, period_of};
+    if a.sectors.is_empty() {
+        return;
+    }
+    let (from, to) = f.window().unwrap_or((None, None));
+    let Some(period) = period_of(&a.incidents, from, to) else {
+        return;
+    };
+    let rows: Vec<_> = changes(&a.incidents, &a.sectors, period)
+        .into_iter()
+        .filter(|c| c.now + c.before > 0)
+        .collect();
+    let day = |t: f64| {
+        crate::utc::format_rfc3339(t)
+            .and_then(|s| s.get(..16).map(|s| s.replace('T', " ")))
+            .unwrap_or_default()
+    };
+    egui::CollapsingHeader::new("Inside the zone by sector")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} to {} UTC{}, against the {} before; sectors with none in either are left out",
+                    day(period.0),
+                    day(period.1),
+                    if from.is_none() && to.is_none() {
+                        " (the last 7 days of the data)"
+                    } else {
+                        ""
+                    },
+                    crate::output::text::format_period_s(period.1 - period.0)
+                ))
+                .small(),
+            );
+            if rows.is_empty() {
+                ui.label("No incident inside the zone in either period.");
+                return;
+            }
+            egui::Grid::new("sectors").striped(true).num_columns(4).show(ui, |ui| {
+                for h in ["Sector", "Period", "Before", "Change"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for c in &rows {
+                    ui.label(&c.sector);
+                    ui.label(c.now.to_string());
+                    ui.label(c.before.to_string());
+                    let d = c.now as i64 - c.before as i64;
+                    let text = format!("{d:+}");
+                    if d > 0 {
+                        ui.colored_label(DEVIATION, text);
+                    } else {
+                        ui.label(text);
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +249,7 @@ mod tests {
             inside,
             depth_m,
             contact_line_m: None,
+            sector: None,
         }
     }
 
