@@ -139,66 +139,6 @@ pub fn count<'a>(names: &[String], sectors: impl Iterator<Item = &'a str>) -> Ve
     out
 }
 
-/// Incidents inside the zone in one sector: in a period and in the period of
-/// the same length just before it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SectorChange {
-    pub sector: String,
-    pub now: usize,
-    pub before: usize,
-}
-
-/// The period to compare: `[from, to]` as given, an open end closed 7 days
-/// from the other, and with neither, the 7 days up to the latest incident.
-pub fn period_of(
-    incidents: &[super::incidents::IncidentInfo],
-    from: Option<f64>,
-    to: Option<f64>,
-) -> Option<(f64, f64)> {
-    const WEEK: f64 = 7.0 * 86_400.0;
-    match (from, to) {
-        (Some(a), Some(b)) => Some((a, b)),
-        (Some(a), None) => Some((a, a + WEEK)),
-        (None, Some(b)) => Some((b - WEEK, b)),
-        (None, None) => incidents
-            .iter()
-            .filter_map(|i| i.time_end_s.or(i.time_s))
-            .reduce(f64::max)
-            .map(|b| (b - WEEK, b)),
-    }
-}
-
-/// Per sector (in `names` order), the incidents inside the zone in `period`
-/// and in the period of the same length ending where it starts.
-pub fn changes(
-    incidents: &[super::incidents::IncidentInfo],
-    names: &[String],
-    (a, b): (f64, f64),
-) -> Vec<SectorChange> {
-    let len = (b - a).max(0.0);
-    let inside = || incidents.iter().filter(|i| i.inside);
-    let now = count(
-        names,
-        inside()
-            .filter(|i| i.in_period(Some(a), Some(b)))
-            .filter_map(|i| i.sector.as_deref()),
-    );
-    // The period before, its end left out (an incident at `a` is in this one).
-    let before = count(
-        names,
-        inside()
-            .filter(|i| i.in_period(Some(a - len), Some(a - 1e-3)))
-            .filter_map(|i| i.sector.as_deref()),
-    );
-    now.into_iter()
-        .map(|(sector, n)| SectorChange {
-            before: before.iter().find(|(s, _)| *s == sector).map_or(0, |x| x.1),
-            sector,
-            now: n,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,56 +163,6 @@ mod tests {
         let counts = count(&s.names(), ["km 0-50", "km 0-50", "km 100-150"].into_iter());
         assert_eq!(counts[0], ("km 0-50".to_string(), 2));
         assert_eq!(counts[1].1, 0);
-    }
-
-    #[test]
-    fn a_period_is_compared_with_the_one_before_by_hand() {
-        let names = vec!["A".to_string(), "B".to_string()];
-        let day = 86_400.0;
-        let inc = |sector: &str, t: f64, inside: bool| super::super::incidents::IncidentInfo {
-            layer: 0,
-            feature: 0,
-            id: String::new(),
-            category: String::new(),
-            time: String::new(),
-            time_s: Some(t),
-            time_end_s: Some(t),
-            pos: Coord { x: 0.0, y: 0.0 },
-            inside,
-            depth_m: 0.0,
-            contact_line_m: None,
-            sector: inside.then(|| sector.to_string()),
-        };
-        // The week [day 7, day 14]: A twice, B once; the week before: A once, B twice;
-        // one outside the zone and one three weeks back do not count.
-        let list = vec![
-            inc("A", 8.0 * day, true),
-            inc("A", 13.0 * day, true),
-            inc("B", 14.0 * day, true),
-            inc("A", 1.0 * day, true),
-            inc("B", 2.0 * day, true),
-            inc("B", 6.5 * day, true),
-            inc("A", 9.0 * day, false),
-            inc("A", -14.0 * day, true),
-        ];
-        let p = period_of(&list, None, None).unwrap();
-        assert_eq!(p, (7.0 * day, 14.0 * day));
-        let c = changes(&list, &names, p);
-        assert_eq!(
-            c,
-            vec![
-                SectorChange {
-                    sector: "A".into(),
-                    now: 2,
-                    before: 1
-                },
-                SectorChange {
-                    sector: "B".into(),
-                    now: 1,
-                    before: 2
-                },
-            ]
-        );
     }
 
     #[test]

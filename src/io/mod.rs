@@ -182,6 +182,26 @@ fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .any(|n| n.to_ascii_lowercase().ends_with(".kml"))
     {
         kml::read_kmz(source, bytes)
+    } else if !names
+        .iter()
+        .any(|n| n.to_ascii_lowercase().ends_with(".shp"))
+        && names
+            .iter()
+            .any(|n| n.to_ascii_lowercase().ends_with(".csv"))
+    {
+        // A zipped table (ACLED and HDX downloads): its first CSV, read by content.
+        let mut csvs = archive::unzip(source, bytes, |n| n.to_ascii_lowercase().ends_with(".csv"))?;
+        let (name, data) = csvs.remove(0);
+        // Named "archive.zip/member.csv": read as the member it is, and its
+        // warnings' line numbers name the member.
+        let mut layer = parse_bytes(&format!("{source}/{name}"), &data)?;
+        if !csvs.is_empty() {
+            layer.warnings.push(crate::note!(
+                "the zip holds {} more CSV file(s); only {name} was read",
+                csvs.len()
+            ));
+        }
+        Ok(layer)
     } else {
         shp::read_shp_zip(source, bytes)
     }

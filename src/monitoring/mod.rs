@@ -82,7 +82,7 @@ pub struct Figures {
     /// Incidents inside the zone per sector in the period (an open one: the
     /// last 7 days of the data) against the period of the same length before:
     /// the period, and each sector with any in either.
-    pub by_sector: Option<((f64, f64), Vec<crate::analysis::sectors::SectorChange>)>,
+    pub by_sector: Option<((f64, f64), Vec<crate::analysis::incidents::SectorChange>)>,
     /// When the layers hold a movement or a closure: stretches off their
     /// window and in a closed corridor in the period, and convoys moving in
     /// it with no movement notified.
@@ -359,9 +359,9 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
     cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     figures.by_category = cats;
     if !overview.sectors.is_empty()
-        && let Some(p) = crate::analysis::sectors::period_of(overview.incidents, from, to)
+        && let Some(p) = crate::analysis::incidents::period_of(overview.incidents, from, to)
     {
-        let rows = crate::analysis::sectors::changes(overview.incidents, overview.sectors, p);
+        let rows = crate::analysis::incidents::changes(overview.incidents, overview.sectors, p);
         figures.by_sector = Some((
             p,
             rows.into_iter().filter(|c| c.now + c.before > 0).collect(),

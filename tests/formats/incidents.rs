@@ -41,7 +41,7 @@ fn acled_and_hxl_tables_give_the_geojson_incidents() {
         want.iter().any(|i| i["inside"] == true),
         "some inside the zone"
     );
-    for f in ["acled.csv", "hxl.csv"] {
+    for f in ["acled.csv", "hxl.csv", "acled.zip"] {
         let got = incidents_of(&fixture(&format!("formats/incidents/{f}")));
         assert_eq!(got, want, "{f}");
     }
@@ -68,6 +68,15 @@ fn an_acled_export_keeps_its_columns_and_warns_of_bad_rows() {
     assert!(
         w[2].contains("line 10") && w[2].contains("empty id"),
         "{w:?}"
+    );
+    // Zipped, the same rows and warnings, named by the member.
+    let z = corridor_watch::io::read_path(&fixture("formats/incidents/acled.zip")).unwrap();
+    assert_eq!(z.features.len(), 6);
+    assert_eq!(z.warnings.len(), 3);
+    assert!(
+        z.source.ends_with("acled.zip/2026-03-acled-export.csv"),
+        "{}",
+        z.source
     );
     let f = &l.features[1];
     assert_eq!(f.id.as_deref(), Some("UKR900002"));

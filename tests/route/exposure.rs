@@ -1,12 +1,12 @@
 //! Issue 27: danger along a route. Incidents placed with GeographicLib at 1,
 //! 4.9, 5.1 and 12 km from a route, 6 days before departure, and one at 1 km
-//! 8 days before (tests/fixtures/cases/exposure/make.py).
+//! 8 days before (tests/fixtures/exposure/make.py).
 
 use crate::util::*;
 use serde_json::Value;
 
 fn near(extra: &[&str]) -> (Vec<(String, f64)>, String) {
-    let dir = fixture("cases/exposure");
+    let dir = fixture("exposure");
     let route = dir.join("route.geojson");
     let out = bin()
         .arg("route")
@@ -35,10 +35,9 @@ fn near(extra: &[&str]) -> (Vec<(String, f64)>, String) {
 
 #[test]
 fn incidents_within_the_reach_and_the_days_before_departure_nearest_first() {
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("cases/exposure/expected.json")).unwrap(),
-    )
-    .unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("exposure/expected.json")).unwrap())
+            .unwrap();
     let check = |list: &[(String, f64)], ids: &[&str]| {
         let got: Vec<&str> = list.iter().map(|(i, _)| i.as_str()).collect();
         assert_eq!(got, ids);
@@ -69,7 +68,7 @@ fn incidents_within_the_reach_and_the_days_before_departure_nearest_first() {
 
 #[test]
 fn a_bad_departure_or_reach_is_refused_by_name() {
-    let dir = fixture("cases/exposure");
+    let dir = fixture("exposure");
     let route = dir.join("route.geojson");
     for (args, words) in [
         (vec!["--depart", "next tuesday"], "--depart"),

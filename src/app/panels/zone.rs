@@ -171,7 +171,7 @@ fn incident_row_ui(ui: &mut egui::Ui, i: &IncidentInfo) {
 /// Incidents inside the zone per sector: the tab's period (or the last 7
 /// days of the data) against the period of the same length before it.
 fn sectors_ui(ui: &mut egui::Ui, a: &Analysis, f: &ZoneFilter) {
-    use crate::analysis::sectors::{changes, period_of};
+    use crate::analysis::incidents::{changes, period_of};
     if a.sectors.is_empty() {
         return;
     }
