@@ -51,7 +51,7 @@ pub struct NearIncident {
 /// nearest first.
 pub fn near_route(layers: &[Layer], waypoints: &[Coord], e: &Exposure) -> Vec<NearIncident> {
     let mut out = Vec::new();
-    if waypoints.len() < 2 || !(e.reach_m >= 0.0) {
+    if waypoints.len() < 2 || e.reach_m.is_nan() || e.reach_m < 0.0 {
         return out;
     }
     let (from, to) = e.period();

@@ -56,7 +56,7 @@ fn with_the_time_slider_a_movement_is_under_way_with_its_arrival() {
         .iter()
         .zip(&un01.parts[0].times)
         .filter_map(|(c, t)| t.filter(|t| *t <= 1_772_452_800.0).map(|t| (t, *c)))
-        .last()
+        .next_back()
         .unwrap();
     let m = &a.scn.notified.movements[0];
     let plan = corridor_watch::analysis::movements::plan(&a.scn, m);
