@@ -6,8 +6,8 @@ use super::canvas::{SvgCanvas, xml};
 use super::pdf::{method_text, period_text};
 use super::rows::figure_lines;
 use super::rows::{
-    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, incident_rows, maritime_rows,
-    stretch_rows,
+    INCIDENT_HEADER, MARITIME_HEADER, MOVEMENT_HEADER, STRETCH_HEADER, cut_note, incident_rows,
+    maritime_rows, movement_rows, stretch_rows,
 };
 use super::{charts, map};
 use std::fmt::Write;
@@ -117,6 +117,10 @@ pub fn render(m: &Monitoring, csv_names: (&str, &str)) -> String {
         let _ = write!(o, "<p>{}</p>", xml(&n));
     }
     table(&mut o, &INCIDENT_HEADER, &incident_rows(m));
+    if !m.movements.is_empty() {
+        o.push_str("<h2>Notified movements</h2>");
+        table(&mut o, &MOVEMENT_HEADER, &movement_rows(m));
+    }
     if !m.maritime.is_empty() {
         o.push_str("<h2>Maritime: encounters, loitering and AIS gaps in the lanes</h2>");
         if let Some(n) = cut_note(

@@ -13,6 +13,7 @@ pub mod canvas;
 mod charts;
 pub mod html;
 mod map;
+pub mod movement_rows;
 pub mod notice;
 pub mod pdf;
 mod route_map;
@@ -143,6 +144,8 @@ pub struct Monitoring {
     pub off_corridor_s: Vec<(String, f64)>,
     /// Encounters, loitering and AIS gaps in the lanes in the period, in time order.
     pub maritime: Vec<MaritimeRow>,
+    /// The notified movements, as of the period's end (else the latest report).
+    pub movements: Vec<movement_rows::MovementRow>,
     pub scene: Scene,
     /// Corridor and grain-lane tolerances: (id, name, metres).
     pub tolerances: Vec<(String, String, f64)>,
@@ -395,6 +398,9 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         incidents,
         off_corridor_s: off,
         maritime,
+        movements: to
+            .or_else(|| crate::analysis::movements::latest_report(overview.convoys))
+            .map_or_else(Vec::new, |now| movement_rows::movement_rows(&overview, now)),
         scene,
         tolerances,
         zone_widths_km,

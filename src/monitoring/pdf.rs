@@ -5,8 +5,8 @@
 
 use super::canvas::{Align, Canvas, DEJAVU, Face, HACK, PdfCanvas, Rgb, UBUNTU};
 use super::rows::{
-    INCIDENT_HEADER, MARITIME_HEADER, STRETCH_HEADER, cut_note, figure_lines, incident_rows,
-    maritime_rows, stretch_rows,
+    INCIDENT_HEADER, MARITIME_HEADER, MOVEMENT_HEADER, STRETCH_HEADER, cut_note, figure_lines,
+    incident_rows, maritime_rows, movement_rows, stretch_rows,
 };
 use super::{Monitoring, charts, map};
 use crate::output::text::{count, format_length_m};
@@ -503,6 +503,17 @@ pub fn render(
         ),
     };
     table_pages(&mut p, &mut n, &footer, &incidents);
+    if !m.movements.is_empty() {
+        let movements = Table {
+            title: "Notified movements (their state at the period's end)",
+            header: MOVEMENT_HEADER.to_vec(),
+            widths: vec![8, 9, 30, 9, 82, 26],
+            right: vec![false; 6],
+            rows: movement_rows(m),
+            note: None,
+        };
+        table_pages(&mut p, &mut n, &footer, &movements);
+    }
     if !m.maritime.is_empty() {
         n += 1;
         let caption = format!(

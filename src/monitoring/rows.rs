@@ -68,6 +68,47 @@ pub const MARITIME_HEADER: [&str; 8] = [
     "near",
 ];
 
+pub const MOVEMENT_HEADER: [&str; 6] = [
+    "movement",
+    "convoy",
+    "window (UTC)",
+    "state",
+    "why",
+    "incidents near (5 km, 7 d)",
+];
+
+/// The notified movements' table rows.
+pub fn movement_rows(m: &Monitoring) -> Vec<Vec<String>> {
+    m.movements
+        .iter()
+        .take(super::MAX_ROWS)
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.convoy_id.clone(),
+                r.window.map_or("unreadable".into(), |(a, b)| {
+                    let (a, b) = (short_time(Some(a)), short_time(Some(b)));
+                    // The end's date only when it differs.
+                    match (a.split_once(' '), b.split_once(' ')) {
+                        (Some((da, _)), Some((db, tb))) if da == db => format!("{a}-{tb}"),
+                        _ => format!("{a} - {}", b.get(5..).unwrap_or(&b)),
+                    }
+                }),
+                r.state.to_string(),
+                if r.reasons.is_empty() {
+                    "-".into()
+                } else {
+                    r.reasons.join("; ")
+                },
+                match &r.nearest {
+                    None => "none".into(),
+                    Some((id, d)) => format!("{}, nearest {id} at {}", r.near, km(*d)),
+                },
+            ]
+        })
+        .collect()
+}
+
 /// The maritime table's rows (encounters, loitering, AIS gaps in the lanes).
 pub fn maritime_rows(m: &Monitoring) -> Vec<Vec<String>> {
     m.maritime

@@ -84,6 +84,16 @@ fn the_pdf_says_what_check_says() {
         "the bundled scenario is said to be illustrative"
     );
     let n = |k: &str| s[k].as_u64().unwrap().to_string();
+    // The notified movements, with their state at the period's end.
+    assert!(text.contains("Notified movements (their state at the period's end)"));
+    let line = text
+        .lines()
+        .find(|l| l.contains("MOV-002"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("violated") && line.contains("1 stretch off its window"),
+        "{line}"
+    );
     assert_eq!(figure(&text, "Convoys checked"), n("convoys"));
     assert_eq!(figure(&text, "Convoys flagged"), n("flagged"));
     assert_eq!(figure(&text, "Deviations  "), n("deviations"));
