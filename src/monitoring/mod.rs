@@ -400,7 +400,9 @@ pub fn build(overview: Checked, req: Request) -> Monitoring {
         maritime,
         movements: to
             .or_else(|| crate::analysis::movements::latest_report(overview.convoys))
-            .map_or_else(Vec::new, |now| movement_rows::movement_rows(&overview, now)),
+            .map_or_else(Vec::new, |now| {
+                movement_rows::movement_rows(overview.scn, overview.convoys, overview.results, now)
+            }),
         scene,
         tolerances,
         zone_widths_km,

@@ -2,7 +2,6 @@
 //! of the period's end (`analysis::movements`) and the incidents within 5 km
 //! of its line in the 7 days before its window opened (`analysis::exposure`).
 
-use super::Checked;
 use crate::analysis::exposure::{Exposure, near_route};
 use crate::analysis::movements;
 
@@ -19,23 +18,24 @@ pub struct MovementRow {
     pub nearest: Option<(String, f64)>,
 }
 
-/// Every movement of the checked set, as of `now`.
-pub fn movement_rows(overview: &Checked, now: f64) -> Vec<MovementRow> {
-    let scn = overview.scn;
+/// Every movement of a checked set (its convoys and their results), as of `now`.
+pub fn movement_rows(
+    scn: &crate::analysis::Scenario,
+    convoys: &[crate::model::Convoy],
+    results: &[crate::analysis::ConvoyResult],
+    now: f64,
+) -> Vec<MovementRow> {
     scn.notified
         .movements
         .iter()
         .map(|m| {
-            let k = overview
-                .convoys
-                .iter()
-                .position(|c| c.convoy_id == m.convoy_id);
+            let k = convoys.iter().position(|c| c.convoy_id == m.convoy_id);
             let plan = movements::plan(scn, m);
             let status = movements::status(
                 m,
                 &plan,
-                k.map(|k| &overview.convoys[k]),
-                k.and_then(|k| overview.results.get(k)).map(|r| &r.report),
+                k.map(|k| &convoys[k]),
+                k.and_then(|k| results.get(k)).map(|r| &r.report),
                 now,
             );
             let near = m.window.map_or_else(Vec::new, |w| {
