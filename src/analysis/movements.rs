@@ -146,13 +146,14 @@ pub fn plan(scn: &Scenario, m: &Movement) -> Plan {
 /// A movement's state as of a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
-    /// No report yet, the window not over.
+    /// No report yet, the window not over, the trip fitting in it.
     Planned,
     /// Reports, not arrived, nothing wrong, expected within the window.
     UnderWay,
     /// Arrived (or its window over after reports) with nothing wrong.
     Completed,
-    /// The window closed before it arrived (or started), or it is expected after it closes.
+    /// The window closed before it arrived (or started), or it is expected
+    /// after it closes (under way, or planned with a window shorter than the trip).
     Late,
     /// Off its window, off its approved area, in the zone or a closed corridor.
     Violated,
@@ -251,7 +252,12 @@ pub fn status(
     });
     let window = m.window;
     let closes = window.map(|w| w.1);
-    let hm = |t: f64| crate::utc::format_rfc3339(t).unwrap_or_else(|| format!("{t}"));
+    // "2026-03-02 17:40 UTC", as the Movements tab writes times.
+    let hm = |t: f64| {
+        crate::utc::format_rfc3339((t / 60.0).round() * 60.0)
+            .and_then(|s| s.get(..16).map(|s| format!("{} UTC", s.replace('T', " "))))
+            .unwrap_or_else(|| format!("{t}"))
+    };
     if !reasons.is_empty() {
         return Status {
             state: State::Violated,
@@ -268,6 +274,18 @@ pub fn status(
                 reasons: vec![format!("its window closed at {} with no report", hm(end))],
                 last,
                 eta: None,
+            },
+            // A window shorter than the trip at the planned speed.
+            Some(end) if eta.is_some_and(|e| e > end) => Status {
+                state: State::Late,
+                reasons: vec![format!(
+                    "its route takes longer than its window at {:.0} km/h: expected at {}, the window closes at {}",
+                    plan.speed_kmh,
+                    eta.map(hm).unwrap_or_default(),
+                    hm(end)
+                )],
+                last,
+                eta,
             },
             _ => Status {
                 state: State::Planned,
@@ -394,6 +412,14 @@ mod tests {
         let s = status(&m, &p, None, None, 15.0 * H);
         assert_eq!(s.state, State::Late);
         assert!(s.reasons[0].contains("closed at") && s.reasons[0].contains("no report"));
+        // A one-hour window for a trip of 1 h 48 min at 40 km/h: late before it starts.
+        let s = status(&movement((10.0 * H, 11.0 * H)), &p, None, None, 9.0 * H);
+        assert_eq!(s.state, State::Late);
+        assert!(
+            s.reasons[0].starts_with("its route takes longer than its window"),
+            "{:?}",
+            s.reasons
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub const NEW_MOVEMENTS: &str = "New movements";
 
 impl CorridorApp {
     /// Opens the Notify movement… form, its id, window and speed filled in
-    /// from the route: the next free `MOV-n`, from the next full hour (UTC)
+    /// from the route: the `MOV-n` after the highest in use, from the next full hour (UTC)
     /// for the route's time at its speed plus two hours.
     pub(super) fn open_notify(&mut self) {
         let taken: Vec<String> = self
@@ -32,10 +32,14 @@ impl CorridorApp {
                     .filter_map(|f| f["properties"]["id"].as_str().map(String::from)),
             )
             .collect();
-        let id = (1..)
-            .map(|n| format!("MOV-{n:03}"))
-            .find(|id| !taken.contains(id))
-            .unwrap_or_default();
+        // After the highest MOV-n in use, never filling a gap: a missing
+        // number may be an earlier notification the parties still hold.
+        let last = taken
+            .iter()
+            .filter_map(|id| id.strip_prefix("MOV-")?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        let id = format!("MOV-{:03}", last + 1);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());

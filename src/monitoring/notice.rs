@@ -48,6 +48,9 @@ pub struct Notice {
     pub waypoints: Vec<Waypoint>,
     /// Incidents within 5 km of the route in the 7 days before the window opens.
     pub near: Vec<NearIncident>,
+    /// Metres of the line outside every corridor and grain lane, and inside the zone.
+    pub outside_m: f64,
+    pub zone_m: f64,
     pub exposure: Exposure,
     pub scene: Scene,
     /// Made from the bundled (invented) scenario: every file says so.
@@ -103,8 +106,11 @@ pub fn build(scn: &Scenario, id: &str, illustrative: bool) -> Result<Notice, Pro
         days: Exposure::DEFAULT_DAYS,
         depart_s: m.window.map_or_else(now_s, |w| w.0),
     };
+    let legs = crate::analysis::route::check_route(scn, &plan.line, None);
     Ok(Notice {
         near: near_route(&scn.layers, &plan.line, &exposure),
+        outside_m: legs.outside_m(),
+        zone_m: legs.zone_m(),
         exposure,
         id: m.id.clone(),
         convoy_id: m.convoy_id.clone(),
@@ -135,12 +141,7 @@ fn time(t: f64) -> String {
 /// The window as words.
 pub fn window_text(w: Option<(f64, f64)>) -> String {
     match w {
-        Some((a, b)) => format!(
-            "{} to {} UTC ({})",
-            time(a),
-            time(b),
-            format_duration_s(b - a)
-        ),
+        Some((a, b)) => format!("{} to {} ({})", time(a), time(b), format_duration_s(b - a)),
         None => "unreadable (see the warnings)".into(),
     }
 }
@@ -198,6 +199,23 @@ fn facts(n: &Notice) -> Vec<(&'static str, String)> {
             ),
         ),
     ];
+    if n.outside_m > 0.0 || n.zone_m > 0.0 {
+        let mut v = Vec::new();
+        if n.outside_m > 0.0 {
+            v.push(format!(
+                "{} of its {} outside every corridor and grain lane",
+                format_length_m(n.outside_m),
+                format_length_m(n.plan.length_m())
+            ));
+        }
+        if n.zone_m > 0.0 {
+            v.push(format!(
+                "{} inside the buffer zone",
+                format_length_m(n.zone_m)
+            ));
+        }
+        out.push(("Caution", format!("the route runs {}", v.join("; "))));
+    }
     let within = format!(
         "within {} of the route in the {} days before {}",
         format_length_m(n.exposure.reach_m),

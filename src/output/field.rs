@@ -135,7 +135,14 @@ pub fn route_kml(route: &Route) -> String {
     let mark = format!(
         "<Placemark><name>{}</name><description>{}</description><styleUrl>#route</styleUrl><ExtendedData><Data name=\"kind\"><value>route</value></Data><Data name=\"corridor_ids\"><value>{}</value></Data></ExtendedData><LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString></Placemark>\n",
         xml(&route.name),
-        xml(&format!("{length} along {}", route.corridor_ids.join(", "))),
+        xml(&if route.corridor_ids.is_empty() {
+            length.clone()
+        } else {
+            format!(
+                "{length}; corridors used: {}",
+                route.corridor_ids.join(", ")
+            )
+        }),
         xml(&route.corridor_ids.join(",")),
         kml_coords(&route.waypoints)
     );

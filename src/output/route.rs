@@ -67,7 +67,7 @@ pub fn route_geojson_with(
 
 /// What a notification says besides its route (`docs/layers.md`, "Notified
 /// movements"); times as RFC 3339 text.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MovementText {
     pub id: String,
     pub convoy_id: String,

@@ -39,7 +39,7 @@ fn the_package_of_a_notified_route_lists_its_waypoints_at_the_planned_speed() {
     for words in [
         "Humanitarian notification: movement MOV-005",
         "WFP-05",
-        "2026-03-02T09:00:00Z to 2026-03-02T12:00:00Z UTC (3 h 00 min)",
+        "2026-03-02T09:00:00Z to 2026-03-02T12:00:00Z (3 h 00 min)",
         "5 trucks (wheat flour)",
         "ILLUSTRATIVE DATA",
         // The first waypoint leaves at the window's start; the last is reached
@@ -81,4 +81,34 @@ fn an_unknown_movement_is_refused_naming_the_ones_there_are() {
     assert_exit(&o, 2, "notify");
     assert!(String::from_utf8_lossy(&o.stderr).contains("movement MOV-001 has no route"));
     assert!(!dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn a_route_off_the_corridors_is_said_in_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    // Kyiv straight to Dnipro: no corridor joins them that way.
+    let m = dir.path().join("m.geojson");
+    std::fs::write(
+        &m,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"movement","id":"M-1","convoy_id":"C-1","window_start":"2026-03-05T06:00:00Z","window_end":"2026-03-05T20:00:00Z"},"geometry":{"type":"LineString","coordinates":[[30.523,50.45],[35.046,48.464]]}}]}"#,
+    )
+    .unwrap();
+    let pdf = dir.path().join("M-1.pdf");
+    let o = bin()
+        .arg("notify")
+        .args([data("corridors.geojson").as_path(), m.as_path()])
+        .args(["--movement", "M-1", "-o"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_exit(&o, 0, "notify");
+    let Some(t) = pdftotext(&pdf) else { return };
+    let line = t
+        .lines()
+        .find(|l| l.contains("Caution"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("the route runs") && line.contains("outside every corridor"),
+        "{t}"
+    );
 }

@@ -19,7 +19,7 @@ fn the_movements_tab_shows_every_state_with_its_reasons() {
     h.get_by_label_contains(
         "1 stretch in a closed corridor; 1 deviation from its approved area; 1 buffer-zone entry",
     );
-    h.get_by_label_contains("its window closed at 2026-03-02T20:00:00Z with no report");
+    h.get_by_label_contains("its window closed at 2026-03-02 20:00 UTC with no report");
     // WFP-09's window is after the data: 50 km/h over HC-01 (439.99 km) from 06:00 is 14:48.
     h.get_by_label_contains("arrives 2026-03-04 14:48, window closes 2026-03-04 18:00");
     // ICRC-04 moves without one.
@@ -43,9 +43,11 @@ fn with_the_time_slider_a_movement_is_under_way_with_its_arrival() {
     h.state_mut().session.timeline.t = 1_772_452_800.0;
     h.run_steps(2);
     h.get_by_label_contains("As of 2026-03-02 12:00 UTC (the time slider)");
-    // UN-01 and the two vessels (MV-SEA-2 reported first at 12:00); UN-08 and WFP-09 planned.
+    // UN-01 and the two vessels (MV-SEA-2 reported first at 12:00); WFP-09 planned;
+    // UN-08 late already: HC-03 at 45 km/h takes longer than its 8-hour window.
     h.get_by_label("3 under way");
-    h.get_by_label("2 planned");
+    h.get_by_label("1 planned");
+    h.get_by_label_contains("its route takes longer than its window at 45 km/h");
     click(&mut h, "MOV-001  UN-01");
     h.get_by_label("UNDER WAY");
     // Its last report by then, and the rest of HC-01 at 55 km/h from it.
@@ -93,8 +95,8 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
     click(&mut h, "Notify movement…");
     // A window's first frame only sizes it.
     h.run_steps(3);
-    // The next free id is filled in (MOV-004: the bundled ones skip it).
-    assert_eq!(h.state().settings.forms.notify.text.id, "MOV-004");
+    // The id after the highest in use (MOV-004 is missing: never reused).
+    assert_eq!(h.state().settings.forms.notify.text.id, "MOV-012");
     {
         let f = &mut h.state_mut().settings.forms.notify.text;
         f.convoy_id = "UN-12".into();
@@ -110,7 +112,7 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
     settle(&mut h);
     assert_eq!(h.state().session.new_movements.len(), 1);
     h.get_by_label("11 movements:");
-    h.get_by_label("Movement MOV-004");
+    h.get_by_label("Movement MOV-012");
     h.get_by_label("3 trucks");
     h.get_by_label("2 planned");
     // Saved, and the package written beside it.
@@ -135,7 +137,7 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
         2
     );
     assert_eq!(p["window_end"], "2026-03-05T18:00:00Z");
-    let pdf = dir.path().join("MOV-004.pdf");
+    let pdf = dir.path().join("MOV-012.pdf");
     h.state_mut()
         .export_to(ExportKind::NoticePackage, pdf.clone());
     wait_until(&mut h, |h| !h.state().busy());
@@ -143,7 +145,7 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
         assert!(pdf.with_extension(ext).exists(), "{ext}");
     }
     if let Some(t) = crate::report::pdftotext(&pdf) {
-        assert!(t.contains("movement MOV-004") && t.contains("UN-12"), "{t}");
+        assert!(t.contains("movement MOV-012") && t.contains("UN-12"), "{t}");
         assert!(t.contains("ILLUSTRATIVE DATA"), "{t}");
     }
 }

@@ -67,8 +67,31 @@ pub fn notify_window(
                 "The route being planned ({n} waypoints, {:.0} km/h) as a notified movement.",
                 session.route.speed_kmh
             ));
+            // What the parties will see: a route off the corridors, or in the zone.
+            if let Some(c) = &session.route.check {
+                if c.outside_m() > 0.0 {
+                    ui.colored_label(
+                        DEVIATION,
+                        format!(
+                            "Caution: {} of the route's {} runs outside every corridor.",
+                            crate::output::text::format_length_m(c.outside_m()),
+                            crate::output::text::format_length_m(c.length_m())
+                        ),
+                    );
+                }
+                if c.zone_m() > 0.0 {
+                    ui.colored_label(
+                        DEVIATION,
+                        format!(
+                            "Caution: {} of it runs inside the buffer zone.",
+                            crate::output::text::format_length_m(c.zone_m())
+                        ),
+                    );
+                }
+            }
             let form = &mut settings.forms.notify;
             let error = form.error.clone();
+            let before = form.text.clone();
             egui::Grid::new("notify form")
                 .num_columns(2)
                 .show(ui, |ui| {
@@ -120,6 +143,10 @@ pub fn notify_window(
                     );
                     field(ui, "notes", "Notes", &mut form.text.notes, "");
                 });
+            // A field changed: its old complaint goes.
+            if form.text != before {
+                form.error = None;
+            }
             if ui
                 .add_enabled(n >= 2, egui::Button::new("Add movement"))
                 .clicked()
