@@ -229,7 +229,10 @@ impl RouteEditor {
     }
 
     /// The route's shapes: legs green inside, red outside, orange in the zone; waypoints numbered.
-    pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
+    /// Draws the route: in full while its tool is in use (`active`), else
+    /// quiet: thin and dashed, small unnumbered waypoints, no stretch overlays.
+    pub fn paint(&self, projector: &Projector, painter: &egui::Painter, active: bool) {
+        let look = RouteLook::of(active);
         let mut out: Vec<Shape> = Vec::new();
         for (i, path) in self.leg_paths.iter().enumerate() {
             let leg = self.check.as_ref().and_then(|c| c.legs.get(i));
@@ -239,8 +242,12 @@ impl RouteEditor {
                 None => ROUTE_LINE,
             };
             let pts: Vec<Pos2> = path.iter().map(|c| to_screen(projector, *c)).collect();
-            out.push(Shape::line(pts, Stroke::new(3.0, colour)));
-            if let Some(l) = leg {
+            let stroke = Stroke::new(look.width, colour);
+            match look.dash {
+                Some((on, off)) => out.extend(Shape::dashed_line(&pts, stroke, on, off)),
+                None => out.push(Shape::line(pts, stroke)),
+            }
+            if let Some(l) = leg.filter(|_| look.overlays) {
                 for z in &l.zone_paths {
                     let pts: Vec<Pos2> = z.iter().map(|c| to_screen(projector, *c)).collect();
                     out.extend(Shape::dashed_line(
@@ -261,14 +268,18 @@ impl RouteEditor {
             let selected = self.selected == Some(i);
             out.push(Shape::circle_filled(
                 p,
-                7.0,
+                look.radius,
                 if selected {
                     super::map::style::HIGHLIGHT
                 } else {
                     Color32::WHITE
                 },
             ));
-            out.push(Shape::circle_stroke(p, 7.0, Stroke::new(2.0, ROUTE_LINE)));
+            out.push(Shape::circle_stroke(
+                p,
+                look.radius,
+                Stroke::new(2.0, ROUTE_LINE),
+            ));
         }
         // Incidents near the route: ringed twice in the route's colour.
         for n in &self.near {
@@ -281,6 +292,9 @@ impl RouteEditor {
             out.push(Shape::circle_stroke(p, 11.0, Stroke::new(2.0, ROUTE_LINE)));
         }
         painter.extend(out);
+        if !look.numbers {
+            return;
+        }
         // A number only where it does not sit on an earlier one (close waypoints at low zoom).
         let mut numbered: Vec<Pos2> = Vec::new();
         for (i, c) in self.route.waypoints.iter().enumerate() {
@@ -296,6 +310,40 @@ impl RouteEditor {
                 egui::FontId::proportional(9.0),
                 Color32::BLACK,
             );
+        }
+    }
+}
+
+/// How the route is drawn: in full while edited, quiet otherwise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RouteLook {
+    width: f32,
+    /// Dash and gap lengths (points), or a solid line.
+    dash: Option<(f32, f32)>,
+    radius: f32,
+    numbers: bool,
+    /// Deviation and zone stretches drawn over the legs.
+    overlays: bool,
+}
+
+impl RouteLook {
+    fn of(active: bool) -> RouteLook {
+        if active {
+            RouteLook {
+                width: 3.0,
+                dash: None,
+                radius: 7.0,
+                numbers: true,
+                overlays: true,
+            }
+        } else {
+            RouteLook {
+                width: 2.0,
+                dash: Some((8.0, 6.0)),
+                radius: 3.5,
+                numbers: false,
+                overlays: false,
+            }
         }
     }
 }
@@ -365,5 +413,13 @@ mod tests {
         r.begin_drag(0);
         r.end_drag();
         assert_eq!(r.undo.len(), depth);
+    }
+
+    #[test]
+    fn the_route_is_quiet_when_its_tool_is_off() {
+        let (on, off) = (RouteLook::of(true), RouteLook::of(false));
+        assert!(on.dash.is_none() && on.numbers && on.overlays);
+        assert!(off.dash.is_some() && !off.numbers && !off.overlays);
+        assert!(off.width < on.width && off.radius < on.radius);
     }
 }

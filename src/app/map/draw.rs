@@ -27,6 +27,8 @@ pub struct LayersPlugin<'a> {
 /// The route being edited, the replay and flashing alerts, over the layers.
 pub struct OverlayPlugin<'a> {
     pub route: Option<&'a crate::app::route_editor::RouteEditor>,
+    /// The Route tool is in use (the route drawn in full, else quiet).
+    pub route_active: bool,
     pub timeline: Option<&'a crate::app::timeline::Timeline>,
     /// Stretch paths of new alerts with their age in seconds.
     pub flashes: Vec<(Vec<Coord>, f32)>,
@@ -41,7 +43,7 @@ impl Paint for OverlayPlugin<'_> {
             r.paint(projector, painter);
         }
         if let Some(r) = self.route {
-            r.paint(projector, painter);
+            r.paint(projector, painter, self.route_active);
         }
         if let Some(path) = &self.selected_alert {
             painter.add(Shape::line(

@@ -147,6 +147,7 @@ impl MapView {
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
+                route_active: session.tool == Tool::Route,
                 timeline: session.timeline.enabled.then_some(&session.timeline),
                 flashes,
                 selected_alert: session
