@@ -143,6 +143,7 @@ impl MapView {
                 places: self.places.as_ref(),
                 zoom,
                 banner: illustrative,
+                lines: line_names(session),
             }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
@@ -328,4 +329,41 @@ fn interaction(
         dragging: pointer.filter(|_| response.dragged()).map(to_coord),
         drag_stop: response.drag_stopped(),
     }
+}
+
+/// The corridors', grain lanes' and planned route's names, with their lines
+/// and colours, for the labels (visible layers only).
+fn line_names(session: &Session) -> Vec<(String, &[geo::Coord], eframe::egui::Color32)> {
+    use crate::model::Role;
+    let mut out = Vec::new();
+    for l in session.layers.iter().filter(|l| l.style.visible) {
+        for f in &l.layer.features {
+            let role = l.effective_role(f.role);
+            if !matches!(role, Role::Corridor | Role::GrainRoute) {
+                continue;
+            }
+            let Some(name) = f.id.clone().or_else(|| f.prop_text("name")) else {
+                continue;
+            };
+            let colour = style::role_colour(role);
+            match &f.geometry {
+                Some(geo::Geometry::LineString(line)) => out.push((name, &line.0[..], colour)),
+                Some(geo::Geometry::MultiLineString(m)) => {
+                    if let Some(line) = m.0.iter().max_by_key(|l| l.0.len()) {
+                        out.push((name, &line.0[..], colour));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // The route's name on its longest leg (densified: its middle is on the line).
+    if let Some(leg) = session.route.leg_paths.iter().max_by_key(|l| l.len()) {
+        out.push((
+            session.route.route.name.clone(),
+            &leg[..],
+            crate::app::route_editor::ROUTE_LINE,
+        ));
+    }
+    out
 }
