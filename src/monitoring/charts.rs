@@ -334,6 +334,16 @@ fn square(x: f32, y: f32, r: f32) -> Vec<(f32, f32)> {
 }
 
 /// Time off-corridor per convoy (the 25 longest), horizontal bars in hours.
+/// The three charts' heights on a page of `total` points (less the gaps):
+/// the time off-corridor chart as tall as its `bars` need (12 points a bar
+/// and its axis, at least 60, at most a third), the other two sharing the rest.
+pub fn chart_heights(total: f32, bars: usize) -> [f32; 3] {
+    let third = total / 3.0;
+    let off = (bars.min(25) as f32 * 12.0 + 40.0).clamp(60.0, third);
+    let rest = (total - off) / 2.0;
+    [rest, rest, off]
+}
+
 pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: f32, h: f32) {
     let shown: Vec<&(String, f64)> = m.off_corridor_s.iter().take(25).collect();
     let more = m.off_corridor_s.len().saturating_sub(shown.len());
@@ -399,5 +409,19 @@ pub fn time_off_corridor(c: &mut dyn Canvas, m: &Monitoring, x: f32, y: f32, w: 
             Align::Centre,
         );
         v += step;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bar_chart_takes_what_its_bars_need_and_the_others_the_rest() {
+        // Five convoys off corridor: 5 x 12 + 40 = 100 points, the rest shared.
+        assert_eq!(super::chart_heights(700.0, 5), [300.0, 300.0, 100.0]);
+        // None: the "no timed deviation" note needs 60.
+        assert_eq!(super::chart_heights(700.0, 0), [320.0, 320.0, 60.0]);
+        // Many: never more than a third.
+        let [a, b, c] = super::chart_heights(600.0, 25);
+        assert_eq!((a, b, c), (200.0, 200.0, 200.0));
     }
 }

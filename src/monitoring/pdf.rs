@@ -465,13 +465,15 @@ pub fn render(
     n += 1;
     page(&mut p, n, &footer, |c, w, h| {
         let cw = w - 2.0 * MARGIN;
-        let ch = (h - 2.0 * MARGIN - 40.0) / 3.0 - 24.0;
+        // The bar chart takes what its bars need; the other two the rest.
+        let [a, b, off] =
+            charts::chart_heights(h - 2.0 * MARGIN - 40.0 - 72.0, m.off_corridor_s.len());
         let mut y = MARGIN + 16.0;
-        charts::incidents_per_day(c, m, MARGIN, y, cw, ch);
-        y += ch + 36.0;
-        charts::depth_over_time(c, m, MARGIN, y, cw, ch);
-        y += ch + 36.0;
-        charts::time_off_corridor(c, m, MARGIN, y, cw, ch);
+        charts::incidents_per_day(c, m, MARGIN, y, cw, a);
+        y += a + 36.0;
+        charts::depth_over_time(c, m, MARGIN, y, cw, b);
+        y += b + 36.0;
+        charts::time_off_corridor(c, m, MARGIN, y, cw, off);
     });
     let stretches = Table {
         title: "Deviations and buffer-zone entries",
