@@ -149,8 +149,17 @@ fn presets_ui(ui: &mut egui::Ui, f: &mut ZoneFilter, a: &Analysis) {
 
 /// The cells after the incident's name.
 fn incident_row_ui(ui: &mut egui::Ui, i: &IncidentInfo) {
-    ui.label(&i.category);
-    ui.label(&i.time);
+    // Narrow columns keep the depth in view: a long category wraps, and a
+    // time is shown to the minute (the whole of it on hover).
+    ui.scope(|ui| {
+        ui.set_max_width(105.0);
+        ui.add(egui::Label::new(&i.category).wrap());
+    });
+    let short = match i.time.split_once('T') {
+        Some((d, t)) if t.len() >= 5 => format!("{d} {}", &t[..5]),
+        _ => i.time.clone(),
+    };
+    ui.label(short).on_hover_text(&i.time);
     ui.label(if i.inside {
         RichText::new("inside").color(ZONE_ENTRY)
     } else {
