@@ -211,6 +211,9 @@ pub struct Analysis {
     pub incidents: Vec<IncidentInfo>,
     /// The zone's sectors, in order.
     pub sectors: Vec<String>,
+    /// Each notified movement's plan and its convoy's index (made once here,
+    /// not per frame: a plan reads every layer).
+    pub plans: Vec<(crate::analysis::movements::Plan, Option<usize>)>,
     pub bands: Vec<Band>,
     /// Track features holding a fix the analysis dropped as a jump, by
     /// (layer, feature): their lines without it (none for a dropped report),
@@ -328,6 +331,22 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
     );
     let all = SpatialIndex::of_layers(&scn.layers);
     let cleaned = cleaned_tracks(&scn.layers, &convoys);
+    let by_id: std::collections::HashMap<&str, usize> = convoys
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.convoy_id.as_str(), k))
+        .collect();
+    let plans = scn
+        .notified
+        .movements
+        .iter()
+        .map(|m| {
+            (
+                crate::analysis::movements::plan(&scn, m),
+                by_id.get(m.convoy_id.as_str()).copied(),
+            )
+        })
+        .collect();
     let mut bands = Vec::new();
     bands_of(&scn.allowed, &mut bands);
     bands_of(&scn.zone, &mut bands);
@@ -339,6 +358,7 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         results,
         incidents,
         sectors,
+        plans,
         bands,
         cleaned,
     }

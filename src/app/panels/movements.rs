@@ -48,18 +48,17 @@ fn window_short(w: Option<(f64, f64)>) -> String {
 }
 
 /// Each movement with its plan and status as of `now`.
-fn statuses(a: &Analysis, now: f64) -> Vec<(&Movement, Plan, Status)> {
+fn statuses(a: &Analysis, now: f64) -> Vec<(&Movement, &Plan, Status)> {
     a.scn
         .notified
         .movements
         .iter()
-        .map(|m| {
-            let k = a.convoys.iter().position(|c| c.convoy_id == m.convoy_id);
-            let plan = movements::plan(&a.scn, m);
+        .zip(&a.plans)
+        .map(|(m, (plan, k))| {
             let status = movements::status(
                 m,
-                &plan,
-                k.map(|k| &a.convoys[k]),
+                plan,
+                k.and_then(|k| a.convoys.get(k)),
                 k.and_then(|k| a.results.get(k)).map(|r| &r.report),
                 now,
             );
