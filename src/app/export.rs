@@ -174,7 +174,10 @@ pub fn export_body(
     let counted = format!("{stretches} stretches");
     Some(Ok(match kind {
         ExportKind::StretchesCsv => (
-            Body::Text(export::stretches_csv(export::stretch_rows(checks.iter()))),
+            Body::Text(export::stretches_csv(
+                export::stretch_rows(checks.iter()),
+                illustrative,
+            )),
             counted,
         ),
         ExportKind::StretchesGeojson => (
@@ -204,7 +207,10 @@ pub fn export_body(
                 " (as filtered)"
             };
             (
-                Body::Text(export::incidents_csv(shown.iter().filter(|i| i.inside))),
+                Body::Text(export::incidents_csv(
+                    shown.iter().filter(|i| i.inside),
+                    illustrative,
+                )),
                 format!("{inside} incidents in the zone{note}"),
             )
         }

@@ -219,12 +219,12 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     if let Some(path) = &args.csv {
         save(
             path,
-            &export::stretches_csv(export::stretch_rows(checks.iter())),
+            &export::stretches_csv(export::stretch_rows(checks.iter()), illustrative),
         )?;
     }
     if let Some(path) = &args.incidents_csv {
         let inside = overview.incidents.iter().filter(|i| i.inside);
-        save(path, &export::incidents_csv(inside))?;
+        save(path, &export::incidents_csv(inside, illustrative))?;
     }
     if let Some(path) = &args.output {
         save(path, &export::report_json(&report))?;

@@ -462,19 +462,22 @@ fn maritime_rows(
 /// Every stretch of the period as CSV (the full list beside a cut table):
 /// the one stretches CSV (`output::export::stretches_csv`).
 pub fn stretches_csv(m: &Monitoring) -> String {
-    crate::output::export::stretches_csv(m.stretches.iter().map(|r| StretchCsvRow {
-        convoy_id: &r.convoy_id,
-        kind: r.kind,
-        number: r.number,
-        stretch: &r.stretch,
-        corridor_ids: r.corridor_ids.as_deref(),
-    }))
+    crate::output::export::stretches_csv(
+        m.stretches.iter().map(|r| StretchCsvRow {
+            convoy_id: &r.convoy_id,
+            kind: r.kind,
+            number: r.number,
+            stretch: &r.stretch,
+            corridor_ids: r.corridor_ids.as_deref(),
+        }),
+        m.request.illustrative,
+    )
 }
 
 /// Every incident inside the zone in the period: the one incidents CSV
 /// (`output::export::incidents_csv`).
 pub fn incidents_csv(m: &Monitoring) -> String {
-    crate::output::export::incidents_csv(m.incidents.iter())
+    crate::output::export::incidents_csv(m.incidents.iter(), m.request.illustrative)
 }
 
 fn row(

@@ -8,7 +8,7 @@ pub use super::field::{route_gpx, route_kml, stretches_fgb, stretches_gpkg, stre
 use crate::analysis::ConvoyResult;
 use crate::analysis::incidents::IncidentInfo;
 use crate::analysis::{ConvoyCheck, Stretch};
-use crate::output::report::{IncidentRow, Report, StretchEntry, round_deg};
+use crate::output::report::{ILLUSTRATIVE_NOTE, IncidentRow, Report, StretchEntry, round_deg};
 use serde_json::{Value, json};
 
 /// Header of the stretches CSV (`docs/layers.md`, "Exports").
@@ -64,18 +64,39 @@ pub fn stretch_rows<'a>(
     })
 }
 
+/// The last column of a CSV made from the bundled scenario.
+pub const ILLUSTRATIVE_COLUMN: &str = "illustrative_data";
+
+/// `cells`, and `note` after them when `illustrative`.
+fn with_note<S: AsRef<str>>(cells: &[S], illustrative: bool, note: &str) -> Vec<String> {
+    let mut v: Vec<String> = cells.iter().map(|c| c.as_ref().to_string()).collect();
+    if illustrative {
+        v.push(note.to_string());
+    }
+    v
+}
+
 fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
 /// The stretches CSV: one row per deviation or zone entry (empty cells for
 /// nulls), as `check --csv`, the app's export and the report's side file write it.
-pub fn stretches_csv<'a>(rows: impl Iterator<Item = StretchCsvRow<'a>>) -> String {
+/// `illustrative`: made from the bundled scenario, every row ends with the
+/// column `illustrative_data` saying so (a row copied elsewhere keeps it).
+pub fn stretches_csv<'a>(
+    rows: impl Iterator<Item = StretchCsvRow<'a>>,
+    illustrative: bool,
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(STRETCH_COLUMNS);
+    let _ = w.write_record(with_note(
+        &STRETCH_COLUMNS,
+        illustrative,
+        ILLUSTRATIVE_COLUMN,
+    ));
     for r in rows {
         let s = StretchEntry::of(r.stretch);
-        let _ = w.write_record([
+        let cells = [
             r.convoy_id.to_string(),
             r.kind.to_string(),
             r.number.to_string(),
@@ -90,7 +111,8 @@ pub fn stretches_csv<'a>(rows: impl Iterator<Item = StretchCsvRow<'a>>) -> Strin
             r.corridor_ids.map(|v| v.join(";")).unwrap_or_default(),
             crate::output::text::mgrs(r.stretch.start),
             crate::output::text::mgrs(r.stretch.end),
-        ]);
+        ];
+        let _ = w.write_record(with_note(&cells, illustrative, ILLUSTRATIVE_NOTE));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -155,12 +177,20 @@ pub const INCIDENT_COLUMNS: [&str; 8] = [
 /// The incidents CSV: one row per incident given (`check --incidents-csv`
 /// and the report's side file give those inside the zone), with the report's
 /// figures (`output::report::IncidentRow`) and the MGRS reference.
-pub fn incidents_csv<'a>(incidents: impl Iterator<Item = &'a IncidentInfo>) -> String {
+/// `illustrative`: as for [`stretches_csv`].
+pub fn incidents_csv<'a>(
+    incidents: impl Iterator<Item = &'a IncidentInfo>,
+    illustrative: bool,
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(INCIDENT_COLUMNS);
+    let _ = w.write_record(with_note(
+        &INCIDENT_COLUMNS,
+        illustrative,
+        ILLUSTRATIVE_COLUMN,
+    ));
     for i in incidents {
         let r = IncidentRow::of(i);
-        let _ = w.write_record([
+        let cells = [
             r.id,
             r.category,
             r.time,
@@ -169,7 +199,8 @@ pub fn incidents_csv<'a>(incidents: impl Iterator<Item = &'a IncidentInfo>) -> S
             opt(r.depth_m),
             opt(r.distance_to_contact_m),
             crate::output::text::mgrs(i.pos),
-        ]);
+        ];
+        let _ = w.write_record(with_note(&cells, illustrative, ILLUSTRATIVE_NOTE));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -176,6 +176,10 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
             .arg(p("s.gpkg"))
             .arg("--fgb")
             .arg(p("s.fgb"))
+            .arg("--csv")
+            .arg(p("s.csv"))
+            .arg("--incidents-csv")
+            .arg(p("i.csv"))
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
@@ -199,6 +203,26 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
             .unwrap_or_default()
             .to_string();
         kml.push_str(&format!("\n[fgb] {fd}"));
+        // The CSVs: a last column on every row (a copied row keeps it), the header naming it.
+        for (tag, f) in [("stretches", "s.csv"), ("incidents", "i.csv")] {
+            let text = std::fs::read_to_string(p(f)).unwrap();
+            let mut rows = csv::Reader::from_reader(text.as_bytes());
+            let last = rows.headers().unwrap().iter().last().unwrap().to_string();
+            let cells: Vec<String> = rows
+                .records()
+                .map(|r| r.unwrap().iter().last().unwrap().to_string())
+                .collect();
+            assert!(!cells.is_empty(), "{tag}: {text}");
+            let marked = cells.iter().all(|c| c.starts_with("ILLUSTRATIVE DATA"));
+            kml.push_str(&format!(
+                "\n[{tag} csv] {last} {}",
+                if marked {
+                    "ILLUSTRATIVE on every row"
+                } else {
+                    "-"
+                }
+            ));
+        }
         (stdout_json(&out), geo, kml)
     };
     let (report, geo, kml) = check(names.iter().map(|n| data(n)).collect(), "bundled");
@@ -212,6 +236,10 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
     assert!(kml.contains("<description>ILLUSTRATIVE DATA"), "{kml}");
     assert!(kml.contains("[gpkg] ILLUSTRATIVE DATA"), "{kml}");
     assert!(kml.contains("[fgb] ILLUSTRATIVE DATA"), "{kml}");
+    for tag in ["stretches", "incidents"] {
+        let want = format!("[{tag} csv] illustrative_data ILLUSTRATIVE on every row");
+        assert!(kml.contains(&want), "{kml}");
+    }
     let own: Vec<_> = names
         .iter()
         .map(|n| {
