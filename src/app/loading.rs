@@ -138,7 +138,7 @@ impl CorridorApp {
                         "online tiles need the network; where a tile does not come, the bundled Natural Earth basemap shows beneath",
                     );
                 }
-                self.runtime.map.set_tiles(tiles);
+                self.runtime.map.set_tiles(tiles, choice.url().as_deref());
                 self.settings.tile_choice = choice;
             }
             Err(e) => self.warn(e),

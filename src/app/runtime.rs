@@ -30,6 +30,8 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(ctx: egui::Context) -> Self {
+        // Tiles that do not load are only logged by walkers: keep those lines for the map.
+        super::map::install_tile_logger();
         Self {
             jobs: Jobs::new(ctx.clone()),
             map: MapView::default(),

@@ -595,4 +595,5 @@ mod reopen;
 mod replay_live;
 mod route_tool;
 mod sectors;
+mod tile_badge;
 mod vessels;

@@ -10,9 +10,11 @@ mod labels;
 mod plugin;
 pub mod projection;
 pub mod style;
+mod tile_failures;
 mod tiles;
 mod tools;
 
+pub use tile_failures::install as install_tile_logger;
 pub use tiles::XyzSource;
 
 use super::command::Command;
@@ -49,6 +51,8 @@ pub struct MapView {
     pub pending_fit: bool,
     /// Where a query drag started.
     drag_start: Option<Coord>,
+    /// The online tiles that did not load since they were chosen.
+    pub tile_failures: tile_failures::TileFailures,
 }
 
 impl Default for MapView {
@@ -68,6 +72,7 @@ impl Default for MapView {
             pending_zoom: None,
             pending_fit: true,
             drag_start: None,
+            tile_failures: Default::default(),
         }
     }
 }
@@ -85,9 +90,11 @@ pub(super) struct Interaction {
 }
 
 impl MapView {
-    /// Swaps the tile source (the offline basemap stays beneath).
-    pub fn set_tiles(&mut self, tiles: Option<Box<dyn Tiles>>) {
+    /// Swaps the tile source (the offline basemap stays beneath); `url`: where
+    /// online tiles come from, whose failures the map then counts.
+    pub fn set_tiles(&mut self, tiles: Option<Box<dyn Tiles>>, url: Option<&str>) {
         self.tiles = tiles;
+        self.tile_failures = tile_failures::TileFailures::start(url);
     }
 
     /// Draws the map with the session's layers and tools; clicks and drags become commands.
@@ -116,6 +123,8 @@ impl MapView {
             ui.ctx().request_repaint();
         }
         self.paint_land_beneath_tiles(ui);
+        self.tile_failures.update();
+        let failures = &self.tile_failures;
         let illustrative = session
             .layers
             .iter()
@@ -168,6 +177,9 @@ impl MapView {
         let shown = map.show(ui, |ui, response, projector, _memory| {
             if illustrative {
                 illustrative_banner(ui, projector.clip_rect());
+            }
+            if failures.count > 0 {
+                tile_failure_badge(ui, projector.clip_rect(), failures);
             }
             // Attribution, as the sources require.
             ui.painter().text(
@@ -222,6 +234,43 @@ fn illustrative_banner(ui: &mut egui::Ui, clip: egui::Rect) {
     );
     // A label (not paint), so that it is read by accessibility as any text is.
     ui.put(rect, egui::Label::new(text).selectable(false));
+}
+
+/// Online tiles that did not load: how many, why, and that the basemap shows
+/// beneath (bottom left, clear of the credit line at the bottom right).
+fn tile_failure_badge(ui: &mut egui::Ui, clip: egui::Rect, f: &tile_failures::TileFailures) {
+    let ink = Color32::from_rgb(120, 60, 0);
+    let tiles = if f.count == 1 { "tile" } else { "tiles" };
+    let text = format!(
+        "{} {tiles} did not load: {}. The bundled basemap shows beneath.",
+        f.count, f.reason
+    );
+    let font = egui::FontId::proportional(12.0);
+    let wrap = (clip.width() - 24.0).max(80.0);
+    let galley = ui
+        .painter()
+        .layout(text.clone(), font.clone(), ink, wrap.min(520.0));
+    let at = egui::pos2(clip.left() + 10.0, clip.bottom() - 26.0 - galley.size().y);
+    let rect = egui::Rect::from_min_size(at, galley.size());
+    let bg = rect.expand2(egui::vec2(6.0, 4.0));
+    let painter = ui.painter().with_clip_rect(clip);
+    painter.rect_filled(bg, 4.0, Color32::from_rgba_unmultiplied(255, 248, 225, 235));
+    painter.rect_stroke(
+        bg,
+        4.0,
+        egui::Stroke::new(1.0, ink),
+        egui::StrokeKind::Inside,
+    );
+    ui.put(
+        rect,
+        egui::Label::new(egui::RichText::new(text).font(font).color(ink))
+            .wrap()
+            .selectable(false),
+    )
+    .on_hover_text(format!(
+        "The last failure, as the tile fetcher wrote it:\n{}",
+        f.line
+    ));
 }
 
 /// The incidents the Buffer zone tab's filter leaves out, so the map shows what the table shows.

@@ -22,6 +22,19 @@ impl TileChoice {
         }
     }
 
+    /// Where this choice's tiles come from (a tile's URL or the template), for online tiles.
+    pub fn url(&self) -> Option<String> {
+        match self {
+            TileChoice::OpenStreetMap => Some(OpenStreetMap.tile_url(TileId {
+                x: 0,
+                y: 0,
+                zoom: 0,
+            })),
+            TileChoice::Custom(t) => Some(t.clone()),
+            TileChoice::Offline | TileChoice::PmTiles(_) => None,
+        }
+    }
+
     /// The tiles for this choice (`None` for the offline basemap), or why not.
     pub fn tiles(&self, ctx: &egui::Context) -> Result<Option<Box<dyn Tiles>>, String> {
         let cache = std::env::var_os("XDG_CACHE_HOME")

@@ -1,0 +1,62 @@
+//! Issue 24, the map: online tiles that failed were said only in a log line
+//! (walkers logs them; the app had no logger, so nowhere at all). The map now
+//! carries a badge with the reason and the count, for the source in use.
+
+use super::{app_on, click, wait_until};
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::io::{Read, Write};
+
+/// A tile server on 127.0.0.1 that answers every request 404.
+fn server_answering_404() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nno tiles\n",
+                );
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn tiles_that_fail_are_counted_on_the_map_with_the_reason() {
+    let port = server_answering_404();
+    let mut h = app_on(vec![super::data("corridors.geojson")]);
+    assert!(h.query_by_label_contains("did not load").is_none());
+    h.state_mut().settings.custom_tile_url =
+        format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png");
+    click(&mut h, "Basemap");
+    click(&mut h, "Use custom XYZ tiles");
+    wait_until(&mut h, |h| {
+        h.query_by_label_contains("did not load").is_some()
+    });
+    let badge = h
+        .get_by_label_contains("did not load")
+        .accesskit_node()
+        .value() // a Label's text is its accesskit value
+        .unwrap_or_default();
+    // "3 tiles did not load: …": a count of at least one.
+    let n: usize = badge
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(n >= 1, "{badge}");
+    assert!(
+        badge.contains("the server answered client error (404 Not Found)")
+            && badge.contains("The bundled basemap shows beneath"),
+        "{badge}"
+    );
+    // Back to the offline basemap: nothing failed there.
+    click(&mut h, "Basemap");
+    click(&mut h, "Bundled Natural Earth (offline)");
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("did not load").is_none());
+}
