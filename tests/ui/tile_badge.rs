@@ -3,6 +3,7 @@
 //! carries a badge with the reason and the count, for the source in use.
 
 use super::{app_on, click, wait_until};
+use eframe::egui;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::io::{Read, Write};
 

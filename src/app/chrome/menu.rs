@@ -17,7 +17,13 @@ pub fn menu_ui(
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu_ui(ui, settings, feed, out));
-        ui.menu_button("Basemap", |ui| basemap_menu_ui(ui, settings, out));
+        // It holds a text field: a click into it must not close the menu
+        // (a menu closes on any click inside by default); its choices close it themselves.
+        let typing = egui::containers::menu::MenuConfig::new()
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+        egui::containers::menu::MenuButton::new("Basemap")
+            .config(typing)
+            .ui(ui, |ui| basemap_menu_ui(ui, settings, out));
         ui.menu_button("View", |ui| {
             if ui.button("Zoom to all layers").clicked() {
                 out.push(Command::ZoomToAll);

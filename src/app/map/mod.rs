@@ -261,12 +261,17 @@ fn tile_failure_badge(ui: &mut egui::Ui, clip: egui::Rect, f: &tile_failures::Ti
         egui::Stroke::new(1.0, ink),
         egui::StrokeKind::Inside,
     );
-    ui.put(
-        rect,
-        egui::Label::new(egui::RichText::new(text).font(font).color(ink))
-            .wrap()
-            .selectable(false),
-    )
+    let left = egui::UiBuilder::new()
+        .max_rect(rect)
+        .layout(egui::Layout::top_down(egui::Align::Min));
+    ui.scope_builder(left, |ui| {
+        ui.add(
+            egui::Label::new(egui::RichText::new(text).font(font).color(ink))
+                .wrap()
+                .selectable(false),
+        )
+    })
+    .inner
     .on_hover_text(format!(
         "The last failure, as the tile fetcher wrote it:\n{}",
         f.line
