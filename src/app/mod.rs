@@ -206,6 +206,7 @@ impl CorridorApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| runtime.map.show(ui, session, settings, out));
+        panels::resize_grip(ui.ctx(), side.response.rect);
     }
 }
 

@@ -590,10 +590,10 @@ fn home_key_shows_every_layer() {
 }
 
 mod files;
+mod furniture;
 mod movements;
 mod reopen;
 mod replay_live;
 mod route_tool;
 mod sectors;
-mod tile_badge;
 mod vessels;

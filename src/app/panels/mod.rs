@@ -65,3 +65,24 @@ pub fn side_ui(
             Tab::Live => live::live_ui(ui, session, feed, listener, settings, out),
         });
 }
+
+/// A grip on the side panel's edge, so that the user sees it can be dragged
+/// wider (egui's resize edge is a faint line until hovered). Painted after
+/// the map, just inside the edge: egui's resize area reaches a few points
+/// either side of it, but the map takes the pointer on its own side.
+/// How far inside the panel's edge the grip's middle is (points).
+pub const GRIP_INSET: f32 = 4.0;
+
+pub fn resize_grip(ctx: &egui::Context, panel: egui::Rect) {
+    let painter = ctx.layer_painter(egui::LayerId::background());
+    let x = panel.right();
+    let mid = panel.center().y;
+    let line = egui::Stroke::new(1.0, egui::Color32::from_gray(110));
+    painter.vline(x, panel.y_range(), line);
+    let at = egui::pos2(x - GRIP_INSET, mid);
+    let grip = egui::Rect::from_center_size(at, egui::vec2(7.0, 44.0));
+    painter.rect_filled(grip, 3.0, egui::Color32::from_gray(120));
+    for dy in [-10.0, 0.0, 10.0] {
+        painter.circle_filled(at + egui::vec2(0.0, dy), 1.5, egui::Color32::from_gray(235));
+    }
+}

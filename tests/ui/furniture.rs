@@ -1,6 +1,5 @@
-//! Issue 24, the map: online tiles that failed were said only in a log line
-//! (walkers logs them; the app had no logger, so nowhere at all). The map now
-//! carries a badge with the reason and the count, for the source in use.
+//! Issue 24, the map's furniture: a badge for tiles that failed, a grip on
+//! the side panel's edge.
 
 use super::{app_on, click, wait_until};
 use eframe::egui;
@@ -26,6 +25,9 @@ fn server_answering_404() -> u16 {
     port
 }
 
+/// Online tiles that failed were said only in a log line (walkers logs them;
+/// the app had no logger, so nowhere at all). The map now carries a badge
+/// with the reason and the count, for the source in use.
 #[test]
 fn tiles_that_fail_are_counted_on_the_map_with_the_reason() {
     let port = server_answering_404();
@@ -60,4 +62,39 @@ fn tiles_that_fail_are_counted_on_the_map_with_the_reason() {
     click(&mut h, "Bundled Natural Earth (offline)");
     h.run_steps(3);
     assert!(h.query_by_label_contains("did not load").is_none());
+}
+
+/// The side panel's resize edge was invisible (a faint line until hovered).
+/// A grip is drawn at the middle of the edge; dragging it widens the panel.
+#[test]
+fn the_side_panel_is_widened_by_dragging_its_grip() {
+    let mut h = app_on(vec![super::data("corridors.geojson")]);
+    let before = h.state().settings.side_width;
+    // The grip: just inside the panel's right edge (the map takes the pointer
+    // past it), half-way down the panel (below the tabs, above the log).
+    let tabs = h.get_by_label("Layers").rect();
+    let log = h.get_by_label_contains("messages:").rect();
+    let grip = egui::pos2(before - 4.0, (tabs.top() + log.top()) / 2.0);
+    let to = grip + egui::vec2(120.0, 0.0);
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(grip));
+    h.run_steps(2);
+    h.event(button(grip, true));
+    h.run_steps(2);
+    for i in 1..=6 {
+        h.event(egui::Event::PointerMoved(
+            grip + (to - grip) * (i as f32 / 6.0),
+        ));
+        h.run_steps(1);
+    }
+    h.event(button(to, false));
+    h.run_steps(3);
+    let after = h.state().settings.side_width;
+    // The edge follows the pointer.
+    assert!((after - to.x).abs() < 2.0, "{before} → {after}");
 }
