@@ -248,7 +248,14 @@ impl Timeline {
             .and_then(|tr| position_at(tr, self.t))
     }
 
-    pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
+    /// Draws the trails, the stretches so far and the convoys; `labels`: where
+    /// each convoy's id goes, as the map's labels placed it.
+    pub fn paint(
+        &self,
+        projector: &Projector,
+        painter: &egui::Painter,
+        labels: &std::collections::HashMap<String, (egui::Pos2, egui::Align2)>,
+    ) {
         let Some(d) = &self.data else { return };
         let trail_colour = crate::app::map::style::TRACK;
         for tr in &d.tracks {
@@ -294,39 +301,48 @@ impl Timeline {
                 Stroke::new(4.0, colour),
             ));
         }
-        for tr in &d.tracks {
-            if let Some(c) = position_at(tr, self.t) {
-                let p = to_screen(projector, c);
-                let followed = self.follow.as_deref() == Some(tr.convoy_id.as_str());
-                painter.circle(
-                    p,
-                    if followed { 8.0 } else { 6.0 },
-                    Color32::WHITE,
-                    Stroke::new(
-                        2.5,
-                        if followed {
-                            super::map::style::HIGHLIGHT
-                        } else {
-                            trail_colour
-                        },
-                    ),
-                );
-                // Labels near the map's right edge go to the left of the marker, not off the map.
-                let near_edge = p.x > projector.clip_rect().right() - 90.0;
-                let (offset, align) = if near_edge {
-                    (egui::vec2(-9.0, -9.0), egui::Align2::RIGHT_BOTTOM)
-                } else {
-                    (egui::vec2(9.0, -9.0), egui::Align2::LEFT_BOTTOM)
-                };
+        for (id, c, followed) in self.markers() {
+            let p = to_screen(projector, c);
+            painter.circle(
+                p,
+                if followed { 8.0 } else { 6.0 },
+                Color32::WHITE,
+                Stroke::new(
+                    2.5,
+                    if followed {
+                        super::map::style::HIGHLIGHT
+                    } else {
+                        trail_colour
+                    },
+                ),
+            );
+            // Where the map's labels left room for it (beside the marker, clear
+            // of place names, line names and the other convoys' labels).
+            if let Some((at, align)) = labels.get(&id) {
                 painter.text(
-                    p + offset,
-                    align,
-                    &tr.convoy_id,
+                    *at,
+                    *align,
+                    &id,
                     egui::FontId::proportional(12.0),
                     Color32::BLACK,
                 );
             }
         }
+    }
+
+    /// Each replayed convoy where it is at the slider's time: (id, lon/lat, followed).
+    pub fn markers(&self) -> Vec<(String, Coord, bool)> {
+        let Some(d) = &self.data else {
+            return Vec::new();
+        };
+        d.tracks
+            .iter()
+            .filter_map(|tr| {
+                let c = position_at(tr, self.t)?;
+                let followed = self.follow.as_deref() == Some(tr.convoy_id.as_str());
+                Some((tr.convoy_id.clone(), c, followed))
+            })
+            .collect()
     }
 }
 

@@ -1,12 +1,17 @@
-//! Labels: the names of corridors, grain lanes and the planned route along
-//! their lines, then place names (GeoNames, offline): more places as the map
-//! zooms in, larger places first, never two labels on top of each other.
+//! Labels: the replayed convoys' ids beside their markers, the names of
+//! corridors, grain lanes and the planned route along their lines, then place
+//! names (GeoNames, offline): more places as the map zooms in, larger places
+//! first, never two labels on top of each other.
 
 use super::plugin::Paint;
 use super::projection::{to_screen, viewport_bbox};
 use crate::places::Gazetteer;
 use eframe::egui::{self, Align2, Color32, FontId, Rect, Stroke};
 use walkers::Projector;
+
+/// Where each replayed convoy's id is written: its anchor and alignment,
+/// placed here and drawn by the replay over its marker.
+pub type Placed = std::cell::RefCell<std::collections::HashMap<String, (egui::Pos2, Align2)>>;
 
 /// Most labels drawn at once.
 const MAX_LABELS: usize = 160;
@@ -18,17 +23,76 @@ pub struct PlaceLabels<'a> {
     pub banner: bool,
     /// Lines named on the map: (name, lon/lat vertices, colour).
     pub lines: Vec<(String, &'a [geo::Coord], Color32)>,
+    /// Replayed convoys (id, lon/lat): their ids are placed first, and nothing
+    /// else is written over them or their markers.
+    pub convoys: Vec<(String, geo::Coord)>,
+    pub placed: &'a Placed,
 }
 
-/// Where a line's name goes: the middle of its vertices inside `clip`
-/// (screen positions), if any are.
-pub fn line_label_at(points: &[egui::Pos2], clip: Rect) -> Option<egui::Pos2> {
+/// The four places beside a marker a label may take, in order of preference:
+/// above right, below right, above left, below left (anchor offset, alignment).
+const BESIDE: [(egui::Vec2, Align2); 4] = [
+    (egui::vec2(9.0, -7.0), Align2::LEFT_BOTTOM),
+    (egui::vec2(9.0, 7.0), Align2::LEFT_TOP),
+    (egui::vec2(-9.0, -7.0), Align2::RIGHT_BOTTOM),
+    (egui::vec2(-9.0, 7.0), Align2::RIGHT_TOP),
+];
+
+/// Where a label of `size` beside a marker at `at` goes: the first of
+/// [`BESIDE`] inside `clip` and clear of `taken`, else the first inside `clip`
+/// (a convoy's id is never left out), else the first. Returns the anchor,
+/// alignment and the label's rectangle.
+pub fn beside(
+    at: egui::Pos2,
+    size: egui::Vec2,
+    taken: &[Rect],
+    clip: Rect,
+) -> (egui::Pos2, Align2, Rect) {
+    let options: Vec<(egui::Pos2, Align2, Rect)> = BESIDE
+        .iter()
+        .map(|(d, align)| {
+            let anchor = at + *d;
+            (anchor, *align, align.anchor_size(anchor, size).expand(1.0))
+        })
+        .collect();
+    let fits = |r: &Rect| clip.contains_rect(*r);
+    options
+        .iter()
+        .find(|(_, _, r)| fits(r) && !taken.iter().any(|t| t.intersects(*r)))
+        .or_else(|| options.iter().find(|(_, _, r)| fits(r)))
+        .copied()
+        .unwrap_or(options[0])
+}
+
+/// Where a line's name may go, in order: its vertices inside `clip` (screen
+/// positions) from the middle outwards, so that a name crowded out of the
+/// middle (by a convoy or another name) moves along its line.
+pub fn line_label_at(points: &[egui::Pos2], clip: Rect) -> Vec<egui::Pos2> {
     let inside: Vec<egui::Pos2> = points
         .iter()
         .copied()
         .filter(|p| clip.contains(*p))
         .collect();
-    inside.get(inside.len() / 2).copied()
+    let mid = inside.len() / 2;
+    let mut order = Vec::with_capacity(inside.len());
+    for k in 0..inside.len() {
+        // mid, mid+1, mid-1, mid+2, mid-2, …
+        let i = if k % 2 == 0 {
+            mid.checked_sub(k / 2)
+        } else {
+            Some(mid + k / 2 + 1)
+        };
+        if let Some(p) = i.and_then(|i| inside.get(i)) {
+            order.push(*p);
+        }
+    }
+    // The far end when the walk above ran off one side first.
+    for p in &inside {
+        if !order.contains(p) {
+            order.push(*p);
+        }
+    }
+    order
 }
 
 /// The smallest place labelled at a zoom level.
@@ -60,18 +124,44 @@ impl Paint for PlaceLabels<'_> {
                 egui::vec2(720.0, 36.0),
             ));
         }
-        // Line names first, on their line's colour; places keep clear of them.
+        // Replayed convoys first: their markers, then their ids beside them.
+        let marks: Vec<egui::Pos2> = self
+            .convoys
+            .iter()
+            .map(|(_, c)| to_screen(projector, *c))
+            .collect();
+        taken.extend(
+            marks
+                .iter()
+                .map(|p| Rect::from_center_size(*p, egui::vec2(18.0, 18.0))),
+        );
+        let mut placed = self.placed.borrow_mut();
+        placed.clear();
+        for ((id, _), at) in self.convoys.iter().zip(&marks) {
+            let size = painter
+                .layout_no_wrap(id.clone(), FontId::proportional(12.0), Color32::BLACK)
+                .size();
+            let (anchor, align, rect) = beside(*at, size, &taken, clip);
+            taken.push(rect);
+            placed.insert(id.clone(), (anchor, align));
+        }
+        drop(placed);
+        // Line names next, on their line's colour; places keep clear of them.
         for (name, line, colour) in &self.lines {
             let pts: Vec<egui::Pos2> = line.iter().map(|c| to_screen(projector, *c)).collect();
-            let Some(at) = line_label_at(&pts, clip.shrink(30.0)) else {
-                continue;
-            };
             let font = FontId::proportional(11.0);
             let galley = painter.layout_no_wrap(name.clone(), font.clone(), Color32::WHITE);
-            let rect = Rect::from_center_size(at, galley.size()).expand2(egui::vec2(4.0, 1.5));
-            if taken.iter().any(|r| r.intersects(rect)) {
+            let free = line_label_at(&pts, clip.shrink(30.0))
+                .into_iter()
+                .take(60)
+                .map(|at| {
+                    let r = Rect::from_center_size(at, galley.size()).expand2(egui::vec2(4.0, 1.5));
+                    (at, r)
+                })
+                .find(|(_, r)| !taken.iter().any(|t| t.intersects(*r)));
+            let Some((at, rect)) = free else {
                 continue;
-            }
+            };
             taken.push(rect);
             painter.rect_filled(rect, 3.0, *colour);
             painter.text(at, Align2::CENTER_CENTER, name, font, Color32::WHITE);
@@ -136,9 +226,39 @@ mod tests {
         let pts: Vec<egui::Pos2> = (0..10)
             .map(|k| egui::pos2(-40.0 + 20.0 * k as f32, 50.0))
             .collect();
-        // Inside: x = 0, 20, 40, 60, 80, 100: the middle one is x = 60.
-        assert_eq!(line_label_at(&pts, clip), Some(egui::pos2(60.0, 50.0)));
+        // Inside: x = 0, 20, 40, 60, 80, 100: the middle one is x = 60, then
+        // outwards along the line.
+        let xs: Vec<f32> = line_label_at(&pts, clip).iter().map(|p| p.x).collect();
+        assert_eq!(xs, [60.0, 80.0, 40.0, 100.0, 20.0, 0.0]);
         let away: Vec<egui::Pos2> = pts.iter().map(|p| *p + egui::vec2(0.0, 500.0)).collect();
-        assert_eq!(line_label_at(&away, clip), None);
+        assert!(line_label_at(&away, clip).is_empty());
+    }
+
+    #[test]
+    fn a_convoy_label_moves_round_its_marker_to_a_free_place() {
+        let clip = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(400.0, 300.0));
+        let at = egui::pos2(200.0, 150.0);
+        let size = egui::vec2(40.0, 14.0);
+        // Free: above right.
+        let (_, align, r) = beside(at, size, &[], clip);
+        assert_eq!(align, Align2::LEFT_BOTTOM);
+        assert!(r.left() > at.x && r.bottom() < at.y);
+        // A town name above right: below right.
+        let town = Rect::from_min_size(egui::pos2(205.0, 125.0), egui::vec2(60.0, 16.0));
+        let (_, align, r) = beside(at, size, &[town], clip);
+        assert_eq!(align, Align2::LEFT_TOP);
+        assert!(!r.intersects(town));
+        // Both right-hand places taken: above left.
+        let below = Rect::from_min_size(egui::pos2(205.0, 155.0), egui::vec2(60.0, 16.0));
+        let (_, align, _) = beside(at, size, &[town, below], clip);
+        assert_eq!(align, Align2::RIGHT_BOTTOM);
+        // At the right edge the label goes left, even where nothing is taken.
+        let (_, align, r) = beside(egui::pos2(390.0, 150.0), size, &[], clip);
+        assert_eq!(align, Align2::RIGHT_BOTTOM);
+        assert!(clip.contains_rect(r));
+        // Everything taken: still written, inside the map.
+        let all = [clip];
+        let (_, _, r) = beside(at, size, &all, clip);
+        assert!(clip.contains_rect(r));
     }
 }

@@ -133,6 +133,17 @@ impl MapView {
         let fill = self.tiles.is_none();
         let attribution = settings.tile_choice.attribution();
         let zoom = self.memory.zoom();
+        let convoy_labels = labels::Placed::default();
+        let convoys = if session.timeline.enabled {
+            session
+                .timeline
+                .markers()
+                .into_iter()
+                .map(|(id, c, _)| (id, c))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let tiles: Option<&mut dyn Tiles> =
             self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.memory, lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1))
@@ -153,12 +164,15 @@ impl MapView {
                 zoom,
                 banner: illustrative,
                 lines: line_names(session),
+                convoys,
+                placed: &convoy_labels,
             }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
                 route_active: session.tool == Tool::Route,
                 timeline: session.timeline.enabled.then_some(&session.timeline),
+                convoy_labels: &convoy_labels,
                 flashes,
                 selected_alert: session
                     .selection
