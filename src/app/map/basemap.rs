@@ -172,3 +172,33 @@ pub fn paint_land(painter: &egui::Painter, projector: &Projector, map: &Basemap)
     }
     painter.add(Shape::mesh(mesh));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: at world zoom the map showed a band of land round the
+    /// Arctic and a line across the southern hemisphere: Russia's, Fiji's and
+    /// Antarctica's rings jumped from 180 to -180 degrees, which a flat map
+    /// draws as an edge round the world. No edge or triangle may span half of it.
+    #[test]
+    fn nothing_in_the_basemap_spans_the_world() {
+        let map = Basemap::load_bundled().expect("the bundled basemap loads");
+        for (_, line, _) in &map.lines {
+            for w in line.windows(2) {
+                assert!((w[0].x - w[1].x).abs() < 180.0, "{:?} → {:?}", w[0], w[1]);
+            }
+        }
+        let mut triangles = 0;
+        for p in &map.polys {
+            for t in &p.triangles {
+                let (lo, hi) = t.iter().fold((f64::MAX, f64::MIN), |(lo, hi), c| {
+                    (lo.min(c.x), hi.max(c.x))
+                });
+                assert!(hi - lo < 180.0, "{t:?}");
+                triangles += 1;
+            }
+        }
+        assert!(triangles > 10_000, "{triangles}");
+    }
+}
