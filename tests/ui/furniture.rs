@@ -98,3 +98,27 @@ fn the_side_panel_is_widened_by_dragging_its_grip() {
     // The edge follows the pointer.
     assert!((after - to.x).abs() < 2.0, "{before} → {after}");
 }
+
+/// The toolbar's legend ran past the window's edge (it ended at 1438 of 1400
+/// points, its last words cut). Where it does not fit it is a "Legend"
+/// button opening it as a list; where it fits it stays in the row.
+#[test]
+fn the_legend_is_a_button_where_the_toolbar_has_no_room_for_it() {
+    let mut h = app_on(vec![super::data("corridors.geojson")]);
+    h.run_steps(2);
+    assert!(h.query_by_label("Legend:").is_none(), "not in the row");
+    click(&mut h, "Legend");
+    h.get_by_label("ceasefire violation");
+    h.get_by_label("corridor (true width)");
+    let files = vec![super::data("corridors.geojson")];
+    let mut wide = egui_kittest::Harness::builder()
+        .with_size([1900.0, 860.0])
+        .build_eframe(move |cc| corridor_watch::app::CorridorApp::new(cc, files));
+    super::settle(&mut wide);
+    let row = wide.get_by_label("Legend:").rect();
+    let end = wide
+        .get_by_label("incidents by category (ringed: in zone)")
+        .rect();
+    assert!(end.right() <= 1900.0 && (row.center().y - end.center().y).abs() < 2.0);
+    assert!(wide.query_by_label("Legend").is_none());
+}

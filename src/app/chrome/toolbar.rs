@@ -58,8 +58,29 @@ pub fn toolbar_ui(
             }
         }
         ui.separator();
-        legend_ui(ui);
+        legend_or_button_ui(ui);
     });
+}
+
+/// The legend in the toolbar when the window leaves room for it, else a
+/// "Legend" button opening it as a list (it ran past the window's edge).
+/// Its width is measured when drawn in the row and remembered.
+fn legend_or_button_ui(ui: &mut egui::Ui) {
+    let id = ui.scope_id().with("toolbar legend width");
+    let needed: Option<f32> = ui.data(|d| d.get_temp(id));
+    // The window's edge, not `available_width` (in a horizontal row it runs
+    // past the edge once the row overflows).
+    let room = ui.ctx().content_rect().right() - ui.cursor().left() - 8.0;
+    if needed.is_some_and(|w| w > room) {
+        ui.menu_button("Legend", |ui| {
+            legend_items_ui(ui, false);
+        })
+        .response
+        .on_hover_text("What the map's colours mean");
+        return;
+    }
+    let r = ui.scope(|ui| legend_items_ui(ui, true)).response;
+    ui.data_mut(|d| d.insert_temp(id, r.rect.width()));
 }
 
 /// "Find a place": matches as you type (up to 6, largest first); Enter or a
@@ -272,7 +293,9 @@ pub fn parse_go_to(text: &str) -> Vec<(geo::Coord, String)> {
     }
 }
 
-fn legend_ui(ui: &mut egui::Ui) {
+/// The legend's items: in a row (`inline`, the categories as one strip with
+/// their names on hover), else one per line with every category named.
+fn legend_items_ui(ui: &mut egui::Ui, inline: bool) {
     let swatch = |ui: &mut egui::Ui, c: Color32, text: &str| {
         let (r, _) = ui.allocate_exact_size(egui::vec2(14.0, 10.0), egui::Sense::hover());
         ui.painter().rect_filled(r, 2.0, c);
@@ -280,20 +303,40 @@ fn legend_ui(ui: &mut egui::Ui) {
         let edge = egui::Stroke::new(1.0, Color32::from_gray(150));
         ui.painter()
             .rect_stroke(r, 2.0, edge, egui::StrokeKind::Inside);
-        ui.label(RichText::new(text).small());
+        // Small in the toolbar's row; read at full size in the list.
+        let t = RichText::new(text);
+        ui.label(if inline { t.small() } else { t });
     };
-    ui.label(RichText::new("Legend:").small());
+    let item = |ui: &mut egui::Ui, c: Color32, text: &str| {
+        if inline {
+            swatch(ui, c, text);
+        } else {
+            ui.horizontal(|ui| swatch(ui, c, text));
+        }
+    };
+    if inline {
+        ui.label(RichText::new("Legend:").small());
+    }
     let area = |r| role_colour(r).gamma_multiply(0.6);
-    swatch(ui, area(Role::Corridor), "corridor (true width)");
-    swatch(ui, area(Role::GrainRoute), "grain lane");
-    swatch(ui, role_colour(Role::ContactLine), "contact line");
-    swatch(ui, area(Role::BufferZone), "buffer zone");
-    swatch(ui, role_colour(Role::Track), "track");
-    swatch(ui, DEVIATION, "deviation");
-    swatch(ui, ZONE_ENTRY, "zone entry");
-    swatch(ui, GAP, "AIS gap");
-    // One swatch per category, in a strip (the categories' names on hover).
+    item(ui, area(Role::Corridor), "corridor (true width)");
+    item(ui, area(Role::GrainRoute), "grain lane");
+    item(ui, role_colour(Role::ContactLine), "contact line");
+    item(ui, area(Role::BufferZone), "buffer zone");
+    item(ui, role_colour(Role::Track), "track");
+    item(ui, DEVIATION, "deviation");
+    item(ui, ZONE_ENTRY, "zone entry");
+    item(ui, GAP, "AIS gap");
     let cats = crate::output::palette::CATEGORIES;
+    if !inline {
+        ui.separator();
+        ui.label("Incidents by category (ringed: in the zone)");
+        for (name, _) in cats {
+            item(ui, category_colour(name), &name.replace('_', " "));
+        }
+        item(ui, category_colour(""), "any other category");
+        return;
+    }
+    // One swatch per category, in a strip (the categories' names on hover).
     let (r, resp) = ui.allocate_exact_size(
         egui::vec2(6.0 * cats.len() as f32, 10.0),
         egui::Sense::hover(),
