@@ -257,27 +257,52 @@ fn time_range(s: &StretchEntry) -> String {
 }
 
 fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> Result<()> {
+    let rows: Vec<Vec<String>> = report
+        .convoys
+        .iter()
+        .zip(checks)
+        .map(|(c, check)| {
+            let worst = check
+                .worst_offset_m()
+                .map(|m| km(corridor_watch::output::report::round_m(m)))
+                .unwrap_or_else(|| "-".into());
+            vec![
+                c.convoy_id.clone(),
+                ConvoyStatus::of(check).label(),
+                km(c.length_m),
+                c.deviations.len().to_string(),
+                c.buffer_zone_entries.len().to_string(),
+                worst,
+            ]
+        })
+        .collect();
     writeln!(
         out,
-        "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
-        "convoy", "status", "length", "deviations", "zone entries", "worst offset"
+        "{}",
+        corridor_watch::output::text::table(
+            &[
+                "convoy",
+                "status",
+                "length",
+                "deviations",
+                "zone entries",
+                "worst offset"
+            ],
+            &rows,
+            &[2, 3, 4, 5],
+        )
     )?;
-    for (c, check) in report.convoys.iter().zip(checks) {
-        let status = ConvoyStatus::of(check).label();
-        let worst = check
-            .worst_offset_m()
-            .map(|m| km(corridor_watch::output::report::round_m(m)))
-            .unwrap_or_else(|| "-".into());
-        writeln!(
-            out,
-            "{:<16} {:<30} {:>12} {:>10} {:>12} {:>16}",
-            c.convoy_id,
-            status,
-            km(c.length_m),
-            c.deviations.len(),
-            c.buffer_zone_entries.len(),
-            worst
-        )?;
+    // Each convoy's stretches, gaps, events and warnings, under its id.
+    for c in &report.convoys {
+        let told = c.deviations.len()
+            + c.buffer_zone_entries.len()
+            + c.gaps.len()
+            + c.events.len()
+            + c.warnings.len();
+        if told == 0 {
+            continue;
+        }
+        writeln!(out, "\n{}:", c.convoy_id)?;
         let deviations = c.deviations.iter().map(|s| {
             let off = s
                 .max_offset_m
@@ -331,7 +356,7 @@ fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> 
     let flagged = checks.iter().filter(|c| c.is_flagged()).count();
     writeln!(
         out,
-        "{} convoys, {} flagged (lon/lat in degrees, WGS 84; distances geodesic)",
+        "\n{} convoys, {} flagged (lon/lat in degrees, WGS 84; distances geodesic)",
         report.convoys.len(),
         flagged
     )?;
@@ -380,15 +405,24 @@ fn write_incidents(out: &mut impl Write, all: &[IncidentInfo]) -> Result<()> {
         inside.len(),
         all.len()
     )?;
-    for i in inside {
-        writeln!(
-            out,
-            "    {:<10} {:<22} {:<22} {:>10} inside",
-            i.id,
-            i.category,
-            i.time,
-            km(i.depth_m)
-        )?;
+    if inside.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<Vec<String>> = inside
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                i.category.clone(),
+                i.time.clone(),
+                km(i.depth_m),
+            ]
+        })
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        corridor_watch::output::text::table(&["id", "category", "time", "inside by"], &rows, &[3])
+    )?;
     Ok(())
 }

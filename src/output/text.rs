@@ -1,6 +1,7 @@
 //! How figures are written and read, in one place for the command line and
 //! the app: lengths and offsets (metres under a kilometre, kilometres above),
-//! durations, a convoy's status, and `LON,LAT` positions.
+//! durations, a convoy's status, and `LON,LAT` positions; the command line's
+//! text tables.
 
 use crate::analysis::ConvoyCheck;
 use geo::Coord;
@@ -175,8 +176,68 @@ pub fn spaced_mgrs(m: &str) -> String {
     }
 }
 
+/// A plain-text table for the command line: each column as wide as its
+/// widest cell (a long status or id no longer pushes the columns after it out
+/// of line), two spaces between columns, the header underlined with dashes;
+/// the columns in `right` right-aligned (figures).
+pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
+    for r in rows {
+        t.add_row(r.clone());
+    }
+    for (i, c) in t.column_iter_mut().enumerate() {
+        c.set_padding((0, 2));
+        c.set_constraint(ColumnConstraint::ContentWidth);
+        if right.contains(&i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let underline: String = t
+        .column_max_content_widths()
+        .iter()
+        .map(|w| "-".repeat(usize::from(*w)) + "  ")
+        .collect();
+    let mut lines: Vec<String> = t.lines().map(|l| l.trim_end().to_string()).collect();
+    lines.insert(1.min(lines.len()), underline.trim_end().to_string());
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_table_sizes_its_columns_to_their_widest_cell() {
+        let rows = vec![
+            vec![
+                "UN-01".to_string(),
+                "clean".to_string(),
+                "440.58 km".to_string(),
+            ],
+            vec![
+                "UN-07".to_string(),
+                "deviated, in zone, in a closed corridor".to_string(),
+                "99.81 km".to_string(),
+            ],
+        ];
+        let t = table(&["convoy", "status", "length"], &rows, &[2]);
+        let lines: Vec<&str> = t.lines().collect();
+        println!("{t}");
+        assert_eq!(lines.len(), 4, "{t}");
+        assert!(lines[0].starts_with("convoy  status"), "{t}");
+        assert!(lines[1].starts_with("------  ------"), "{t}");
+        // The length column ends at one place on every row, however long the status.
+        let ends: Vec<usize> = lines.iter().map(|l| l.len()).collect();
+        assert!(ends.iter().all(|e| *e == ends[0]), "{t}");
+        assert!(
+            lines[2].ends_with(" 440.58 km") && lines[3].ends_with("  99.81 km"),
+            "{t}"
+        );
+    }
+
     use super::*;
 
     #[test]

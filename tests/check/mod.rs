@@ -139,6 +139,59 @@ fn text_format_is_a_table() {
     );
 }
 
+/// Issue 24 (#11 leftover): the text table's columns were fixed widths, so a
+/// long status ("deviated, in zone, in a closed corridor") pushed the figures
+/// after it out of line. Each column is now as wide as its widest cell.
+#[test]
+fn text_table_columns_stay_in_line_whatever_the_status() {
+    let files: Vec<std::path::PathBuf> = [
+        "corridors.geojson",
+        "contact_line.geojson",
+        "tracks.geojson",
+        "movements.geojson",
+        "incidents.geojson",
+    ]
+    .iter()
+    .map(|n| data(n))
+    .collect();
+    let refs: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+    let out = run(&refs, &["--format", "text"], "check");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("convoy") && lines[0].ends_with("worst offset"),
+        "{text}"
+    );
+    assert!(lines[1].starts_with("-----"), "{text}");
+    let rows: Vec<&str> = lines[2..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .copied()
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|l| l.contains("deviated, in zone, in a closed corridor")),
+        "{text}"
+    );
+    // Right-aligned figures: every row ends where the header does.
+    for r in &rows {
+        assert_eq!(r.len(), lines[0].len(), "{text}");
+    }
+    // The incidents as a table too, depths aligned.
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("id "))
+        .expect("an incidents table");
+    let width = lines[at].len();
+    assert!(
+        lines[at + 2..]
+            .iter()
+            .take_while(|l| !l.is_empty())
+            .all(|l| l.len() == width),
+        "{text}"
+    );
+}
+
 // ---- the bundled scenario
 
 #[test]
