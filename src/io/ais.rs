@@ -68,7 +68,11 @@ struct Skipped {
 
 /// Reads an NMEA file of AIS sentences.
 pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
-    let text = String::from_utf8_lossy(bytes);
+    // Valid UTF-8 (nearly always) is borrowed after the fast check.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let mut vessels: BTreeMap<u32, Vessel> = BTreeMap::new();
     let mut skipped = Skipped::default();
     let mut parser = AisParser::new();
@@ -95,6 +99,20 @@ pub fn read_nmea(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             continue;
         }
         sentences += 1;
+        // The common sentence (one part of one, a class A position report)
+        // read directly, as the crate would read it; the rest through the crate.
+        if let Some(p) = super::ais_sixbit::position_report(body.as_bytes()) {
+            // A first part: it takes the pending time and ends any message in progress.
+            in_progress = None;
+            match pending_time.take() {
+                None => skipped.no_time += 1,
+                Some(t) => match valid(p.lon.map(f64::from), p.lat.map(f64::from)) {
+                    Some(c) => vessels.entry(p.mmsi).or_default().fixes.push((t, c)),
+                    None => skipped.bad_position += 1,
+                },
+            }
+            continue;
+        }
         let Some((count, number, seq)) = fragment_fields(body) else {
             skipped.unreadable += 1;
             continue;

@@ -2,6 +2,7 @@
 //! KMZ, shapefiles (zipped or not), GeoPackage and FlatGeobuf.
 
 mod ais;
+mod ais_sixbit;
 mod archive;
 pub mod crs;
 mod csv;
