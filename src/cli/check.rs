@@ -174,9 +174,17 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         },
     );
     if overview.convoys.is_empty() {
-        eprintln!(
-            "warning: no tracks in the input (no feature of kind \"track\", no GPX or CSV reports, no --tracks file): no convoy was checked"
-        );
+        // Checking incidents against the zone alone is a use of its own (the
+        // peacekeepers' list): then it is a note, not a warning.
+        if overview.incidents.is_empty() {
+            eprintln!(
+                "warning: no tracks in the input (no feature of kind \"track\", no GPX or CSV reports, no --tracks file): no convoy was checked"
+            );
+        } else {
+            eprintln!(
+                "note: no tracks in the input: only the incidents were checked against the buffer zone"
+            );
+        }
     }
     if let Some(path) = &args.geojson {
         save(
@@ -257,6 +265,10 @@ fn time_range(s: &StretchEntry) -> String {
 }
 
 fn write_text(out: &mut impl Write, report: &Report, checks: &[ConvoyCheck]) -> Result<()> {
+    if report.convoys.is_empty() {
+        writeln!(out, "No convoys checked (no tracks in the input).")?;
+        return Ok(());
+    }
     let rows: Vec<Vec<String>> = report
         .convoys
         .iter()

@@ -359,3 +359,28 @@ fn the_json_report_opens_with_a_summary_and_lists_the_incidents() {
 }
 mod notified;
 mod sectors;
+
+/// Checking incidents against the zone alone (the peacekeepers' list) printed
+/// an empty convoy table and warned that no convoy was checked.
+#[test]
+fn incidents_alone_are_checked_without_a_warning_or_an_empty_table() {
+    let (cl, inc) = (data("contact_line.geojson"), data("incidents.geojson"));
+    let out = run(&[&cl, &inc], &["--format", "text"], "check");
+    let (text, err) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(
+        text.starts_with("No convoys checked (no tracks in the input)."),
+        "{text}"
+    );
+    assert!(!text.contains("worst offset"), "{text}");
+    assert!(
+        text.contains("10 of 26 incidents inside the buffer zone"),
+        "{text}"
+    );
+    assert!(
+        !err.contains("warning:") && err.contains("only the incidents were checked"),
+        "{err}"
+    );
+}
