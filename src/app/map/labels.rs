@@ -1,4 +1,4 @@
-//! Labels: the replayed convoys' ids beside their markers, the names of
+//! Labels: the replayed convoys' ids beside their markers, city names, the names of
 //! corridors, grain lanes and the planned route along their lines, then place
 //! names (GeoNames, offline): more places as the map zooms in, larger places
 //! first, never two labels on top of each other.
@@ -13,7 +13,10 @@ use walkers::Projector;
 /// placed here and drawn by the replay over its marker.
 pub type Placed = std::cell::RefCell<std::collections::HashMap<String, (egui::Pos2, Align2)>>;
 
-/// Most labels drawn at once.
+/// A place this size or larger is a city: named before the lines' names, in a larger font.
+const CITY: u64 = 500_000;
+
+/// Most place labels drawn at once.
 const MAX_LABELS: usize = 160;
 
 pub struct PlaceLabels<'a> {
@@ -146,6 +149,19 @@ impl Paint for PlaceLabels<'_> {
             placed.insert(id.clone(), (anchor, align));
         }
         drop(placed);
+        // Then the cities (half a million people and more), the line names on
+        // their line's colour, and the other places, each clear of the labels before it.
+        let found: Vec<&crate::places::Place> = self
+            .places
+            .map(|g| g.in_box(view, min_population(self.zoom)).collect())
+            .unwrap_or_default();
+        let is_city = |p: &&&crate::places::Place| p.population >= CITY;
+        let mut shown = 0;
+        for p in found.iter().filter(is_city) {
+            if shown < MAX_LABELS && place_label(painter, projector, p, clip, &mut taken) {
+                shown += 1;
+            }
+        }
         // Line names next, on their line's colour; places keep clear of them.
         for (name, line, colour) in &self.lines {
             let pts: Vec<egui::Pos2> = line.iter().map(|c| to_screen(projector, *c)).collect();
@@ -166,54 +182,66 @@ impl Paint for PlaceLabels<'_> {
             painter.rect_filled(rect, 3.0, *colour);
             painter.text(at, Align2::CENTER_CENTER, name, font, Color32::WHITE);
         }
-        let Some(places) = self.places else { return };
-        let reserved = taken.len();
-        for p in places.in_box(view, min_population(self.zoom)) {
-            if taken.len() - reserved >= MAX_LABELS {
+        for p in found.iter().filter(|p| !is_city(p)) {
+            if shown >= MAX_LABELS {
                 break;
             }
-            let big = p.population >= 500_000;
-            let font = FontId::proportional(if big { 14.0 } else { 12.0 });
-            let at = to_screen(projector, p.at);
-            let galley = painter.layout_no_wrap(p.name.clone(), font.clone(), Color32::BLACK);
-            let rect =
-                Rect::from_min_size(at + egui::vec2(5.0, -galley.size().y / 2.0), galley.size())
-                    .expand(2.0);
-            if !clip.contains_rect(rect) || taken.iter().any(|r| r.intersects(rect)) {
-                continue;
+            if place_label(painter, projector, p, clip, &mut taken) {
+                shown += 1;
             }
-            taken.push(rect);
-            painter.circle(
-                at,
-                if big { 3.5 } else { 2.5 },
-                Color32::from_gray(40),
-                Stroke::new(1.0, Color32::WHITE),
-            );
-            let pos = at + egui::vec2(6.0, 0.0);
-            // A light halo keeps names readable over lines and fills.
-            for d in [
-                egui::vec2(-1.0, 0.0),
-                egui::vec2(1.0, 0.0),
-                egui::vec2(0.0, -1.0),
-                egui::vec2(0.0, 1.0),
-            ] {
-                painter.text(
-                    pos + d,
-                    Align2::LEFT_CENTER,
-                    &p.name,
-                    font.clone(),
-                    Color32::from_white_alpha(220),
-                );
-            }
-            painter.text(
-                pos,
-                Align2::LEFT_CENTER,
-                &p.name,
-                font,
-                Color32::from_gray(25),
-            );
         }
     }
+}
+
+/// A place's dot and name, right of it, where nothing is yet (and inside
+/// the map); whether it was drawn.
+fn place_label(
+    painter: &egui::Painter,
+    projector: &Projector,
+    p: &crate::places::Place,
+    clip: Rect,
+    taken: &mut Vec<Rect>,
+) -> bool {
+    let big = p.population >= CITY;
+    let font = FontId::proportional(if big { 14.0 } else { 12.0 });
+    let at = to_screen(projector, p.at);
+    let galley = painter.layout_no_wrap(p.name.clone(), font.clone(), Color32::BLACK);
+    let rect = Rect::from_min_size(at + egui::vec2(5.0, -galley.size().y / 2.0), galley.size())
+        .expand(2.0);
+    if !clip.contains_rect(rect) || taken.iter().any(|r| r.intersects(rect)) {
+        return false;
+    }
+    taken.push(rect);
+    painter.circle(
+        at,
+        if big { 3.5 } else { 2.5 },
+        Color32::from_gray(40),
+        Stroke::new(1.0, Color32::WHITE),
+    );
+    let pos = at + egui::vec2(6.0, 0.0);
+    // A light halo keeps names readable over lines and fills.
+    for d in [
+        egui::vec2(-1.0, 0.0),
+        egui::vec2(1.0, 0.0),
+        egui::vec2(0.0, -1.0),
+        egui::vec2(0.0, 1.0),
+    ] {
+        painter.text(
+            pos + d,
+            Align2::LEFT_CENTER,
+            &p.name,
+            font.clone(),
+            Color32::from_white_alpha(220),
+        );
+    }
+    painter.text(
+        pos,
+        Align2::LEFT_CENTER,
+        &p.name,
+        font,
+        Color32::from_gray(25),
+    );
+    true
 }
 
 #[cfg(test)]

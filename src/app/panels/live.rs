@@ -60,7 +60,7 @@ pub fn live_ui(
 
 /// The alert rules for the next feed or replay (each convoy's own properties come first).
 fn rules_ui(ui: &mut egui::Ui, rules: &mut Options) {
-    egui::CollapsingHeader::new("Alert rules (0 = off)")
+    egui::CollapsingHeader::new("Alert rules (0 = off, except where said)")
         .id_salt("alert rules")
         .show(ui, |ui| {
             let row = |ui: &mut egui::Ui, label: &str, v: &mut f64, unit: &str, hint: &str| {
@@ -92,8 +92,8 @@ fn rules_ui(ui: &mut egui::Ui, rules: &mut Options) {
                         .suffix(" h"),
                 );
             });
-            row(ui, "Implausible fix beyond", &mut rules.max_speed_kmh, " km/h",
-                "a report no vehicle could reach and leave at this speed is dropped and alerted; 0: 150 km/h on land, 50 knots for a vessel");
+            row(ui, "Implausible fix beyond (0: the default)", &mut rules.max_speed_kmh, " km/h",
+                "a report no vehicle could reach and leave at this speed is dropped and alerted; 0 is not off but the default: 150 km/h on land, 50 knots for a vessel");
             row(ui, "Vessel slow under", &mut rules.slow_kn, " kn",
                 "loitering and encounters: every speed between fixes under this");
             row(ui, "Loitering: slow for", &mut rules.loiter_min, " min",
