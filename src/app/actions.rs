@@ -139,28 +139,31 @@ impl CorridorApp {
         match result {
             Ok(p) => {
                 let off: f64 = p.gaps.iter().map(|g| g.2).sum();
-                let gaps = if p.gaps.is_empty() {
-                    String::new()
-                } else {
-                    let places: Vec<String> = p
-                        .gaps
-                        .iter()
-                        .map(|(a, b, m)| {
-                            format!(
-                                "{} from ({:.4}, {:.4}) to ({:.4}, {:.4})",
-                                crate::output::text::format_length_m(*m),
-                                a.x,
-                                a.y,
-                                b.x,
-                                b.y
-                            )
-                        })
-                        .collect();
+                // Each gap is the straight way between two corridors' ends (the
+                // leg's own figure, outside every corridor's width, is in the
+                // Route tab); its length once, with where it runs (lon, lat).
+                let gap = |(a, b, m): &(geo::Coord, geo::Coord, f64)| {
                     format!(
-                        "; no corridor path joins them: this route leaves the corridors for {} ({})",
-                        crate::output::text::format_length_m(off),
-                        places.join("; ")
+                        "{} from ({:.4}, {:.4}) to ({:.4}, {:.4})",
+                        crate::output::text::format_length_m(*m),
+                        a.x,
+                        a.y,
+                        b.x,
+                        b.y
                     )
+                };
+                let gaps = match p.gaps.as_slice() {
+                    [] => String::new(),
+                    [one] => format!(
+                        "; no corridor path joins them: a gap between the corridors of {} (lon, lat)",
+                        gap(one)
+                    ),
+                    many => format!(
+                        "; no corridor path joins them: {} gaps between the corridors, {} in all: {} (lon, lat)",
+                        many.len(),
+                        crate::output::text::format_length_m(off),
+                        many.iter().map(gap).collect::<Vec<_>>().join("; ")
+                    ),
                 };
                 let text = format!(
                     "route along corridors: {} through {} ({} waypoints){gaps}",

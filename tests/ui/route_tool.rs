@@ -98,13 +98,13 @@ fn route_along_corridors_on_the_bundled_data() {
     assert!(msg.0, "said as a warning: {}", msg.1);
     assert!(
         msg.1
-            .contains("no corridor path joins them: this route leaves the corridors for"),
+            .contains("no corridor path joins them: a gap between the corridors of "),
         "{}",
         msg.1
     );
     // Said in the Route panel and in the log.
     assert_eq!(
-        h.query_all_by_label_contains("this route leaves the corridors for")
+        h.query_all_by_label_contains("a gap between the corridors of")
             .count(),
         2
     );
@@ -113,6 +113,18 @@ fn route_along_corridors_on_the_bundled_data() {
         "the route is offered"
     );
     h.get_by_label_contains("leave the corridors:");
+    // The gap's length is said once (it was repeated: "for 130.24 km (130.24 km from …)").
+    let km = msg
+        .1
+        .split("corridors of ")
+        .nth(1)
+        .and_then(|r| r.split(" from").next())
+        .unwrap_or("");
+    assert!(
+        km.ends_with(" km") && msg.1.matches(km).count() == 1,
+        "{}",
+        msg.1
+    );
 }
 
 /// Issue 27: the Route tab lists the incidents near the route before
