@@ -219,6 +219,17 @@ impl ConvoyCheck {
                 .is_some_and(Notification::is_flagged)
     }
 
+    /// Every stretch told of the convoy: its deviations and zone entries,
+    /// and against its notified movements its stretches off window and in
+    /// closed corridors (what the app's convoy details list).
+    pub fn stretch_count(&self) -> usize {
+        let notified = self
+            .notification
+            .as_ref()
+            .map_or(0, |n| n.off_window.len() + n.closed_corridor.len());
+        self.deviations.len() + self.buffer_zone_entries.len() + notified
+    }
+
     /// Greatest `max_offset_m` among the deviations.
     pub fn worst_offset_m(&self) -> Option<f64> {
         self.deviations

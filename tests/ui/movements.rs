@@ -149,3 +149,23 @@ fn a_planned_route_is_notified_refused_when_wrong_and_packaged() {
         assert!(t.contains("ILLUSTRATIVE DATA"), "{t}");
     }
 }
+
+/// The Convoys table's Stretches column counted deviations and zone entries
+/// only: UN-07 said 2 while its details listed 3 (its stretch in the closed
+/// corridor HC-04). It counts every stretch the details list.
+#[test]
+fn the_stretches_column_counts_what_the_details_list() {
+    let mut h = app_on(bundled());
+    click(&mut h, "Convoys");
+    let row = h.get_by_label("UN-07").rect();
+    let column = h.get_by_label_contains("Stretches").rect();
+    let in_row: Vec<String> = h
+        .get_all_by_label("3")
+        .filter(|n| (n.rect().center().y - row.center().y).abs() < 12.0)
+        .filter(|n| n.rect().left() < column.right() && n.rect().right() > column.left())
+        .map(|n| format!("{:?}", n.rect()))
+        .collect();
+    assert_eq!(in_row.len(), 1, "UN-07's row says 3 stretches: {in_row:?}");
+    click(&mut h, "UN-07");
+    h.get_by_label_contains("In closed corridor HC-04 (1)");
+}

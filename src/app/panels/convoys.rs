@@ -107,8 +107,7 @@ fn sort_convoys(rows: &mut [(usize, &ConvoyCheck)], sort: crate::app::settings::
             1 => ConvoyStatus::of(a)
                 .label()
                 .cmp(&ConvoyStatus::of(b).label()),
-            2 => (a.deviations.len() + a.buffer_zone_entries.len())
-                .cmp(&(b.deviations.len() + b.buffer_zone_entries.len())),
+            2 => a.stretch_count().cmp(&b.stretch_count()),
             3 => a
                 .worst_offset_m()
                 .unwrap_or(-1.0)
@@ -140,7 +139,8 @@ fn convoy_row_ui(ui: &mut egui::Ui, rep: &ConvoyCheck, selected: bool) -> bool {
         ui.set_max_width(130.0);
         ui.add(egui::Label::new(status).wrap());
     });
-    ui.label((rep.deviations.len() + rep.buffer_zone_entries.len()).to_string());
+    // Every stretch the details list (deviations, zone entries, off window, closed corridor).
+    ui.label(rep.stretch_count().to_string());
     ui.label(
         rep.worst_offset_m()
             .map(format_length_m)
