@@ -114,10 +114,24 @@ fn category_legend_ui(ui: &mut egui::Ui, categories: &[String]) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("On the map:").small());
         for c in categories {
+            // A dot and its name wrap together, never apart: a new row when
+            // both do not fit.
+            let text = RichText::new(c).small();
+            let font = egui::TextStyle::Small.resolve(ui.style());
+            let name_w = ui
+                .painter()
+                .layout_no_wrap(c.to_string(), font, egui::Color32::WHITE)
+                .size()
+                .x;
+            // The row's room (available_width runs past the edge in a wrapped row).
+            let room = ui.max_rect().right() - ui.cursor().min.x;
+            if room < 10.0 + ui.spacing().item_spacing.x + name_w {
+                ui.end_row();
+            }
             let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter()
                 .circle_filled(r.center(), 5.0, category_colour(c));
-            ui.label(RichText::new(c).small());
+            ui.label(text);
         }
         ui.label(RichText::new("(black ring: inside the zone)").small());
     });
