@@ -30,7 +30,13 @@ pub struct PlaceLabels<'a> {
     /// else is written over them or their markers.
     pub convoys: Vec<(String, geo::Coord)>,
     pub placed: &'a Placed,
+    /// Markers no label may cover: incidents shown and the route's waypoints.
+    pub marks: Vec<geo::Coord>,
 }
+
+/// Most markers kept clear of labels (those in view; beyond, a frame would
+/// spend its time on them).
+const MAX_MARKS: usize = 5000;
 
 /// The four places beside a marker a label may take, in order of preference:
 /// above right, below right, above left, below left (anchor offset, alignment).
@@ -127,6 +133,15 @@ impl Paint for PlaceLabels<'_> {
                 egui::vec2(720.0, 36.0),
             ));
         }
+        // Incidents and waypoints keep their place: no label covers them.
+        taken.extend(
+            self.marks
+                .iter()
+                .map(|c| to_screen(projector, *c))
+                .filter(|p| clip.contains(*p))
+                .take(MAX_MARKS)
+                .map(|p| Rect::from_center_size(p, egui::vec2(14.0, 14.0))),
+        );
         // Replayed convoys first: their markers, then their ids beside them.
         let marks: Vec<egui::Pos2> = self
             .convoys

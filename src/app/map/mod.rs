@@ -134,6 +134,8 @@ impl MapView {
         let attribution = settings.tile_choice.attribution();
         let zoom = self.memory.zoom();
         let convoy_labels = labels::Placed::default();
+        let hidden = hidden_incidents(session, settings);
+        let marks = label_obstacles(session, &hidden);
         let convoys = if session.timeline.enabled {
             session
                 .timeline
@@ -157,7 +159,7 @@ impl MapView {
                 highlight: &session.highlight,
                 tool: tool_shape,
                 hide_tracks: session.timeline.enabled,
-                hidden: hidden_incidents(session, settings),
+                hidden,
             }))
             .with_plugin(Painted(labels::PlaceLabels {
                 places: self.places.as_ref(),
@@ -166,6 +168,7 @@ impl MapView {
                 lines: line_names(session),
                 convoys,
                 placed: &convoy_labels,
+                marks,
             }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
@@ -401,6 +404,25 @@ fn interaction(
 
 /// The corridors', grain lanes' and planned route's names, with their lines
 /// and colours, for the labels (visible layers only).
+/// What labels keep clear of: the incidents drawn (visible layers, not
+/// filtered out) and the planned route's waypoints.
+fn label_obstacles(
+    session: &Session,
+    hidden: &std::collections::HashSet<(usize, usize)>,
+) -> Vec<geo::Coord> {
+    let shown = |layer: usize| session.layers.get(layer).is_some_and(|l| l.style.visible);
+    let mut out: Vec<geo::Coord> = session.route.waypoints().to_vec();
+    if let Some(a) = &session.analysis {
+        out.extend(
+            a.incidents
+                .iter()
+                .filter(|i| shown(i.layer) && !hidden.contains(&(i.layer, i.feature)))
+                .map(|i| i.pos),
+        );
+    }
+    out
+}
+
 fn line_names(session: &Session) -> Vec<(String, &[geo::Coord], eframe::egui::Color32)> {
     use crate::model::Role;
     let mut out = Vec::new();
