@@ -240,17 +240,23 @@ fn illustrative_banner(ui: &mut egui::Ui, clip: egui::Rect) {
             .layout_no_wrap(ILLUSTRATIVE.into(), egui::FontId::proportional(13.0), red);
     let at = egui::pos2(clip.center().x - galley.size().x / 2.0, clip.top() + 8.0);
     let rect = egui::Rect::from_min_size(at, galley.size());
-    let bg = rect.expand2(egui::vec2(8.0, 4.0));
-    let painter = ui.painter().with_clip_rect(clip);
-    painter.rect_filled(bg, 4.0, Color32::from_rgba_unmultiplied(255, 255, 255, 225));
-    painter.rect_stroke(
-        bg,
-        4.0,
+    let white = Color32::from_rgba_unmultiplied(255, 255, 255, 225);
+    boxed(
+        ui,
+        clip,
+        rect.expand2(egui::vec2(8.0, 4.0)),
+        white,
         egui::Stroke::new(1.5, red),
-        egui::StrokeKind::Inside,
     );
     // A label (not paint), so that it is read by accessibility as any text is.
     ui.put(rect, egui::Label::new(text).selectable(false));
+}
+
+/// The rounded box behind a notice on the map (inside the map's `clip`).
+fn boxed(ui: &egui::Ui, clip: egui::Rect, bg: egui::Rect, fill: Color32, edge: egui::Stroke) {
+    let painter = ui.painter().with_clip_rect(clip);
+    painter.rect_filled(bg, 4.0, fill);
+    painter.rect_stroke(bg, 4.0, edge, egui::StrokeKind::Inside);
 }
 
 /// Online tiles that did not load: how many, why, and that the basemap shows
@@ -269,14 +275,13 @@ fn tile_failure_badge(ui: &mut egui::Ui, clip: egui::Rect, f: &tile_failures::Ti
         .layout(text.clone(), font.clone(), ink, wrap.min(520.0));
     let at = egui::pos2(clip.left() + 10.0, clip.bottom() - 26.0 - galley.size().y);
     let rect = egui::Rect::from_min_size(at, galley.size());
-    let bg = rect.expand2(egui::vec2(6.0, 4.0));
-    let painter = ui.painter().with_clip_rect(clip);
-    painter.rect_filled(bg, 4.0, Color32::from_rgba_unmultiplied(255, 248, 225, 235));
-    painter.rect_stroke(
-        bg,
-        4.0,
+    let cream = Color32::from_rgba_unmultiplied(255, 248, 225, 235);
+    boxed(
+        ui,
+        clip,
+        rect.expand2(egui::vec2(6.0, 4.0)),
+        cream,
         egui::Stroke::new(1.0, ink),
-        egui::StrokeKind::Inside,
     );
     let left = egui::UiBuilder::new()
         .max_rect(rect)
