@@ -273,7 +273,7 @@ mod tests {
         let p = position_report(na.as_bytes()).expect("read directly");
         assert_eq!((p.mmsi, p.lon, p.lat), (241_234_567, None, None));
         // West and south: negative two's complement fields, -70.5, -33.25 degrees.
-        let w = report(-70_5 * 60_000, -33_25 * 6_000);
+        let w = report(-705 * 60_000, -3325 * 6_000);
         assert!(agree(&w));
         let p = position_report(w.as_bytes()).expect("read directly");
         assert_eq!((p.lon, p.lat), (Some(-70.5), Some(-33.25)));

@@ -207,10 +207,16 @@ fn exports_of_the_bundled_scenario_say_they_are_illustrative() {
         for (tag, f) in [("stretches", "s.csv"), ("incidents", "i.csv")] {
             let text = std::fs::read_to_string(p(f)).unwrap();
             let mut rows = csv::Reader::from_reader(text.as_bytes());
-            let last = rows.headers().unwrap().iter().last().unwrap().to_string();
+            let last = rows
+                .headers()
+                .unwrap()
+                .iter()
+                .next_back()
+                .unwrap()
+                .to_string();
             let cells: Vec<String> = rows
                 .records()
-                .map(|r| r.unwrap().iter().last().unwrap().to_string())
+                .map(|r| r.unwrap().iter().next_back().unwrap().to_string())
                 .collect();
             assert!(!cells.is_empty(), "{tag}: {text}");
             let marked = cells.iter().all(|c| c.starts_with("ILLUSTRATIVE DATA"));
