@@ -248,14 +248,9 @@ impl Timeline {
             .and_then(|tr| position_at(tr, self.t))
     }
 
-    /// Draws the trails, the stretches so far and the convoys; `labels`: where
-    /// each convoy's id goes, as the map's labels placed it.
-    pub fn paint(
-        &self,
-        projector: &Projector,
-        painter: &egui::Painter,
-        labels: &std::collections::HashMap<String, (egui::Pos2, egui::Align2)>,
-    ) {
+    /// Draws the trails, the stretches so far and the convoys (their ids are
+    /// the map's labels', placed with the other names).
+    pub fn paint(&self, projector: &Projector, painter: &egui::Painter) {
         let Some(d) = &self.data else { return };
         let trail_colour = crate::app::map::style::TRACK;
         for tr in &d.tracks {
@@ -301,7 +296,7 @@ impl Timeline {
                 Stroke::new(4.0, colour),
             ));
         }
-        for (id, c, followed) in self.markers() {
+        for (_, c, followed) in self.markers() {
             let p = to_screen(projector, c);
             painter.circle(
                 p,
@@ -316,17 +311,6 @@ impl Timeline {
                     },
                 ),
             );
-            // Where the map's labels left room for it (beside the marker, clear
-            // of place names, line names and the other convoys' labels).
-            if let Some((at, align)) = labels.get(&id) {
-                painter.text(
-                    *at,
-                    *align,
-                    &id,
-                    egui::FontId::proportional(12.0),
-                    Color32::BLACK,
-                );
-            }
         }
     }
 

@@ -30,8 +30,6 @@ pub struct OverlayPlugin<'a> {
     /// The Route tool is in use (the route drawn in full, else quiet).
     pub route_active: bool,
     pub timeline: Option<&'a crate::app::timeline::Timeline>,
-    /// Where the labels plugin put each replayed convoy's id.
-    pub convoy_labels: &'a super::labels::Placed,
     /// Stretch paths of new alerts with their age in seconds.
     pub flashes: Vec<(Vec<Coord>, f32)>,
     /// The alert selected in the Live tab: its stretch, or its place for an
@@ -42,7 +40,7 @@ pub struct OverlayPlugin<'a> {
 impl Paint for OverlayPlugin<'_> {
     fn paint(&self, painter: &egui::Painter, projector: &Projector) {
         if let Some(r) = self.timeline {
-            r.paint(projector, painter, &self.convoy_labels.borrow());
+            r.paint(projector, painter);
         }
         if let Some(r) = self.route {
             r.paint(projector, painter, self.route_active);

@@ -9,10 +9,6 @@ use crate::places::Gazetteer;
 use eframe::egui::{self, Align2, Color32, FontId, Rect, Stroke};
 use walkers::Projector;
 
-/// Where each replayed convoy's id is written: its anchor and alignment,
-/// placed here and drawn by the replay over its marker.
-pub type Placed = std::cell::RefCell<std::collections::HashMap<String, (egui::Pos2, Align2)>>;
-
 /// A place this size or larger is a city: named before the lines' names, in a larger font.
 const CITY: u64 = 500_000;
 
@@ -29,7 +25,6 @@ pub struct PlaceLabels<'a> {
     /// Replayed convoys (id, lon/lat): their ids are placed first, and nothing
     /// else is written over them or their markers.
     pub convoys: Vec<(String, geo::Coord)>,
-    pub placed: &'a Placed,
     /// Markers no label may cover: incidents shown and the route's waypoints.
     pub marks: Vec<geo::Coord>,
 }
@@ -153,17 +148,15 @@ impl Paint for PlaceLabels<'_> {
                 .iter()
                 .map(|p| Rect::from_center_size(*p, egui::vec2(18.0, 18.0))),
         );
-        let mut placed = self.placed.borrow_mut();
-        placed.clear();
         for ((id, _), at) in self.convoys.iter().zip(&marks) {
+            let font = FontId::proportional(12.0);
             let size = painter
-                .layout_no_wrap(id.clone(), FontId::proportional(12.0), Color32::BLACK)
+                .layout_no_wrap(id.clone(), font.clone(), Color32::BLACK)
                 .size();
             let (anchor, align, rect) = beside(*at, size, &taken, clip);
             taken.push(rect);
-            placed.insert(id.clone(), (anchor, align));
+            haloed(painter, anchor, align, id, font);
         }
-        drop(placed);
         // Then the cities (half a million people and more), the line names on
         // their line's colour, and the other places, each clear of the labels before it.
         let found: Vec<&crate::places::Place> = self
@@ -171,9 +164,10 @@ impl Paint for PlaceLabels<'_> {
             .map(|g| g.in_box(view, min_population(self.zoom)).collect())
             .unwrap_or_default();
         let is_city = |p: &&&crate::places::Place| p.population >= CITY;
-        let mut shown = 0;
+        let (mut shown, mut dots) = (0, Vec::new());
         for p in found.iter().filter(is_city) {
-            if shown < MAX_LABELS && place_label(painter, projector, p, clip, &mut taken) {
+            if shown < MAX_LABELS && place_label(painter, projector, p, clip, &mut taken, &mut dots)
+            {
                 shown += 1;
             }
         }
@@ -201,40 +195,15 @@ impl Paint for PlaceLabels<'_> {
             if shown >= MAX_LABELS {
                 break;
             }
-            if place_label(painter, projector, p, clip, &mut taken) {
+            if place_label(painter, projector, p, clip, &mut taken, &mut dots) {
                 shown += 1;
             }
         }
     }
 }
 
-/// A place's dot and name, right of it, where nothing is yet (and inside
-/// the map); whether it was drawn.
-fn place_label(
-    painter: &egui::Painter,
-    projector: &Projector,
-    p: &crate::places::Place,
-    clip: Rect,
-    taken: &mut Vec<Rect>,
-) -> bool {
-    let big = p.population >= CITY;
-    let font = FontId::proportional(if big { 14.0 } else { 12.0 });
-    let at = to_screen(projector, p.at);
-    let galley = painter.layout_no_wrap(p.name.clone(), font.clone(), Color32::BLACK);
-    let rect = Rect::from_min_size(at + egui::vec2(5.0, -galley.size().y / 2.0), galley.size())
-        .expand(2.0);
-    if !clip.contains_rect(rect) || taken.iter().any(|r| r.intersects(rect)) {
-        return false;
-    }
-    taken.push(rect);
-    painter.circle(
-        at,
-        if big { 3.5 } else { 2.5 },
-        Color32::from_gray(40),
-        Stroke::new(1.0, Color32::WHITE),
-    );
-    let pos = at + egui::vec2(6.0, 0.0);
-    // A light halo keeps names readable over lines and fills.
+/// Dark text with a light halo, readable over lines and fills.
+fn haloed(painter: &egui::Painter, at: egui::Pos2, align: Align2, text: &str, font: FontId) {
     for d in [
         egui::vec2(-1.0, 0.0),
         egui::vec2(1.0, 0.0),
@@ -242,20 +211,56 @@ fn place_label(
         egui::vec2(0.0, 1.0),
     ] {
         painter.text(
-            pos + d,
-            Align2::LEFT_CENTER,
-            &p.name,
+            at + d,
+            align,
+            text,
             font.clone(),
             Color32::from_white_alpha(220),
         );
     }
-    painter.text(
-        pos,
-        Align2::LEFT_CENTER,
-        &p.name,
-        font,
-        Color32::from_gray(25),
+    painter.text(at, align, text, font, Color32::from_gray(25));
+}
+
+/// A place's dot and name, right of it (else left of it), where nothing is yet (and inside
+/// the map); whether it was drawn.
+fn place_label(
+    painter: &egui::Painter,
+    projector: &Projector,
+    p: &crate::places::Place,
+    clip: Rect,
+    taken: &mut Vec<Rect>,
+    dots: &mut Vec<egui::Pos2>,
+) -> bool {
+    let big = p.population >= CITY;
+    let font = FontId::proportional(if big { 14.0 } else { 12.0 });
+    let at = to_screen(projector, p.at);
+    // A place on top of one already named (a city's district) is left out.
+    if dots.iter().any(|d| d.distance(at) < 12.0) {
+        return false;
+    }
+    let size = painter
+        .layout_no_wrap(p.name.clone(), font.clone(), Color32::BLACK)
+        .size();
+    // Right of the dot, else left of it.
+    let right = Rect::from_min_size(at + egui::vec2(5.0, -size.y / 2.0), size).expand(2.0);
+    let left = Rect::from_min_size(at + egui::vec2(-5.0 - size.x, -size.y / 2.0), size).expand(2.0);
+    let free = |r: &Rect| clip.contains_rect(*r) && !taken.iter().any(|t| t.intersects(*r));
+    let (rect, anchor, align) = if free(&right) {
+        (right, at + egui::vec2(6.0, 0.0), Align2::LEFT_CENTER)
+    } else if free(&left) {
+        (left, at - egui::vec2(6.0, 0.0), Align2::RIGHT_CENTER)
+    } else {
+        return false;
+    };
+    taken.push(rect);
+    dots.push(at);
+    painter.circle(
+        at,
+        if big { 3.5 } else { 2.5 },
+        Color32::from_gray(40),
+        Stroke::new(1.0, Color32::WHITE),
     );
+    haloed(painter, anchor, align, &p.name, font);
     true
 }
 

@@ -133,7 +133,6 @@ impl MapView {
         let fill = self.tiles.is_none();
         let attribution = settings.tile_choice.attribution();
         let zoom = self.memory.zoom();
-        let convoy_labels = labels::Placed::default();
         let hidden = hidden_incidents(session, settings);
         let marks = label_obstacles(session, &hidden);
         let convoys = if session.timeline.enabled {
@@ -161,27 +160,26 @@ impl MapView {
                 hide_tracks: session.timeline.enabled,
                 hidden,
             }))
-            .with_plugin(Painted(labels::PlaceLabels {
-                places: self.places.as_ref(),
-                zoom,
-                banner: illustrative,
-                lines: line_names(session),
-                convoys,
-                placed: &convoy_labels,
-                marks,
-            }))
             .with_plugin(Painted(OverlayPlugin {
                 route: (session.tool == Tool::Route || !session.route.waypoints().is_empty())
                     .then_some(&session.route),
                 route_active: session.tool == Tool::Route,
                 timeline: session.timeline.enabled.then_some(&session.timeline),
-                convoy_labels: &convoy_labels,
                 flashes,
                 selected_alert: session
                     .selection
                     .alert
                     .and_then(|i| session.alerts.get(i))
                     .map(|a| a.alert.path.clone()),
+            }))
+            // Names last, over the layers, the route and the replay.
+            .with_plugin(Painted(labels::PlaceLabels {
+                places: self.places.as_ref(),
+                zoom,
+                banner: illustrative,
+                lines: line_names(session),
+                convoys,
+                marks,
             }))
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
