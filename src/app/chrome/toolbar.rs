@@ -68,9 +68,7 @@ pub fn toolbar_ui(
 fn legend_or_button_ui(ui: &mut egui::Ui) {
     let id = ui.scope_id().with("toolbar legend width");
     let needed: Option<f32> = ui.data(|d| d.get_temp(id));
-    // The window's edge, not `available_width` (in a horizontal row it runs
-    // past the edge once the row overflows).
-    let room = ui.ctx().content_rect().right() - ui.cursor().left() - 8.0;
+    let room = crate::app::panels::room_in_row(ui) - 8.0;
     if needed.is_some_and(|w| w > room) {
         ui.menu_button("Legend", |ui| {
             legend_items_ui(ui, false);

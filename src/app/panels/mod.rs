@@ -17,6 +17,7 @@ mod zone;
 
 pub use log::log_ui;
 pub use timeline_bar::timeline_bar_ui;
+pub use widgets::room_in_row;
 pub use windows::windows_ui;
 
 use super::command::Command;

@@ -56,3 +56,10 @@ pub(super) fn form_window(
     *open &= !pressed;
     pressed
 }
+
+/// The room left in a row, to the edge of the `ui`'s rectangle: in a
+/// horizontal row `available_width` runs past that edge once the row
+/// overflows, so what fits is judged by this instead.
+pub fn room_in_row(ui: &egui::Ui) -> f32 {
+    ui.max_rect().right() - ui.cursor().min.x
+}

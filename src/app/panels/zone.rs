@@ -123,9 +123,7 @@ fn category_legend_ui(ui: &mut egui::Ui, categories: &[String]) {
                 .layout_no_wrap(c.to_string(), font, egui::Color32::WHITE)
                 .size()
                 .x;
-            // The row's room (available_width runs past the edge in a wrapped row).
-            let room = ui.max_rect().right() - ui.cursor().min.x;
-            if room < 10.0 + ui.spacing().item_spacing.x + name_w {
+            if super::widgets::room_in_row(ui) < 10.0 + ui.spacing().item_spacing.x + name_w {
                 ui.end_row();
             }
             let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
