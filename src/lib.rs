@@ -6,6 +6,7 @@
 //! times seconds since the Unix epoch.
 
 pub mod analysis;
+pub mod edit;
 pub mod error;
 pub mod geodesy;
 pub mod index;

@@ -71,6 +71,23 @@ fn time_of(v: Option<&Value>, end: bool) -> Result<f64, String> {
     Ok(if end { b } else { a })
 }
 
+/// One of a corridor's `closures`, a `[start, end]` pair of times, as the
+/// period it closes (Unix seconds, the end's whole period included), or what
+/// is wrong with it ("closure …", "a closure ends before it starts").
+pub fn closure(pair: &Value) -> Result<(f64, f64), String> {
+    let period = match pair {
+        Value::Array(p) if p.len() == 2 => {
+            time_of(p.first(), false).and_then(|a| Ok((a, time_of(p.get(1), true)?)))
+        }
+        _ => Err(format!("{pair} is not a [start, end] pair")),
+    };
+    match period {
+        Ok((a, b)) if b >= a => Ok((a, b)),
+        Ok(_) => Err("a closure ends before it starts".into()),
+        Err(e) => Err(format!("closure {e}")),
+    }
+}
+
 /// The movements and closures of `layers`, their routes found in `allowed`.
 pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
     let mut out = Notifications::default();
@@ -87,21 +104,11 @@ pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
         };
         let name = f.id.clone().unwrap_or_else(|| format!("feature {}", key.1));
         for pair in list {
-            let period = match pair {
-                Value::Array(p) if p.len() == 2 => {
-                    time_of(p.first(), false).and_then(|a| Ok((a, time_of(p.get(1), true)?)))
-                }
-                _ => Err(format!("{pair} is not a [start, end] pair")),
-            };
-            match period {
-                Ok((a, b)) if b >= a => out.closures.entry(si as u32).or_default().push((a, b)),
-                Ok(_) => out.closure_problems.push((
-                    si as u32,
-                    format!("corridor {name}: a closure ends before it starts; ignored"),
-                )),
+            match closure(pair) {
+                Ok(period) => out.closures.entry(si as u32).or_default().push(period),
                 Err(e) => out
                     .closure_problems
-                    .push((si as u32, format!("corridor {name}: closure {e}; ignored"))),
+                    .push((si as u32, format!("corridor {name}: {e}; ignored"))),
             }
         }
     }

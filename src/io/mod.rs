@@ -7,6 +7,7 @@ mod archive;
 pub mod crs;
 mod csv;
 mod feature;
+pub(crate) use feature::finish_feature;
 pub mod feed;
 mod fgb;
 mod fields;

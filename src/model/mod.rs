@@ -69,7 +69,7 @@ impl Role {
 }
 
 /// One feature of a layer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Feature {
     /// Position in its file, 0-based (the "feature N" of messages).
     pub index: usize,

@@ -204,7 +204,7 @@ const FLOORS: &[&[&str]] = &[
     &["model", "geodesy", "error", "places", "utc"],
     &["io", "index"],
     &["analysis"],
-    &["output", "monitoring", "synth"],
+    &["output", "monitoring", "synth", "edit"],
     &["cli", "app"],
 ];
 
