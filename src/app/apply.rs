@@ -105,6 +105,7 @@ impl CorridorApp {
             Command::CancelJob(id) => self.runtime.jobs.cancel(id),
             Command::ClearLog => self.session.log.clear(),
             Command::Warn(text) => self.warn(text),
+            Command::Edit(c) => self.edit_command(c),
         }
     }
 

@@ -91,6 +91,8 @@ pub enum Command {
     OpenNotify,
     /// The form's movement for the route being planned, into the layer of new movements.
     AddMovement(crate::output::route::MovementText),
+    /// Editing a layer (Layers tab > Edit, the map in edit mode).
+    Edit(EditCommand),
     // Files out, jobs, the log.
     PickExport(ExportKind),
     CancelJob(u64),
@@ -133,4 +135,49 @@ pub enum TimelineControl {
     SetSpeed(f64),
     SetTime(f64),
     Follow(Option<String>),
+}
+
+/// An edit of the layer in edit mode (see `app::editing`).
+pub enum EditCommand {
+    /// Put layer `i` in edit mode.
+    Start(usize),
+    /// Restore the journal found at start (its place in `Editor::found`).
+    Restore(usize),
+    /// Forget a journal found at start (its edits are lost).
+    Forget(usize),
+    /// Leave edit mode (refused with unsaved edits).
+    Stop,
+    /// Leave edit mode, losing the unsaved edits (the file is read again).
+    Discard,
+    Save,
+    Undo,
+    Redo,
+    /// Select a feature of the edited layer (its position), or none.
+    Select(Option<usize>),
+    SelectVertex(Option<crate::edit::VertexAt>),
+    BeginDrag(super::editing::Drag),
+    DragTo(Coord),
+    EndDrag,
+    /// A vertex inserted on an edge.
+    Insert {
+        feature: usize,
+        at: crate::edit::VertexAt,
+        c: Coord,
+    },
+    /// Delete the selected vertex, or the selected feature when no vertex is.
+    RemoveVertex,
+    /// Draw a new feature of a role, click by click.
+    StartDrawing(Role),
+    DrawPoint(Coord),
+    FinishDrawing,
+    CancelDrawing,
+    /// Quit although the edited layer has unsaved edits: saving them first, or losing them.
+    Quit {
+        save: bool,
+    },
+    /// The attribute form's text by field, for the feature at a position.
+    Attributes {
+        feature: usize,
+        typed: Vec<(&'static str, String)>,
+    },
 }

@@ -43,6 +43,13 @@ pub enum JobOut {
     /// The window's screenshot for File > Export > Map as PNG: (target, image, map rect in pixels).
     Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
     Error(String),
+    /// A layer read again to be edited (Layers tab > Edit).
+    ReadForEdit(Box<super::editing::ReadForEdit>),
+    /// An edited layer saved (its file), or why not.
+    EditsSaved {
+        seq: u64,
+        result: Result<PathBuf, String>,
+    },
     /// An OGC API server's collections.
     Collections(Result<Vec<crate::io::ogc::Collection>, String>),
 }

@@ -109,8 +109,14 @@ impl CorridorApp {
 
     /// Starts a fresh analysis of the current layers (older results are dropped).
     pub fn reanalyse(&mut self) {
-        self.runtime.generation += 1;
         self.session.analysis = None;
+        self.reanalyse_keeping();
+    }
+
+    /// Starts a fresh analysis; the last one stays shown until it is in (an
+    /// edit that moved a vertex: every feature keeps its place).
+    pub fn reanalyse_keeping(&mut self) {
+        self.runtime.generation += 1;
         let generation = self.runtime.generation;
         let layers = self.session.layers_for_analysis(true);
         self.runtime.jobs.spawn(
@@ -121,6 +127,18 @@ impl CorridorApp {
     }
 
     pub fn remove_layer(&mut self, i: usize) {
+        if let Some(l) = self.session.layers.get(i)
+            && self.session.editor.editing(l.seq)
+        {
+            if self.session.editor.dirty() {
+                return self.warn(format!(
+                    "{} has unsaved edits: Save them, or Discard edits, before removing it",
+                    l.layer.name
+                ));
+            }
+            self.session.editor = Default::default();
+            self.session.tool = super::session::Tool::Identify;
+        }
         if i < self.session.layers.len() {
             let l = self.session.layers.remove(i);
             self.info(format!("removed {}", l.layer.name));
@@ -186,6 +204,8 @@ impl CorridorApp {
             JobOut::MovementsSaved(Ok((path, n))) => self.movements_saved(path, n),
             JobOut::MovementsSaved(Err(e)) => self.warn(e),
             JobOut::Wrote(Err(e)) | JobOut::Error(e) => self.warn(e),
+            JobOut::ReadForEdit(r) => self.read_for_edit(*r),
+            JobOut::EditsSaved { seq, result } => self.edits_saved(seq, result),
         }
     }
 
@@ -228,6 +248,22 @@ impl CorridorApp {
                     ));
                 }
                 l.seq = seq;
+                if let Some(old) = self.session.layers.iter().find(|x| x.origin == l.origin)
+                    && self.session.editor.editing(old.seq)
+                {
+                    if self.session.editor.dirty() {
+                        self.warn(format!(
+                            "{} is being edited with unsaved edits: it was not read again (Save or Discard edits first)",
+                            l.layer.name
+                        ));
+                        if self.runtime.pending_loads == 0 {
+                            self.reanalyse();
+                        }
+                        return;
+                    }
+                    self.session.editor.edit = None;
+                    self.session.tool = super::session::Tool::Identify;
+                }
                 let layers = &mut self.session.layers;
                 if let Some(old) = layers.iter_mut().find(|x| x.origin == l.origin) {
                     // The same source opened again: its current contents replace the
@@ -245,6 +281,7 @@ impl CorridorApp {
                     layers.insert(at, l);
                 }
                 self.warn_shared_ids();
+                self.restore_pending();
             }
             Err(e) if e.is_cancelled() => {
                 self.info(format!("stopped loading {} (cancelled)", origin.label()))

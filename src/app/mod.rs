@@ -12,6 +12,7 @@ mod apply;
 mod chrome;
 pub mod command;
 mod dialogs;
+pub mod editing;
 pub mod export;
 mod jobs;
 pub mod live;
@@ -213,6 +214,7 @@ impl CorridorApp {
 impl eframe::App for CorridorApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll(ui);
+        self.hold_close_for_edits(ui.ctx());
         let mut commands = Vec::new();
         self.draw(ui, &mut commands);
         for c in commands {

@@ -106,6 +106,12 @@ impl LoadedLayer {
         self.mercator = std::sync::OnceLock::new();
     }
 
+    /// The layer's data to change (an edit): the drawing cache goes.
+    pub fn layer_mut(&mut self) -> &mut Layer {
+        self.mercator = std::sync::OnceLock::new();
+        &mut self.layer
+    }
+
     /// Per feature, its lines in Mercator units (cached).
     pub fn mercator(&self) -> &Vec<Vec<Vec<[f64; 2]>>> {
         self.mercator

@@ -107,6 +107,21 @@ impl CorridorApp {
                 app.open_path(f, None);
             }
         }
+        // Edits journaled but never saved (the app was killed): offered in the Layers tab.
+        if let Some(dir) = app.runtime.state_dir.clone() {
+            let found = super::editing::journal::find(&dir);
+            for f in &found {
+                app.warn(format!(
+                    "{} has {} unsaved edit(s) from a run that stopped without saving them: Restore or Discard them in the Layers tab",
+                    f.source.display(),
+                    f.edits
+                ));
+            }
+            if !found.is_empty() {
+                app.settings.tab = super::settings::Tab::Layers;
+            }
+            app.session.editor.found = found;
+        }
         app
     }
 

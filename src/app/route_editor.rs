@@ -2,7 +2,7 @@
 //! undo/redo, every leg checked at once against the corridors and the zone,
 //! "route along corridors", and routes saved and loaded as GeoJSON.
 
-use super::map::projection::to_screen;
+use super::map::projection::{segment_distance, to_screen};
 use super::map::style::{DEVIATION, ZONE_ENTRY};
 use crate::analysis::Scenario;
 use crate::analysis::exposure::{Exposure, NearIncident, near_route};
@@ -346,17 +346,6 @@ impl RouteLook {
             }
         }
     }
-}
-
-fn segment_distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
-    let ab = b - a;
-    let len2 = ab.length_sq();
-    let t = if len2 > 0.0 {
-        ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (a + ab * t).distance(p)
 }
 
 /// The corridor and zone layers of a layer set (what planning needs), for a worker.

@@ -26,6 +26,8 @@ pub struct Runtime {
     pub title: String,
     /// Where the state file goes (`None`: nowhere; tests and headless runs).
     pub state_dir: Option<PathBuf>,
+    /// The thread writing the edit journals.
+    pub journal: super::editing::journal::Writer,
 }
 
 impl Runtime {
@@ -44,6 +46,7 @@ impl Runtime {
             open_seq: 0,
             title: "corridor-watch".into(),
             state_dir: None,
+            journal: Default::default(),
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum Tool {
     BoxQuery,
     RadiusQuery,
     Route,
+    /// Edit mode: select, drag and insert vertices of the edited layer, draw new features.
+    Edit,
 }
 
 pub struct LogEntry {
@@ -103,6 +105,8 @@ pub struct Session {
     /// Movements made with Notify movement… (GeoJSON features), the layer
     /// `NEW_MOVEMENTS` holds until saved.
     pub new_movements: Vec<serde_json::Value>,
+    /// The layer in edit mode, its selection and history (Layers tab > Edit).
+    pub editor: super::editing::Editor,
 }
 
 impl Default for Session {
@@ -123,6 +127,7 @@ impl Default for Session {
             timeline: Timeline::default(),
             ogc_collections: None,
             new_movements: Vec::new(),
+            editor: Default::default(),
         }
     }
 }

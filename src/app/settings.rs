@@ -125,6 +125,8 @@ pub struct Windows {
     pub feed: bool,
     /// Route tab > Notify movement…
     pub notify: bool,
+    /// The window was asked to close with unsaved edits: save, quit or stay.
+    pub quit_ask: bool,
 }
 
 /// Text being typed into the windows' forms.
@@ -147,6 +149,18 @@ pub struct Forms {
     pub notify: NotifyForm,
     /// Route tab: the departure as typed (for the incidents before it).
     pub route_depart: String,
+    /// The attribute form of the feature selected in edit mode.
+    pub edit: EditForm,
+    /// What is wrong with the attribute form's values: (field key, problem).
+    pub edit_problems: Vec<(&'static str, String)>,
+}
+
+/// The attribute form as typed: whose it is ((layer seq, feature index,
+/// the feature's properties when filled in)) and each field's text.
+#[derive(Default, Clone, Debug)]
+pub struct EditForm {
+    pub of: Option<(u64, usize, serde_json::Map<String, serde_json::Value>)>,
+    pub texts: Vec<(&'static str, String)>,
 }
 
 /// The Notify movement… form: the movement as typed (times in RFC 3339 or

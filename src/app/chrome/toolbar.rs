@@ -57,6 +57,14 @@ pub fn toolbar_ui(
                 out.push(Command::UseTool(tool));
             }
         }
+        if session.editor.edit.is_some()
+            && ui
+                .selectable_label(session.tool == Tool::Edit, "Edit")
+                .on_hover_text("Edit the layer in edit mode (Layers tab): select, drag, insert, draw")
+                .clicked()
+        {
+            out.push(Command::UseTool(Tool::Edit));
+        }
         ui.separator();
         legend_or_button_ui(ui);
     });

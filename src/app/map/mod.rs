@@ -6,6 +6,7 @@
 pub mod basemap;
 mod camera;
 pub mod draw;
+mod edit_tool;
 mod labels;
 mod plugin;
 pub mod projection;
@@ -87,6 +88,9 @@ pub(super) struct Interaction {
     drag_start: Option<Coord>,
     dragging: Option<Coord>,
     drag_stop: bool,
+    double_clicked: bool,
+    /// The pointer while a button is down (screen points).
+    pointer_px: Option<egui::Pos2>,
 }
 
 impl MapView {
@@ -181,12 +185,23 @@ impl MapView {
                 convoys,
                 marks,
             }))
+            // The edit's handles over everything: they are what is dragged.
+            .with_plugin(Painted(edit_tool::EditPlugin {
+                editor: &session.editor,
+                layer: session
+                    .editor
+                    .edit
+                    .as_ref()
+                    .and_then(|e| session.layers.iter().find(|l| l.seq == e.seq)),
+                cursor: self.cursor,
+            }))
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
             } else {
                 egui::DragPanButtons::SECONDARY | egui::DragPanButtons::MIDDLE
             })
-            .double_click_to_zoom(true)
+            // A double click ends a new feature being drawn.
+            .double_click_to_zoom(session.editor.draft.is_none())
             // The wheel zooms, as in every other map; dragging pans.
             .zoom_with_ctrl(false);
         let shown = map.show(ui, |ui, response, projector, _memory| {
@@ -402,6 +417,8 @@ fn interaction(
         drag_start: pointer.filter(|_| started).map(to_coord),
         dragging: pointer.filter(|_| response.dragged()).map(to_coord),
         drag_stop: response.drag_stopped(),
+        double_clicked: response.double_clicked(),
+        pointer_px: pointer,
     }
 }
 

@@ -134,3 +134,20 @@ impl ScreenMap {
         out
     }
 }
+
+/// The point of segment `a`-`b` nearest `p` (screen points).
+pub fn closest_on_segment(p: Pos2, a: Pos2, b: Pos2) -> Pos2 {
+    let ab = b - a;
+    let len2 = ab.length_sq();
+    let t = if len2 > 0.0 {
+        ((p - a).dot(ab) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    a + ab * t
+}
+
+/// How far `p` is from segment `a`-`b` (screen points).
+pub fn segment_distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    closest_on_segment(p, a, b).distance(p)
+}

@@ -37,6 +37,7 @@ impl MapView {
                 }
             }
             Tool::Route => self.route_commands(ui, session, input, out),
+            Tool::Edit => self.edit_commands(ui, session, input, out),
             Tool::BoxQuery | Tool::RadiusQuery => {
                 if let Some(s) = input.drag_start {
                     self.drag_start = Some(s);

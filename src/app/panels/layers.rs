@@ -19,7 +19,13 @@ const ROLES: [Role; 10] = [
     Role::Sector,
 ];
 
-pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+pub fn layers_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    forms: &mut crate::app::settings::Forms,
+    out: &mut Vec<Command>,
+) {
+    super::edit::found_ui(ui, session, out);
     if session.layers.is_empty() {
         ui.label("No layers. File > Open, File > Open URL, or drop files on the window.");
     }
@@ -75,10 +81,25 @@ pub fn layers_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
             {
                 out.push(Command::RefreshLayer(i));
             }
+            let editing = session.editor.editing(l.seq);
+            if !editing {
+                let editable = editable(l);
+                let b = ui.add_enabled(editable.is_ok(), egui::Button::new("Edit").small());
+                let b = match &editable {
+                    Ok(()) => b.on_hover_text("Edit this layer's features and attributes on the map"),
+                    Err(why) => b.on_disabled_hover_text(why.as_str()),
+                };
+                if b.clicked() {
+                    out.push(Command::Edit(crate::app::command::EditCommand::Start(i)));
+                }
+            }
             if ui.small_button("Remove").clicked() {
                 out.push(Command::RemoveLayer(i));
             }
         });
+        if session.editor.editing(l.seq) {
+            super::edit::edit_ui(ui, session, l, forms, out);
+        }
         if changed {
             out.push(Command::SetLayerStyle(i, style));
         }
@@ -128,4 +149,24 @@ fn skipped_badge(layer: &crate::model::Layer) -> Option<(String, String)> {
         ));
     }
     Some((format!("({} skipped)", skipped.len()), detail))
+}
+
+/// Whether a layer can be edited here, or why not.
+fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
+    use crate::app::model::Origin;
+    match &l.origin {
+        Origin::Path(p)
+            if p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")) =>
+        {
+            Ok(())
+        }
+        Origin::Path(_) => Err(
+            "Only GeoJSON files can be edited for now (GeoPackage and PostGIS are not yet): export a GeoJSON copy to edit".into(),
+        ),
+        Origin::Url(_) => Err("A layer read from a URL or a database cannot be edited yet".into()),
+        Origin::Feed(_) => Err("A live feed's reports are not edited".into()),
+        Origin::Drawn(_) => Err("Save the new movements first (File > Export)".into()),
+    }
 }

@@ -2,6 +2,7 @@
 //! the session, edits only its own settings, and pushes commands.
 
 mod convoys;
+mod edit;
 mod layers;
 mod live;
 mod log;
@@ -54,7 +55,7 @@ pub fn side_ui(
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| match settings.tab {
-            Tab::Layers => layers::layers_ui(ui, session, out),
+            Tab::Layers => layers::layers_ui(ui, session, &mut settings.forms, out),
             Tab::Convoys => convoys::convoys_ui(ui, session, settings, out),
             Tab::Zone => match &session.analysis {
                 Some(a) => zone::zone_ui(ui, a, &mut settings.zone_filter, out),

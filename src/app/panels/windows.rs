@@ -23,6 +23,7 @@ pub fn windows_ui(
     super::sources::ogc_window(ctx, session, settings, out);
     feed_window(ctx, settings, out);
     super::notify::notify_window(ctx, session, settings, out);
+    super::edit::quit_window(ctx, session, &mut settings.windows.quit_ask, out);
     if let Some(li) = session.selection.table_layer
         && let Some(l) = session.layers.get(li)
     {
@@ -47,8 +48,10 @@ fn keys_window(ctx: &egui::Context, open: &mut bool) {
                         "Go to: a place name, a position (\"37.8E 48.0N\"; two bare numbers offer both orders) or an MGRS reference",
                     ),
                     ("Esc", "clear the measurement or the query shape"),
-                    ("Delete", "delete the selected waypoint (Route tool)"),
-                    ("Ctrl+Z / Ctrl+Y", "undo / redo a route edit"),
+                    ("Delete", "delete the selected waypoint (Route tool), vertex or feature (editing)"),
+                    ("Ctrl+Z / Ctrl+Y", "undo / redo a route edit, or an edit of the layer being edited"),
+                    ("Enter / double-click", "finish the new feature being drawn (editing)"),
+                    ("Shift", "hold while placing or dragging a vertex: no snapping (editing)"),
                 ] {
                     ui.strong(k);
                     ui.label(what);

@@ -1,0 +1,185 @@
+//! The app's side of the edit journal: lines appended on a thread of their own
+//! (no file is written in a frame), one file per edited source under the state
+//! directory's `journal/`, and the journals found at start (edits the app
+//! never saved: it was killed, or the machine went down).
+
+use crate::edit::journal::{header, line, read_header};
+use crate::edit::save::Stamp;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+
+enum Msg {
+    /// Append a line (the header first when the file is new).
+    Append {
+        path: PathBuf,
+        header: String,
+        line: String,
+    },
+    Remove(PathBuf),
+    /// Answer once every message before it is done (tests).
+    Flush(Sender<()>),
+}
+
+/// The thread writing journals, shared by every edited layer.
+#[derive(Clone)]
+pub struct Writer {
+    tx: Sender<Msg>,
+}
+
+impl Default for Writer {
+    fn default() -> Self {
+        let (tx, rx) = channel::<Msg>();
+        std::thread::Builder::new()
+            .name("edit journal".into())
+            .spawn(move || {
+                for msg in rx {
+                    match msg {
+                        Msg::Append { path, header, line } => {
+                            if let Err(e) = append(&path, &header, &line) {
+                                log_problem(&path, &e);
+                            }
+                        }
+                        Msg::Remove(path) => {
+                            let _ = std::fs::remove_file(path);
+                        }
+                        Msg::Flush(done) => {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            })
+            .ok();
+        Writer { tx }
+    }
+}
+
+fn log_problem(path: &Path, e: &std::io::Error) {
+    // The log panel is the UI thread's; a journal that cannot be written is
+    // said on stderr (and edits still work; only the crash safety is lost).
+    eprintln!("the edit journal {} could not be written: {e}", path.display());
+}
+
+fn append(path: &Path, header: &str, line: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let mut text = String::new();
+    if f.metadata()?.len() == 0 {
+        text.push_str(header);
+        text.push('\n');
+    }
+    text.push_str(line);
+    text.push('\n');
+    f.write_all(text.as_bytes())?;
+    f.sync_data()
+}
+
+impl Writer {
+    /// Waits until every line asked for so far is written.
+    pub fn flush(&self) {
+        let (tx, rx) = channel();
+        if self.tx.send(Msg::Flush(tx)).is_ok() {
+            let _ = rx.recv_timeout(std::time::Duration::from_secs(10));
+        }
+    }
+}
+
+/// One edited source's journal.
+#[derive(Clone)]
+pub struct Journal {
+    /// `None`: no state directory (edits are not journaled).
+    path: Option<PathBuf>,
+    header: String,
+    writer: Writer,
+}
+
+/// The journal file of a source: named by a hash of its path, so that one
+/// source has one journal.
+pub fn path_for(state_dir: &Path, source: &Path) -> PathBuf {
+    let stamp = Stamp::of(source.to_string_lossy().as_bytes()).hex();
+    state_dir.join("journal").join(format!("{}.jsonl", &stamp[..16]))
+}
+
+impl Journal {
+    pub fn new(state_dir: Option<&Path>, source: &Path, stamp: &Stamp, writer: Writer) -> Journal {
+        Journal {
+            path: state_dir.map(|d| path_for(d, source)),
+            header: header(&source.to_string_lossy(), &stamp.hex()),
+            writer,
+        }
+    }
+
+    pub fn append(&self, op: &crate::edit::Op) {
+        if let Some(path) = &self.path {
+            let _ = self.writer.tx.send(Msg::Append {
+                path: path.clone(),
+                header: self.header.clone(),
+                line: line(op),
+            });
+        }
+    }
+
+    /// The edits are saved or discarded: the journal goes.
+    pub fn clear(&self) {
+        if let Some(path) = &self.path {
+            let _ = self.writer.tx.send(Msg::Remove(path.clone()));
+        }
+    }
+}
+
+/// Removes a journal now (one found at start, restored or discarded).
+pub fn remove(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// A journal of edits never saved, found at start.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub journal: PathBuf,
+    pub source: PathBuf,
+    /// The source's stamp when the edits began (hex).
+    pub stamp: String,
+    pub edits: usize,
+}
+
+/// The journals under the state directory (read at start, before the first
+/// frame, as the saved state is). A file that is not a journal is skipped.
+pub fn find(state_dir: &Path) -> Vec<Found> {
+    let Ok(dir) = std::fs::read_dir(state_dir.join("journal")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let journal = entry.path();
+        if journal.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        // A journal is small (a line per edit); one past 256 MB is not ours.
+        if entry.metadata().map_or(true, |m| m.len() > 256 << 20) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&journal) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let Some(Ok((source, stamp))) = lines.next().map(read_header) else {
+            continue;
+        };
+        let edits = lines.filter(|l| !l.trim().is_empty()).count();
+        if edits > 0 {
+            out.push(Found {
+                journal,
+                source: PathBuf::from(source),
+                stamp,
+                edits,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.source.cmp(&b.source));
+    out
+}

@@ -1,0 +1,292 @@
+//! The Layers tab's edit section: the layer in edit mode (save, undo, redo,
+//! stop or discard), new features by role, the selected feature's attribute
+//! form with its checks, and the unsaved edits found at start.
+
+use crate::app::command::{Command, EditCommand};
+use crate::app::editing::{NEW_ROLES, Shape, shape_of};
+use crate::app::model::LoadedLayer;
+use crate::app::session::Session;
+use crate::app::settings::Forms;
+use crate::edit::form::{Kind, fields, text_of};
+use eframe::egui::{self, Color32, RichText};
+
+const PROBLEM: Color32 = Color32::from_rgb(190, 40, 30);
+
+/// Journals of edits the app never saved (it was killed): restore or discard.
+pub fn found_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
+    for (k, f) in session.editor.found.iter().enumerate() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Unsaved edits to {}: {} edit(s) journaled when the app stopped without saving them.",
+                    f.source.display(),
+                    f.edits
+                ))
+                .color(PROBLEM),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Restore edits")
+                    .on_hover_text("Edit the layer with these edits made again (nothing is saved until you Save)")
+                    .clicked()
+                {
+                    out.push(Command::Edit(EditCommand::Restore(k)));
+                }
+                if ui
+                    .button("Discard them")
+                    .on_hover_text("Forget these edits: the file stays as it is")
+                    .clicked()
+                {
+                    out.push(Command::Edit(EditCommand::Forget(k)));
+                }
+            });
+        });
+    }
+}
+
+/// The edit section for layer `i` (in edit mode).
+pub fn edit_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    l: &LoadedLayer,
+    forms: &mut Forms,
+    out: &mut Vec<Command>,
+) {
+    let editor = &session.editor;
+    let Some(edit) = &editor.edit else { return };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let dirty = edit.history.is_dirty();
+        ui.label(
+            RichText::new(format!(
+                "Editing {}: {}",
+                l.layer.name,
+                if dirty { "unsaved edits" } else { "no unsaved edits" }
+            ))
+            .strong(),
+        );
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(dirty && !editor.busy, egui::Button::new("Save"))
+                .on_hover_text(format!("Write the edits to {}", edit.path.display()))
+                .clicked()
+            {
+                out.push(Command::Edit(EditCommand::Save));
+            }
+            if ui
+                .add_enabled(edit.history.can_undo(), egui::Button::new("Undo"))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                out.push(Command::Edit(EditCommand::Undo));
+            }
+            if ui
+                .add_enabled(edit.history.can_redo(), egui::Button::new("Redo"))
+                .on_hover_text("Ctrl+Y")
+                .clicked()
+            {
+                out.push(Command::Edit(EditCommand::Redo));
+            }
+            if dirty {
+                if ui
+                    .button("Discard edits")
+                    .on_hover_text("Leave edit mode and read the file again: the unsaved edits are lost")
+                    .clicked()
+                {
+                    out.push(Command::Edit(EditCommand::Discard));
+                }
+            } else if ui.button("Stop editing").clicked() {
+                out.push(Command::Edit(EditCommand::Stop));
+            }
+        });
+        match &editor.draft {
+            Some(d) => {
+                let what = d.role.as_kind().replace('_', " ");
+                let how = match shape_of(d.role) {
+                    Shape::Point => "Click the map where it is.".to_string(),
+                    _ => format!(
+                        "Click the map for each vertex ({} placed); double click or Enter to finish, Esc to cancel.",
+                        d.points.len()
+                    ),
+                };
+                ui.label(format!("New {what}: {how}"));
+                ui.horizontal(|ui| {
+                    if shape_of(d.role) != Shape::Point
+                        && ui
+                            .add_enabled(d.points.len() >= d.needed(), egui::Button::new("Finish"))
+                            .clicked()
+                    {
+                        out.push(Command::Edit(EditCommand::FinishDrawing));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::Edit(EditCommand::CancelDrawing));
+                    }
+                });
+            }
+            None => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("New:");
+                    for (role, _) in NEW_ROLES {
+                        if ui
+                            .small_button(role.as_kind().replace('_', " "))
+                            .on_hover_text(format!(
+                                "Draw a new {} on the map",
+                                role.as_kind().replace('_', " ")
+                            ))
+                            .clicked()
+                        {
+                            out.push(Command::Edit(EditCommand::StartDrawing(role)));
+                        }
+                    }
+                });
+            }
+        }
+        ui.label(
+            RichText::new(
+                "Click a feature to select it. Drag a square to move a vertex, or the feature to move it whole; click its edge to insert a vertex; Delete removes the selected vertex (the feature when none is). Points snap to other features' vertices and lines; hold Shift not to. Right-drag pans.",
+            )
+            .small(),
+        );
+        let selected = editor
+            .selected
+            .and_then(|i| Some((i, l.layer.features.get(i)?)));
+        if let Some((i, f)) = selected {
+            ui.separator();
+            form_ui(ui, l, edit.seq, i, f, forms, out);
+        }
+    });
+}
+
+/// The selected feature's attributes, by role, with each problem beside its field.
+fn form_ui(
+    ui: &mut egui::Ui,
+    l: &LoadedLayer,
+    seq: u64,
+    i: usize,
+    f: &crate::model::Feature,
+    forms: &mut Forms,
+    out: &mut Vec<Command>,
+) {
+    let role = l.effective_role(f.role);
+    let key = (seq, f.index, f.properties.clone());
+    let form = &mut forms.edit;
+    if form.of.as_ref() != Some(&key) {
+        form.texts = fields(role)
+            .iter()
+            .map(|fd| (fd.key, text_of(&f.properties, fd)))
+            .collect();
+        form.of = Some(key);
+        forms.edit_problems.clear();
+    }
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} {} (feature {})",
+                role.as_kind().replace('_', " "),
+                f.label(),
+                f.index
+            ))
+            .strong(),
+        );
+        if ui
+            .small_button("Delete feature")
+            .on_hover_text("Delete this feature (Undo brings it back)")
+            .clicked()
+        {
+            out.push(Command::Edit(EditCommand::SelectVertex(None)));
+            out.push(Command::Edit(EditCommand::RemoveVertex));
+        }
+    });
+    let categories = crate::edit::form::categories(&l.layer);
+    egui::Grid::new(("edit form", seq, i))
+        .num_columns(2)
+        .show(ui, |ui| {
+            for fd in fields(role) {
+                let Some((_, text)) = form.texts.iter_mut().find(|(k, _)| *k == fd.key) else {
+                    continue;
+                };
+                let label = if fd.required {
+                    format!("{} *", fd.label)
+                } else {
+                    fd.label.to_string()
+                };
+                ui.label(label);
+                ui.vertical(|ui| {
+                    let edit = match fd.kind {
+                        Kind::Closures => egui::TextEdit::multiline(text).desired_rows(2),
+                        _ => egui::TextEdit::singleline(text),
+                    };
+                    let hint = match fd.kind {
+                        Kind::Time => "YYYY-MM-DD HH:MM (UTC)",
+                        Kind::Closures => "start, end (UTC), one per line",
+                        Kind::Metres => "metres",
+                        Kind::Kilometres => "kilometres",
+                        _ => "",
+                    };
+                    ui.add(edit.hint_text(hint).desired_width(200.0))
+                        .on_hover_text(fd.key);
+                    if fd.kind == Kind::Category && !categories.is_empty() {
+                        egui::ComboBox::from_id_salt(("category", seq, i))
+                            .selected_text("pick")
+                            .show_ui(ui, |ui| {
+                                for c in &categories {
+                                    if ui.selectable_label(text == c, c.as_str()).clicked() {
+                                        *text = c.clone();
+                                    }
+                                }
+                            });
+                    }
+                    for (_, p) in forms.edit_problems.iter().filter(|(k, _)| *k == fd.key) {
+                        ui.label(RichText::new(p).color(PROBLEM));
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    if ui
+        .button("Apply attributes")
+        .on_hover_text("Check the values and change the feature (Undo takes it back)")
+        .clicked()
+    {
+        out.push(Command::Edit(EditCommand::Attributes {
+            feature: i,
+            typed: form.texts.clone(),
+        }));
+    }
+}
+
+/// The window was asked to close while the edited layer has unsaved edits.
+pub fn quit_window(ctx: &egui::Context, session: &Session, open: &mut bool, out: &mut Vec<Command>) {
+    if !*open {
+        return;
+    }
+    let Some(edit) = &session.editor.edit else {
+        *open = false;
+        return;
+    };
+    let mut stay = false;
+    egui::Modal::new(egui::Id::unique("quit with unsaved edits")).show(ctx, |ui| {
+        ui.heading("Unsaved edits");
+        ui.label(format!(
+            "{} has edits that are not saved.",
+            edit.path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Save, then quit").clicked() {
+                out.push(Command::Edit(EditCommand::Quit { save: true }));
+            }
+            if ui
+                .button("Quit without saving")
+                .on_hover_text("The edits are lost")
+                .clicked()
+            {
+                out.push(Command::Edit(EditCommand::Quit { save: false }));
+            }
+            if ui.button("Cancel").clicked() {
+                stay = true;
+            }
+        });
+    });
+    if stay {
+        *open = false;
+    }
+}
