@@ -47,12 +47,7 @@ const CORRIDOR: &[Field] = &[
     field("id", "Id", Kind::Id, true),
     field("name", "Name", Kind::Text, false),
     field("tolerance_m", "Tolerance (m)", Kind::Metres, false),
-    field(
-        "closures",
-        "Closures (UTC, start, end per line)",
-        Kind::Closures,
-        false,
-    ),
+    field("closures", "Closures (UTC)", Kind::Closures, false),
 ];
 const CONTACT_LINE: &[Field] = &[
     field("id", "Id", Kind::Id, false),

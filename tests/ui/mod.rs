@@ -589,6 +589,7 @@ fn home_key_shows_every_layer() {
     assert!(all_on_screen(&h), "Home brings every layer back into view");
 }
 
+mod editing;
 mod files;
 mod furniture;
 mod movements;

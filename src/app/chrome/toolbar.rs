@@ -60,7 +60,9 @@ pub fn toolbar_ui(
         if session.editor.edit.is_some()
             && ui
                 .selectable_label(session.tool == Tool::Edit, "Edit")
-                .on_hover_text("Edit the layer in edit mode (Layers tab): select, drag, insert, draw")
+                .on_hover_text(
+                    "Edit the layer in edit mode (Layers tab): select, drag, insert, draw",
+                )
                 .clicked()
         {
             out.push(Command::UseTool(Tool::Edit));

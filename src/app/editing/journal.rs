@@ -57,7 +57,10 @@ impl Default for Writer {
 fn log_problem(path: &Path, e: &std::io::Error) {
     // The log panel is the UI thread's; a journal that cannot be written is
     // said on stderr (and edits still work; only the crash safety is lost).
-    eprintln!("the edit journal {} could not be written: {e}", path.display());
+    eprintln!(
+        "the edit journal {} could not be written: {e}",
+        path.display()
+    );
 }
 
 fn append(path: &Path, header: &str, line: &str) -> std::io::Result<()> {
@@ -102,7 +105,9 @@ pub struct Journal {
 /// source has one journal.
 pub fn path_for(state_dir: &Path, source: &Path) -> PathBuf {
     let stamp = Stamp::of(source.to_string_lossy().as_bytes()).hex();
-    state_dir.join("journal").join(format!("{}.jsonl", &stamp[..16]))
+    state_dir
+        .join("journal")
+        .join(format!("{}.jsonl", &stamp[..16]))
 }
 
 impl Journal {

@@ -188,7 +188,10 @@ impl CorridorApp {
                 if k < self.session.editor.found.len() {
                     let f = self.session.editor.found.remove(k);
                     journal::remove(&f.journal);
-                    self.info(format!("discarded the unsaved edits to {}", f.source.display()));
+                    self.info(format!(
+                        "discarded the unsaved edits to {}",
+                        f.source.display()
+                    ));
                 }
             }
             EditCommand::Stop => self.stop_editing(false),
@@ -235,7 +238,9 @@ impl CorridorApp {
                     self.runtime.journal.flush();
                 }
                 self.session.editor.allow_quit = true;
-                self.runtime.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                self.runtime
+                    .ctx
+                    .send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
     }
@@ -339,7 +344,12 @@ impl CorridorApp {
                     journal.append(op);
                 }
                 edit.next_index = edit.next_index.max(
-                    layer.features.iter().map(|f| f.index + 1).max().unwrap_or(0),
+                    layer
+                        .features
+                        .iter()
+                        .map(|f| f.index + 1)
+                        .max()
+                        .unwrap_or(0),
                 );
                 if let Some((line, e)) = replay.stopped {
                     self.warn(format!(
@@ -426,11 +436,17 @@ impl CorridorApp {
                     e.selected = None;
                 }
                 e.vertex = None;
-                self.info(format!("{}: {text}", if undo { "undone" } else { "redone" }));
+                self.info(format!(
+                    "{}: {text}",
+                    if undo { "undone" } else { "redone" }
+                ));
                 self.edited(count_changed);
             }
             Ok(None) => {}
-            Err(e) => self.warn(format!("could not {}: {e}", if undo { "undo" } else { "redo" })),
+            Err(e) => self.warn(format!(
+                "could not {}: {e}",
+                if undo { "undo" } else { "redo" }
+            )),
         }
     }
 
@@ -482,7 +498,12 @@ impl CorridorApp {
             Dragged::Feature(before) => Op::Reshape {
                 feature: d.feature,
                 before: Box::new(*before),
-                after: Box::new(layer.features.get(d.feature).and_then(|f| f.geometry.clone())),
+                after: Box::new(
+                    layer
+                        .features
+                        .get(d.feature)
+                        .and_then(|f| f.geometry.clone()),
+                ),
             },
         };
         let text = op.describe(layer);
@@ -660,7 +681,9 @@ impl CorridorApp {
                 if self.session.editor.quit_after_save {
                     self.runtime.journal.flush();
                     self.session.editor.allow_quit = true;
-                    self.runtime.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    self.runtime
+                        .ctx
+                        .send_viewport_cmd(egui::ViewportCommand::Close);
                     return;
                 }
                 if let Some(i) = self.session.layers.iter().position(|l| l.seq == seq) {
@@ -760,7 +783,11 @@ pub fn vertex_position(g: Option<&Geometry<f64>>, at: VertexAt) -> Option<Coord>
 pub fn vertices(g: &Geometry<f64>) -> Vec<(VertexAt, Coord)> {
     let mut out = Vec::new();
     let mut path = |part: usize, ring: usize, v: &[Coord], closed: bool| {
-        let n = if closed { v.len().saturating_sub(1) } else { v.len() };
+        let n = if closed {
+            v.len().saturating_sub(1)
+        } else {
+            v.len()
+        };
         out.extend(
             v[..n]
                 .iter()

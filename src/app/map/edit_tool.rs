@@ -89,7 +89,12 @@ fn feature_at(layer: &LoadedLayer, projector: &Projector, p: Pos2, at: Coord) ->
 /// Where a point being placed snaps to: the nearest vertex of a visible layer
 /// within `HIT_PX`, else the nearest point on one of their lines; tracks and
 /// the vertex being dragged are left out.
-fn snap(session: &Session, projector: &Projector, p: Pos2, skip: Option<(usize, VertexAt)>) -> Option<Coord> {
+fn snap(
+    session: &Session,
+    projector: &Projector,
+    p: Pos2,
+    skip: Option<(usize, VertexAt)>,
+) -> Option<Coord> {
     let edited = session.editor.edit.as_ref().map(|e| e.seq);
     let mut best_vertex: Option<(f32, Coord)> = None;
     let mut best_edge: Option<(f32, Pos2)> = None;
@@ -278,16 +283,26 @@ impl super::plugin::Paint for EditPlugin<'_> {
                     Stroke::new(2.0, EDIT_LINE),
                 );
             }
+            // A vertex within a few points of the last one drawn is not drawn
+            // (a dense line zoomed out would be a black band); it is still
+            // hit by a press, and shows when zoomed in. The selected one always shows.
+            let mut last: Option<Pos2> = None;
             for (v, c) in vertices(g) {
                 let at = to_screen(projector, c);
-                let fill = if e.vertex == Some(v) {
-                    VERTEX_SELECTED
-                } else {
-                    VERTEX
-                };
+                let chosen = e.vertex == Some(v);
+                if !chosen && last.is_some_and(|p| p.distance(at) < 10.0) {
+                    continue;
+                }
+                last = Some(at);
+                let fill = if chosen { VERTEX_SELECTED } else { VERTEX };
                 let r = egui::Rect::from_center_size(at, egui::vec2(8.0, 8.0));
                 painter.rect_filled(r, 1.0, fill);
-                painter.rect_stroke(r, 1.0, Stroke::new(1.5, Color32::BLACK), egui::StrokeKind::Middle);
+                painter.rect_stroke(
+                    r,
+                    1.0,
+                    Stroke::new(1.5, Color32::BLACK),
+                    egui::StrokeKind::Middle,
+                );
             }
         }
         if let Some(d) = &e.draft {
@@ -300,9 +315,19 @@ impl super::plugin::Paint for EditPlugin<'_> {
             {
                 pts.push(pts[0]);
             }
-            painter.extend(Shape::dashed_line(&pts, Stroke::new(2.5, EDIT_LINE), 8.0, 5.0));
+            painter.extend(Shape::dashed_line(
+                &pts,
+                Stroke::new(2.5, EDIT_LINE),
+                8.0,
+                5.0,
+            ));
             for c in &d.points {
-                painter.circle(to_screen(projector, *c), 4.5, VERTEX, Stroke::new(1.5, EDIT_LINE));
+                painter.circle(
+                    to_screen(projector, *c),
+                    4.5,
+                    VERTEX,
+                    Stroke::new(1.5, EDIT_LINE),
+                );
             }
         }
     }

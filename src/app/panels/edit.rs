@@ -177,8 +177,8 @@ fn form_ui(
         form.of = Some(key);
         forms.edit_problems.clear();
     }
-    ui.horizontal(|ui| {
-        ui.label(
+    ui.add(
+        egui::Label::new(
             RichText::new(format!(
                 "{} {} (feature {})",
                 role.as_kind().replace('_', " "),
@@ -186,7 +186,10 @@ fn form_ui(
                 f.index
             ))
             .strong(),
-        );
+        )
+        .wrap(),
+    );
+    ui.horizontal(|ui| {
         if ui
             .small_button("Delete feature")
             .on_hover_text("Delete this feature (Undo brings it back)")
@@ -209,7 +212,7 @@ fn form_ui(
                 } else {
                     fd.label.to_string()
                 };
-                ui.label(label);
+                let label = ui.label(label);
                 ui.vertical(|ui| {
                     let edit = match fd.kind {
                         Kind::Closures => egui::TextEdit::multiline(text).desired_rows(2),
@@ -222,8 +225,10 @@ fn form_ui(
                         Kind::Kilometres => "kilometres",
                         _ => "",
                     };
-                    ui.add(edit.hint_text(hint).desired_width(200.0))
-                        .on_hover_text(fd.key);
+                    let width = (ui.available_width() - 8.0).clamp(120.0, 240.0);
+                    ui.add(edit.hint_text(hint).desired_width(width))
+                        .labelled_by(label.id)
+                        .on_hover_text(format!("the property \"{}\"", fd.key));
                     if fd.kind == Kind::Category && !categories.is_empty() {
                         egui::ComboBox::from_id_salt(("category", seq, i))
                             .selected_text("pick")
@@ -255,7 +260,12 @@ fn form_ui(
 }
 
 /// The window was asked to close while the edited layer has unsaved edits.
-pub fn quit_window(ctx: &egui::Context, session: &Session, open: &mut bool, out: &mut Vec<Command>) {
+pub fn quit_window(
+    ctx: &egui::Context,
+    session: &Session,
+    open: &mut bool,
+    out: &mut Vec<Command>,
+) {
     if !*open {
         return;
     }

@@ -86,7 +86,9 @@ pub fn layers_ui(
                 let editable = editable(l);
                 let b = ui.add_enabled(editable.is_ok(), egui::Button::new("Edit").small());
                 let b = match &editable {
-                    Ok(()) => b.on_hover_text("Edit this layer's features and attributes on the map"),
+                    Ok(()) => {
+                        b.on_hover_text("Edit this layer's features and attributes on the map")
+                    }
                     Err(why) => b.on_disabled_hover_text(why.as_str()),
                 };
                 if b.clicked() {
@@ -154,6 +156,9 @@ fn skipped_badge(layer: &crate::model::Layer) -> Option<(String, String)> {
 /// Whether a layer can be edited here, or why not.
 fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
     use crate::app::model::Origin;
+    if crate::app::model::dominant_role(&l.layer) == crate::model::Role::Track {
+        return Err("Tracks are recorded positions: they are not edited".into());
+    }
     match &l.origin {
         Origin::Path(p)
             if p
