@@ -11,6 +11,9 @@
 pub mod form;
 pub mod journal;
 pub mod save;
+mod vertices;
+
+pub use vertices::{edges, translate, vertex_position, vertices};
 
 use crate::error::Problem;
 use crate::model::{Feature, Layer, Role};

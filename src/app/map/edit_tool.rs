@@ -6,10 +6,11 @@
 use super::projection::{closest_on_segment, segment_distance, to_screen};
 use super::{Interaction, MapView};
 use crate::app::command::{Command, EditCommand};
-use crate::app::editing::{Drag, Dragged, Editor, edges, vertices};
+use crate::app::editing::{Drag, Dragged, Editor};
 use crate::app::model::LoadedLayer;
 use crate::app::session::Session;
 use crate::edit::VertexAt;
+use crate::edit::{edges, vertices};
 use crate::model::Role;
 use eframe::egui::{self, Color32, Pos2, Shape, Stroke};
 use geo::{Coord, Geometry};

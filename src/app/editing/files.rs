@@ -1,0 +1,288 @@
+//! Edit mode begun and ended: the layer read from its file to edit (with
+//! the file's stamp), a journal restored onto it, the edits saved back, or
+//! discarded.
+
+use super::journal;
+use super::{Editor, LayerEdit, ReadForEdit, mark_touched};
+use crate::app::CorridorApp;
+use crate::app::jobs::JobOut;
+use crate::app::session::Tool;
+use crate::app::settings::Tab;
+use crate::edit::History;
+use crate::edit::save::{Edited, Stamp};
+use crate::model::Layer;
+use eframe::egui;
+use std::path::PathBuf;
+
+/// Reads `path` as a GeoJSON layer to edit (a feature that cannot be read is
+/// skipped with a warning, as when it was opened).
+fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let source = path.display().to_string();
+    if crate::io::Format::detect(&source, &bytes) != crate::io::Format::GeoJson {
+        return Err(format!(
+            "{source}: only GeoJSON files can be edited here for now; open a GeoJSON copy (File > Export) to edit it"
+        ));
+    }
+    let layer = crate::io::read_bytes(&source, &bytes)
+        .or_else(|e| match e {
+            crate::error::LoadError::Feature { .. } => {
+                crate::io::read_geojson_skipping(&source, &bytes)
+            }
+            e => Err(e),
+        })
+        .map_err(|e| e.to_string())?;
+    let count = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("features").and_then(|f| f.as_array()).map(Vec::len))
+        .ok_or_else(|| format!("{source} is not a GeoJSON FeatureCollection"))?;
+    Ok((crate::io::named(layer, &source), Stamp::of(&bytes), count))
+}
+
+impl CorridorApp {
+    /// Puts layer `i` in edit mode: it is read again from its file (so that
+    /// what is edited is what the file holds, with its stamp).
+    pub(in crate::app) fn start_editing(&mut self, i: usize, restore: Option<(PathBuf, String)>) {
+        let Some(l) = self.session.layers.get(i) else {
+            return;
+        };
+        let crate::app::model::Origin::Path(path) = l.origin.clone() else {
+            return self.warn(format!(
+                "{}: only layers read from a GeoJSON file can be edited for now",
+                l.layer.name
+            ));
+        };
+        if let Some(e) = &self.session.editor.edit
+            && e.seq != l.seq
+            && e.history.is_dirty()
+        {
+            return self.warn(format!(
+                "save or discard the edits to {} before editing another layer",
+                e.path.display()
+            ));
+        }
+        let seq = l.seq;
+        self.session.editor.busy = true;
+        let p2 = path.clone();
+        self.runtime.jobs.spawn(
+            format!("reading {} to edit", path.display()),
+            move |_| {
+                let restore = restore.and_then(|(journal, stamp)| {
+                    let text = std::fs::read_to_string(&journal).ok()?;
+                    let lines = text.lines().skip(1).map(str::to_string).collect();
+                    Some((journal, stamp, lines))
+                });
+                JobOut::ReadForEdit(Box::new(ReadForEdit {
+                    seq,
+                    result: read_for_edit(&path),
+                    path,
+                    restore,
+                }))
+            },
+            move |msg| {
+                JobOut::ReadForEdit(Box::new(ReadForEdit {
+                    seq,
+                    path: p2.clone(),
+                    result: Err(msg),
+                    restore: None,
+                }))
+            },
+        );
+    }
+
+    /// The layer read for editing: it replaces the layer's data, and edit mode starts.
+    pub(in crate::app) fn read_for_edit(&mut self, r: ReadForEdit) {
+        self.session.editor.busy = false;
+        let Some(i) = self.session.layers.iter().position(|l| l.seq == r.seq) else {
+            return;
+        };
+        let (layer, stamp, count) = match r.result {
+            Ok(x) => x,
+            Err(e) => return self.warn(format!("cannot edit: {e}")),
+        };
+        let read = layer.features.iter().map(|f| f.index).collect();
+        let n = layer.features.len();
+        *self.session.layers[i].layer_mut() = layer;
+        let journal = journal::Journal::new(
+            self.runtime.state_dir.as_deref(),
+            &r.path,
+            &stamp,
+            self.runtime.journal.clone(),
+        );
+        let mut edit = LayerEdit {
+            seq: r.seq,
+            path: r.path.clone(),
+            history: History::default(),
+            edited: Edited {
+                read,
+                touched: Default::default(),
+                first_new: count,
+                stamp,
+            },
+            next_index: count,
+            journal: journal.clone(),
+        };
+        let mut restored = None;
+        if let Some((jpath, header_stamp, lines)) = r.restore {
+            if header_stamp != edit.edited.stamp.hex() {
+                self.warn(format!(
+                    "{} changed since the unsaved edits were journaled: they are not restored (the journal stays at {})",
+                    r.path.display(),
+                    jpath.display()
+                ));
+            } else {
+                let layer = self.session.layers[i].layer_mut();
+                let replay = crate::edit::journal::replay(layer, lines.iter().map(String::as_str));
+                for op in &replay.ops {
+                    mark_touched(&mut edit, layer, op);
+                    edit.history.push(op.clone());
+                    journal.append(op);
+                }
+                edit.next_index = edit.next_index.max(
+                    layer
+                        .features
+                        .iter()
+                        .map(|f| f.index + 1)
+                        .max()
+                        .unwrap_or(0),
+                );
+                if let Some((line, e)) = replay.stopped {
+                    self.warn(format!(
+                        "journal {} line {line}: {e}; the edits before it are restored",
+                        jpath.display()
+                    ));
+                }
+                journal::remove(&jpath);
+                restored = Some(replay.ops.len());
+            }
+        }
+        edit.journal = journal;
+        let name = self.session.layers[i].layer.name.clone();
+        self.session.editor = Editor {
+            edit: Some(edit),
+            found: std::mem::take(&mut self.session.editor.found),
+            ..Default::default()
+        };
+        self.session.tool = Tool::Edit;
+        self.settings.tab = Tab::Layers;
+        match restored {
+            Some(k) => self.info(format!("editing {name}: {k} unsaved edit(s) restored")),
+            None => self.info(format!("editing {name} ({n} features)")),
+        }
+        self.reanalyse();
+    }
+
+    /// Applies an op to the edited layer and records it; false when it was refused.
+
+    pub(super) fn save_edits(&mut self) {
+        let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
+            return;
+        };
+        let layer = self.session.layers[i].layer.clone();
+        let (path, edited, seq) = (edit.path.clone(), edit.edited.clone(), edit.seq);
+        self.session.editor.busy = true;
+        self.runtime.jobs.spawn(
+            format!("saving {}", path.display()),
+            move |_| JobOut::EditsSaved {
+                seq,
+                result: crate::edit::save::save_geojson(&path, &layer, &edited)
+                    .map(|_| path)
+                    .map_err(|e| e.to_string()),
+            },
+            move |msg| JobOut::EditsSaved {
+                seq,
+                result: Err(msg),
+            },
+        );
+    }
+
+    /// A save done: the file is read again (so that what is shown is what it
+    /// holds), and the journal goes.
+    pub(in crate::app) fn edits_saved(&mut self, seq: u64, result: Result<PathBuf, String>) {
+        self.session.editor.busy = false;
+        match result {
+            Ok(path) => {
+                if let Some(e) = &self.session.editor.edit {
+                    e.journal.clear();
+                }
+                self.info(format!("saved {}; reading it back", path.display()));
+                if self.session.editor.quit_after_save {
+                    self.runtime.journal.flush();
+                    self.session.editor.allow_quit = true;
+                    self.runtime
+                        .ctx
+                        .send_viewport_cmd(egui::ViewportCommand::Close);
+                    return;
+                }
+                if let Some(i) = self.session.layers.iter().position(|l| l.seq == seq) {
+                    self.start_editing(i, None);
+                }
+            }
+            Err(e) => {
+                self.session.editor.quit_after_save = false;
+                self.warn(format!("not saved: {e}"));
+            }
+        }
+    }
+
+    /// Leaves edit mode; `discard`: the unsaved edits go and the file is read again.
+    pub(super) fn stop_editing(&mut self, discard: bool) {
+        let Some(edit) = self.session.editor.edit.take() else {
+            return;
+        };
+        if edit.history.is_dirty() && !discard {
+            self.session.editor.edit = Some(edit);
+            return self.warn("the layer has unsaved edits: Save them, or Discard edits");
+        }
+        edit.journal.clear();
+        let found = std::mem::take(&mut self.session.editor.found);
+        self.session.editor = Editor {
+            found,
+            ..Default::default()
+        };
+        if self.session.tool == Tool::Edit {
+            self.session.tool = Tool::Identify;
+        }
+        if discard && edit.history.is_dirty() {
+            self.info(format!("discarded the edits to {}", edit.path.display()));
+            self.open_path(edit.path, None);
+        } else {
+            self.info(format!("stopped editing {}", edit.path.display()));
+        }
+    }
+
+    pub(super) fn restore_journal(&mut self, k: usize) {
+        let Some(f) = self.session.editor.found.get(k).cloned() else {
+            return;
+        };
+        let at = self
+            .session
+            .layers
+            .iter()
+            .position(|l| l.origin == crate::app::model::Origin::Path(f.source.clone()));
+        match at {
+            Some(i) => {
+                self.session.editor.found.remove(k);
+                self.start_editing(i, Some((f.journal, f.stamp)));
+            }
+            None => {
+                // Opened first; the edits follow once it is in (`restore_pending`).
+                self.session.editor.found.remove(k);
+                self.open_path(f.source.clone(), None);
+                self.session.editor.pending_restore = Some(f);
+            }
+        }
+    }
+
+    /// A layer just loaded: if a journal waits for it, its edits are restored.
+    pub(in crate::app) fn restore_pending(&mut self) {
+        let Some(f) = self.session.editor.pending_restore.take() else {
+            return;
+        };
+        let origin = crate::app::model::Origin::Path(f.source.clone());
+        match self.session.layers.iter().position(|l| l.origin == origin) {
+            Some(i) => self.start_editing(i, Some((f.journal, f.stamp))),
+            None => self.session.editor.pending_restore = Some(f),
+        }
+    }
+}
