@@ -45,6 +45,7 @@ impl CorridorApp {
             Command::GoTo { at, zoom, what } => {
                 self.runtime.map.centre_on(at.x, at.y, zoom);
                 self.info(format!("centred on {what}"));
+                self.session.last_go_to = Some((at, what));
             }
             Command::ShowTab(t) => self.settings.tab = t,
             Command::OpenNotify => self.open_notify(),
@@ -106,6 +107,12 @@ impl CorridorApp {
             Command::ClearLog => self.session.log.clear(),
             Command::Warn(text) => self.warn(text),
             Command::Edit(c) => self.edit_command(c),
+            Command::OpenNewIncident(at) => {
+                if let Some(at) = at {
+                    self.settings.forms.incident_at = crate::output::text::mgrs(at);
+                }
+                self.settings.windows.new_incident = true;
+            }
         }
     }
 

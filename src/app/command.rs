@@ -93,6 +93,8 @@ pub enum Command {
     AddMovement(crate::output::route::MovementText),
     /// Editing a layer (Layers tab > Edit, the map in edit mode).
     Edit(EditCommand),
+    /// The New incident… window, at a map position when given (Ctrl+I, the context menu).
+    OpenNewIncident(Option<Coord>),
     // Files out, jobs, the log.
     PickExport(ExportKind),
     CancelJob(u64),
@@ -171,6 +173,11 @@ pub enum EditCommand {
     DrawPoint(Coord),
     FinishDrawing,
     CancelDrawing,
+    /// A new incident at a position in layer `layer` (put in edit mode if it is not).
+    NewIncident {
+        layer: usize,
+        at: Coord,
+    },
     /// Quit although the edited layer has unsaved edits: saving them first, or losing them.
     Quit {
         save: bool,

@@ -229,4 +229,16 @@ impl eframe::App for CorridorApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.save_state(storage);
     }
+
+    /// Closing: a journal of edits that are all saved (or undone back to the
+    /// file) goes; one with unsaved edits stays (the user chose to quit
+    /// without saving them, which clears it, or the close was not asked).
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(e) = &self.session.editor.edit
+            && !e.history.is_dirty()
+        {
+            e.journal.clear();
+            self.runtime.journal.flush();
+        }
+    }
 }

@@ -62,7 +62,10 @@ impl CorridorApp {
                 .and_then(|p| std::fs::read_to_string(p).ok())
                 .or_else(|| s.get_string(STORAGE_KEY))
         });
-        Self::new_with_state(cc, files, text, state_dir())
+        // No storage (a headless harness): no state directory either, so that
+        // nothing of the user's (state, edit journals) is read or written.
+        let dir = cc.storage.and_then(|_| state_dir());
+        Self::new_with_state(cc, files, text, dir)
     }
 
     /// The app on `files`, restoring the saved state `text` (JSON) when given.

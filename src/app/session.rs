@@ -107,6 +107,8 @@ pub struct Session {
     pub new_movements: Vec<serde_json::Value>,
     /// The layer in edit mode, its selection and history (Layers tab > Edit).
     pub editor: super::editing::Editor,
+    /// The last place found with Go to (New incident… offers it).
+    pub last_go_to: Option<(Coord, String)>,
 }
 
 impl Default for Session {
@@ -128,6 +130,7 @@ impl Default for Session {
             ogc_collections: None,
             new_movements: Vec::new(),
             editor: Default::default(),
+            last_go_to: None,
         }
     }
 }

@@ -127,6 +127,8 @@ pub struct Windows {
     pub notify: bool,
     /// The window was asked to close with unsaved edits: save, quit or stay.
     pub quit_ask: bool,
+    /// Edit > New incident… (Ctrl+I, or the map's context menu).
+    pub new_incident: bool,
 }
 
 /// Text being typed into the windows' forms.
@@ -153,6 +155,9 @@ pub struct Forms {
     pub edit: EditForm,
     /// What is wrong with the attribute form's values: (field key, problem).
     pub edit_problems: Vec<(&'static str, String)>,
+    /// New incident…: where (MGRS or a position, as typed) and into which layer (its seq).
+    pub incident_at: String,
+    pub incident_layer: Option<u64>,
 }
 
 /// The attribute form as typed: whose it is ((layer seq, feature index,

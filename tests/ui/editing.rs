@@ -86,7 +86,12 @@ fn drag_map(h: &mut Harness<'static, CorridorApp>, from: geo::Coord, to: geo::Co
 }
 
 fn start_editing(h: &mut Harness<'static, CorridorApp>, nth: usize) {
-    h.get_all_by_label("Edit").nth(nth).unwrap().click();
+    // The layers' Edit buttons (below the menu bar's Edit menu).
+    h.get_all_by_label("Edit")
+        .filter(|b| b.rect().top() > 60.0)
+        .nth(nth)
+        .unwrap()
+        .click();
     h.run_steps(2);
     wait_until(h, |h| {
         h.state().session.editor.edit.is_some() && !h.state().session.editor.busy
@@ -356,4 +361,55 @@ fn edits_journaled_before_a_kill_are_restored_at_the_next_start() {
         h.state().session.editor.dirty(),
         "the edits are still there"
     );
+}
+
+#[test]
+fn an_incident_logged_at_an_mgrs_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let incidents = dir.path().join("incidents.geojson");
+    std::fs::copy(data("incidents.geojson"), &incidents).unwrap();
+    let mut h = app_with_state(vec![incidents.clone()], dir.path().join("state"));
+    let n = h.state().session.layers[0].layer.features.len();
+    // Edit > New incident… (the layer is not in edit mode yet).
+    h.get_all_by_label("Edit").next().unwrap().click();
+    h.run_steps(2);
+    h.get_by_label_contains("New incident").click();
+    h.run_steps(2);
+    assert!(h.state().settings.windows.new_incident);
+    // A window is drawn from its second frame on (egui sizes it first).
+    h.run_steps(3);
+    let field = h
+        .get_all_by_label("Where (MGRS, or a position with N/E)")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)
+        .unwrap();
+    field.focus();
+    field.type_text("37U DP 10659 28111");
+    h.run_steps(2);
+    // Read back as a position before it is made (the Python mgrs package: 48.1 N, 37.8 E).
+    h.get_by_label_contains("MGRS 37U DP 10659 28111: lon 37.80000, lat 48.10000");
+    click(&mut h, "Create incident");
+    wait_until(&mut h, |h| {
+        h.state().session.layers[0].layer.features.len() == n + 1
+    });
+    settle(&mut h);
+    let f = &h.state().session.layers[0].layer.features[n];
+    let Some(geo::Geometry::Point(p)) = &f.geometry else {
+        panic!("{:?}", f.geometry)
+    };
+    assert!(
+        (p.x() - 37.8).abs() < 1e-4 && (p.y() - 48.1).abs() < 1e-4,
+        "{p:?}"
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let (t, _) = f.time_span.expect("the time now");
+    assert!((now - t).abs() < 120.0, "{t} vs {now}");
+    // Its form is open in the Layers tab, the time in UTC.
+    let id = f.id.clone().unwrap();
+    h.get_by_label(&format!("incident {id} (feature {n})"));
+    let time = f.prop_text("time").unwrap();
+    assert!(time.ends_with('Z'), "{time}");
+    assert!(h.state().session.editor.dirty());
 }

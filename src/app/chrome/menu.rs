@@ -24,6 +24,39 @@ pub fn menu_ui(
         egui::containers::menu::MenuButton::new("Basemap")
             .config(typing)
             .ui(ui, |ui| basemap_menu_ui(ui, settings, out));
+        ui.menu_button("Edit", |ui| {
+            let editing = session.editor.edit.as_ref();
+            if ui
+                .add_enabled(
+                    editing.is_some_and(|e| e.history.can_undo()),
+                    egui::Button::new("Undo").shortcut_text("Ctrl+Z"),
+                )
+                .clicked()
+            {
+                out.push(Command::Edit(crate::app::command::EditCommand::Undo));
+                ui.close();
+            }
+            if ui
+                .add_enabled(
+                    editing.is_some_and(|e| e.history.can_redo()),
+                    egui::Button::new("Redo").shortcut_text("Ctrl+Y"),
+                )
+                .clicked()
+            {
+                out.push(Command::Edit(crate::app::command::EditCommand::Redo));
+                ui.close();
+            }
+            ui.separator();
+            if ui
+                .add(egui::Button::new("New incident…").shortcut_text("Ctrl+I"))
+                .on_hover_text("Log an incident at an MGRS reference, a position, a place found, or (Ctrl+I over the map) the pointer")
+                .clicked()
+            {
+                out.push(Command::OpenNewIncident(None));
+                ui.close();
+            }
+            ui.label(egui::RichText::new("Layers tab > Edit puts a layer in edit mode").small());
+        });
         ui.menu_button("View", |ui| {
             if ui.button("Zoom to all layers").clicked() {
                 out.push(Command::ZoomToAll);

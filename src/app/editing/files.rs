@@ -98,7 +98,10 @@ impl CorridorApp {
         };
         let (layer, stamp, count) = match r.result {
             Ok(x) => x,
-            Err(e) => return self.warn(format!("cannot edit: {e}")),
+            Err(e) => {
+                self.session.editor.pending_incident = None;
+                return self.warn(format!("cannot edit: {e}"));
+            }
         };
         let read = layer.features.iter().map(|f| f.index).collect();
         let n = layer.features.len();
@@ -158,6 +161,7 @@ impl CorridorApp {
         }
         edit.journal = journal;
         let name = self.session.layers[i].layer.name.clone();
+        let incident = self.session.editor.pending_incident.take();
         self.session.editor = Editor {
             edit: Some(edit),
             found: std::mem::take(&mut self.session.editor.found),
@@ -170,6 +174,10 @@ impl CorridorApp {
             None => self.info(format!("editing {name} ({n} features)")),
         }
         self.reanalyse();
+        // New incident… asked for while the layer was not in edit mode.
+        if let Some(at) = incident {
+            self.new_incident(i, at);
+        }
     }
 
     /// Applies an op to the edited layer and records it; false when it was refused.

@@ -105,6 +105,8 @@ pub struct Editor {
     pub busy: bool,
     /// Journals of edits never saved, found at start.
     pub found: Vec<journal::Found>,
+    /// A new incident to add once its layer is read for editing.
+    pub pending_incident: Option<Coord>,
     /// A journal to restore once its source, being opened, is in.
     pub pending_restore: Option<journal::Found>,
     /// The window may close although edits are unsaved (the user said so),
@@ -205,6 +207,7 @@ impl CorridorApp {
             EditCommand::FinishDrawing => self.finish_drawing(),
             EditCommand::CancelDrawing => self.session.editor.draft = None,
             EditCommand::Attributes { feature, typed } => self.set_attributes(feature, typed),
+            EditCommand::NewIncident { layer, at } => self.new_incident(layer, at),
             EditCommand::Quit { save: true } => {
                 self.session.editor.quit_after_save = true;
                 self.save_edits();

@@ -10,6 +10,29 @@ use crate::model::{Layer, Role};
 use geo::{Coord, Geometry};
 
 impl CorridorApp {
+    /// A new incident at `at` in layer `i` (New incident…): the layer is put
+    /// in edit mode first when it is not; the form then opens on it, with its
+    /// id and the time now filled in.
+    pub(super) fn new_incident(&mut self, i: usize, at: Coord) {
+        let Some(l) = self.session.layers.get(i) else {
+            return;
+        };
+        if self.session.editor.editing(l.seq) {
+            self.session.editor.draft = Some(super::Draft {
+                role: Role::Incident,
+                points: vec![at],
+            });
+            self.finish_drawing();
+            self.settings.tab = crate::app::settings::Tab::Layers;
+        } else {
+            self.start_editing(i, None);
+            // Added once the layer is read (`read_for_edit`).
+            if self.session.editor.busy {
+                self.session.editor.pending_incident = Some(at);
+            }
+        }
+    }
+
     pub(super) fn op(&mut self, op: Op) -> bool {
         let Some(i) = self.edited_index() else {
             return false;

@@ -54,6 +54,8 @@ pub struct MapView {
     drag_start: Option<Coord>,
     /// The online tiles that did not load since they were chosen.
     pub tile_failures: tile_failures::TileFailures,
+    /// Where the map was last right-clicked (its context menu's point).
+    context_at: Option<Coord>,
 }
 
 impl Default for MapView {
@@ -74,6 +76,7 @@ impl Default for MapView {
             pending_fit: true,
             drag_start: None,
             tile_failures: Default::default(),
+            context_at: None,
         }
     }
 }
@@ -91,6 +94,8 @@ pub(super) struct Interaction {
     double_clicked: bool,
     /// The pointer while a button is down (screen points).
     pointer_px: Option<egui::Pos2>,
+    /// Where a right click (not a drag) was, for the context menu.
+    secondary_clicked: Option<Coord>,
 }
 
 impl MapView {
@@ -204,7 +209,19 @@ impl MapView {
             .double_click_to_zoom(session.editor.draft.is_none())
             // The wheel zooms, as in every other map; dragging pans.
             .zoom_with_ctrl(false);
+        let context_at = self.context_at;
         let shown = map.show(ui, |ui, response, projector, _memory| {
+            // The map's context menu (right click), at the point clicked.
+            let mut asked = false;
+            response.context_menu(|ui| {
+                if ui.button("New incident here…").clicked() {
+                    asked = true;
+                    ui.close();
+                }
+                if let Some(c) = context_at {
+                    ui.label(egui::RichText::new(crate::output::text::mgrs(c)).small());
+                }
+            });
             if illustrative {
                 illustrative_banner(ui, projector.clip_rect());
             }
@@ -225,9 +242,16 @@ impl MapView {
                 interaction(ui, response, projector),
                 mpp,
                 projector.clip_rect(),
+                asked,
             )
         });
-        let (input, mpp, rect) = shown.inner;
+        let (input, mpp, rect, asked) = shown.inner;
+        if input.secondary_clicked.is_some() {
+            self.context_at = input.secondary_clicked;
+        }
+        if asked {
+            out.push(Command::OpenNewIncident(self.context_at));
+        }
         self.rect = rect;
         self.size = rect.size();
         self.cursor = input.hover;
@@ -340,6 +364,15 @@ impl MapView {
         if ui.ctx().egui_wants_keyboard_input() {
             return;
         }
+        // Ctrl+I: New incident… at the pointer (when it is over the map).
+        if ui.ctx().input_mut(|i| {
+            i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND,
+                egui::Key::I,
+            ))
+        }) {
+            out.push(Command::OpenNewIncident(self.cursor));
+        }
         let (plus, minus, home) = ui.input(|i| {
             (
                 i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
@@ -419,6 +452,9 @@ fn interaction(
         drag_stop: response.drag_stopped(),
         double_clicked: response.double_clicked(),
         pointer_px: pointer,
+        secondary_clicked: pointer
+            .filter(|_| response.secondary_clicked())
+            .map(to_coord),
     }
 }
 

@@ -300,3 +300,120 @@ pub fn quit_window(
         *open = false;
     }
 }
+
+/// New incident… (Ctrl+I, the map's context menu): where, as MGRS or a
+/// position typed (or the last place found with Go to), and into which
+/// incidents layer; the layer's form then opens with the id and time filled in.
+pub fn new_incident_window(
+    ctx: &egui::Context,
+    session: &Session,
+    settings: &mut crate::app::settings::Settings,
+    out: &mut Vec<Command>,
+) {
+    if !settings.windows.new_incident {
+        return;
+    }
+    let forms = &mut settings.forms;
+    let layers: Vec<(usize, &LoadedLayer)> = session
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            crate::app::model::dominant_role(&l.layer) == crate::model::Role::Incident
+                && super::layers::editable(l).is_ok()
+        })
+        .collect();
+    if forms
+        .incident_layer
+        .is_none_or(|s| !layers.iter().any(|(_, l)| l.seq == s))
+    {
+        forms.incident_layer = layers
+            .iter()
+            .find(|(_, l)| session.editor.editing(l.seq))
+            .or(layers.first())
+            .map(|(_, l)| l.seq);
+    }
+    let mut open = true;
+    let mut create = None;
+    egui::Window::new("New incident")
+        .open(&mut open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            let label = ui.label("Where (MGRS, or a position with N/E)");
+            ui.add(
+                egui::TextEdit::singleline(&mut forms.incident_at)
+                    .hint_text("37U DP 10659 28111, or 48.1N 37.8E")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+            if let Some((at, what)) = &session.last_go_to
+                && ui
+                    .small_button(format!("At the place found: {what}"))
+                    .clicked()
+            {
+                forms.incident_at = crate::output::text::mgrs(*at);
+            }
+            let found = crate::app::chrome::parse_go_to(&forms.incident_at);
+            let at = match found.as_slice() {
+                [(at, what)] => {
+                    ui.label(format!("{what} (WGS 84)"));
+                    Some(*at)
+                }
+                [] if forms.incident_at.trim().is_empty() => None,
+                [] => {
+                    ui.label(
+                        RichText::new("Not a position: write MGRS (37U DP 10659 28111) or 48.1N 37.8E")
+                            .color(PROBLEM),
+                    );
+                    None
+                }
+                _ => {
+                    ui.label(
+                        RichText::new("Both orders are positions: add N/E (48.1N 37.8E), or write MGRS")
+                            .color(PROBLEM),
+                    );
+                    None
+                }
+            };
+            let chosen = layers
+                .iter()
+                .find(|(_, l)| Some(l.seq) == forms.incident_layer);
+            match chosen {
+                None => {
+                    ui.label(
+                        RichText::new(
+                            "No incidents layer that can be edited is open (a GeoJSON file of incidents): open one first.",
+                        )
+                        .color(PROBLEM),
+                    );
+                }
+                Some((_, l)) => {
+                    egui::ComboBox::from_label("Into layer")
+                        .selected_text(l.layer.name.as_str())
+                        .show_ui(ui, |ui| {
+                            for (_, x) in &layers {
+                                if ui
+                                    .selectable_label(Some(x.seq) == forms.incident_layer, x.layer.name.as_str())
+                                    .clicked()
+                                {
+                                    forms.incident_layer = Some(x.seq);
+                                }
+                            }
+                        });
+                }
+            }
+            if ui
+                .add_enabled(at.is_some() && chosen.is_some(), egui::Button::new("Create incident"))
+                .on_hover_text("The incident is added there, its id and the time now (UTC) filled in; its form opens in the Layers tab")
+                .clicked()
+                && let (Some(at), Some((i, _))) = (at, chosen)
+            {
+                create = Some((*i, at));
+            }
+        });
+    if let Some((layer, at)) = create {
+        out.push(Command::Edit(EditCommand::NewIncident { layer, at }));
+        open = false;
+    }
+    settings.windows.new_incident = open;
+}

@@ -154,7 +154,7 @@ fn skipped_badge(layer: &crate::model::Layer) -> Option<(String, String)> {
 }
 
 /// Whether a layer can be edited here, or why not.
-fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
+pub(super) fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
     use crate::app::model::Origin;
     if crate::app::model::dominant_role(&l.layer) == crate::model::Role::Track {
         return Err("Tracks are recorded positions: they are not edited".into());

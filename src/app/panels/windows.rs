@@ -24,6 +24,7 @@ pub fn windows_ui(
     feed_window(ctx, settings, out);
     super::notify::notify_window(ctx, session, settings, out);
     super::edit::quit_window(ctx, session, &mut settings.windows.quit_ask, out);
+    super::edit::new_incident_window(ctx, session, settings, out);
     if let Some(li) = session.selection.table_layer
         && let Some(l) = session.layers.get(li)
     {
