@@ -80,6 +80,9 @@ impl CorridorApp {
         } else if kind == ExportKind::NewMovements {
             self.save_new_movements(path);
             return;
+        } else if kind == ExportKind::EditedLayer {
+            self.save_edits_as(path);
+            return;
         } else {
             match self.session.analysis.as_ref().and_then(|a| {
                 let illustrative = self.session.layers.iter().any(|l| l.illustrative);

@@ -26,6 +26,8 @@ pub enum ExportKind {
     NoticePackage,
     /// The movements made with Notify movement… (GeoJSON).
     NewMovements,
+    /// The layer in edit mode, with its unsaved edits, as a new GeoJSON file (Save as…).
+    EditedLayer,
 }
 
 impl ExportKind {
@@ -94,6 +96,11 @@ impl ExportKind {
                 ("New movements (GeoJSON)…", "movements.geojson", "geojson")
             }
             ExportKind::RouteGpx => ("Route (GPX, for GPS units)…", "route.gpx", "gpx"),
+            ExportKind::EditedLayer => (
+                "The edited layer as a new GeoJSON file…",
+                "edited.geojson",
+                "geojson",
+            ),
             ExportKind::RouteKml => ("Route (KML, Google Earth)…", "route.kml", "kml"),
         }
     }
@@ -222,6 +229,7 @@ pub fn export_body(
         | ExportKind::MonitoringReport
         | ExportKind::NoticePackage
         | ExportKind::NewMovements
+        | ExportKind::EditedLayer
         | ExportKind::Route
         | ExportKind::RouteGpx
         | ExportKind::RouteKml => {

@@ -166,3 +166,131 @@ fn write_json(path: &Path, doc: &Value) -> Result<Stamp, SaveError> {
     })?;
     Ok(Stamp::of(&text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{History, Op, VertexAt, new_feature};
+    use crate::model::Role;
+    use geo::coord;
+
+    /// Feature 1 cannot be read (a latitude of 95): the reader skips it.
+    const FILE: &str = r#"{"type": "FeatureCollection", "name": "kept", "crs_note": "foreign",
+ "features": [
+  {"type": "Feature", "id": "a", "properties": {"kind": "corridor", "id": "C1"},
+   "geometry": {"type": "LineString", "coordinates": [[30, 50, 100], [31, 50, 110]]}},
+  {"type": "Feature", "properties": {"kind": "incident", "id": "BAD"},
+   "geometry": {"type": "Point", "coordinates": [30, 95]}},
+  {"type": "Feature", "properties": {"kind": "corridor", "id": "C2"},
+   "geometry": {"type": "LineString", "coordinates": [[32, 50, 7], [33, 50, 8]]}},
+  {"type": "Feature", "properties": {"kind": "corridor", "id": "C3"},
+   "geometry": {"type": "LineString", "coordinates": [[34, 50], [35, 50]]}}
+ ]}"#;
+
+    fn edited_layer(path: &Path) -> (Layer, Edited) {
+        std::fs::write(path, FILE).unwrap();
+        let layer = crate::io::read_geojson_skipping("t", FILE.as_bytes()).unwrap();
+        assert_eq!(layer.features.len(), 3);
+        let edited = Edited {
+            read: layer.features.iter().map(|f| f.index).collect(),
+            touched: Default::default(),
+            first_new: 4,
+            stamp: Stamp::of(FILE.as_bytes()),
+        };
+        (layer, edited)
+    }
+
+    #[test]
+    fn only_the_edited_features_are_rewritten_and_a_skipped_one_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.geojson");
+        let (mut layer, mut edited) = edited_layer(&path);
+        let mut h = History::default();
+        // C1 moved, C2 deleted, a new incident after C3.
+        h.apply(
+            &mut layer,
+            Op::Move {
+                feature: 0,
+                at: VertexAt::new(0, 0, 1),
+                from: coord! {x: 31.0, y: 50.0},
+                to: coord! {x: 31.5, y: 50.25},
+            },
+        )
+        .unwrap();
+        edited.touched.insert(0);
+        let c2 = layer.features[1].clone();
+        h.apply(
+            &mut layer,
+            Op::Delete {
+                at: 1,
+                feature: Box::new(c2),
+            },
+        )
+        .unwrap();
+        let inc = new_feature(
+            4,
+            Role::Incident,
+            geo::Geometry::Point(geo::Point::new(36.0, 48.0)),
+            serde_json::json!({"id": "INC-1", "time": "2026-12-04T18:22:00Z"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+        .unwrap();
+        h.apply(
+            &mut layer,
+            Op::Add {
+                at: 2,
+                feature: Box::new(inc),
+            },
+        )
+        .unwrap();
+        let stamp = save_geojson(&path, &layer, &edited).unwrap();
+        let text = std::fs::read(&path).unwrap();
+        assert_eq!(stamp, Stamp::of(&text));
+        let v: Value = serde_json::from_slice(&text).unwrap();
+        assert_eq!(v["name"], "kept");
+        assert_eq!(v["crs_note"], "foreign");
+        let f = v["features"].as_array().unwrap();
+        let ids: Vec<&str> = f
+            .iter()
+            .map(|f| f["properties"]["id"].as_str().unwrap())
+            .collect();
+        // The skipped feature keeps its place; C2 is gone; the new one is last.
+        assert_eq!(ids, ["C1", "BAD", "C3", "INC-1"]);
+        // C1 rewritten (its `id` member kept; heights go with the rewrite), C3 untouched.
+        assert_eq!(f[0]["id"], "a");
+        assert_eq!(
+            f[0]["geometry"]["coordinates"],
+            serde_json::json!([[30.0, 50.0], [31.5, 50.25]])
+        );
+        assert_eq!(
+            f[2]["geometry"]["coordinates"],
+            serde_json::json!([[34, 50], [35, 50]])
+        );
+        assert_eq!(f[3]["properties"]["kind"], "incident");
+        // A second save with the old stamp: the file changed since (it was saved).
+        let e = save_geojson(&path, &layer, &edited).unwrap_err();
+        assert!(matches!(e, SaveError::Changed { .. }), "{e}");
+        assert!(e.to_string().contains("nothing was written"));
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+    }
+
+    #[test]
+    fn a_file_that_is_no_longer_a_feature_collection_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.geojson");
+        let (layer, mut edited) = edited_layer(&path);
+        let other = br#"{"type": "Feature", "properties": {}, "geometry": null}"#;
+        std::fs::write(&path, other).unwrap();
+        edited.stamp = Stamp::of(other);
+        let e = save_geojson(&path, &layer, &edited).unwrap_err();
+        assert!(e.to_string().contains("not a FeatureCollection"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), other);
+        // Save as writes every feature of the layer.
+        let copy = dir.path().join("copy.geojson");
+        save_as_geojson(&copy, &layer).unwrap();
+        let back = crate::io::read_path(&copy).unwrap();
+        assert_eq!(back.features.len(), 3);
+    }
+}

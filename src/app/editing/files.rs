@@ -293,4 +293,30 @@ impl CorridorApp {
             None => self.session.editor.pending_restore = Some(f),
         }
     }
+
+    /// Save as…: the edited layer, unsaved edits included, written to a new
+    /// GeoJSON file (the layer stays in edit mode on its own file, its edits unsaved there).
+    pub(in crate::app) fn save_edits_as(&mut self, path: PathBuf) {
+        let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
+            return self.warn("no layer is being edited");
+        };
+        if path == edit.path {
+            return self.warn("Save as… writes another file: use Save for the layer's own");
+        }
+        let layer = self.session.layers[i].layer.clone();
+        let n = layer.features.len();
+        self.runtime.jobs.spawn(
+            format!("writing {}", path.display()),
+            move |_| {
+                JobOut::Wrote(
+                    crate::edit::save::save_as_geojson(&path, &layer)
+                        .map(|_| {
+                            format!("wrote {} ({n} features, the edited layer)", path.display())
+                        })
+                        .map_err(|e| e.to_string()),
+                )
+            },
+            JobOut::Error,
+        );
+    }
 }

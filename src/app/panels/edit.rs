@@ -86,6 +86,13 @@ pub fn edit_ui(
             {
                 out.push(Command::Edit(EditCommand::Redo));
             }
+            if ui
+                .button("Save as…")
+                .on_hover_text("Write the layer with its edits to a new GeoJSON file")
+                .clicked()
+            {
+                out.push(Command::PickExport(crate::app::export::ExportKind::EditedLayer));
+            }
             if dirty {
                 if ui
                     .button("Discard edits")
