@@ -216,6 +216,56 @@ fn startup(c: &mut Criterion) {
     g.finish();
 }
 
+/// An edit in the app (issue 28): one vertex of HC-01 moved on the bundled
+/// data, and what the app then runs on a worker before the tabs follow: the
+/// layers copied for the analysis and the whole analysis built again.
+#[cfg(feature = "gui")]
+fn editing(c: &mut Criterion) {
+    use corridor_watch::app::model::analyse;
+    use corridor_watch::edit::{Op, VertexAt, apply};
+    let mut layers: Vec<_> = corridor_watch::io::bundled_files()
+        .iter()
+        .map(|f| corridor_watch::io::read_path(f).expect("bundled data loads"))
+        .collect();
+    let li = layers
+        .iter()
+        .position(|l| l.name == "corridors.geojson")
+        .expect("the bundled corridors");
+    let Some(geo::Geometry::LineString(line)) = &layers[li].features[0].geometry else {
+        panic!("HC-01 is a line")
+    };
+    let from = line.0[100];
+    let mut g = c.benchmark_group("editing");
+    g.sample_size(10);
+    let mut k = 0u32;
+    g.bench_function("bundled_vertex_moved_and_reanalysed", |b| {
+        b.iter(|| {
+            k += 1;
+            let at = VertexAt::new(0, 0, 100);
+            let to = geo::Coord {
+                x: from.x,
+                y: from.y + f64::from(k % 2) * 0.05,
+            };
+            let now = match &layers[li].features[0].geometry {
+                Some(geo::Geometry::LineString(l)) => l.0[100],
+                _ => from,
+            };
+            apply(
+                &mut layers[li],
+                &Op::Move {
+                    feature: 0,
+                    at,
+                    from: now,
+                    to,
+                },
+            )
+            .expect("the move fits");
+            black_box(analyse(1, layers.clone()).results.len())
+        })
+    });
+    g.finish();
+}
+
 /// The large case as GDAL writes it (GeoPackage, FlatGeobuf, KML) and as AIS
 /// NMEA, made by `benches/field_formats.sh` into `CW_FORMATS_DIR` (default
 /// `/tmp/corridor-watch-formats`); skipped with a note when absent. The same
@@ -464,6 +514,8 @@ fn notified_check(c: &mut Criterion) {
 fn frame_shapes(_: &mut Criterion) {}
 #[cfg(not(feature = "gui"))]
 fn startup(_: &mut Criterion) {}
+#[cfg(not(feature = "gui"))]
+fn editing(_: &mut Criterion) {}
 
 criterion_group!(
     benches,
@@ -473,6 +525,7 @@ criterion_group!(
     identify,
     frame_shapes,
     startup,
+    editing,
     zone,
     field_formats,
     replay_batch,
