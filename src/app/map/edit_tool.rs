@@ -30,11 +30,34 @@ fn unproject(projector: &Projector, p: Pos2) -> Coord {
     }
 }
 
-/// The vertex of a feature under a screen position.
-fn vertex_at(g: &Geometry<f64>, projector: &Projector, p: Pos2) -> Option<(VertexAt, Coord)> {
-    vertices(g)
+/// The vertices of a feature shown as handles: a vertex within `SPACING_PX`
+/// of the last one shown is not (a dense line zoomed out would be a band of
+/// handles, leaving no edge to grab); `keep` always is. Zoomed in, every vertex shows.
+fn handles(g: &Geometry<f64>, projector: &Projector, keep: Option<VertexAt>) -> Vec<(VertexAt, Coord, Pos2)> {
+    const SPACING_PX: f32 = 24.0;
+    let mut last: Option<Pos2> = None;
+    let mut out = Vec::new();
+    for (v, c) in vertices(g) {
+        let at = to_screen(projector, c);
+        if Some(v) != keep && last.is_some_and(|p| p.distance(at) < SPACING_PX) {
+            continue;
+        }
+        last = Some(at);
+        out.push((v, c, at));
+    }
+    out
+}
+
+/// The handle of a feature under a screen position (the vertices shown as handles).
+fn vertex_at(
+    g: &Geometry<f64>,
+    projector: &Projector,
+    p: Pos2,
+    keep: Option<VertexAt>,
+) -> Option<(VertexAt, Coord)> {
+    handles(g, projector, keep)
         .into_iter()
-        .map(|(v, c)| (v, c, to_screen(projector, c).distance(p)))
+        .map(|(v, c, at)| (v, c, at.distance(p)))
         .filter(|x| x.2 <= HIT_PX)
         .min_by(|a, b| a.2.total_cmp(&b.2))
         .map(|(v, c, _)| (v, c))
@@ -64,7 +87,7 @@ fn on_feature(g: &Geometry<f64>, projector: &Projector, p: Pos2, at: Coord) -> b
         {
             true
         }
-        _ => vertex_at(g, projector, p).is_some() || edge_at(g, projector, p).is_some(),
+        _ => vertex_at(g, projector, p, None).is_some() || edge_at(g, projector, p).is_some(),
     }
 }
 
@@ -210,7 +233,7 @@ impl MapView {
             && let Some((fi, g)) = selected
         {
             let press = unproject(&projector, p);
-            if let Some((v, c)) = vertex_at(g, &projector, p) {
+            if let Some((v, c)) = vertex_at(g, &projector, p, editor.vertex) {
                 out.push(Command::Edit(EditCommand::SelectVertex(Some(v))));
                 out.push(Command::Edit(EditCommand::BeginDrag(Drag {
                     feature: fi,
@@ -239,8 +262,8 @@ impl MapView {
         }
         if let (Some(p), Some(at)) = (input.click_px, input.clicked) {
             let cmd = match selected {
-                Some((_, g)) if vertex_at(g, &projector, p).is_some() => {
-                    EditCommand::SelectVertex(vertex_at(g, &projector, p).map(|v| v.0))
+                Some((_, g)) if vertex_at(g, &projector, p, editor.vertex).is_some() => {
+                    EditCommand::SelectVertex(vertex_at(g, &projector, p, editor.vertex).map(|v| v.0))
                 }
                 Some((fi, g)) if edge_at(g, &projector, p).is_some() => {
                     let (v, c) = edge_at(g, &projector, p).unwrap_or((VertexAt::new(0, 0, 0), at));
@@ -284,17 +307,8 @@ impl super::plugin::Paint for EditPlugin<'_> {
                     Stroke::new(2.0, EDIT_LINE),
                 );
             }
-            // A vertex within a few points of the last one drawn is not drawn
-            // (a dense line zoomed out would be a black band); it is still
-            // hit by a press, and shows when zoomed in. The selected one always shows.
-            let mut last: Option<Pos2> = None;
-            for (v, c) in vertices(g) {
-                let at = to_screen(projector, c);
+            for (v, _, at) in handles(g, projector, e.vertex) {
                 let chosen = e.vertex == Some(v);
-                if !chosen && last.is_some_and(|p| p.distance(at) < 10.0) {
-                    continue;
-                }
-                last = Some(at);
                 let fill = if chosen { VERTEX_SELECTED } else { VERTEX };
                 let r = egui::Rect::from_center_size(at, egui::vec2(8.0, 8.0));
                 painter.rect_filled(r, 1.0, fill);

@@ -347,12 +347,17 @@ pub fn new_incident_window(
         .collapsible(false)
         .show(ctx, |ui| {
             let label = ui.label("Where (MGRS, or a position with N/E)");
-            ui.add(
-                egui::TextEdit::singleline(&mut forms.incident_at)
-                    .hint_text("37U DP 10659 28111, or 48.1N 37.8E")
-                    .desired_width(260.0),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut forms.incident_at)
+                        .hint_text("37U DP 10659 28111, or 48.1N 37.8E")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+            // Ready to type into as the window opens.
+            if ui.memory(|m| m.focused().is_none()) {
+                field.request_focus();
+            }
             if let Some((at, what)) = &session.last_go_to
                 && ui
                     .small_button(format!("At the place found: {what}"))
