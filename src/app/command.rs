@@ -157,7 +157,7 @@ pub enum EditCommand {
     /// Select a feature of the edited layer (its position), or none.
     Select(Option<usize>),
     SelectVertex(Option<crate::edit::VertexAt>),
-    BeginDrag(super::editing::Drag),
+    BeginDrag(super::editor::Drag),
     DragTo(Coord),
     EndDrag,
     /// A vertex inserted on an edge.

@@ -44,7 +44,7 @@ pub enum JobOut {
     Screenshot(PathBuf, std::sync::Arc<egui::ColorImage>, [f32; 4]),
     Error(String),
     /// A layer read again to be edited (Layers tab > Edit).
-    ReadForEdit(Box<super::editing::ReadForEdit>),
+    ReadForEdit(Box<super::editor::ReadForEdit>),
     /// An edited layer saved (its file), or why not.
     EditsSaved {
         seq: u64,

@@ -112,7 +112,7 @@ impl CorridorApp {
         }
         // Edits journaled but never saved (the app was killed): offered in the Layers tab.
         if let Some(dir) = app.runtime.state_dir.clone() {
-            let found = super::editing::journal::find(&dir);
+            let found = super::editor::journal::find(&dir);
             for f in &found {
                 app.warn(format!(
                     "{} has {} unsaved edit(s) from a run that stopped without saving them: Restore or Discard them in the Layers tab",

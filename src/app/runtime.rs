@@ -27,7 +27,7 @@ pub struct Runtime {
     /// Where the state file goes (`None`: nowhere; tests and headless runs).
     pub state_dir: Option<PathBuf>,
     /// The thread writing the edit journals.
-    pub journal: super::editing::journal::Writer,
+    pub journal: super::editor::journal::Writer,
 }
 
 impl Runtime {

@@ -106,7 +106,7 @@ pub struct Session {
     /// `NEW_MOVEMENTS` holds until saved.
     pub new_movements: Vec<serde_json::Value>,
     /// The layer in edit mode, its selection and history (Layers tab > Edit).
-    pub editor: super::editing::Editor,
+    pub editor: super::editor::Editor,
     /// The last place found with Go to (New incident… offers it).
     pub last_go_to: Option<(Coord, String)>,
 }

@@ -13,27 +13,12 @@ pub mod journal;
 pub mod save;
 mod vertices;
 
-pub use vertices::{edges, translate, vertex_position, vertices};
+pub use vertices::{VertexAt, edges, translate, vertex_position, vertices};
 
 use crate::error::Problem;
 use crate::model::{Feature, Layer, Role};
 use geo::{Coord, Geometry, LineString};
 use serde_json::{Map, Value};
-
-/// Where a vertex is in a feature's geometry: the part (of a multi geometry),
-/// the ring (of a polygon: 0 the exterior) and the index along it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct VertexAt {
-    pub part: usize,
-    pub ring: usize,
-    pub index: usize,
-}
-
-impl VertexAt {
-    pub fn new(part: usize, ring: usize, index: usize) -> VertexAt {
-        VertexAt { part, ring, index }
-    }
-}
 
 /// One change to a layer. Its inverse (`Op::inverse`) undoes it exactly.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,22 @@
 //! A geometry's vertices and edges as edit mode addresses them, and a
 //! geometry moved as a whole.
 
-use super::VertexAt;
 use geo::{Coord, Geometry};
+
+/// Where a vertex is in a feature's geometry: the part (of a multi geometry),
+/// the ring (of a polygon: 0 the exterior) and the index along it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VertexAt {
+    pub part: usize,
+    pub ring: usize,
+    pub index: usize,
+}
+
+impl VertexAt {
+    pub fn new(part: usize, ring: usize, index: usize) -> VertexAt {
+        VertexAt { part, ring, index }
+    }
+}
 
 /// Where vertex `at` of a geometry is.
 pub fn vertex_position(g: Option<&Geometry<f64>>, at: VertexAt) -> Option<Coord> {

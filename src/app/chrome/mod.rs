@@ -7,4 +7,4 @@ mod toolbar;
 
 pub use menu::menu_ui;
 pub use status::status_ui;
-pub use toolbar::{parse_go_to, toolbar_ui};
+pub use toolbar::toolbar_ui;

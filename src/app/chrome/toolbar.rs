@@ -115,7 +115,7 @@ fn place_search_ui(
         edit.request_focus();
     }
     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-        let found = parse_go_to(query);
+        let found = crate::output::text::parse_position(query);
         match found.as_slice() {
             [(at, what)] => {
                 *choices = None;
@@ -226,81 +226,6 @@ fn place_search_ui(
     }
 }
 
-/// A position typed into the search box, as the places it can be: one for
-/// an MGRS reference ("37U DP 10659 28111"), for numbers with hemisphere
-/// letters ("37.8E 48.0N", either order) or whose first is past 90 (a
-/// longitude); two where both "lat, lon" and "lon, lat" are positions
-/// ("48.0, 37.8"): the status bar, the waypoint list and the CLI write
-/// "lon, lat", other tools "lat, lon", so neither is assumed. Each is
-/// labelled "lon …, lat …".
-pub fn parse_go_to(text: &str) -> Vec<(geo::Coord, String)> {
-    let t = text.trim();
-    let label = |lon: f64, lat: f64| format!("lon {lon:.5}, lat {lat:.5}");
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() >= 5
-        && compact.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && compact.chars().any(|c| c.is_ascii_alphabetic())
-        && !compact.contains(['.', ','])
-        && let Ok(m) = geoconvert::Mgrs::parse_str(&compact)
-    {
-        let ll = m.to_latlon();
-        let at = geo::Coord {
-            x: ll.longitude(),
-            y: ll.latitude(),
-        };
-        return vec![(at, format!("MGRS {t}: {}", label(at.x, at.y)))];
-    }
-    // Tokens; a hemisphere letter standing alone belongs to the number before it.
-    let mut parts: Vec<String> = Vec::new();
-    for p in t.split([',', ';', ' ']).filter(|p| !p.is_empty()) {
-        match parts.last_mut() {
-            Some(last) if p.len() == 1 && "NSEWnsew".contains(p) => last.push_str(p),
-            _ => parts.push(p.to_string()),
-        }
-    }
-    if parts.len() != 2 {
-        return Vec::new();
-    }
-    // Each number with its hemisphere letter, if any: +1 north/east, -1 south/west.
-    let read = |p: &str| -> Option<(f64, Option<char>)> {
-        let up = p.to_ascii_uppercase();
-        let letter = up.chars().find(|c| "NSEW".contains(*c));
-        let num: f64 = up
-            .trim_matches(|c: char| "NSEW°".contains(c))
-            .parse()
-            .ok()?;
-        let signed = if matches!(letter, Some('S' | 'W')) {
-            -num
-        } else {
-            num
-        };
-        signed.is_finite().then_some((signed, letter))
-    };
-    let (Some(a), Some(b)) = (read(&parts[0]), read(&parts[1])) else {
-        return Vec::new();
-    };
-    let valid = |lat: f64, lon: f64| lat.abs() <= 90.0 && lon.abs() <= 180.0;
-    let one = |lat: f64, lon: f64| {
-        if valid(lat, lon) {
-            vec![(geo::Coord { x: lon, y: lat }, label(lon, lat))]
-        } else {
-            Vec::new()
-        }
-    };
-    match (a.1, b.1) {
-        (Some('E' | 'W'), _) | (_, Some('N' | 'S')) => one(b.0, a.0),
-        (Some('N' | 'S'), _) | (_, Some('E' | 'W')) => one(a.0, b.0),
-        _ => {
-            // No letters: every order that is a position.
-            let mut out = one(a.0, b.0);
-            if a.0 != b.0 {
-                out.extend(one(b.0, a.0));
-            }
-            out
-        }
-    }
-}
-
 /// The legend's items: in a row (`inline`, the categories as one strip with
 /// their names on hover), else one per line with every category named.
 fn legend_items_ui(ui: &mut egui::Ui, inline: bool) {
@@ -363,41 +288,4 @@ fn legend_items_ui(ui: &mut egui::Ui, inline: bool) {
         ui.horizontal(|ui| swatch(ui, category_colour(""), "any other category"));
     });
     ui.label(RichText::new("incidents by category (ringed: in zone)").small());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_go_to;
-
-    #[test]
-    fn positions_in_either_order_and_mgrs() {
-        let near = |t: &str, lon: f64, lat: f64| {
-            let found = parse_go_to(t);
-            assert_eq!(found.len(), 1, "{t}: {found:?}");
-            let c = found[0].0;
-            assert!(
-                (c.x - lon).abs() < 1e-3 && (c.y - lat).abs() < 1e-3,
-                "{t}: {c:?}"
-            );
-            assert!(found[0].1.contains("lon ") && found[0].1.contains("lat "));
-        };
-        near("37.8E 48.0N", 37.8, 48.0);
-        near("48.0N, 37.8E", 37.8, 48.0);
-        near("46.5 S, 30.75 W", -30.75, -46.5);
-        // The first number past 90 can only be a longitude.
-        near("137.8, 48.0", 137.8, 48.0);
-        // An MGRS reference (from the Python mgrs package: 48.1 N, 37.8 E).
-        near("37U DP 10659 28111", 37.8, 48.1);
-        assert!(parse_go_to("Zaporizhzhia").is_empty());
-        assert!(parse_go_to("95, 200").is_empty());
-    }
-
-    /// Issue 24, item 2: "37.83, 48.0" as the status bar writes it (lon,
-    /// lat) was read as lat, lon: a place in Iran. Both orders are offered.
-    #[test]
-    fn an_unlabelled_pair_offers_both_orders() {
-        let found = parse_go_to("37.83, 48.0");
-        let at: Vec<(f64, f64)> = found.iter().map(|(c, _)| (c.x, c.y)).collect();
-        assert_eq!(at, [(48.0, 37.83), (37.83, 48.0)]);
-    }
 }

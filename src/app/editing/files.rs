@@ -2,9 +2,10 @@
 //! the file's stamp), a journal restored onto it, the edits saved back, or
 //! discarded.
 
-use super::journal;
-use super::{Editor, LayerEdit, ReadForEdit, mark_touched};
+use super::mark_touched;
 use crate::app::CorridorApp;
+use crate::app::editor::journal;
+use crate::app::editor::{Editor, LayerEdit, ReadForEdit};
 use crate::app::jobs::JobOut;
 use crate::app::session::Tool;
 use crate::app::settings::Tab;

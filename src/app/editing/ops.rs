@@ -3,8 +3,8 @@
 //! shown live and recorded once, new features drawn, attributes set; the
 //! analysis follows each.
 
-use super::{Dragged, LayerEdit, NEW_ROLES, Shape, shape_of};
 use crate::app::CorridorApp;
+use crate::app::editor::{Draft, Dragged, LayerEdit, NEW_ROLES, Shape, shape_of};
 use crate::edit::{Op, translate, vertex_position};
 use crate::model::{Layer, Role};
 use geo::{Coord, Geometry};
@@ -18,7 +18,7 @@ impl CorridorApp {
             return;
         };
         if self.session.editor.editing(l.seq) {
-            self.session.editor.draft = Some(super::Draft {
+            self.session.editor.draft = Some(Draft {
                 role: Role::Incident,
                 points: vec![at],
             });

@@ -6,7 +6,7 @@
 use super::projection::{closest_on_segment, segment_distance, to_screen};
 use super::{Interaction, MapView};
 use crate::app::command::{Command, EditCommand};
-use crate::app::editing::{Drag, Dragged, Editor};
+use crate::app::editor::{Drag, Dragged, Editor};
 use crate::app::model::LoadedLayer;
 use crate::app::session::Session;
 use crate::edit::VertexAt;
@@ -33,7 +33,11 @@ fn unproject(projector: &Projector, p: Pos2) -> Coord {
 /// The vertices of a feature shown as handles: a vertex within `SPACING_PX`
 /// of the last one shown is not (a dense line zoomed out would be a band of
 /// handles, leaving no edge to grab); `keep` always is. Zoomed in, every vertex shows.
-fn handles(g: &Geometry<f64>, projector: &Projector, keep: Option<VertexAt>) -> Vec<(VertexAt, Coord, Pos2)> {
+fn handles(
+    g: &Geometry<f64>,
+    projector: &Projector,
+    keep: Option<VertexAt>,
+) -> Vec<(VertexAt, Coord, Pos2)> {
     const SPACING_PX: f32 = 24.0;
     let mut last: Option<Pos2> = None;
     let mut out = Vec::new();
@@ -263,7 +267,9 @@ impl MapView {
         if let (Some(p), Some(at)) = (input.click_px, input.clicked) {
             let cmd = match selected {
                 Some((_, g)) if vertex_at(g, &projector, p, editor.vertex).is_some() => {
-                    EditCommand::SelectVertex(vertex_at(g, &projector, p, editor.vertex).map(|v| v.0))
+                    EditCommand::SelectVertex(
+                        vertex_at(g, &projector, p, editor.vertex).map(|v| v.0),
+                    )
                 }
                 Some((fi, g)) if edge_at(g, &projector, p).is_some() => {
                     let (v, c) = edge_at(g, &projector, p).unwrap_or((VertexAt::new(0, 0, 0), at));
@@ -282,6 +288,21 @@ impl MapView {
         }
         if escape {
             out.push(Command::Edit(EditCommand::Select(None)));
+        }
+    }
+}
+
+impl MapView {
+    /// The edit's shapes for the map (see `EditPlugin`).
+    pub(super) fn edit_shapes(session: &Session, cursor: Option<Coord>) -> EditPlugin<'_> {
+        EditPlugin {
+            editor: &session.editor,
+            layer: session
+                .editor
+                .edit
+                .as_ref()
+                .and_then(|e| session.layers.iter().find(|l| l.seq == e.seq)),
+            cursor,
         }
     }
 }
@@ -325,7 +346,7 @@ impl super::plugin::Paint for EditPlugin<'_> {
             if let Some(c) = self.cursor {
                 pts.push(to_screen(projector, c));
             }
-            if crate::app::editing::shape_of(d.role) == crate::app::editing::Shape::Area
+            if crate::app::editor::shape_of(d.role) == crate::app::editor::Shape::Area
                 && pts.len() > 2
             {
                 pts.push(pts[0]);

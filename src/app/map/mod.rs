@@ -154,6 +154,7 @@ impl MapView {
         } else {
             Vec::new()
         };
+        let cursor = self.cursor;
         let tiles: Option<&mut dyn Tiles> =
             self.tiles.as_mut().map(|t| t.as_mut() as &mut dyn Tiles);
         let map = Map::new(tiles, &mut self.memory, lon_lat(MAP_ORIGIN.0, MAP_ORIGIN.1))
@@ -191,15 +192,7 @@ impl MapView {
                 marks,
             }))
             // The edit's handles over everything: they are what is dragged.
-            .with_plugin(Painted(edit_tool::EditPlugin {
-                editor: &session.editor,
-                layer: session
-                    .editor
-                    .edit
-                    .as_ref()
-                    .and_then(|e| session.layers.iter().find(|l| l.seq == e.seq)),
-                cursor: self.cursor,
-            }))
+            .with_plugin(Painted(Self::edit_shapes(session, cursor)))
             .drag_pan_buttons(if panning {
                 egui::DragPanButtons::PRIMARY | egui::DragPanButtons::MIDDLE
             } else {

@@ -3,7 +3,7 @@
 //! form with its checks, and the unsaved edits found at start.
 
 use crate::app::command::{Command, EditCommand};
-use crate::app::editing::{NEW_ROLES, Shape, shape_of};
+use crate::app::editor::{NEW_ROLES, Shape, shape_of};
 use crate::app::model::LoadedLayer;
 use crate::app::session::Session;
 use crate::app::settings::Forms;
@@ -327,7 +327,7 @@ pub fn new_incident_window(
         .enumerate()
         .filter(|(_, l)| {
             crate::app::model::dominant_role(&l.layer) == crate::model::Role::Incident
-                && super::layers::editable(l).is_ok()
+                && editable(l).is_ok()
         })
         .collect();
     if forms
@@ -365,7 +365,7 @@ pub fn new_incident_window(
             {
                 forms.incident_at = crate::output::text::mgrs(*at);
             }
-            let found = crate::app::chrome::parse_go_to(&forms.incident_at);
+            let found = crate::output::text::parse_position(&forms.incident_at);
             let at = match found.as_slice() {
                 [(at, what)] => {
                     ui.label(format!("{what} (WGS 84)"));
@@ -428,4 +428,27 @@ pub fn new_incident_window(
         open = false;
     }
     settings.windows.new_incident = open;
+}
+
+/// Whether a layer can be edited here, or why not.
+pub(super) fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
+    use crate::app::model::Origin;
+    if crate::app::model::dominant_role(&l.layer) == crate::model::Role::Track {
+        return Err("Tracks are recorded positions: they are not edited".into());
+    }
+    match &l.origin {
+        Origin::Path(p)
+            if p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")) =>
+        {
+            Ok(())
+        }
+        Origin::Path(_) => Err(
+            "Only GeoJSON files can be edited for now (GeoPackage and PostGIS are not yet): export a GeoJSON copy to edit".into(),
+        ),
+        Origin::Url(_) => Err("A layer read from a URL or a database cannot be edited yet".into()),
+        Origin::Feed(_) => Err("A live feed's reports are not edited".into()),
+        Origin::Drawn(_) => Err("Save the new movements first (File > Export)".into()),
+    }
 }

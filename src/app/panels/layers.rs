@@ -83,7 +83,7 @@ pub fn layers_ui(
             }
             let editing = session.editor.editing(l.seq);
             if !editing {
-                let editable = editable(l);
+                let editable = super::edit::editable(l);
                 let b = ui.add_enabled(editable.is_ok(), egui::Button::new("Edit").small());
                 let b = match &editable {
                     Ok(()) => {
@@ -151,27 +151,4 @@ fn skipped_badge(layer: &crate::model::Layer) -> Option<(String, String)> {
         ));
     }
     Some((format!("({} skipped)", skipped.len()), detail))
-}
-
-/// Whether a layer can be edited here, or why not.
-pub(super) fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String> {
-    use crate::app::model::Origin;
-    if crate::app::model::dominant_role(&l.layer) == crate::model::Role::Track {
-        return Err("Tracks are recorded positions: they are not edited".into());
-    }
-    match &l.origin {
-        Origin::Path(p)
-            if p
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")) =>
-        {
-            Ok(())
-        }
-        Origin::Path(_) => Err(
-            "Only GeoJSON files can be edited for now (GeoPackage and PostGIS are not yet): export a GeoJSON copy to edit".into(),
-        ),
-        Origin::Url(_) => Err("A layer read from a URL or a database cannot be edited yet".into()),
-        Origin::Feed(_) => Err("A live feed's reports are not edited".into()),
-        Origin::Drawn(_) => Err("Save the new movements first (File > Export)".into()),
-    }
 }
