@@ -168,6 +168,8 @@ pub enum EditCommand {
     },
     /// Delete the selected vertex, or the selected feature when no vertex is.
     RemoveVertex,
+    /// Split the selected line at the selected vertex (two parts of one feature).
+    Split,
     /// Draw a new feature of a role, click by click.
     StartDrawing(Role),
     DrawPoint(Coord),

@@ -13,7 +13,7 @@ pub mod journal;
 pub mod save;
 mod vertices;
 
-pub use vertices::{VertexAt, edges, translate, vertex_position, vertices};
+pub use vertices::{VertexAt, edges, split_at, translate, vertex_position, vertices};
 
 use crate::error::Problem;
 use crate::model::{Feature, Layer, Role};

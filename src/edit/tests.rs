@@ -532,3 +532,47 @@ fn polygons_with_holes_and_multi_parts_address_their_rings() {
         );
     }
 }
+
+#[test]
+fn a_line_split_at_a_vertex_becomes_two_parts_and_is_undone() {
+    let mut l = layer(CORRIDOR_AND_ZONE);
+    let g = l.features[0].geometry.clone();
+    let after = split_at(g.as_ref().unwrap(), VertexAt::new(0, 0, 1)).unwrap();
+    let Geometry::MultiLineString(m) = &after else {
+        panic!("{after:?}")
+    };
+    assert_eq!(m.0.len(), 2);
+    assert_eq!(m.0[0].0.last(), m.0[1].0.first());
+    let mut h = History::default();
+    h.apply(
+        &mut l,
+        Op::Reshape {
+            feature: 0,
+            before: Box::new(g.clone()),
+            after: Box::new(Some(after)),
+        },
+    )
+    .unwrap();
+    // The second part split again.
+    let again = split_at(
+        l.features[0].geometry.as_ref().unwrap(),
+        VertexAt::new(1, 0, 1),
+    );
+    assert!(again.is_err(), "a two-vertex part has no inner vertex");
+    h.undo(&mut l).unwrap();
+    assert_eq!(l.features[0].geometry, g);
+    for at in [
+        VertexAt::new(0, 0, 0),
+        VertexAt::new(0, 0, 2),
+        VertexAt::new(1, 0, 1),
+    ] {
+        assert!(split_at(g.as_ref().unwrap(), at).is_err(), "{at:?}");
+    }
+    assert!(
+        split_at(
+            l.features[1].geometry.as_ref().unwrap(),
+            VertexAt::new(0, 0, 1)
+        )
+        .is_err()
+    );
+}

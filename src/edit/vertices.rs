@@ -117,3 +117,38 @@ pub fn translate(mut g: Geometry<f64>, d: Coord) -> Geometry<f64> {
     });
     g
 }
+
+/// A line cut in two at vertex `at` (which ends the first part and starts the
+/// second): a LineString becomes a MultiLineString of two parts, a part of a
+/// MultiLineString two parts. Not at a line's first or last vertex.
+pub fn split_at(g: &Geometry<f64>, at: VertexAt) -> Result<Geometry<f64>, crate::error::Problem> {
+    let cut =
+        |l: &geo::LineString<f64>| -> Result<[geo::LineString<f64>; 2], crate::error::Problem> {
+            let i = at.index;
+            if at.ring != 0 || i == 0 || i + 1 >= l.0.len() {
+                return Err(crate::problem!(
+                    "a line is split at a vertex between its ends (vertex {i} of {})",
+                    l.0.len()
+                ));
+            }
+            Ok([
+                geo::LineString(l.0[..=i].to_vec()),
+                geo::LineString(l.0[i..].to_vec()),
+            ])
+        };
+    match g {
+        Geometry::LineString(l) if at.part == 0 => Ok(Geometry::MultiLineString(
+            geo::MultiLineString(cut(l)?.to_vec()),
+        )),
+        Geometry::MultiLineString(m) => {
+            let part =
+                m.0.get(at.part)
+                    .ok_or_else(|| crate::problem!("it has no part {}", at.part))?;
+            let [a, b] = cut(part)?;
+            let mut parts = m.0.clone();
+            parts.splice(at.part..=at.part, [a, b]);
+            Ok(Geometry::MultiLineString(geo::MultiLineString(parts)))
+        }
+        _ => Err(crate::problem!("only lines are split")),
+    }
+}

@@ -413,3 +413,29 @@ fn an_incident_logged_at_an_mgrs_reference() {
     assert!(time.ends_with('Z'), "{time}");
     assert!(h.state().session.editor.dirty());
 }
+
+#[test]
+fn a_corridor_split_at_a_vertex_is_one_feature_of_two_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corridors, track) = sparse_case(dir.path());
+    let mut h = app_with_state(vec![corridors, track], dir.path().join("state"));
+    start_editing(&mut h, 0);
+    select_hc01(&mut h);
+    let v = hc01(&h);
+    click_map(&mut h, v[12]);
+    click(&mut h, "Split line here");
+    settle(&mut h);
+    let g = h.state().session.layers[0].layer.features[0]
+        .geometry
+        .clone();
+    let Some(geo::Geometry::MultiLineString(m)) = &g else {
+        panic!("{g:?}")
+    };
+    assert_eq!((m.0.len(), m.0[0].0.len()), (2, 13));
+    assert_eq!(m.0[1].0[0], v[12]);
+    // Still one corridor, and UN-01 still inside it.
+    assert_eq!(h.state().session.layers[0].layer.features.len(), 2);
+    assert_eq!(un01_status(&h), "clean");
+    click(&mut h, "Undo");
+    assert_eq!(hc01(&h), v);
+}

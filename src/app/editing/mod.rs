@@ -71,6 +71,7 @@ impl CorridorApp {
                 }
             }
             EditCommand::RemoveVertex => self.remove_selected(),
+            EditCommand::Split => self.split_selected(),
             EditCommand::StartDrawing(role) => {
                 let e = &mut self.session.editor;
                 e.draft = Some(Draft {

@@ -202,6 +202,34 @@ impl CorridorApp {
         }
     }
 
+    /// The selected line cut in two at the selected vertex (one feature, two parts).
+    pub(super) fn split_selected(&mut self) {
+        let e = &self.session.editor;
+        let (Some(i), Some(feature), Some(at)) = (self.edited_index(), e.selected, e.vertex) else {
+            return;
+        };
+        let Some(g) = self.session.layers[i]
+            .layer
+            .features
+            .get(feature)
+            .and_then(|f| f.geometry.clone())
+        else {
+            return;
+        };
+        match crate::edit::split_at(&g, at) {
+            Ok(after) => {
+                if self.op(Op::Reshape {
+                    feature,
+                    before: Box::new(Some(g)),
+                    after: Box::new(Some(after)),
+                }) {
+                    self.session.editor.vertex = None;
+                }
+            }
+            Err(e) => self.warn(format!("not split: {e}")),
+        }
+    }
+
     pub(super) fn draw_point(&mut self, c: Coord) {
         let Some(d) = self.session.editor.draft.as_mut() else {
             return;

@@ -158,7 +158,7 @@ pub fn edit_ui(
             .and_then(|i| Some((i, l.layer.features.get(i)?)));
         if let Some((i, f)) = selected {
             ui.separator();
-            form_ui(ui, l, edit.seq, i, f, forms, out);
+            form_ui(ui, l, edit.seq, i, f, editor.vertex, forms, out);
         }
     });
 }
@@ -170,6 +170,7 @@ fn form_ui(
     seq: u64,
     i: usize,
     f: &crate::model::Feature,
+    selected_vertex: Option<crate::edit::VertexAt>,
     forms: &mut Forms,
     out: &mut Vec<Command>,
 ) {
@@ -197,6 +198,21 @@ fn form_ui(
         .wrap(),
     );
     ui.horizontal(|ui| {
+        let line = matches!(
+            f.geometry,
+            Some(geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_))
+        );
+        if let Some(v) = selected_vertex.filter(|_| line)
+            && ui
+                .small_button("Split line here")
+                .on_hover_text(format!(
+                    "Cut the line in two at vertex {}: one feature of two parts meeting there (delete the vertices beside it to open a gap)",
+                    v.index
+                ))
+                .clicked()
+        {
+            out.push(Command::Edit(EditCommand::Split));
+        }
         if ui
             .small_button("Delete feature")
             .on_hover_text("Delete this feature (Undo brings it back)")
