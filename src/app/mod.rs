@@ -110,6 +110,12 @@ impl CorridorApp {
         self.runtime.map.rect
     }
 
+    /// The lon/lat at a screen position on the map (as drawn last frame), if it is on the map.
+    pub fn map_coord(&self, p: egui::Pos2) -> Option<geo::Coord> {
+        let map = &self.runtime.map;
+        map.rect.contains(p).then(|| map.coord_at(p))
+    }
+
     /// Where a lon/lat point is on screen (as the map drew it last frame).
     pub fn screen_pos(&self, c: geo::Coord) -> egui::Pos2 {
         self.runtime.map.screen_pos(c)

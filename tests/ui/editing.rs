@@ -439,3 +439,39 @@ fn a_corridor_split_at_a_vertex_is_one_feature_of_two_parts() {
     click(&mut h, "Undo");
     assert_eq!(hc01(&h), v);
 }
+
+#[test]
+fn a_new_corridor_snaps_to_a_vertex_unless_shift_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corridors, track) = sparse_case(dir.path());
+    let mut h = app_with_state(vec![corridors, track], dir.path().join("state"));
+    start_editing(&mut h, 0);
+    // HC-09 runs from (30, 46) to (30.5, 46.2).
+    h.state_mut().centre_on(30.25, 46.1, 10.0);
+    h.run_steps(3);
+    click(&mut h, "corridor");
+    let near = |h: &Harness<'static, CorridorApp>, c: geo::Coord| {
+        // 4 screen points right of and below the vertex.
+        let p = h.state().screen_pos(c) + egui::vec2(4.0, 4.0);
+        h.state().map_coord(p).unwrap()
+    };
+    let a = near(&h, geo::Coord { x: 30.0, y: 46.0 });
+    click_map(&mut h, a);
+    // Shift held: placed where clicked.
+    let b = near(&h, geo::Coord { x: 30.5, y: 46.2 });
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    h.run_steps(1);
+    click_map(&mut h, b);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(1);
+    let draft = h.state().session.editor.draft.clone().expect("drawing");
+    assert_eq!(draft.points[0], geo::Coord { x: 30.0, y: 46.0 }, "snapped");
+    assert!((draft.points[1].x - b.x).abs() < 1e-9 && (draft.points[1].y - b.y).abs() < 1e-9);
+    assert_ne!(draft.points[1], geo::Coord { x: 30.5, y: 46.2 });
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    let l = &h.state().session.layers[0].layer;
+    assert_eq!(l.features.len(), 3);
+    assert_eq!(l.features[2].id.as_deref(), Some("HC-10"));
+}

@@ -59,6 +59,15 @@ impl MapView {
         )
     }
 
+    /// The lon/lat at a screen position (as the map drew it last frame).
+    pub fn coord_at(&self, p: eframe::egui::Pos2) -> Coord {
+        let pos = self.projector().unproject(p.to_vec2());
+        Coord {
+            x: pos.x(),
+            y: pos.y(),
+        }
+    }
+
     /// Where a lon/lat point is on screen (as the map drew it last frame).
     pub fn screen_pos(&self, c: Coord) -> eframe::egui::Pos2 {
         super::projection::to_screen(&self.projector(), c)
