@@ -358,6 +358,10 @@ pub fn apply(layer: &mut Layer, op: &Op) -> Result<(), Problem> {
             Ok(())
         }
         Op::Reshape { feature, after, .. } => {
+            if let Some(g) = after.as_ref() {
+                use geo::CoordsIter;
+                g.coords_iter().try_for_each(check_position)?;
+            }
             let f = feature_mut(layer, *feature)?;
             if f.times.is_some() {
                 return Err(crate::problem!("tracks are not edited"));

@@ -576,3 +576,21 @@ fn a_line_split_at_a_vertex_becomes_two_parts_and_is_undone() {
         .is_err()
     );
 }
+
+#[test]
+fn a_feature_moved_off_the_globe_is_refused() {
+    let mut l = layer(CORRIDOR_AND_ZONE);
+    let g = l.features[1].geometry.clone();
+    let moved = translate(g.clone().unwrap(), coord! {x: 0.0, y: 45.0});
+    let e = apply(
+        &mut l,
+        &Op::Reshape {
+            feature: 1,
+            before: Box::new(g.clone()),
+            after: Box::new(Some(moved)),
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("outside longitude"), "{e}");
+    assert_eq!(l.features[1].geometry, g);
+}
