@@ -99,10 +99,39 @@ pub fn read(layers: &[Layer], allowed: &SpatialIndex) -> Notifications {
             continue;
         }
         let f = &layers[key.0 as usize].features[key.1 as usize];
-        let Some(Value::Array(list)) = f.properties.get("closures") else {
-            continue;
-        };
         let name = f.id.clone().unwrap_or_else(|| format!("feature {}", key.1));
+        // A list, or the list as JSON text (GDAL writes lists so to a
+        // GeoPackage, a shapefile or a FlatGeobuf: it must not be lost).
+        let parsed;
+        let list = match f.properties.get("closures") {
+            None | Some(Value::Null) => continue,
+            Some(Value::Array(list)) => list,
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(Value::Array(list)) => {
+                    parsed = list;
+                    &parsed
+                }
+                _ if text.trim().is_empty() => continue,
+                _ => {
+                    out.closure_problems.push((
+                        si as u32,
+                        format!(
+                            "corridor {name}: closures \"{text}\" is not a list of [start, end] pairs; ignored"
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Some(other) => {
+                out.closure_problems.push((
+                    si as u32,
+                    format!(
+                        "corridor {name}: closures {other} is not a list of [start, end] pairs; ignored"
+                    ),
+                ));
+                continue;
+            }
+        };
         for pair in list {
             match closure(pair) {
                 Ok(period) => out.closures.entry(si as u32).or_default().push(period),

@@ -326,3 +326,56 @@ fn route_names_an_unknown_corridor_id() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"NOPE\"") && err.contains("HC-01"), "{err}");
 }
+
+/// GDAL writes a list property (a corridor's `closures`) to a GeoPackage as
+/// JSON text in a TEXT column: the closures were silently ignored, and UN-07's
+/// stretch in the closed corridor HC-04 went unflagged when the corridors came
+/// as a GeoPackage. Reference: the same check on data/corridors.geojson.
+#[test]
+fn closures_written_by_gdal_as_json_text_are_read() {
+    let gpkg = fixture("formats/issue28/corridors.gpkg");
+    let (tracks, movements) = (data("tracks.geojson"), data("movements.geojson"));
+    let status = |corridors: &Path| {
+        let out = run(
+            &[corridors, &tracks, &movements],
+            &["--format", "json"],
+            "check",
+        );
+        let v = stdout_json(&out);
+        let un07 = v["convoys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["convoy_id"] == "UN-07")
+            .unwrap()
+            .clone();
+        un07["closed_corridor"].clone()
+    };
+    let from_geojson = status(&data("corridors.geojson"));
+    assert!(
+        from_geojson.as_array().is_some_and(|a| !a.is_empty()),
+        "{from_geojson}"
+    );
+    assert_eq!(status(&gpkg), from_geojson);
+    // Text that is no list is said, not silently dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+        "properties":{"kind":"corridor","id":"HC-X","closures":"tomorrow"},
+        "geometry":{"type":"LineString","coordinates":[[30,50],[31,50]]}}]}"#,
+    )
+    .unwrap();
+    let out = run(&[&bad, &tracks], &["--format", "json"], "check");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("closures \\\"tomorrow\\\" is not a list")
+            || text.contains("closures \"tomorrow\" is not a list"),
+        "{text}"
+    );
+}

@@ -33,8 +33,14 @@ pub fn layers_ui(
         let mut style = l.style.clone();
         let mut changed = false;
         ui.horizontal(|ui| {
+            // An edited layer is marked while its edits are not saved.
+            let name = if session.editor.editing(l.seq) && session.editor.dirty() {
+                format!("{} (unsaved edits)", l.layer.name)
+            } else {
+                l.layer.name.clone()
+            };
             changed |= ui
-                .checkbox(&mut style.visible, &l.layer.name)
+                .checkbox(&mut style.visible, name)
                 .on_hover_text(l.origin.label())
                 .changed();
             ui.label(crate::output::text::count(
