@@ -9,6 +9,7 @@
 //! the layer as read from its source.
 
 pub mod form;
+pub mod gpkg;
 pub mod journal;
 pub mod save;
 mod vertices;

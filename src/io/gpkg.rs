@@ -52,10 +52,10 @@ pub fn read_gpkg_bytes(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     })
 }
 
-struct TableInfo {
-    name: String,
-    geometry_column: String,
-    srs_id: i64,
+pub(crate) struct TableInfo {
+    pub name: String,
+    pub geometry_column: String,
+    pub srs_id: i64,
 }
 
 fn read(source: &str, db: &Connection, only: Option<&str>) -> Result<Layer, LoadError> {
@@ -90,7 +90,7 @@ fn read(source: &str, db: &Connection, only: Option<&str>) -> Result<Layer, Load
     Ok(out.finish())
 }
 
-fn feature_tables(db: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
+pub(crate) fn feature_tables(db: &Connection) -> rusqlite::Result<Vec<TableInfo>> {
     let mut q = db.prepare(
         "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
          JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
@@ -126,7 +126,7 @@ fn table_crs(db: &Connection, srs_id: i64) -> Result<Crs, crate::error::Problem>
 }
 
 /// A SQL identifier, quoted (an embedded quote doubled): never pasted as is.
-fn quoted(name: &str) -> String {
+pub(crate) fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -164,7 +164,7 @@ fn read_table(
 }
 
 /// The table's integer primary key column (GDAL's `fid`), left out of the properties.
-fn primary_key(db: &Connection, table: &str) -> Option<String> {
+pub(crate) fn primary_key(db: &Connection, table: &str) -> Option<String> {
     let sql = format!("PRAGMA table_info({})", quoted(table));
     let mut q = db.prepare(&sql).ok()?;
     let rows = q
@@ -178,7 +178,10 @@ fn primary_key(db: &Connection, table: &str) -> Option<String> {
     (keys.len() == 1).then(|| keys[0].clone())
 }
 
-fn decode(blob: &[u8], crs: &Crs) -> Result<Option<geo::Geometry<f64>>, crate::error::Problem> {
+pub(crate) fn decode(
+    blob: &[u8],
+    crs: &Crs,
+) -> Result<Option<geo::Geometry<f64>>, crate::error::Problem> {
     // An empty geometry (header flag bit 4): no geometry.
     if blob.len() >= 4 && blob.starts_with(b"GP") && blob[3] & 0b1_0000 != 0 {
         return Ok(None);

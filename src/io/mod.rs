@@ -12,7 +12,7 @@ pub mod feed;
 mod fgb;
 mod fields;
 mod geojson;
-mod gpkg;
+pub(crate) mod gpkg;
 mod gpx;
 pub mod http;
 pub mod incident_tables;

@@ -38,6 +38,24 @@ fn sparse_case(dir: &std::path::Path) -> (PathBuf, PathBuf) {
     (corridors, track)
 }
 
+/// GDAL reads a saved file with `n` features, where GDAL is installed (it
+/// makes the fixtures; `cargo test` does not need it).
+fn ogrinfo_counts(path: &std::path::Path, n: usize) {
+    if let Ok(out) = std::process::Command::new("ogrinfo")
+        .args(["-al", "-q"])
+        .arg(path)
+        .output()
+    {
+        let errors = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !errors.contains("ERROR"),
+            "{errors}"
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.matches("OGRFeature(").count(), n, "{text}");
+    }
+}
+
 fn app_with_state(files: Vec<PathBuf>, state: PathBuf) -> Harness<'static, CorridorApp> {
     let mut h = Harness::builder()
         .with_size([1400.0, 860.0])
@@ -193,6 +211,7 @@ fn a_dragged_corridor_vertex_flags_a_convoy_and_is_undone_redone_and_saved() {
     // `check` reads the saved file and flags UN-01 as the app did.
     let layer = corridor_watch::io::read_path(&corridors).unwrap();
     assert_eq!(layer.features.len(), 2);
+    ogrinfo_counts(&corridors, 2);
     assert_eq!(un01_status(&h), "deviated");
     // Read back in place after the save: nothing left unsaved, the layer still in edit mode.
     assert!(h.state().session.editor.edit.is_some());
@@ -474,4 +493,82 @@ fn a_new_corridor_snaps_to_a_vertex_unless_shift_is_held() {
     let l = &h.state().session.layers[0].layer;
     assert_eq!(l.features.len(), 3);
     assert_eq!(l.features[2].id.as_deref(), Some("HC-10"));
+}
+
+/// A GeoPackage as GDAL writes it (R-tree triggers calling ST_MinX…): a
+/// vertex dragged and a tolerance changed are saved in one transaction; the
+/// other rows and the spatial index stay right.
+#[test]
+fn a_geopackage_written_by_gdal_is_edited_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("corridors.gpkg");
+    std::fs::copy(
+        crate::util::fixture("formats/issue28/corridors.gpkg"),
+        &gpkg,
+    )
+    .unwrap();
+    let before = corridor_watch::io::read_path(&gpkg).unwrap();
+    let mut h = app_with_state(vec![gpkg.clone()], dir.path().join("state"));
+    start_editing(&mut h, 0);
+    h.get_by_label("Editing corridors.gpkg: no unsaved edits");
+    let v = hc01(&h);
+    h.state_mut().centre_on(v[100].x, v[100].y, 13.0);
+    h.run_steps(3);
+    click_map(&mut h, v[100]);
+    assert_eq!(h.state().session.editor.selected, Some(0));
+    let to = geo::Coord {
+        x: v[100].x,
+        y: v[100].y + 0.01,
+    };
+    drag_map(&mut h, v[100], to);
+    settle(&mut h);
+    let moved = hc01(&h)[100];
+    assert!((moved.y - to.y).abs() < 1e-4, "{moved:?}");
+    type_into(&mut h, "Tolerance (m)", "tolerance_m", "1500");
+    click(&mut h, "Apply attributes");
+    click(&mut h, "Save");
+    wait_until(&mut h, |h| {
+        !h.state().session.editor.busy && !h.state().session.editor.dirty()
+    });
+    assert!(
+        !h.state().session.log.iter().any(|e| e.error),
+        "{:?}",
+        log_texts(&h)
+    );
+    let after = corridor_watch::io::read_path(&gpkg).unwrap();
+    assert_eq!(after.features.len(), before.features.len());
+    let Some(geo::Geometry::LineString(l)) = &after.features[0].geometry else {
+        panic!()
+    };
+    assert_eq!(l.0[100], moved);
+    assert_eq!(l.0[99], v[99]);
+    assert_eq!(after.features[0].properties["tolerance_m"], 1500);
+    for k in 1..before.features.len() {
+        assert_eq!(after.features[k].geometry, before.features[k].geometry);
+        assert_eq!(after.features[k].properties, before.features[k].properties);
+    }
+    // GDAL's spatial index follows the new geometry (its triggers ran).
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let (miny, maxy): (f64, f64) = db
+        .query_row(
+            "SELECT miny, maxy FROM rtree_corridors_geom WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let ys = l.0.iter().map(|c| c.y);
+    let (lo, hi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    // The R-tree holds single-precision boxes that contain the geometry.
+    assert!(
+        miny <= lo && maxy >= hi && hi - maxy > -1e-4,
+        "{miny} {maxy} vs {lo} {hi}"
+    );
+    let closures: String = db
+        .query_row("SELECT closures FROM corridors WHERE fid = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(closures.contains("2026-03-02T13:00:00Z"), "{closures}");
+    drop(db);
+    ogrinfo_counts(&gpkg, 4);
 }

@@ -15,15 +15,30 @@ use crate::model::Layer;
 use eframe::egui;
 use std::path::PathBuf;
 
-/// Reads `path` as a GeoJSON layer to edit (a feature that cannot be read is
-/// skipped with a warning, as when it was opened).
+/// Reads `path` as a GeoJSON or GeoPackage layer to edit (a feature that
+/// cannot be read is skipped with a warning, as when it was opened).
 fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let source = path.display().to_string();
-    if crate::io::Format::detect(&source, &bytes) != crate::io::Format::GeoJson {
-        return Err(format!(
-            "{source}: only GeoJSON files can be edited here for now; open a GeoJSON copy (File > Export) to edit it"
-        ));
+    match crate::io::Format::detect(&source, &bytes) {
+        crate::io::Format::GeoJson => {}
+        crate::io::Format::GeoPackage => {
+            let stamp = Stamp::of(&bytes);
+            let (layer, rows) = crate::edit::gpkg::read_for_edit(path)?;
+            // SQLite reads the file itself: it must be the one stamped.
+            let again = std::fs::read(path).map_err(|e| format!("{source}: {e}"))?;
+            if Stamp::of(&again) != stamp {
+                return Err(format!(
+                    "{source} changed while it was being read: try again"
+                ));
+            }
+            return Ok((crate::io::named(layer, &source), stamp, rows));
+        }
+        _ => {
+            return Err(format!(
+                "{source}: only GeoJSON and GeoPackage files can be edited here for now; open a GeoJSON copy (File > Export) to edit it"
+            ));
+        }
     }
     let layer = crate::io::read_bytes(&source, &bytes)
         .or_else(|e| match e {
@@ -38,6 +53,25 @@ fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String
         .and_then(|v| v.get("features").and_then(|f| f.as_array()).map(Vec::len))
         .ok_or_else(|| format!("{source} is not a GeoJSON FeatureCollection"))?;
     Ok((crate::io::named(layer, &source), Stamp::of(&bytes), count))
+}
+
+/// Writes the edits back to the file, as its format needs.
+fn save(
+    path: &std::path::Path,
+    layer: &Layer,
+    edited: &Edited,
+) -> Result<Stamp, crate::edit::save::SaveError> {
+    // By content, as it was read: a GeoPackage starts as every SQLite database.
+    let mut head = [0u8; 16];
+    let gpkg = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head.starts_with(crate::io::gpkg::SQLITE_MAGIC);
+    if gpkg {
+        crate::edit::gpkg::save_gpkg(path, layer, edited)
+    } else {
+        crate::edit::save::save_geojson(path, layer, edited)
+    }
 }
 
 impl CorridorApp {
@@ -181,8 +215,7 @@ impl CorridorApp {
         }
     }
 
-    /// Applies an op to the edited layer and records it; false when it was refused.
-
+    /// Save: the edits written back on a worker, as the file's format needs.
     pub(super) fn save_edits(&mut self) {
         let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
             return;
@@ -194,7 +227,7 @@ impl CorridorApp {
             format!("saving {}", path.display()),
             move |_| JobOut::EditsSaved {
                 seq,
-                result: crate::edit::save::save_geojson(&path, &layer, &edited)
+                result: save(&path, &layer, &edited)
                     .map(|_| path)
                     .map_err(|e| e.to_string()),
             },

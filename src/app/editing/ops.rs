@@ -33,6 +33,7 @@ impl CorridorApp {
         }
     }
 
+    /// Applies an op to the edited layer and records it; false when it was refused.
     pub(super) fn op(&mut self, op: Op) -> bool {
         let Some(i) = self.edited_index() else {
             return false;

@@ -158,7 +158,7 @@ pub fn edit_ui(
             .and_then(|i| Some((i, l.layer.features.get(i)?)));
         if let Some((i, f)) = selected {
             ui.separator();
-            form_ui(ui, l, edit.seq, i, f, editor.vertex, forms, out);
+            form_ui(ui, l, (edit.seq, i, f), editor.vertex, forms, out);
         }
     });
 }
@@ -167,9 +167,7 @@ pub fn edit_ui(
 fn form_ui(
     ui: &mut egui::Ui,
     l: &LoadedLayer,
-    seq: u64,
-    i: usize,
-    f: &crate::model::Feature,
+    (seq, i, f): (u64, usize, &crate::model::Feature),
     selected_vertex: Option<crate::edit::VertexAt>,
     forms: &mut Forms,
     out: &mut Vec<Command>,
@@ -456,14 +454,14 @@ pub(super) fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String>
         Origin::Path(p)
             if p
                 .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")) =>
+                .is_some_and(|e| ["geojson", "json", "gpkg"].iter().any(|x| e.eq_ignore_ascii_case(x))) =>
         {
             Ok(())
         }
         Origin::Path(_) => Err(
-            "Only GeoJSON files can be edited for now (GeoPackage and PostGIS are not yet): export a GeoJSON copy to edit".into(),
+            "Only GeoJSON and GeoPackage files can be edited for now: export a GeoJSON copy to edit".into(),
         ),
-        Origin::Url(_) => Err("A layer read from a URL or a database cannot be edited yet".into()),
+        Origin::Url(_) => Err("A layer read from a URL or a database (PostGIS) cannot be edited yet".into()),
         Origin::Feed(_) => Err("A live feed's reports are not edited".into()),
         Origin::Drawn(_) => Err("Save the new movements first (File > Export)".into()),
     }
