@@ -220,6 +220,13 @@ impl CorridorApp {
         let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
             return;
         };
+        if self.session.layers[i].illustrative {
+            self.session.editor.quit_after_save = false;
+            return self.warn(format!(
+                "{} is one of the bundled scenario's files, kept as shipped: Save as… writes the edited layer to a file of your own",
+                edit.path.display()
+            ));
+        }
         let layer = self.session.layers[i].layer.clone();
         let (path, edited, seq) = (edit.path.clone(), edit.edited.clone(), edit.seq);
         self.session.editor.busy = true;

@@ -65,11 +65,18 @@ pub fn edit_ui(
             .strong(),
         );
         ui.horizontal_wrapped(|ui| {
-            if ui
-                .add_enabled(dirty && !editor.busy, egui::Button::new("Save"))
-                .on_hover_text(format!("Write the edits to {}", edit.path.display()))
-                .clicked()
-            {
+            let save = ui.add_enabled(
+                dirty && !editor.busy && !l.illustrative,
+                egui::Button::new("Save"),
+            );
+            let save = if l.illustrative {
+                save.on_disabled_hover_text(
+                    "The bundled scenario's files are kept as shipped: Save as… writes your copy",
+                )
+            } else {
+                save.on_hover_text(format!("Write the edits to {}", edit.path.display()))
+            };
+            if save.clicked() {
                 out.push(Command::Edit(EditCommand::Save));
             }
             if ui
