@@ -135,18 +135,7 @@ pub fn save_gpkg(path: &Path, layer: &Layer, edited: &Edited) -> Result<Stamp, S
         path: name.clone(),
         problem,
     };
-    let bytes = std::fs::read(path).map_err(|e| SaveError::Io {
-        path: name.clone(),
-        e,
-    })?;
-    let now = Stamp::of(&bytes);
-    if now != edited.stamp {
-        return Err(SaveError::Changed {
-            path: name,
-            was: edited.stamp.len,
-            now: now.len,
-        });
-    }
+    super::save::unchanged_since_read(path, edited)?;
     let t = {
         let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| source(e.to_string()))?;

@@ -169,26 +169,19 @@ fn with_path<R>(
         Some(f) => f(v, closed),
         None => Err(no_part()),
     };
+    // A point as a list of one vertex, which must stay one.
+    let mut point = |p: &mut geo::Point<f64>| {
+        let mut v = vec![p.0];
+        let r = call(&mut v, false)?;
+        match v[..] {
+            [c] => p.0 = c,
+            _ => return Err(crate::problem!("a point has one vertex")),
+        }
+        Ok(r)
+    };
     match g {
-        Geometry::Point(p) if at.part == 0 && at.ring == 0 => {
-            let mut v = vec![p.0];
-            let r = call(&mut v, false)?;
-            match v[..] {
-                [c] => p.0 = c,
-                _ => return Err(crate::problem!("a point has one vertex")),
-            }
-            Ok(r)
-        }
-        Geometry::MultiPoint(m) if at.ring == 0 => {
-            let p = m.0.get_mut(at.part).ok_or_else(no_part)?;
-            let mut v = vec![p.0];
-            let r = call(&mut v, false)?;
-            match v[..] {
-                [c] => p.0 = c,
-                _ => return Err(crate::problem!("a point has one vertex")),
-            }
-            Ok(r)
-        }
+        Geometry::Point(p) if at.part == 0 && at.ring == 0 => point(p),
+        Geometry::MultiPoint(m) if at.ring == 0 => point(m.0.get_mut(at.part).ok_or_else(no_part)?),
         Geometry::LineString(l) if at.part == 0 && at.ring == 0 => call(&mut l.0, false),
         Geometry::MultiLineString(m) if at.ring == 0 => {
             call(&mut m.0.get_mut(at.part).ok_or_else(no_part)?.0, false)

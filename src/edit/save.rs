@@ -77,9 +77,9 @@ pub fn feature_json(f: &Feature) -> Value {
     })
 }
 
-/// Writes the edited `layer` back to `path`, if the file is still what was
-/// read (`edited.stamp`). Returns the new file's stamp.
-pub fn save_geojson(path: &Path, layer: &Layer, edited: &Edited) -> Result<Stamp, SaveError> {
+/// The file's bytes, if it is still what was read (`edited.stamp`): a file
+/// changed on disk since is not written over.
+pub(super) fn unchanged_since_read(path: &Path, edited: &Edited) -> Result<Vec<u8>, SaveError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| SaveError::Io {
         path: name.clone(),
@@ -93,6 +93,14 @@ pub fn save_geojson(path: &Path, layer: &Layer, edited: &Edited) -> Result<Stamp
             now: now.len,
         });
     }
+    Ok(bytes)
+}
+
+/// Writes the edited `layer` back to `path`, if the file is still what was
+/// read (`edited.stamp`). Returns the new file's stamp.
+pub fn save_geojson(path: &Path, layer: &Layer, edited: &Edited) -> Result<Stamp, SaveError> {
+    let name = path.display().to_string();
+    let bytes = unchanged_since_read(path, edited)?;
     let source = |problem: String| SaveError::Source {
         path: name.clone(),
         problem,

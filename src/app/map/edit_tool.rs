@@ -190,22 +190,15 @@ impl MapView {
                 .unwrap_or(at)
         };
         let typing = ui.ctx().egui_wants_keyboard_input();
-        let keys = ui.ctx().input_mut(|i| {
-            use egui::{Key, KeyboardShortcut, Modifiers};
-            let redo = i.consume_shortcut(&KeyboardShortcut::new(
-                Modifiers::COMMAND | Modifiers::SHIFT,
-                Key::Z,
-            )) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
-            let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+        let (undo, redo) = super::tools::undo_redo_keys(ui.ctx());
+        let (delete, enter, escape) = ui.input(|i| {
+            use egui::Key;
             (
-                undo,
-                redo,
                 !typing && (i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace)),
                 !typing && i.key_pressed(Key::Enter),
                 i.key_pressed(Key::Escape),
             )
         });
-        let (undo, redo, delete, enter, escape) = keys;
         if undo {
             out.push(Command::Edit(EditCommand::Undo));
         }

@@ -95,20 +95,9 @@ impl MapView {
             out.push(Command::Route(edit));
             out.push(Command::ShowTab(Tab::Route));
         }
-        // Shortcuts match the modifiers sent with the key (not the state at frame end).
-        let (undo, redo, delete) = ui.ctx().input_mut(|i| {
-            use egui::{Key, KeyboardShortcut, Modifiers};
-            let redo = i.consume_shortcut(&KeyboardShortcut::new(
-                Modifiers::COMMAND | Modifiers::SHIFT,
-                Key::Z,
-            )) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
-            let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
-            (
-                undo,
-                redo,
-                i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
-            )
-        });
+        let (undo, redo) = undo_redo_keys(ui.ctx());
+        let delete =
+            ui.input(|i| i.key_pressed(egui::Key::Delete) || i.key_pressed(egui::Key::Backspace));
         if undo {
             out.push(Command::Route(RouteEdit::Undo));
         }
@@ -122,4 +111,18 @@ impl MapView {
             out.push(Command::Route(RouteEdit::Delete(i)));
         }
     }
+}
+
+/// Ctrl+Z (undo) and Ctrl+Y or Ctrl+Shift+Z (redo), taken from the input.
+/// Shortcuts match the modifiers sent with the key (not the state at frame end).
+pub(super) fn undo_redo_keys(ctx: &egui::Context) -> (bool, bool) {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+    ctx.input_mut(|i| {
+        let redo = i.consume_shortcut(&KeyboardShortcut::new(
+            Modifiers::COMMAND | Modifiers::SHIFT,
+            Key::Z,
+        )) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+        let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+        (undo, redo)
+    })
 }
