@@ -188,3 +188,53 @@ pub fn find(state_dir: &Path) -> Vec<Found> {
     out.sort_by(|a, b| a.source.cmp(&b.source));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever lies in the journal folder, `find` returns the journals with
+    /// edits and skips the rest without failing.
+    #[test]
+    fn hostile_files_in_the_journal_folder_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = dir.path().join("journal");
+        std::fs::create_dir_all(&j).unwrap();
+        let good = header("/tmp/c.geojson", "ab");
+        let garbage = format!("{good}\n{{{{\n\n[]\n");
+        let ok = format!("{good}\n{}\n", r#"{"op":"delete","at":0,"index":0}"#);
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("empty.jsonl", Vec::new()),
+            ("binary.jsonl", vec![0xff, 0xfe, 0, 1, 2, 10, 200]),
+            ("header-only.jsonl", good.clone().into_bytes()),
+            (
+                "v2.jsonl",
+                b"{\"journal\": 2, \"source\": \"/x\", \"sha256\": \"00\"}\n{\"op\":\"move\"}"
+                    .to_vec(),
+            ),
+            ("not-a-journal.txt", b"hello".to_vec()),
+            ("garbage-lines.jsonl", garbage.into_bytes()),
+            ("ok.jsonl", ok.into_bytes()),
+        ];
+        for (name, bytes) in files {
+            std::fs::write(j.join(name), bytes).unwrap();
+        }
+        std::fs::create_dir_all(j.join("sub.jsonl")).unwrap();
+        let found = find(dir.path());
+        let names: Vec<String> = found
+            .iter()
+            .map(|f| {
+                f.journal
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        // Lines that are not ops are counted as edits: the replay names them when restored.
+        assert_eq!(names, ["garbage-lines.jsonl", "ok.jsonl"]);
+        assert_eq!(found[1].edits, 1);
+        assert_eq!(found[1].source, PathBuf::from("/tmp/c.geojson"));
+        assert!(find(&dir.path().join("missing")).is_empty());
+    }
+}
