@@ -209,6 +209,26 @@ pub fn check(f: &Field, text: &str) -> Result<Option<Value>, Problem> {
     }))
 }
 
+/// Whether the values of `after` the form would refuse, among those that
+/// differ from `before` (all of them for a new feature): a journal line or an
+/// op from elsewhere is held to the form's own checks.
+pub fn check_changed(
+    role: Role,
+    before: Option<&Map<String, Value>>,
+    after: &Map<String, Value>,
+) -> Result<(), Problem> {
+    for f in fields(role) {
+        let (Some(v), was) = (after.get(f.key), before.and_then(|b| b.get(f.key))) else {
+            continue;
+        };
+        if was == Some(v) || v.is_null() || f.kind == Kind::Id {
+            continue;
+        }
+        check(f, &text_of(after, f)).map_err(|e| crate::problem!("{}: {e}", f.key))?;
+    }
+    Ok(())
+}
+
 /// The properties a filled-in form gives: `typed` holds each field's text
 /// (by key). Fields not on the form are kept as they were. An id another
 /// feature of the same role in `layer` holds is refused (`position`: the

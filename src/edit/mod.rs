@@ -250,6 +250,40 @@ fn geometry_mut(f: &mut Feature) -> Result<&mut Geometry<f64>, Problem> {
         .ok_or_else(|| crate::problem!("feature {index} has no geometry"))
 }
 
+/// A whole geometry as a reader would take it: every position on the globe,
+/// a line of 2 positions or more, a ring of 4 or more (closed).
+fn check_shape(g: &Geometry<f64>) -> Result<(), Problem> {
+    use geo::CoordsIter;
+    g.coords_iter().try_for_each(check_position)?;
+    let line = |l: &LineString<f64>| {
+        if l.0.len() < 2 {
+            Err(crate::problem!("a line needs 2 or more positions"))
+        } else {
+            Ok(())
+        }
+    };
+    let ring = |r: &LineString<f64>| {
+        if r.0.len() < 4 || r.0.first() != r.0.last() {
+            Err(crate::problem!(
+                "a ring needs 4 or more positions, the last the first"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let polygon = |p: &geo::Polygon<f64>| {
+        ring(p.exterior())?;
+        p.interiors().iter().try_for_each(ring)
+    };
+    match g {
+        Geometry::LineString(l) => line(l),
+        Geometry::MultiLineString(m) => m.0.iter().try_for_each(line),
+        Geometry::Polygon(p) => polygon(p),
+        Geometry::MultiPolygon(m) => m.0.iter().try_for_each(polygon),
+        _ => Ok(()),
+    }
+}
+
 /// Applies `op` to `layer`. A feature read again after a change of properties
 /// takes its role, id and time from them as a reader would.
 pub fn apply(layer: &mut Layer, op: &Op) -> Result<(), Problem> {
@@ -328,6 +362,10 @@ pub fn apply(layer: &mut Layer, op: &Op) -> Result<(), Problem> {
                     "cannot add at position {at} of {n} features"
                 ));
             }
+            if let Some(g) = &feature.geometry {
+                check_shape(g)?;
+            }
+            form::check_changed(feature.role, None, &feature.properties)?;
             layer.features.insert(*at, (**feature).clone());
             Ok(())
         }
@@ -348,13 +386,13 @@ pub fn apply(layer: &mut Layer, op: &Op) -> Result<(), Problem> {
         }
         Op::Properties { feature, after, .. } => {
             let f = feature_mut(layer, *feature)?;
+            form::check_changed(f.role, Some(&f.properties), after)?;
             *f = reread(f, (**after).clone())?;
             Ok(())
         }
         Op::Reshape { feature, after, .. } => {
             if let Some(g) = after.as_ref() {
-                use geo::CoordsIter;
-                g.coords_iter().try_for_each(check_position)?;
+                check_shape(g)?;
             }
             let f = feature_mut(layer, *feature)?;
             if f.times.is_some() {
@@ -534,5 +572,7 @@ impl Op {
     }
 }
 
+#[cfg(test)]
+mod checks_tests;
 #[cfg(test)]
 mod tests;

@@ -2,11 +2,11 @@ use super::*;
 use crate::model::Role;
 use geo::{Geometry, LineString, Polygon, coord};
 
-fn layer(text: &str) -> Layer {
+pub(super) fn layer(text: &str) -> Layer {
     crate::io::read_geojson("t.geojson", text.as_bytes()).unwrap()
 }
 
-const CORRIDOR_AND_ZONE: &str = r#"{"type":"FeatureCollection","features":[
+pub(super) const CORRIDOR_AND_ZONE: &str = r#"{"type":"FeatureCollection","features":[
  {"type":"Feature","properties":{"kind":"corridor","id":"C1","tolerance_m":1000},
   "geometry":{"type":"LineString","coordinates":[[30,50],[31,50],[32,50]]}},
  {"type":"Feature","properties":{"kind":"buffer_zone","id":"Z"},
@@ -377,86 +377,6 @@ fn a_journal_replays_to_the_same_layer_and_stops_at_a_bad_line() {
         journal::read_header(&h).unwrap(),
         ("/tmp/x.geojson".into(), "ab12".into())
     );
-}
-
-#[test]
-fn the_form_refuses_bad_values_beside_their_fields() {
-    use form::*;
-    let l = layer(CORRIDOR_AND_ZONE);
-    let before = l.features[0].properties.clone();
-    let typed = vec![
-        ("id", "C1".to_string()),
-        ("tolerance_m", "-50".to_string()),
-        ("closures", "2026-12-05 06:00, 2026-12-04 18:00".to_string()),
-    ];
-    let problems = fill(&l, Some(0), Role::Corridor, &before, &typed).unwrap_err();
-    let keys: Vec<&str> = problems.iter().map(|p| p.0).collect();
-    assert_eq!(keys, ["tolerance_m", "closures"]);
-    assert!(problems[0].1.to_string().contains("cannot be negative"));
-    assert!(problems[1].1.to_string().contains("ends before it starts"));
-    let ok = fill(
-        &l,
-        Some(0),
-        Role::Corridor,
-        &before,
-        &[
-            ("tolerance_m", "1 500 m".into()),
-            ("closures", "2026-12-04 18:00, 2026-12-05 06:00".into()),
-            ("name", "".into()),
-        ],
-    )
-    .unwrap();
-    assert_eq!(ok["tolerance_m"], 1500);
-    assert_eq!(
-        ok["closures"],
-        serde_json::json!([["2026-12-04T18:00:00Z", "2026-12-05T06:00:00Z"]])
-    );
-    assert!(!ok.contains_key("name"));
-    // An id another corridor holds is refused; the zone's id is another role's.
-    let mut two = l.clone();
-    let mut c2 = two.features[0].clone();
-    c2.id = Some("C2".into());
-    two.features.push(c2);
-    let e = fill(
-        &two,
-        Some(0),
-        Role::Corridor,
-        &before,
-        &[("id", "C2".into())],
-    )
-    .unwrap_err();
-    assert!(e[0].1.to_string().contains("already used"), "{}", e[0].1);
-    assert!(
-        fill(
-            &two,
-            Some(0),
-            Role::Corridor,
-            &before,
-            &[("id", "Z".into())]
-        )
-        .is_ok()
-    );
-    // Times: UTC without an offset, a date kept as a day.
-    assert_eq!(
-        time_text("2026-12-04 18:22").unwrap(),
-        "2026-12-04T18:22:00Z"
-    );
-    assert_eq!(
-        time_text("2026-12-04T20:22:00+02:00").unwrap(),
-        "2026-12-04T18:22:00Z"
-    );
-    assert_eq!(time_text("2026-12-04").unwrap(), "2026-12-04");
-    assert!(time_text("yesterday").is_err());
-    assert!(time_text("2026-02-30 10:00").is_err());
-    let f = fields(Role::ContactLine)[2];
-    assert!(
-        check(&f, "40000")
-            .unwrap_err()
-            .to_string()
-            .contains("half the Earth")
-    );
-    assert_eq!(check(&f, "30").unwrap(), Some(serde_json::json!(30)));
-    assert!(check(&fields(Role::Incident)[1], " ").is_err());
 }
 
 #[test]

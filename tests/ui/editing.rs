@@ -364,6 +364,29 @@ fn edits_journaled_before_a_kill_are_restored_at_the_next_start() {
     assert_eq!(hc01(&h)[12], moved);
     assert!(h.state().session.editor.dirty());
     assert_eq!(un01_status(&h), "deviated");
+    // The restored edit stays journaled (a second kill must not lose it): the
+    // journal was once removed as the restored ops were written to it.
+    let journal = state.join("journal");
+    let lines = |journal: &std::path::Path| {
+        std::fs::read_dir(journal)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+                    .map(|e| {
+                        std::fs::read_to_string(e.path())
+                            .unwrap_or_default()
+                            .lines()
+                            .count()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    for _ in 0..50 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(lines(&journal), [2], "header and the restored move");
     // Someone else changes the file meanwhile: Save refuses and writes nothing.
     let theirs = std::fs::read_to_string(&corridors)
         .unwrap()

@@ -96,6 +96,15 @@ impl CorridorApp {
                 e.path.display()
             ));
         }
+        if restore.is_none()
+            && let Some(f) = self.session.editor.found.iter().find(|f| f.source == path)
+        {
+            return self.warn(format!(
+                "unsaved edits to {} from an earlier run are waiting ({} edit(s)): Restore or Discard them in the Layers tab first",
+                f.source.display(),
+                f.edits
+            ));
+        }
         let seq = l.seq;
         self.session.editor.busy = true;
         let p2 = path.clone();
@@ -163,10 +172,12 @@ impl CorridorApp {
         let mut restored = None;
         if let Some((jpath, header_stamp, lines)) = r.restore {
             if header_stamp != edit.edited.stamp.hex() {
+                // Set aside, so that new edits start a journal of their own.
+                self.runtime.journal.set_aside(&jpath);
                 self.warn(format!(
-                    "{} changed since the unsaved edits were journaled: they are not restored (the journal stays at {})",
+                    "{} changed since the unsaved edits were journaled: they are not restored (the journal is kept at {})",
                     r.path.display(),
-                    jpath.display()
+                    journal::stale_path(&jpath).display()
                 ));
             } else {
                 let layer = self.session.layers[i].layer_mut();
@@ -174,8 +185,12 @@ impl CorridorApp {
                 for op in &replay.ops {
                     mark_touched(&mut edit, layer, op);
                     edit.history.push(op.clone());
-                    journal.append(op);
                 }
+                // The journal holds what was restored (in order with what follows).
+                if journal.path() != Some(jpath.as_path()) {
+                    self.runtime.journal.set_aside(&jpath);
+                }
+                journal.rewrite(&replay.ops);
                 edit.next_index = edit.next_index.max(
                     layer
                         .features
@@ -190,7 +205,6 @@ impl CorridorApp {
                         jpath.display()
                     ));
                 }
-                journal::remove(&jpath);
                 restored = Some(replay.ops.len());
             }
         }

@@ -17,6 +17,14 @@ enum Msg {
         line: String,
     },
     Remove(PathBuf),
+    /// Replace the file by this text (atomically): a journal restored, its
+    /// ops written again, after which new ones are appended.
+    Rewrite {
+        path: PathBuf,
+        text: String,
+    },
+    /// Move a journal aside (renamed `….jsonl.stale`, which `find` skips).
+    SetAside(PathBuf),
     /// Answer once every message before it is done (tests).
     Flush(Sender<()>),
 }
@@ -42,6 +50,16 @@ impl Default for Writer {
                         }
                         Msg::Remove(path) => {
                             let _ = std::fs::remove_file(path);
+                        }
+                        Msg::Rewrite { path, text } => {
+                            if let Err(e) =
+                                crate::output::write::write_atomic(&path, text.as_bytes())
+                            {
+                                log_problem(&path, &e);
+                            }
+                        }
+                        Msg::SetAside(path) => {
+                            let _ = std::fs::rename(&path, stale_path(&path));
                         }
                         Msg::Flush(done) => {
                             let _ = done.send(());
@@ -129,6 +147,27 @@ impl Journal {
         }
     }
 
+    /// Where the journal is written (`None`: nowhere).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A journal restored: the file holds the header and these ops (those
+    /// replayed; a line that stopped the replay and what followed go).
+    pub fn rewrite(&self, ops: &[crate::edit::Op]) {
+        if let Some(path) = &self.path {
+            let mut text = format!("{}\n", self.header);
+            for op in ops {
+                text.push_str(&line(op));
+                text.push('\n');
+            }
+            let _ = self.writer.tx.send(Msg::Rewrite {
+                path: path.clone(),
+                text,
+            });
+        }
+    }
+
     /// The edits are saved or discarded: the journal goes.
     pub fn clear(&self) {
         if let Some(path) = &self.path {
@@ -137,9 +176,21 @@ impl Journal {
     }
 }
 
-/// Removes a journal now (one found at start, restored or discarded).
+/// Removes a journal now (one found at start and discarded).
 pub fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
+}
+
+/// Where a journal set aside goes.
+pub fn stale_path(path: &Path) -> PathBuf {
+    path.with_extension("jsonl.stale")
+}
+
+impl Writer {
+    /// Sets a journal aside, after every line asked for so far is written.
+    pub fn set_aside(&self, path: &Path) {
+        let _ = self.tx.send(Msg::SetAside(path.to_path_buf()));
+    }
 }
 
 /// A journal of edits never saved, found at start.

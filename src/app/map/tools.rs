@@ -117,6 +117,10 @@ impl MapView {
 /// Shortcuts match the modifiers sent with the key (not the state at frame end).
 pub(super) fn undo_redo_keys(ctx: &egui::Context) -> (bool, bool) {
     use egui::{Key, KeyboardShortcut, Modifiers};
+    // In a text field they are the field's own undo.
+    if ctx.egui_wants_keyboard_input() {
+        return (false, false);
+    }
     ctx.input_mut(|i| {
         let redo = i.consume_shortcut(&KeyboardShortcut::new(
             Modifiers::COMMAND | Modifiers::SHIFT,

@@ -1,0 +1,128 @@
+//! The checks every op passes (the form's, the readers' shapes), whoever
+//! made it: the form, the map, or a journal line.
+
+use super::tests::{CORRIDOR_AND_ZONE, layer};
+use super::*;
+use crate::model::Role;
+use geo::{Geometry, LineString, coord};
+
+#[test]
+fn the_form_refuses_bad_values_beside_their_fields() {
+    use form::*;
+    let l = layer(CORRIDOR_AND_ZONE);
+    let before = l.features[0].properties.clone();
+    let typed = vec![
+        ("id", "C1".to_string()),
+        ("tolerance_m", "-50".to_string()),
+        ("closures", "2026-12-05 06:00, 2026-12-04 18:00".to_string()),
+    ];
+    let problems = fill(&l, Some(0), Role::Corridor, &before, &typed).unwrap_err();
+    let keys: Vec<&str> = problems.iter().map(|p| p.0).collect();
+    assert_eq!(keys, ["tolerance_m", "closures"]);
+    assert!(problems[0].1.to_string().contains("cannot be negative"));
+    assert!(problems[1].1.to_string().contains("ends before it starts"));
+    let ok = fill(
+        &l,
+        Some(0),
+        Role::Corridor,
+        &before,
+        &[
+            ("tolerance_m", "1 500 m".into()),
+            ("closures", "2026-12-04 18:00, 2026-12-05 06:00".into()),
+            ("name", "".into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ok["tolerance_m"], 1500);
+    assert_eq!(
+        ok["closures"],
+        serde_json::json!([["2026-12-04T18:00:00Z", "2026-12-05T06:00:00Z"]])
+    );
+    assert!(!ok.contains_key("name"));
+    // An id another corridor holds is refused; the zone's id is another role's.
+    let mut two = l.clone();
+    let mut c2 = two.features[0].clone();
+    c2.id = Some("C2".into());
+    two.features.push(c2);
+    let e = fill(
+        &two,
+        Some(0),
+        Role::Corridor,
+        &before,
+        &[("id", "C2".into())],
+    )
+    .unwrap_err();
+    assert!(e[0].1.to_string().contains("already used"), "{}", e[0].1);
+    assert!(
+        fill(
+            &two,
+            Some(0),
+            Role::Corridor,
+            &before,
+            &[("id", "Z".into())]
+        )
+        .is_ok()
+    );
+    // Times: UTC without an offset, a date kept as a day.
+    assert_eq!(
+        time_text("2026-12-04 18:22").unwrap(),
+        "2026-12-04T18:22:00Z"
+    );
+    assert_eq!(
+        time_text("2026-12-04T20:22:00+02:00").unwrap(),
+        "2026-12-04T18:22:00Z"
+    );
+    assert_eq!(time_text("2026-12-04").unwrap(), "2026-12-04");
+    assert!(time_text("yesterday").is_err());
+    assert!(time_text("2026-02-30 10:00").is_err());
+    let f = fields(Role::ContactLine)[2];
+    assert!(
+        check(&f, "40000")
+            .unwrap_err()
+            .to_string()
+            .contains("half the Earth")
+    );
+    assert_eq!(check(&f, "30").unwrap(), Some(serde_json::json!(30)));
+    assert!(check(&fields(Role::Incident)[1], " ").is_err());
+}
+
+#[test]
+fn ops_from_a_journal_are_held_to_the_forms_checks_and_the_readers_shapes() {
+    let mut l = layer(CORRIDOR_AND_ZONE);
+    let before = l.features[0].properties.clone();
+    let with = |k: &str, v: serde_json::Value| {
+        let mut after = before.clone();
+        after.insert(k.into(), v);
+        Op::Properties {
+            feature: 0,
+            before: Box::new(before.clone()),
+            after: Box::new(after),
+        }
+    };
+    let e = apply(&mut l, &with("tolerance_m", (-5).into())).unwrap_err();
+    assert!(e.to_string().contains("tolerance_m"), "{e}");
+    let reversed = serde_json::json!([["2026-12-05T10:00:00Z", "2026-12-04T10:00:00Z"]]);
+    assert!(apply(&mut l, &with("closures", reversed)).is_err());
+    // A value the file already had is not held against an edit of another.
+    l.features[0]
+        .properties
+        .insert("tolerance_m".into(), (-7).into());
+    let mut after = l.features[0].properties.clone();
+    after.insert("name".into(), "renamed".into());
+    let ok = Op::Properties {
+        feature: 0,
+        before: Box::new(l.features[0].properties.clone()),
+        after: Box::new(after),
+    };
+    apply(&mut l, &ok).unwrap();
+    // A line of one position is no line.
+    let one = Op::Reshape {
+        feature: 0,
+        before: Box::new(l.features[0].geometry.clone()),
+        after: Box::new(Some(Geometry::LineString(LineString(vec![
+            coord! {x: 30.0, y: 50.0},
+        ])))),
+    };
+    let e = apply(&mut l, &one).unwrap_err();
+    assert!(e.to_string().contains("2 or more"), "{e}");
+}
