@@ -48,7 +48,8 @@ pub enum JobOut {
     /// An edited layer saved (its file), or why not.
     EditsSaved {
         seq: u64,
-        result: Result<PathBuf, String>,
+        /// What was saved (as a message names it), or why not.
+        result: Result<String, String>,
     },
     /// An OGC API server's collections.
     Collections(Result<Vec<crate::io::ogc::Collection>, String>),

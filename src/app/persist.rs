@@ -116,7 +116,7 @@ impl CorridorApp {
             for f in &found {
                 app.warn(format!(
                     "{} has {} unsaved edit(s) from a run that stopped without saving them: Restore or Discard them in the Layers tab",
-                    f.source.display(),
+                    super::editor::EditSource::from_key(&f.source).label(),
                     f.edits
                 ));
             }

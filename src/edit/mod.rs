@@ -11,6 +11,7 @@
 pub mod form;
 pub mod gpkg;
 pub mod journal;
+pub mod postgis;
 pub mod save;
 mod vertices;
 

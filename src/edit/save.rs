@@ -57,6 +57,11 @@ pub enum SaveError {
         "{path} changed on disk since it was read ({was} bytes then, {now} now): nothing was written; save your edits elsewhere with Save as…, or reopen the file"
     )]
     Changed { path: String, was: u64, now: u64 },
+    #[error(
+        "nothing was written to {table}: {} changed by someone else since it was read; Discard edits reads the table again with their changes (Save as… keeps yours in a file first)",
+        rows.join(", ")
+    )]
+    Conflict { table: String, rows: Vec<String> },
     #[error("{path}: {problem}")]
     Source { path: String, problem: String },
     #[error("could not write {path}: {e}")]

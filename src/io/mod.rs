@@ -10,7 +10,7 @@ mod feature;
 pub(crate) use feature::finish_feature;
 pub mod feed;
 mod fgb;
-mod fields;
+pub(crate) mod fields;
 mod geojson;
 pub(crate) mod gpkg;
 mod gpx;

@@ -3,6 +3,9 @@
 //! RELIABILITY.md ("Databases") in `faults`.
 
 mod cluster;
+mod edit;
+#[cfg(feature = "gui")]
+mod edit_ui;
 mod faults;
 mod load;
 #[cfg(feature = "gui")]

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// UN-01's track alone, and a corridor HC-01 through every 40th of its
 /// vertices, 5 km wide each side: UN-01 stays inside it (checked below).
-fn sparse_case(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+pub(crate) fn sparse_case(dir: &std::path::Path) -> (PathBuf, PathBuf) {
     let tracks: Value =
         serde_json::from_slice(&std::fs::read(data("tracks.geojson")).unwrap()).unwrap();
     let un01 = tracks["features"]
@@ -56,7 +56,7 @@ fn ogrinfo_counts(path: &std::path::Path, n: usize) {
     }
 }
 
-fn app_with_state(files: Vec<PathBuf>, state: PathBuf) -> Harness<'static, CorridorApp> {
+pub(crate) fn app_with_state(files: Vec<PathBuf>, state: PathBuf) -> Harness<'static, CorridorApp> {
     let mut h = Harness::builder()
         .with_size([1400.0, 860.0])
         .build_eframe(move |cc| CorridorApp::new_with_state(cc, files, None, Some(state)));
@@ -64,7 +64,7 @@ fn app_with_state(files: Vec<PathBuf>, state: PathBuf) -> Harness<'static, Corri
     h
 }
 
-fn un01_status(h: &Harness<'static, CorridorApp>) -> String {
+pub(crate) fn un01_status(h: &Harness<'static, CorridorApp>) -> String {
     let a = h.state().session.analysis.as_ref().expect("an analysis");
     let r = a
         .results
@@ -83,7 +83,7 @@ fn hc01(h: &Harness<'static, CorridorApp>) -> Vec<geo::Coord> {
 }
 
 /// Presses at `from`, moves to `to` in steps, releases (a drag on the map).
-fn drag_map(h: &mut Harness<'static, CorridorApp>, from: geo::Coord, to: geo::Coord) {
+pub(crate) fn drag_map(h: &mut Harness<'static, CorridorApp>, from: geo::Coord, to: geo::Coord) {
     let (a, b) = (h.state().screen_pos(from), h.state().screen_pos(to));
     let button = |pos, pressed| egui::Event::PointerButton {
         pos,
@@ -103,7 +103,7 @@ fn drag_map(h: &mut Harness<'static, CorridorApp>, from: geo::Coord, to: geo::Co
     h.run_steps(3);
 }
 
-fn start_editing(h: &mut Harness<'static, CorridorApp>, nth: usize) {
+pub(crate) fn start_editing(h: &mut Harness<'static, CorridorApp>, nth: usize) {
     // The layers' Edit buttons (below the menu bar's Edit menu).
     h.get_all_by_label("Edit")
         .filter(|b| b.rect().top() > 60.0)
@@ -227,7 +227,7 @@ fn a_dragged_corridor_vertex_flags_a_convoy_and_is_undone_redone_and_saved() {
 }
 
 /// Types `text` into the form's field labelled `label` (emptied first).
-fn type_into(h: &mut Harness<'static, CorridorApp>, label: &str, key: &str, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'static, CorridorApp>, label: &str, key: &str, text: &str) {
     let is_field =
         |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
     h.get_all_by_label(label).find(is_field).unwrap().focus();

@@ -260,7 +260,7 @@ const ZAPORIZHZHIA: geo::Coord = geo::Coord {
     y: 47.838,
 };
 
-fn click_map(h: &mut Harness<'static, CorridorApp>, c: geo::Coord) {
+pub(crate) fn click_map(h: &mut Harness<'static, CorridorApp>, c: geo::Coord) {
     let p = h.state().screen_pos(c);
     h.hover_at(p);
     h.drag_at(p);
@@ -589,7 +589,7 @@ fn home_key_shows_every_layer() {
     assert!(all_on_screen(&h), "Home brings every layer back into view");
 }
 
-mod editing;
+pub(crate) mod editing;
 mod files;
 mod furniture;
 mod movements;

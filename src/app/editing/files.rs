@@ -5,7 +5,7 @@
 use super::mark_touched;
 use crate::app::CorridorApp;
 use crate::app::editor::journal;
-use crate::app::editor::{Editor, LayerEdit, ReadForEdit};
+use crate::app::editor::{EditSource, Editor, LayerEdit, Read, ReadForEdit};
 use crate::app::jobs::JobOut;
 use crate::app::session::Tool;
 use crate::app::settings::Tab;
@@ -15,11 +15,33 @@ use crate::model::Layer;
 use eframe::egui;
 use std::path::PathBuf;
 
-/// Reads `path` as a GeoJSON or GeoPackage layer to edit (a feature that
-/// cannot be read is skipped with a warning, as when it was opened).
-fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String> {
+/// Reads a source to edit: a GeoJSON or GeoPackage file (a feature that
+/// cannot be read is skipped with a warning, as when it was opened), or a
+/// PostGIS table with each row's key and hash.
+fn read_for_edit(source: &EditSource) -> Result<Read, String> {
+    match source {
+        EditSource::File(path) => read_file_for_edit(path),
+        EditSource::Table(url) => {
+            let (layer, stamp, rows) = crate::edit::postgis::read_for_edit(url)?;
+            Ok(Read {
+                count: rows.keys.len(),
+                layer,
+                stamp,
+                rows: Some(std::sync::Arc::new(rows)),
+            })
+        }
+    }
+}
+
+fn read_file_for_edit(path: &std::path::Path) -> Result<Read, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let source = path.display().to_string();
+    let read = |layer, stamp, count| Read {
+        layer: crate::io::named(layer, &source),
+        stamp,
+        count,
+        rows: None,
+    };
     match crate::io::Format::detect(&source, &bytes) {
         crate::io::Format::GeoJson => {}
         crate::io::Format::GeoPackage => {
@@ -32,7 +54,7 @@ fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String
                     "{source} changed while it was being read: try again"
                 ));
             }
-            return Ok((crate::io::named(layer, &source), stamp, rows));
+            return Ok(read(layer, stamp, rows));
         }
         _ => {
             return Err(format!(
@@ -52,15 +74,28 @@ fn read_for_edit(path: &std::path::Path) -> Result<(Layer, Stamp, usize), String
         .ok()
         .and_then(|v| v.get("features").and_then(|f| f.as_array()).map(Vec::len))
         .ok_or_else(|| format!("{source} is not a GeoJSON FeatureCollection"))?;
-    Ok((crate::io::named(layer, &source), Stamp::of(&bytes), count))
+    Ok(read(layer, Stamp::of(&bytes), count))
 }
 
-/// Writes the edits back to the file, as its format needs.
+/// Writes the edits back to the source, as its format needs.
 fn save(
-    path: &std::path::Path,
+    source: &EditSource,
     layer: &Layer,
     edited: &Edited,
-) -> Result<Stamp, crate::edit::save::SaveError> {
+    rows: Option<&crate::edit::postgis::TableRows>,
+) -> Result<(), crate::edit::save::SaveError> {
+    let path = match (source, rows) {
+        (EditSource::File(path), _) => path,
+        (EditSource::Table(url), Some(rows)) => {
+            return crate::edit::postgis::save_table(url, layer, edited, rows);
+        }
+        (EditSource::Table(url), None) => {
+            return Err(crate::edit::save::SaveError::Source {
+                path: crate::io::postgis::url::mask(url),
+                problem: "its rows were not read to edit".into(),
+            });
+        }
+    };
     // By content, as it was read: a GeoPackage starts as every SQLite database.
     let mut head = [0u8; 16];
     let gpkg = std::fs::File::open(path)
@@ -68,22 +103,22 @@ fn save(
         .is_ok()
         && head.starts_with(crate::io::gpkg::SQLITE_MAGIC);
     if gpkg {
-        crate::edit::gpkg::save_gpkg(path, layer, edited)
+        crate::edit::gpkg::save_gpkg(path, layer, edited).map(drop)
     } else {
-        crate::edit::save::save_geojson(path, layer, edited)
+        crate::edit::save::save_geojson(path, layer, edited).map(drop)
     }
 }
 
 impl CorridorApp {
-    /// Puts layer `i` in edit mode: it is read again from its file (so that
-    /// what is edited is what the file holds, with its stamp).
+    /// Puts layer `i` in edit mode: it is read again from its source (so that
+    /// what is edited is what the file or table holds, with its stamp).
     pub(in crate::app) fn start_editing(&mut self, i: usize, restore: Option<(PathBuf, String)>) {
         let Some(l) = self.session.layers.get(i) else {
             return;
         };
-        let crate::app::model::Origin::Path(path) = l.origin.clone() else {
+        let Some(source) = EditSource::of(&l.origin) else {
             return self.warn(format!(
-                "{}: only layers read from a GeoJSON file can be edited for now",
+                "{}: only layers read from a file or a PostGIS table can be edited",
                 l.layer.name
             ));
         };
@@ -93,23 +128,28 @@ impl CorridorApp {
         {
             return self.warn(format!(
                 "save or discard the edits to {} before editing another layer",
-                e.path.display()
+                e.source.label()
             ));
         }
         if restore.is_none()
-            && let Some(f) = self.session.editor.found.iter().find(|f| f.source == path)
+            && let Some(f) = self
+                .session
+                .editor
+                .found
+                .iter()
+                .find(|f| f.source == source.key())
         {
             return self.warn(format!(
                 "unsaved edits to {} from an earlier run are waiting ({} edit(s)): Restore or Discard them in the Layers tab first",
-                f.source.display(),
+                source.label(),
                 f.edits
             ));
         }
         let seq = l.seq;
         self.session.editor.busy = true;
-        let p2 = path.clone();
+        let s2 = source.clone();
         self.runtime.jobs.spawn(
-            format!("reading {} to edit", path.display()),
+            format!("reading {} to edit", source.label()),
             move |_| {
                 let restore = restore.and_then(|(journal, stamp)| {
                     let text = std::fs::read_to_string(&journal).ok()?;
@@ -118,15 +158,15 @@ impl CorridorApp {
                 });
                 JobOut::ReadForEdit(Box::new(ReadForEdit {
                     seq,
-                    result: read_for_edit(&path),
-                    path,
+                    result: read_for_edit(&source),
+                    source,
                     restore,
                 }))
             },
             move |msg| {
                 JobOut::ReadForEdit(Box::new(ReadForEdit {
                     seq,
-                    path: p2.clone(),
+                    source: s2.clone(),
                     result: Err(msg),
                     restore: None,
                 }))
@@ -140,7 +180,12 @@ impl CorridorApp {
         let Some(i) = self.session.layers.iter().position(|l| l.seq == r.seq) else {
             return;
         };
-        let (layer, stamp, count) = match r.result {
+        let Read {
+            layer,
+            stamp,
+            count,
+            rows,
+        } = match r.result {
             Ok(x) => x,
             Err(e) => {
                 self.session.editor.pending_incident = None;
@@ -152,13 +197,13 @@ impl CorridorApp {
         *self.session.layers[i].layer_mut() = layer;
         let journal = journal::Journal::new(
             self.runtime.state_dir.as_deref(),
-            &r.path,
+            &r.source.key(),
             &stamp,
             self.runtime.journal.clone(),
         );
         let mut edit = LayerEdit {
             seq: r.seq,
-            path: r.path.clone(),
+            source: r.source.clone(),
             history: History::default(),
             edited: Edited {
                 read,
@@ -166,6 +211,7 @@ impl CorridorApp {
                 first_new: count,
                 stamp,
             },
+            rows,
             next_index: count,
             journal: journal.clone(),
         };
@@ -176,7 +222,7 @@ impl CorridorApp {
                 self.runtime.journal.set_aside(&jpath);
                 self.warn(format!(
                     "{} changed since the unsaved edits were journaled: they are not restored (the journal is kept at {})",
-                    r.path.display(),
+                    r.source.label(),
                     journal::stale_path(&jpath).display()
                 ));
             } else {
@@ -238,18 +284,19 @@ impl CorridorApp {
             self.session.editor.quit_after_save = false;
             return self.warn(format!(
                 "{} is one of the bundled scenario's files, kept as shipped: Save as… writes the edited layer to a file of your own",
-                edit.path.display()
+                edit.source.label()
             ));
         }
         let layer = self.session.layers[i].layer.clone();
-        let (path, edited, seq) = (edit.path.clone(), edit.edited.clone(), edit.seq);
+        let (source, edited, seq) = (edit.source.clone(), edit.edited.clone(), edit.seq);
+        let rows = edit.rows.clone();
         self.session.editor.busy = true;
         self.runtime.jobs.spawn(
-            format!("saving {}", path.display()),
+            format!("saving {}", source.label()),
             move |_| JobOut::EditsSaved {
                 seq,
-                result: save(&path, &layer, &edited)
-                    .map(|_| path)
+                result: save(&source, &layer, &edited, rows.as_deref())
+                    .map(|_| source.label())
                     .map_err(|e| e.to_string()),
             },
             move |msg| JobOut::EditsSaved {
@@ -261,14 +308,14 @@ impl CorridorApp {
 
     /// A save done: the file is read again (so that what is shown is what it
     /// holds), and the journal goes.
-    pub(in crate::app) fn edits_saved(&mut self, seq: u64, result: Result<PathBuf, String>) {
+    pub(in crate::app) fn edits_saved(&mut self, seq: u64, result: Result<String, String>) {
         self.session.editor.busy = false;
         match result {
-            Ok(path) => {
+            Ok(label) => {
                 if let Some(e) = &self.session.editor.edit {
                     e.journal.clear();
                 }
-                self.info(format!("saved {}; reading it back", path.display()));
+                self.info(format!("saved {label}; reading it back"));
                 if self.session.editor.quit_after_save {
                     self.runtime.journal.flush();
                     self.session.editor.allow_quit = true;
@@ -307,10 +354,17 @@ impl CorridorApp {
             self.session.tool = Tool::Identify;
         }
         if discard && edit.history.is_dirty() {
-            self.info(format!("discarded the edits to {}", edit.path.display()));
-            self.open_path(edit.path, None);
+            self.info(format!("discarded the edits to {}", edit.source.label()));
+            match edit.source {
+                EditSource::File(path) => self.open_path(path, None),
+                EditSource::Table(_) => {
+                    if let Some(i) = self.session.layers.iter().position(|l| l.seq == edit.seq) {
+                        self.refresh_layer(i);
+                    }
+                }
+            }
         } else {
-            self.info(format!("stopped editing {}", edit.path.display()));
+            self.info(format!("stopped editing {}", edit.source.label()));
         }
     }
 
@@ -318,11 +372,12 @@ impl CorridorApp {
         let Some(f) = self.session.editor.found.get(k).cloned() else {
             return;
         };
+        let source = EditSource::from_key(&f.source);
         let at = self
             .session
             .layers
             .iter()
-            .position(|l| l.origin == crate::app::model::Origin::Path(f.source.clone()));
+            .position(|l| source.is_origin(&l.origin));
         match at {
             Some(i) => {
                 self.session.editor.found.remove(k);
@@ -331,7 +386,10 @@ impl CorridorApp {
             None => {
                 // Opened first; the edits follow once it is in (`restore_pending`).
                 self.session.editor.found.remove(k);
-                self.open_path(f.source.clone(), None);
+                match source {
+                    EditSource::File(path) => self.open_path(path, None),
+                    EditSource::Table(url) => self.open_url(url, None),
+                }
                 self.session.editor.pending_restore = Some(f);
             }
         }
@@ -342,8 +400,13 @@ impl CorridorApp {
         let Some(f) = self.session.editor.pending_restore.take() else {
             return;
         };
-        let origin = crate::app::model::Origin::Path(f.source.clone());
-        match self.session.layers.iter().position(|l| l.origin == origin) {
+        let source = EditSource::from_key(&f.source);
+        match self
+            .session
+            .layers
+            .iter()
+            .position(|l| source.is_origin(&l.origin))
+        {
             Some(i) => self.start_editing(i, Some((f.journal, f.stamp))),
             None => self.session.editor.pending_restore = Some(f),
         }
@@ -355,7 +418,7 @@ impl CorridorApp {
         let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
             return self.warn("no layer is being edited");
         };
-        if path == edit.path {
+        if EditSource::File(path.clone()) == edit.source {
             return self.warn("Save as… writes another file: use Save for the layer's own");
         }
         let layer = self.session.layers[i].layer.clone();

@@ -47,7 +47,7 @@ impl CorridorApp {
                     journal::remove(&f.journal);
                     self.info(format!(
                         "discarded the unsaved edits to {}",
-                        f.source.display()
+                        crate::app::editor::EditSource::from_key(&f.source).label()
                     ));
                 }
             }

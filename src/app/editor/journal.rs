@@ -121,18 +121,19 @@ pub struct Journal {
 
 /// The journal file of a source: named by a hash of its path, so that one
 /// source has one journal.
-pub fn path_for(state_dir: &Path, source: &Path) -> PathBuf {
-    let stamp = Stamp::of(source.to_string_lossy().as_bytes()).hex();
+pub fn path_for(state_dir: &Path, source: &str) -> PathBuf {
+    let stamp = Stamp::of(source.as_bytes()).hex();
     state_dir
         .join("journal")
         .join(format!("{}.jsonl", &stamp[..16]))
 }
 
 impl Journal {
-    pub fn new(state_dir: Option<&Path>, source: &Path, stamp: &Stamp, writer: Writer) -> Journal {
+    /// `source`: the source's key (`EditSource::key`: a path, or a URL without its password).
+    pub fn new(state_dir: Option<&Path>, source: &str, stamp: &Stamp, writer: Writer) -> Journal {
         Journal {
             path: state_dir.map(|d| path_for(d, source)),
-            header: header(&source.to_string_lossy(), &stamp.hex()),
+            header: header(source, &stamp.hex()),
             writer,
         }
     }
@@ -197,7 +198,8 @@ impl Writer {
 #[derive(Clone, Debug)]
 pub struct Found {
     pub journal: PathBuf,
-    pub source: PathBuf,
+    /// The source's key (`EditSource::key`).
+    pub source: String,
     /// The source's stamp when the edits began (hex).
     pub stamp: String,
     pub edits: usize,
@@ -230,7 +232,7 @@ pub fn find(state_dir: &Path) -> Vec<Found> {
         if edits > 0 {
             out.push(Found {
                 journal,
-                source: PathBuf::from(source),
+                source,
                 stamp,
                 edits,
             });
@@ -285,7 +287,7 @@ mod tests {
         // Lines that are not ops are counted as edits: the replay names them when restored.
         assert_eq!(names, ["garbage-lines.jsonl", "ok.jsonl"]);
         assert_eq!(found[1].edits, 1);
-        assert_eq!(found[1].source, PathBuf::from("/tmp/c.geojson"));
+        assert_eq!(found[1].source, "/tmp/c.geojson");
         assert!(find(&dir.path().join("missing")).is_empty());
     }
 }

@@ -5,19 +5,75 @@
 
 pub mod journal;
 
+use crate::app::model::Origin;
+use crate::edit::postgis::TableRows;
 use crate::edit::save::{Edited, Stamp};
 use crate::edit::{History, VertexAt};
 use crate::model::{Layer, Role};
 use geo::{Coord, Geometry};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where an edited layer was read from and is saved back to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditSource {
+    File(PathBuf),
+    /// A PostGIS table, by its URL (with its password: kept in memory only).
+    Table(String),
+}
+
+impl EditSource {
+    /// The source of a layer with this origin, if it is one edits can go back to.
+    pub fn of(origin: &Origin) -> Option<EditSource> {
+        match origin {
+            Origin::Path(p) => Some(EditSource::File(p.clone())),
+            Origin::Url(u) if crate::io::postgis::is_db_url(u) => {
+                Some(EditSource::Table(u.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// As a message names it (a URL's password masked).
+    pub fn label(&self) -> String {
+        match self {
+            EditSource::File(p) => p.display().to_string(),
+            EditSource::Table(u) => crate::io::postgis::url::mask(u),
+        }
+    }
+
+    /// What its journal names it by (a URL without its password).
+    pub fn key(&self) -> String {
+        match self {
+            EditSource::File(p) => p.to_string_lossy().into_owned(),
+            EditSource::Table(u) => crate::io::postgis::url::without_password(u),
+        }
+    }
+
+    /// The source a journal's key names.
+    pub fn from_key(key: &str) -> EditSource {
+        if crate::io::postgis::is_db_url(key) {
+            EditSource::Table(key.to_string())
+        } else {
+            EditSource::File(PathBuf::from(key))
+        }
+    }
+
+    /// Whether a layer with this origin is read from this source.
+    pub fn is_origin(&self, origin: &Origin) -> bool {
+        EditSource::of(origin).is_some_and(|s| s.key() == self.key())
+    }
+}
 
 /// The layer in edit mode: its history, what its save needs, its journal.
 pub struct LayerEdit {
     /// The layer's load sequence (`LoadedLayer::seq`): its place may change.
     pub seq: u64,
-    pub path: PathBuf,
+    pub source: EditSource,
     pub history: History,
     pub edited: Edited,
+    /// A table's rows as read: keys and hashes (the conflict check's).
+    pub rows: Option<Arc<TableRows>>,
     /// The number the next new feature takes (past the file's own).
     pub next_index: usize,
     pub journal: journal::Journal,
@@ -119,12 +175,20 @@ impl Editor {
     }
 }
 
-/// The layer read for editing: its features, its stamp and how many features
-/// the file holds (those the reader skipped too); a journal's lines to replay.
+/// A layer read to edit: its features, its stamp, how many features the
+/// source holds (those the reader skipped too) and, for a table, its rows.
+pub struct Read {
+    pub layer: Layer,
+    pub stamp: Stamp,
+    pub count: usize,
+    pub rows: Option<Arc<TableRows>>,
+}
+
+/// The layer read for editing, or why not; a journal's lines to replay.
 pub struct ReadForEdit {
     pub seq: u64,
-    pub path: PathBuf,
-    pub result: Result<(Layer, Stamp, usize), String>,
+    pub source: EditSource,
+    pub result: Result<Read, String>,
     /// A journal to restore: its path, its header's stamp and its op lines.
     pub restore: Option<(PathBuf, String, Vec<String>)>,
 }

@@ -19,7 +19,7 @@ pub fn found_ui(ui: &mut egui::Ui, session: &Session, out: &mut Vec<Command>) {
             ui.label(
                 RichText::new(format!(
                     "Unsaved edits to {}: {} edit(s) journaled when the app stopped without saving them.",
-                    f.source.display(),
+                    crate::app::editor::EditSource::from_key(&f.source).label(),
                     f.edits
                 ))
                 .color(PROBLEM),
@@ -74,7 +74,7 @@ pub fn edit_ui(
                     "The bundled scenario's files are kept as shipped: Save as… writes your copy",
                 )
             } else {
-                save.on_hover_text(format!("Write the edits to {}", edit.path.display()))
+                save.on_hover_text(format!("Write the edits to {}", edit.source.label()))
             };
             if save.clicked() {
                 out.push(Command::Edit(EditCommand::Save));
@@ -306,7 +306,7 @@ pub fn quit_window(
         ui.heading("Unsaved edits");
         ui.label(format!(
             "{} has edits that are not saved.",
-            edit.path.display()
+            edit.source.label()
         ));
         ui.horizontal(|ui| {
             if ui.button("Save, then quit").clicked() {
@@ -468,7 +468,8 @@ pub(super) fn editable(l: &crate::app::model::LoadedLayer) -> Result<(), String>
         Origin::Path(_) => Err(
             "Only GeoJSON and GeoPackage files can be edited for now: export a GeoJSON copy to edit".into(),
         ),
-        Origin::Url(_) => Err("A layer read from a URL or a database (PostGIS) cannot be edited yet".into()),
+        Origin::Url(u) if crate::io::postgis::is_db_url(u) => Ok(()),
+        Origin::Url(_) => Err("A layer read from a URL is not edited: export a GeoJSON copy to edit".into()),
         Origin::Feed(_) => Err("A live feed's reports are not edited".into()),
         Origin::Drawn(_) => Err("Save the new movements first (File > Export)".into()),
     }

@@ -33,7 +33,7 @@ pub struct ReadProgress<'a> {
 
 /// How a column's values are fetched and turned into JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Decode {
+pub(crate) enum Decode {
     Text,
     Int,
     Float,
@@ -156,20 +156,20 @@ pub(super) fn rfc3339(t: OffsetDateTime) -> String {
 
 /// A column of the table.
 #[derive(Clone, Debug)]
-pub(super) struct Column {
+pub(crate) struct Column {
     pub name: String,
     pub typname: String,
 }
 
 /// What the catalog says about a table.
-pub(super) struct TableInfo {
+pub(crate) struct TableInfo {
     pub oid: u32,
     pub columns: Vec<Column>,
     pub primary_key: Vec<String>,
 }
 
 /// Looks the table up by name (as parameters: nothing the user typed is SQL).
-pub(super) fn table_info(s: &mut Session) -> Result<TableInfo, DbError> {
+pub(crate) fn table_info(s: &mut Session) -> Result<TableInfo, DbError> {
     let table = s.url.table()?.clone();
     let during = format!("while looking up table {table}");
     let row = s
@@ -245,7 +245,7 @@ pub(super) fn table_info(s: &mut Session) -> Result<TableInfo, DbError> {
 }
 
 /// The geometry column: the one `geometry=` names, else the table's only one.
-pub(super) fn geometry_column<'a>(url: &PgUrl, info: &'a TableInfo) -> Result<&'a Column, DbError> {
+pub(crate) fn geometry_column<'a>(url: &PgUrl, info: &'a TableInfo) -> Result<&'a Column, DbError> {
     let table = url.table()?;
     let spatial: Vec<&Column> = info
         .columns
@@ -288,7 +288,7 @@ pub(super) fn geometry_sql(col: &Column) -> String {
 }
 
 /// What to select from a table, and how its columns become properties.
-pub(super) struct Plan {
+pub(crate) struct Plan {
     /// The geometry's WKB first, then one expression per property column.
     pub select: Vec<String>,
     pub props: Vec<(Column, Decode)>,
@@ -297,7 +297,7 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    pub(super) fn new(url: &PgUrl, info: &TableInfo) -> Result<Plan, DbError> {
+    pub(crate) fn new(url: &PgUrl, info: &TableInfo) -> Result<Plan, DbError> {
         let geom = geometry_column(url, info)?.clone();
         let props: Vec<(Column, Decode)> = info
             .columns
@@ -332,14 +332,14 @@ impl Plan {
     }
 
     /// One row as a feature (or a warning naming the row).
-    pub(super) fn push(&self, out: &mut Collector, row: &Row, n: u64) {
+    pub(crate) fn push(&self, out: &mut Collector, row: &Row, n: u64) {
         push_row(out, row, n, &self.props, self.role.as_deref());
     }
 }
 
 /// Runs `sql` through a server-side cursor in a read-only transaction,
 /// handing each row to `each`, `BATCH_ROWS` at a time.
-pub(super) fn stream(
+pub(crate) fn stream(
     s: &mut Session,
     sql: &str,
     params: &[&(dyn postgres::types::ToSql + Sync)],
@@ -474,7 +474,7 @@ fn push_row(
 /// PostgreSQL folds unquoted names to lower case (GDAL writes
 /// `coordinateproperties`, `coordtimes`): the conventions' mixed-case names
 /// are given back their case.
-fn property_name(column: &str) -> String {
+pub(crate) fn property_name(column: &str) -> String {
     ["coordinateProperties", "coordTimes"]
         .iter()
         .find(|n| n.eq_ignore_ascii_case(column))
