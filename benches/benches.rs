@@ -218,10 +218,12 @@ fn startup(c: &mut Criterion) {
 
 /// An edit in the app (issue 28): one vertex of HC-01 moved on the bundled
 /// data, and what the app then runs on a worker before the tabs follow: the
-/// layers copied for the analysis and the whole analysis built again.
+/// layers copied for the analysis and the analysis built again, taking from
+/// the last one what the edit did not change (`reanalysed`); and, to compare,
+/// the whole analysis built from nothing (`whole_rebuild`).
 #[cfg(feature = "gui")]
 fn editing(c: &mut Criterion) {
-    use corridor_watch::app::model::analyse;
+    use corridor_watch::app::model::{analyse, analyse_reusing};
     use corridor_watch::edit::{Op, VertexAt, apply};
     let mut layers: Vec<_> = corridor_watch::io::bundled_files()
         .iter()
@@ -235,31 +237,43 @@ fn editing(c: &mut Criterion) {
         panic!("HC-01 is a line")
     };
     let from = line.0[100];
+    let mut k = 0u32;
+    let mut edit = move |layers: &mut Vec<corridor_watch::model::Layer>| {
+        k += 1;
+        let at = VertexAt::new(0, 0, 100);
+        let to = geo::Coord {
+            x: from.x,
+            y: from.y + f64::from(k % 2) * 0.05,
+        };
+        let now = match &layers[li].features[0].geometry {
+            Some(geo::Geometry::LineString(l)) => l.0[100],
+            _ => from,
+        };
+        apply(
+            &mut layers[li],
+            &Op::Move {
+                feature: 0,
+                at,
+                from: now,
+                to,
+            },
+        )
+        .expect("the move fits");
+    };
     let mut g = c.benchmark_group("editing");
     g.sample_size(10);
-    let mut k = 0u32;
+    let mut last = analyse(0, layers.clone());
     g.bench_function("bundled_vertex_moved_and_reanalysed", |b| {
         b.iter(|| {
-            k += 1;
-            let at = VertexAt::new(0, 0, 100);
-            let to = geo::Coord {
-                x: from.x,
-                y: from.y + f64::from(k % 2) * 0.05,
-            };
-            let now = match &layers[li].features[0].geometry {
-                Some(geo::Geometry::LineString(l)) => l.0[100],
-                _ => from,
-            };
-            apply(
-                &mut layers[li],
-                &Op::Move {
-                    feature: 0,
-                    at,
-                    from: now,
-                    to,
-                },
-            )
-            .expect("the move fits");
+            edit(&mut layers);
+            let reuse = last.reuse(&layers, li);
+            last = analyse_reusing(1, layers.clone(), reuse);
+            black_box(last.results.len())
+        })
+    });
+    g.bench_function("bundled_vertex_moved_whole_rebuild", |b| {
+        b.iter(|| {
+            edit(&mut layers);
             black_box(analyse(1, layers.clone()).results.len())
         })
     });

@@ -3,7 +3,7 @@
 
 use super::CorridorApp;
 use super::jobs::{Job, JobOut};
-use super::model::{LayerStyle, LoadedLayer, Origin, analyse, bbox_of_features};
+use super::model::{LayerStyle, LoadedLayer, Origin, analyse_reusing, bbox_of_features};
 use super::settings::TileChoice;
 use crate::model::{Layer, Role};
 use std::path::PathBuf;
@@ -116,12 +116,24 @@ impl CorridorApp {
     /// Starts a fresh analysis; the last one stays shown until it is in (an
     /// edit that moved a vertex: every feature keeps its place).
     pub fn reanalyse_keeping(&mut self) {
+        self.reanalyse_after(None);
+    }
+
+    /// Starts a fresh analysis after layer `edited` was edited (the last one
+    /// stays shown until it is in): what the edit did not change (the bands
+    /// of other shapes, the incidents when the layer holds none of what they
+    /// are made from) is taken from the last analysis.
+    pub fn reanalyse_after(&mut self, edited: Option<usize>) {
         self.runtime.generation += 1;
         let generation = self.runtime.generation;
         let layers = self.session.layers_for_analysis(true);
+        let reuse = match (edited, &self.session.analysis) {
+            (Some(i), Some(a)) => a.reuse(&layers, i),
+            _ => Default::default(),
+        };
         self.runtime.jobs.spawn(
             "analysing",
-            move |_| JobOut::Analysed(Box::new(analyse(generation, layers))),
+            move |_| JobOut::Analysed(Box::new(analyse_reusing(generation, layers, reuse))),
             JobOut::Error,
         );
     }

@@ -8,7 +8,9 @@ use crate::model::{Convoy, Layer, Role};
 use eframe::egui::Color32;
 use geo::{BoundingRect, Coord, Geometry, TriangulateEarcut};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where a layer came from (saved between runs).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -220,7 +222,9 @@ pub struct Analysis {
     /// Each notified movement's plan and its convoy's index (made once here,
     /// not per frame: a plan reads every layer).
     pub plans: Vec<(crate::analysis::movements::Plan, Option<usize>)>,
-    pub bands: Vec<Band>,
+    pub bands: Vec<Arc<Band>>,
+    /// Each band's key (`band_key`), to reuse it when its shape did not change.
+    pub band_keys: Vec<u64>,
     /// Track features holding a fix the analysis dropped as a jump, by
     /// (layer, feature): their lines without it (none for a dropped report),
     /// drawn instead of the feature.
@@ -285,8 +289,49 @@ fn cleaned_tracks(
     out
 }
 
-fn bands_of(idx: &SpatialIndex, out: &mut Vec<Band>) {
+/// What a band is drawn from: its layer, role and reach, and its shape's
+/// pieces and polygons, hashed. Equal keys: the same band.
+fn band_key(idx: &SpatialIndex, si: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let shape = &idx.shapes[si];
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (shape.feature.layer, shape.role, shape.reach_m.to_bits()).hash(&mut h);
+    for p in &idx.pieces[shape.pieces.clone()] {
+        (
+            p.kind as u8,
+            p.a.x.to_bits(),
+            p.a.y.to_bits(),
+            p.b.x.to_bits(),
+            p.b.y.to_bits(),
+        )
+            .hash(&mut h);
+    }
+    for poly in &shape.polygons {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            ring.0.len().hash(&mut h);
+            for c in &ring.0 {
+                (c.x.to_bits(), c.y.to_bits()).hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// The bands of an index's shapes: taken from `earlier` when the shape did
+/// not change (an edit redraws only the band it changed), else triangulated.
+fn bands_of(
+    idx: &SpatialIndex,
+    earlier: &HashMap<u64, Arc<Band>>,
+    out: &mut Vec<Arc<Band>>,
+    keys: &mut Vec<u64>,
+) {
     for (si, shape) in idx.shapes.iter().enumerate() {
+        let key = band_key(idx, si);
+        keys.push(key);
+        if let Some(b) = earlier.get(&key) {
+            out.push(b.clone());
+            continue;
+        }
         let has_lines = idx.pieces[shape.pieces.clone()]
             .iter()
             .any(|p| p.kind == PieceKind::Line);
@@ -307,20 +352,64 @@ fn bands_of(idx: &SpatialIndex, out: &mut Vec<Band>) {
             outline.extend(p.interiors().iter().map(|r| r.0.clone()));
         }
         let Some(r) = mp.bounding_rect() else {
+            keys.pop();
             continue;
         };
-        out.push(Band {
+        out.push(Arc::new(Band {
             layer: shape.feature.layer as usize,
             role: shape.role,
             triangles,
             outline,
             bbox: [r.min().x, r.min().y, r.max().x, r.max().y],
-        });
+        }));
+    }
+}
+
+/// What an analysis after an edit takes from the one before it: the bands of
+/// the shapes the edit did not change, and the incidents and sectors when the
+/// edited layer holds nothing they are made from.
+#[derive(Default)]
+pub struct Reuse {
+    pub bands: HashMap<u64, Arc<Band>>,
+    pub incidents: Option<(Vec<IncidentInfo>, Vec<String>)>,
+}
+
+/// The roles the incidents and the zone's sectors are made from.
+const INCIDENT_INPUTS: [Role; 4] = [
+    Role::Incident,
+    Role::ContactLine,
+    Role::BufferZone,
+    Role::Sector,
+];
+
+impl Analysis {
+    /// What an analysis of `layers` (these layers with layer `edited`
+    /// changed) can take from this one.
+    pub fn reuse(&self, layers: &[Layer], edited: usize) -> Reuse {
+        let bands = self
+            .band_keys
+            .iter()
+            .copied()
+            .zip(self.bands.iter().cloned())
+            .collect();
+        let feeds = |l: Option<&Layer>| {
+            l.is_none_or(|l| l.features.iter().any(|f| INCIDENT_INPUTS.contains(&f.role)))
+        };
+        let same_layers = layers.len() == self.scn.layers.len();
+        let incidents =
+            (same_layers && !feeds(self.scn.layers.get(edited)) && !feeds(layers.get(edited)))
+                .then(|| (self.incidents.clone(), self.sectors.clone()));
+        Reuse { bands, incidents }
     }
 }
 
 /// Builds everything the panels and the map need (runs on a worker thread).
 pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
+    analyse_reusing(generation, layers, Reuse::default())
+}
+
+/// As `analyse`, taking what `reuse` holds instead of building it again.
+pub fn analyse_reusing(generation: u64, layers: Vec<Layer>, reuse: Reuse) -> Analysis {
     let Overview {
         scn,
         convoys,
@@ -331,10 +420,11 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         layers,
         &OverviewOptions {
             paths: true,
-            incidents: true,
+            incidents: reuse.incidents.is_none(),
             ..Default::default()
         },
     );
+    let (incidents, sectors) = reuse.incidents.unwrap_or((incidents, sectors));
     let all = SpatialIndex::of_layers(&scn.layers);
     let cleaned = cleaned_tracks(&scn.layers, &convoys);
     let by_id: std::collections::HashMap<&str, usize> = convoys
@@ -353,9 +443,9 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
             )
         })
         .collect();
-    let mut bands = Vec::new();
-    bands_of(&scn.allowed, &mut bands);
-    bands_of(&scn.zone, &mut bands);
+    let (mut bands, mut band_keys) = (Vec::new(), Vec::new());
+    bands_of(&scn.allowed, &reuse.bands, &mut bands, &mut band_keys);
+    bands_of(&scn.zone, &reuse.bands, &mut bands, &mut band_keys);
     Analysis {
         generation,
         scn,
@@ -366,6 +456,11 @@ pub fn analyse(generation: u64, layers: Vec<Layer>) -> Analysis {
         sectors,
         plans,
         bands,
+        band_keys,
         cleaned,
     }
 }
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;

@@ -126,3 +126,62 @@ fn ops_from_a_journal_are_held_to_the_forms_checks_and_the_readers_shapes() {
     let e = apply(&mut l, &one).unwrap_err();
     assert!(e.to_string().contains("2 or more"), "{e}");
 }
+
+/// An incident's time is its `time` property: the point moves (drag or
+/// whole) and keeps it; a track's vertices, each with its own time, do not move.
+#[test]
+fn an_incident_with_a_time_moves_and_a_track_does_not() {
+    let mut l = layer(
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"kind":"incident","id":"INC-1","time":"2026-03-01T10:00:00Z"},
+         "geometry":{"type":"Point","coordinates":[36.0,49.0]}},
+        {"type":"Feature","properties":{"kind":"track","convoy_id":"C1",
+          "times":["2026-03-01T10:00:00Z","2026-03-01T11:00:00Z"]},
+         "geometry":{"type":"LineString","coordinates":[[36.0,49.0],[36.1,49.1]]}}]}"#,
+    );
+    assert!(
+        l.features[0].times.is_some(),
+        "a point's time is read as its vertex's"
+    );
+    let at = VertexAt::new(0, 0, 0);
+    let to = coord! { x: 36.2, y: 49.1 };
+    apply(
+        &mut l,
+        &Op::Move {
+            feature: 0,
+            at,
+            from: coord! { x: 36.0, y: 49.0 },
+            to,
+        },
+    )
+    .unwrap();
+    let f = &l.features[0];
+    assert_eq!(f.geometry, Some(Geometry::Point(to.into())));
+    assert_eq!(f.time_span.map(|s| s.0), Some(1_772_359_200.0));
+    let line = l.features[1].geometry.clone();
+    let e = apply(
+        &mut l,
+        &Op::Move {
+            feature: 1,
+            at,
+            from: coord! { x: 36.0, y: 49.0 },
+            to,
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("tracks are not edited"), "{e}");
+    let e = apply(
+        &mut l,
+        &Op::Reshape {
+            feature: 1,
+            before: Box::new(line.clone()),
+            after: Box::new(Some(Geometry::LineString(LineString::from(vec![
+                (36.0, 49.0),
+                (36.3, 49.3),
+            ])))),
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("tracks are not edited"), "{e}");
+    assert_eq!(l.features[1].geometry, line);
+}

@@ -237,9 +237,17 @@ fn feature_mut(layer: &mut Layer, i: usize) -> Result<&mut Feature, Problem> {
         .ok_or_else(|| crate::problem!("the layer has no feature at position {i} ({n} features)"))
 }
 
+/// Whether a feature is a track (times of its own at its vertices): its
+/// geometry is not edited. A point's time is its `time` property (an
+/// incident's, a report's): it moves with the point.
+fn is_track(f: &Feature) -> bool {
+    f.role == crate::model::Role::Track
+        || (f.times.is_some() && !matches!(f.geometry, Some(Geometry::Point(_))))
+}
+
 /// A feature's geometry to edit: tracks (times at their vertices) are not edited.
 fn geometry_mut(f: &mut Feature) -> Result<&mut Geometry<f64>, Problem> {
-    if f.times.is_some() {
+    if is_track(f) {
         return Err(crate::problem!(
             "{} is a track with times at its vertices; tracks are not edited",
             f.label()
@@ -396,8 +404,11 @@ pub fn apply(layer: &mut Layer, op: &Op) -> Result<(), Problem> {
                 check_shape(g)?;
             }
             let f = feature_mut(layer, *feature)?;
-            if f.times.is_some() {
-                return Err(crate::problem!("tracks are not edited"));
+            if is_track(f) || (f.times.is_some() && !matches!(**after, Some(Geometry::Point(_)))) {
+                return Err(crate::problem!(
+                    "{} is a track with times at its vertices; tracks are not edited",
+                    f.label()
+                ));
             }
             f.geometry = (**after).clone();
             Ok(())

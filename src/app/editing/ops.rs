@@ -60,11 +60,11 @@ impl CorridorApp {
     /// After an edit: the tabs follow it (a fresh analysis; the last one stays
     /// shown meanwhile unless features came or went, which moves their places).
     pub(super) fn edited(&mut self, count_changed: bool) {
+        // What the edit did not change is taken from the last analysis first.
+        self.reanalyse_after(self.edited_index());
         if count_changed {
             self.session.clear_selection();
-            self.reanalyse();
-        } else {
-            self.reanalyse_keeping();
+            self.session.analysis = None;
         }
     }
 
