@@ -90,11 +90,19 @@ impl CorridorApp {
             _ => kind.default_name().to_string(),
         };
         self.dialog(move || {
-            let picked = FileDialog::new()
+            let mut dialog = FileDialog::new()
                 .set_title(kind.menu_label().trim_end_matches('…'))
-                .set_file_name(name)
-                .add_filter(kind.extension(), &[kind.extension()])
-                .save_file();
+                .set_file_name(name);
+            // Save as… writes what the file's extension names.
+            let extensions: &[&str] = if kind == ExportKind::EditedLayer {
+                &crate::edit::save_as::EXTENSIONS
+            } else {
+                &[kind.extension()]
+            };
+            for ext in extensions {
+                dialog = dialog.add_filter(*ext, &[*ext]);
+            }
+            let picked = dialog.save_file();
             JobOut::SavePicked(kind, picked)
         });
     }

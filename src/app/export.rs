@@ -97,7 +97,7 @@ impl ExportKind {
             }
             ExportKind::RouteGpx => ("Route (GPX, for GPS units)…", "route.gpx", "gpx"),
             ExportKind::EditedLayer => (
-                "The edited layer as a new GeoJSON file…",
+                "The edited layer as a new file (GeoJSON, GeoPackage, FlatGeobuf)…",
                 "edited.geojson",
                 "geojson",
             ),

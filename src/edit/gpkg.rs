@@ -76,7 +76,7 @@ pub fn read_for_edit(path: &Path) -> Result<(Layer, usize), String> {
 }
 
 /// A geometry as a GeoPackage blob (little-endian, with its envelope).
-fn blob(g: &geo::Geometry<f64>, srs_id: i64) -> Result<Vec<u8>, String> {
+pub(super) fn blob(g: &geo::Geometry<f64>, srs_id: i64) -> Result<Vec<u8>, String> {
     use geozero::{CoordDimensions, ToWkb};
     let envelope = g
         .bounding_rect()

@@ -13,6 +13,7 @@ pub mod gpkg;
 pub mod journal;
 pub mod postgis;
 pub mod save;
+pub mod save_as;
 mod vertices;
 
 pub use vertices::{VertexAt, edges, split_at, translate, vertex_position, vertices};

@@ -226,6 +226,17 @@ pub fn stretches_fgb(
     Ok(out)
 }
 
+/// A GeoPackage's own tables (application id, version, the SRS table with
+/// WGS 84, contents, geometry columns), before its feature tables.
+pub(crate) const GPKG_SYSTEM_TABLES: &str = "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
+         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+         INSERT INTO gpkg_spatial_ref_sys VALUES
+           ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', NULL),
+           ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', NULL),
+           ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]', NULL);
+         CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER);
+         CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, PRIMARY KEY (table_name, column_name));";
+
 /// A GeoPackage geometry blob: the "GP" header with an XY envelope, then
 /// little-endian WKB of a LineString, on SRS 4326.
 fn gpkg_line(path: &[Coord]) -> Vec<u8> {
@@ -261,16 +272,9 @@ pub fn stretches_gpkg(
 ) -> Result<(), crate::error::Problem> {
     let db = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
     let sql_err = |e: rusqlite::Error| format!("GeoPackage: {e}");
+    db.execute_batch(GPKG_SYSTEM_TABLES).map_err(sql_err)?;
     db.execute_batch(
-        "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
-         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
-         INSERT INTO gpkg_spatial_ref_sys VALUES
-           ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', NULL),
-           ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', NULL),
-           ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]', NULL);
-         CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER);
-         CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, PRIMARY KEY (table_name, column_name));
-         CREATE TABLE stretches (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom LINESTRING, convoy_id TEXT, type TEXT, number INTEGER, length_m REAL, max_offset_m REAL, start_time TEXT, end_time TEXT);
+        "CREATE TABLE stretches (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom LINESTRING, convoy_id TEXT, type TEXT, number INTEGER, length_m REAL, max_offset_m REAL, start_time TEXT, end_time TEXT);
          INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES ('stretches', 'features', 'stretches', 'corridor-watch: deviations and buffer-zone entries', 4326);
          INSERT INTO gpkg_geometry_columns VALUES ('stretches', 'geom', 'LINESTRING', 4326, 0, 0);",
     )

@@ -4,7 +4,7 @@
 //! through. Reading is `io`'s; nothing here decides what is flagged.
 
 pub mod export;
-mod field;
+pub(crate) mod field;
 pub mod palette;
 pub mod postgis_sink;
 pub mod report;

@@ -413,7 +413,7 @@ impl CorridorApp {
     }
 
     /// Save as…: the edited layer, unsaved edits included, written to a new
-    /// GeoJSON file (the layer stays in edit mode on its own file, its edits unsaved there).
+    /// GeoJSON, GeoPackage or FlatGeobuf file (the layer stays in edit mode on its own file, its edits unsaved there).
     pub(in crate::app) fn save_edits_as(&mut self, path: PathBuf) {
         let (Some(i), Some(edit)) = (self.edited_index(), self.session.editor.edit.as_ref()) else {
             return self.warn("no layer is being edited");
@@ -427,7 +427,7 @@ impl CorridorApp {
             format!("writing {}", path.display()),
             move |_| {
                 JobOut::Wrote(
-                    crate::edit::save::save_as_geojson(&path, &layer)
+                    crate::edit::save_as::save_as(&path, &layer)
                         .map(|_| {
                             format!("wrote {} ({n} features, the edited layer)", path.display())
                         })
