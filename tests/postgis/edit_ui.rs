@@ -10,6 +10,7 @@ use crate::ui::editing::{
 use crate::ui::{click, click_map, log_texts, settle, wait_until};
 use corridor_watch::app::CorridorApp;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 fn table_layer(h: &Harness<'static, CorridorApp>, table: &str) -> usize {
     h.state()
@@ -197,4 +198,74 @@ fn two_operators_edit_one_table_and_the_second_save_is_refused_naming_the_row() 
     // B's read after its save has A's move too.
     assert!((line_of(&b, &table, "HC-01")[12].y - to.y).abs() < 0.01);
     assert_eq!(un01_status(&b), "deviated");
+}
+
+/// Edits to a table journaled before a kill come back at the next start
+/// (the journal names the table by its URL without the password), and save.
+#[test]
+fn table_edits_journaled_before_a_kill_are_restored_and_saved() {
+    let Some(pg) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (corridors, track) = sparse_case(dir.path());
+    let table = fresh("app_edit_journal");
+    let mut db = pg.client();
+    let mut features = load::features_of(&corridors);
+    for f in &mut features {
+        for p in f["geometry"]["coordinates"].as_array_mut().unwrap() {
+            p.as_array_mut().unwrap().truncate(2);
+        }
+    }
+    load::geojson_table(&mut db, &table, &features);
+    let url = pg.url(&table);
+    {
+        let mut a = operator(dir.path(), "state", &track, &url, &table);
+        start_editing(&mut a, 1);
+        let v = line_of(&a, &table, "HC-01");
+        a.state_mut().centre_on(v[12].x, v[12].y, 9.0);
+        a.run_steps(3);
+        click_map(
+            &mut a,
+            geo::Coord {
+                x: (v[12].x + v[13].x) / 2.0,
+                y: (v[12].y + v[13].y) / 2.0,
+            },
+        );
+        type_into(&mut a, "Tolerance (m)", "tolerance_m", "500");
+        click(&mut a, "Apply attributes");
+        settle(&mut a);
+        assert_eq!(un01_status(&a), "deviated");
+        let journal = dir.path().join("state").join("journal");
+        wait_until(&mut a, |_| {
+            std::fs::read_dir(&journal).is_ok_and(|mut d| {
+                d.next().is_some_and(|e| {
+                    std::fs::read_to_string(e.unwrap().path())
+                        .is_ok_and(|t| t.lines().count() == 2 && !t.contains(super::PASSWORD))
+                })
+            })
+        });
+        // Dropped unsaved: a kill.
+    }
+    let tol = |db: &mut postgres::Client| -> f64 {
+        db.query_one(
+            &format!("SELECT tolerance_m FROM {table} WHERE id = 'HC-01'"),
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    assert_eq!(tol(&mut db), 5000.0, "never written");
+    let mut b = operator(dir.path(), "state", &track, &url, &table);
+    b.get_by_label_contains("1 edit(s) journaled when the app stopped");
+    click(&mut b, "Restore edits");
+    wait_until(&mut b, |h| {
+        h.state().session.editor.edit.is_some() && !h.state().session.editor.busy
+    });
+    settle(&mut b);
+    assert!(b.state().session.editor.dirty());
+    assert_eq!(un01_status(&b), "deviated");
+    click(&mut b, "Save");
+    wait_until(&mut b, |h| {
+        !h.state().session.editor.busy && !h.state().session.editor.dirty()
+    });
+    assert_eq!(tol(&mut db), 500.0);
 }
