@@ -263,8 +263,10 @@ fn the_form_refuses_a_negative_tolerance_and_applies_a_good_one() {
     );
     assert!(!h.state().session.editor.dirty());
     // 500 m: applied; UN-01 (within 5 km of the sparse line) is now outside it.
+    // Enter in the field applies it as the button does.
     type_into(&mut h, "Tolerance (m)", "tolerance_m", "500");
-    click(&mut h, "Apply attributes");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
     settle(&mut h);
     assert!(h.query_by_label_contains("cannot be negative").is_none());
     let f = &h.state().session.layers[0].layer.features[0];

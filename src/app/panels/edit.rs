@@ -227,6 +227,11 @@ fn form_ui(
             out.push(Command::Edit(EditCommand::RemoveVertex));
         }
     });
+    // Above the fields, so that a problem shown under one does not move it.
+    let mut apply = ui
+        .button("Apply attributes")
+        .on_hover_text("Check the values and change the feature (Undo takes it back); Enter in a field does the same")
+        .clicked();
     let categories = crate::edit::form::categories(&l.layer);
     egui::Grid::new(("edit form", seq, i))
         .num_columns(2)
@@ -254,9 +259,17 @@ fn form_ui(
                         _ => "",
                     };
                     let width = (ui.available_width() - 8.0).clamp(120.0, 240.0);
-                    ui.add(edit.hint_text(hint).desired_width(width))
+                    let field = ui
+                        .add(edit.hint_text(hint).desired_width(width))
                         .labelled_by(label.id)
                         .on_hover_text(format!("the property \"{}\"", fd.key));
+                    // Enter in a one-line field applies the form.
+                    if fd.kind != Kind::Closures
+                        && field.lost_focus()
+                        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                    {
+                        apply = true;
+                    }
                     if fd.kind == Kind::Category && !categories.is_empty() {
                         egui::ComboBox::from_id_salt(("category", seq, i))
                             .selected_text("pick")
@@ -275,11 +288,7 @@ fn form_ui(
                 ui.end_row();
             }
         });
-    if ui
-        .button("Apply attributes")
-        .on_hover_text("Check the values and change the feature (Undo takes it back)")
-        .clicked()
-    {
+    if apply {
         out.push(Command::Edit(EditCommand::Attributes {
             feature: i,
             typed: form.texts.clone(),
@@ -379,6 +388,7 @@ pub fn new_incident_window(
             if ui.memory(|m| m.focused().is_none()) {
                 field.request_focus();
             }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if let Some((at, what)) = &session.last_go_to
                 && ui
                     .small_button(format!("At the place found: {what}"))
@@ -415,7 +425,7 @@ pub fn new_incident_window(
                 None => {
                     ui.label(
                         RichText::new(
-                            "No incidents layer that can be edited is open (a GeoJSON file of incidents): open one first.",
+                            "No incidents layer that can be edited is open (a GeoJSON or GeoPackage file, or a PostGIS table, of incidents): open one first.",
                         )
                         .color(PROBLEM),
                     );
@@ -435,10 +445,11 @@ pub fn new_incident_window(
                         });
                 }
             }
-            if ui
+            if (ui
                 .add_enabled(at.is_some() && chosen.is_some(), egui::Button::new("Create incident"))
-                .on_hover_text("The incident is added there, its id and the time now (UTC) filled in; its form opens in the Layers tab")
+                .on_hover_text("The incident is added there, its id and the time now (UTC) filled in; its form opens in the Layers tab (Enter in the field does the same)")
                 .clicked()
+                || entered)
                 && let (Some(at), Some((i, _))) = (at, chosen)
             {
                 create = Some((*i, at));
