@@ -144,6 +144,12 @@ fn table(s: &mut Session, url: &PgUrl) -> Result<Table, String> {
         }
     }
     let geom = geom.ok_or_else(|| format!("table {name} has no geometry column"))?;
+    // The whole row is read and locked by this name: a column may not take it.
+    if rows.iter().any(|r| r.get::<_, String>(0) == ROW) {
+        return Err(format!(
+            "table {name} has a column named {ROW}, the name the app gives the whole row: it cannot be edited here"
+        ));
+    }
     let keys = info
         .primary_key
         .iter()
@@ -444,6 +450,10 @@ fn plan_statements(
                 continue;
             }
             match column_of(t, k) {
+                // A JSON column takes every value as JSON (a string too).
+                Some(c) if c.cast == "json" || c.cast == "jsonb" => {
+                    changed.push((c, v.filter(|v| !v.is_null()).map(Value::to_string)))
+                }
                 Some(c) => changed.push((c, text(v))),
                 None if v.is_some() => {
                     missing.insert(k.clone());
