@@ -1,6 +1,6 @@
 //! `corridor-watch check`: the deviation and buffer-zone report.
 
-use super::load::load_all;
+use super::load::load_all_in;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use corridor_watch::analysis::ConvoyCheck;
@@ -8,6 +8,7 @@ use corridor_watch::analysis::events::EventRules;
 use corridor_watch::analysis::fixes::SpeedLimit;
 use corridor_watch::analysis::incidents::IncidentInfo;
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
+use corridor_watch::model::Window;
 use corridor_watch::output::export;
 use corridor_watch::output::report::{Report, StretchEntry};
 use std::io::Write;
@@ -86,6 +87,17 @@ pub struct CheckArgs {
     /// in one transaction.
     #[arg(long, value_name = "URL")]
     pub to_db: Option<String>,
+    /// Check only the convoy reports at or after this time (RFC 3339, e.g. 2026-03-02T00:00:00Z);
+    /// a PostGIS table is asked for those rows alone.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Check only the convoy reports at or before this time (RFC 3339).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Check only the convoy reports inside WEST,SOUTH,EAST,NORTH (degrees; west above east
+    /// crosses 180); a PostGIS table is asked for those rows alone.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
 }
 
 fn save(path: &std::path::Path, text: &str) -> Result<()> {
@@ -134,7 +146,17 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         .as_deref()
         .map(super::db::open_sink)
         .transpose()?;
-    let layers = load_all(&args.files, &args.tracks, &limits)?;
+    let window = Window {
+        from_s: super::report::time_arg("from", &args.from)?,
+        to_s: super::report::time_arg("to", &args.to)?,
+        bbox: args.bbox.as_deref().map(super::query::bbox).transpose()?,
+    };
+    if let (Some(a), Some(b)) = (window.from_s, window.to_s)
+        && a > b
+    {
+        bail!("--from is after --to: the period is empty the wrong way round");
+    }
+    let layers = load_all_in(&args.files, &args.tracks, &limits, &window)?;
     // Made from the bundled (invented) scenario: every export says so.
     let illustrative = args
         .files

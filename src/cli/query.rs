@@ -60,7 +60,7 @@ fn lon_lat(text: &str, what: &str) -> Result<Coord> {
 
 /// WEST,SOUTH,EAST,NORTH in degrees. West above east means across 180 (RFC
 /// 7946's way); an east past 180 (`179,-1,181,1`) is read the same way.
-fn bbox(text: &str) -> Result<[f64; 4]> {
+pub(super) fn bbox(text: &str) -> Result<[f64; 4]> {
     let v = numbers(text, 4, "--bbox")?;
     let (mut west, south, mut east, north) = (v[0], v[1], v[2], v[3]);
     if east > 180.0 && east - 360.0 >= -180.0 && west <= 180.0 {

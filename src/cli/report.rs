@@ -49,7 +49,7 @@ pub struct ReportArgs {
     pub sector_km: f64,
 }
 
-fn time_arg(name: &str, v: &Option<String>) -> Result<Option<f64>> {
+pub(super) fn time_arg(name: &str, v: &Option<String>) -> Result<Option<f64>> {
     v.as_deref()
         .map(|t| {
             corridor_watch::io::time::parse_rfc3339(t)

@@ -211,10 +211,24 @@ fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 
 /// Reads a layer from a path or an http(s) URL.
 pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
+    read_source_in(source, limits, &crate::model::Window::default())
+}
+
+/// As `read_source`; a PostGIS table sends `window` to the server (only
+/// the reports that may fall in it are read). The caller trims every layer
+/// to the window (`Layer::keep_reports_in`).
+pub fn read_source_in(
+    source: &str,
+    limits: &http::FetchLimits,
+    window: &crate::model::Window,
+) -> Result<Layer, LoadError> {
     if http::is_url(source) {
         read_url(source, limits, None, None)
     } else if postgis::is_db_url(source) {
-        read_database(source, &postgis::ReadProgress::default())
+        let masked = postgis::url::mask(source);
+        let url = postgis::PgUrl::parse(source).map_err(|e| postgis::load_error(&masked, e))?;
+        postgis::read_table_in(&url, &postgis::ReadProgress::default(), window)
+            .map_err(|e| postgis::load_error(&masked, e))
     } else if source.split_once("://").is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme

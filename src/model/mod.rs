@@ -2,6 +2,9 @@
 //!
 //! Lon/lat degrees (RFC 7946 order), metres, and seconds since the Unix epoch.
 
+mod window;
+pub use window::Window;
+
 use geo::{Coord, Geometry};
 use serde_json::{Map, Value};
 

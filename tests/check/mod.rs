@@ -384,3 +384,73 @@ fn incidents_alone_are_checked_without_a_warning_or_an_empty_table() {
         "{err}"
     );
 }
+
+/// `--from/--to` check the reports of a period alone: ICRC-04's second
+/// deviation (12:00-12:14) is left out by a period ending at 11:00; `--bbox`
+/// keeps the reports inside a box; a bad box or a reversed period is refused.
+#[test]
+fn a_period_and_a_box_check_their_reports_alone() {
+    let files: [&std::path::Path; 5] = [
+        &data("corridors.geojson"),
+        &data("contact_line.geojson"),
+        &data("grain_routes.geojson"),
+        &data("tracks.geojson"),
+        &data("position_reports.csv"),
+    ];
+    let report = |extra: &[&str]| {
+        let out = run(&files, extra, "check");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout_json(&out)
+    };
+    let icrc = |r: &Value| {
+        r["convoys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["convoy_id"] == "ICRC-04")
+            .cloned()
+    };
+    let whole = report(&[]);
+    assert_eq!(
+        icrc(&whole).unwrap()["deviations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let morning = report(&[
+        "--from",
+        "2026-03-02T00:00:00Z",
+        "--to",
+        "2026-03-02T11:00:00Z",
+    ]);
+    let c = icrc(&morning).unwrap();
+    assert_eq!(c["deviations"].as_array().unwrap().len(), 1, "{c}");
+    assert!(c["length_m"].as_f64() < icrc(&whole).unwrap()["length_m"].as_f64());
+    // A box around Kharkiv: ICRC-04 (Odesa to Dnipro) has no report in it.
+    let kharkiv = report(&["--bbox", "35.5,49.5,37.5,50.5"]);
+    assert!(icrc(&kharkiv).is_none());
+    assert!(!kharkiv["convoys"].as_array().unwrap().is_empty());
+    for (args, words) in [
+        (&["--bbox", "35,49,37"][..], "--bbox"),
+        (
+            &[
+                "--from",
+                "2026-03-03T00:00:00Z",
+                "--to",
+                "2026-03-02T00:00:00Z",
+            ][..],
+            "wrong way round",
+        ),
+        (&["--from", "yesterday"][..], "--from"),
+    ] {
+        let out = run(&files, args, "check");
+        assert_exit(&out, 2, words);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words), "{err}");
+    }
+}

@@ -10,6 +10,7 @@ mod faults;
 mod load;
 #[cfg(feature = "gui")]
 mod ui;
+mod window;
 
 use crate::util::*;
 use cluster::{Cluster, shared};

@@ -24,5 +24,5 @@ pub mod url;
 pub use self::connect::{Session, connect};
 pub use self::error::{DbError, load_error};
 pub(crate) use self::read::{Plan, geometry_column, property_name, stream, table_info};
-pub use self::read::{ReadProgress, read_table};
+pub use self::read::{ReadProgress, read_table, read_table_in};
 pub use self::url::{PgUrl, TableName, is_db_url};
