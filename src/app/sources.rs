@@ -59,6 +59,12 @@ impl CorridorApp {
         let super::model::Origin::Url(url) = l.origin.clone() else {
             return;
         };
+        if self.session.editor.editing(l.seq) {
+            return self.warn(format!(
+                "{} is being edited: Save or Discard edits (which reads it again) before Refresh",
+                l.layer.name
+            ));
+        }
         let old_seq = l.seq;
         let saved = Some((l.style.clone(), l.role_pick));
         self.open_url(url, saved);

@@ -157,6 +157,11 @@ fn two_operators_edit_one_table_and_the_second_save_is_refused_naming_the_row() 
         "{refused}"
     );
     assert!(b.state().session.editor.dirty(), "B's edits are kept");
+    // Refresh would put the table's rows under the edits: refused while editing.
+    click(&mut b, "Refresh");
+    settle(&mut b);
+    assert!(log_texts(&b).iter().any(|t| t.contains("is being edited")));
+    assert!(b.state().session.editor.dirty());
     let (tol, y2): (f64, f64) = db
         .query_one(
             &format!(
