@@ -10,7 +10,6 @@ use super::watch::{Alert, Ingested, PositionReport, Watcher};
 use crate::io::feed::{Feed, backoff_s, poll_interval_s};
 use crate::io::http::FetchLimits;
 use crate::model::Feature;
-use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -124,10 +123,14 @@ pub enum Step {
 /// batch in `visit` is stepped through (and, while a time rule watches for
 /// silence, every batch between), so that watchers fed apart run one clock.
 struct ReplaySteps {
-    rec: Recorded,
+    src: Box<dyn ReportSource>,
     t0: f64,
     step: f64,
-    own: std::iter::Peekable<std::vec::IntoIter<(u64, f64, Range<usize>)>>,
+    /// The batches holding reports, with how many each holds.
+    own: std::iter::Peekable<std::vec::IntoIter<(u64, usize)>>,
+    /// Reports fed so far, of `total`.
+    fed: usize,
+    total: usize,
     visit: std::iter::Peekable<std::vec::IntoIter<u64>>,
     k: u64,
     last: u64,
@@ -190,20 +193,19 @@ impl Live {
     /// its reports as track points.
     pub fn replay(
         watcher: Watcher,
-        rec: Recorded,
+        rec: impl ReportSource + 'static,
         batch_s: f64,
         pace: Pace,
         features: bool,
     ) -> Live {
-        let t0 = rec.times.first().copied().unwrap_or(0.0);
+        let t0 = rec.first_time().unwrap_or(0.0);
         let step = if batch_s.is_finite() && batch_s > 0.0 {
             batch_s
         } else {
             BATCH_S
         };
-        let own = batches_from(&rec.times, t0, step);
-        let visit: Vec<u64> = own.iter().map(|b| b.0).collect();
-        Live::replay_from(watcher, rec, t0, step, visit, pace, features)
+        let visit: Vec<u64> = rec.batch_counts(t0, step).iter().map(|b| b.0).collect();
+        Live::replay_from(watcher, Box::new(rec), t0, step, visit, pace, features)
     }
 
     /// [`Live::replay`] with batches counted from `t0` and every batch in
@@ -211,23 +213,26 @@ impl Live {
     /// a replay's convoys on one clock.
     pub fn replay_from(
         watcher: Watcher,
-        rec: Recorded,
+        src: Box<dyn ReportSource>,
         t0: f64,
         step: f64,
         visit: Vec<u64>,
         pace: Pace,
         features: bool,
     ) -> Live {
-        let own = batches_from(&rec.times, t0, step);
+        let own = src.batch_counts(t0, step);
+        let total = src.total();
         let last = visit.last().copied().unwrap_or(0);
         let empty = visit.is_empty();
         Live {
             watcher,
             source: Source::Replay(ReplaySteps {
-                rec,
+                src,
                 t0,
                 step,
                 own: own.into_iter().peekable(),
+                fed: 0,
+                total,
                 visit: visit.into_iter().peekable(),
                 k: if empty { 1 } else { 0 },
                 last: if empty { 0 } else { last },
@@ -239,7 +244,6 @@ impl Live {
         }
     }
 
-    /// Stops the driver when `stop` is raised (between polls, while waiting).
     pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Live {
         self.stop = stop;
         self
@@ -340,16 +344,7 @@ impl Live {
             }
             r.k += 1;
             let end_t = batch_end(r.t0, k, r.step);
-            let range = match r.own.next_if(|b| b.0 == k) {
-                Some((_, _, range)) => range,
-                None => 0..0,
-            };
-            let total = r.rec.reports.len();
-            let fed = if range.is_empty() {
-                r.own.peek().map_or(total, |b| b.2.start)
-            } else {
-                range.end
-            };
+            let n = r.own.next_if(|b| b.0 == k).map_or(0, |b| b.1);
             if !self.wait_until(end_t) {
                 return Step::Stopped;
             }
@@ -357,7 +352,11 @@ impl Live {
                 return Step::Finished;
             };
             let clock = Instant::now();
-            let reports: &[PositionReport] = &r.rec.reports[range];
+            // Taken as fed: a streamed source makes them only now.
+            let reports = r.src.take(n);
+            r.fed += reports.len();
+            let (fed, total) = (r.fed, r.total);
+            let reports = &reports[..];
             let ingested = self.watcher.ingest_reports(reports);
             if k == r.last {
                 // The recording ends: a report held as a possible jump is its track's last.
@@ -444,6 +443,45 @@ impl PositionReport {
     }
 }
 
+/// A replay's reports in time order, handed out batch by batch: recorded
+/// reports held whole ([`Recorded`]), or made from the tracks as they are fed
+/// (`replay::Merged`, which holds no report it has not yet given out).
+pub trait ReportSource: Send {
+    /// The first report's time.
+    fn first_time(&self) -> Option<f64>;
+    /// The batches (counted from `t0` by `step`) holding reports, in order,
+    /// with how many each holds.
+    fn batch_counts(&self, t0: f64, step: f64) -> Vec<(u64, usize)>;
+    /// The next `n` reports, in time order.
+    fn take(&mut self, n: usize) -> Vec<PositionReport>;
+    /// How many reports there are in all.
+    fn total(&self) -> usize;
+}
+
+impl ReportSource for Recorded {
+    fn first_time(&self) -> Option<f64> {
+        self.times.get(self.next).copied()
+    }
+
+    fn batch_counts(&self, t0: f64, step: f64) -> Vec<(u64, usize)> {
+        batches_from(&self.times[self.next..], t0, step)
+            .into_iter()
+            .map(|(k, _, r)| (k, r.len()))
+            .collect()
+    }
+
+    fn take(&mut self, n: usize) -> Vec<PositionReport> {
+        let end = (self.next + n).min(self.reports.len());
+        let out = self.reports[self.next..end].to_vec();
+        self.next = end;
+        out
+    }
+
+    fn total(&self) -> usize {
+        self.reports.len()
+    }
+}
+
 /// The reports of recorded tracks, in time order.
 pub struct Recorded {
     pub reports: Vec<PositionReport>,
@@ -451,6 +489,8 @@ pub struct Recorded {
     pub times: Vec<f64>,
     /// Vertices without a time (they cannot be replayed).
     pub untimed: usize,
+    /// The next report a replay hands out.
+    pub next: usize,
 }
 
 /// Batches of `step` seconds counted from `t0` (so that watchers fed apart

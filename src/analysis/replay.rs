@@ -4,7 +4,7 @@
 
 use super::assemble_convoys_with;
 use super::fixes::SpeedLimit;
-use super::live::{Live, Pace, Recorded, Step, batch_end, batch_of};
+use super::live::{Live, Pace, Recorded, ReportSource, Step, batch_end, batch_of};
 use super::watch::{
     Alert, AlertEvent, AlertType, ConvoyRules, Options, PositionReport, Watcher, report_interval_of,
 };
@@ -77,47 +77,96 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
 /// time (stable: equal times keep convoy and vertex order).
 pub fn recorded_reports(layers: &[Layer]) -> Recorded {
     let (runs, untimed) = runs_of(layers);
-    let refs: Vec<&Run> = runs.iter().collect();
-    let mut r = merge(&refs);
-    r.untimed = untimed;
-    r
+    let mut m = Merged::new(runs.into_iter().map(Arc::new).collect());
+    let reports = m.take(m.total);
+    Recorded {
+        times: reports.iter().map(|r| r.time.unwrap_or(0.0)).collect(),
+        reports,
+        untimed,
+        next: 0,
+    }
 }
 
-/// Runs merged by time into reports; equal times in run order, then as recorded.
-fn merge(runs: &[&Run]) -> Recorded {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let total: usize = runs.iter().map(|r| r.vertices.len()).sum();
-    let mut reports = Vec::with_capacity(total);
-    let mut times = Vec::with_capacity(total);
-    let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = runs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some(Reverse((time_order(r.vertices.first()?.0), i, 0))))
-        .collect();
-    while let Some(Reverse((_, i, k))) = heap.pop() {
-        let r = runs[i];
-        let (t, at) = r.vertices[k];
-        times.push(t);
-        reports.push(PositionReport {
-            convoy_id: r.id.clone(),
-            at,
-            time: Some(t),
-            corridor_ids: r.corridor_ids.clone(),
-            report_interval_s: r.report_interval_s,
-            rules: r.rules.clone(),
-            // A track that says it arrived: its last report says so.
-            arrived: r.arrived && k + 1 == r.vertices.len(),
-            vessel: r.vessel,
-        });
-        if let Some(&(next, _)) = r.vertices.get(k + 1) {
-            heap.push(Reverse((time_order(next), i, k + 1)));
-        }
+/// The same reports as [`recorded_reports`], made as they are fed: only the
+/// runs (each convoy's timed vertices) are held, never the reports ahead.
+/// Returns the source and how many vertices have no time.
+pub fn recorded_stream(layers: &[Layer]) -> (Merged, usize) {
+    let (runs, untimed) = runs_of(layers);
+    (
+        Merged::new(runs.into_iter().map(Arc::new).collect()),
+        untimed,
+    )
+}
+
+/// Runs merged by time into reports as they are taken; equal times in run
+/// order, then as recorded.
+pub struct Merged {
+    runs: Vec<Arc<Run>>,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>>,
+    total: usize,
+}
+
+impl Merged {
+    fn new(runs: Vec<Arc<Run>>) -> Merged {
+        use std::cmp::Reverse;
+        let total = runs.iter().map(|r| r.vertices.len()).sum();
+        let heap = runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some(Reverse((time_order(r.vertices.first()?.0), i, 0))))
+            .collect();
+        Merged { runs, heap, total }
     }
-    Recorded {
-        reports,
-        times,
-        untimed: 0,
+}
+
+impl ReportSource for Merged {
+    fn first_time(&self) -> Option<f64> {
+        self.heap
+            .peek()
+            .map(|std::cmp::Reverse((_, i, k))| self.runs[*i].vertices[*k].0)
+    }
+
+    fn batch_counts(&self, t0: f64, step: f64) -> Vec<(u64, usize)> {
+        let mut counts: HashMap<u64, usize> = HashMap::new();
+        for r in &self.runs {
+            for v in &r.vertices {
+                *counts.entry(batch_of(v.0, t0, step)).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(u64, usize)> = counts.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    fn take(&mut self, n: usize) -> Vec<PositionReport> {
+        use std::cmp::Reverse;
+        let mut out = Vec::with_capacity(n.min(self.total));
+        while out.len() < n {
+            let Some(Reverse((_, i, k))) = self.heap.pop() else {
+                break;
+            };
+            let r = &self.runs[i];
+            let (t, at) = r.vertices[k];
+            out.push(PositionReport {
+                convoy_id: r.id.clone(),
+                at,
+                time: Some(t),
+                corridor_ids: r.corridor_ids.clone(),
+                report_interval_s: r.report_interval_s,
+                rules: r.rules.clone(),
+                // A track that says it arrived: its last report says so.
+                arrived: r.arrived && k + 1 == r.vertices.len(),
+                vessel: r.vessel,
+            });
+            if let Some(&(next, _)) = r.vertices.get(k + 1) {
+                self.heap.push(Reverse((time_order(next), i, k + 1)));
+            }
+        }
+        out
+    }
+
+    fn total(&self) -> usize {
+        self.total
     }
 }
 
@@ -153,7 +202,7 @@ pub struct ReplayOutcome {
 /// does it all.
 pub fn replay(
     layers: &[Layer],
-    recorded: &[Layer],
+    recorded: Vec<Layer>,
     opts: &Options,
     batch_s: f64,
     shards: usize,
@@ -163,7 +212,10 @@ pub fn replay(
     } else {
         30.0
     };
-    let (runs, untimed) = runs_of(recorded);
+    let (runs, untimed) = runs_of(&recorded);
+    // The tracks as read go: the runs hold what the replay needs.
+    drop(recorded);
+    let runs: Vec<Arc<Run>> = runs.into_iter().map(Arc::new).collect();
     let has_tracks = layers
         .iter()
         .any(|l| l.features.iter().any(|f| f.role == Role::Track));
@@ -184,13 +236,21 @@ pub fn replay(
         .enumerate()
         .map(|(k, &(_, i))| (runs[i].id.as_ref(), k))
         .collect();
-    // The replay's batches that hold reports of some convoy.
-    let mut all_batches: Vec<u64> = runs
-        .iter()
-        .flat_map(|r| r.vertices.iter().map(|v| batch_of(v.0, t0, step)))
-        .collect();
+    // The replay's batches that hold reports of some convoy (a set: not a
+    // number per report, which would hold as much as the reports).
+    let mut seen = std::collections::HashSet::new();
+    for r in &runs {
+        let mut last = None;
+        for v in &r.vertices {
+            let b = batch_of(v.0, t0, step);
+            if last != Some(b) {
+                seen.insert(b);
+                last = Some(b);
+            }
+        }
+    }
+    let mut all_batches: Vec<u64> = seen.into_iter().collect();
     all_batches.sort_unstable();
-    all_batches.dedup();
     let all_batches = &all_batches;
     // Vessels that may meet are watched together (one watcher compares
     // them); every other convoy goes round the watchers.
@@ -207,21 +267,29 @@ pub fn replay(
         })
         .collect();
     let one = |s: usize| {
-        let mine: Vec<&Run> = runs
+        let mine: Vec<Arc<Run>> = runs
             .iter()
             .zip(&shard_of)
             .filter(|&(_, &sh)| sh == s)
-            .map(|(r, _)| r)
+            .map(|(r, _)| r.clone())
             .collect();
-        let rec = merge(&mine);
-        let n = rec.reports.len();
+        // Reports made as they are fed: none is held ahead of its batch.
+        let rec = Merged::new(mine);
+        let n = rec.total();
         let w = Watcher::new(layers.to_vec()).with_options(opts).serial();
         // The clock moves by the batch step whether or not a batch holds
         // reports (a lone convoy falls silent between two of them), and
         // every watcher sees every batch: the time-driven rules (silent,
         // stuck) see the clock as a single watcher would.
-        let mut live =
-            Live::replay_from(w, rec, t0, step, all_batches.clone(), Pace::AsFast, false);
+        let mut live = Live::replay_from(
+            w,
+            Box::new(rec),
+            t0,
+            step,
+            all_batches.clone(),
+            Pace::AsFast,
+            false,
+        );
         let mut out = Vec::new();
         let mut late = 0;
         while let Step::Batch(mut b) = live.next_step() {
@@ -404,7 +472,7 @@ pub(crate) mod tests {
         };
         let run = replay(
             std::slice::from_ref(&corridor),
-            std::slice::from_ref(&tracks),
+            vec![tracks.clone()],
             &opts,
             30.0,
             1,
@@ -424,6 +492,33 @@ pub(crate) mod tests {
         );
     }
 
+    /// The streamed source hands out, batch by batch, exactly the reports the
+    /// held one does (same order, same batches), holding none ahead.
+    #[test]
+    fn a_streamed_replay_gives_the_recorded_reports_batch_by_batch() {
+        let (_, t) = crate::synth::make_large(&crate::synth::LargeCase::small());
+        let tracks = crate::io::read_geojson("t", t.as_bytes()).expect("tracks");
+        let layers = [tracks];
+        let mut held = recorded_reports(&layers);
+        let (mut streamed, untimed) = recorded_stream(&layers);
+        assert_eq!(untimed, held.untimed);
+        assert_eq!(streamed.total(), held.total());
+        assert!(held.total() > 1000);
+        let t0 = held.first_time().unwrap();
+        assert_eq!(streamed.first_time(), Some(t0));
+        let batches = held.batch_counts(t0, 30.0);
+        assert_eq!(streamed.batch_counts(t0, 30.0), batches);
+        for (k, n) in batches {
+            let (a, b) = (held.take(n), streamed.take(n));
+            assert_eq!(a.len(), n);
+            let key = |r: &PositionReport| (r.convoy_id.to_string(), r.at, r.time, r.arrived);
+            assert!(a.iter().map(key).eq(b.iter().map(key)), "batch {k}");
+            assert!(b.iter().all(|r| batch_of(r.time.unwrap(), t0, 30.0) == k));
+            assert!(streamed.heap.len() <= streamed.runs.len());
+        }
+        assert!(streamed.take(1).is_empty());
+    }
+
     /// Convoys shared out over 1, 2 or 3 watchers raise the same alerts in
     /// the same batches and the same order, and as many as `check` finds.
     #[test]
@@ -441,7 +536,7 @@ pub(crate) mod tests {
         let with_rules = |shards| {
             let run = replay(
                 std::slice::from_ref(&corridors),
-                std::slice::from_ref(&tracks),
+                vec![tracks.clone()],
                 &rules,
                 30.0,
                 shards,
@@ -466,7 +561,7 @@ pub(crate) mod tests {
         let seen = |shards| {
             let run = replay(
                 std::slice::from_ref(&corridors),
-                std::slice::from_ref(&tracks),
+                vec![tracks.clone()],
                 &opts,
                 30.0,
                 shards,

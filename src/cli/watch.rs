@@ -256,12 +256,11 @@ fn replay(
     let shards = std::thread::available_parallelism().map_or(1, usize::from);
     let run = corridor_watch::analysis::replay::replay(
         &layers,
-        &recorded_layers,
+        recorded_layers,
         &opts,
         args.batch_s,
         shards,
     );
-    drop(recorded_layers);
     say_near_incidents(run.near_incidents);
     if run.untimed > 0 {
         eprintln!(

@@ -4,7 +4,7 @@
 
 pub use crate::analysis::live::AS_FAST;
 use crate::analysis::live::{BATCH_S, Live, POLL_TIMEOUT_S, Pace, Progress, Step};
-use crate::analysis::replay::recorded_reports;
+use crate::analysis::replay::recorded_stream;
 use crate::analysis::watch::{Alert, Options, Watcher};
 use crate::model::{Feature, Layer};
 use eframe::egui;
@@ -385,7 +385,8 @@ fn replay_worker(
         ..*opts
     };
     let watcher = Watcher::new(layers).with_options(&opts);
-    let rec = recorded_reports(&recorded);
+    // Reports made as they are fed, none held ahead (the tracks as read go).
+    let (rec, _) = recorded_stream(&recorded);
     drop(recorded);
     drive(
         Live::replay(watcher, rec, BATCH_S, pace, true).with_stop(stop),
