@@ -8,7 +8,7 @@ use corridor_watch::analysis::events::EventRules;
 use corridor_watch::analysis::fixes::SpeedLimit;
 use corridor_watch::analysis::incidents::IncidentInfo;
 use corridor_watch::analysis::{CheckOptions, Overview, OverviewOptions};
-use corridor_watch::model::Window;
+use corridor_watch::model::window::Window;
 use corridor_watch::output::export;
 use corridor_watch::output::report::{Report, StretchEntry};
 use std::io::Write;

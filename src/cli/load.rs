@@ -3,7 +3,8 @@
 use anyhow::Result;
 use corridor_watch::io::http::FetchLimits;
 use corridor_watch::io::read_source_in;
-use corridor_watch::model::{Layer, Role, Window};
+use corridor_watch::model::window::Window;
+use corridor_watch::model::{Layer, Role};
 use std::path::PathBuf;
 
 /// Loads every file or http(s) URL; `tracks` files have their unassigned

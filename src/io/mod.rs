@@ -211,7 +211,7 @@ fn read_zip(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
 
 /// Reads a layer from a path or an http(s) URL.
 pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, LoadError> {
-    read_source_in(source, limits, &crate::model::Window::default())
+    read_source_in(source, limits, &crate::model::window::Window::default())
 }
 
 /// As `read_source`; a PostGIS table sends `window` to the server (only
@@ -220,7 +220,7 @@ pub fn read_source(source: &str, limits: &http::FetchLimits) -> Result<Layer, Lo
 pub fn read_source_in(
     source: &str,
     limits: &http::FetchLimits,
-    window: &crate::model::Window,
+    window: &crate::model::window::Window,
 ) -> Result<Layer, LoadError> {
     if http::is_url(source) {
         read_url(source, limits, None, None)

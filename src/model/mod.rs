@@ -2,8 +2,7 @@
 //!
 //! Lon/lat degrees (RFC 7946 order), metres, and seconds since the Unix epoch.
 
-mod window;
-pub use window::Window;
+pub mod window;
 
 use geo::{Coord, Geometry};
 use serde_json::{Map, Value};

@@ -4,7 +4,7 @@
 
 use super::{check_json, fresh, load, shared};
 use corridor_watch::io::postgis::{PgUrl, ReadProgress, read_table_in};
-use corridor_watch::model::Window;
+use corridor_watch::model::window::Window;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
