@@ -18,17 +18,7 @@ cd "$(dirname "$0")/.."
 bin=target/release/corridor-watch
 case_dir=${1:-/tmp/large}
 [ -f "$case_dir/tracks.geojson" ] || "$bin" gen-large "$case_dir"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-dir=$(mktemp -d /tmp/cw-bench-pgw-XXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$dir"
-run_pg "$pgbin/initdb" -D "$dir/data" -U bench --auth=trust --no-locale -E UTF8 >/dev/null
-run_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=1GB -c work_mem=256MB" start >/dev/null
-trap 'run_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"' EXIT
-psql() { command psql -q -h 127.0.0.1 -p "$port" -U bench -d postgres "$@"; }
-psql -c "CREATE EXTENSION postgis"
+source benches/pg_cluster.sh
 pg="PG:host=127.0.0.1 port=$port user=bench dbname=postgres"
 ogr2ogr -f PostgreSQL "$pg" "$case_dir/corridors.geojson" -nln corridors -lco GEOMETRY_NAME=geom -lco FID=ogc_fid
 ogr2ogr -f PostgreSQL "$pg" "$case_dir/tracks.geojson" -nln tracks_raw -lco GEOMETRY_NAME=geom -lco FID=ogc_fid

@@ -35,6 +35,18 @@ fn line_of(h: &Harness<'static, CorridorApp>, table: &str, id: &str) -> Vec<geo:
     }
 }
 
+/// The sparse case's corridors as a table, heights dropped (the column is
+/// 2-D, as GDAL makes it from 2-D lines).
+fn corridors_table(db: &mut postgres::Client, table: &str, corridors: &std::path::Path) {
+    let mut features = load::features_of(corridors);
+    for f in &mut features {
+        for p in f["geometry"]["coordinates"].as_array_mut().unwrap() {
+            p.as_array_mut().unwrap().truncate(2);
+        }
+    }
+    load::geojson_table(db, table, &features);
+}
+
 /// An operator's app on UN-01's track and the table.
 fn operator(
     dir: &std::path::Path,
@@ -64,14 +76,7 @@ fn two_operators_edit_one_table_and_the_second_save_is_refused_naming_the_row() 
     let (corridors, track) = sparse_case(dir.path());
     let table = fresh("app_edit_corridors");
     let mut db = pg.client();
-    // Heights dropped: the table's column is 2-D, as GDAL makes it from 2-D lines.
-    let mut features = load::features_of(&corridors);
-    for f in &mut features {
-        for p in f["geometry"]["coordinates"].as_array_mut().unwrap() {
-            p.as_array_mut().unwrap().truncate(2);
-        }
-    }
-    load::geojson_table(&mut db, &table, &features);
+    corridors_table(&mut db, &table, &corridors);
     let url = pg.url(&table);
 
     let mut a = operator(dir.path(), "a", &track, &url, &table);
@@ -214,13 +219,7 @@ fn table_edits_journaled_before_a_kill_are_restored_and_saved() {
     let (corridors, track) = sparse_case(dir.path());
     let table = fresh("app_edit_journal");
     let mut db = pg.client();
-    let mut features = load::features_of(&corridors);
-    for f in &mut features {
-        for p in f["geometry"]["coordinates"].as_array_mut().unwrap() {
-            p.as_array_mut().unwrap().truncate(2);
-        }
-    }
-    load::geojson_table(&mut db, &table, &features);
+    corridors_table(&mut db, &table, &corridors);
     let url = pg.url(&table);
     {
         let mut a = operator(dir.path(), "state", &track, &url, &table);
