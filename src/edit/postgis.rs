@@ -81,8 +81,8 @@ struct Table {
     keys: Vec<Target>,
     columns: Vec<Target>,
     geom: GeomTarget,
-    /// The role the reader gave every row (the table has no `kind` column).
-    role: Option<String>,
+    /// How the reader reads it (the layer's columns, the role it gives rows).
+    plan: Plan,
 }
 
 fn table(s: &mut Session, url: &PgUrl) -> Result<Table, String> {
@@ -170,7 +170,7 @@ fn table(s: &mut Session, url: &PgUrl) -> Result<Table, String> {
         keys,
         columns,
         geom,
-        role: plan.role,
+        plan,
     })
 }
 
@@ -185,8 +185,7 @@ pub fn read_for_edit(url_text: &str) -> Result<(Layer, Stamp, TableRows), String
     let url = parse(url_text)?;
     let mut s = connect(&url).map_err(|e| e.to_string())?;
     let t = table(&mut s, &url)?;
-    let info = table_info(&mut s).map_err(|e| e.to_string())?;
-    let plan = Plan::new(&url, &info).map_err(|e| e.to_string())?;
+    let plan = &t.plan;
     let n_props = plan.select.len();
     let mut select = plan.select.clone();
     select.push(format!("md5({ROW}::text)"));
@@ -308,6 +307,8 @@ fn column_of<'a>(t: &'a Table, property: &str) -> Option<&'a Target> {
 struct Statement {
     sql: String,
     params: Vec<Param>,
+    /// The row an UPDATE or DELETE is for (it must change exactly that one).
+    row: Option<String>,
 }
 
 enum Param {
@@ -383,7 +384,16 @@ pub fn save_table(
                 Param::Bytes(b) => b as &(dyn postgres::types::ToSql + Sync),
             })
             .collect();
-        tx.execute(st.sql.as_str(), &params).map_err(pg)?;
+        let changed = tx.execute(st.sql.as_str(), &params).map_err(pg)?;
+        // A trigger or rule can keep a row from being written: said, not "saved".
+        if let Some(row) = &st.row
+            && changed != 1
+        {
+            return Err(source(format!(
+                "row {row}: the server changed {changed} rows where one was meant (a trigger or a rule on table {} kept it from being written); nothing was written",
+                t.name
+            )));
+        }
     }
     tx.commit().map_err(pg)
 }
@@ -424,12 +434,17 @@ fn plan_statements(
         statements.push(Statement {
             sql: format!("DELETE FROM {} {ROW} WHERE {}", t.quoted, key_match(t, 1)),
             params: key.iter().cloned().map(Some).map(Param::Text).collect(),
+            row: Some(row_name(
+                t,
+                key,
+                rows.read.get(i).and_then(|r| r.as_ref()).map(|r| &r.0),
+            )),
         });
     }
     let mut missing = BTreeSet::new();
     // A property the reader added (the URL's `kind=`, the table having no `kind` column).
     let added = |k: &str, v: &Value| {
-        k == "kind" && column_of(t, "kind").is_none() && t.role.as_deref() == v.as_str()
+        k == "kind" && column_of(t, "kind").is_none() && t.plan.role.as_deref() == v.as_str()
     };
     for f in &layer.features {
         let new = f.index >= edited.first_new;
@@ -482,6 +497,7 @@ fn plan_statements(
                     values.join(", ")
                 ),
                 params,
+                row: None,
             });
         } else {
             // A row edited back to what was read is neither written nor checked.
@@ -504,6 +520,7 @@ fn plan_statements(
                     key_match(t, first)
                 ),
                 params,
+                row: Some(row_name(t, key, Some(&f.properties))),
             });
         }
     }

@@ -40,51 +40,35 @@ fn ty_of(v: &Value) -> Option<Ty> {
     }
 }
 
-/// The layer's properties as columns, in order of first use.
+/// The layer's properties as columns, in order of first use, each typed by
+/// every value it takes (null ones aside; a column only ever null is text).
 fn columns(layer: &Layer) -> Vec<Column> {
-    let mut out: Vec<Column> = Vec::new();
+    let mut out: Vec<(String, Option<Ty>)> = Vec::new();
     for f in &layer.features {
         for (k, v) in &f.properties {
-            let Some(t) = ty_of(v) else {
-                if !out.iter().any(|c| &c.name == k) {
-                    out.push(Column {
-                        name: k.clone(),
-                        ty: Ty::Text,
-                    });
+            let i = match out.iter().position(|c| &c.0 == k) {
+                Some(i) => i,
+                None => {
+                    out.push((k.clone(), None));
+                    out.len() - 1
                 }
-                continue;
             };
-            match out.iter_mut().find(|c| &c.name == k) {
-                Some(c) => {
-                    c.ty = match (c.ty, t) {
-                        (a, b) if a == b => a,
-                        (Ty::Int, Ty::Real) | (Ty::Real, Ty::Int) => Ty::Real,
-                        _ => Ty::Text,
-                    }
-                }
-                None => out.push(Column {
-                    name: k.clone(),
-                    ty: t,
-                }),
-            }
+            let slot = &mut out[i].1;
+            *slot = match (*slot, ty_of(v)) {
+                (a, None) => a,
+                (None, b) => b,
+                (Some(a), Some(b)) if a == b => Some(a),
+                (Some(Ty::Int), Some(Ty::Real)) | (Some(Ty::Real), Some(Ty::Int)) => Some(Ty::Real),
+                _ => Some(Ty::Text),
+            };
         }
     }
-    // A column seen only as null first, then with values, takes their type.
-    for c in &mut out {
-        let tys: Vec<Ty> = layer
-            .features
-            .iter()
-            .filter_map(|f| f.properties.get(&c.name).and_then(ty_of))
-            .collect();
-        if let Some(first) = tys.first() {
-            c.ty = tys.iter().skip(1).fold(*first, |a, b| match (a, *b) {
-                (a, b) if a == b => a,
-                (Ty::Int, Ty::Real) | (Ty::Real, Ty::Int) => Ty::Real,
-                _ => Ty::Text,
-            });
-        }
-    }
-    out
+    out.into_iter()
+        .map(|(name, ty)| Column {
+            name,
+            ty: ty.unwrap_or(Ty::Text),
+        })
+        .collect()
 }
 
 /// A value as text for a text column (a list or an object as JSON).

@@ -271,3 +271,29 @@ fn f_remove(l: &mut Layer, key: &str) {
         f.properties.remove(key);
     }
 }
+
+/// A trigger that keeps an UPDATE from writing (`RETURN NULL`) stops the
+/// save with the row named: never "saved" with nothing written.
+#[test]
+fn a_row_a_trigger_keeps_from_being_written_stops_the_save() {
+    let Some(pg) = shared() else { return };
+    let table = fresh("edit_guarded");
+    let mut db = pg.client();
+    corridors_table(&mut db, &table);
+    db.batch_execute(&format!(
+        "CREATE FUNCTION {table}_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE TRIGGER keep BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_keep();"
+    ))
+    .unwrap();
+    let url = pg.url(&table);
+    let (mut l, stamp, rows) = read_for_edit(&url).unwrap();
+    let mut ed = edited(&l, &rows, stamp);
+    let f = feature(&mut l, "HC-02");
+    f.properties.insert("tolerance_m".into(), json!(750));
+    ed.touched.insert(f.index);
+    let e = save_table(&url, &l, &ed, &rows).unwrap_err().to_string();
+    assert!(
+        e.contains("row id = HC-02") && e.contains("0 rows") && e.contains("nothing was written"),
+        "{e}"
+    );
+}
