@@ -86,6 +86,50 @@ fn the_form_refuses_bad_values_beside_their_fields() {
     assert!(check(&fields(Role::Incident)[1], " ").is_err());
 }
 
+/// Apply writes only the fields whose text was changed: a value the form
+/// shows differently (a time with fractions of a second, a name with spaces
+/// around it, closures with an offset) stays exactly as the source holds it.
+#[test]
+fn applying_the_form_leaves_the_fields_not_changed_as_they_were() {
+    use form::*;
+    let before: serde_json::Map<String, serde_json::Value> = serde_json::json!({
+        "id": "INC-7", "time": "2026-03-01T10:00:00.4Z", "description": " patrol saw smoke ",
+        "category": "shelling"
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    let l = layer(CORRIDOR_AND_ZONE);
+    let shown: Vec<(&'static str, String)> = fields(Role::Incident)
+        .iter()
+        .map(|f| (f.key, text_of(&before, f)))
+        .collect();
+    assert_eq!(
+        fill(&l, None, Role::Incident, &before, &shown).unwrap(),
+        before
+    );
+    let mut typed = shown.clone();
+    typed.iter_mut().find(|(k, _)| *k == "category").unwrap().1 = "fire".into();
+    let after = fill(&l, None, Role::Incident, &before, &typed).unwrap();
+    assert_eq!(after["category"], "fire");
+    assert_eq!(after["time"], "2026-03-01T10:00:00.4Z");
+    assert_eq!(after["description"], " patrol saw smoke ");
+    let corridor: serde_json::Map<String, serde_json::Value> = serde_json::json!({
+        "id": "C9", "closures": [["2026-03-01T12:00:00+02:00", "2026-03-02T00:00:00+02:00"]]
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    let shown: Vec<(&'static str, String)> = fields(Role::Corridor)
+        .iter()
+        .map(|f| (f.key, text_of(&corridor, f)))
+        .collect();
+    assert_eq!(
+        fill(&l, None, Role::Corridor, &corridor, &shown).unwrap(),
+        corridor
+    );
+}
+
 #[test]
 fn ops_from_a_journal_are_held_to_the_forms_checks_and_the_readers_shapes() {
     let mut l = layer(CORRIDOR_AND_ZONE);

@@ -230,7 +230,9 @@ pub fn check_changed(
 }
 
 /// The properties a filled-in form gives: `typed` holds each field's text
-/// (by key). Fields not on the form are kept as they were. An id another
+/// (by key). Fields not on the form, and fields whose text is the one the
+/// form showed, are kept as they were (a time with fractions of a second, a
+/// name with spaces around it, stay as the source holds them). An id another
 /// feature of the same role in `layer` holds is refused (`position`: the
 /// feature's own place in the layer, `None` for a new one). Every problem is
 /// returned with its field's key, for the form to show beside the field.
@@ -247,6 +249,10 @@ pub fn fill(
         let Some((_, text)) = typed.iter().find(|(k, _)| *k == f.key) else {
             continue;
         };
+        // A field left as shown keeps its value exactly (not re-read from its text).
+        if *text == text_of(before, f) {
+            continue;
+        }
         match check(f, text) {
             Ok(Some(v)) => {
                 if f.kind == Kind::Id

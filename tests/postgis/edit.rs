@@ -12,7 +12,7 @@ use serde_json::json;
 
 /// A table as an operator might keep corridors: a text key, an integer
 /// tolerance, closures as JSON, lines in Web Mercator as MultiLineStrings.
-fn corridors_table(db: &mut postgres::Client, table: &str) {
+pub(super) fn corridors_table(db: &mut postgres::Client, table: &str) {
     db.batch_execute(&format!(
         "DROP TABLE IF EXISTS {table};
          CREATE TABLE {table} (id text PRIMARY KEY, kind text, tolerance_m integer,
@@ -29,7 +29,7 @@ fn corridors_table(db: &mut postgres::Client, table: &str) {
 }
 
 /// What a save needs, for a layer as read (nothing touched yet).
-fn edited(layer: &Layer, rows: &TableRows, stamp: Stamp) -> Edited {
+pub(super) fn edited(layer: &Layer, rows: &TableRows, stamp: Stamp) -> Edited {
     Edited {
         read: layer.features.iter().map(|f| f.index).collect(),
         touched: Default::default(),
@@ -38,7 +38,10 @@ fn edited(layer: &Layer, rows: &TableRows, stamp: Stamp) -> Edited {
     }
 }
 
-fn feature<'a>(layer: &'a mut Layer, id: &str) -> &'a mut corridor_watch::model::Feature {
+pub(super) fn feature<'a>(
+    layer: &'a mut Layer,
+    id: &str,
+) -> &'a mut corridor_watch::model::Feature {
     layer
         .features
         .iter_mut()

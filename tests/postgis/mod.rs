@@ -4,6 +4,7 @@
 
 mod cluster;
 mod edit;
+mod edit_tables;
 #[cfg(feature = "gui")]
 mod edit_ui;
 mod faults;

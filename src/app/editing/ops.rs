@@ -271,11 +271,14 @@ impl CorridorApp {
             .find(|(r, _)| *r == d.role)
             .map_or("F", |(_, p)| p);
         let mut props = serde_json::Map::new();
-        props.insert(
-            "id".into(),
-            crate::edit::form::next_id(layer, d.role, prefix).into(),
-        );
-        if d.role == Role::Incident {
+        // Not where a table numbers the id itself, or has no column for it.
+        if edit.not_asked("id").is_none() {
+            props.insert(
+                "id".into(),
+                crate::edit::form::next_id(layer, d.role, prefix).into(),
+            );
+        }
+        if d.role == Role::Incident && edit.not_asked("time").is_none() {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0.0, |t| t.as_secs() as f64);

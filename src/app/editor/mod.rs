@@ -79,6 +79,14 @@ pub struct LayerEdit {
     pub journal: journal::Journal,
 }
 
+impl LayerEdit {
+    /// Why the form does not ask for `property` here (a table without a
+    /// column for it, or one that numbers or computes it), or `None`.
+    pub fn not_asked(&self, property: &str) -> Option<String> {
+        self.rows.as_ref().and_then(|r| r.not_asked(property))
+    }
+}
+
 /// A press-and-drag on the map in edit mode.
 #[derive(Clone, Debug)]
 pub struct Drag {

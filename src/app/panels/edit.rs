@@ -165,7 +165,7 @@ pub fn edit_ui(
             .and_then(|i| Some((i, l.layer.features.get(i)?)));
         if let Some((i, f)) = selected {
             ui.separator();
-            form_ui(ui, l, (edit.seq, i, f), editor.vertex, forms, out);
+            form_ui(ui, l, (edit, i, f), editor.vertex, forms, out);
         }
     });
 }
@@ -174,17 +174,24 @@ pub fn edit_ui(
 fn form_ui(
     ui: &mut egui::Ui,
     l: &LoadedLayer,
-    (seq, i, f): (u64, usize, &crate::model::Feature),
+    (edit, i, f): (
+        &crate::app::editor::LayerEdit,
+        usize,
+        &crate::model::Feature,
+    ),
     selected_vertex: Option<crate::edit::VertexAt>,
     forms: &mut Forms,
     out: &mut Vec<Command>,
 ) {
     let role = l.effective_role(f.role);
+    let seq = edit.seq;
     let key = (seq, f.index, f.properties.clone());
     let form = &mut forms.edit;
     if form.of.as_ref() != Some(&key) {
+        // A table's form asks only what the table holds and lets the app write.
         form.texts = fields(role)
             .iter()
+            .filter(|fd| edit.not_asked(fd.key).is_none())
             .map(|fd| (fd.key, text_of(&f.properties, fd)))
             .collect();
         form.of = Some(key);
@@ -238,6 +245,17 @@ fn form_ui(
         .show(ui, |ui| {
             for fd in fields(role) {
                 let Some((_, text)) = form.texts.iter_mut().find(|(k, _)| *k == fd.key) else {
+                    if let Some(why) = edit.not_asked(fd.key) {
+                        ui.label(RichText::new(fd.label).weak());
+                        let shown = text_of(&f.properties, fd);
+                        let shown = if shown.is_empty() {
+                            "—".into()
+                        } else {
+                            shown
+                        };
+                        ui.label(RichText::new(format!("{shown} ({why})")).weak().small());
+                        ui.end_row();
+                    }
                     continue;
                 };
                 let label = if fd.required {

@@ -25,6 +25,8 @@ pub mod url;
 pub use self::connect::{Session, connect};
 pub use self::error::{DbError, load_error};
 pub use self::read::ReadProgress;
-pub(crate) use self::read::{Plan, geometry_column, property_name, stream, table_info};
+pub(crate) use self::read::{
+    Column, Plan, geometry_column, property_name, stream, table_info, wgs84_sql,
+};
 pub use self::table::{read_table, read_table_in};
 pub use self::url::{PgUrl, TableName, is_db_url};

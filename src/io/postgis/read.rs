@@ -281,10 +281,13 @@ fn names(cols: &[&Column]) -> String {
 
 /// WKB in EPSG:4326, 2-D, for a geometry or geography column.
 pub(super) fn geometry_sql(col: &Column) -> String {
+    format!("ST_AsBinary(ST_Force2D({}))", wgs84_sql(col))
+}
+
+/// A geometry or geography column in EPSG:4326, as the reader takes it.
+pub(crate) fn wgs84_sql(col: &Column) -> String {
     let g = format!("{}::geometry", quote_ident(&col.name));
-    format!(
-        "ST_AsBinary(ST_Force2D(CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} ELSE ST_Transform({g}, 4326) END))"
-    )
+    format!("CASE WHEN ST_SRID({g}) IN (0, 4326) THEN {g} ELSE ST_Transform({g}, 4326) END")
 }
 
 /// What to select from a table, and how its columns become properties.
