@@ -6,6 +6,12 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
+// mimalloc: the large case's many short-lived buffers (per-feature maps, per-part
+// copies) reuse freed memory instead of going back to the kernel (page faults
+// were about a sixth of `check`'s time with the system allocator).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.command.is_none()

@@ -11,8 +11,20 @@ use geo::Geometry;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// A part of a convoy as the serial pass finds it: named by its place in the
+/// layers, copied (or moved) and judged for jumps afterwards, convoy by convoy
+/// in parallel.
 enum Slot {
-    Part(TrackPart),
+    /// Line `k` of feature `feature` of layer `layer`; `timed` false when its
+    /// times are ignored (or it has none).
+    Line {
+        layer: usize,
+        feature: usize,
+        k: usize,
+        timed: bool,
+    },
+    /// The same, moved out of its layer.
+    Taken(TrackPart),
     Reports,
 }
 
@@ -71,10 +83,77 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
 /// [`assemble_convoys`], leaving out the fixes that are implausible jumps at
 /// `limit` (`analysis::fixes`; they go to each convoy's `dropped`).
 pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy> {
+    finish(gather(layers), Some(layers), limit)
+}
+
+/// The track features of `layers`, gathered into convoys whose lines are
+/// moved out of the layers (left without geometry or times), not copied: for
+/// a caller that never reads the layers' tracks again (`Overview::build` for
+/// the command line). Then [`finish`] makes the convoys.
+fn take_tracks(layers: &mut [Layer]) -> Vec<Building> {
+    let mut building = gather(layers);
+    for slot in building.iter_mut().flat_map(|b| &mut b.slots) {
+        let Slot::Line {
+            layer,
+            feature,
+            k,
+            timed,
+        } = *slot
+        else {
+            continue;
+        };
+        let f = &mut layers[layer].features[feature];
+        let coords = match &mut f.geometry {
+            Some(Geometry::LineString(l)) => std::mem::take(&mut l.0),
+            Some(Geometry::MultiLineString(m)) => std::mem::take(&mut m.0[k].0),
+            _ => Vec::new(),
+        };
+        let times = match f.times.as_mut().and_then(|t| t.get_mut(k)) {
+            Some(t) if timed => std::mem::take(t),
+            _ => vec![None; coords.len()],
+        };
+        *slot = Slot::Taken(TrackPart { coords, times });
+    }
+    for f in layers
+        .iter_mut()
+        .flat_map(|l| &mut l.features)
+        .filter(|f| f.role == Role::Track)
+    {
+        if matches!(
+            f.geometry,
+            Some(Geometry::LineString(_) | Geometry::MultiLineString(_))
+        ) {
+            f.geometry = None;
+            f.times = None;
+        }
+    }
+    building
+}
+
+/// As [`assemble_convoys_with`], moving the tracks' lines out of `layers`
+/// instead of copying them (see [`take_tracks`]); `beside` runs meanwhile (on
+/// the other core) with the layers thus left, and its answer comes back too.
+pub fn assemble_convoys_taking<T: Send>(
+    mut layers: Vec<Layer>,
+    limit: SpeedLimit,
+    beside: impl FnOnce(Vec<Layer>) -> T + Send,
+) -> (Vec<Convoy>, T) {
+    let building = take_tracks(&mut layers);
+    rayon::join(|| finish(building, None, limit), || beside(layers))
+}
+
+/// The serial pass: every track feature into its convoy, in order of first
+/// appearance, with the warnings of each feature in input order.
+fn gather(layers: &[Layer]) -> Vec<Building> {
     let mut order: Vec<String> = Vec::new();
     let mut map: HashMap<String, Building> = HashMap::new();
-    for layer in layers {
-        for f in layer.features.iter().filter(|f| f.role == Role::Track) {
+    for (li, layer) in layers.iter().enumerate() {
+        for (fi, f) in layer
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == Role::Track)
+        {
             let Some(g) = &f.geometry else { continue };
             let id = f
                 .prop_text("convoy_id")
@@ -109,28 +188,27 @@ pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy>
                 }
             }
             let times = f.times.as_ref();
-            let add_line = |b: &mut Building, coords: &[geo::Coord], k: usize| {
-                let mut ts = times
-                    .and_then(|t| t.get(k))
-                    .cloned()
-                    .unwrap_or_else(|| vec![None; coords.len()]);
-                if let Some(w) = backwards(&ts) {
+            let add_line = |b: &mut Building, k: usize| {
+                let ts = times.and_then(|t| t.get(k));
+                let w = ts.and_then(|t| backwards(t));
+                if let Some(w) = &w {
                     b.convoy.warnings.push(format!(
                         "{} feature {}: {w}; this part's times are ignored",
                         layer.name, f.index
                     ));
-                    ts = vec![None; coords.len()];
                 }
-                b.slots.push(Slot::Part(TrackPart {
-                    coords: coords.to_vec(),
-                    times: ts,
-                }));
+                b.slots.push(Slot::Line {
+                    layer: li,
+                    feature: fi,
+                    k,
+                    timed: ts.is_some() && w.is_none(),
+                });
             };
             match g {
-                Geometry::LineString(l) => add_line(b, &l.0, 0),
+                Geometry::LineString(_) => add_line(b, 0),
                 Geometry::MultiLineString(m) => {
-                    for (k, l) in m.0.iter().enumerate() {
-                        add_line(b, &l.0, k);
+                    for k in 0..m.0.len() {
+                        add_line(b, k);
                     }
                 }
                 Geometry::Point(p) => {
@@ -153,9 +231,16 @@ pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy>
             }
         }
     }
-    order
-        .into_iter()
-        .filter_map(|id| map.remove(&id))
+    order.into_iter().filter_map(|id| map.remove(&id)).collect()
+}
+
+/// The convoys from the gathered ones: lines copied from `layers` (or
+/// already taken), reports sorted, jumps dropped and judged, convoy by convoy
+/// in parallel (order kept).
+fn finish(building: Vec<Building>, layers: Option<&[Layer]>, limit: SpeedLimit) -> Vec<Convoy> {
+    use rayon::prelude::*;
+    building
+        .into_par_iter()
         .map(|mut b| {
             let mut reports = std::mem::take(&mut b.reports);
             if reports.iter().all(|(t, _)| t.is_some()) {
@@ -172,7 +257,27 @@ pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy>
             });
             for slot in b.slots {
                 match slot {
-                    Slot::Part(p) => b.convoy.parts.push(p),
+                    Slot::Line {
+                        layer,
+                        feature,
+                        k,
+                        timed,
+                    } => {
+                        let Some(f) = layers.map(|l| &l[layer].features[feature]) else {
+                            continue;
+                        };
+                        let coords = match &f.geometry {
+                            Some(Geometry::LineString(l)) => l.0.clone(),
+                            Some(Geometry::MultiLineString(m)) => m.0[k].0.clone(),
+                            _ => Vec::new(),
+                        };
+                        let times = match f.times.as_ref().and_then(|t| t.get(k)) {
+                            Some(t) if timed => t.clone(),
+                            _ => vec![None; coords.len()],
+                        };
+                        b.convoy.parts.push(TrackPart { coords, times });
+                    }
+                    Slot::Taken(p) => b.convoy.parts.push(p),
                     Slot::Reports => b.convoy.parts.extend(reports.take()),
                 }
             }

@@ -75,24 +75,26 @@ pub fn dropped_fix(from: (Coord, f64), at: Coord, t: f64, d: f64) -> DroppedFix 
 /// Leaves out of `part` every fix that is a jump out and back at `max_mps`;
 /// returns them in track order. Untimed vertices are kept and judged by none.
 pub fn drop_jumps(part: &mut TrackPart, max_mps: f64) -> Vec<DroppedFix> {
-    let timed: Vec<usize> = (0..part.coords.len().min(part.times.len()))
-        .filter(|&i| part.times[i].is_some_and(f64::is_finite))
-        .collect();
+    let n = part.coords.len().min(part.times.len());
+    let time = |i: usize| part.times[i].filter(|t| t.is_finite());
     let mut dropped = Vec::new();
-    let mut keep = vec![true; part.coords.len()];
+    // Made at the first drop: most tracks have none.
+    let mut keep: Vec<bool> = Vec::new();
     let mut last: Option<(Coord, f64)> = None;
-    for (k, &i) in timed.iter().enumerate() {
-        let (c, t) = (part.coords[i], part.times[i].unwrap_or_default());
+    for i in 0..n {
+        let Some(t) = time(i) else { continue };
+        let c = part.coords[i];
         if let Some(from) = last
             && let Some(d) = too_far(from.0, c, t - from.1, max_mps)
-            && let Some(&j) = timed.get(k + 1)
+            && let Some((j, tj)) = (i + 1..n).find_map(|j| time(j).map(|tj| (j, tj)))
+            && too_far(from.0, part.coords[j], tj - from.1, max_mps).is_none()
         {
-            let (cj, tj) = (part.coords[j], part.times[j].unwrap_or_default());
-            if too_far(from.0, cj, tj - from.1, max_mps).is_none() {
-                keep[i] = false;
-                dropped.push(dropped_fix(from, c, t, d));
-                continue;
+            if keep.is_empty() {
+                keep = vec![true; part.coords.len()];
             }
+            keep[i] = false;
+            dropped.push(dropped_fix(from, c, t, d));
+            continue;
         }
         last = Some((c, t));
     }

@@ -69,6 +69,11 @@ pub struct OverviewOptions {
     /// The length of a zone sector along a contact line, km (`None`: 50);
     /// named `sector` features take its place.
     pub sector_km: Option<f64>,
+    /// Move the tracks' vertices and times into the convoys instead of
+    /// copying them: the overview's layers keep their track features without
+    /// geometry. For a caller that never draws or reads the tracks from the
+    /// layers again (the command line's `check`).
+    pub take_tracks: bool,
 }
 
 /// A layer set checked: the pipeline `check`, the app and the exports share.
@@ -86,8 +91,12 @@ pub struct Overview {
 impl Overview {
     /// Tracks into convoys, the indexes, every convoy checked, the incidents.
     pub fn build(layers: Vec<crate::model::Layer>, opts: &OverviewOptions) -> Overview {
-        let convoys = assemble_convoys_with(&layers, opts.check.max_speed);
-        let scn = Scenario::new(layers);
+        let (convoys, scn) = if opts.take_tracks {
+            convoys::assemble_convoys_taking(layers, opts.check.max_speed, Scenario::new)
+        } else {
+            let convoys = assemble_convoys_with(&layers, opts.check.max_speed);
+            (convoys, Scenario::new(layers))
+        };
         let results = if opts.paths {
             check_with_paths(&scn, &convoys, &opts.check)
         } else {

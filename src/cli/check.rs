@@ -193,6 +193,8 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             // The report's summary counts the incidents inside the zone.
             incidents: true,
             sector_km: Some(args.sector_km),
+            // Nothing below reads the tracks from the layers again.
+            take_tracks: true,
         },
     );
     if overview.convoys.is_empty() {
@@ -272,7 +274,12 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         }
     }
     out.flush()?;
-    Ok(checks.iter().any(ConvoyCheck::is_flagged))
+    let flagged = checks.iter().any(ConvoyCheck::is_flagged);
+    // The process ends with this command: its memory goes back to the system
+    // whole, so the million vertices are not freed one buffer at a time
+    // (about 4 ms of the large case).
+    std::mem::forget((overview, checks, report));
+    Ok(flagged)
 }
 
 use corridor_watch::output::text::{ConvoyStatus, format_length_m as km};

@@ -86,6 +86,8 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             paths: true,
             incidents: true,
             sector_km: Some(args.sector_km),
+            // The report's map draws the tracks from the layers.
+            take_tracks: false,
         },
     );
     let req = Request {

@@ -309,12 +309,12 @@ pub fn read_path_with(
     }
     let mut head = [0u8; 4096];
     let n = file.read(&mut head).map_err(io_err)?;
-    let reader = std::io::Cursor::new(head[..n].to_vec()).chain(file);
     if len > stream::STREAM_ABOVE_BYTES
         && Format::detect(&source, &head[..n]) == Format::GeoJson
         && !head.starts_with(&[0xFF, 0xFE])
         && !head.starts_with(&[0xFE, 0xFF])
     {
+        let reader = std::io::Cursor::new(head[..n].to_vec()).chain(file);
         let layer = stream::read_geojson_stream(
             &source,
             std::io::BufReader::new(reader),
@@ -324,16 +324,106 @@ pub fn read_path_with(
         )?;
         return Ok(named(layer, &source));
     }
-    // Straight into the buffer (no copy through a chunk), 8 MB at a time for
-    // progress and cancel.
-    let mut bytes = Vec::with_capacity(len.min(1 << 32) as usize + 1);
-    let mut reader = reader;
+    let bytes = read_rest(&source, file, len, &head[..n], done_bytes, cancel)?;
+    read_bytes(&source, &bytes)
+}
+
+/// Bytes read per step of a whole file's read, between progress and cancel.
+const READ_STEP: usize = 8 << 20;
+
+/// A whole file whose first bytes, `head`, are already read: straight into
+/// one buffer (no copy through a chunk), 8 MB at a time for progress and
+/// cancel. A large file on Unix is read in two halves at once, each half's
+/// pages of the buffer made by its own core.
+fn read_rest(
+    source: &str,
+    mut file: std::fs::File,
+    len: u64,
+    head: &[u8],
+    done_bytes: Option<&AtomicU64>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<u8>, LoadError> {
+    let io_err = |e: std::io::Error| LoadError::Io {
+        path: source.to_string(),
+        err: e,
+    };
+    #[cfg(unix)]
+    if let Ok(n) = usize::try_from(len)
+        && n >= 2 * READ_STEP
+        && head.len() < n
+    {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0u8; n];
+        bytes[..head.len()].copy_from_slice(head);
+        if let Some(d) = done_bytes {
+            d.store(head.len() as u64, Ordering::Relaxed);
+        }
+        let (a, b) = bytes[head.len()..].split_at_mut((n - head.len()) / 2);
+        let b_at = (n - b.len()) as u64;
+        let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        // How much of `part` was read from `at` on (short when the file shrank).
+        let half = |part: &mut [u8], at: u64| -> std::io::Result<usize> {
+            let mut got = 0;
+            while got < part.len() && !cancelled() {
+                let end = (got + READ_STEP).min(part.len());
+                match file.read_at(&mut part[got..end], at + got as u64) {
+                    Ok(0) => break,
+                    Ok(k) => {
+                        got += k;
+                        if let Some(d) = done_bytes {
+                            d.fetch_add(k as u64, Ordering::Relaxed);
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(got)
+        };
+        let (a_len, b_len) = (a.len(), b.len());
+        let (ga, gb) = rayon::join(|| half(a, head.len() as u64), || half(b, b_at));
+        let (ga, gb) = (ga.map_err(io_err)?, gb.map_err(io_err)?);
+        if cancelled() {
+            return Err(LoadError::cancelled(source));
+        }
+        if ga == a_len && gb == b_len {
+            // Anything written past the length seen at the start, too.
+            use std::io::Seek;
+            file.seek(std::io::SeekFrom::Start(n as u64))
+                .map_err(io_err)?;
+            file.read_to_end(&mut bytes).map_err(io_err)?;
+            return Ok(bytes);
+        }
+        // The file shrank while it was read: read it again, in order.
+        use std::io::Seek;
+        file.rewind().map_err(io_err)?;
+        return read_in_order(source, file, &[], done_bytes, cancel);
+    }
+    read_in_order(source, file, head, done_bytes, cancel)
+}
+
+/// `head`, then the rest of `file` from where it stands, in order.
+fn read_in_order(
+    source: &str,
+    file: std::fs::File,
+    head: &[u8],
+    done_bytes: Option<&AtomicU64>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<u8>, LoadError> {
+    let io_err = |e: std::io::Error| LoadError::Io {
+        path: source.to_string(),
+        err: e,
+    };
+    let len = file.metadata().map_err(io_err)?.len();
+    let mut bytes = Vec::with_capacity(len.min(1 << 32) as usize + head.len() + 1);
+    bytes.extend_from_slice(head);
+    let mut reader = file;
     loop {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(LoadError::cancelled(&source));
+            return Err(LoadError::cancelled(source));
         }
         let k = (&mut reader)
-            .take(8 << 20)
+            .take(READ_STEP as u64)
             .read_to_end(&mut bytes)
             .map_err(io_err)?;
         if k == 0 {
@@ -343,7 +433,7 @@ pub fn read_path_with(
             d.store(bytes.len() as u64, Ordering::Relaxed);
         }
     }
-    read_bytes(&source, &bytes)
+    Ok(bytes)
 }
 
 /// The bundled scenario's files, found beside the working directory or the crate.

@@ -79,6 +79,49 @@ fn fast_utc(s: &[u8]) -> Option<f64> {
     Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se) as f64 + frac)
 }
 
+/// Reads a run of times (a track's per-vertex times): the day of the last
+/// date read is kept, since consecutive fixes nearly always share it, so a
+/// time on the same day costs only its clock. Same answers as
+/// [`parse_rfc3339`], which it falls back to for anything but the plain form.
+#[derive(Default)]
+pub struct TimeRun {
+    /// The last "YYYY-MM-DD" read by `fast_utc` (all zero: none yet) and its day.
+    date: [u8; 10],
+    day_s: i64,
+}
+
+impl TimeRun {
+    /// The Unix seconds of `s` (RFC 3339, any form `parse_rfc3339` takes).
+    pub fn parse(&mut self, s: &[u8]) -> Option<f64> {
+        if s.len() == 20 && s[..10] == self.date && s[10] == b'T' && s[19] == b'Z' {
+            let two = |i: usize| -> Option<i64> {
+                let (a, b) = (s[i].wrapping_sub(b'0'), s[i + 1].wrapping_sub(b'0'));
+                (a < 10 && b < 10).then_some((a * 10 + b) as i64)
+            };
+            if s[13] == b':'
+                && s[16] == b':'
+                && let (Some(h), Some(mi), Some(se)) = (two(11), two(14), two(17))
+                && h <= 23
+                && mi <= 59
+                && se <= 59
+            {
+                return Some((self.day_s + h * 3600 + mi * 60 + se) as f64);
+            }
+        }
+        let t = match fast_utc(s) {
+            Some(t) => t,
+            None => return parse_rfc3339(std::str::from_utf8(s).ok()?).ok(),
+        };
+        if s.len() == 20 {
+            // The plain form: its date checked by `fast_utc`, its day kept.
+            let clock = |i: usize| ((s[i] - b'0') as i64) * 10 + (s[i + 1] - b'0') as i64;
+            self.date.copy_from_slice(&s[..10]);
+            self.day_s = t as i64 - (clock(11) * 3600 + clock(14) * 60 + clock(17));
+        }
+        Some(t)
+    }
+}
+
 /// GDAL's text form of a date-time, as it writes them to KML, shapefiles and
 /// CSV: `YYYY/MM/DD HH:MM:SS[.sss][+HH[MM]]` (no offset: UTC, as for GPX),
 /// turned into RFC 3339; `None` when `s` is not in that form.
@@ -169,6 +212,36 @@ pub fn parse_time_span(s: &str) -> Result<(f64, f64), crate::error::Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_run_reads_as_parse_rfc3339_does() {
+        let texts = [
+            "2026-03-02T08:00:00Z",
+            "2026-03-02T08:00:59Z",
+            "2026-03-02T23:59:60Z",
+            "2026-03-02T24:00:00Z",
+            "2026-03-02T08:60:00Z",
+            "2026-03-02T0a:00:00Z",
+            "2026-03-02T08:00:00.5Z",
+            "2026-03-02t08:00:00z",
+            "2026-03-02T08:00:00+02:00",
+            "2026-03-03T00:00:01Z",
+            "2026-03-02T08:00:01Z",
+            "1969-12-31T23:59:59Z",
+            "1969-12-31T00:00:00Z",
+            "2024-02-29T12:00:00Z",
+            "2023-02-29T12:00:00Z",
+            "2026/03/02 08:00:00",
+            "2026-03-02X08:00:00Z",
+            "",
+            "not a time at all!!!",
+        ];
+        let mut run = TimeRun::default();
+        // Twice over, so that each text is read both with and without its day kept.
+        for s in texts.iter().chain(&texts) {
+            assert_eq!(run.parse(s.as_bytes()), parse_rfc3339(s).ok(), "{s}");
+        }
+    }
     use crate::utc::{format_rfc3339, format_rfc3339_ms};
 
     #[test]

@@ -1,7 +1,7 @@
 //! The byte scanner behind the fast GeoJSON reader: JSON values, strings and
 //! numbers read straight from the bytes, coordinates as nested lists.
 
-use crate::io::time::parse_rfc3339;
+use crate::io::time::TimeRun;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -22,7 +22,12 @@ pub(super) struct P<'a> {
 
 /// A coordinates array: a position (up to 3 numbers kept, and how many there were) or a list.
 pub(super) enum C {
+    /// One position: up to three numbers kept, and how many were written.
     Pos([f64; 3], usize),
+    /// A list of positions, each of two numbers or more, read straight into
+    /// x/y pairs (a line's or ring's vertices, no list of `Pos` between);
+    /// its first and last position in full, for the ring check.
+    Run(Vec<Coord>, ([f64; 3], usize), ([f64; 3], usize)),
     List(Vec<C>),
 }
 
@@ -167,6 +172,14 @@ impl<'a> P<'a> {
 
     /// A JSON number: its value, whether it was written as an integer, and its text.
     pub(super) fn number(&mut self) -> Option<(f64, bool, &'a str)> {
+        let (v, integer, start) = self.number_at()?;
+        let text = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+        Some((v, integer, text))
+    }
+
+    /// A JSON number: its value, whether it was written as an integer, and
+    /// where its text starts (it ends at `self.i`).
+    fn number_at(&mut self) -> Option<(f64, bool, usize)> {
         self.ws();
         let start = self.i;
         let b = self.b;
@@ -231,7 +244,6 @@ impl<'a> P<'a> {
             }
         }
         self.i = i;
-        let text = std::str::from_utf8(&b[start..i]).ok()?;
         // Clinger's fast path: exact when the mantissa and the power of ten are exact in f64.
         const POW10: [f64; 23] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -241,9 +253,12 @@ impl<'a> P<'a> {
             let m = mant as f64 / POW10[(-exp10) as usize];
             if neg { -m } else { m }
         } else {
-            text.parse::<f64>().ok()?
+            std::str::from_utf8(&b[start..i])
+                .ok()?
+                .parse::<f64>()
+                .ok()?
         };
-        v.is_finite().then_some((v, integer, text))
+        v.is_finite().then_some((v, integer, start))
     }
 
     /// Any JSON value, as serde_json would build it; duplicate members refused.
@@ -314,27 +329,55 @@ impl<'a> P<'a> {
                 Some(C::List(Vec::new()))
             }
             b'[' => {
-                let mut list = Vec::new();
-                loop {
-                    list.push(self.coords(depth + 1)?);
-                    if !self.more(b']')? {
-                        return Some(C::List(list));
+                let first = self.coords(depth + 1)?;
+                if let C::Pos(v, n) = first {
+                    // A list of positions: every item must be one (a list
+                    // among them, or a position of fewer than two numbers,
+                    // is no geometry: the strict reader words it).
+                    if n < 2 {
+                        return None;
                     }
+                    let mut xy = vec![Coord { x: v[0], y: v[1] }];
+                    let mut last = (v, n);
+                    while self.more(b']')? {
+                        self.eat(b'[')?;
+                        last = self.position()?;
+                        if last.1 < 2 {
+                            return None;
+                        }
+                        xy.push(Coord {
+                            x: last.0[0],
+                            y: last.0[1],
+                        });
+                    }
+                    return Some(C::Run(xy, (v, n), last));
                 }
+                let mut list = vec![first];
+                while self.more(b']')? {
+                    list.push(self.coords(depth + 1)?);
+                }
+                Some(C::List(list))
             }
             _ => {
-                let mut xyz = [0.0; 3];
-                let mut n = 0;
-                loop {
-                    let (v, _, _) = self.number()?;
-                    if n < 3 {
-                        xyz[n] = v;
-                    }
-                    n += 1;
-                    if !self.more(b']')? {
-                        return Some(C::Pos(xyz, n));
-                    }
-                }
+                let (xyz, n) = self.position()?;
+                Some(C::Pos(xyz, n))
+            }
+        }
+    }
+
+    /// A position's numbers after its opening bracket, through the closing
+    /// one: the first three kept, and how many there were.
+    fn position(&mut self) -> Option<([f64; 3], usize)> {
+        let mut xyz = [0.0; 3];
+        let mut n = 0;
+        loop {
+            let (v, _, _) = self.number_at()?;
+            if n < 3 {
+                xyz[n] = v;
+            }
+            n += 1;
+            if !self.more(b']')? {
+                return Some((xyz, n));
             }
         }
     }
@@ -346,6 +389,7 @@ impl<'a> P<'a> {
         if self.eat(b']').is_some() {
             return Some(out);
         }
+        let mut run = TimeRun::default();
         loop {
             match self.peek()? {
                 b'n' => {
@@ -353,8 +397,21 @@ impl<'a> P<'a> {
                     out.push(None);
                 }
                 b'"' => {
-                    let s = self.string()?;
-                    out.push(Some(parse_rfc3339(&s).ok()?));
+                    // ASCII without escapes is the time's own bytes (no UTF-8 check needed).
+                    let from = self.i + 1;
+                    let len = self.b[from..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || c >= 0x80);
+                    match len.map(|n| (n, self.b[from + n])) {
+                        Some((n, b'"')) => {
+                            self.i = from + n + 1;
+                            out.push(Some(run.parse(&self.b[from..from + n])?));
+                        }
+                        _ => {
+                            let s = self.string()?;
+                            out.push(Some(run.parse(s.as_bytes())?));
+                        }
+                    }
                 }
                 _ => return None,
             }
@@ -395,26 +452,32 @@ fn pos(c: &C) -> Option<Coord> {
 fn list(c: C) -> Option<Vec<C>> {
     match c {
         C::List(l) => Some(l),
-        C::Pos(..) => None,
+        C::Pos(..) | C::Run(..) => None,
+    }
+}
+
+/// A list of positions as x/y pairs (an empty list is one too).
+fn positions(c: C) -> Option<Vec<Coord>> {
+    match c {
+        C::Run(xy, ..) => Some(xy),
+        C::List(l) if l.is_empty() => Some(Vec::new()),
+        _ => None,
     }
 }
 
 fn line(c: C) -> Option<LineString<f64>> {
-    let l = list(c)?;
-    let pts: Vec<Coord> = l.iter().map(pos).collect::<Option<_>>()?;
+    let pts = positions(c)?;
     (pts.len() >= 2).then_some(LineString(pts))
 }
 
 fn ring(c: C) -> Option<LineString<f64>> {
-    let l = list(c)?;
-    let (Some(C::Pos(a, na)), Some(C::Pos(b, nb))) = (l.first(), l.last()) else {
+    let C::Run(pts, (a, na), (b, nb)) = c else {
         return None;
     };
     // Closed means equal positions, z included; beyond three numbers, let the strict reader judge.
-    if na != nb || *na > 3 || a[..*na] != b[..*nb] {
+    if na != nb || na > 3 || a[..na] != b[..nb] {
         return None;
     }
-    let pts: Vec<Coord> = l.iter().map(pos).collect::<Option<_>>()?;
     (pts.len() >= 4).then_some(LineString(pts))
 }
 
@@ -427,12 +490,9 @@ fn polygon(c: C) -> Option<Polygon<f64>> {
 pub(super) fn build_geometry(ty: &str, c: C) -> Option<Geometry<f64>> {
     Some(match ty {
         "Point" => Geometry::Point(Point(pos(&c)?)),
-        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-            list(c)?
-                .iter()
-                .map(|p| pos(p).map(Point))
-                .collect::<Option<_>>()?,
-        )),
+        "MultiPoint" => {
+            Geometry::MultiPoint(MultiPoint(positions(c)?.into_iter().map(Point).collect()))
+        }
         "LineString" => Geometry::LineString(line(c)?),
         "MultiLineString" => Geometry::MultiLineString(MultiLineString(
             list(c)?.into_iter().map(line).collect::<Option<_>>()?,
