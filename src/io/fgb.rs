@@ -46,6 +46,8 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
         .map_err(|e| bad(format!("not a readable FlatGeobuf ({e})")))?;
     let mut out = Collector::new(source);
     let mut n = 0usize;
+    // Features are finished (times read, range checked) in parallel, a batch at a time.
+    let mut batch: Vec<super::fields::Row> = Vec::with_capacity(BATCH_FEATURES);
     while let Some(f) = features
         .next()
         .map_err(|e| bad(format!("feature {n} cannot be read ({e})")))?
@@ -58,11 +60,18 @@ pub fn read_fgb(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
             Ok(mut g) => crs.to_wgs84(&mut g).map(|()| Some(g)),
             Err(e) => Err(crate::problem!("geometry cannot be decoded ({e})")),
         });
-        out.push(&format!("feature {n}"), props.0, geometry, None);
+        batch.push((format!("feature {n}"), props.0, geometry, None));
+        if batch.len() == BATCH_FEATURES {
+            out.push_many(std::mem::take(&mut batch), |r| r);
+        }
         n += 1;
     }
+    out.push_many(batch, |r| r);
     Ok(out.finish())
 }
+
+/// Features read before they are finished together (in parallel).
+const BATCH_FEATURES: usize = 512;
 
 /// Walks the length-prefixed features after the header and the index and
 /// checks that each fits in the file, before the reader sizes a buffer by a

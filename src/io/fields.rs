@@ -81,11 +81,13 @@ fn fast_times(properties: &Map<String, Value>, vertices: usize) -> Option<Vec<Op
     if n.parse::<usize>().ok()? != vertices {
         return None;
     }
-    let out: Option<Vec<Option<f64>>> = items
-        .split(',')
-        .map(|t| super::time::parse_rfc3339(t).ok().map(Some))
-        .collect();
-    out.filter(|t| t.len() == vertices)
+    // Consecutive times share their day: read as one run.
+    let mut run = super::time::TimeRun::default();
+    let mut out = Vec::with_capacity(vertices);
+    for t in items.split(',') {
+        out.push(Some(run.parse(t.as_bytes())?));
+    }
+    (out.len() == vertices).then_some(out)
 }
 
 /// dBASE cuts field names to 10 characters. A 10-character name that is the
@@ -133,57 +135,37 @@ impl Collector {
     ) {
         let index = self.next_index;
         self.next_index += 1;
-        let mut properties = properties;
-        let mut times = times;
-        if times.is_none()
-            && let Ok(Some(geo::Geometry::LineString(l))) = &geometry
-            && let Some(t) = fast_times(&properties, l.0.len())
-        {
-            // GDAL's text list of one time per vertex, parsed straight into times
-            // (a million vertices need no million JSON strings on the way).
-            properties.remove("times");
-            properties.remove("coordTimes");
-            times = Some(vec![t]);
+        let done = finish_row(index, what, properties, geometry, times);
+        self.add(done);
+    }
+
+    /// As [`push`](Self::push) for many rows at once: each row is made into
+    /// its parts by `make` and finished (times read, lists, the range check)
+    /// in parallel; features and warnings come out in row order, as if pushed
+    /// one by one.
+    pub fn push_many<T: Send>(&mut self, rows: Vec<T>, make: impl Fn(T) -> Row + Sync + Send) {
+        use rayon::prelude::*;
+        let first = self.next_index;
+        self.next_index += rows.len();
+        let done: Vec<Finished> = rows
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, row)| {
+                let (what, properties, geometry, times) = make(row);
+                finish_row(first + k, &what, properties, geometry, times)
+            })
+            .collect();
+        for d in done {
+            self.add(d);
         }
-        let is_track = properties.get("kind").and_then(Value::as_str) == Some("track");
-        let mut cut = None;
-        for k in LIST_NAMES {
-            if let Some(Value::String(text)) = properties.get(k) {
-                match list_from_text(text) {
-                    Some(list) => {
-                        properties.insert(k.to_string(), list);
-                    }
-                    None => cut = cut.or_else(|| cut_at_dbase_limit(k, text)),
-                }
-            }
-        }
-        // GDAL writes a GeoJSON feature's `coordinateProperties` (per-vertex
-        // times) as a JSON text column in GeoPackage, FlatGeobuf, KML and dBASE.
-        if let Some(Value::String(text)) = properties.get("coordinateProperties") {
-            match serde_json::from_str::<Value>(text) {
-                Ok(v @ Value::Object(_)) => {
-                    properties.insert("coordinateProperties".into(), v);
-                }
-                _ => cut = cut.or_else(|| cut_at_dbase_limit("coordinateProperties", text)),
-            }
-        }
-        let warnings = &mut self.layer.warnings;
-        let finished = match cut {
-            Some(reason) => Err(reason.into()),
-            None => geometry.and_then(|g| {
-                super::feature::finish_feature(index, properties, None, g, times, warnings)
-            }),
-        };
-        match finished {
-            Ok(Some(f)) => self.layer.features.push(f),
-            Ok(None) => self.layer.skipped_reports += usize::from(is_track),
-            Err(e) => {
-                warnings.push(crate::model::Warning::skipped(
-                    Some(index),
-                    format!("feature {index} ({what}) skipped: {e}"),
-                ));
-                self.layer.skipped_reports += usize::from(is_track);
-            }
+    }
+
+    fn add(&mut self, done: Finished) {
+        let (outcome, warnings, is_track) = done;
+        self.layer.warnings.extend(warnings);
+        match outcome {
+            Some(f) => self.layer.features.push(f),
+            None => self.layer.skipped_reports += usize::from(is_track),
         }
     }
 
@@ -194,6 +176,84 @@ impl Collector {
 
     pub fn finish(self) -> Layer {
         self.layer
+    }
+}
+
+/// A row as a reader hands it over: where it came from (for warnings), its
+/// properties, its geometry (or why it has none) and any per-vertex times.
+pub type Row = (
+    String,
+    Map<String, Value>,
+    Result<Option<Geometry<f64>>, crate::error::Problem>,
+    Option<Vec<Vec<Option<f64>>>>,
+);
+
+/// A finished row: the feature (`None`: skipped), its warnings, and whether
+/// it was a track (a skipped track counts as a lost report).
+type Finished = (
+    Option<crate::model::Feature>,
+    Vec<crate::model::Warning>,
+    bool,
+);
+
+/// What `Collector::push` does to one row, numbered `index`.
+fn finish_row(
+    index: usize,
+    what: &str,
+    properties: Map<String, Value>,
+    geometry: Result<Option<Geometry<f64>>, crate::error::Problem>,
+    times: Option<Vec<Vec<Option<f64>>>>,
+) -> Finished {
+    let mut properties = properties;
+    let mut times = times;
+    if times.is_none()
+        && let Ok(Some(geo::Geometry::LineString(l))) = &geometry
+        && let Some(t) = fast_times(&properties, l.0.len())
+    {
+        // GDAL's text list of one time per vertex, parsed straight into times
+        // (a million vertices need no million JSON strings on the way).
+        properties.remove("times");
+        properties.remove("coordTimes");
+        times = Some(vec![t]);
+    }
+    let is_track = properties.get("kind").and_then(Value::as_str) == Some("track");
+    let mut cut = None;
+    for k in LIST_NAMES {
+        if let Some(Value::String(text)) = properties.get(k) {
+            match list_from_text(text) {
+                Some(list) => {
+                    properties.insert(k.to_string(), list);
+                }
+                None => cut = cut.or_else(|| cut_at_dbase_limit(k, text)),
+            }
+        }
+    }
+    // GDAL writes a GeoJSON feature's `coordinateProperties` (per-vertex
+    // times) as a JSON text column in GeoPackage, FlatGeobuf, KML and dBASE.
+    if let Some(Value::String(text)) = properties.get("coordinateProperties") {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v @ Value::Object(_)) => {
+                properties.insert("coordinateProperties".into(), v);
+            }
+            _ => cut = cut.or_else(|| cut_at_dbase_limit("coordinateProperties", text)),
+        }
+    }
+    let mut warnings = Vec::new();
+    let finished = match cut {
+        Some(reason) => Err(reason.into()),
+        None => geometry.and_then(|g| {
+            super::feature::finish_feature(index, properties, None, g, times, &mut warnings)
+        }),
+    };
+    match finished {
+        Ok(f) => (f, warnings, is_track),
+        Err(e) => {
+            warnings.push(crate::model::Warning::skipped(
+                Some(index),
+                format!("feature {index} ({what}) skipped: {e}"),
+            ));
+            (None, warnings, is_track)
+        }
     }
 }
 

@@ -142,6 +142,8 @@ fn read_table(
     let pk = primary_key(db, &t.name);
     let mut rows = q.query([]).map_err(|e| e.to_string())?;
     let mut n = 0usize;
+    // Rows are finished (times read, range checked) in parallel, a batch at a time.
+    let mut batch: Vec<super::fields::Row> = Vec::with_capacity(BATCH_ROWS);
     while let Some(row) = rows.next().map_err(|e| e.to_string())? {
         let mut props = Map::new();
         let mut geometry = Ok(None);
@@ -157,11 +159,18 @@ fn read_table(
                 props.insert(name.clone(), value(v));
             }
         }
-        out.push(&format!("table {}, row {n}", t.name), props, geometry, None);
+        batch.push((format!("table {}, row {n}", t.name), props, geometry, None));
+        if batch.len() == BATCH_ROWS {
+            out.push_many(std::mem::take(&mut batch), |r| r);
+        }
         n += 1;
     }
+    out.push_many(batch, |r| r);
     Ok(())
 }
+
+/// Rows read before they are finished together (in parallel).
+const BATCH_ROWS: usize = 512;
 
 /// The table's integer primary key column (GDAL's `fid`), left out of the properties.
 pub(crate) fn primary_key(db: &Connection, table: &str) -> Option<String> {
@@ -282,7 +291,11 @@ fn value(v: ValueRef) -> Value {
         ValueRef::Null | ValueRef::Blob(_) => Value::Null,
         ValueRef::Integer(i) => Value::Number(i.into()),
         ValueRef::Real(x) => Number::from_f64(x).map_or(Value::Null, Value::Number),
-        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        // Checked the quick way first; the lossy way only for text that is not UTF-8.
+        ValueRef::Text(t) => Value::String(match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
     }
 }
 

@@ -401,7 +401,7 @@ impl<'a> P<'a> {
                     let from = self.i + 1;
                     let len = self.b[from..]
                         .iter()
-                        .position(|&c| c == b'"' || c == b'\\' || c < 0x20 || c >= 0x80);
+                        .position(|&c| c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c));
                     match len.map(|n| (n, self.b[from + n])) {
                         Some((n, b'"')) => {
                             self.i = from + n + 1;
