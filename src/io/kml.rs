@@ -32,7 +32,16 @@ pub fn read_kml(source: &str, bytes: &[u8]) -> Result<Layer, LoadError> {
     })?;
     let mut out = Collector::new(source);
     let mut placemarks = 0usize;
-    walk(&doc, &mut out, &mut placemarks);
+    let mut rows = Vec::new();
+    walk(doc, &mut rows, &mut placemarks);
+    // Geometries converted and features finished (times read, range checked) in parallel.
+    out.push_many(rows, |(what, props, geometry, times)| {
+        let geometry = match geometry {
+            Pending::Kml(g) => convert(g).map(Some),
+            Pending::Done(g) => g,
+        };
+        (what, props, geometry, times)
+    });
     if placemarks == 0 {
         out.warn("no Placemark or geometry in this KML".into());
     }
@@ -206,14 +215,37 @@ fn bad_coordinates(text: &str) -> Option<String> {
     })
 }
 
-fn walk(k: &Kml<f64>, out: &mut Collector, placemarks: &mut usize) {
+/// A feature's geometry as the walk leaves it: KML's, converted later (in
+/// parallel), or already made (a gx:Track's).
+enum Pending {
+    Kml(kml::types::Geometry<f64>),
+    Done(Result<Option<Geometry<f64>>, crate::error::Problem>),
+}
+
+/// A placemark as the walk finds it, in document order.
+type PendingRow = (
+    String,
+    Map<String, Value>,
+    Pending,
+    Option<Vec<Vec<Option<f64>>>>,
+);
+
+fn walk(k: Kml<f64>, rows: &mut Vec<PendingRow>, placemarks: &mut usize) {
     match k {
-        Kml::KmlDocument(d) => d.elements.iter().for_each(|e| walk(e, out, placemarks)),
-        Kml::Document { elements, .. } => elements.iter().for_each(|e| walk(e, out, placemarks)),
-        Kml::Folder(f) => f.elements.iter().for_each(|e| walk(e, out, placemarks)),
+        Kml::KmlDocument(d) => d
+            .elements
+            .into_iter()
+            .for_each(|e| walk(e, rows, placemarks)),
+        Kml::Document { elements, .. } => {
+            elements.into_iter().for_each(|e| walk(e, rows, placemarks))
+        }
+        Kml::Folder(f) => f
+            .elements
+            .into_iter()
+            .for_each(|e| walk(e, rows, placemarks)),
         Kml::Placemark(p) => {
             *placemarks += 1;
-            placemark(p, *placemarks, out);
+            rows.push(placemark(p, *placemarks));
         }
         // A geometry outside any Placemark (some tools write a bare one): a feature without properties.
         Kml::Point(_)
@@ -223,7 +255,7 @@ fn walk(k: &Kml<f64>, out: &mut Collector, placemarks: &mut usize) {
         | Kml::MultiGeometry(_) => {
             use kml::types::Geometry as G;
             *placemarks += 1;
-            let g = match k.clone() {
+            let g = match k {
                 Kml::Point(p) => G::Point(p),
                 Kml::LineString(l) => G::LineString(l),
                 Kml::LinearRing(r) => G::LinearRing(r),
@@ -231,14 +263,18 @@ fn walk(k: &Kml<f64>, out: &mut Collector, placemarks: &mut usize) {
                 Kml::MultiGeometry(m) => G::MultiGeometry(m),
                 _ => return,
             };
-            let g = convert(g).map(Some);
-            out.push(&format!("geometry {placemarks}"), Map::new(), g, None);
+            rows.push((
+                format!("geometry {placemarks}"),
+                Map::new(),
+                Pending::Kml(g),
+                None,
+            ));
         }
         _ => {}
     }
 }
 
-fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
+fn placemark(p: Placemark<f64>, n: usize) -> PendingRow {
     let mut props = Map::new();
     if let Some(name) = &p.name {
         props.insert("name".into(), Value::String(name.trim().to_string()));
@@ -247,7 +283,11 @@ fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
         props.insert("description".into(), Value::String(d.trim().to_string()));
     }
     let mut times = None;
-    let mut geometry = p.geometry.clone().map(convert).transpose();
+    let mut geometry = match p.geometry {
+        Some(g) => Pending::Kml(g),
+        None => Pending::Done(Ok(None)),
+    };
+    let no_geometry = |g: &Pending| matches!(g, Pending::Done(Ok(None)));
     for child in &p.children {
         match local(&child.name) {
             "ExtendedData" => extended_data(child, &mut props),
@@ -263,18 +303,18 @@ fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
                     }
                 }
             }
-            "Track" if geometry.as_ref().is_ok_and(Option::is_none) => {
-                geometry = track(child).map(|(line, t)| {
+            "Track" if no_geometry(&geometry) => {
+                geometry = Pending::Done(track(child).map(|(line, t)| {
                     times = Some(vec![t]);
                     Some(Geometry::LineString(line))
-                });
+                }));
             }
             // A track of several parts (a convoy that stopped reporting between them).
-            "MultiTrack" if geometry.as_ref().is_ok_and(Option::is_none) => {
-                geometry = multi_track(child).map(|(lines, t)| {
+            "MultiTrack" if no_geometry(&geometry) => {
+                geometry = Pending::Done(multi_track(child).map(|(lines, t)| {
                     times = Some(t);
                     Some(Geometry::MultiLineString(MultiLineString(lines)))
-                });
+                }));
             }
             _ => {}
         }
@@ -284,7 +324,7 @@ fn placemark(p: &Placemark<f64>, n: usize, out: &mut Collector) {
     {
         props.insert("time".into(), Value::String(b.clone()));
     }
-    out.push(&format!("placemark {n}"), props, geometry, times);
+    (format!("placemark {n}"), props, geometry, times)
 }
 
 /// The tag without its namespace prefix (`gx:Track` -> `Track`).
