@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 29: every peer comparison in one run, on one machine, printed as one
 # table (BENCHMARKS.md shows it). Each row is a ratio against its peer timed
-# in the same run, best of 3 unless said. Rows whose peer cannot be had are
+# in the same run, best of 5 (ours) and 3 (the peers') unless said. Rows
+# whose peer cannot be had are
 # printed as skipped, with why. Not part of `cargo test`.
 #
 #   bash benches/peers.sh [CASE_DIR]   (default /tmp/corridor-watch-large)
@@ -20,12 +21,14 @@ log=$(mktemp /tmp/cw-peers-XXXX.log)
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
 ratio() { awk "BEGIN{printf \"%.1f\", $1 / $2}"; }
-# Best of 3 wall seconds of a command (exit 1, "something flagged", is fine).
-best3() {
-  local b=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$log.t" "$@" > /dev/null 2>>"$log" || [ $? -eq 1 ] || { echo "nan"; return; }
-    read -r s kb < <(tail -n 1 "$log.t")
+# Best of 5 wall seconds of a command, to the millisecond (exit 1, "something
+# flagged", is fine). /usr/bin/time's %e has 10-ms steps: too coarse at 0.1 s.
+best5() {
+  local b="" t0 s
+  for _ in 1 2 3 4 5; do
+    t0=$(date +%s%N)
+    "$@" > /dev/null 2>>"$log" || [ $? -eq 1 ] || { echo "nan"; return; }
+    s=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
     if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; fi
   done
   echo "$b"
@@ -39,7 +42,7 @@ criterion_s() {
 }
 
 echo "== end to end against shapely 2"
-cw=$(best3 "$bin" check "$case_dir/corridors.geojson" "$case_dir/tracks.geojson")
+cw=$(best5 "$bin" check "$case_dir/corridors.geojson" "$case_dir/tracks.geojson")
 baseline=""
 for b in ../shared/bench/shapely_baseline.py shared/bench/shapely_baseline.py; do [ -f "$b" ] && baseline=$b && break; done
 if [ -n "$baseline" ] && python3 -c "import shapely, pyproj, numpy" 2>/dev/null; then
@@ -72,7 +75,7 @@ fi
 for f in gpkg fgb shp kml; do
   goal=">= 3x"; [ $f = kml ] && goal=">= 5x"
   if [ ! -f "$case_dir/tracks.$f" ]; then row "check, large case as .$f" "-" "skipped: no file" "-" "$goal"; continue; fi
-  cw=$(best3 "$bin" check "$case_dir/corridors.geojson" "$case_dir/tracks.$f")
+  cw=$(best5 "$bin" check "$case_dir/corridors.geojson" "$case_dir/tracks.$f")
   if "$venv/bin/python" -c "import pyogrio, geopandas" 2>/dev/null; then
     py=$("$venv/bin/python" - "$case_dir/tracks.$f" <<'PY'
 import sys, time, pyogrio
