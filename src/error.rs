@@ -29,6 +29,14 @@ impl LoadError {
         }
     }
 
+    /// Turns an I/O error on `path` into a `LoadError` (for `map_err`).
+    pub fn io(path: &str) -> impl Fn(std::io::Error) -> LoadError + Copy + '_ {
+        move |err| LoadError::Io {
+            path: path.to_string(),
+            err,
+        }
+    }
+
     /// Whether this is the user's own Cancel (an info line, not an error).
     pub fn is_cancelled(&self) -> bool {
         matches!(self, LoadError::Cancelled { .. })

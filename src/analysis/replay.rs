@@ -26,22 +26,49 @@ struct Run {
     vessel: bool,
 }
 
+/// What a run takes from its convoy's track features besides their
+/// vertices: each convoy's own report interval and rules, and the convoys a
+/// track feature of which says it arrived (`status: arrived`).
+struct Own {
+    settings: HashMap<String, (Option<f64>, Option<Arc<ConvoyRules>>)>,
+    arrived: std::collections::HashSet<String>,
+}
+
+fn own_of(layers: &[Layer]) -> Own {
+    Own {
+        settings: own_settings(layers),
+        arrived: layers
+            .iter()
+            .flat_map(|l| &l.features)
+            .filter(|f| f.role == Role::Track && super::watch::says_arrived(f))
+            .filter_map(|f| f.prop_text("convoy_id"))
+            .collect(),
+    }
+}
+
 /// Every convoy of `layers` with a timed vertex, as runs (in convoy order),
 /// and how many vertices have no time.
 fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
+    // Every fix, jumps too: the watcher drops them itself, and alerts them.
+    runs_from(
+        own_of(layers),
+        assemble_convoys_with(layers, SpeedLimit::Off),
+    )
+}
+
+/// As [`runs_of`], the tracks moved out of `layers` rather than copied
+/// (a 14-M-report soak holds its tracks once, not twice).
+fn runs_taking(layers: Vec<Layer>) -> (Vec<Run>, usize) {
+    let own = own_of(&layers);
+    let (convoys, ()) = super::convoys::assemble_convoys_taking(layers, SpeedLimit::Off, drop);
+    runs_from(own, convoys)
+}
+
+/// The runs of `convoys`, each convoy's vertices let go as its run is made.
+fn runs_from(own: Own, convoys: Vec<crate::model::Convoy>) -> (Vec<Run>, usize) {
     let mut runs = Vec::new();
     let mut untimed = 0;
-    // Each convoy's own report interval and rules, from its track features.
-    let own = own_settings(layers);
-    // Convoys a track feature of which says it arrived (`status: arrived`).
-    let arrived_ids: std::collections::HashSet<String> = layers
-        .iter()
-        .flat_map(|l| &l.features)
-        .filter(|f| f.role == Role::Track && super::watch::says_arrived(f))
-        .filter_map(|f| f.prop_text("convoy_id"))
-        .collect();
-    // Every fix, jumps too: the watcher drops them itself, and alerts them.
-    for c in assemble_convoys_with(layers, SpeedLimit::Off) {
+    for c in convoys {
         let mut vertices = Vec::new();
         for part in &c.parts {
             for (at, t) in part.coords.iter().zip(&part.times) {
@@ -58,8 +85,9 @@ fn runs_of(layers: &[Layer]) -> (Vec<Run>, usize) {
         if vertices.is_empty() {
             continue;
         }
-        let (report_interval_s, rules) = own.get(&c.convoy_id).cloned().unwrap_or_default();
-        let arrived = arrived_ids.contains(c.convoy_id.as_str());
+        let (report_interval_s, rules) =
+            own.settings.get(&c.convoy_id).cloned().unwrap_or_default();
+        let arrived = own.arrived.contains(c.convoy_id.as_str());
         runs.push(Run {
             id: c.convoy_id.as_str().into(),
             corridor_ids: c.corridor_ids.map(Arc::new),
@@ -212,9 +240,8 @@ pub fn replay(
     } else {
         30.0
     };
-    let (runs, untimed) = runs_of(&recorded);
-    // The tracks as read go: the runs hold what the replay needs.
-    drop(recorded);
+    // The tracks as read go into the runs: they hold what the replay needs.
+    let (runs, untimed) = runs_taking(recorded);
     let runs: Vec<Arc<Run>> = runs.into_iter().map(Arc::new).collect();
     let has_tracks = layers
         .iter()

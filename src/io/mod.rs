@@ -298,10 +298,7 @@ pub fn read_path_with(
         // A shapefile is several files: read the ones beside it too.
         return Ok(named(shp::read_shp_path(path)?, &source));
     }
-    let io_err = |e: std::io::Error| LoadError::Io {
-        path: source.clone(),
-        err: e,
-    };
+    let io_err = LoadError::io(&source);
     let mut file = std::fs::File::open(path).map_err(io_err)?;
     let len = file.metadata().map_err(io_err)?.len();
     if let Some(t) = total_bytes {
@@ -343,10 +340,7 @@ fn read_rest(
     done_bytes: Option<&AtomicU64>,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<u8>, LoadError> {
-    let io_err = |e: std::io::Error| LoadError::Io {
-        path: source.to_string(),
-        err: e,
-    };
+    let io_err = LoadError::io(source);
     #[cfg(unix)]
     if let Ok(n) = usize::try_from(len)
         && n >= 2 * READ_STEP
@@ -410,10 +404,7 @@ fn read_in_order(
     done_bytes: Option<&AtomicU64>,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<u8>, LoadError> {
-    let io_err = |e: std::io::Error| LoadError::Io {
-        path: source.to_string(),
-        err: e,
-    };
+    let io_err = LoadError::io(source);
     let len = file.metadata().map_err(io_err)?.len();
     let mut bytes = Vec::with_capacity(len.min(1 << 32) as usize + head.len() + 1);
     bytes.extend_from_slice(head);

@@ -37,10 +37,7 @@ pub fn read_shp_path(path: &Path) -> Result<Layer, LoadError> {
             .iter()
             .find_map(|e| std::fs::read(path.with_extension(e)).ok())
     };
-    let shp = std::fs::read(path).map_err(|err| LoadError::Io {
-        path: source.clone(),
-        err,
-    })?;
+    let shp = std::fs::read(path).map_err(LoadError::io(&source))?;
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
     let parts = Parts {
         shp,

@@ -77,10 +77,7 @@ pub fn read_geojson_stream(
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(LoadError::cancelled(source));
         }
-        let n = reader.read(&mut chunk).map_err(|e| LoadError::Io {
-            path: source.to_string(),
-            err: e,
-        })?;
+        let n = reader.read(&mut chunk).map_err(LoadError::io(source))?;
         eof = n == 0;
         read_total += n as u64;
         if let Some(d) = done_bytes {
