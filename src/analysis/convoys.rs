@@ -11,20 +11,26 @@ use geo::Geometry;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Where a line of a convoy comes from: line `k` of the feature at
+/// `feature` in layer `layer` (numbered `index` in its file), and where in
+/// the convoy's warnings one about its times goes (they are judged later,
+/// in parallel, but warned of in file order).
+#[derive(Clone, Copy)]
+struct LineAt {
+    layer: usize,
+    feature: usize,
+    index: usize,
+    k: usize,
+    warn_at: usize,
+}
+
 /// A part of a convoy as the serial pass finds it: named by its place in the
-/// layers, copied (or moved) and judged for jumps afterwards, convoy by convoy
-/// in parallel.
+/// layers, copied (or moved) and judged for times running backwards and for
+/// jumps afterwards, convoy by convoy in parallel.
 enum Slot {
-    /// Line `k` of feature `feature` of layer `layer`; `timed` false when its
-    /// times are ignored (or it has none).
-    Line {
-        layer: usize,
-        feature: usize,
-        k: usize,
-        timed: bool,
-    },
-    /// The same, moved out of its layer.
-    Taken(TrackPart),
+    Line(LineAt),
+    /// The same, moved out of its layer (times too, when it has them).
+    Taken(LineAt, TrackPart),
     Reports,
 }
 
@@ -83,7 +89,7 @@ pub fn assemble_convoys(layers: &[Layer]) -> Vec<Convoy> {
 /// [`assemble_convoys`], leaving out the fixes that are implausible jumps at
 /// `limit` (`analysis::fixes`; they go to each convoy's `dropped`).
 pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy> {
-    finish(gather(layers), Some(layers), limit)
+    finish(gather(layers), Some(layers), &names_of(layers), limit)
 }
 
 /// The track features of `layers`, gathered into convoys whose lines are
@@ -93,26 +99,20 @@ pub fn assemble_convoys_with(layers: &[Layer], limit: SpeedLimit) -> Vec<Convoy>
 fn take_tracks(layers: &mut [Layer]) -> Vec<Building> {
     let mut building = gather(layers);
     for slot in building.iter_mut().flat_map(|b| &mut b.slots) {
-        let Slot::Line {
-            layer,
-            feature,
-            k,
-            timed,
-        } = *slot
-        else {
+        let Slot::Line(at) = *slot else {
             continue;
         };
-        let f = &mut layers[layer].features[feature];
+        let f = &mut layers[at.layer].features[at.feature];
         let coords = match &mut f.geometry {
             Some(Geometry::LineString(l)) => std::mem::take(&mut l.0),
-            Some(Geometry::MultiLineString(m)) => std::mem::take(&mut m.0[k].0),
+            Some(Geometry::MultiLineString(m)) => std::mem::take(&mut m.0[at.k].0),
             _ => Vec::new(),
         };
-        let times = match f.times.as_mut().and_then(|t| t.get_mut(k)) {
-            Some(t) if timed => std::mem::take(t),
-            _ => vec![None; coords.len()],
+        let times = match f.times.as_mut().and_then(|t| t.get_mut(at.k)) {
+            Some(t) => std::mem::take(t),
+            None => vec![None; coords.len()],
         };
-        *slot = Slot::Taken(TrackPart { coords, times });
+        *slot = Slot::Taken(at, TrackPart { coords, times });
     }
     for f in layers
         .iter_mut()
@@ -138,8 +138,14 @@ pub fn assemble_convoys_taking<T: Send>(
     limit: SpeedLimit,
     beside: impl FnOnce(Vec<Layer>) -> T + Send,
 ) -> (Vec<Convoy>, T) {
+    let names = names_of(&layers);
     let building = take_tracks(&mut layers);
-    rayon::join(|| finish(building, None, limit), || beside(layers))
+    rayon::join(|| finish(building, None, &names, limit), || beside(layers))
+}
+
+/// The layers' names, as warnings give them.
+fn names_of(layers: &[Layer]) -> Vec<String> {
+    layers.iter().map(|l| l.name.clone()).collect()
 }
 
 /// The serial pass: every track feature into its convoy, in order of first
@@ -189,20 +195,13 @@ fn gather(layers: &[Layer]) -> Vec<Building> {
             }
             let times = f.times.as_ref();
             let add_line = |b: &mut Building, k: usize| {
-                let ts = times.and_then(|t| t.get(k));
-                let w = ts.and_then(|t| backwards(t));
-                if let Some(w) = &w {
-                    b.convoy.warnings.push(format!(
-                        "{} feature {}: {w}; this part's times are ignored",
-                        layer.name, f.index
-                    ));
-                }
-                b.slots.push(Slot::Line {
+                b.slots.push(Slot::Line(LineAt {
                     layer: li,
                     feature: fi,
+                    index: f.index,
                     k,
-                    timed: ts.is_some() && w.is_none(),
-                });
+                    warn_at: b.convoy.warnings.len(),
+                }));
             };
             match g {
                 Geometry::LineString(_) => add_line(b, 0),
@@ -237,7 +236,12 @@ fn gather(layers: &[Layer]) -> Vec<Building> {
 /// The convoys from the gathered ones: lines copied from `layers` (or
 /// already taken), reports sorted, jumps dropped and judged, convoy by convoy
 /// in parallel (order kept).
-fn finish(building: Vec<Building>, layers: Option<&[Layer]>, limit: SpeedLimit) -> Vec<Convoy> {
+fn finish(
+    building: Vec<Building>,
+    layers: Option<&[Layer]>,
+    names: &[String],
+    limit: SpeedLimit,
+) -> Vec<Convoy> {
     use rayon::prelude::*;
     building
         .into_par_iter()
@@ -255,31 +259,50 @@ fn finish(building: Vec<Building>, layers: Option<&[Layer]>, limit: SpeedLimit) 
                 coords: reports.iter().map(|r| r.1).collect(),
                 times: reports.iter().map(|r| r.0).collect(),
             });
+            // Times that run backwards are ignored, with a warning where the
+            // serial pass would have put it (file order).
+            let mut late: Vec<(usize, String)> = Vec::new();
+            let mut judged_times = |at: &LineAt, times: &[Option<f64>]| -> bool {
+                let w = backwards(times);
+                if let Some(w) = &w {
+                    late.push((
+                        at.warn_at,
+                        format!(
+                            "{} feature {}: {w}; this part's times are ignored",
+                            names[at.layer], at.index
+                        ),
+                    ));
+                }
+                w.is_none()
+            };
             for slot in b.slots {
                 match slot {
-                    Slot::Line {
-                        layer,
-                        feature,
-                        k,
-                        timed,
-                    } => {
-                        let Some(f) = layers.map(|l| &l[layer].features[feature]) else {
+                    Slot::Line(at) => {
+                        let Some(f) = layers.map(|l| &l[at.layer].features[at.feature]) else {
                             continue;
                         };
                         let coords = match &f.geometry {
                             Some(Geometry::LineString(l)) => l.0.clone(),
-                            Some(Geometry::MultiLineString(m)) => m.0[k].0.clone(),
+                            Some(Geometry::MultiLineString(m)) => m.0[at.k].0.clone(),
                             _ => Vec::new(),
                         };
-                        let times = match f.times.as_ref().and_then(|t| t.get(k)) {
-                            Some(t) if timed => t.clone(),
+                        let times = match f.times.as_ref().and_then(|t| t.get(at.k)) {
+                            Some(t) if judged_times(&at, t) => t.clone(),
                             _ => vec![None; coords.len()],
                         };
                         b.convoy.parts.push(TrackPart { coords, times });
                     }
-                    Slot::Taken(p) => b.convoy.parts.push(p),
+                    Slot::Taken(at, mut p) => {
+                        if !judged_times(&at, &p.times) {
+                            p.times = vec![None; p.coords.len()];
+                        }
+                        b.convoy.parts.push(p);
+                    }
                     Slot::Reports => b.convoy.parts.extend(reports.take()),
                 }
+            }
+            for (i, (at, w)) in late.into_iter().enumerate() {
+                b.convoy.warnings.insert(at + i, w);
             }
             b.convoy.vessel = b.vessel;
             if let Some(max_mps) = limit.max_mps(b.vessel) {
