@@ -85,28 +85,18 @@ fn fast_utc(s: &[u8]) -> Option<f64> {
 /// [`parse_rfc3339`], which it falls back to for anything but the plain form.
 #[derive(Default)]
 pub struct TimeRun {
-    /// The last "YYYY-MM-DD" read by `fast_utc` (all zero: none yet) and its day.
+    /// The last "YYYY-MM-DD" read by `fast_utc` and its day (none yet:
+    /// `known` false, so that no text, however hostile, matches the zeros).
     date: [u8; 10],
     day_s: i64,
+    known: bool,
 }
 
 impl TimeRun {
     /// The Unix seconds of `s` (RFC 3339, any form `parse_rfc3339` takes).
     pub fn parse(&mut self, s: &[u8]) -> Option<f64> {
-        if s.len() == 20 && s[..10] == self.date && s[10] == b'T' && s[19] == b'Z' {
-            let two = |i: usize| -> Option<i64> {
-                let (a, b) = (s[i].wrapping_sub(b'0'), s[i + 1].wrapping_sub(b'0'));
-                (a < 10 && b < 10).then_some((a * 10 + b) as i64)
-            };
-            if s[13] == b':'
-                && s[16] == b':'
-                && let (Some(h), Some(mi), Some(se)) = (two(11), two(14), two(17))
-                && h <= 23
-                && mi <= 59
-                && se <= 59
-            {
-                return Some((self.day_s + h * 3600 + mi * 60 + se) as f64);
-            }
+        if let Some(t) = self.same_day(s) {
+            return Some(t);
         }
         let t = match fast_utc(s) {
             Some(t) => t,
@@ -116,9 +106,34 @@ impl TimeRun {
             // The plain form: its date checked by `fast_utc`, its day kept.
             let clock = |i: usize| ((s[i] - b'0') as i64) * 10 + (s[i + 1] - b'0') as i64;
             self.date.copy_from_slice(&s[..10]);
+            self.known = true;
             self.day_s = t as i64 - (clock(11) * 3600 + clock(14) * 60 + clock(17));
         }
         Some(t)
+    }
+
+    /// `s` when it is the plain form ("YYYY-MM-DDTHH:MM:SSZ") on the day of
+    /// the last date read: every one of its 20 bytes is then checked (the
+    /// date equal to one already checked, the clock digit by digit).
+    #[inline]
+    pub fn same_day(&self, s: &[u8]) -> Option<f64> {
+        if !self.known || s.len() != 20 || s[..10] != self.date || s[10] != b'T' || s[19] != b'Z' {
+            return None;
+        }
+        let two = |i: usize| -> Option<i64> {
+            let (a, b) = (s[i].wrapping_sub(b'0'), s[i + 1].wrapping_sub(b'0'));
+            (a < 10 && b < 10).then_some((a * 10 + b) as i64)
+        };
+        if s[13] == b':'
+            && s[16] == b':'
+            && let (Some(h), Some(mi), Some(se)) = (two(11), two(14), two(17))
+            && h <= 23
+            && mi <= 59
+            && se <= 59
+        {
+            return Some((self.day_s + h * 3600 + mi * 60 + se) as f64);
+        }
+        None
     }
 }
 
@@ -235,8 +250,11 @@ mod tests {
             "2026-03-02X08:00:00Z",
             "",
             "not a time at all!!!",
+            "\0\0\0\0\0\0\0\0\0\0T08:00:00Z",
         ];
         let mut run = TimeRun::default();
+        // Before any date is known, the zeros it starts with match nothing.
+        assert_eq!(run.same_day(b"\0\0\0\0\0\0\0\0\0\0T08:00:00Z"), None);
         // Twice over, so that each text is read both with and without its day kept.
         for s in texts.iter().chain(&texts) {
             assert_eq!(run.parse(s.as_bytes()), parse_rfc3339(s).ok(), "{s}");

@@ -363,6 +363,11 @@ mod tests {
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1,"a":2},"geometry":null}]}"#,
             r#"{"type":"FeatureCollection","features":[]} x"#,
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[01,2]}}]}"#,
+            // A raw control character in a time on the day of the one before.
+            "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"kind\":\"track\",\"times\":[\"2026-03-02T08:00:00Z\",\"2026-03-02T08:00:0\u{1}Z\"]},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[30,46],[30.1,46.1]]}}]}",
+            // A list among positions, and a position of one number.
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[30,46],[[30.1,46.1]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[30,46],[30.1]]}}]}"#,
         ] {
             assert!(try_read(d.as_bytes()).is_none(), "{d}");
         }

@@ -397,8 +397,20 @@ impl<'a> P<'a> {
                     out.push(None);
                 }
                 b'"' => {
-                    // ASCII without escapes is the time's own bytes (no UTF-8 check needed).
                     let from = self.i + 1;
+                    // The common case: the plain form on the day of the last one.
+                    if let Some(text) = self.b.get(from..from + 21)
+                        && text[20] == b'"'
+                        && let Some(t) = run.same_day(&text[..20])
+                    {
+                        self.i = from + 21;
+                        out.push(Some(t));
+                        if !self.more(b']')? {
+                            return Some(out);
+                        }
+                        continue;
+                    }
+                    // ASCII without escapes is the time's own bytes (no UTF-8 check needed).
                     let len = self.b[from..]
                         .iter()
                         .position(|&c| c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c));
