@@ -366,4 +366,40 @@ mod tests {
         let ys: Vec<f64> = c[0].parts[0].coords.iter().map(|c| c.y).collect();
         assert_eq!(ys, [46.0, 46.2, 46.3]);
     }
+
+    #[test]
+    fn tracks_moved_make_the_same_convoys_as_tracks_copied() {
+        let l = read_geojson(
+            "m.geojson",
+            br#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","times":["2026-03-02T08:00:00Z","2026-03-02T07:00:00Z","2026-03-02T09:00:00Z"]},"geometry":{"type":"LineString","coordinates":[[30,46],[30.01,46],[30.02,46]]}},
+            {"type":"Feature","properties":{"kind":"track"},"geometry":{"type":"MultiLineString","coordinates":[[[31,46],[31.01,46]],[[31.1,46],[31.11,46]]]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","corridor_ids":["X"],"times":["2026-03-02T10:00:00Z","2026-03-02T10:01:00Z","2026-03-02T10:02:00Z"]},"geometry":{"type":"LineString","coordinates":[[30,46],[32,46],[30.03,46]]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"B","time":"2026-03-02T08:00:00Z"},"geometry":{"type":"Point","coordinates":[31,46.2]}},
+            {"type":"Feature","properties":{"kind":"track","convoy_id":"A","corridor_ids":["Y"],"times":["2026-03-02T11:00:00Z","2026-03-02T10:00:00Z"]},"geometry":{"type":"LineString","coordinates":[[30,46],[30.01,46]]}}
+            ]}"#,
+        )
+        .unwrap();
+        let copied = assemble_convoys(std::slice::from_ref(&l));
+        let (moved, left) = assemble_convoys_taking(vec![l], SpeedLimit::ByKind, |l| l);
+        assert_eq!(format!("{copied:?}"), format!("{moved:?}"));
+        // Two runs of times backwards, a jump dropped, warnings in file order.
+        let a = &moved[0];
+        assert_eq!(a.dropped.len(), 1, "{a:?}");
+        assert!(
+            a.warnings[0].contains("feature 0: per-vertex times run backwards"),
+            "{:?}",
+            a.warnings
+        );
+        assert!(a.warnings[1].contains("corridor_ids"), "{:?}", a.warnings);
+        assert!(
+            a.warnings[2].contains("feature 4: per-vertex times run backwards"),
+            "{:?}",
+            a.warnings
+        );
+        // The layers keep their tracks' features, without the lines.
+        assert_eq!(left[0].features.len(), 5);
+        assert!(left[0].features[0].geometry.is_none() && left[0].features[0].times.is_none());
+        assert!(left[0].features[3].geometry.is_some());
+    }
 }

@@ -386,6 +386,9 @@ fn read_rest(
             file.seek(std::io::SeekFrom::Start(n as u64))
                 .map_err(io_err)?;
             file.read_to_end(&mut bytes).map_err(io_err)?;
+            if let Some(d) = done_bytes {
+                d.store(bytes.len() as u64, Ordering::Relaxed);
+            }
             return Ok(bytes);
         }
         // The file shrank while it was read: read it again, in order.
@@ -452,4 +455,51 @@ pub fn bundled_files() -> Vec<std::path::PathBuf> {
     .map(|f| dir.join(f))
     .filter(|p| p.exists())
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `n` bytes that differ from place to place, and its head.
+    fn file_of(n: usize) -> (tempfile::NamedTempFile, Vec<u8>) {
+        let bytes: Vec<u8> = (0..n).map(|i| (i * 7 + i / 4096) as u8).collect();
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, &bytes).unwrap();
+        (f, bytes)
+    }
+
+    fn read_with_len(f: &tempfile::NamedTempFile, len: u64) -> Vec<u8> {
+        let mut file = std::fs::File::open(f.path()).unwrap();
+        let mut head = [0u8; 4096];
+        let n = file.read(&mut head).unwrap();
+        let done = AtomicU64::new(0);
+        let bytes = read_rest("t", file, len, &head[..n], Some(&done), None).unwrap();
+        assert_eq!(done.load(Ordering::Relaxed), bytes.len() as u64);
+        bytes
+    }
+
+    #[test]
+    fn a_large_file_is_read_whole_in_two_halves() {
+        let (f, bytes) = file_of(2 * READ_STEP + 12_345);
+        assert!(read_with_len(&f, bytes.len() as u64) == bytes);
+    }
+
+    #[test]
+    fn a_file_that_grew_or_shrank_since_its_length_was_seen_is_read_as_it_is() {
+        let (f, bytes) = file_of(2 * READ_STEP + 12_345);
+        // Grown by 5,000 bytes since: the rest is read too.
+        assert!(read_with_len(&f, bytes.len() as u64 - 5_000) == bytes);
+        // Shrunk by 5,000 bytes since: read again, in order, as it now is.
+        assert!(read_with_len(&f, bytes.len() as u64 + 5_000) == bytes);
+    }
+
+    #[test]
+    fn a_cancelled_large_read_says_so() {
+        let (f, bytes) = file_of(2 * READ_STEP + 1);
+        let file = std::fs::File::open(f.path()).unwrap();
+        let cancel = AtomicBool::new(true);
+        let r = read_rest("t", file, bytes.len() as u64, &[], None, Some(&cancel));
+        assert!(r.is_err_and(|e| e.is_cancelled()));
+    }
 }
