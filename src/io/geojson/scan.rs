@@ -188,44 +188,34 @@ impl<'a> P<'a> {
         if neg {
             i += 1;
         }
+        // The digits' value, exact while there are 19 of them or fewer (more:
+        // the text is parsed instead, below).
         let mut mant: u64 = 0;
-        let mut digits = 0usize;
+        let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10);
         let int_start = i;
-        while let Some(&c) = b.get(i) {
-            if c.is_ascii_digit() {
-                if digits < 19 {
-                    mant = mant * 10 + (c - b'0') as u64;
-                }
-                digits += 1;
-                i += 1;
-            } else {
-                break;
-            }
+        while let Some(d) = digit(i) {
+            mant = mant.wrapping_mul(10).wrapping_add(d as u64);
+            i += 1;
         }
         if i == int_start || (b[int_start] == b'0' && i - int_start > 1) {
             return None;
         }
+        let mut digits = i - int_start;
         let mut exp10: i32 = 0;
         let mut integer = true;
         if b.get(i) == Some(&b'.') {
             integer = false;
             i += 1;
             let frac_start = i;
-            while let Some(&c) = b.get(i) {
-                if c.is_ascii_digit() {
-                    if digits < 19 {
-                        mant = mant * 10 + (c - b'0') as u64;
-                        exp10 -= 1;
-                    }
-                    digits += 1;
-                    i += 1;
-                } else {
-                    break;
-                }
+            while let Some(d) = digit(i) {
+                mant = mant.wrapping_mul(10).wrapping_add(d as u64);
+                i += 1;
             }
             if i == frac_start {
                 return None;
             }
+            digits += i - frac_start;
+            exp10 = -((i - frac_start).min(1000) as i32);
         }
         let mut plain = digits <= 19;
         if matches!(b.get(i), Some(b'e' | b'E')) {
