@@ -295,7 +295,13 @@ fn field_formats(c: &mut Criterion) {
         .unwrap_or_else(|| std::path::PathBuf::from("/tmp/corridor-watch-formats"));
     let mut g = c.benchmark_group("field_formats");
     g.sample_size(10).measurement_time(Duration::from_secs(15));
-    for name in ["tracks.gpkg", "tracks.fgb", "tracks.kml", "tracks.nmea"] {
+    for name in [
+        "tracks.gpkg",
+        "tracks.fgb",
+        "tracks.shp",
+        "tracks.kml",
+        "tracks.nmea",
+    ] {
         let path = dir.join(name);
         let Ok(bytes) = std::fs::read(&path) else {
             eprintln!(

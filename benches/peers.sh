@@ -2,8 +2,8 @@
 # Issue 29: every peer comparison in one run, on one machine, printed as one
 # table (BENCHMARKS.md shows it). Each row is a ratio against its peer timed
 # in the same run, best of 5 (ours) and 3 (the peers') unless said. Rows
-# whose peer cannot be had are
-# printed as skipped, with why. Not part of `cargo test`.
+# whose peer cannot be had are printed as skipped, with why. Not part of
+# `cargo test`.
 #
 #   bash benches/peers.sh [CASE_DIR]   (default /tmp/corridor-watch-large)
 #
