@@ -243,9 +243,9 @@ impl CorridorApp {
                     }
                 }
                 self.info(format!(
-                    "loaded {} ({} features)",
+                    "loaded {} ({})",
                     layer.name,
-                    layer.features.len()
+                    crate::output::text::count(layer.features.len(), "feature", "features")
                 ));
                 let mut l = LoadedLayer::new(layer, origin);
                 if let Some((style, role)) = saved {
@@ -369,7 +369,8 @@ impl CorridorApp {
                     fresh.seq = l.seq;
                     *l = fresh;
                     let name = l.layer.name.clone();
-                    self.info(format!("refreshed {name} ({n} features)"));
+                    let n = crate::output::text::count(n, "feature", "features");
+                    self.info(format!("refreshed {name} ({n})"));
                 }
             }
             Err(e) => self.warn(format!(

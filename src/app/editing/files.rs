@@ -266,7 +266,10 @@ impl CorridorApp {
         self.settings.tab = Tab::Layers;
         match restored {
             Some(k) => self.info(format!("editing {name}: {k} unsaved edit(s) restored")),
-            None => self.info(format!("editing {name} ({n} features)")),
+            None => self.info(format!(
+                "editing {name} ({})",
+                crate::output::text::count(n, "feature", "features")
+            )),
         }
         self.reanalyse();
         // New incident… asked for while the layer was not in edit mode.

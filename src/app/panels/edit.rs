@@ -199,12 +199,15 @@ fn form_ui(
     }
     ui.add(
         egui::Label::new(
-            RichText::new(format!(
-                "{} {} (feature {})",
-                role.as_kind().replace('_', " "),
-                f.label(),
-                f.index
-            ))
+            RichText::new({
+                let (kind, label) = (role.as_kind().replace('_', " "), f.label());
+                // A feature without a name or id is labelled by its number already.
+                if label == format!("feature {}", f.index) {
+                    format!("{kind} {label}")
+                } else {
+                    format!("{kind} {label} (feature {})", f.index)
+                }
+            })
             .strong(),
         )
         .wrap(),
@@ -248,12 +251,18 @@ fn form_ui(
                     if let Some(why) = edit.not_asked(fd.key) {
                         ui.label(RichText::new(fd.label).weak());
                         let shown = text_of(&f.properties, fd);
-                        let shown = if shown.is_empty() {
-                            "—".into()
+                        // A feature not yet saved has no number: the table gives it one then.
+                        let (shown, why) = if shown.is_empty() {
+                            let why = if why.contains("numbered by the table") {
+                                format!("{why} when the feature is saved")
+                            } else {
+                                why
+                            };
+                            ("—".to_string(), why)
                         } else {
-                            shown
+                            (shown, why)
                         };
-                        ui.label(RichText::new(format!("{shown} ({why})")).weak().small());
+                        ui.label(RichText::new(format!("{shown} (read-only: {why})")).weak());
                         ui.end_row();
                     }
                     continue;

@@ -194,9 +194,9 @@ pub(super) fn table(s: &mut Session, url: &PgUrl) -> Result<Table, String> {
         let assigned = if generated == "s" {
             Some("computed by the table".to_string())
         } else if identity == "a" {
-            Some("numbered by the table (an identity column)".to_string())
+            Some("an identity column, numbered by the table".to_string())
         } else if identity == "d" || (key && numbered) {
-            Some("numbered by the table when a feature is saved".to_string())
+            Some("numbered by the table".to_string())
         } else {
             None
         };
