@@ -330,8 +330,9 @@ const READ_STEP: usize = 8 << 20;
 
 /// A whole file whose first bytes, `head`, are already read: straight into
 /// one buffer (no copy through a chunk), 8 MB at a time for progress and
-/// cancel. A large file on Unix is read in two halves at once, each half's
-/// pages of the buffer made by its own core.
+/// cancel. A large file on Unix (16 MB to 4 GB: beyond, the buffer is not
+/// made whole up front) is read in two halves at once, each half's pages of
+/// the buffer made by its own core.
 fn read_rest(
     source: &str,
     mut file: std::fs::File,
@@ -344,6 +345,7 @@ fn read_rest(
     #[cfg(unix)]
     if let Ok(n) = usize::try_from(len)
         && n >= 2 * READ_STEP
+        && len <= 1 << 32
         && head.len() < n
     {
         use std::os::unix::fs::FileExt;
