@@ -262,7 +262,13 @@ fn form_ui(
                         } else {
                             (shown, why)
                         };
-                        ui.label(RichText::new(format!("{shown} (read-only: {why})")).weak());
+                        // Wrapped: at the panel's usual width the reason would be cut off.
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("{shown} (read-only: {why})")).weak(),
+                            )
+                            .wrap(),
+                        );
                         ui.end_row();
                     }
                     continue;
