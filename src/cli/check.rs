@@ -277,7 +277,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     let flagged = checks.iter().any(ConvoyCheck::is_flagged);
     // The process ends with this command: its memory goes back to the system
     // whole, so the million vertices are not freed one buffer at a time
-    // (about 4 ms of the large case).
+    // (2-4 ms of the large case).
     std::mem::forget((overview, checks, report));
     Ok(flagged)
 }

@@ -140,10 +140,16 @@ impl Feature {
 
     /// A human label: `name`, else `id`, else `convoy_id`, else "feature N".
     pub fn label(&self) -> String {
+        self.own_label()
+            .unwrap_or_else(|| format!("feature {}", self.index))
+    }
+
+    /// The feature's own name, id or convoy id, if it has one (`label`
+    /// falls back to its number).
+    pub fn own_label(&self) -> Option<String> {
         self.prop_text("name")
             .or_else(|| self.id.clone())
             .or_else(|| self.prop_text("convoy_id"))
-            .unwrap_or_else(|| format!("feature {}", self.index))
     }
 
     /// Half-width in metres of the area a line of this role stands for: its

@@ -200,12 +200,11 @@ fn form_ui(
     ui.add(
         egui::Label::new(
             RichText::new({
-                let (kind, label) = (role.as_kind().replace('_', " "), f.label());
-                // A feature without a name or id is labelled by its number already.
-                if label == format!("feature {}", f.index) {
-                    format!("{kind} {label}")
-                } else {
-                    format!("{kind} {label} (feature {})", f.index)
+                let kind = role.as_kind().replace('_', " ");
+                // A feature without a name or id is labelled by its number alone.
+                match f.own_label() {
+                    Some(label) => format!("{kind} {label} (feature {})", f.index),
+                    None => format!("{kind} {}", f.label()),
                 }
             })
             .strong(),
